@@ -1,0 +1,2 @@
+//! shipcheck: a deployment-readiness gate.
+pub mod lexer;
