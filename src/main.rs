@@ -1,1 +1,109 @@
-fn main() {}
+//! Thin: parse arguments, call the library, render, exit.
+//!
+//! Exit status (DESIGN.md): 0 ready, 1 blocked (a finding at or above the
+//! fail level), 2 shipcheck could not do its job — with one line on stderr.
+
+use clap::Parser;
+use shipcheck::cli::{CheckArgs, Cli, ColorChoice, Command};
+use shipcheck::engine::{self, CheckOptions};
+use shipcheck::report::{Format, TextOptions};
+use shipcheck::{init, rules};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Check(args)) => check(args),
+        None => check(cli.check),
+        Some(Command::Rules) => list_rules(),
+        Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Init { path, force }) => init_config(path, force),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // One clear line; `{:#}` joins anyhow's context chain with ": ".
+            eprintln!("shipcheck: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let format = Format::parse(&args.format).ok_or_else(|| anyhow::anyhow!("unknown format {}", args.format))?;
+    let mut outputs = Vec::new();
+    for spec in &args.output {
+        let (name, file) = spec
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--output {spec:?}: expected FORMAT=FILE, e.g. json=shipcheck.json"))?;
+        let f = Format::parse(name).ok_or_else(|| {
+            anyhow::anyhow!("--output {spec:?}: unknown format {name:?} (one of {})", Format::NAMES.join(", "))
+        })?;
+        outputs.push((f, PathBuf::from(file)));
+    }
+    let opts = CheckOptions { root: args.path.unwrap_or_else(|| PathBuf::from(".")), config: args.config, branch: args.branch };
+    let report = engine::check(&opts)?;
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    for (f, path) in &outputs {
+        std::fs::write(path, f.render(&report, TextOptions { color: false }))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    write_stdout(&format.render(&report, TextOptions { color }))?;
+    Ok(if report.verdict.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        // A closed pipe (`| head`) is the reader's choice, not our failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| anyhow::anyhow!("cannot write to stdout: {e}")),
+    }
+}
+
+fn list_rules() -> anyhow::Result<ExitCode> {
+    let width = rules::RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for r in rules::RULES {
+        let level = r.default_level.map_or("off", |l| l.as_str());
+        s.push_str(&format!("{:width$}  {:7}  {}\n", r.id, level, r.summary));
+    }
+    write_stdout(s.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(id: &str) -> anyhow::Result<ExitCode> {
+    let rule = rules::find(id).ok_or_else(|| {
+        let group = id.split('/').next().unwrap_or("");
+        let near: Vec<&str> = rules::RULES.iter().map(|r| r.id).filter(|r| r.starts_with(group)).collect();
+        if near.is_empty() {
+            anyhow::anyhow!("unknown rule {id:?}; `shipcheck rules` lists them")
+        } else {
+            anyhow::anyhow!("unknown rule {id:?}; did you mean one of: {}", near.join(", "))
+        }
+    })?;
+    let level = rule.default_level.map_or("off", |l| l.as_str());
+    write_stdout(format!("{}\nDefault level: {level}\n", rule.doc).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init_config(root: PathBuf, force: bool) -> anyhow::Result<ExitCode> {
+    if !root.is_dir() {
+        anyhow::bail!("{} is not a directory", root.display());
+    }
+    let path = root.join(shipcheck::config::CONFIG_FILE);
+    if path.exists() && !force {
+        anyhow::bail!("{} already exists; pass --force to overwrite it", path.display());
+    }
+    let detected = init::detect(&root);
+    std::fs::write(&path, init::starter_config(&detected)).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    write_stdout(format!("wrote {}\n", path.display()).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,150 @@
+//! Work markers in comments: `todo/untracked` and `todo/expired`.
+//!
+//! A TODO is a comment line whose text starts with a marker (`TODO`, `FIXME`,
+//! `XXX`, `HACK` by default; upper case, whole word), after the comment
+//! delimiter, whitespace, `*` and an optional `@`. It is tracked when the
+//! marker line, or one of the next comment lines before another marker,
+//! carries an issue reference. Only comments count: the lexer decides what
+//! is a comment in each language. Docs: `docs/rules/todo-*.md`.
+
+use super::{parse_date, Context, FileCheck, FileOutcome};
+use crate::lexer::{Region, RegionKind};
+use crate::workspace::SourceFile;
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub struct Todos;
+
+/// `#123`, `owner/repo#123`, `ABC-123`, or an issue tracker URL.
+static ISSUE_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?:^|[^\w&/])#\d+\b",
+        r"|[\w.-]+/[\w.-]+#\d+\b",
+        r"|\b[A-Z][A-Z0-9]{1,9}-\d+\b",
+        r"|https?://\S+/(?:issues?|pulls?|browse|tickets?|bugs?|merge_requests|show_bug\.cgi|work_items)\b",
+    ))
+    .expect("valid issue reference pattern")
+});
+static DATE_IN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4}-\d{2}-\d{2})\b").expect("valid date pattern"));
+
+/// How many comment lines after the marker may carry its reference.
+const CONTINUATION_LINES: usize = 3;
+
+/// Characters that open or decorate a comment before its text.
+fn is_comment_lead(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '/' | '*' | '#' | '-' | '<' | '!' | '{' | ';' | '%' | '=')
+}
+
+struct Marker<'t> {
+    /// Byte offsets of the marker word in the file.
+    start: usize,
+    end: usize,
+    word: &'t str,
+    /// The comment text from the marker to the end of the line.
+    rest: &'t str,
+}
+
+/// The marker a comment line starts with, if any.
+fn marker_on_line<'t>(line: &'t str, line_offset: usize, markers: &[String]) -> Option<Marker<'t>> {
+    let body_start = line.len() - line.trim_start_matches(is_comment_lead).len();
+    let body = &line[body_start..];
+    let (body, at) = match body.strip_prefix('@') {
+        Some(b) => (b, 1),
+        None => (body, 0),
+    };
+    let word = markers.iter().find(|m| {
+        body.starts_with(m.as_str())
+            && !body[m.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    })?;
+    let start = line_offset + body_start + at;
+    Some(Marker { start, end: start + word.len(), word: &body[..word.len()], rest: &body[word.len()..] })
+}
+
+impl FileCheck for Todos {
+    fn tokens(&self, ctx: &Context) -> Vec<String> {
+        ctx.settings.todo_markers.clone()
+    }
+
+    fn check_file(&self, file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
+        let markers = &ctx.settings.todo_markers;
+        let comment_lines = comment_lines(file);
+        for (i, &(offset, line)) in comment_lines.iter().enumerate() {
+            let Some(marker) = marker_on_line(line, offset, markers) else { continue };
+            let mut tracked = is_reference(marker.rest, ctx);
+            let (next_line, _) = file.line_col(offset + line.len());
+            for (k, &(next_offset, next)) in comment_lines[i + 1..].iter().take(CONTINUATION_LINES).enumerate() {
+                let (n, _) = file.line_col(next_offset);
+                let blank = next.trim_start_matches(is_comment_lead).trim().is_empty();
+                if tracked || n != next_line + k as u32 + 1 || blank || marker_on_line(next, next_offset, markers).is_some() {
+                    break;
+                }
+                tracked = is_reference(next, ctx);
+            }
+            let due = due_date(marker.rest);
+            let text = summary(marker.rest);
+            if let Some(date) = due.filter(|d| *d < ctx.today) {
+                out.todos.expired += 1;
+                let message = format!("`{}` was due {}: {text}", marker.word, format_date(date));
+                let help = "do the work and delete the comment, or move the date and link the issue tracking it: `TODO(2027-01-31, #123): …`".to_string();
+                out.findings.extend(ctx.finding("todo/expired", file, marker.start, marker.end, message, help));
+            } else if tracked {
+                out.todos.tracked += 1;
+            } else {
+                out.todos.untracked += 1;
+                let message = format!("`{}` without an issue reference: {text}", marker.word);
+                let help = format!(
+                    "file an issue and reference it in the comment (`{}(#123): …`, `{0}(ABC-123)`, or the issue URL), or resolve it and delete the comment",
+                    marker.word
+                );
+                out.findings.extend(ctx.finding("todo/untracked", file, marker.start, marker.end, message, help));
+            }
+        }
+    }
+}
+
+fn is_reference(text: &str, ctx: &Context) -> bool {
+    ISSUE_REF.is_match(text) || ctx.settings.issue_pattern.as_ref().is_some_and(|p| p.is_match(text))
+}
+
+/// `(2026-12-01)`, `(by: 2026-12-01)`, `(@ana, 2026-12-01)` right after the marker.
+fn due_date(rest: &str) -> Option<super::Date> {
+    let inner = rest.strip_prefix('(')?;
+    let inner = &inner[..inner.find(')')?];
+    DATE_IN.captures_iter(inner).find_map(|c| parse_date(c.get(1)?.as_str()))
+}
+
+fn format_date((y, m, d): super::Date) -> String {
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The comment text after the marker, trimmed and cut to a readable length.
+fn summary(rest: &str) -> String {
+    let t = rest.trim_start_matches(|c: char| c == ':' || c.is_whitespace());
+    let t = t.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '/' | '>' | '-'));
+    let mut s: String = t.chars().take(80).collect();
+    if t.chars().count() > 80 {
+        s.push('…');
+    }
+    if s.is_empty() {
+        "(no text)".into()
+    } else {
+        format!("\"{s}\"")
+    }
+}
+
+/// Each line of each comment region: (byte offset of the line's start within
+/// the file, the line's text within the region).
+fn comment_lines<'f>(file: &'f SourceFile) -> Vec<(usize, &'f str)> {
+    let mut lines = Vec::new();
+    for r in file.regions().iter().filter(|r: &&Region| r.kind == RegionKind::Comment) {
+        let mut start = r.start;
+        for piece in file.text[r.start..r.end].split('\n') {
+            lines.push((start, piece.trim_end_matches('\r')));
+            start += piece.len() + 1;
+        }
+    }
+    lines
+}
+
+

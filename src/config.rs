@@ -1,0 +1,384 @@
+//! `.shipcheck.yml`: parsed strictly (unknown keys are errors naming the key
+//! and line), layered over embedded defaults, resolved into [`Settings`].
+
+use crate::finding::Level;
+use crate::rules::{self, RULES};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+
+pub const CONFIG_FILE: &str = ".shipcheck.yml";
+
+/// Where debug rules do not apply: tests, scripts, examples, docs, fixtures,
+/// stories, seeds and config files. Patterns without `/` match the file name
+/// anywhere in the tree.
+pub const DEFAULT_NON_PRODUCTION: &[&str] = &[
+    "*.test.*", "*.spec.*", "*.cy.*", "*_test.go", "*_test.py", "test_*.py", "*_spec.rb", "conftest.py",
+    "**/__tests__/**", "**/__mocks__/**", "**/test/**", "**/tests/**", "**/e2e/**", "**/spec/**",
+    "**/cypress/**", "**/testdata/**", "**/benches/**", "build.rs",
+    "**/scripts/**", "**/script/**", "**/examples/**", "**/example/**", "**/docs/**",
+    "**/fixtures/**", "**/__fixtures__/**", "*.stories.*", "**/stories/**", "**/.storybook/**",
+    "seed.*", "seeds.*", "**/seed/**", "**/seeds/**", "**/seeders/**",
+    "*.config.js", "*.config.cjs", "*.config.mjs", "*.config.ts", "*.config.mts", "*.config.cts",
+    ".eslintrc*", "Gruntfile.js", "Gulpfile.js", "gulpfile.js",
+];
+
+/// Where focused tests are looked for.
+pub const DEFAULT_TEST_FILES: &[&str] = &[
+    "*.test.*", "*.spec.*", "*.cy.*", "*_test.go", "*_test.py", "test_*.py", "*_spec.rb",
+    "**/__tests__/**", "**/test/**", "**/tests/**", "**/e2e/**", "**/spec/**", "**/cypress/**",
+];
+
+/// Never scanned: vendored and generated code.
+pub const DEFAULT_VENDORED: &[&str] = &[
+    "**/node_modules/**", "**/vendor/**", "**/third_party/**", "**/bower_components/**",
+    "*.min.js", "*.min.mjs", "*.min.cjs", "*.min.css", "*.bundle.js", "*-bundle.js", "*.map",
+];
+
+pub const DEFAULT_RELEASE_BRANCHES: &[&str] = &["main", "master", "release/*", "production"];
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    fail_on: Option<Threshold>,
+    release_fail_on: Option<Threshold>,
+    release_branches: Option<Vec<String>>,
+    max_file_size: Option<ByteSize>,
+    paths: Option<RawPaths>,
+    production_code: Option<RawPaths>,
+    test_files: Option<Vec<String>>,
+    #[serde(default)]
+    rules: BTreeMap<String, RawRule>,
+}
+
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields)]
+struct RawPaths {
+    include: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum Threshold {
+    Notice,
+    Warning,
+    Error,
+}
+
+impl From<Threshold> for Level {
+    fn from(t: Threshold) -> Level {
+        match t {
+            Threshold::Notice => Level::Notice,
+            Threshold::Warning => Level::Warning,
+            Threshold::Error => Level::Error,
+        }
+    }
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum RuleLevel {
+    Off,
+    Notice,
+    Warning,
+    Error,
+}
+
+impl RuleLevel {
+    fn resolve(self) -> Option<Level> {
+        match self {
+            RuleLevel::Off => None,
+            RuleLevel::Notice => Some(Level::Notice),
+            RuleLevel::Warning => Some(Level::Warning),
+            RuleLevel::Error => Some(Level::Error),
+        }
+    }
+}
+
+/// Every per-rule option any rule accepts; [`Rule::options`] says which
+/// apply to which rule, checked after parsing.
+#[derive(Default, Debug)]
+struct RawRule {
+    level: Option<RuleLevel>,
+    allow: Option<Vec<String>>,
+    markers: Option<Vec<String>>,
+    issue_pattern: Option<String>,
+}
+
+impl RawRule {
+    fn options_set(&self) -> Vec<&'static str> {
+        let mut set = Vec::new();
+        if self.allow.is_some() {
+            set.push("allow");
+        }
+        if self.markers.is_some() {
+            set.push("markers");
+        }
+        if self.issue_pattern.is_some() {
+            set.push("issue-pattern");
+        }
+        set
+    }
+}
+
+/// A rule entry is either a level (`debug/print: warning`) or a map of options.
+impl<'de> Deserialize<'de> for RawRule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RuleVisitor;
+        impl<'de> Visitor<'de> for RuleVisitor {
+            type Value = RawRule;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a level (off, notice, warning, error) or a map of rule options")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawRule, E> {
+                let level = RuleLevel::deserialize(de::value::StrDeserializer::<E>::new(v))?;
+                Ok(RawRule { level: Some(level), ..RawRule::default() })
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawRule, E> {
+                // YAML 1.1 reads a bare `off` as false in some tools; accept it.
+                if v {
+                    Err(E::invalid_value(de::Unexpected::Bool(v), &self))
+                } else {
+                    Ok(RawRule { level: Some(RuleLevel::Off), ..RawRule::default() })
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawRule, A::Error> {
+                RawRuleOptions::deserialize(de::value::MapAccessDeserializer::new(map)).map(|o| o.0)
+            }
+        }
+        d.deserialize_any(RuleVisitor)
+    }
+}
+
+/// The map form of a rule entry, deserialised with the derived impl.
+struct RawRuleOptions(RawRule);
+impl<'de> Deserialize<'de> for RawRuleOptions {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+        struct Options {
+            level: Option<RuleLevel>,
+            allow: Option<Vec<String>>,
+            markers: Option<Vec<String>>,
+            issue_pattern: Option<String>,
+        }
+        let o = Options::deserialize(d)?;
+        Ok(RawRuleOptions(RawRule { level: o.level, allow: o.allow, markers: o.markers, issue_pattern: o.issue_pattern }))
+    }
+}
+
+/// `1048576`, `"1MiB"`, `"512KB"`, `"2M"`.
+#[derive(Debug, Clone, Copy)]
+struct ByteSize(u64);
+impl<'de> Deserialize<'de> for ByteSize {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            N(u64),
+            S(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::N(n) => Ok(ByteSize(n)),
+            Raw::S(s) => parse_size(&s).map(ByteSize).ok_or_else(|| {
+                de::Error::custom(format!("max-file-size: cannot read {s:?} as a size (use bytes or e.g. \"1MiB\", \"512KB\")"))
+            }),
+        }
+    }
+}
+
+fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().ok()?;
+    let mult = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => 1024 * 1024,
+        "g" | "gb" | "gib" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
+/// Resolved settings every check and the policy read.
+#[derive(Debug)]
+pub struct Settings {
+    pub fail_on: Level,
+    pub release_fail_on: Level,
+    pub release_branches: Vec<String>,
+    release_branch_set: GlobSet,
+    pub max_file_size: u64,
+    include: Option<GlobSet>,
+    exclude: GlobSet,
+    vendored: GlobSet,
+    non_production: GlobSet,
+    test_files: GlobSet,
+    levels: HashMap<&'static str, Option<Level>>,
+    pub console_allow: Vec<String>,
+    pub todo_markers: Vec<String>,
+    pub issue_pattern: Option<regex::Regex>,
+    /// Where the settings came from, for messages (`None`: embedded defaults).
+    pub source: Option<String>,
+}
+
+impl Settings {
+    pub fn defaults() -> Settings {
+        Self::resolve(RawConfig::default(), None).expect("embedded defaults are valid")
+    }
+
+    /// Load `path`; errors name the file, the key and the line.
+    pub fn load(path: &Path) -> anyhow::Result<Settings> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    pub fn parse(text: &str, name: &str) -> anyhow::Result<Settings> {
+        let only_comments = text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        let raw: RawConfig = if only_comments {
+            RawConfig::default()
+        } else {
+            serde_yaml_ng::from_str(text).map_err(|e| anyhow::anyhow!("invalid config {name}: {e}"))?
+        };
+        for (id, rule) in &raw.rules {
+            let line = line_of_key(text, id).map(|l| format!(" at line {l}")).unwrap_or_default();
+            let Some(known) = rules::find(id) else {
+                return Err(anyhow::anyhow!(
+                    "invalid config {name}: unknown rule `{id}`{line} (see `shipcheck rules`)"
+                ));
+            };
+            if let Some(opt) = rule.options_set().into_iter().find(|o| !known.options.contains(o)) {
+                let accepted = if known.options.is_empty() { "only `level`".to_string() } else { format!("`level`, `{}`", known.options.join("`, `")) };
+                return Err(anyhow::anyhow!(
+                    "invalid config {name}: rule `{id}`{line} has no option `{opt}` (it accepts {accepted})"
+                ));
+            }
+        }
+        Self::resolve(raw, Some(name.to_string())).map_err(|e| anyhow::anyhow!("invalid config {name}: {e}"))
+    }
+
+    fn resolve(raw: RawConfig, source: Option<String>) -> Result<Settings, String> {
+        let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let release_branches = raw.release_branches.unwrap_or_else(|| strs(DEFAULT_RELEASE_BRANCHES));
+        let paths = raw.paths.unwrap_or_default();
+        let production = raw.production_code.unwrap_or_default();
+        if production.include.is_some() {
+            return Err("production-code takes only `exclude` (the paths that are not production code)".into());
+        }
+        let mut levels = HashMap::new();
+        for r in RULES {
+            let configured = raw.rules.get(r.id).and_then(|c| c.level);
+            levels.insert(r.id, configured.map_or(r.default_level, RuleLevel::resolve));
+        }
+        let rule = |id: &str| raw.rules.get(id);
+        let issue_pattern = match rule("todo/untracked").and_then(|r| r.issue_pattern.as_deref()) {
+            Some(p) => Some(regex::Regex::new(p).map_err(|e| format!("todo/untracked issue-pattern is not a valid regex: {e}"))?),
+            None => None,
+        };
+        let markers = rule("todo/untracked").and_then(|r| r.markers.clone()).unwrap_or_else(|| strs(&["TODO", "FIXME", "XXX", "HACK"]));
+        if let Some(bad) = markers.iter().find(|m| m.is_empty() || !m.chars().all(|c| c.is_alphanumeric() || c == '_')) {
+            return Err(format!("todo/untracked markers: {bad:?} must be a word (letters, digits, _)"));
+        }
+        Ok(Settings {
+            fail_on: raw.fail_on.map_or(Level::Error, Level::from),
+            release_fail_on: raw.release_fail_on.map_or(Level::Warning, Level::from),
+            release_branch_set: branch_globs(&release_branches)?,
+            release_branches,
+            max_file_size: raw.max_file_size.map_or(DEFAULT_MAX_FILE_SIZE, |b| b.0),
+            include: match paths.include {
+                Some(v) if !v.is_empty() => Some(path_globs(&v)?),
+                _ => None,
+            },
+            exclude: path_globs(&paths.exclude.unwrap_or_default())?,
+            vendored: path_globs(&strs(DEFAULT_VENDORED))?,
+            non_production: path_globs(&production.exclude.unwrap_or_else(|| strs(DEFAULT_NON_PRODUCTION)))?,
+            test_files: path_globs(&raw.test_files.unwrap_or_else(|| strs(DEFAULT_TEST_FILES)))?,
+            levels,
+            console_allow: rule("debug/console").and_then(|r| r.allow.clone()).unwrap_or_else(|| strs(&["error", "warn"])),
+            todo_markers: markers,
+            issue_pattern,
+            source,
+        })
+    }
+
+    /// The configured level of a rule; `None` when it is off.
+    pub fn level(&self, rule: &str) -> Option<Level> {
+        self.levels.get(rule).copied().flatten()
+    }
+
+    /// Is this repo-relative path part of the scan at all?
+    pub fn is_scanned(&self, rel: &str) -> bool {
+        if self.vendored.is_match(rel) || self.exclude.is_match(rel) {
+            return false;
+        }
+        self.include.as_ref().is_none_or(|inc| inc.is_match(rel))
+    }
+
+    /// A `'static` test for directories the walker may prune: vendored or
+    /// excluded trees. `include` is judged per file, so `**/*.ts` still
+    /// reaches nested folders.
+    pub fn dir_filter(&self) -> impl Fn(&str) -> bool + Send + Sync + 'static {
+        let (vendored, exclude) = (self.vendored.clone(), self.exclude.clone());
+        move |rel: &str| {
+            let probe = format!("{rel}/_");
+            !vendored.is_match(&probe) && !exclude.is_match(&probe)
+        }
+    }
+
+    pub fn is_production(&self, rel: &str) -> bool {
+        !self.non_production.is_match(rel)
+    }
+
+    pub fn is_test_file(&self, rel: &str) -> bool {
+        self.test_files.is_match(rel)
+    }
+
+    pub fn is_release_branch(&self, branch: &str) -> bool {
+        self.release_branch_set.is_match(branch)
+    }
+}
+
+/// Compile repo-relative path globs. A pattern without `/` matches a file or
+/// directory name at any depth, as in `.gitignore`.
+fn path_globs(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        let p = p.trim_start_matches("./");
+        let full = if p.contains('/') { p.trim_start_matches('/').to_string() } else { format!("**/{p}") };
+        for candidate in [full.clone(), format!("{}/**", full.trim_end_matches("/**"))] {
+            let g = globset::GlobBuilder::new(&candidate)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("bad glob {p:?}: {e}"))?;
+            b.add(g);
+        }
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+fn branch_globs(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p).map_err(|e| format!("bad release-branches pattern {p:?}: {e}"))?);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+/// 1-based line where `key` appears as a mapping key, for error messages.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        let t = l.trim_start().trim_start_matches("- ");
+        let t = t.trim_start_matches(['"', '\'']);
+        t.strip_prefix(key).is_some_and(|rest| rest.trim_start_matches(['"', '\'']).trim_start().starts_with(':'))
+    }).map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,109 @@
+use super::*;
+
+fn err(text: &str) -> String {
+    Settings::parse(text, ".shipcheck.yml").expect_err("should fail").to_string()
+}
+
+#[test]
+fn defaults_match_the_design() {
+    let s = Settings::defaults();
+    assert_eq!(s.fail_on, Level::Error);
+    assert_eq!(s.release_fail_on, Level::Warning);
+    assert_eq!(s.level("debug/console"), Some(Level::Error));
+    assert_eq!(s.level("debug/print"), None);
+    assert_eq!(s.level("todo/untracked"), Some(Level::Warning));
+    for b in ["main", "master", "release/2.0", "production"] {
+        assert!(s.is_release_branch(b), "{b}");
+    }
+    for b in ["feature/x", "release", "mainline"] {
+        assert!(!s.is_release_branch(b), "{b}");
+    }
+    assert_eq!(s.max_file_size, 1024 * 1024);
+}
+
+#[test]
+fn comment_only_file_is_the_defaults() {
+    let s = Settings::parse("# nothing yet\n\n", "x").unwrap();
+    assert_eq!(s.level("debug/console"), Some(Level::Error));
+}
+
+#[test]
+fn unknown_top_level_key_names_key_and_line() {
+    let e = err("fail-on: error\nfail-onn: warning\n");
+    assert!(e.contains("fail-onn") && e.contains("line 2"), "{e}");
+}
+
+#[test]
+fn unknown_rule_names_rule_and_line() {
+    let e = err("rules:\n  debug/console: error\n  debug/consol: off\n");
+    assert!(e.contains("debug/consol`") && e.contains("line 3"), "{e}");
+}
+
+#[test]
+fn unknown_rule_option_names_option_and_line() {
+    let e = err("rules:\n  debug/console:\n    level: error\n    allwo: [info]\n");
+    assert!(e.contains("allwo") && e.contains("line 4"), "{e}");
+}
+
+#[test]
+fn option_of_another_rule_is_rejected() {
+    let e = err("rules:\n  debug/debugger:\n    allow: [log]\n");
+    assert!(e.contains("debug/debugger") && e.contains("allow") && e.contains("line 2"), "{e}");
+}
+
+#[test]
+fn bad_level_is_an_error() {
+    let e = err("rules:\n  debug/console: loud\n");
+    assert!(e.contains("loud") || e.contains("unknown variant"), "{e}");
+    let e = err("fail-on: off\n");
+    assert!(e.contains("off"), "{e}");
+}
+
+#[test]
+fn levels_and_options_apply() {
+    let s = Settings::parse(
+        "fail-on: warning\nrules:\n  debug/print: warning\n  debug/console:\n    allow: [error, warn, info]\n  todo/untracked:\n    level: off\n    markers: [TODO, NOTE]\n    issue-pattern: 'JIRA:\\d+'\n",
+        "x",
+    )
+    .unwrap();
+    assert_eq!(s.fail_on, Level::Warning);
+    assert_eq!(s.level("debug/print"), Some(Level::Warning));
+    assert_eq!(s.level("todo/untracked"), None);
+    assert_eq!(s.console_allow, ["error", "warn", "info"]);
+    assert_eq!(s.todo_markers, ["TODO", "NOTE"]);
+    assert!(s.issue_pattern.as_ref().unwrap().is_match("JIRA:12"));
+}
+
+#[test]
+fn sizes_parse() {
+    for (text, want) in [("max-file-size: 2048", 2048), ("max-file-size: \"2MiB\"", 2 << 20), ("max-file-size: 512KB", 512 << 10)] {
+        assert_eq!(Settings::parse(text, "x").unwrap().max_file_size, want, "{text}");
+    }
+    assert!(err("max-file-size: lots").contains("max-file-size"));
+}
+
+#[test]
+fn path_classification() {
+    let s = Settings::defaults();
+    for p in ["src/a.test.ts", "apps/api/src/__tests__/x.ts", "scripts/deploy.js", "docs/a.js", "jest.config.js", "web/Button.stories.tsx", "tests/test_x.py", "prisma/seed.ts"] {
+        assert!(!s.is_production(p), "{p} is not production");
+    }
+    for p in ["src/index.ts", "apps/api/src/routes/video.ts", "worker/main.py", "src/testing_utils.ts", "src/latest/x.ts"] {
+        assert!(s.is_production(p), "{p} is production");
+    }
+    assert!(s.is_test_file("src/a.spec.ts") && s.is_test_file("e2e/login.ts"));
+    assert!(!s.is_test_file("src/a.ts"));
+    for p in ["node_modules/x/index.js", "public/vendor/a.js", "a/b/jquery.min.js", "third_party/x.c"] {
+        assert!(!s.is_scanned(p), "{p} is vendored");
+    }
+    assert!(s.is_scanned("src/vendors.ts"));
+}
+
+#[test]
+fn include_and_exclude_globs() {
+    let s = Settings::parse("paths:\n  include: [\"apps/**\"]\n  exclude: [legacy, \"*.gen.ts\"]\n", "x").unwrap();
+    assert!(s.is_scanned("apps/api/a.ts"));
+    assert!(!s.is_scanned("worker/a.py"));
+    assert!(!s.is_scanned("apps/legacy/a.ts"));
+    assert!(!s.is_scanned("apps/api/types.gen.ts"));
+}

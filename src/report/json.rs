@@ -1,0 +1,96 @@
+//! `--format json`, version 1: the contract in DESIGN.md. Field names and
+//! order are fixed (struct order); new fields are only ever added.
+
+use super::Report;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    passed: bool,
+    fail_on: &'static str,
+    branch: Option<&'a str>,
+    counts: JsonCounts,
+    files_scanned: usize,
+    files_skipped: JsonSkipped,
+    suppressed: usize,
+    todos: JsonTodos,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCounts {
+    error: usize,
+    warning: usize,
+    notice: usize,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped {
+    too_large: usize,
+    binary: usize,
+    minified: usize,
+}
+
+#[derive(Serialize)]
+struct JsonTodos {
+    tracked: usize,
+    untracked: usize,
+    expired: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    level: &'static str,
+    path: Option<&'a str>,
+    line: Option<u32>,
+    column: Option<u32>,
+    end_line: Option<u32>,
+    end_column: Option<u32>,
+    message: &'a str,
+    help: &'a str,
+    fingerprint: &'a str,
+}
+
+pub fn render(report: &Report) -> String {
+    let counts = report.counts();
+    let doc = JsonReport {
+        version: 1,
+        passed: report.verdict.passed,
+        fail_on: report.verdict.fail_on.as_str(),
+        branch: report.verdict.branch.as_deref(),
+        counts: JsonCounts { error: counts.error, warning: counts.warning, notice: counts.notice },
+        files_scanned: report.files_scanned,
+        files_skipped: JsonSkipped {
+            too_large: report.skipped.too_large,
+            binary: report.skipped.binary,
+            minified: report.skipped.minified,
+        },
+        suppressed: report.suppressed,
+        todos: JsonTodos { tracked: report.todos.tracked, untracked: report.todos.untracked, expired: report.todos.expired },
+        findings: report
+            .findings
+            .iter()
+            .map(|f| {
+                let span = f.span.as_ref();
+                JsonFinding {
+                    rule: f.rule,
+                    level: f.level.as_str(),
+                    path: f.path.as_deref(),
+                    line: span.map(|s| s.line),
+                    column: span.map(|s| s.column),
+                    end_line: span.map(|s| s.end_line),
+                    end_column: span.map(|s| s.end_column),
+                    message: &f.message,
+                    help: &f.help,
+                    fingerprint: &f.fingerprint,
+                }
+            })
+            .collect(),
+    };
+    // Serialising plain structs of strings and numbers cannot fail.
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,120 @@
+//! `--format text`: rustc-style diagnostics, then one summary line.
+
+use super::Report;
+use crate::finding::{Finding, Level};
+use std::fmt::Write;
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct TextOptions {
+    /// ANSI colour; main.rs turns it on only for a terminal without NO_COLOR.
+    pub color: bool,
+}
+
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn level(&self, level: Level) -> String {
+        let code = match level {
+            Level::Error => "1;31",
+            Level::Warning => "1;33",
+            Level::Notice => "1;36",
+        };
+        self.wrap(code, level.as_str())
+    }
+    fn gutter(&self, s: &str) -> String {
+        self.wrap("1;34", s)
+    }
+}
+
+pub fn render(report: &Report, opts: TextOptions) -> String {
+    let paint = Paint(opts.color);
+    let mut out = String::new();
+    for f in &report.findings {
+        finding(&mut out, f, &paint);
+    }
+    summary(&mut out, report, &paint);
+    out
+}
+
+fn finding(out: &mut String, f: &Finding, paint: &Paint) {
+    let _ = writeln!(out, "{}{} {}", paint.level(f.level), paint.wrap("1", &format!("[{}]:", f.rule)), f.message);
+    let line_no = f.span.as_ref().map(|s| s.line.to_string()).unwrap_or_default();
+    let pad = " ".repeat(line_no.len().max(1));
+    if let Some(path) = &f.path {
+        let place = match &f.span {
+            Some(s) => format!("{path}:{}:{}", s.line, s.column),
+            None => path.clone(),
+        };
+        let _ = writeln!(out, "{pad}{} {place}", paint.gutter("-->"));
+    }
+    if let (Some(span), Some(src)) = (&f.span, &f.source_line) {
+        let bar = paint.gutter("|");
+        let _ = writeln!(out, "{pad} {bar}");
+        let _ = writeln!(out, "{} {bar} {src}", paint.gutter(&line_no));
+        let lead: String = src
+            .chars()
+            .take(span.column.saturating_sub(1) as usize)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        let line_chars = src.chars().count() as u32;
+        let end = if span.end_line == span.line { span.end_column } else { line_chars + 1 };
+        let width = end.saturating_sub(span.column).max(1) as usize;
+        let carets = paint.wrap(level_color(f.level), &"^".repeat(width));
+        let _ = writeln!(out, "{pad} {bar} {lead}{carets}");
+    }
+    let _ = writeln!(out, "{pad} {} {}", paint.gutter("="), paint.wrap("1", &format!("help: {}", f.help)));
+    out.push('\n');
+}
+
+fn level_color(level: Level) -> &'static str {
+    match level {
+        Level::Error => "1;31",
+        Level::Warning => "1;33",
+        Level::Notice => "1;36",
+    }
+}
+
+fn plural(n: usize, one: &str) -> String {
+    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
+}
+
+fn summary(out: &mut String, report: &Report, paint: &Paint) {
+    let c = report.counts();
+    let v = &report.verdict;
+    let verdict = if v.passed { paint.wrap("1;32", "ready") } else { paint.wrap("1;31", "blocked") };
+    let branch = match &v.branch {
+        Some(b) if v.is_release_branch => format!("release branch {b}"),
+        Some(b) => format!("branch {b}"),
+        None => "no branch".to_string(),
+    };
+    let skipped = &report.skipped;
+    let mut skip_parts = Vec::new();
+    if skipped.too_large > 0 {
+        skip_parts.push(format!("{} over max-file-size", skipped.too_large));
+    }
+    if skipped.binary > 0 {
+        skip_parts.push(format!("{} binary", skipped.binary));
+    }
+    if skipped.minified > 0 {
+        skip_parts.push(format!("{} minified", skipped.minified));
+    }
+    let skipped_text = if skip_parts.is_empty() { String::new() } else { format!(", skipped {}", skip_parts.join(", ")) };
+    let _ = writeln!(
+        out,
+        "shipcheck: {verdict}: {}, {}, {} (fail-on {} on {branch}); {} scanned, {} suppressed{skipped_text}; {:.2}s",
+        plural(c.error, "error"),
+        plural(c.warning, "warning"),
+        plural(c.notice, "notice"),
+        v.fail_on,
+        plural(report.files_scanned, "file"),
+        report.suppressed,
+        report.elapsed.as_secs_f64(),
+    );
+}

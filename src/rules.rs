@@ -1,0 +1,136 @@
+//! The one table of rules. `shipcheck rules`, `shipcheck explain`, config
+//! validation, suppression validation and the reports all read this table;
+//! nothing else lists rule ids.
+
+use crate::finding::Level;
+
+/// The checklist area a rule belongs to (one line each in summaries).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Area {
+    DebugCode,
+    Todos,
+    Scan,
+}
+
+impl Area {
+    pub fn title(self) -> &'static str {
+        match self {
+            Area::DebugCode => "Debug code removed",
+            Area::Todos => "TODOs addressed or tracked",
+            Area::Scan => "Scan complete",
+        }
+    }
+}
+
+pub struct Rule {
+    pub id: &'static str,
+    /// `None`: off unless enabled in config.
+    pub default_level: Option<Level>,
+    pub area: Area,
+    /// One line, shown by `shipcheck rules`.
+    pub summary: &'static str,
+    /// Per-rule options accepted in `.shipcheck.yml` besides `level`.
+    pub options: &'static [&'static str],
+    /// Markdown with the headings in [`DOC_HEADINGS`].
+    pub doc: &'static str,
+}
+
+/// Every rule's doc has these sections, in this order.
+pub const DOC_HEADINGS: [&str; 5] = [
+    "## What it flags",
+    "## Why it blocks a deploy",
+    "## Example",
+    "## How to fix",
+    "## Config",
+];
+
+macro_rules! rule {
+    ($id:literal, $level:expr, $area:expr, $file:literal, $summary:literal, [$($opt:literal),*]) => {
+        Rule {
+            id: $id,
+            default_level: $level,
+            area: $area,
+            summary: $summary,
+            options: &[$($opt),*],
+            doc: include_str!(concat!("../docs/rules/", $file, ".md")),
+        }
+    };
+}
+
+pub static RULES: &[Rule] = &[
+    rule!("debug/console", Some(Level::Error), Area::DebugCode, "debug-console",
+        "console.log/debug/trace/… in production JS/TS (allow-list: error, warn)", ["allow"]),
+    rule!("debug/debugger", Some(Level::Error), Area::DebugCode, "debug-debugger",
+        "`debugger` statements in production JS/TS", []),
+    rule!("debug/focused-test", Some(Level::Error), Area::DebugCode, "debug-focused-test",
+        "it.only / describe.only / test.only / fit / fdescribe in test files", []),
+    rule!("debug/breakpoint", Some(Level::Error), Area::DebugCode, "debug-breakpoint",
+        "breakpoint(), pdb/ipdb, binding.pry, byebug, dbg!, var_dump/dd, runtime.Breakpoint()", []),
+    rule!("debug/print", None, Area::DebugCode, "debug-print",
+        "plain prints (print(, println!, fmt.Println, System.out.println) in production code", []),
+    rule!("todo/untracked", Some(Level::Warning), Area::Todos, "todo-untracked",
+        "TODO/FIXME/XXX/HACK comment without an issue reference", ["markers", "issue-pattern"]),
+    rule!("todo/expired", Some(Level::Warning), Area::Todos, "todo-expired",
+        "TODO with a due date that has passed", []),
+    rule!("suppression/invalid", Some(Level::Error), Area::Scan, "suppression-invalid",
+        "shipcheck-ignore comment without a reason or naming an unknown rule", []),
+    rule!("scan/unreadable", Some(Level::Warning), Area::Scan, "scan-unreadable",
+        "a file in the tree that could not be read", []),
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// Does `pattern` (a rule id or `group/*`) name at least one rule?
+pub fn pattern_matches(pattern: &str, id: &str) -> bool {
+    match pattern.strip_suffix("/*") {
+        Some(group) => id.split_once('/').is_some_and(|(g, _)| g == group),
+        None => pattern == id,
+    }
+}
+
+pub fn pattern_is_known(pattern: &str) -> bool {
+    RULES.iter().any(|r| pattern_matches(pattern, r.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn rule_ids_are_unique_and_kebab_case_group_slash_name() {
+        let mut seen = HashSet::new();
+        for r in RULES {
+            assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
+            let (group, name) = r.id.split_once('/').expect("group/name");
+            for part in [group, name] {
+                assert!(!part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.id);
+            }
+        }
+    }
+
+    #[test]
+    fn every_rule_has_all_doc_sections_in_order_and_a_title() {
+        for r in RULES {
+            assert!(r.doc.starts_with(&format!("# {}\n", r.id)), "{} doc must start with its id", r.id);
+            let mut from = 0;
+            for h in DOC_HEADINGS {
+                let pos = r.doc[from..].find(h).unwrap_or_else(|| panic!("{} doc lacks {h:?} (or out of order)", r.id));
+                from += pos + h.len();
+                let body = r.doc[from..].split("\n## ").next().unwrap_or("");
+                assert!(body.trim().len() > 10, "{} section {h:?} is empty", r.id);
+            }
+        }
+    }
+
+    #[test]
+    fn group_patterns() {
+        assert!(pattern_matches("debug/*", "debug/console"));
+        assert!(!pattern_matches("debug/*", "todo/untracked"));
+        assert!(pattern_is_known("todo/*"));
+        assert!(!pattern_is_known("nope/*"));
+        assert!(!pattern_is_known("debug/consol"));
+    }
+}

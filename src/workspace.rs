@@ -1,0 +1,289 @@
+//! ONE walk of the repository. Each file is read once, decoded, classified
+//! (language, production/test) and handed to a visitor on the walker's
+//! threads; it is lexed lazily, at most once, only if a check asks.
+
+use crate::config::Settings;
+use crate::lexer::{self, Lang, Region, RegionKind};
+use crate::finding::Span;
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Mutex};
+
+/// JS lines longer than this mean minified or generated code.
+const MINIFIED_LINE_LEN: usize = 1000;
+/// How much of a file is searched for a NUL byte to call it binary.
+const BINARY_SNIFF_LEN: usize = 8 * 1024;
+
+/// One readable text file, as the checks see it.
+pub struct SourceFile<'a> {
+    /// Repo-relative, `/`-separated.
+    pub rel: &'a str,
+    pub lang: Lang,
+    pub text: &'a str,
+    pub is_production: bool,
+    pub is_test: bool,
+    regions: OnceCell<Vec<Region>>,
+    code: OnceCell<String>,
+    line_starts: OnceCell<Vec<usize>>,
+}
+
+impl<'a> SourceFile<'a> {
+    pub fn new(rel: &'a str, lang: Lang, text: &'a str, settings: &Settings) -> Self {
+        SourceFile {
+            rel,
+            lang,
+            text,
+            is_production: settings.is_production(rel),
+            is_test: settings.is_test_file(rel),
+            regions: OnceCell::new(),
+            code: OnceCell::new(),
+            line_starts: OnceCell::new(),
+        }
+    }
+
+    pub fn regions(&self) -> &[Region] {
+        self.regions.get_or_init(|| lexer::lex(self.lang, self.text))
+    }
+
+    /// The file with comments and strings blanked out; same offsets.
+    pub fn code(&self) -> &str {
+        self.code.get_or_init(|| lexer::mask(self.text, self.regions(), RegionKind::Code))
+    }
+
+    pub fn comments(&self) -> impl Iterator<Item = &Region> {
+        self.regions().iter().filter(|r| r.kind == RegionKind::Comment)
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut v = vec![0];
+            v.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            v
+        })
+    }
+
+    /// 1-based line and character column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let starts = self.line_starts();
+        let idx = starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = starts[idx];
+        let end = offset.min(self.text.len());
+        let col = self.text.get(start..end).map_or(end - start, |s| s.chars().count()) + 1;
+        (idx as u32 + 1, col as u32)
+    }
+
+    /// The span of `start..end` (byte offsets).
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let (line, column) = self.line_col(start);
+        let (end_line, end_column) = self.line_col(end);
+        Span { line, column, end_line, end_column }
+    }
+
+    /// The text of 1-based `line`, without its line ending.
+    pub fn line_text(&self, line: u32) -> &str {
+        let starts = self.line_starts();
+        let i = (line as usize).saturating_sub(1);
+        let Some(&start) = starts.get(i) else { return "" };
+        let end = starts.get(i + 1).copied().unwrap_or(self.text.len());
+        self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// Why files were left out, for the summary.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub too_large: usize,
+    pub binary: usize,
+    pub minified: usize,
+}
+
+/// A file that could not be read: reported, never fatal.
+#[derive(Debug, Clone)]
+pub struct ReadError {
+    pub rel: String,
+    pub message: String,
+}
+
+pub struct Scan<T> {
+    /// Visitor results, sorted by path.
+    pub results: Vec<(String, T)>,
+    pub files_scanned: usize,
+    pub skipped: Skipped,
+    pub unreadable: Vec<ReadError>,
+}
+
+enum Outcome<T> {
+    Visited(String, T),
+    Skipped(fn(&mut Skipped)),
+    Unreadable(ReadError),
+}
+
+/// Walk `root` once, in parallel, honouring `.gitignore`, `.ignore` and git's
+/// excludes, and call `visit` for every text file in a language shipcheck
+/// reads. Errors only when `root` itself cannot be walked.
+pub fn scan<T, F>(root: &Path, settings: &Settings, visit: F) -> anyhow::Result<Scan<T>>
+where
+    T: Send,
+    F: Fn(&SourceFile) -> T + Sync,
+{
+    let meta = std::fs::metadata(root).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", root.display()))?;
+    if !meta.is_dir() {
+        anyhow::bail!("{} is not a directory", root.display());
+    }
+    std::fs::read_dir(root).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", root.display()))?;
+
+    let root_owned: PathBuf = root.to_path_buf();
+    let dir_is_scanned = settings.dir_filter();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_global(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .ignore(true)
+        .parents(true)
+        .follow_links(false)
+        .filter_entry(move |e| {
+            if e.file_type().is_some_and(|t| t.is_dir()) {
+                if e.file_name() == ".git" {
+                    return false;
+                }
+                if e.depth() > 0 {
+                    let rel = relative(&root_owned, e.path());
+                    return dir_is_scanned(&rel);
+                }
+            }
+            true
+        })
+        .build_parallel();
+
+    let (tx, rx) = mpsc::channel::<Outcome<T>>();
+    let walk_errors = Mutex::new(Vec::new());
+    walker.run(|| {
+        let tx = tx.clone();
+        let visit = &visit;
+        let walk_errors = &walk_errors;
+        Box::new(move |entry| {
+            match entry {
+                Ok(entry) => {
+                    if let Some(outcome) = visit_entry(root, settings, &entry, visit) {
+                        let _ = tx.send(outcome);
+                    }
+                }
+                Err(err) => {
+                    if let Ok(mut v) = walk_errors.lock() {
+                        v.push(err.to_string());
+                    }
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    drop(tx);
+
+    let mut scan = Scan { results: Vec::new(), files_scanned: 0, skipped: Skipped::default(), unreadable: Vec::new() };
+    for outcome in rx {
+        match outcome {
+            Outcome::Visited(rel, t) => {
+                scan.files_scanned += 1;
+                scan.results.push((rel, t));
+            }
+            Outcome::Skipped(bump) => bump(&mut scan.skipped),
+            Outcome::Unreadable(e) => scan.unreadable.push(e),
+        }
+    }
+    // Directory-level errors (permission denied on a folder, a symlink loop)
+    // carry a path in their message; keep them as unreadable entries.
+    for message in walk_errors.into_inner().unwrap_or_default() {
+        scan.unreadable.push(ReadError { rel: String::new(), message });
+    }
+    scan.results.sort_by(|a, b| a.0.cmp(&b.0));
+    scan.unreadable.sort_by(|a, b| (&a.rel, &a.message).cmp(&(&b.rel, &b.message)));
+    Ok(scan)
+}
+
+fn visit_entry<T, F>(root: &Path, settings: &Settings, entry: &ignore::DirEntry, visit: &F) -> Option<Outcome<T>>
+where
+    F: Fn(&SourceFile) -> T,
+{
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return None;
+    }
+    let rel = relative(root, entry.path());
+    if !settings.is_scanned(&rel) {
+        return None;
+    }
+    let name = entry.file_name().to_str().unwrap_or("");
+    let by_name = Lang::from_file_name(name);
+    // Only extension-less files may be scripts with a shebang; anything else
+    // in a language we do not read is not opened at all.
+    if by_name.is_none() && name.contains('.') && !name.starts_with('.') {
+        return None;
+    }
+    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > settings.max_file_size {
+        return Some(Outcome::Skipped(|s| s.too_large += 1));
+    }
+    let bytes = match std::fs::read(entry.path()) {
+        Ok(b) => b,
+        Err(e) => return Some(Outcome::Unreadable(ReadError { rel, message: e.to_string() })),
+    };
+    let text = match decode(&bytes) {
+        Some(t) => t,
+        None => return Some(Outcome::Skipped(|s| s.binary += 1)),
+    };
+    let lang = match by_name {
+        Some(l) => l,
+        None => Lang::detect(Path::new(name), text.lines().next().unwrap_or(""))?,
+    };
+    if lang.is_js_like() && has_long_line(&text) {
+        return Some(Outcome::Skipped(|s| s.minified += 1));
+    }
+    let file = SourceFile::new(&rel, lang, &text, settings);
+    let result = visit(&file);
+    Some(Outcome::Visited(rel, result))
+}
+
+/// Text from bytes: UTF-8 (BOM dropped, invalid sequences replaced), UTF-16
+/// with a BOM; `None` for binary (a NUL byte in the first 8 KiB).
+pub fn decode(bytes: &[u8]) -> Option<String> {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return Some(decode_utf16(rest, u16::from_le_bytes));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return Some(decode_utf16(rest, u16::from_be_bytes));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF_LEN)]).is_some() {
+        return None;
+    }
+    Some(String::from_utf8_lossy(bytes).into_owned())
+}
+
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
+    let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
+    char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+}
+
+fn has_long_line(text: &str) -> bool {
+    let mut last = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        if nl - last > MINIFIED_LINE_LEN {
+            return true;
+        }
+        last = nl + 1;
+    }
+    text.len() - last > MINIFIED_LINE_LEN
+}
+
+/// Repo-relative path with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut out = String::new();
+    for (i, c) in rel.components().enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&c.as_os_str().to_string_lossy());
+    }
+    out
+}
