@@ -16,26 +16,81 @@ pub const CONFIG_FILE: &str = ".shipcheck.yml";
 /// stories, seeds and config files. Patterns without `/` match the file name
 /// anywhere in the tree.
 pub const DEFAULT_NON_PRODUCTION: &[&str] = &[
-    "*.test.*", "*.spec.*", "*.cy.*", "*_test.go", "*_test.py", "test_*.py", "*_spec.rb", "conftest.py",
-    "**/__tests__/**", "**/__mocks__/**", "**/test/**", "**/tests/**", "**/e2e/**", "**/spec/**",
-    "**/cypress/**", "**/testdata/**", "**/benches/**", "build.rs",
-    "**/scripts/**", "**/script/**", "**/examples/**", "**/example/**", "**/docs/**",
-    "**/fixtures/**", "**/__fixtures__/**", "*.stories.*", "**/stories/**", "**/.storybook/**",
-    "seed.*", "seeds.*", "**/seed/**", "**/seeds/**", "**/seeders/**",
-    "*.config.js", "*.config.cjs", "*.config.mjs", "*.config.ts", "*.config.mts", "*.config.cts",
-    ".eslintrc*", "Gruntfile.js", "Gulpfile.js", "gulpfile.js",
+    "*.test.*",
+    "*.spec.*",
+    "*.cy.*",
+    "*_test.go",
+    "*_test.py",
+    "test_*.py",
+    "*_spec.rb",
+    "conftest.py",
+    "**/__tests__/**",
+    "**/__mocks__/**",
+    "**/test/**",
+    "**/tests/**",
+    "**/e2e/**",
+    "**/spec/**",
+    "**/cypress/**",
+    "**/testdata/**",
+    "**/benches/**",
+    "build.rs",
+    "**/scripts/**",
+    "**/script/**",
+    "**/examples/**",
+    "**/example/**",
+    "**/docs/**",
+    "**/fixtures/**",
+    "**/__fixtures__/**",
+    "*.stories.*",
+    "**/stories/**",
+    "**/.storybook/**",
+    "seed.*",
+    "seeds.*",
+    "**/seed/**",
+    "**/seeds/**",
+    "**/seeders/**",
+    "*.config.js",
+    "*.config.cjs",
+    "*.config.mjs",
+    "*.config.ts",
+    "*.config.mts",
+    "*.config.cts",
+    ".eslintrc*",
+    "Gruntfile.js",
+    "Gulpfile.js",
+    "gulpfile.js",
 ];
 
 /// Where focused tests are looked for.
 pub const DEFAULT_TEST_FILES: &[&str] = &[
-    "*.test.*", "*.spec.*", "*.cy.*", "*_test.go", "*_test.py", "test_*.py", "*_spec.rb",
-    "**/__tests__/**", "**/test/**", "**/tests/**", "**/e2e/**", "**/spec/**", "**/cypress/**",
+    "*.test.*",
+    "*.spec.*",
+    "*.cy.*",
+    "*_test.go",
+    "*_test.py",
+    "test_*.py",
+    "*_spec.rb",
+    "**/__tests__/**",
+    "**/test/**",
+    "**/tests/**",
+    "**/e2e/**",
+    "**/spec/**",
+    "**/cypress/**",
 ];
 
 /// Never scanned: vendored and generated code.
 pub const DEFAULT_VENDORED: &[&str] = &[
-    "**/node_modules/**", "**/vendor/**", "**/third_party/**", "**/bower_components/**",
-    "*.min.js", "*.min.mjs", "*.min.cjs", "*.min.css", "*.bundle.js", "*-bundle.js", "*.map",
+    "**/node_modules/**",
+    "**/vendor/**",
+    "**/third_party/**",
+    "**/bower_components/**",
+    "*.min.js",
+    "*.min.mjs",
+    "*.min.cjs",
+    "*.min.css",
+    "*.bundle.js",
+    "*-bundle.js",
+    "*.map",
 ];
 
 pub const DEFAULT_RELEASE_BRANCHES: &[&str] = &["main", "master", "release/*", "production"];
@@ -137,14 +192,20 @@ impl<'de> Deserialize<'de> for RawRule {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawRule, E> {
                 let level = RuleLevel::deserialize(de::value::StrDeserializer::<E>::new(v))?;
-                Ok(RawRule { level: Some(level), ..RawRule::default() })
+                Ok(RawRule {
+                    level: Some(level),
+                    ..RawRule::default()
+                })
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawRule, E> {
                 // YAML 1.1 reads a bare `off` as false in some tools; accept it.
                 if v {
                     Err(E::invalid_value(de::Unexpected::Bool(v), &self))
                 } else {
-                    Ok(RawRule { level: Some(RuleLevel::Off), ..RawRule::default() })
+                    Ok(RawRule {
+                        level: Some(RuleLevel::Off),
+                        ..RawRule::default()
+                    })
                 }
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawRule, A::Error> {
@@ -168,7 +229,12 @@ impl<'de> Deserialize<'de> for RawRuleOptions {
             issue_pattern: Option<String>,
         }
         let o = Options::deserialize(d)?;
-        Ok(RawRuleOptions(RawRule { level: o.level, allow: o.allow, markers: o.markers, issue_pattern: o.issue_pattern }))
+        Ok(RawRuleOptions(RawRule {
+            level: o.level,
+            allow: o.allow,
+            markers: o.markers,
+            issue_pattern: o.issue_pattern,
+        }))
     }
 }
 
@@ -241,36 +307,55 @@ impl Settings {
     }
 
     pub fn parse(text: &str, name: &str) -> anyhow::Result<Settings> {
-        let only_comments = text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        let only_comments = text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
         let raw: RawConfig = if only_comments {
             RawConfig::default()
         } else {
-            serde_yaml_ng::from_str(text).map_err(|e| anyhow::anyhow!("invalid config {name}: {e}"))?
+            serde_yaml_ng::from_str(text)
+                .map_err(|e| anyhow::anyhow!("invalid config {name}: {e}"))?
         };
         for (id, rule) in &raw.rules {
-            let line = line_of_key(text, id).map(|l| format!(" at line {l}")).unwrap_or_default();
+            let line = line_of_key(text, id)
+                .map(|l| format!(" at line {l}"))
+                .unwrap_or_default();
             let Some(known) = rules::find(id) else {
                 return Err(anyhow::anyhow!(
                     "invalid config {name}: unknown rule `{id}`{line} (see `shipcheck rules`)"
                 ));
             };
-            if let Some(opt) = rule.options_set().into_iter().find(|o| !known.options.contains(o)) {
-                let accepted = if known.options.is_empty() { "only `level`".to_string() } else { format!("`level`, `{}`", known.options.join("`, `")) };
+            if let Some(opt) = rule
+                .options_set()
+                .into_iter()
+                .find(|o| !known.options.contains(o))
+            {
+                let accepted = if known.options.is_empty() {
+                    "only `level`".to_string()
+                } else {
+                    format!("`level`, `{}`", known.options.join("`, `"))
+                };
                 return Err(anyhow::anyhow!(
                     "invalid config {name}: rule `{id}`{line} has no option `{opt}` (it accepts {accepted})"
                 ));
             }
         }
-        Self::resolve(raw, Some(name.to_string())).map_err(|e| anyhow::anyhow!("invalid config {name}: {e}"))
+        Self::resolve(raw, Some(name.to_string()))
+            .map_err(|e| anyhow::anyhow!("invalid config {name}: {e}"))
     }
 
     fn resolve(raw: RawConfig, source: Option<String>) -> Result<Settings, String> {
         let strs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let release_branches = raw.release_branches.unwrap_or_else(|| strs(DEFAULT_RELEASE_BRANCHES));
+        let release_branches = raw
+            .release_branches
+            .unwrap_or_else(|| strs(DEFAULT_RELEASE_BRANCHES));
         let paths = raw.paths.unwrap_or_default();
         let production = raw.production_code.unwrap_or_default();
         if production.include.is_some() {
-            return Err("production-code takes only `exclude` (the paths that are not production code)".into());
+            return Err(
+                "production-code takes only `exclude` (the paths that are not production code)"
+                    .into(),
+            );
         }
         let mut levels = HashMap::new();
         for r in RULES {
@@ -278,13 +363,23 @@ impl Settings {
             levels.insert(r.id, configured.map_or(r.default_level, RuleLevel::resolve));
         }
         let rule = |id: &str| raw.rules.get(id);
-        let issue_pattern = match rule("todo/untracked").and_then(|r| r.issue_pattern.as_deref()) {
-            Some(p) => Some(regex::Regex::new(p).map_err(|e| format!("todo/untracked issue-pattern is not a valid regex: {e}"))?),
-            None => None,
-        };
-        let markers = rule("todo/untracked").and_then(|r| r.markers.clone()).unwrap_or_else(|| strs(&["TODO", "FIXME", "XXX", "HACK"]));
-        if let Some(bad) = markers.iter().find(|m| m.is_empty() || !m.chars().all(|c| c.is_alphanumeric() || c == '_')) {
-            return Err(format!("todo/untracked markers: {bad:?} must be a word (letters, digits, _)"));
+        let issue_pattern =
+            match rule("todo/untracked").and_then(|r| r.issue_pattern.as_deref()) {
+                Some(p) => Some(regex::Regex::new(p).map_err(|e| {
+                    format!("todo/untracked issue-pattern is not a valid regex: {e}")
+                })?),
+                None => None,
+            };
+        let markers = rule("todo/untracked")
+            .and_then(|r| r.markers.clone())
+            .unwrap_or_else(|| strs(&["TODO", "FIXME", "XXX", "HACK"]));
+        if let Some(bad) = markers
+            .iter()
+            .find(|m| m.is_empty() || !m.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        {
+            return Err(format!(
+                "todo/untracked markers: {bad:?} must be a word (letters, digits, _)"
+            ));
         }
         Ok(Settings {
             fail_on: raw.fail_on.map_or(Level::Error, Level::from),
@@ -298,10 +393,16 @@ impl Settings {
             },
             exclude: path_globs(&paths.exclude.unwrap_or_default())?,
             vendored: path_globs(&strs(DEFAULT_VENDORED))?,
-            non_production: path_globs(&production.exclude.unwrap_or_else(|| strs(DEFAULT_NON_PRODUCTION)))?,
+            non_production: path_globs(
+                &production
+                    .exclude
+                    .unwrap_or_else(|| strs(DEFAULT_NON_PRODUCTION)),
+            )?,
             test_files: path_globs(&raw.test_files.unwrap_or_else(|| strs(DEFAULT_TEST_FILES)))?,
             levels,
-            console_allow: rule("debug/console").and_then(|r| r.allow.clone()).unwrap_or_else(|| strs(&["error", "warn"])),
+            console_allow: rule("debug/console")
+                .and_then(|r| r.allow.clone())
+                .unwrap_or_else(|| strs(&["error", "warn"])),
             todo_markers: markers,
             issue_pattern,
             source,
@@ -351,7 +452,11 @@ fn path_globs(patterns: &[String]) -> Result<GlobSet, String> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
         let p = p.trim_start_matches("./");
-        let full = if p.contains('/') { p.trim_start_matches('/').to_string() } else { format!("**/{p}") };
+        let full = if p.contains('/') {
+            p.trim_start_matches('/').to_string()
+        } else {
+            format!("**/{p}")
+        };
         for candidate in [full.clone(), format!("{}/**", full.trim_end_matches("/**"))] {
             let g = globset::GlobBuilder::new(&candidate)
                 .literal_separator(true)
@@ -373,11 +478,17 @@ fn branch_globs(patterns: &[String]) -> Result<GlobSet, String> {
 
 /// 1-based line where `key` appears as a mapping key, for error messages.
 fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|l| {
-        let t = l.trim_start().trim_start_matches("- ");
-        let t = t.trim_start_matches(['"', '\'']);
-        t.strip_prefix(key).is_some_and(|rest| rest.trim_start_matches(['"', '\'']).trim_start().starts_with(':'))
-    }).map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            let t = t.trim_start_matches(['"', '\'']);
+            t.strip_prefix(key).is_some_and(|rest| {
+                rest.trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .starts_with(':')
+            })
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]

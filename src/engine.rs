@@ -42,7 +42,10 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
     }
     let settings = load_settings(&opts.root, opts.config.as_deref())?;
     let today = checks::today()?;
-    let checker = FileChecker::new(Context { settings: &settings, today });
+    let checker = FileChecker::new(Context {
+        settings: &settings,
+        today,
+    });
     let scan = workspace::scan(&opts.root, &settings, |file| checker.check(file))?;
 
     let mut findings: Vec<Finding> = Vec::new();
@@ -67,7 +70,9 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
     }
     let suppressed = policy::apply_suppressions(&mut findings, &suppressions, &settings);
     finding::finalize(&mut findings);
-    let branch = policy::target_branch(opts.branch.as_deref(), || crate::git::current_branch(&opts.root));
+    let branch = policy::target_branch(opts.branch.as_deref(), || {
+        crate::git::current_branch(&opts.root)
+    });
     let verdict = policy::verdict(&findings, &settings, branch);
     Ok(Report {
         findings,

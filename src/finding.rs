@@ -67,7 +67,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &'static str, level: Level, message: impl Into<String>, help: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        level: Level,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
         Finding {
             rule,
             level,
@@ -109,14 +114,20 @@ impl Finding {
 /// identical lines in one file stay distinct.
 pub fn finalize(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup_by(|a, b| a.rule == b.rule && a.path == b.path && a.span == b.span && a.message == b.message);
+    findings.dedup_by(|a, b| {
+        a.rule == b.rule && a.path == b.path && a.span == b.span && a.message == b.message
+    });
     let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
     for f in findings.iter_mut() {
         let content = match &f.source_line {
             Some(line) => line.split_whitespace().collect::<Vec<_>>().join(" "),
             None => f.message.clone(),
         };
-        let base = fnv1a64(&[f.rule.as_bytes(), f.path.as_deref().unwrap_or("").as_bytes(), content.as_bytes()]);
+        let base = fnv1a64(&[
+            f.rule.as_bytes(),
+            f.path.as_deref().unwrap_or("").as_bytes(),
+            content.as_bytes(),
+        ]);
         let n = seen.entry(base).or_insert(0);
         *n += 1;
         f.fingerprint = format!("{base:016x}:{n}");
@@ -143,7 +154,11 @@ fn fnv1a64(parts: &[&[u8]]) -> u64 {
 /// prefix and the last four characters (`sk_live_…9fQa`). Values too short to
 /// keep four characters hidden are shown as `…` alone.
 pub fn mask_secret(value: &str, public_prefix: &str) -> String {
-    let prefix = if value.starts_with(public_prefix) { public_prefix } else { "" };
+    let prefix = if value.starts_with(public_prefix) {
+        public_prefix
+    } else {
+        ""
+    };
     let rest = &value[prefix.len()..];
     let chars: Vec<char> = rest.chars().collect();
     if chars.len() < 12 {
@@ -160,7 +175,12 @@ mod tests {
     fn at(line: u32, text: &str) -> Finding {
         Finding::new("debug/console", Level::Error, "m", "h").at(
             "src/a.ts",
-            Span { line, column: 1, end_line: line, end_column: 2 },
+            Span {
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+            },
             text,
         )
     }
@@ -186,7 +206,10 @@ mod tests {
 
     #[test]
     fn masking_keeps_prefix_and_last_four_only() {
-        assert_eq!(mask_secret("sk_live_51Habcdefghijklmn9fQa", "sk_live_"), "sk_live_…9fQa");
+        assert_eq!(
+            mask_secret("sk_live_51Habcdefghijklmn9fQa", "sk_live_"),
+            "sk_live_…9fQa"
+        );
         assert_eq!(mask_secret("short", ""), "…");
         assert_eq!(mask_secret("sk_live_short", "sk_live_"), "sk_live_…");
     }

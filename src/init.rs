@@ -23,12 +23,16 @@ pub fn detect(root: &Path) -> Detected {
     for depth in 0..3 {
         let mut next = Vec::new();
         for dir in dirs {
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
                 match name.as_str() {
                     "package.json" | "tsconfig.json" => d.javascript = true,
-                    "pyproject.toml" | "requirements.txt" | "setup.py" | "Pipfile" => d.python = true,
+                    "pyproject.toml" | "requirements.txt" | "setup.py" | "Pipfile" => {
+                        d.python = true
+                    }
                     "Gemfile" => d.ruby = true,
                     "go.mod" => d.go = true,
                     "Cargo.toml" => d.rust = true,
@@ -36,7 +40,8 @@ pub fn detect(root: &Path) -> Detected {
                     "schema.prisma" => d.prisma = true,
                     _ => {}
                 }
-                let skip = name.starts_with('.') || matches!(name.as_str(), "node_modules" | "vendor" | "target" | "dist");
+                let skip = name.starts_with('.')
+                    || matches!(name.as_str(), "node_modules" | "vendor" | "target" | "dist");
                 if depth < 2 && !skip && e.file_type().is_ok_and(|t| t.is_dir()) {
                     next.push(e.path());
                 }
@@ -62,8 +67,16 @@ pub fn starter_config(d: &Detected) -> String {
             langs.push(name);
         }
     }
-    let detected = if langs.is_empty() { "nothing specific".to_string() } else { langs.join(", ") };
-    let branches = DEFAULT_RELEASE_BRANCHES.iter().map(|b| format!("\"{b}\"")).collect::<Vec<_>>().join(", ");
+    let detected = if langs.is_empty() {
+        "nothing specific".to_string()
+    } else {
+        langs.join(", ")
+    };
+    let branches = DEFAULT_RELEASE_BRANCHES
+        .iter()
+        .map(|b| format!("\"{b}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut s = format!(
         "# shipcheck configuration — `shipcheck explain RULE` documents every rule.\n\
          # Detected: {detected}.\n\
@@ -116,8 +129,20 @@ mod tests {
     fn every_starter_config_loads() {
         for d in [
             Detected::default(),
-            Detected { javascript: true, prisma: true, ..Detected::default() },
-            Detected { javascript: true, python: true, ruby: true, go: true, rust: true, php: true, prisma: true },
+            Detected {
+                javascript: true,
+                prisma: true,
+                ..Detected::default()
+            },
+            Detected {
+                javascript: true,
+                python: true,
+                ruby: true,
+                go: true,
+                rust: true,
+                php: true,
+                prisma: true,
+            },
         ] {
             let text = starter_config(&d);
             Settings::parse(&text, "init").unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -126,9 +151,15 @@ mod tests {
 
     #[test]
     fn tuned_to_the_repository() {
-        let js = starter_config(&Detected { javascript: true, ..Detected::default() });
+        let js = starter_config(&Detected {
+            javascript: true,
+            ..Detected::default()
+        });
         assert!(js.contains("debug/console") && !js.contains("debug/breakpoint"));
-        let py = starter_config(&Detected { python: true, ..Detected::default() });
+        let py = starter_config(&Detected {
+            python: true,
+            ..Detected::default()
+        });
         assert!(py.contains("debug/breakpoint") && !py.contains("debug/console"));
     }
 }

@@ -3,6 +3,11 @@
 //! Exit status (DESIGN.md): 0 ready, 1 blocked (a finding at or above the
 //! fail level), 2 shipcheck could not do its job — with one line on stderr.
 
+#![allow(
+    clippy::print_stderr,
+    reason = "main.rs owns the terminal: the one error line goes to stderr"
+)]
+
 use clap::Parser;
 use shipcheck::cli::{CheckArgs, Cli, ColorChoice, Command};
 use shipcheck::engine::{self, CheckOptions};
@@ -32,31 +37,45 @@ fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let format = Format::parse(&args.format).ok_or_else(|| anyhow::anyhow!("unknown format {}", args.format))?;
+    let format = Format::parse(&args.format)
+        .ok_or_else(|| anyhow::anyhow!("unknown format {}", args.format))?;
     let mut outputs = Vec::new();
     for spec in &args.output {
-        let (name, file) = spec
-            .split_once('=')
-            .ok_or_else(|| anyhow::anyhow!("--output {spec:?}: expected FORMAT=FILE, e.g. json=shipcheck.json"))?;
+        let (name, file) = spec.split_once('=').ok_or_else(|| {
+            anyhow::anyhow!("--output {spec:?}: expected FORMAT=FILE, e.g. json=shipcheck.json")
+        })?;
         let f = Format::parse(name).ok_or_else(|| {
-            anyhow::anyhow!("--output {spec:?}: unknown format {name:?} (one of {})", Format::NAMES.join(", "))
+            anyhow::anyhow!(
+                "--output {spec:?}: unknown format {name:?} (one of {})",
+                Format::NAMES.join(", ")
+            )
         })?;
         outputs.push((f, PathBuf::from(file)));
     }
-    let opts = CheckOptions { root: args.path.unwrap_or_else(|| PathBuf::from(".")), config: args.config, branch: args.branch };
+    let opts = CheckOptions {
+        root: args.path.unwrap_or_else(|| PathBuf::from(".")),
+        config: args.config,
+        branch: args.branch,
+    };
     let report = engine::check(&opts)?;
 
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     for (f, path) in &outputs {
         std::fs::write(path, f.render(&report, TextOptions { color: false }))
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
     write_stdout(&format.render(&report, TextOptions { color }))?;
-    Ok(if report.verdict.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.verdict.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
@@ -82,11 +101,18 @@ fn list_rules() -> anyhow::Result<ExitCode> {
 fn explain(id: &str) -> anyhow::Result<ExitCode> {
     let rule = rules::find(id).ok_or_else(|| {
         let group = id.split('/').next().unwrap_or("");
-        let near: Vec<&str> = rules::RULES.iter().map(|r| r.id).filter(|r| r.starts_with(group)).collect();
+        let near: Vec<&str> = rules::RULES
+            .iter()
+            .map(|r| r.id)
+            .filter(|r| r.starts_with(group))
+            .collect();
         if near.is_empty() {
             anyhow::anyhow!("unknown rule {id:?}; `shipcheck rules` lists them")
         } else {
-            anyhow::anyhow!("unknown rule {id:?}; did you mean one of: {}", near.join(", "))
+            anyhow::anyhow!(
+                "unknown rule {id:?}; did you mean one of: {}",
+                near.join(", ")
+            )
         }
     })?;
     let level = rule.default_level.map_or("off", |l| l.as_str());
@@ -100,10 +126,14 @@ fn init_config(root: PathBuf, force: bool) -> anyhow::Result<ExitCode> {
     }
     let path = root.join(shipcheck::config::CONFIG_FILE);
     if path.exists() && !force {
-        anyhow::bail!("{} already exists; pass --force to overwrite it", path.display());
+        anyhow::bail!(
+            "{} already exists; pass --force to overwrite it",
+            path.display()
+        );
     }
     let detected = init::detect(&root);
-    std::fs::write(&path, init::starter_config(&detected)).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    std::fs::write(&path, init::starter_config(&detected))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     write_stdout(format!("wrote {}\n", path.display()).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -35,9 +35,16 @@ pub fn suppressions_in(file: &SourceFile) -> Vec<Suppression> {
             from = at + MARKER.len();
             let line_end = text[from..].find('\n').map_or(text.len(), |i| from + i);
             let body = text[from..line_end].trim_start_matches(':');
-            let body = body.trim().trim_end_matches("*/").trim_end_matches("-->").trim_end();
+            let body = body
+                .trim()
+                .trim_end_matches("*/")
+                .trim_end_matches("-->")
+                .trim_end();
             let (rule_part, reason) = match body.split_once("--") {
-                Some((r, why)) => (r, Some(why.trim()).filter(|w| !w.is_empty()).map(String::from)),
+                Some((r, why)) => (
+                    r,
+                    Some(why.trim()).filter(|w| !w.is_empty()).map(String::from),
+                ),
                 None => (body, None),
             };
             let rules: Vec<String> = rule_part
@@ -65,24 +72,51 @@ pub fn suppressions_in(file: &SourceFile) -> Vec<Suppression> {
 }
 
 fn looks_like_rule(s: &str) -> bool {
-    let Some((group, name)) = s.split_once('/') else { return false };
-    let word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let Some((group, name)) = s.split_once('/') else {
+        return false;
+    };
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
     word(group) && (name == "*" || word(name))
 }
 
 /// Remove suppressed findings; report invalid suppressions (no reason, or an
 /// unknown rule) as `suppression/invalid`. Returns how many were suppressed.
-pub fn apply_suppressions(findings: &mut Vec<Finding>, suppressions: &[Suppression], settings: &Settings) -> usize {
+pub fn apply_suppressions(
+    findings: &mut Vec<Finding>,
+    suppressions: &[Suppression],
+    settings: &Settings,
+) -> usize {
     let mut by_place: HashMap<(&str, u32), Vec<&Suppression>> = HashMap::new();
     let mut invalid = Vec::new();
     for s in suppressions {
-        let unknown: Vec<&str> = s.rules.iter().filter(|r| !rules::pattern_is_known(r)).map(String::as_str).collect();
+        let unknown: Vec<&str> = s
+            .rules
+            .iter()
+            .filter(|r| !rules::pattern_is_known(r))
+            .map(String::as_str)
+            .collect();
         if !unknown.is_empty() {
-            invalid.push((s, format!("suppression names unknown rule `{}`: it silences nothing", unknown.join("`, `")),
-                "check the id with `shipcheck rules` and fix the spelling".to_string()));
+            invalid.push((
+                s,
+                format!(
+                    "suppression names unknown rule `{}`: it silences nothing",
+                    unknown.join("`, `")
+                ),
+                "check the id with `shipcheck rules` and fix the spelling".to_string(),
+            ));
         } else if s.reason.is_none() {
-            invalid.push((s, format!("suppression of `{}` gives no reason", s.rules.join("`, `")),
-                format!("say why after ` -- `: `shipcheck-ignore: {} -- <why this is fine>`", s.rules.join(", "))));
+            invalid.push((
+                s,
+                format!("suppression of `{}` gives no reason", s.rules.join("`, `")),
+                format!(
+                    "say why after ` -- `: `shipcheck-ignore: {} -- <why this is fine>`",
+                    s.rules.join(", ")
+                ),
+            ));
         }
         for line in [s.line, s.line + 1] {
             by_place.entry((s.path.as_str(), line)).or_default().push(s);
@@ -90,15 +124,27 @@ pub fn apply_suppressions(findings: &mut Vec<Finding>, suppressions: &[Suppressi
     }
     let before = findings.len();
     findings.retain(|f| {
-        let (Some(path), Some(line)) = (f.path.as_deref(), f.line()) else { return true };
+        let (Some(path), Some(line)) = (f.path.as_deref(), f.line()) else {
+            return true;
+        };
         !by_place.get(&(path, line)).is_some_and(|v| {
-            v.iter().any(|s| s.rules.iter().any(|r| rules::pattern_is_known(r) && rules::pattern_matches(r, f.rule)))
+            v.iter().any(|s| {
+                s.rules
+                    .iter()
+                    .any(|r| rules::pattern_is_known(r) && rules::pattern_matches(r, f.rule))
+            })
         })
     });
     let suppressed = before - findings.len();
     if let Some(level) = settings.level("suppression/invalid") {
         for (s, message, help) in invalid {
-            findings.push(Finding::new("suppression/invalid", level, message, help).at(&s.path, s.span.clone(), &s.source_line));
+            findings.push(
+                Finding::new("suppression/invalid", level, message, help).at(
+                    &s.path,
+                    s.span.clone(),
+                    &s.source_line,
+                ),
+            );
         }
     }
     suppressed
@@ -114,16 +160,30 @@ pub struct Verdict {
 }
 
 pub fn verdict(findings: &[Finding], settings: &Settings, branch: Option<String>) -> Verdict {
-    let is_release_branch = branch.as_deref().is_some_and(|b| settings.is_release_branch(b));
-    let fail_on = if is_release_branch { settings.release_fail_on.min(settings.fail_on) } else { settings.fail_on };
+    let is_release_branch = branch
+        .as_deref()
+        .is_some_and(|b| settings.is_release_branch(b));
+    let fail_on = if is_release_branch {
+        settings.release_fail_on.min(settings.fail_on)
+    } else {
+        settings.fail_on
+    };
     let passed = !findings.iter().any(|f| f.level >= fail_on);
-    Verdict { branch, is_release_branch, fail_on, passed }
+    Verdict {
+        branch,
+        is_release_branch,
+        fail_on,
+        passed,
+    }
 }
 
 /// The target branch: `--branch`, else the PR's base (`GITHUB_BASE_REF`),
 /// else the branch being pushed in Actions (`GITHUB_REF_NAME`), else the
 /// repository's current branch.
-pub fn target_branch(explicit: Option<&str>, current: impl FnOnce() -> Option<String>) -> Option<String> {
+pub fn target_branch(
+    explicit: Option<&str>,
+    current: impl FnOnce() -> Option<String>,
+) -> Option<String> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     explicit
         .map(String::from)
@@ -137,14 +197,28 @@ mod tests {
     use super::*;
 
     fn finding(rule: &'static str, level: Level, line: u32) -> Finding {
-        Finding::new(rule, level, "m", "h").at("a.ts", Span { line, column: 1, end_line: line, end_column: 2 }, "x")
+        Finding::new(rule, level, "m", "h").at(
+            "a.ts",
+            Span {
+                line,
+                column: 1,
+                end_line: line,
+                end_column: 2,
+            },
+            "x",
+        )
     }
 
     fn supp(line: u32, rules: &[&str], reason: Option<&str>) -> Suppression {
         Suppression {
             path: "a.ts".into(),
             line,
-            span: Span { line, column: 4, end_line: line, end_column: 20 },
+            span: Span {
+                line,
+                column: 4,
+                end_line: line,
+                end_column: 20,
+            },
             source_line: "// shipcheck-ignore".into(),
             rules: rules.iter().map(|s| s.to_string()).collect(),
             reason: reason.map(String::from),
@@ -154,7 +228,11 @@ mod tests {
     #[test]
     fn suppression_covers_its_line_and_the_next_only() {
         let s = Settings::defaults();
-        let mut f = vec![finding("debug/console", Level::Error, 5), finding("debug/console", Level::Error, 6), finding("debug/console", Level::Error, 7)];
+        let mut f = vec![
+            finding("debug/console", Level::Error, 5),
+            finding("debug/console", Level::Error, 6),
+            finding("debug/console", Level::Error, 7),
+        ];
         let n = apply_suppressions(&mut f, &[supp(5, &["debug/console"], Some("ok"))], &s);
         assert_eq!(n, 2);
         assert_eq!(f.iter().map(|f| f.line().unwrap()).collect::<Vec<_>>(), [7]);
@@ -163,8 +241,14 @@ mod tests {
     #[test]
     fn suppression_only_silences_named_rules_and_groups() {
         let s = Settings::defaults();
-        let mut f = vec![finding("todo/untracked", Level::Warning, 3), finding("debug/debugger", Level::Error, 3)];
-        assert_eq!(apply_suppressions(&mut f, &[supp(2, &["debug/*"], Some("ok"))], &s), 1);
+        let mut f = vec![
+            finding("todo/untracked", Level::Warning, 3),
+            finding("debug/debugger", Level::Error, 3),
+        ];
+        assert_eq!(
+            apply_suppressions(&mut f, &[supp(2, &["debug/*"], Some("ok"))], &s),
+            1
+        );
         assert_eq!(f[0].rule, "todo/untracked");
     }
 
@@ -172,7 +256,10 @@ mod tests {
     fn missing_reason_still_suppresses_but_is_reported() {
         let s = Settings::defaults();
         let mut f = vec![finding("debug/console", Level::Error, 3)];
-        assert_eq!(apply_suppressions(&mut f, &[supp(2, &["debug/console"], None)], &s), 1);
+        assert_eq!(
+            apply_suppressions(&mut f, &[supp(2, &["debug/console"], None)], &s),
+            1
+        );
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].rule, f[0].line()), ("suppression/invalid", Some(2)));
     }
@@ -181,7 +268,10 @@ mod tests {
     fn unknown_rule_suppresses_nothing_and_is_reported() {
         let s = Settings::defaults();
         let mut f = vec![finding("debug/console", Level::Error, 3)];
-        assert_eq!(apply_suppressions(&mut f, &[supp(2, &["debug/consol"], Some("typo"))], &s), 0);
+        assert_eq!(
+            apply_suppressions(&mut f, &[supp(2, &["debug/consol"], Some("typo"))], &s),
+            0
+        );
         let rules: Vec<_> = f.iter().map(|f| f.rule).collect();
         assert_eq!(rules, ["debug/console", "suppression/invalid"]);
         assert!(f[1].message.contains("debug/consol"));
@@ -192,7 +282,11 @@ mod tests {
         let s = Settings::defaults();
         let f = vec![finding("todo/untracked", Level::Warning, 1)];
         for (branch, passed) in [("feature/x", true), ("release/2.0", false), ("main", false)] {
-            assert_eq!(verdict(&f, &s, Some(branch.into())).passed, passed, "{branch}");
+            assert_eq!(
+                verdict(&f, &s, Some(branch.into())).passed,
+                passed,
+                "{branch}"
+            );
         }
         assert!(verdict(&f, &s, None).passed);
         assert!(!verdict(&[finding("debug/console", Level::Error, 1)], &s, None).passed);
@@ -201,6 +295,8 @@ mod tests {
     #[test]
     fn rule_shaped_words_only() {
         assert!(looks_like_rule("debug/console") && looks_like_rule("debug/*"));
-        assert!(!looks_like_rule("RULE") && !looks_like_rule("and/Or") && !looks_like_rule("http://x"));
+        assert!(
+            !looks_like_rule("RULE") && !looks_like_rule("and/Or") && !looks_like_rule("http://x")
+        );
     }
 }

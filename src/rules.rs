@@ -58,24 +58,78 @@ macro_rules! rule {
 }
 
 pub static RULES: &[Rule] = &[
-    rule!("debug/console", Some(Level::Error), Area::DebugCode, "debug-console",
-        "console.log/debug/trace/… in production JS/TS (allow-list: error, warn)", ["allow"]),
-    rule!("debug/debugger", Some(Level::Error), Area::DebugCode, "debug-debugger",
-        "`debugger` statements in production JS/TS", []),
-    rule!("debug/focused-test", Some(Level::Error), Area::DebugCode, "debug-focused-test",
-        "it.only / describe.only / test.only / fit / fdescribe in test files", []),
-    rule!("debug/breakpoint", Some(Level::Error), Area::DebugCode, "debug-breakpoint",
-        "breakpoint(), pdb/ipdb, binding.pry, byebug, dbg!, var_dump/dd, runtime.Breakpoint()", []),
-    rule!("debug/print", None, Area::DebugCode, "debug-print",
-        "plain prints (print(, println!, fmt.Println, System.out.println) in production code", []),
-    rule!("todo/untracked", Some(Level::Warning), Area::Todos, "todo-untracked",
-        "TODO/FIXME/XXX/HACK comment without an issue reference", ["markers", "issue-pattern"]),
-    rule!("todo/expired", Some(Level::Warning), Area::Todos, "todo-expired",
-        "TODO with a due date that has passed", []),
-    rule!("suppression/invalid", Some(Level::Error), Area::Scan, "suppression-invalid",
-        "shipcheck-ignore comment without a reason or naming an unknown rule", []),
-    rule!("scan/unreadable", Some(Level::Warning), Area::Scan, "scan-unreadable",
-        "a file in the tree that could not be read", []),
+    rule!(
+        "debug/console",
+        Some(Level::Error),
+        Area::DebugCode,
+        "debug-console",
+        "console.log/debug/trace/… in production JS/TS (allow-list: error, warn)",
+        ["allow"]
+    ),
+    rule!(
+        "debug/debugger",
+        Some(Level::Error),
+        Area::DebugCode,
+        "debug-debugger",
+        "`debugger` statements in production JS/TS",
+        []
+    ),
+    rule!(
+        "debug/focused-test",
+        Some(Level::Error),
+        Area::DebugCode,
+        "debug-focused-test",
+        "it.only / describe.only / test.only / fit / fdescribe in test files",
+        []
+    ),
+    rule!(
+        "debug/breakpoint",
+        Some(Level::Error),
+        Area::DebugCode,
+        "debug-breakpoint",
+        "breakpoint(), pdb/ipdb, binding.pry, byebug, dbg!, var_dump/dd, runtime.Breakpoint()",
+        []
+    ),
+    rule!(
+        "debug/print",
+        None,
+        Area::DebugCode,
+        "debug-print",
+        "plain prints (print(, println!, fmt.Println, System.out.println) in production code",
+        []
+    ),
+    rule!(
+        "todo/untracked",
+        Some(Level::Warning),
+        Area::Todos,
+        "todo-untracked",
+        "TODO/FIXME/XXX/HACK comment without an issue reference",
+        ["markers", "issue-pattern"]
+    ),
+    rule!(
+        "todo/expired",
+        Some(Level::Warning),
+        Area::Todos,
+        "todo-expired",
+        "TODO with a due date that has passed",
+        []
+    ),
+    rule!(
+        "suppression/invalid",
+        Some(Level::Error),
+        Area::Scan,
+        "suppression-invalid",
+        "shipcheck-ignore comment without a reason or naming an unknown rule",
+        []
+    ),
+    rule!(
+        "scan/unreadable",
+        Some(Level::Warning),
+        Area::Scan,
+        "scan-unreadable",
+        "a file in the tree that could not be read",
+        []
+    ),
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -106,7 +160,11 @@ mod tests {
             assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
             let (group, name) = r.id.split_once('/').expect("group/name");
             for part in [group, name] {
-                assert!(!part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.id);
+                assert!(
+                    !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                    "{}",
+                    r.id
+                );
             }
         }
     }
@@ -114,14 +172,32 @@ mod tests {
     #[test]
     fn every_rule_has_all_doc_sections_in_order_and_a_title() {
         for r in RULES {
-            assert!(r.doc.starts_with(&format!("# {}\n", r.id)), "{} doc must start with its id", r.id);
+            assert!(
+                r.doc.starts_with(&format!("# {}\n", r.id)),
+                "{} doc must start with its id",
+                r.id
+            );
             let mut from = 0;
             for h in DOC_HEADINGS {
-                let pos = r.doc[from..].find(h).unwrap_or_else(|| panic!("{} doc lacks {h:?} (or out of order)", r.id));
+                let pos = r.doc[from..]
+                    .find(h)
+                    .unwrap_or_else(|| panic!("{} doc lacks {h:?} (or out of order)", r.id));
                 from += pos + h.len();
                 let body = r.doc[from..].split("\n## ").next().unwrap_or("");
                 assert!(body.trim().len() > 10, "{} section {h:?} is empty", r.id);
             }
+        }
+    }
+
+    #[test]
+    fn readme_rule_table_lists_every_rule() {
+        let readme = include_str!("../README.md");
+        for r in RULES {
+            assert!(
+                readme.contains(&format!("| `{}` |", r.id)),
+                "README rule table lacks {}",
+                r.id
+            );
         }
     }
 

@@ -3,8 +3,8 @@
 //! threads; it is lexed lazily, at most once, only if a check asks.
 
 use crate::config::Settings;
-use crate::lexer::{self, Lang, Region, RegionKind};
 use crate::finding::Span;
+use crate::lexer::{self, Lang, Region, RegionKind};
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Mutex};
@@ -42,16 +42,20 @@ impl<'a> SourceFile<'a> {
     }
 
     pub fn regions(&self) -> &[Region] {
-        self.regions.get_or_init(|| lexer::lex(self.lang, self.text))
+        self.regions
+            .get_or_init(|| lexer::lex(self.lang, self.text))
     }
 
     /// The file with comments and strings blanked out; same offsets.
     pub fn code(&self) -> &str {
-        self.code.get_or_init(|| lexer::mask(self.text, self.regions(), RegionKind::Code))
+        self.code
+            .get_or_init(|| lexer::mask(self.text, self.regions(), RegionKind::Code))
     }
 
     pub fn comments(&self) -> impl Iterator<Item = &Region> {
-        self.regions().iter().filter(|r| r.kind == RegionKind::Comment)
+        self.regions()
+            .iter()
+            .filter(|r| r.kind == RegionKind::Comment)
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -68,7 +72,11 @@ impl<'a> SourceFile<'a> {
         let idx = starts.partition_point(|&s| s <= offset).saturating_sub(1);
         let start = starts[idx];
         let end = offset.min(self.text.len());
-        let col = self.text.get(start..end).map_or(end - start, |s| s.chars().count()) + 1;
+        let col = self
+            .text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count())
+            + 1;
         (idx as u32 + 1, col as u32)
     }
 
@@ -76,16 +84,26 @@ impl<'a> SourceFile<'a> {
     pub fn span(&self, start: usize, end: usize) -> Span {
         let (line, column) = self.line_col(start);
         let (end_line, end_column) = self.line_col(end);
-        Span { line, column, end_line, end_column }
+        Span {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
     }
 
     /// The text of 1-based `line`, without its line ending.
     pub fn line_text(&self, line: u32) -> &str {
         let starts = self.line_starts();
         let i = (line as usize).saturating_sub(1);
-        let Some(&start) = starts.get(i) else { return "" };
+        let Some(&start) = starts.get(i) else {
+            return "";
+        };
         let end = starts.get(i + 1).copied().unwrap_or(self.text.len());
-        self.text.get(start..end).unwrap_or("").trim_end_matches(['\n', '\r'])
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 }
 
@@ -126,7 +144,8 @@ where
     T: Send,
     F: Fn(&SourceFile) -> T + Sync,
 {
-    let meta = std::fs::metadata(root).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", root.display()))?;
+    let meta = std::fs::metadata(root)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", root.display()))?;
     if !meta.is_dir() {
         anyhow::bail!("{} is not a directory", root.display());
     }
@@ -180,7 +199,12 @@ where
     });
     drop(tx);
 
-    let mut scan = Scan { results: Vec::new(), files_scanned: 0, skipped: Skipped::default(), unreadable: Vec::new() };
+    let mut scan = Scan {
+        results: Vec::new(),
+        files_scanned: 0,
+        skipped: Skipped::default(),
+        unreadable: Vec::new(),
+    };
     for outcome in rx {
         match outcome {
             Outcome::Visited(rel, t) => {
@@ -194,14 +218,23 @@ where
     // Directory-level errors (permission denied on a folder, a symlink loop)
     // carry a path in their message; keep them as unreadable entries.
     for message in walk_errors.into_inner().unwrap_or_default() {
-        scan.unreadable.push(ReadError { rel: String::new(), message });
+        scan.unreadable.push(ReadError {
+            rel: String::new(),
+            message,
+        });
     }
     scan.results.sort_by(|a, b| a.0.cmp(&b.0));
-    scan.unreadable.sort_by(|a, b| (&a.rel, &a.message).cmp(&(&b.rel, &b.message)));
+    scan.unreadable
+        .sort_by(|a, b| (&a.rel, &a.message).cmp(&(&b.rel, &b.message)));
     Ok(scan)
 }
 
-fn visit_entry<T, F>(root: &Path, settings: &Settings, entry: &ignore::DirEntry, visit: &F) -> Option<Outcome<T>>
+fn visit_entry<T, F>(
+    root: &Path,
+    settings: &Settings,
+    entry: &ignore::DirEntry,
+    visit: &F,
+) -> Option<Outcome<T>>
 where
     F: Fn(&SourceFile) -> T,
 {
@@ -225,7 +258,12 @@ where
     }
     let bytes = match std::fs::read(entry.path()) {
         Ok(b) => b,
-        Err(e) => return Some(Outcome::Unreadable(ReadError { rel, message: e.to_string() })),
+        Err(e) => {
+            return Some(Outcome::Unreadable(ReadError {
+                rel,
+                message: e.to_string(),
+            }))
+        }
     };
     let text = match decode(&bytes) {
         Some(t) => t,
@@ -261,7 +299,9 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
     let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
-    char::decode_utf16(units).map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER)).collect()
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
 }
 
 fn has_long_line(text: &str) -> bool {

@@ -66,37 +66,120 @@ fn print_help(what: &str) -> (String, String) {
 
 /// Production-code patterns of `debug/breakpoint` and `debug/print`.
 static PRODUCTION_PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
-    let p = |rule, langs, pattern: &str, describe| Pattern { rule, langs, re: re(pattern), describe };
+    let p = |rule, langs, pattern: &str, describe| Pattern {
+        rule,
+        langs,
+        re: re(pattern),
+        describe,
+    };
     vec![
-        p("debug/breakpoint", python, r"(?:^|[^\w.])(breakpoint)\s*\(", breakpoint_help),
-        p("debug/breakpoint", python, r"(?:^|[^\w.])((?:pdb|ipdb|pudb|rdb|ptvsd|debugpy)\s*\.\s*(?:set_trace|post_mortem|breakpoint|break_into_debugger))\s*\(", breakpoint_help),
-        p("debug/breakpoint", python, r"(?m)^[ \t]*((?:import|from)[ \t]+(?:pdb|ipdb|pudb)\b)", breakpoint_help),
-        p("debug/breakpoint", ruby, r"(?:^|[^\w.:@$])(binding\s*\.\s*(?:pry|irb|b))\b", breakpoint_help),
-        p("debug/breakpoint", ruby, r"(?m)(?:^|;)[ \t]*(byebug|debugger)[ \t]*(?:$|;|\bif\b|\bunless\b)", breakpoint_help),
-        p("debug/breakpoint", rust, r"(?:^|[^\w.:])(dbg!)\s*[(\[{]", breakpoint_help),
-        p("debug/breakpoint", php, r"(?:^|[^\w$>:\\])(var_dump|dd)\s*\(", breakpoint_help),
-        p("debug/breakpoint", go, r"(?:^|[^\w.])(runtime\s*\.\s*Breakpoint)\s*\(", breakpoint_help),
-        p("debug/print", python, r"(?:^|[^\w.])(print)\s*\(", print_help),
-        p("debug/print", rust, r"(?:^|[^\w.:])(e?print(?:ln)?!)\s*[(\[{]", print_help),
-        p("debug/print", go, r"(?:^|[^\w.])(fmt\s*\.\s*Print(?:ln|f)?)\s*\(", print_help),
-        p("debug/print", jvm, r"(?:^|[^\w.])(System\s*\.\s*(?:out|err)\s*\.\s*print(?:ln|f)?)\s*\(", print_help),
-        p("debug/print", kotlin, r"(?:^|[^\w.])(println|print)\s*\(", print_help),
-        p("debug/print", ruby, r"(?m)(?:^|;)[ \t]*(puts|pp)\b", print_help),
+        p(
+            "debug/breakpoint",
+            python,
+            r"(?:^|[^\w.])(breakpoint)\s*\(",
+            breakpoint_help,
+        ),
+        p(
+            "debug/breakpoint",
+            python,
+            r"(?:^|[^\w.])((?:pdb|ipdb|pudb|rdb|ptvsd|debugpy)\s*\.\s*(?:set_trace|post_mortem|breakpoint|break_into_debugger))\s*\(",
+            breakpoint_help,
+        ),
+        p(
+            "debug/breakpoint",
+            python,
+            r"(?m)^[ \t]*((?:import|from)[ \t]+(?:pdb|ipdb|pudb)\b)",
+            breakpoint_help,
+        ),
+        p(
+            "debug/breakpoint",
+            ruby,
+            r"(?:^|[^\w.:@$])(binding\s*\.\s*(?:pry|irb|b))\b",
+            breakpoint_help,
+        ),
+        p(
+            "debug/breakpoint",
+            ruby,
+            r"(?m)(?:^|;)[ \t]*(byebug|debugger)[ \t]*(?:$|;|\bif\b|\bunless\b)",
+            breakpoint_help,
+        ),
+        p(
+            "debug/breakpoint",
+            rust,
+            r"(?:^|[^\w.:])(dbg!)\s*[(\[{]",
+            breakpoint_help,
+        ),
+        p(
+            "debug/breakpoint",
+            php,
+            r"(?:^|[^\w$>:\\])(var_dump|dd)\s*\(",
+            breakpoint_help,
+        ),
+        p(
+            "debug/breakpoint",
+            go,
+            r"(?:^|[^\w.])(runtime\s*\.\s*Breakpoint)\s*\(",
+            breakpoint_help,
+        ),
+        p(
+            "debug/print",
+            python,
+            r"(?:^|[^\w.])(print)\s*\(",
+            print_help,
+        ),
+        p(
+            "debug/print",
+            rust,
+            r"(?:^|[^\w.:])(e?print(?:ln)?!)\s*[(\[{]",
+            print_help,
+        ),
+        p(
+            "debug/print",
+            go,
+            r"(?:^|[^\w.])(fmt\s*\.\s*Print(?:ln|f)?)\s*\(",
+            print_help,
+        ),
+        p(
+            "debug/print",
+            jvm,
+            r"(?:^|[^\w.])(System\s*\.\s*(?:out|err)\s*\.\s*print(?:ln|f)?)\s*\(",
+            print_help,
+        ),
+        p(
+            "debug/print",
+            kotlin,
+            r"(?:^|[^\w.])(println|print)\s*\(",
+            print_help,
+        ),
+        p(
+            "debug/print",
+            ruby,
+            r"(?m)(?:^|;)[ \t]*(puts|pp)\b",
+            print_help,
+        ),
     ]
 });
 
-static CONSOLE: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\w$.])(console)\s*\??\.\s*([A-Za-z_$][\w$]*)"));
+static CONSOLE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|[^\w$.])(console)\s*\??\.\s*([A-Za-z_$][\w$]*)"));
 /// A file that declares its own `console` binding is not talking to the global.
 static CONSOLE_SHADOWED: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\b(?:const|let|var|function|class)\s+console\b|\bimport\s+console\b|\bimport\s*(?:type\s*)?\{[^}]*\bconsole\b[^}]*\}\s*from")
+    re(
+        r"\b(?:const|let|var|function|class)\s+console\b|\bimport\s+console\b|\bimport\s*(?:type\s*)?\{[^}]*\bconsole\b[^}]*\}\s*from",
+    )
 });
-static DEBUGGER: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)(?:^|[;{}():]|\belse)\s*(debugger)[ \t]*(?:;|$|\})"));
+static DEBUGGER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)(?:^|[;{}():]|\belse)\s*(debugger)[ \t]*(?:;|$|\})"));
 static FOCUSED_ONLY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:^|[^\w$.])((?:describe|it|test|context|suite|specify|tape|fixture|serial|Feature|Scenario)(?:\s*\.\s*(?:describe|serial|parallel|step))*\s*\.\s*only)\s*\(")
+    re(
+        r"(?:^|[^\w$.])((?:describe|it|test|context|suite|specify|tape|fixture|serial|Feature|Scenario)(?:\s*\.\s*(?:describe|serial|parallel|step))*\s*\.\s*only)\s*\(",
+    )
 });
-static FOCUSED_PREFIX: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\w$.])(f(?:it|describe|context))\s*\("));
+static FOCUSED_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:^|[^\w$.])(f(?:it|describe|context))\s*\("));
 /// A definition of the flagged name (`def print(`, `fn dbg`), not a call.
-static DEFINITION_BEFORE: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:def|fn|func|function|fun)\s+$"));
+static DEFINITION_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:def|fn|func|function|fun)\s+$"));
 /// In Rust, `#[cfg(test)]` starts test code (by convention the test module
 /// closes the file).
 static RUST_CFG_TEST: LazyLock<Regex> = LazyLock::new(|| re(r"#\s*\[\s*cfg\s*\(\s*test\s*\)\s*\]"));
@@ -104,8 +187,24 @@ static RUST_CFG_TEST: LazyLock<Regex> = LazyLock::new(|| re(r"#\s*\[\s*cfg\s*\(\
 impl FileCheck for DebugCode {
     fn tokens(&self, ctx: &Context) -> Vec<String> {
         let mut t: Vec<&str> = vec![
-            "console", "debugger", ".only", "fit", "fdescribe", "fcontext", "breakpoint", "set_trace", "post_mortem",
-            "break_into_debugger", "pdb", "pudb", "binding", "byebug", "dbg!", "var_dump", "dd", "Breakpoint",
+            "console",
+            "debugger",
+            ".only",
+            "fit",
+            "fdescribe",
+            "fcontext",
+            "breakpoint",
+            "set_trace",
+            "post_mortem",
+            "break_into_debugger",
+            "pdb",
+            "pudb",
+            "binding",
+            "byebug",
+            "dbg!",
+            "var_dump",
+            "dd",
+            "Breakpoint",
         ];
         if ctx.enabled("debug/print") {
             t.extend(["print", "Print", "puts", "pp"]);
@@ -143,7 +242,8 @@ impl FileCheck for DebugCode {
                 }
                 let flagged: String = m.as_str().split_whitespace().collect();
                 let (message, help) = (p.describe)(&flagged);
-                out.findings.extend(ctx.finding(p.rule, file, m.start(), m.end(), message, help));
+                out.findings
+                    .extend(ctx.finding(p.rule, file, m.start(), m.end(), message, help));
             }
         }
     }
@@ -163,7 +263,9 @@ fn check_console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     }
     let allow = &ctx.settings.console_allow;
     for caps in CONSOLE.captures_iter(code) {
-        let (Some(obj), Some(method)) = (caps.get(1), caps.get(2)) else { continue };
+        let (Some(obj), Some(method)) = (caps.get(1), caps.get(2)) else {
+            continue;
+        };
         if allow.iter().any(|a| a == method.as_str()) {
             continue;
         }
@@ -172,7 +274,14 @@ fn check_console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
             "remove it or log through the app's logger; console methods allowed in production: {} (rules.debug/console.allow)",
             if allow.is_empty() { "none".to_string() } else { allow.join(", ") }
         );
-        out.findings.extend(ctx.finding("debug/console", file, obj.start(), method.end(), message, help));
+        out.findings.extend(ctx.finding(
+            "debug/console",
+            file,
+            obj.start(),
+            method.end(),
+            message,
+            help,
+        ));
     }
 }
 
@@ -182,14 +291,17 @@ fn check_debugger(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     }
     for caps in DEBUGGER.captures_iter(file.code()) {
         let Some(m) = caps.get(1) else { continue };
-        out.findings.extend(ctx.finding(
-            "debug/debugger",
-            file,
-            m.start(),
-            m.end(),
-            "`debugger` statement in production code".into(),
-            "delete the `debugger;` line; set a breakpoint in your editor or browser instead".into(),
-        ));
+        out.findings.extend(
+            ctx.finding(
+                "debug/debugger",
+                file,
+                m.start(),
+                m.end(),
+                "`debugger` statement in production code".into(),
+                "delete the `debugger;` line; set a breakpoint in your editor or browser instead"
+                    .into(),
+            ),
+        );
     }
 }
 
@@ -202,18 +314,43 @@ fn check_focused(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
         let Some(m) = caps.get(1) else { continue };
         let flagged: String = m.as_str().split_whitespace().collect();
         let message = format!("`{flagged}` focuses this test: the rest of the suite is skipped");
-        let help = format!("remove `.only` (`{}`) so the whole suite runs", flagged.trim_end_matches(".only"));
-        out.findings.extend(ctx.finding("debug/focused-test", file, m.start(), m.end(), message, help));
+        let help = format!(
+            "remove `.only` (`{}`) so the whole suite runs",
+            flagged.trim_end_matches(".only")
+        );
+        out.findings.extend(ctx.finding(
+            "debug/focused-test",
+            file,
+            m.start(),
+            m.end(),
+            message,
+            help,
+        ));
     }
     for caps in FOCUSED_PREFIX.captures_iter(code) {
         let Some(m) = caps.get(1) else { continue };
         if DEFINITION_BEFORE.is_match(&code[line_start(code, m.start())..m.start()]) {
             continue;
         }
-        let message = format!("`{}` focuses this test: the rest of the suite is skipped", m.as_str());
-        let help = format!("rename `{}` to `{}` so the whole suite runs", m.as_str(), &m.as_str()[1..]);
-        out.findings.extend(ctx.finding("debug/focused-test", file, m.start(), m.end(), message, help));
+        let message = format!(
+            "`{}` focuses this test: the rest of the suite is skipped",
+            m.as_str()
+        );
+        let help = format!(
+            "rename `{}` to `{}` so the whole suite runs",
+            m.as_str(),
+            &m.as_str()[1..]
+        );
+        out.findings.extend(ctx.finding(
+            "debug/focused-test",
+            file,
+            m.start(),
+            m.end(),
+            message,
+            help,
+        ));
     }
 }
 
-
+#[cfg(test)]
+mod tests;

@@ -3,6 +3,8 @@
 //! Checks are pure: they read a [`SourceFile`] and push findings.
 
 mod debug;
+#[cfg(test)]
+mod test_support;
 mod todo;
 
 use crate::config::Settings;
@@ -102,7 +104,11 @@ impl<'s> FileChecker<'s> {
         patterns.push(SUPPRESSION_TOKEN.to_string());
         owner.push(CHECKS.len());
         let prefilter = AhoCorasick::new(&patterns).expect("check tokens are plain literals");
-        FileChecker { ctx, prefilter, owner }
+        FileChecker {
+            ctx,
+            prefilter,
+            owner,
+        }
     }
 
     pub fn context(&self) -> &Context<'s> {
@@ -138,7 +144,8 @@ impl<'s> FileChecker<'s> {
 /// Today's date: `SHIPCHECK_TODAY=YYYY-MM-DD`, else the system clock (UTC).
 pub fn today() -> anyhow::Result<Date> {
     if let Ok(s) = std::env::var("SHIPCHECK_TODAY") {
-        return parse_date(&s).ok_or_else(|| anyhow::anyhow!("SHIPCHECK_TODAY={s:?} is not a YYYY-MM-DD date"));
+        return parse_date(&s)
+            .ok_or_else(|| anyhow::anyhow!("SHIPCHECK_TODAY={s:?} is not a YYYY-MM-DD date"));
     }
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

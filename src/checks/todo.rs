@@ -58,7 +58,12 @@ fn marker_on_line<'t>(line: &'t str, line_offset: usize, markers: &[String]) -> 
             && !body[m.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
     })?;
     let start = line_offset + body_start + at;
-    Some(Marker { start, end: start + word.len(), word: &body[..word.len()], rest: &body[word.len()..] })
+    Some(Marker {
+        start,
+        end: start + word.len(),
+        word: &body[..word.len()],
+        rest: &body[word.len()..],
+    })
 }
 
 impl FileCheck for Todos {
@@ -70,13 +75,23 @@ impl FileCheck for Todos {
         let markers = &ctx.settings.todo_markers;
         let comment_lines = comment_lines(file);
         for (i, &(offset, line)) in comment_lines.iter().enumerate() {
-            let Some(marker) = marker_on_line(line, offset, markers) else { continue };
+            let Some(marker) = marker_on_line(line, offset, markers) else {
+                continue;
+            };
             let mut tracked = is_reference(marker.rest, ctx);
             let (next_line, _) = file.line_col(offset + line.len());
-            for (k, &(next_offset, next)) in comment_lines[i + 1..].iter().take(CONTINUATION_LINES).enumerate() {
+            for (k, &(next_offset, next)) in comment_lines[i + 1..]
+                .iter()
+                .take(CONTINUATION_LINES)
+                .enumerate()
+            {
                 let (n, _) = file.line_col(next_offset);
                 let blank = next.trim_start_matches(is_comment_lead).trim().is_empty();
-                if tracked || n != next_line + k as u32 + 1 || blank || marker_on_line(next, next_offset, markers).is_some() {
+                if tracked
+                    || n != next_line + k as u32 + 1
+                    || blank
+                    || marker_on_line(next, next_offset, markers).is_some()
+                {
                     break;
                 }
                 tracked = is_reference(next, ctx);
@@ -87,7 +102,14 @@ impl FileCheck for Todos {
                 out.todos.expired += 1;
                 let message = format!("`{}` was due {}: {text}", marker.word, format_date(date));
                 let help = "do the work and delete the comment, or move the date and link the issue tracking it: `TODO(2027-01-31, #123): …`".to_string();
-                out.findings.extend(ctx.finding("todo/expired", file, marker.start, marker.end, message, help));
+                out.findings.extend(ctx.finding(
+                    "todo/expired",
+                    file,
+                    marker.start,
+                    marker.end,
+                    message,
+                    help,
+                ));
             } else if tracked {
                 out.todos.tracked += 1;
             } else {
@@ -97,21 +119,35 @@ impl FileCheck for Todos {
                     "file an issue and reference it in the comment (`{}(#123): …`, `{0}(ABC-123)`, or the issue URL), or resolve it and delete the comment",
                     marker.word
                 );
-                out.findings.extend(ctx.finding("todo/untracked", file, marker.start, marker.end, message, help));
+                out.findings.extend(ctx.finding(
+                    "todo/untracked",
+                    file,
+                    marker.start,
+                    marker.end,
+                    message,
+                    help,
+                ));
             }
         }
     }
 }
 
 fn is_reference(text: &str, ctx: &Context) -> bool {
-    ISSUE_REF.is_match(text) || ctx.settings.issue_pattern.as_ref().is_some_and(|p| p.is_match(text))
+    ISSUE_REF.is_match(text)
+        || ctx
+            .settings
+            .issue_pattern
+            .as_ref()
+            .is_some_and(|p| p.is_match(text))
 }
 
 /// `(2026-12-01)`, `(by: 2026-12-01)`, `(@ana, 2026-12-01)` right after the marker.
 fn due_date(rest: &str) -> Option<super::Date> {
     let inner = rest.strip_prefix('(')?;
     let inner = &inner[..inner.find(')')?];
-    DATE_IN.captures_iter(inner).find_map(|c| parse_date(c.get(1)?.as_str()))
+    DATE_IN
+        .captures_iter(inner)
+        .find_map(|c| parse_date(c.get(1)?.as_str()))
 }
 
 fn format_date((y, m, d): super::Date) -> String {
@@ -137,7 +173,11 @@ fn summary(rest: &str) -> String {
 /// the file, the line's text within the region).
 fn comment_lines<'f>(file: &'f SourceFile) -> Vec<(usize, &'f str)> {
     let mut lines = Vec::new();
-    for r in file.regions().iter().filter(|r: &&Region| r.kind == RegionKind::Comment) {
+    for r in file
+        .regions()
+        .iter()
+        .filter(|r: &&Region| r.kind == RegionKind::Comment)
+    {
         let mut start = r.start;
         for piece in file.text[r.start..r.end].split('\n') {
             lines.push((start, piece.trim_end_matches('\r')));
@@ -147,4 +187,5 @@ fn comment_lines<'f>(file: &'f SourceFile) -> Vec<(usize, &'f str)> {
     lines
 }
 
-
+#[cfg(test)]
+mod tests;

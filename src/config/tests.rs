@@ -1,7 +1,9 @@
 use super::*;
 
 fn err(text: &str) -> String {
-    Settings::parse(text, ".shipcheck.yml").expect_err("should fail").to_string()
+    Settings::parse(text, ".shipcheck.yml")
+        .expect_err("should fail")
+        .to_string()
 }
 
 #[test]
@@ -48,7 +50,10 @@ fn unknown_rule_option_names_option_and_line() {
 #[test]
 fn option_of_another_rule_is_rejected() {
     let e = err("rules:\n  debug/debugger:\n    allow: [log]\n");
-    assert!(e.contains("debug/debugger") && e.contains("allow") && e.contains("line 2"), "{e}");
+    assert!(
+        e.contains("debug/debugger") && e.contains("allow") && e.contains("line 2"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -76,8 +81,16 @@ fn levels_and_options_apply() {
 
 #[test]
 fn sizes_parse() {
-    for (text, want) in [("max-file-size: 2048", 2048), ("max-file-size: \"2MiB\"", 2 << 20), ("max-file-size: 512KB", 512 << 10)] {
-        assert_eq!(Settings::parse(text, "x").unwrap().max_file_size, want, "{text}");
+    for (text, want) in [
+        ("max-file-size: 2048", 2048),
+        ("max-file-size: \"2MiB\"", 2 << 20),
+        ("max-file-size: 512KB", 512 << 10),
+    ] {
+        assert_eq!(
+            Settings::parse(text, "x").unwrap().max_file_size,
+            want,
+            "{text}"
+        );
     }
     assert!(err("max-file-size: lots").contains("max-file-size"));
 }
@@ -85,15 +98,35 @@ fn sizes_parse() {
 #[test]
 fn path_classification() {
     let s = Settings::defaults();
-    for p in ["src/a.test.ts", "apps/api/src/__tests__/x.ts", "scripts/deploy.js", "docs/a.js", "jest.config.js", "web/Button.stories.tsx", "tests/test_x.py", "prisma/seed.ts"] {
+    for p in [
+        "src/a.test.ts",
+        "apps/api/src/__tests__/x.ts",
+        "scripts/deploy.js",
+        "docs/a.js",
+        "jest.config.js",
+        "web/Button.stories.tsx",
+        "tests/test_x.py",
+        "prisma/seed.ts",
+    ] {
         assert!(!s.is_production(p), "{p} is not production");
     }
-    for p in ["src/index.ts", "apps/api/src/routes/video.ts", "worker/main.py", "src/testing_utils.ts", "src/latest/x.ts"] {
+    for p in [
+        "src/index.ts",
+        "apps/api/src/routes/video.ts",
+        "worker/main.py",
+        "src/testing_utils.ts",
+        "src/latest/x.ts",
+    ] {
         assert!(s.is_production(p), "{p} is production");
     }
     assert!(s.is_test_file("src/a.spec.ts") && s.is_test_file("e2e/login.ts"));
     assert!(!s.is_test_file("src/a.ts"));
-    for p in ["node_modules/x/index.js", "public/vendor/a.js", "a/b/jquery.min.js", "third_party/x.c"] {
+    for p in [
+        "node_modules/x/index.js",
+        "public/vendor/a.js",
+        "a/b/jquery.min.js",
+        "third_party/x.c",
+    ] {
         assert!(!s.is_scanned(p), "{p} is vendored");
     }
     assert!(s.is_scanned("src/vendors.ts"));
@@ -101,7 +134,11 @@ fn path_classification() {
 
 #[test]
 fn include_and_exclude_globs() {
-    let s = Settings::parse("paths:\n  include: [\"apps/**\"]\n  exclude: [legacy, \"*.gen.ts\"]\n", "x").unwrap();
+    let s = Settings::parse(
+        "paths:\n  include: [\"apps/**\"]\n  exclude: [legacy, \"*.gen.ts\"]\n",
+        "x",
+    )
+    .unwrap();
     assert!(s.is_scanned("apps/api/a.ts"));
     assert!(!s.is_scanned("worker/a.py"));
     assert!(!s.is_scanned("apps/legacy/a.ts"));

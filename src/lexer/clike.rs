@@ -3,16 +3,17 @@
 //! string forms. String prefixes (`r#`, `b`, `u8R`, `@`, `$`, `#`) are found by
 //! looking back from the quote, so the hot loop only stops at delimiters.
 
+use super::heredoc::heredoc_body;
 use super::scanner::{
-    block_comment, count_back, find_end, heredoc_body, is_blank, is_ident, line_comment, line_end,
-    prefix_start, quoted, run_close, skip_to, table, trim_cr, utf8_len, word_before, Out, Quote,
+    block_comment, count_back, find_end, is_blank, is_ident, line_comment, line_end, prefix_start,
+    quoted, run_close, skip_to, table, trim_cr, utf8_len, word_before, Out, Quote,
 };
 use super::Lang;
 use super::RegionKind::{Comment, String as Str};
 
 const BASE: [bool; 256] = table(b"/\"'");
 const GO: [bool; 256] = table(b"/\"'`");
-const PHP: [bool; 256] = table(b"/\"'#<");
+const PHP: [bool; 256] = table(b"/\"'#<?");
 
 /// Lex the whole of `b` as `lang` (one of the C-like languages).
 pub(super) fn lex(lang: Lang, b: &[u8], out: &mut Out) {
@@ -22,7 +23,19 @@ pub(super) fn lex(lang: Lang, b: &[u8], out: &mut Out) {
         _ => &BASE,
     };
     let nest = matches!(lang, Lang::Rust | Lang::Kotlin | Lang::Swift);
-    let mut i = 0;
+    let php = lang == Lang::Php;
+    // PHP starts in template (HTML) mode: Code up to the first `<?`.
+    let mut i = if php { find_end(b, 0, b"<?") } else { 0 };
+    let line_comment = |b: &[u8], i: usize| {
+        let e = line_comment(b, i);
+        // `?>` ends a PHP line comment.
+        if php {
+            if let Some(k) = memmem_short(&b[i..e], b"?>") {
+                return i + k;
+            }
+        }
+        e
+    };
     loop {
         i = skip_to(b, i, t);
         if i >= b.len() {
@@ -61,6 +74,11 @@ pub(super) fn lex(lang: Lang, b: &[u8], out: &mut Out) {
                 continue;
             }
             b'#' if b.get(i + 1) != Some(&b'[') => (i, line_comment(b, i)),
+            b'?' if b.get(i + 1) == Some(&b'>') => {
+                // Back to template mode until the next `<?php` / `<?=`.
+                i = find_end(b, i + 2, b"<?");
+                continue;
+            }
             b'<' if b[i..].starts_with(b"<<<") => match php_heredoc(b, i) {
                 Some(e) => {
                     out.emit(Str, i, e);
@@ -80,6 +98,11 @@ pub(super) fn lex(lang: Lang, b: &[u8], out: &mut Out) {
         out.emit(Comment, start, end);
         i = end.max(i + 1);
     }
+}
+
+/// Offset of the first `needle` (two bytes or more) in `hay`.
+fn memmem_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// A `"` string at `p`: returns `(start, end)` with any prefix included.
@@ -119,7 +142,11 @@ fn double(lang: Lang, b: &[u8], p: usize, floor: usize) -> (usize, usize) {
                 return (s, run_close(b, p + n, b'"', n, b"", false, true));
             }
             let style = if verbatim {
-                Quote { escapes: false, doubled: true, multiline: true }
+                Quote {
+                    escapes: false,
+                    doubled: true,
+                    multiline: true,
+                }
             } else {
                 Quote::LINE
             };
@@ -136,9 +163,18 @@ fn double(lang: Lang, b: &[u8], p: usize, floor: usize) -> (usize, usize) {
             }
             (p, quoted(b, p, b'"', Quote::LINE))
         }
-        Lang::Kotlin | Lang::Java if quotes >= 3 => {
-            (p, run_close(b, p + 3, b'"', 3, b"", lang == Lang::Java, lang == Lang::Kotlin))
-        }
+        Lang::Kotlin | Lang::Java if quotes >= 3 => (
+            p,
+            run_close(
+                b,
+                p + 3,
+                b'"',
+                3,
+                b"",
+                lang == Lang::Java,
+                lang == Lang::Kotlin,
+            ),
+        ),
         Lang::Php => (p, quoted(b, p, b'"', Quote::MULTI)),
         _ => (p, quoted(b, p, b'"', Quote::LINE)),
     }
@@ -220,5 +256,5 @@ fn php_heredoc(b: &[u8], i: usize) -> Option<usize> {
     if trim_cr(b, j, eol) != j.min(eol) {
         return None;
     }
-    Some(heredoc_body(b, eol, label, true).1)
+    Some(heredoc_body(b, eol, label, true).map_or(b.len(), |(_, e)| e))
 }

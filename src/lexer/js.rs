@@ -7,8 +7,9 @@
 //! when the gap is exhausted the state recorded at the last comment or string
 //! is used.
 
+use super::jsx::{ends_statement, jsx_start, starts_line_comment};
 use super::scanner::{
-    block_comment, is_blank, is_ident, line_comment, quoted, skip_to, table, trim_cr, Out, Quote,
+    block_comment, is_ident, line_comment, quoted, regex_end, skip_to, table, Out, Quote,
 };
 use super::RegionKind::{Comment, String as Str};
 use memchr::{memchr, memchr3};
@@ -46,8 +47,20 @@ const TEXT: [bool; 256] = table(b"<{\n");
 
 /// Keywords after which an expression (so a regex or JSX) may start.
 const EXPR_KEYWORDS: &[&[u8]] = &[
-    b"return", b"typeof", b"case", b"do", b"else", b"in", b"of", b"new", b"delete", b"void",
-    b"throw", b"yield", b"await", b"instanceof", b"extends",
+    b"return",
+    b"typeof",
+    b"case",
+    b"do",
+    b"else",
+    b"in",
+    b"of",
+    b"new",
+    b"delete",
+    b"void",
+    b"throw",
+    b"yield",
+    b"await",
+    b"instanceof",
 ];
 
 /// Lex `b[start..end]` as JavaScript; `hashbang` allows a `#!` first line.
@@ -55,10 +68,14 @@ pub(super) fn lex(b: &[u8], start: usize, end: usize, out: &mut Out, hashbang: b
     let b = &b[..end.min(b.len())];
     let mut lx = Lexer {
         b,
-        stack: vec![Level { kind: Kind::Top, n: 0 }],
+        stack: vec![Level {
+            kind: Kind::Top,
+            n: 0,
+        }],
         mode: Mode::Code,
         expr_ok: true,
         regex_fail_until: 0,
+        text_start: None,
     };
     let mut i = start;
     if hashbang && start == 0 && b.starts_with(b"#!") {
@@ -69,7 +86,7 @@ pub(super) fn lex(b: &[u8], start: usize, end: usize, out: &mut Out, hashbang: b
         i = match lx.mode {
             Mode::Code => lx.code(i, out),
             Mode::Tag { closing } => lx.tag(i, closing, out),
-            Mode::Text => lx.text(i),
+            Mode::Text => lx.text(i, out),
         };
     }
 }
@@ -83,12 +100,18 @@ struct Lexer<'a> {
     /// A regex attempt failed to close before this offset (its line end):
     /// slashes before it are division, which keeps long lines linear.
     regex_fail_until: usize,
+    /// Start of the JSX text being scanned; it becomes a String region once a
+    /// tag or `{` confirms it was JSX text (literal content, not code).
+    text_start: Option<usize>,
 }
 
 impl Lexer<'_> {
     fn top(&mut self) -> &mut Level {
         if self.stack.is_empty() {
-            self.stack.push(Level { kind: Kind::Top, n: 0 });
+            self.stack.push(Level {
+                kind: Kind::Top,
+                n: 0,
+            });
         }
         let k = self.stack.len() - 1;
         &mut self.stack[k]
@@ -161,7 +184,10 @@ impl Lexer<'_> {
             b'}' => self.close_brace(i, out),
             b'<' => {
                 if jsx_start(b, i) && self.expr_allowed(i, out) {
-                    self.stack.push(Level { kind: Kind::Jsx, n: 1 });
+                    self.stack.push(Level {
+                        kind: Kind::Jsx,
+                        n: 1,
+                    });
                     self.mode = Mode::Tag { closing: false };
                 }
                 i + 1
@@ -209,7 +235,10 @@ impl Lexer<'_> {
                 _ if b.get(p + 1) == Some(&b'{') => {
                     out.emit(Str, s, p);
                     self.expr_ok = true;
-                    self.stack.push(Level { kind: Kind::Subst, n: 0 });
+                    self.stack.push(Level {
+                        kind: Kind::Subst,
+                        n: 0,
+                    });
                     return p + 2;
                 }
                 _ => j = p + 1,
@@ -220,6 +249,7 @@ impl Lexer<'_> {
 
     /// Leave JSX entirely (the `<` was not JSX after all, or the tree closed).
     fn leave_jsx(&mut self) {
+        self.text_start = None;
         if self.stack.last().is_some_and(|l| l.kind == Kind::Jsx) {
             self.stack.pop();
         }
@@ -263,7 +293,10 @@ impl Lexer<'_> {
                 _ => i + 1,
             },
             b'{' => {
-                self.stack.push(Level { kind: Kind::JsxAttr, n: 0 });
+                self.stack.push(Level {
+                    kind: Kind::JsxAttr,
+                    n: 0,
+                });
                 self.mode = Mode::Code;
                 self.expr_ok = true;
                 i + 1
@@ -285,11 +318,18 @@ impl Lexer<'_> {
     }
 
     /// JSX children text: Code, with `{…}` expressions and nested elements.
-    fn text(&mut self, i: usize) -> usize {
+    fn text(&mut self, i: usize, out: &mut Out) -> usize {
         let b = self.b;
+        let start = *self.text_start.get_or_insert(i);
         let i = skip_to(b, i, &TEXT);
         if i >= b.len() {
             return i;
+        }
+        if matches!(b[i], b'<' | b'{') {
+            self.text_start = None;
+            if b[start..i].iter().any(|c| !c.is_ascii_whitespace()) {
+                out.emit(Str, start, i);
+            }
         }
         match b[i] {
             b'<' => match b.get(i + 1) {
@@ -306,7 +346,10 @@ impl Lexer<'_> {
                 _ => i + 1,
             },
             b'{' => {
-                self.stack.push(Level { kind: Kind::JsxChild, n: 0 });
+                self.stack.push(Level {
+                    kind: Kind::JsxChild,
+                    n: 0,
+                });
                 self.mode = Mode::Code;
                 self.expr_ok = true;
                 i + 1
@@ -321,97 +364,4 @@ impl Lexer<'_> {
             }
         }
     }
-}
-
-/// Does the line ending at the newline `nl` end with `;` (not an `&entity;`)?
-fn ends_statement(b: &[u8], nl: usize) -> bool {
-    let mut j = trim_cr(b, 0, nl);
-    while j > 0 && is_blank(b[j - 1]) {
-        j -= 1;
-    }
-    if j == 0 || b[j - 1] != b';' {
-        return false;
-    }
-    let mut k = j - 1;
-    let stop = k.saturating_sub(12);
-    while k > stop && (b[k - 1].is_ascii_alphanumeric() || b[k - 1] == b'#') {
-        k -= 1;
-    }
-    !(k > 0 && b[k - 1] == b'&' && k < j - 1)
-}
-
-/// Does the line starting at `i` begin (after blanks) with `//`?
-fn starts_line_comment(b: &[u8], mut i: usize) -> bool {
-    while i < b.len() && is_blank(b[i]) {
-        i += 1;
-    }
-    b.get(i..).is_some_and(|t| t.starts_with(b"//"))
-}
-
-/// Does the `<` at `i` open a JSX element (not a TS generic or cast)?
-fn jsx_start(b: &[u8], i: usize) -> bool {
-    let Some(&c) = b.get(i + 1) else {
-        return false;
-    };
-    if c == b'>' {
-        return true;
-    }
-    if !(c.is_ascii_alphabetic() || c == b'_' || c == b'$') {
-        return false;
-    }
-    let mut j = i + 1;
-    while j < b.len() && (is_ident(b[j]) || matches!(b[j], b'.' | b'-' | b':')) {
-        j += 1;
-    }
-    let name = &b[i + 1..j];
-    const CASTS: &[&[u8]] = &[
-        b"any", b"string", b"number", b"boolean", b"unknown", b"never", b"bigint", b"symbol",
-        b"const",
-    ];
-    if CASTS.contains(&name) {
-        return false;
-    }
-    let mut k = j;
-    while k < b.len() && b[k].is_ascii_whitespace() {
-        k += 1;
-    }
-    match b.get(k) {
-        // `<T,>(…) =>` and `<T>(…) =>`: generic arrow functions.
-        Some(b',') => false,
-        Some(b'>') => b.get(k + 1) != Some(&b'('),
-        _ => {
-            let rest = &b[k..];
-            !(rest.starts_with(b"extends") && rest.get(7).is_some_and(|c| c.is_ascii_whitespace()))
-        }
-    }
-}
-
-/// End of the regex literal whose `/` is at `i` (flags included), or
-/// `Err(line end)` if it does not close on its line.
-fn regex_end(b: &[u8], i: usize) -> Result<usize, usize> {
-    let mut j = i + 1;
-    let mut class = false;
-    while j < b.len() {
-        match b[j] {
-            b'\\' => j += 2,
-            b'\n' | b'\r' => return Err(j),
-            b'[' => {
-                class = true;
-                j += 1;
-            }
-            b']' => {
-                class = false;
-                j += 1;
-            }
-            b'/' if !class => {
-                j += 1;
-                while j < b.len() && b[j].is_ascii_alphabetic() {
-                    j += 1;
-                }
-                return Ok(j);
-            }
-            _ => j += 1,
-        }
-    }
-    Err(b.len())
 }

@@ -47,16 +47,25 @@ impl Lang {
 
     pub fn from_file_name(name: &str) -> Option<Lang> {
         let lower = name.to_ascii_lowercase();
-        if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
+        if lower == "dockerfile"
+            || lower.starts_with("dockerfile.")
+            || lower.ends_with(".dockerfile")
+        {
             return Some(Lang::Dockerfile);
         }
         if lower == ".env" || lower.starts_with(".env.") || lower.ends_with(".env") {
             return Some(Lang::Env);
         }
-        if matches!(lower.as_str(), "gemfile" | "rakefile" | "guardfile" | "podfile" | "vagrantfile") {
+        if matches!(
+            lower.as_str(),
+            "gemfile" | "rakefile" | "guardfile" | "podfile" | "vagrantfile"
+        ) {
             return Some(Lang::Ruby);
         }
-        if matches!(lower.as_str(), ".bashrc" | ".zshrc" | ".profile" | "makefile") {
+        if matches!(
+            lower.as_str(),
+            ".bashrc" | ".zshrc" | ".profile" | "makefile"
+        ) {
             return Some(Lang::Shell);
         }
         let ext = lower.rsplit_once('.')?.1;
@@ -110,7 +119,10 @@ impl Lang {
     /// JavaScript-family languages: where `console.*`, `debugger` and focused
     /// tests live. Vue and Svelte count through their script blocks.
     pub fn is_js_like(self) -> bool {
-        matches!(self, Lang::JavaScript | Lang::TypeScript | Lang::Vue | Lang::Svelte)
+        matches!(
+            self,
+            Lang::JavaScript | Lang::TypeScript | Lang::Vue | Lang::Svelte
+        )
     }
 
     /// A short stable name used in reports and config.
@@ -158,7 +170,11 @@ mod tests {
             ("Dockerfile.prod", "", Some(Lang::Dockerfile)),
             (".env.production", "", Some(Lang::Env)),
             ("deploy", "#!/usr/bin/env bash", Some(Lang::Shell)),
-            ("tool", "#!/usr/bin/env -S node --no-warnings", Some(Lang::JavaScript)),
+            (
+                "tool",
+                "#!/usr/bin/env -S node --no-warnings",
+                Some(Lang::JavaScript),
+            ),
             ("run", "#!/usr/bin/python3.11", Some(Lang::Python)),
             ("README", "hello", None),
             ("image.png", "", None),

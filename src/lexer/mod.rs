@@ -10,7 +10,19 @@
 //!   substitutions are Code (nested arbitrarily); the literal parts are String.
 //! - It never panics and runs in linear time on any input.
 
+mod clike;
+mod hash;
+mod heredoc;
+mod js;
+mod jsx;
 mod lang;
+mod markup;
+mod python;
+mod ruby;
+mod scanner;
+mod sql;
+#[cfg(test)]
+mod tests;
 
 pub use lang::Lang;
 
@@ -32,15 +44,64 @@ pub struct Region {
 
 /// Lex `text` as `lang`.
 pub fn lex(lang: Lang, text: &str) -> Vec<Region> {
-    let _ = lang;
     if text.is_empty() {
         return Vec::new();
     }
-    vec![Region {
-        kind: RegionKind::Code,
-        start: 0,
-        end: text.len(),
-    }]
+    let b = text.as_bytes();
+    let mut out = scanner::Out::new();
+    match lang {
+        Lang::JavaScript | Lang::TypeScript => js::lex(b, 0, b.len(), &mut out, true),
+        Lang::Vue | Lang::Svelte | Lang::Html | Lang::Markdown | Lang::Xml => {
+            markup::lex(lang, b, &mut out)
+        }
+        Lang::Java
+        | Lang::Kotlin
+        | Lang::Go
+        | Lang::Rust
+        | Lang::C
+        | Lang::Cpp
+        | Lang::CSharp
+        | Lang::Swift
+        | Lang::Php
+        | Lang::Prisma => clike::lex(lang, b, &mut out),
+        Lang::Python => python::lex(b, &mut out),
+        Lang::Ruby => ruby::lex(b, &mut out),
+        Lang::Shell | Lang::Yaml | Lang::Toml | Lang::Dockerfile | Lang::Env => {
+            hash::lex(lang, b, &mut out)
+        }
+        Lang::Sql => sql::lex(b, &mut out),
+    }
+    on_char_boundaries(text, out.finish(b.len()))
+}
+
+/// Safety net for the contract: every lexer only cuts next to ASCII
+/// delimiters, so this normally returns `regions` untouched; if a boundary
+/// ever fell inside a character, it is moved forward to the next boundary.
+fn on_char_boundaries(text: &str, regions: Vec<Region>) -> Vec<Region> {
+    if regions.iter().all(|r| text.is_char_boundary(r.end)) {
+        return regions;
+    }
+    let mut fixed: Vec<Region> = Vec::with_capacity(regions.len());
+    let mut pos = 0;
+    for r in regions {
+        let mut end = r.end.max(pos);
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end == pos {
+            continue;
+        }
+        match fixed.last_mut() {
+            Some(last) if last.kind == r.kind => last.end = end,
+            _ => fixed.push(Region {
+                kind: r.kind,
+                start: pos,
+                end,
+            }),
+        }
+        pos = end;
+    }
+    fixed
 }
 
 /// A copy of `text` where every byte outside regions of `keep` is a space

@@ -6,9 +6,7 @@ use super::RegionKind::{Comment, String as Str};
 
 const CODE: [bool; 256] = table(b"#'\"");
 
-const PREFIXES: &[&str] = &[
-    "r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt",
-];
+const PREFIXES: &[&str] = &["r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt"];
 
 pub(super) fn lex(b: &[u8], out: &mut Out) {
     let mut i = 0;

@@ -2,9 +2,9 @@
 //! (interpolation `#{…}` stays inside the String), `%q(…)`-style literals,
 //! heredocs (`<<~EOS`, `<<-EOS`, `<<EOS`) and regex literals.
 
+use super::heredoc::Heredocs;
 use super::scanner::{
-    heredoc_body, is_blank, is_ident, line_comment, line_end, quoted, skip_to, table, trim_cr,
-    Out, Quote,
+    is_blank, is_ident, line_comment, quoted, regex_end, skip_to, table, Out, Quote,
 };
 use super::RegionKind::{Comment, String as Str};
 use memchr::{memchr3, memmem};
@@ -20,24 +20,17 @@ const REGEX_KEYWORDS: &[&[u8]] = &[
 pub(super) fn lex(b: &[u8], out: &mut Out) {
     let n = b.len();
     let mut i = 0;
-    // A heredoc body waiting for the end of its opener's line: (start, end).
-    let mut pending: Option<(usize, usize)> = None;
+    let mut heredocs = Heredocs::default();
     let mut regex_fail_until = 0;
     loop {
         i = skip_to(b, i, &CODE);
         if i >= n {
             break;
         }
-        if let Some((bs, be)) = pending {
-            if i + 1 == bs && b[i] == b'\n' {
-                pending = None;
-                out.emit(Str, bs, be);
-                i = be.max(i + 1);
-                continue;
-            }
-            if i >= bs {
-                pending = None;
-            }
+        if let Some((bs, be)) = heredocs.take(b, i) {
+            out.emit(Str, bs, be);
+            i = be.max(i + 1);
+            continue;
         }
         let at_line_start = i == 0 || b[i - 1] == b'\n';
         let (kind, s, e) = match b[i] {
@@ -67,26 +60,23 @@ pub(super) fn lex(b: &[u8], out: &mut Out) {
             },
             b'<' => {
                 if let Some((label, indented, after)) = heredoc_opener(b, i) {
-                    let (bs, be) = match pending {
-                        // A second heredoc on the same line follows the first body.
-                        Some((bs, be)) => (bs, heredoc_body(b, line_end(b, be), label, indented).1),
-                        None => heredoc_body(b, line_end(b, after), label, indented),
-                    };
-                    pending = Some((bs, be));
+                    heredocs.open(b, after, label, indented);
                     i = after;
                 } else {
                     i += 2;
                 }
                 continue;
             }
-            b'/' if i >= regex_fail_until && regex_allowed(b, i, out.pos) => match regex_end(b, i) {
-                Ok(e) => (Str, i, e),
-                Err(eol) => {
-                    regex_fail_until = eol;
-                    i += 1;
-                    continue;
+            b'/' if i >= regex_fail_until && regex_allowed(b, i, out.pos) => {
+                match regex_end(b, i) {
+                    Ok(e) => (Str, i, e),
+                    Err(eol) => {
+                        regex_fail_until = eol;
+                        i += 1;
+                        continue;
+                    }
                 }
-            },
+            }
             _ => {
                 i += 1;
                 continue;
@@ -234,33 +224,4 @@ fn regex_allowed(b: &[u8], i: usize, floor: usize) -> bool {
     }
     // `a / b` with spaces around is division, `a /b/` after a call is a regex.
     !matches!(c, b')' | b']' | b'}')
-}
-
-/// End of a regex literal at `i` (flags included) or `Err(line end)`.
-fn regex_end(b: &[u8], i: usize) -> Result<usize, usize> {
-    let mut j = i + 1;
-    let mut class = false;
-    while j < b.len() {
-        match b[j] {
-            b'\\' => j += 2,
-            b'\n' => return Err(trim_cr(b, i, j)),
-            b'[' => {
-                class = true;
-                j += 1;
-            }
-            b']' => {
-                class = false;
-                j += 1;
-            }
-            b'/' if !class => {
-                j += 1;
-                while j < b.len() && b[j].is_ascii_alphabetic() {
-                    j += 1;
-                }
-                return Ok(j);
-            }
-            _ => j += 1,
-        }
-    }
-    Err(b.len())
 }

@@ -2,7 +2,7 @@
 //! language family uses. All positions are byte offsets into the whole file.
 
 use super::{Region, RegionKind};
-use memchr::{memchr, memchr2, memchr3, memmem};
+use memchr::{memchr, memchr2, memchr3};
 
 /// Collects regions in order. Anything between two emitted regions (and after
 /// the last one) is Code, so a lexer only reports comments and strings.
@@ -14,7 +14,10 @@ pub(super) struct Out {
 
 impl Out {
     pub fn new() -> Out {
-        Out { regions: Vec::new(), pos: 0 }
+        Out {
+            regions: Vec::new(),
+            pos: 0,
+        }
     }
 
     /// Record `[start, end)` as `kind`, filling the gap before it with Code.
@@ -95,11 +98,21 @@ pub fn line_start(b: &[u8], i: usize) -> usize {
 }
 
 /// End of the first occurrence of `needle` at or after `from`, or `b.len()`.
+/// Needles are short closers (`*/`, `-->`, `$tag$`), so a `memchr` for the
+/// first byte beats building a `memmem` searcher per call.
 pub fn find_end(b: &[u8], from: usize, needle: &[u8]) -> usize {
-    match b.get(from..).and_then(|s| memmem::find(s, needle)) {
-        Some(k) => from + k + needle.len(),
-        None => b.len(),
+    let Some((&first, rest)) = needle.split_first() else {
+        return from.min(b.len());
+    };
+    let mut j = from;
+    while let Some(k) = b.get(j..).and_then(|s| memchr(first, s)) {
+        let p = j + k;
+        if b[p + 1..].starts_with(rest) {
+            return p + needle.len();
+        }
+        j = p + 1;
     }
+    b.len()
 }
 
 /// A line comment starting at `i`: ends before the newline (and its `\r`).
@@ -148,10 +161,26 @@ pub struct Quote {
 }
 
 impl Quote {
-    pub const LINE: Quote = Quote { escapes: true, doubled: false, multiline: false };
-    pub const MULTI: Quote = Quote { escapes: true, doubled: false, multiline: true };
-    pub const RAW_MULTI: Quote = Quote { escapes: false, doubled: false, multiline: true };
-    pub const RAW_LINE: Quote = Quote { escapes: false, doubled: false, multiline: false };
+    pub const LINE: Quote = Quote {
+        escapes: true,
+        doubled: false,
+        multiline: false,
+    };
+    pub const MULTI: Quote = Quote {
+        escapes: true,
+        doubled: false,
+        multiline: true,
+    };
+    pub const RAW_MULTI: Quote = Quote {
+        escapes: false,
+        doubled: false,
+        multiline: true,
+    };
+    pub const RAW_LINE: Quote = Quote {
+        escapes: false,
+        doubled: false,
+        multiline: false,
+    };
 }
 
 /// A string whose opening quote `q` is at `open` (content starts at `open+1`).
@@ -196,11 +225,23 @@ pub fn quoted(b: &[u8], open: usize, q: u8, style: Quote) -> usize {
 /// a string, searching from `from`. With `escapes`, `\x` skips a byte. A
 /// `greedy` closer is the end of the whole run (extra quotes are content);
 /// otherwise the first `min` quotes close. Unterminated: `b.len()`.
-pub fn run_close(b: &[u8], from: usize, q: u8, min: usize, tail: &[u8], escapes: bool, greedy: bool) -> usize {
+pub fn run_close(
+    b: &[u8],
+    from: usize,
+    q: u8,
+    min: usize,
+    tail: &[u8],
+    escapes: bool,
+    greedy: bool,
+) -> usize {
     let n = b.len();
     let mut j = from;
     while j < n {
-        let found = if escapes { memchr2(q, b'\\', &b[j..]) } else { memchr(q, &b[j..]) };
+        let found = if escapes {
+            memchr2(q, b'\\', &b[j..])
+        } else {
+            memchr(q, &b[j..])
+        };
         let Some(k) = found else {
             return n;
         };
@@ -278,11 +319,31 @@ pub const fn table(bytes: &[u8]) -> [bool; 256] {
 
 /// First index at or after `i` whose byte is in `t`, or `b.len()`.
 #[inline]
-pub fn skip_to(b: &[u8], mut i: usize, t: &[bool; 256]) -> usize {
-    while i < b.len() && !t[b[i] as usize] {
-        i += 1;
+pub fn skip_to(b: &[u8], i: usize, t: &[bool; 256]) -> usize {
+    let Some(rest) = b.get(i..) else {
+        return b.len();
+    };
+    // Eight bytes per step with one branch: most of a file is uninteresting.
+    let mut chunks = rest.chunks_exact(8);
+    let mut at = i;
+    for c in &mut chunks {
+        let hit = t[c[0] as usize]
+            | t[c[1] as usize]
+            | t[c[2] as usize]
+            | t[c[3] as usize]
+            | t[c[4] as usize]
+            | t[c[5] as usize]
+            | t[c[6] as usize]
+            | t[c[7] as usize];
+        if hit {
+            break;
+        }
+        at += 8;
     }
-    i
+    match b[at..].iter().position(|&c| t[c as usize]) {
+        Some(k) => at + k,
+        None => b.len(),
+    }
 }
 
 /// Length in bytes of the UTF-8 sequence whose first byte is `lead`.
@@ -296,29 +357,33 @@ pub fn utf8_len(lead: u8) -> usize {
     }
 }
 
-/// Heredoc body for an opener whose line ends at `eol` (index of its `\n`):
-/// from the next line through the first line whose content, with leading
-/// whitespace removed when `indented`, starts with `label` and then has no
-/// identifier byte. Returns `(body_start, body_end)`; unterminated runs to EOF.
-pub fn heredoc_body(b: &[u8], eol: usize, label: &[u8], indented: bool) -> (usize, usize) {
-    let n = b.len();
-    let start = (eol + 1).min(n);
-    let mut ls = start;
-    while ls < n {
-        let le = line_end(b, ls);
-        let mut c = ls;
-        if indented {
-            while c < le && is_blank(b[c]) {
-                c += 1;
+/// End of the regex literal whose `/` is at `i` (flags included; a `/`
+/// inside `[…]` does not close it), or `Err(line end)` if it does not close
+/// on its line.
+pub fn regex_end(b: &[u8], i: usize) -> Result<usize, usize> {
+    let mut j = i + 1;
+    let mut class = false;
+    while j < b.len() {
+        match b[j] {
+            b'\\' => j += 2,
+            b'\n' | b'\r' => return Err(j),
+            b'[' => {
+                class = true;
+                j += 1;
             }
-        }
-        if b[c..le].starts_with(label) {
-            let after = c + label.len();
-            if after >= le || !is_ident(b[after]) {
-                return (start, trim_cr(b, ls, le).max(after));
+            b']' => {
+                class = false;
+                j += 1;
             }
+            b'/' if !class => {
+                j += 1;
+                while j < b.len() && b[j].is_ascii_alphabetic() {
+                    j += 1;
+                }
+                return Ok(j);
+            }
+            _ => j += 1,
         }
-        ls = le + 1;
     }
-    (start, n)
+    Err(b.len())
 }

@@ -60,7 +60,11 @@ pub fn render(report: &Report) -> String {
         passed: report.verdict.passed,
         fail_on: report.verdict.fail_on.as_str(),
         branch: report.verdict.branch.as_deref(),
-        counts: JsonCounts { error: counts.error, warning: counts.warning, notice: counts.notice },
+        counts: JsonCounts {
+            error: counts.error,
+            warning: counts.warning,
+            notice: counts.notice,
+        },
         files_scanned: report.files_scanned,
         files_skipped: JsonSkipped {
             too_large: report.skipped.too_large,
@@ -68,7 +72,11 @@ pub fn render(report: &Report) -> String {
             minified: report.skipped.minified,
         },
         suppressed: report.suppressed,
-        todos: JsonTodos { tracked: report.todos.tracked, untracked: report.todos.untracked, expired: report.todos.expired },
+        todos: JsonTodos {
+            tracked: report.todos.tracked,
+            untracked: report.todos.untracked,
+            expired: report.todos.expired,
+        },
         findings: report
             .findings
             .iter()

@@ -44,8 +44,18 @@ pub fn render(report: &Report, opts: TextOptions) -> String {
 }
 
 fn finding(out: &mut String, f: &Finding, paint: &Paint) {
-    let _ = writeln!(out, "{}{} {}", paint.level(f.level), paint.wrap("1", &format!("[{}]:", f.rule)), f.message);
-    let line_no = f.span.as_ref().map(|s| s.line.to_string()).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}{} {}",
+        paint.level(f.level),
+        paint.wrap("1", &format!("[{}]:", f.rule)),
+        f.message
+    );
+    let line_no = f
+        .span
+        .as_ref()
+        .map(|s| s.line.to_string())
+        .unwrap_or_default();
     let pad = " ".repeat(line_no.len().max(1));
     if let Some(path) = &f.path {
         let place = match &f.span {
@@ -64,12 +74,21 @@ fn finding(out: &mut String, f: &Finding, paint: &Paint) {
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let line_chars = src.chars().count() as u32;
-        let end = if span.end_line == span.line { span.end_column } else { line_chars + 1 };
+        let end = if span.end_line == span.line {
+            span.end_column
+        } else {
+            line_chars + 1
+        };
         let width = end.saturating_sub(span.column).max(1) as usize;
         let carets = paint.wrap(level_color(f.level), &"^".repeat(width));
         let _ = writeln!(out, "{pad} {bar} {lead}{carets}");
     }
-    let _ = writeln!(out, "{pad} {} {}", paint.gutter("="), paint.wrap("1", &format!("help: {}", f.help)));
+    let _ = writeln!(
+        out,
+        "{pad} {} {}",
+        paint.gutter("="),
+        paint.wrap("1", &format!("help: {}", f.help))
+    );
     out.push('\n');
 }
 
@@ -88,7 +107,11 @@ fn plural(n: usize, one: &str) -> String {
 fn summary(out: &mut String, report: &Report, paint: &Paint) {
     let c = report.counts();
     let v = &report.verdict;
-    let verdict = if v.passed { paint.wrap("1;32", "ready") } else { paint.wrap("1;31", "blocked") };
+    let verdict = if v.passed {
+        paint.wrap("1;32", "ready")
+    } else {
+        paint.wrap("1;31", "blocked")
+    };
     let branch = match &v.branch {
         Some(b) if v.is_release_branch => format!("release branch {b}"),
         Some(b) => format!("branch {b}"),
@@ -105,7 +128,11 @@ fn summary(out: &mut String, report: &Report, paint: &Paint) {
     if skipped.minified > 0 {
         skip_parts.push(format!("{} minified", skipped.minified));
     }
-    let skipped_text = if skip_parts.is_empty() { String::new() } else { format!(", skipped {}", skip_parts.join(", ")) };
+    let skipped_text = if skip_parts.is_empty() {
+        String::new()
+    } else {
+        format!(", skipped {}", skip_parts.join(", "))
+    };
     let _ = writeln!(
         out,
         "shipcheck: {verdict}: {}, {}, {} (fail-on {} on {branch}); {} scanned, {} suppressed{skipped_text}; {:.2}s",

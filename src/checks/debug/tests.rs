@@ -1,0 +1,102 @@
+use crate::checks::test_support::{found, found_with, Case};
+use crate::config::Settings;
+
+const C: &str = "debug/console";
+const D: &str = "debug/debugger";
+const F: &str = "debug/focused-test";
+const B: &str = "debug/breakpoint";
+const P: &str = "debug/print";
+
+/// (path, source, expected (rule, line) findings) — hits and decoys side by side.
+const CASES: &[Case] = &[
+    // console: code only, reported where the call starts
+    ("src/a.ts", "console.log(x);\n", &[(C, 1)]),
+    ("src/a.ts", "const a = 1;\nconsole\n  .log(\n  a,\n);\n", &[(C, 2)]),
+    ("src/a.js", "console.table(rows); console.debug('x'); console?.info(1)\n", &[(C, 1), (C, 1), (C, 1)]),
+    ("src/a.ts", "const f = console.log.bind(console);\n", &[(C, 1)]),
+    ("src/a.ts", "console.error(e); console.warn(w);\n", &[]),
+    ("src/a.ts", "// console.log(x)\n/* console.log(y) */\n/** @example console.log(z) */\n", &[]),
+    ("src/a.ts", "const s = 'console.log(x)' + \"console.log(y)\";\n", &[]),
+    ("src/a.ts", "const t = `console.log(${user.name})`;\n", &[]),
+    ("src/a.ts", "const t = `value: ${console.log(v)}`;\n", &[(C, 1)]),
+    ("src/a.ts", "const re = /console\\.log\\(/g;\nconst n = a / b / c; console.log(n);\n", &[(C, 2)]),
+    ("src/a.ts", "logger.log(x); this.console.log(y); window.console.log(z); myconsole.log(1)\n", &[]),
+    ("src/a.tsx", "export const A = () => <p>Don't console.log here {/* console.log */}</p>;\n", &[]),
+    ("src/a.ts", "import { console } from './log';\nconsole.log('shadowed');\n", &[]),
+    ("src/a.ts", "const console = makeLogger();\nconsole.log('shadowed');\n", &[]),
+    ("src/a.vue", "<template><p>{{ msg }}</p><!-- console.log --></template>\n<script>\nconsole.log('x')\n</script>\n", &[(C, 3)]),
+    // non-production code is left alone
+    ("src/a.test.ts", "console.log(x); debugger;\n", &[]),
+    ("scripts/seed.ts", "console.log(x);\n", &[]),
+    ("next.config.js", "console.log(x);\n", &[]),
+    ("src/Button.stories.tsx", "console.log(x);\n", &[]),
+    // debugger statements, not properties
+    ("src/a.js", "function f() {\n  debugger;\n  if (x) debugger\n}\n", &[(D, 2), (D, 3)]),
+    ("src/a.js", "const o = { debugger: true }; o.debugger = false; // debugger;\nlet s = 'debugger;';\n", &[]),
+    // focused tests only in test files
+    ("src/a.spec.ts", "describe.only('x', () => {\n  it.only('y', f);\n  test.describe.only('z', g);\n  fit('w', h);\n  fdescribe('v', k);\n});\n", &[(F, 1), (F, 2), (F, 3), (F, 4), (F, 5)]),
+    ("src/a.spec.ts", "// it.only('x')\nconst s = 'describe.only(';\nit('runs', f); obj.fit(1); function fit(x) {}\n", &[]),
+    ("src/a.ts", "it.only('not a test file', f);\n", &[]),
+    // Python
+    ("worker/job.py", "import os\nimport pdb\n\ndef run():\n    breakpoint()\n    pdb.set_trace()\n", &[(B, 2), (B, 5), (B, 6)]),
+    ("worker/job.py", "# import pdb\n# breakpoint()\nmsg = \"breakpoint()\"\ndoc = '''pdb.set_trace()'''\nbreakpoint_count = 2\nself.breakpoint()\ndef breakpoint(self): pass\n", &[]),
+    ("worker/tests/test_job.py", "breakpoint()\n", &[]),
+    // Ruby, Rust, Go, PHP
+    ("app/models/user.rb", "def save\n  binding.pry\n  byebug\n  x = 1 # binding.pry\nend\n", &[(B, 2), (B, 3)]),
+    ("src/lib.rs", "fn f() { let x = dbg!(1); let s = \"dbg!(x)\"; }\n// dbg!(y)\n#[cfg(test)]\nmod tests { fn t() { dbg!(2); } }\n", &[(B, 1)]),
+    ("main.go", "package main\nimport \"runtime\"\nfunc f() {\n\truntime.Breakpoint()\n\t// runtime.Breakpoint()\n}\n", &[(B, 4)]),
+    ("index.php", "<?php\nvar_dump($x);\ndd($y);\n// var_dump($z);\n$this->dd($w);\nfunction dd($v) {}\n", &[(B, 2), (B, 3)]),
+    // prints are off by default
+    ("worker/job.py", "print('hi')\n", &[]),
+];
+
+#[test]
+fn debug_rules_hit_real_code_and_skip_decoys() {
+    for (path, src, want) in CASES {
+        let want: Vec<(&str, u32)> = want.to_vec();
+        let got: Vec<(&str, u32)> = found(path, src);
+        assert_eq!(got, want, "{path}:\n{src}");
+    }
+}
+
+#[test]
+fn print_rule_when_enabled() {
+    let s = Settings::parse("rules:\n  debug/print: warning\n", "t").unwrap();
+    let cases: &[Case] = &[
+        ("a.py", "print('x')\n# print('y')\ns = 'print(1)'\ndef print(x): pass\n", &[(P, 1)]),
+        ("src/main.rs", "fn main() { println!(\"x\"); eprintln!(\"y\"); }\n#[cfg(test)]\nmod t { fn f() { println!(\"z\"); } }\n", &[(P, 1), (P, 1)]),
+        ("main.go", "package main\nfunc f() { fmt.Println(1); fmt.Printf(\"%d\", 2) }\n", &[(P, 2), (P, 2)]),
+        ("App.java", "class A { void f() { System.out.println(1); } }\n", &[(P, 1)]),
+        ("tests/test_a.py", "print('fine in tests')\n", &[]),
+    ];
+    for (path, src, want) in cases {
+        assert_eq!(found_with(&s, path, src), want.to_vec(), "{path}");
+    }
+}
+
+#[test]
+fn console_allow_list_is_configurable() {
+    let s = Settings::parse("rules:\n  debug/console:\n    allow: [info]\n", "t").unwrap();
+    assert_eq!(
+        found_with(&s, "src/a.ts", "console.info(1); console.error(2);\n"),
+        vec![(C, 1)]
+    );
+}
+
+#[test]
+fn production_code_filter_is_overridable() {
+    let s = Settings::parse("production-code:\n  exclude: []\n", "t").unwrap();
+    assert_eq!(
+        found_with(&s, "scripts/x.ts", "console.log(1);\n"),
+        vec![(C, 1)]
+    );
+}
+
+#[test]
+fn off_rules_report_nothing() {
+    let s = Settings::parse("rules:\n  debug/console: off\n", "t").unwrap();
+    assert_eq!(
+        found_with(&s, "src/a.ts", "console.log(1); debugger;\n"),
+        vec![(D, 1)]
+    );
+}

@@ -1,0 +1,83 @@
+use crate::checks::test_support::{found, found_with, outcome, Case};
+use crate::checks::TodoCounts;
+use crate::config::Settings;
+
+const U: &str = "todo/untracked";
+const E: &str = "todo/expired";
+
+const CASES: &[Case] = &[
+    ("src/a.ts", "// TODO: retry webhooks\nconst a = 1; // FIXME handle null\n/* HACK */\n/**\n * XXX: temporary\n */\n", &[(U, 1), (U, 2), (U, 3), (U, 5)]),
+    ("src/a.ts", "// TODO(#123): x\n// FIXME: see acme/web#45\n// TODO PAY-88 rounding\n// HACK: https://github.com/acme/web/issues/9\n// @TODO(#5) y\n", &[]),
+    ("src/a.ts", "// TODO: migrate this\n//   tracked in #77\n", &[]),
+    ("src/a.ts", "// TODO: first\n// TODO: second #12\n", &[(U, 1)]),
+    ("src/a.ts", "const s = \"TODO: not a comment\";\n// fetch the user's todos\n// TODOS are listed\nconst TODO = 1;\n// see the TODO list\n", &[]),
+    ("src/a.ts", "const t = `// TODO in a template`;\nconst r = /TODO/;\n", &[]),
+    ("a.py", "# TODO: py\nx = '''\n# TODO: in a docstring\n'''\n# FIXME(#3)\n", &[(U, 1)]),
+    ("a.rb", "# TODO ruby\n=begin\nTODO: inside begin/end\n=end\n", &[(U, 1), (U, 3)]),
+    ("deploy.sh", "#!/bin/bash\n# TODO: rollback\necho \"# TODO not a comment\"\n", &[(U, 2)]),
+    ("docker-compose.yml", "services:\n  api: # TODO pin the tag\n    image: api:latest\n    url: http://x/#TODO\n", &[(U, 2)]),
+    ("init.sql", "-- TODO: index on user_id\nSELECT '-- TODO not';\n", &[(U, 1)]),
+    ("Dockerfile", "FROM node:20\n# FIXME: run as non-root\n", &[(U, 2)]),
+    ("README.md", "# TODO list app\nTODO in prose\n<!-- TODO: screenshots -->\n", &[(U, 3)]),
+    ("main.go", "package main\n// XXX: racy\n", &[(U, 2)]),
+    ("src/a.test.ts", "// TODO: flaky test\n", &[(U, 1)]),
+    // dates
+    ("src/a.ts", "// TODO(2026-01-15): drop legacy field\n// TODO(by: 2026-03-01) remove flag\n// TODO(2027-06-30): not yet\n// TODO(2027-06-30): #88 tracked\n", &[(U, 3), (E, 1), (E, 2)]),
+];
+
+#[test]
+fn todo_rules_hit_comments_only() {
+    for (path, src, want) in CASES {
+        let mut want: Vec<(&str, u32)> = want.to_vec();
+        want.sort();
+        assert_eq!(found(path, src), want, "{path}:\n{src}");
+    }
+}
+
+#[test]
+fn inventory_counts_tracked_untracked_expired() {
+    let o = outcome(
+        &Settings::defaults(),
+        "src/a.ts",
+        "// TODO(#1): a\n// TODO: b\n// FIXME(2020-01-01): c\n// HACK ABC-9\n",
+    );
+    assert_eq!(
+        o.todos,
+        TodoCounts {
+            tracked: 2,
+            untracked: 1,
+            expired: 1
+        }
+    );
+}
+
+#[test]
+fn markers_and_issue_pattern_are_configurable() {
+    let s = Settings::parse(
+        "rules:\n  todo/untracked:\n    markers: [NOTE]\n    issue-pattern: 'JIRA:\\d+'\n",
+        "t",
+    )
+    .unwrap();
+    assert_eq!(
+        found_with(
+            &s,
+            "src/a.ts",
+            "// TODO: ignored\n// NOTE: flagged\n// NOTE: JIRA:12\n"
+        ),
+        vec![(U, 2)]
+    );
+}
+
+#[test]
+fn message_names_the_marker_and_text() {
+    let o = outcome(
+        &Settings::defaults(),
+        "src/a.ts",
+        "// FIXME: handle refunds */\n",
+    );
+    assert!(
+        o.findings[0].message.contains("FIXME") && o.findings[0].message.contains("handle refunds"),
+        "{}",
+        o.findings[0].message
+    );
+}

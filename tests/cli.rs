@@ -1,0 +1,355 @@
+//! Black-box tests of the `shipcheck` binary over fixture repositories and
+//! throwaway repos: exit codes, JSON contract, determinism, bad input.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// The binary with a pinned "today" and no CI variables leaking in.
+fn shipcheck() -> Command {
+    let mut c = Command::cargo_bin("shipcheck").expect("binary builds");
+    c.env("SHIPCHECK_TODAY", "2026-11-26")
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_REF_NAME")
+        .env("NO_COLOR", "1");
+    c
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn json_of(dir: &Path, extra: &[&str]) -> (i32, Value, String) {
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(dir)
+        .args(["--format", "json"])
+        .args(extra));
+    let v: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr));
+    (r.code, v, r.stdout)
+}
+
+/// `rule path:line` for each finding.
+fn finding_lines(v: &Value) -> BTreeSet<String> {
+    v["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap_or("-"),
+                f["line"]
+            )
+        })
+        .collect()
+}
+
+fn expected(name: &str) -> BTreeSet<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/expected")
+        .join(format!("{name}.txt"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+fn assert_same(got: &BTreeSet<String>, want: &BTreeSet<String>, what: &str) {
+    let missing: Vec<_> = want.difference(got).collect();
+    let extra: Vec<_> = got.difference(want).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "{what}\nmissing (expected, not reported): {missing:#?}\nextra (reported, not expected): {extra:#?}");
+}
+
+#[test]
+fn fixtures_report_exactly_the_planted_findings() {
+    for name in [
+        "elearning-platform",
+        "clean",
+        "only-untracked-todo",
+        "debug-code",
+        "todos",
+    ] {
+        let (_, v, _) = json_of(&fixture(name), &["--branch", "feature/x"]);
+        assert_same(&finding_lines(&v), &expected(name), name);
+    }
+}
+
+#[test]
+fn demo_is_blocked_and_byte_identical_across_runs() {
+    let (code, v, first) = json_of(&fixture("elearning-platform"), &["--branch", "main"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["passed"], false);
+    assert_eq!(v["fail_on"], "warning");
+    assert_eq!(v["branch"], "main");
+    assert!(
+        v["suppressed"].as_u64().unwrap() >= 1,
+        "the demo has a suppression with a reason"
+    );
+    for _ in 0..2 {
+        let (_, _, again) = json_of(&fixture("elearning-platform"), &["--branch", "main"]);
+        assert_eq!(
+            first, again,
+            "JSON output must be byte-identical across runs"
+        );
+    }
+}
+
+#[test]
+fn json_contract_fields() {
+    let (_, v, _) = json_of(&fixture("debug-code"), &["--branch", "feature/x"]);
+    assert_eq!(v["version"], 1);
+    for key in [
+        "passed",
+        "fail_on",
+        "branch",
+        "counts",
+        "files_scanned",
+        "findings",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    let counts = &v["counts"];
+    let total = counts["error"].as_u64().unwrap()
+        + counts["warning"].as_u64().unwrap()
+        + counts["notice"].as_u64().unwrap();
+    assert_eq!(total as usize, v["findings"].as_array().unwrap().len());
+    let f = &v["findings"][0];
+    for key in [
+        "rule",
+        "level",
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "help",
+        "fingerprint",
+    ] {
+        assert!(f.get(key).is_some(), "finding lacks {key}");
+    }
+    // sorted by path, line, column, rule
+    let keys: Vec<(String, u64, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["rule"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+}
+
+#[test]
+fn untracked_todo_blocks_only_on_release_branches() {
+    for (branch, code) in [("feature/x", 0), ("release/2.0", 1), ("main", 1)] {
+        let r = run(shipcheck()
+            .arg("check")
+            .arg(fixture("only-untracked-todo"))
+            .args(["--branch", branch]));
+        assert_eq!(r.code, code, "--branch {branch}: {}{}", r.stdout, r.stderr);
+    }
+    // GITHUB_BASE_REF is the PR's target branch when --branch is absent
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(fixture("only-untracked-todo"))
+        .env("GITHUB_BASE_REF", "release/3"));
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn clean_repo_passes_everywhere() {
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(fixture("clean"))
+        .args(["--branch", "main"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("shipcheck: ready"), "{}", r.stdout);
+}
+
+#[test]
+fn text_report_is_rustc_style_without_colour_off_a_tty() {
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(fixture("only-untracked-todo"))
+        .args(["--branch", "main"]));
+    assert!(
+        r.stdout.contains("warning[todo/untracked]:"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(" --> "), "{}", r.stdout);
+    assert!(r.stdout.contains("= help:"), "{}", r.stdout);
+    assert!(r.stdout.contains('^'), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains('\x1b'),
+        "no ANSI colour when stdout is not a terminal"
+    );
+    assert!(
+        r.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("shipcheck: blocked: 0 errors, 1 warning"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn output_flag_writes_several_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    let text = dir.path().join("r.txt");
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(fixture("only-untracked-todo"))
+        .args(["--branch", "feature/x", "--format", "json"])
+        .arg("--output")
+        .arg(format!("json={}", json.display()))
+        .arg("--output")
+        .arg(format!("text={}", text.display())));
+    assert_eq!(r.code, 0);
+    assert_eq!(std::fs::read_to_string(&json).unwrap(), r.stdout);
+    assert!(std::fs::read_to_string(&text)
+        .unwrap()
+        .contains("todo/untracked"));
+    let r = run(shipcheck()
+        .arg(fixture("clean"))
+        .args(["--output", "yaml=x"]));
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn tool_errors_exit_2_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let r = run(shipcheck().arg("check").arg(&missing));
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("does not exist"), "{}", r.stderr);
+
+    std::fs::write(
+        dir.path().join(".shipcheck.yml"),
+        "fail-on: error\nrules:\n  debug/console:\n    level: error\n    alow: [info]\n",
+    )
+    .unwrap();
+    let r = run(shipcheck().arg("check").arg(dir.path()));
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("alow") && r.stderr.contains("line 5"),
+        "{}",
+        r.stderr
+    );
+
+    std::fs::write(
+        dir.path().join(".shipcheck.yml"),
+        "rules:\n  debug/consol: off\n",
+    )
+    .unwrap();
+    let r = run(shipcheck().arg("check").arg(dir.path()));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("debug/consol") && r.stderr.contains("line 2"),
+        "{}",
+        r.stderr
+    );
+
+    let file = dir.path().join("a.ts");
+    std::fs::write(&file, "x").unwrap();
+    let r = run(shipcheck().arg("check").arg(&file));
+    assert_eq!(r.code, 2, "a file is not a repository");
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(fixture("clean"))
+        .arg("--config")
+        .arg(dir.path().join("missing.yml")));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("missing.yml"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"));
+}
+
+#[test]
+fn rules_and_explain_come_from_one_table() {
+    let r = run(shipcheck().arg("rules"));
+    assert_eq!(r.code, 0);
+    let ids: Vec<&str> = r
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert!(ids.contains(&"debug/console") && ids.contains(&"todo/expired"));
+    for id in ids {
+        let e = run(shipcheck().args(["explain", id]));
+        assert_eq!(e.code, 0, "{id}");
+        for h in [
+            "What it flags",
+            "Why it blocks a deploy",
+            "Example",
+            "How to fix",
+            "Config",
+        ] {
+            assert!(e.stdout.contains(h), "{id} lacks {h}");
+        }
+    }
+    let e = run(shipcheck().args(["explain", "debug/consol"]));
+    assert_eq!(e.code, 2);
+    assert!(
+        e.stderr.contains("debug/console"),
+        "suggests the near rule: {}",
+        e.stderr
+    );
+}
+
+#[test]
+fn init_writes_a_config_that_loads_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("package.json"), "{}").unwrap();
+    std::fs::create_dir_all(dir.path().join("prisma")).unwrap();
+    std::fs::write(dir.path().join("prisma/schema.prisma"), "").unwrap();
+    let r = run(shipcheck().arg("init").arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cfg = std::fs::read_to_string(dir.path().join(".shipcheck.yml")).unwrap();
+    assert!(
+        cfg.contains("JavaScript/TypeScript") && cfg.contains("Prisma"),
+        "{cfg}"
+    );
+    let r = run(shipcheck().arg("check").arg(dir.path()));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = run(shipcheck().arg("init").arg(dir.path()));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--force"));
+}
