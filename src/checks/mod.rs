@@ -9,9 +9,11 @@ mod todo;
 
 use crate::config::Settings;
 use crate::finding::{Finding, Span};
+use crate::lexer::Lang;
 use crate::policy::{self, Suppression};
 use crate::workspace::SourceFile;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::OnceLock;
 
 /// A calendar date, compared as (year, month, day).
 pub type Date = (u16, u8, u8);
@@ -71,43 +73,66 @@ pub struct FileOutcome {
     pub todos: TodoCounts,
 }
 
+/// What decides which tokens can matter in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileKind {
+    pub lang: Lang,
+    pub production: bool,
+    pub test: bool,
+}
+
+impl FileKind {
+    pub fn of(file: &SourceFile) -> FileKind {
+        FileKind {
+            lang: file.lang,
+            production: file.is_production,
+            test: file.is_test,
+        }
+    }
+
+    /// Dense index for the per-kind prefilter table.
+    fn index(self) -> usize {
+        (self.lang as usize) * 4 + usize::from(self.production) * 2 + usize::from(self.test)
+    }
+}
+
+/// Slots in the prefilter table: 4 per language (production × test).
+const KIND_SLOTS: usize = 64 * 4;
+
 pub trait FileCheck: Sync {
-    /// Literal tokens of which at least one must occur in a file for this
-    /// check to have anything to say: the prefilter skips lexing otherwise.
-    fn tokens(&self, ctx: &Context) -> Vec<String>;
+    /// Literal tokens of which at least one must occur in a file of this kind
+    /// for this check to have anything to say there; none means the check
+    /// never applies to the kind. The prefilter skips lexing otherwise.
+    fn tokens(&self, ctx: &Context, kind: FileKind) -> Vec<String>;
     fn check_file(&self, file: &SourceFile, ctx: &Context, out: &mut FileOutcome);
 }
 
 pub static CHECKS: &[&dyn FileCheck] = &[&debug::DebugCode, &todo::Todos];
 
-/// Runs every per-file check on a file, after one Aho-Corasick pass that
-/// says which checks have candidate tokens in it.
-pub struct FileChecker<'s> {
-    ctx: Context<'s>,
-    prefilter: AhoCorasick,
+/// One Aho-Corasick automaton over the tokens that matter for a file kind.
+struct Prefilter {
+    /// `None` only if the automaton could not be built (it always can for
+    /// plain literals); the file is then left unchecked rather than crash.
+    ac: Option<AhoCorasick>,
     /// Pattern index → index in CHECKS, or `CHECKS.len()` for suppressions.
     owner: Vec<usize>,
+}
+
+/// Runs every per-file check on a file, after one pass over its bytes that
+/// says which checks have candidate tokens in it. Automata are built once per
+/// file kind, on first use.
+pub struct FileChecker<'s> {
+    ctx: Context<'s>,
+    prefilters: Vec<OnceLock<Prefilter>>,
 }
 
 const SUPPRESSION_TOKEN: &str = "shipcheck-ignore";
 
 impl<'s> FileChecker<'s> {
     pub fn new(ctx: Context<'s>) -> Self {
-        let mut patterns = Vec::new();
-        let mut owner = Vec::new();
-        for (i, check) in CHECKS.iter().enumerate() {
-            for t in check.tokens(&ctx) {
-                patterns.push(t);
-                owner.push(i);
-            }
-        }
-        patterns.push(SUPPRESSION_TOKEN.to_string());
-        owner.push(CHECKS.len());
-        let prefilter = AhoCorasick::new(&patterns).expect("check tokens are plain literals");
         FileChecker {
             ctx,
-            prefilter,
-            owner,
+            prefilters: (0..KIND_SLOTS).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -115,26 +140,46 @@ impl<'s> FileChecker<'s> {
         &self.ctx
     }
 
-    pub fn check(&self, file: &SourceFile) -> FileOutcome {
-        let mut wanted = vec![false; CHECKS.len() + 1];
-        let mut remaining = wanted.len();
-        for m in self.prefilter.find_iter(file.text) {
-            let i = self.owner[m.pattern().as_usize()];
-            if !wanted[i] {
-                wanted[i] = true;
-                remaining -= 1;
-                if remaining == 0 {
-                    break;
+    fn prefilter(&self, kind: FileKind) -> &Prefilter {
+        self.prefilters[kind.index() % KIND_SLOTS].get_or_init(|| {
+            let mut patterns = Vec::new();
+            let mut owner = Vec::new();
+            for (i, check) in CHECKS.iter().enumerate() {
+                for t in check.tokens(&self.ctx, kind) {
+                    patterns.push(t);
+                    owner.push(i);
                 }
             }
-        }
+            patterns.push(SUPPRESSION_TOKEN.to_string());
+            owner.push(CHECKS.len());
+            // Leftmost-first lets the automaton use its SIMD (Teddy) searcher.
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(&patterns)
+                .ok();
+            Prefilter { ac, owner }
+        })
+    }
+
+    pub fn check(&self, file: &SourceFile) -> FileOutcome {
+        let prefilter = self.prefilter(FileKind::of(file));
         let mut out = FileOutcome::default();
+        let Some(ac) = &prefilter.ac else { return out };
+        // Bit i: CHECKS[i] has a candidate token; bit CHECKS.len(): suppressions.
+        let all: u64 = (1 << (CHECKS.len() + 1)) - 1;
+        let mut wanted: u64 = 0;
+        for m in ac.find_iter(file.text) {
+            wanted |= 1 << prefilter.owner[m.pattern().as_usize()];
+            if wanted == all {
+                break;
+            }
+        }
         for (i, check) in CHECKS.iter().enumerate() {
-            if wanted[i] {
+            if wanted & (1 << i) != 0 {
                 check.check_file(file, &self.ctx, &mut out);
             }
         }
-        if wanted[CHECKS.len()] {
+        if wanted & (1 << CHECKS.len()) != 0 {
             out.suppressions = policy::suppressions_in(file);
         }
         out

@@ -7,7 +7,7 @@
 //! carries an issue reference. Only comments count: the lexer decides what
 //! is a comment in each language. Docs: `docs/rules/todo-*.md`.
 
-use super::{parse_date, Context, FileCheck, FileOutcome};
+use super::{parse_date, Context, FileCheck, FileKind, FileOutcome};
 use crate::lexer::{Region, RegionKind};
 use crate::workspace::SourceFile;
 use regex::Regex;
@@ -67,7 +67,7 @@ fn marker_on_line<'t>(line: &'t str, line_offset: usize, markers: &[String]) -> 
 }
 
 impl FileCheck for Todos {
-    fn tokens(&self, ctx: &Context) -> Vec<String> {
+    fn tokens(&self, ctx: &Context, _kind: FileKind) -> Vec<String> {
         ctx.settings.todo_markers.clone()
     }
 

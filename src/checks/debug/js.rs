@@ -1,0 +1,174 @@
+//! JavaScript and TypeScript: `debug/console` and `debug/debugger` in
+//! production code, `debug/focused-test` in test files.
+
+use super::{is_definition, starts_token};
+use crate::checks::{Context, FileKind, FileOutcome};
+use crate::workspace::SourceFile;
+use regex::Regex;
+use std::sync::LazyLock;
+
+fn re(s: &str) -> Regex {
+    Regex::new(s).expect("debug patterns are valid")
+}
+
+static CONSOLE: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*\??\.\s*([A-Za-z_$][\w$]*)"));
+/// A file that declares its own `console` binding is not talking to the global.
+static CONSOLE_SHADOWED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"\b(?:const|let|var|function|class)\s+console\b|\bimport\s+console\b|\bimport\s*(?:type\s*)?\{[^}]*\bconsole\b[^}]*\}\s*from",
+    )
+});
+/// `debugger` as a statement: at a statement start, ending the statement.
+static DEBUGGER: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)debugger[ \t\r]*(?:;|$|\})"));
+static FOCUSED_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:describe|it|test|context|suite|specify|tape|fixture|serial|Feature|Scenario)(?:\s*\.\s*(?:describe|serial|parallel|step))*\s*\.\s*only\s*\(",
+    )
+});
+/// Written tight (`fit(`), as formatters leave it: the prefilter looks for `fit(`.
+static FOCUSED_PREFIX: LazyLock<Regex> = LazyLock::new(|| re(r"f(?:it|describe|context)\("));
+
+pub fn tokens(kind: FileKind) -> Vec<&'static str> {
+    let mut t = Vec::new();
+    if kind.production {
+        t.extend(["console", "debugger"]);
+    }
+    if kind.test {
+        t.extend([".only", "fit(", "fdescribe(", "fcontext("]);
+    }
+    t
+}
+
+pub fn check(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
+    if file.is_production {
+        console(file, ctx, out);
+        debugger(file, ctx, out);
+    }
+    if file.is_test {
+        focused(file, ctx, out);
+    }
+}
+
+fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
+    if !ctx.enabled("debug/console") {
+        return;
+    }
+    let code = file.code();
+    let allow = &ctx.settings.console_allow;
+    // Asked only once there is a candidate: most files have none.
+    let mut shadowed = None;
+    for caps in CONSOLE.captures_iter(code) {
+        let (Some(whole), Some(method)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        if !starts_token(code, whole.start(), "$.") || allow.iter().any(|a| a == method.as_str()) {
+            continue;
+        }
+        if *shadowed.get_or_insert_with(|| CONSOLE_SHADOWED.is_match(code)) {
+            return;
+        }
+        let message = format!("`console.{}` left in production code", method.as_str());
+        let allowed = if allow.is_empty() {
+            "none".to_string()
+        } else {
+            allow.join(", ")
+        };
+        let help = format!(
+            "remove it or log through the app's logger; console methods allowed in production: {allowed} (rules.debug/console.allow)"
+        );
+        out.findings.extend(ctx.finding(
+            "debug/console",
+            file,
+            whole.start(),
+            method.end(),
+            message,
+            help,
+        ));
+    }
+}
+
+fn debugger(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
+    if !ctx.enabled("debug/debugger") {
+        return;
+    }
+    let code = file.code();
+    for m in DEBUGGER.find_iter(code) {
+        if !starts_token(code, m.start(), "$.") || !at_statement_start(code, m.start()) {
+            continue;
+        }
+        out.findings.extend(
+            ctx.finding(
+                "debug/debugger",
+                file,
+                m.start(),
+                m.start() + "debugger".len(),
+                "`debugger` statement in production code".into(),
+                "delete the `debugger;` line; set a breakpoint in your editor or browser instead"
+                    .into(),
+            ),
+        );
+    }
+}
+
+/// Is `at` where a statement may begin: the start of the file or of a line,
+/// or right after `;`, `{`, `}`, `(`, `)`, `:` or `else`?
+fn at_statement_start(code: &str, at: usize) -> bool {
+    let before = &code[..at];
+    let prev = before.trim_end();
+    if prev.is_empty() || before[prev.len()..].contains('\n') {
+        return true;
+    }
+    prev.ends_with([';', '{', '}', '(', ')', ':'])
+        || prev
+            .strip_suffix("else")
+            .is_some_and(|p| starts_token(code, p.len(), "$."))
+}
+
+fn focused(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
+    if !ctx.enabled("debug/focused-test") {
+        return;
+    }
+    let code = file.code();
+    for m in FOCUSED_ONLY.find_iter(code) {
+        if !starts_token(code, m.start(), "$.") {
+            continue;
+        }
+        let flagged: String = m
+            .as_str()
+            .trim_end_matches('(')
+            .split_whitespace()
+            .collect();
+        let message = format!("`{flagged}` focuses this test: the rest of the suite is skipped");
+        let help = format!(
+            "remove `.only` (`{}`) so the whole suite runs",
+            flagged.trim_end_matches(".only")
+        );
+        out.findings.extend(ctx.finding(
+            "debug/focused-test",
+            file,
+            m.start(),
+            m.end() - 1,
+            message,
+            help,
+        ));
+    }
+    for m in FOCUSED_PREFIX.find_iter(code) {
+        if !starts_token(code, m.start(), "$.") || is_definition(code, m.start()) {
+            continue;
+        }
+        let name = m.as_str().trim_end_matches('(');
+        let message = format!("`{name}` focuses this test: the rest of the suite is skipped");
+        let help = format!(
+            "rename `{name}` to `{}` so the whole suite runs",
+            &name[1..]
+        );
+        out.findings.extend(ctx.finding(
+            "debug/focused-test",
+            file,
+            m.start(),
+            m.end() - 1,
+            message,
+            help,
+        ));
+    }
+}
