@@ -1,7 +1,10 @@
 //! Findings are data: what was flagged, where, how bad, and how to fix it.
 
+use regex::Regex;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::LazyLock;
 
 /// How much a finding matters. `Off` exists only in configuration: a rule
 /// set to `off` produces no findings at all.
@@ -85,10 +88,13 @@ impl Finding {
         }
     }
 
+    /// Place the finding. The source line is kept for display with any
+    /// secret-shaped token in it masked (see [`redact_secrets`]).
     pub fn at(mut self, path: &str, span: Span, source_line: &str) -> Self {
         self.path = Some(path.to_string());
         self.span = Some(span);
-        self.source_line = Some(source_line.trim_end_matches(['\r', '\n']).to_string());
+        self.source_line =
+            Some(redact_secrets(source_line.trim_end_matches(['\r', '\n'])).into_owned());
         self
     }
 
@@ -150,6 +156,34 @@ fn fnv1a64(parts: &[&[u8]]) -> u64 {
     hash
 }
 
+/// Tokens that are secrets by their shape, with the public prefix kept when
+/// masked: Stripe keys and webhook secrets, GitHub and Slack tokens, AWS
+/// access key ids, JWTs.
+static SECRET_SHAPED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA)[A-Za-z0-9_\-]{8,}",
+        r"|\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
+    ))
+    .expect("valid secret pattern")
+});
+static PUBLIC_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA|eyJ)",
+    )
+    .expect("valid prefix pattern")
+});
+
+/// `text` with every secret-shaped token masked to its public prefix and
+/// last four characters. Used on every source line and comment excerpt a
+/// finding carries, so no renderer can print a key that sits in code.
+pub fn redact_secrets(text: &str) -> Cow<'_, str> {
+    SECRET_SHAPED.replace_all(text, |c: &regex::Captures| {
+        let token = &c[0];
+        let prefix = PUBLIC_PREFIX.find(token).map_or("", |m| m.as_str());
+        mask_secret(token, prefix)
+    })
+}
+
 /// Show a secret the only way shipcheck ever shows one: a known public
 /// prefix and the last four characters (`sk_live_…9fQa`). Values too short to
 /// keep four characters hidden are shown as `…` alone.
@@ -202,6 +236,35 @@ mod tests {
         let mut w = vec![at(1, "console.log(y);")];
         finalize(&mut w);
         assert_ne!(v[0].fingerprint, w[0].fingerprint);
+    }
+
+    #[test]
+    fn secret_shaped_tokens_are_masked_in_source_lines() {
+        let key = ["sk_live_", "51Habcdefghijklmnopqrstu9fQa"].concat();
+        let line = format!(
+            "console.log('charging with', \"{key}\"); // ghp_{}",
+            "a".repeat(36)
+        );
+        let f = Finding::new("debug/console", Level::Error, "m", "h").at(
+            "a.ts",
+            Span {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 2,
+            },
+            &line,
+        );
+        let shown = f.source_line.unwrap();
+        assert!(!shown.contains("51Habcdefghij"), "{shown}");
+        assert!(
+            shown.contains("sk_live_…9fQa") && shown.contains("ghp_…aaaa"),
+            "{shown}"
+        );
+        assert_eq!(
+            redact_secrets("const x = 'not a secret';"),
+            "const x = 'not a secret';"
+        );
     }
 
     #[test]

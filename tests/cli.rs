@@ -353,3 +353,32 @@ fn init_writes_a_config_that_loads_and_refuses_to_overwrite() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--force"));
 }
+
+#[test]
+fn no_output_format_prints_a_secret_found_on_a_flagged_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // Built at run time so this test file holds no key-shaped literal.
+    let body = "51HqLyjWDarjtT1zdp7dcXbBnq4hW3T9fQa";
+    let key = format!("sk_live_{body}");
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/pay.ts"),
+        format!("console.log('charging', '{key}');\n// TODO: rotate {key}\n"),
+    )
+    .unwrap();
+    for format in ["text", "json"] {
+        let r = run(shipcheck()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--format", format, "--branch", "main"]));
+        assert_eq!(r.code, 1);
+        assert!(
+            !r.stdout.contains(&body[..20]) && !r.stderr.contains(&body[..20]),
+            "{format} leaked the key:\n{}",
+            r.stdout
+        );
+        if format == "text" {
+            assert!(r.stdout.contains("sk_live_…9fQa"), "{}", r.stdout);
+        }
+    }
+}

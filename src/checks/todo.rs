@@ -158,6 +158,7 @@ fn format_date((y, m, d): super::Date) -> String {
 fn summary(rest: &str) -> String {
     let t = rest.trim_start_matches(|c: char| c == ':' || c.is_whitespace());
     let t = t.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '/' | '>' | '-'));
+    let t = crate::finding::redact_secrets(t);
     let mut s: String = t.chars().take(80).collect();
     if t.chars().count() > 80 {
         s.push('…');
