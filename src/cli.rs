@@ -52,6 +52,12 @@ pub struct CheckArgs {
     /// Also write FORMAT to FILE (repeatable), e.g. --output json=shipcheck.json
     #[arg(long, value_name = "FORMAT=FILE")]
     pub output: Vec<String>,
+    /// A production env file to check, possibly outside the repository (repeatable)
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+    /// Treat the process environment as part of production (CI secrets)
+    #[arg(long)]
+    pub env_from_process: bool,
     /// Target branch for the policy (default: GITHUB_BASE_REF, else the current branch)
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,

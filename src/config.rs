@@ -106,6 +106,8 @@ struct RawConfig {
     paths: Option<RawPaths>,
     production_code: Option<RawPaths>,
     test_files: Option<Vec<String>>,
+    env: Option<env::RawEnv>,
+    secrets: Option<env::RawSecrets>,
     #[serde(default)]
     rules: BTreeMap<String, RawRule>,
 }
@@ -290,6 +292,8 @@ pub struct Settings {
     pub console_allow: Vec<String>,
     pub todo_markers: Vec<String>,
     pub issue_pattern: Option<regex::Regex>,
+    pub env: env::EnvSettings,
+    pub secrets: env::SecretSettings,
     /// Where the settings came from, for messages (`None`: embedded defaults).
     pub source: Option<String>,
 }
@@ -405,6 +409,8 @@ impl Settings {
                 .unwrap_or_else(|| strs(&["error", "warn"])),
             todo_markers: markers,
             issue_pattern,
+            env: env::resolve_env(raw.env)?,
+            secrets: env::resolve_secrets(raw.secrets)?,
             source,
         })
     }
@@ -491,5 +497,6 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+pub mod env;
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,10 @@
 //! `shipcheck check`: load settings, walk once, run the checks, apply the
 //! policy, and hand back a [`Report`] for the renderers.
 
+use crate::checks::repo::RepoFacts;
 use crate::checks::{self, Context, FileChecker, TodoCounts};
 use crate::config::{Settings, CONFIG_FILE};
+use crate::env::environments;
 use crate::finding::{self, Finding};
 use crate::policy;
 use crate::report::Report;
@@ -17,6 +19,10 @@ pub struct CheckOptions {
     pub config: Option<PathBuf>,
     /// `--branch`.
     pub branch: Option<String>,
+    /// `--env-file`: production env files, possibly outside the repository.
+    pub env_files: Vec<PathBuf>,
+    /// `--env-from-process`: the process environment is part of production.
+    pub env_from_process: bool,
 }
 
 /// The settings for a run: `--config`, else `.shipcheck.yml` at `root`,
@@ -51,10 +57,32 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
     let mut findings: Vec<Finding> = Vec::new();
     let mut suppressions = Vec::new();
     let mut todos = TodoCounts::default();
+    let mut reads = Vec::new();
+    let mut templates = Vec::new();
     for (_, outcome) in scan.results {
         findings.extend(outcome.findings);
         suppressions.extend(outcome.suppressions);
         todos += outcome.todos;
+        reads.extend(outcome.env_reads);
+        templates.extend(outcome.templates);
+    }
+    // Results come sorted by path; keep reads in line order within a file.
+    reads.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    let environments = environments::load(
+        &opts.root,
+        &settings,
+        &opts.env_files,
+        opts.env_from_process,
+    )?;
+    let tracked_env_files = crate::git::tracked_env_files(&opts.root);
+    let facts = RepoFacts {
+        reads: &reads,
+        templates: &templates,
+        environments: &environments,
+        tracked_env_files: tracked_env_files.as_deref(),
+    };
+    for check in checks::REPO_CHECKS {
+        check.check_repo(&facts, checker.context(), &mut findings);
     }
     if let Some(level) = settings.level("scan/unreadable") {
         for e in &scan.unreadable {

@@ -56,6 +56,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         root: args.path.unwrap_or_else(|| PathBuf::from(".")),
         config: args.config,
         branch: args.branch,
+        env_files: args.env_files,
+        env_from_process: args.env_from_process,
     };
     let report = engine::check(&opts)?;
 

@@ -9,6 +9,9 @@ use crate::finding::Level;
 pub enum Area {
     DebugCode,
     Todos,
+    Environment,
+    Secrets,
+    Stripe,
     Scan,
 }
 
@@ -17,6 +20,9 @@ impl Area {
         match self {
             Area::DebugCode => "Debug code removed",
             Area::Todos => "TODOs addressed or tracked",
+            Area::Environment => "Environment variables set",
+            Area::Secrets => "Secrets strong",
+            Area::Stripe => "Stripe keys are production keys",
             Area::Scan => "Scan complete",
         }
     }
@@ -57,79 +63,60 @@ macro_rules! rule {
     };
 }
 
+#[rustfmt::skip]
 pub static RULES: &[Rule] = &[
-    rule!(
-        "debug/console",
-        Some(Level::Error),
-        Area::DebugCode,
-        "debug-console",
-        "console.log/debug/trace/… in production JS/TS (allow-list: error, warn)",
-        ["allow"]
-    ),
-    rule!(
-        "debug/debugger",
-        Some(Level::Error),
-        Area::DebugCode,
-        "debug-debugger",
-        "`debugger` statements in production JS/TS",
-        []
-    ),
-    rule!(
-        "debug/focused-test",
-        Some(Level::Error),
-        Area::DebugCode,
-        "debug-focused-test",
-        "it.only / describe.only / test.only / fit / fdescribe in test files",
-        []
-    ),
-    rule!(
-        "debug/breakpoint",
-        Some(Level::Error),
-        Area::DebugCode,
-        "debug-breakpoint",
-        "breakpoint(), pdb/ipdb, binding.pry, byebug, dbg!, var_dump/dd, runtime.Breakpoint()",
-        []
-    ),
-    rule!(
-        "debug/print",
-        None,
-        Area::DebugCode,
-        "debug-print",
-        "plain prints (print(, println!, fmt.Println, System.out.println) in production code",
-        []
-    ),
-    rule!(
-        "todo/untracked",
-        Some(Level::Warning),
-        Area::Todos,
-        "todo-untracked",
-        "TODO/FIXME/XXX/HACK comment without an issue reference",
-        ["markers", "issue-pattern"]
-    ),
-    rule!(
-        "todo/expired",
-        Some(Level::Warning),
-        Area::Todos,
-        "todo-expired",
-        "TODO with a due date that has passed",
-        []
-    ),
-    rule!(
-        "suppression/invalid",
-        Some(Level::Error),
-        Area::Scan,
-        "suppression-invalid",
-        "shipcheck-ignore comment without a reason or naming an unknown rule",
-        []
-    ),
-    rule!(
-        "scan/unreadable",
-        Some(Level::Warning),
-        Area::Scan,
-        "scan-unreadable",
-        "a file in the tree that could not be read",
-        []
-    ),
+    rule!("debug/console", Some(Level::Error), Area::DebugCode, "debug-console",
+        "console.log/debug/trace/… in production JS/TS (allow-list: error, warn)", ["allow"]),
+    rule!("debug/debugger", Some(Level::Error), Area::DebugCode, "debug-debugger",
+        "`debugger` statements in production JS/TS", []),
+    rule!("debug/focused-test", Some(Level::Error), Area::DebugCode, "debug-focused-test",
+        "it.only / describe.only / test.only / fit / fdescribe in test files", []),
+    rule!("debug/breakpoint", Some(Level::Error), Area::DebugCode, "debug-breakpoint",
+        "breakpoint(), pdb/ipdb, binding.pry, byebug, dbg!, var_dump/dd, runtime.Breakpoint()", []),
+    rule!("debug/print", None, Area::DebugCode, "debug-print",
+        "plain prints (print(, println!, fmt.Println, System.out.println) in production code", []),
+    rule!("debug/debug-mode", Some(Level::Error), Area::Environment, "debug-debug-mode",
+        "NODE_ENV not production, DEBUG/APP_DEBUG true, RAILS_ENV development in a production env", []),
+    rule!("todo/untracked", Some(Level::Warning), Area::Todos, "todo-untracked",
+        "TODO/FIXME/XXX/HACK comment without an issue reference", ["markers", "issue-pattern"]),
+    rule!("todo/expired", Some(Level::Warning), Area::Todos, "todo-expired",
+        "TODO with a due date that has passed", []),
+    rule!("env/undeclared", Some(Level::Error), Area::Environment, "env-undeclared",
+        "variable read by code or docker-compose but absent from the template (.env.example)", []),
+    rule!("env/missing", Some(Level::Error), Area::Environment, "env-missing",
+        "variable declared in the template but absent or empty in a production environment", []),
+    rule!("env/unused", Some(Level::Notice), Area::Environment, "env-unused",
+        "variable in the template that nothing reads", []),
+    rule!("env/duplicate-key", Some(Level::Error), Area::Environment, "env-duplicate-key",
+        "a key assigned twice in one env file", []),
+    rule!("env/syntax", Some(Level::Error), Area::Environment, "env-syntax",
+        "a malformed line in an env file", []),
+    rule!("env/committed-env-file", Some(Level::Error), Area::Environment, "env-committed-env-file",
+        "a real env file (.env, .env.production, ...) tracked by git", []),
+    rule!("env/public-secret", Some(Level::Error), Area::Environment, "env-public-secret",
+        "a secret-looking name behind a client-exposed prefix (NEXT_PUBLIC_, VITE_, ...)", []),
+    rule!("secret/too-short", Some(Level::Error), Area::Secrets, "secret-too-short",
+        "a secret under its minimum length (64 for JWT/session/signing, 32 otherwise)", []),
+    rule!("secret/weak", Some(Level::Error), Area::Secrets, "secret-weak",
+        "a placeholder, default or otherwise non-random secret", []),
+    rule!("secret/template-value", Some(Level::Error), Area::Secrets, "secret-template-value",
+        "a production secret equal to the template's example value", []),
+    rule!("secret/reused", Some(Level::Error), Area::Secrets, "secret-reused",
+        "one value used for two different secrets", []),
+    rule!("stripe/test-key-in-production", Some(Level::Error), Area::Stripe, "stripe-test-key-in-production",
+        "sk_test_/pk_test_/rk_test_ key in a production environment", []),
+    rule!("stripe/live-key-in-repo", Some(Level::Error), Area::Stripe, "stripe-live-key-in-repo",
+        "a live secret or restricted key (sk_live_, rk_live_) written in a repository file", []),
+    rule!("stripe/test-key-in-repo", Some(Level::Warning), Area::Stripe, "stripe-test-key-in-repo",
+        "a test secret key written in a tracked source file", []),
+    rule!("stripe/mixed-modes", Some(Level::Error), Area::Stripe, "stripe-mixed-modes",
+        "live and test Stripe keys mixed in one environment", []),
+    rule!("stripe/malformed-key", Some(Level::Error), Area::Stripe, "stripe-malformed-key",
+        "a Stripe variable whose value has the wrong kind or shape", []),
+    rule!("suppression/invalid", Some(Level::Error), Area::Scan, "suppression-invalid",
+        "shipcheck-ignore comment without a reason or naming an unknown rule", []),
+    rule!("scan/unreadable", Some(Level::Warning), Area::Scan, "scan-unreadable",
+        "a file in the tree that could not be read", []),
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

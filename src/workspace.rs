@@ -160,6 +160,8 @@ where
         .git_exclude(true)
         .ignore(true)
         .parents(true)
+        // A .gitignore says what is not source even in an exported tree.
+        .require_git(false)
         .follow_links(false)
         .filter_entry(move |e| {
             if e.file_type().is_some_and(|t| t.is_dir()) {

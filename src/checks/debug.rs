@@ -79,7 +79,13 @@ impl FileCheck for DebugCode {
                 {
                     continue;
                 }
-                let flagged: String = m.as_str().split_whitespace().collect();
+                let flagged = m
+                    .as_str()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .replace(" .", ".")
+                    .replace(". ", ".");
                 let (message, help) = (p.describe)(&flagged);
                 out.findings
                     .extend(ctx.finding(p.rule, file, m.start(), m.end(), message, help));

@@ -3,6 +3,12 @@
 //! Checks are pure: they read a [`SourceFile`] and push findings.
 
 mod debug;
+mod env;
+pub mod env_reads;
+pub mod repo;
+mod secret;
+mod stripe;
+mod stripe_keys;
 #[cfg(test)]
 mod test_support;
 mod todo;
@@ -71,6 +77,8 @@ pub struct FileOutcome {
     pub findings: Vec<Finding>,
     pub suppressions: Vec<Suppression>,
     pub todos: TodoCounts,
+    pub env_reads: Vec<crate::env::references::EnvRead>,
+    pub templates: Vec<env_reads::Template>,
 }
 
 /// What decides which tokens can matter in a file.
@@ -107,7 +115,16 @@ pub trait FileCheck: Sync {
     fn check_file(&self, file: &SourceFile, ctx: &Context, out: &mut FileOutcome);
 }
 
-pub static CHECKS: &[&dyn FileCheck] = &[&debug::DebugCode, &todo::Todos];
+pub static CHECKS: &[&dyn FileCheck] = &[
+    &debug::DebugCode,
+    &todo::Todos,
+    &env_reads::EnvReads,
+    &stripe_keys::StripeKeysInRepo,
+];
+
+/// The whole-repository checks, run once after the walk.
+pub static REPO_CHECKS: &[&dyn repo::RepoCheck] =
+    &[&env::EnvRules, &secret::SecretRules, &stripe::StripeModes];
 
 /// One Aho-Corasick automaton over the tokens that matter for a file kind.
 struct Prefilter {

@@ -33,6 +33,10 @@ pub enum Lang {
     Markdown,
     Xml,
     Prisma,
+    /// Text with no comment syntax shipcheck knows (JSON, INI, properties,
+    /// Terraform, extension-less files): read whole as code, for the checks
+    /// that look at every file (leaked keys).
+    Text,
 }
 
 impl Lang {
@@ -42,7 +46,12 @@ impl Lang {
         if let Some(lang) = Self::from_file_name(name) {
             return Some(lang);
         }
-        Self::from_shebang(first_line)
+        // Extension-less files are scripts by their shebang, else plain text.
+        match Self::from_shebang(first_line) {
+            Some(lang) => Some(lang),
+            None if !name.trim_start_matches('.').contains('.') => Some(Lang::Text),
+            None => None,
+        }
     }
 
     pub fn from_file_name(name: &str) -> Option<Lang> {
@@ -93,6 +102,8 @@ impl Lang {
             "md" | "markdown" | "mdx" => Lang::Markdown,
             "xml" | "svg" | "xsd" | "xsl" | "plist" => Lang::Xml,
             "prisma" => Lang::Prisma,
+            "json" | "jsonc" | "json5" | "ini" | "cfg" | "conf" | "properties" | "tf"
+            | "tfvars" | "txt" | "gradle" | "npmrc" | "pypirc" | "netrc" | "htpasswd" => Lang::Text,
             _ => return None,
         })
     }
@@ -153,6 +164,7 @@ impl Lang {
             Lang::Markdown => "markdown",
             Lang::Xml => "xml",
             Lang::Prisma => "prisma",
+            Lang::Text => "text",
         }
     }
 }
@@ -176,7 +188,9 @@ mod tests {
                 Some(Lang::JavaScript),
             ),
             ("run", "#!/usr/bin/python3.11", Some(Lang::Python)),
-            ("README", "hello", None),
+            ("README", "hello", Some(Lang::Text)),
+            ("config.json", "", Some(Lang::Text)),
+            ("notes.weird", "", None),
             ("image.png", "", None),
         ];
         for (name, first, want) in cases {

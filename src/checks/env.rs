@@ -1,0 +1,399 @@
+//! Environment completeness: `env/undeclared`, `env/missing`, `env/unused`,
+//! `env/duplicate-key`, `env/syntax`, `env/committed-env-file`,
+//! `env/public-secret`, and `debug/debug-mode` in production environments.
+//! Docs: `docs/rules/env-*.md`, `docs/rules/debug-debug-mode.md`.
+
+use super::env_reads::Template;
+use super::repo::{at_entry, at_read, at_value, RepoCheck, RepoFacts};
+use super::Context;
+use crate::env::dotenv::EnvFile;
+use crate::env::references::EnvRead;
+use crate::finding::{Finding, Level, Span};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub struct EnvRules;
+
+/// Read by frameworks without a line of app code naming them.
+const IMPLICITLY_READ: &[&str] = &[
+    "NODE_ENV",
+    "PORT",
+    "HOST",
+    "TZ",
+    "NEXTAUTH_URL",
+    "NEXTAUTH_SECRET",
+    "AUTH_SECRET",
+    "AUTH_URL",
+    "DEBUG",
+];
+/// Prefixes bundlers inline into client-side JavaScript.
+const PUBLIC_PREFIXES: &[&str] = &[
+    "NEXT_PUBLIC_",
+    "VITE_",
+    "REACT_APP_",
+    "EXPO_PUBLIC_",
+    "NUXT_PUBLIC_",
+    "GATSBY_",
+    "PUBLIC_",
+];
+const SECRET_WORDS: &[&str] = &[
+    "SECRET",
+    "PRIVATE",
+    "PASSWORD",
+    "PASSWD",
+    "TOKEN",
+    "SERVICE_ROLE",
+];
+const PUBLIC_WORDS: &[&str] = &["PUBLISHABLE", "ANON", "PUBLIC_KEY", "SITE_KEY", "CSRF"];
+
+impl RepoCheck for EnvRules {
+    fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+        for t in facts.templates {
+            file_rules(ctx, &t.rel, &t.parsed, out);
+        }
+        for env in facts.environments {
+            for f in &env.files {
+                file_rules(ctx, &f.path, &f.parsed, out);
+            }
+        }
+        undeclared(facts, ctx, out);
+        missing(facts, ctx, out);
+        unused(facts, ctx, out);
+        committed(facts, ctx, out);
+        public_secrets(facts, ctx, out);
+        debug_mode(facts, ctx, out);
+    }
+}
+
+/// `env/syntax` and `env/duplicate-key` for one env file.
+fn file_rules(ctx: &Context, path: &str, parsed: &EnvFile, out: &mut Vec<Finding>) {
+    if let Some(level) = ctx.settings.level("env/syntax") {
+        for e in &parsed.errors {
+            let span = Span {
+                line: e.line,
+                column: e.column,
+                end_line: e.line,
+                end_column: e.column + 1,
+            };
+            let mut f = Finding::new("env/syntax", level, e.message.clone(), "write the line as KEY=value; quote values that contain spaces or #; close every quote");
+            f.path = Some(path.to_string());
+            f.span = Some(span);
+            out.push(f);
+        }
+    }
+    let mut seen: BTreeMap<&str, u32> = BTreeMap::new();
+    for e in &parsed.entries {
+        if let Some(first) = seen.insert(&e.key, e.line) {
+            let message = format!("{} is assigned again (first on line {first}); loaders silently keep one of the values", e.key);
+            out.extend(at_entry(
+                ctx,
+                "env/duplicate-key",
+                None,
+                path,
+                e,
+                message,
+                format!("delete one of the two {} lines", e.key),
+            ));
+            seen.insert(&e.key, first);
+        }
+    }
+}
+
+/// The template that governs `path`: the one in the closest ancestor directory.
+fn nearest_template<'t>(templates: &'t [Template], path: &str) -> Option<&'t Template> {
+    templates
+        .iter()
+        .filter(|t| t.dir.is_empty() || path.starts_with(&format!("{}/", t.dir)))
+        .max_by_key(|t| t.dir.len())
+}
+
+fn lower(level: Level) -> Level {
+    match level {
+        Level::Error => Level::Warning,
+        _ => Level::Notice,
+    }
+}
+
+fn undeclared(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(level) = ctx.settings.level("env/undeclared") else {
+        return;
+    };
+    // (template, name) → reads, in path/line order.
+    let mut groups: BTreeMap<(&str, &str), Vec<&EnvRead>> = BTreeMap::new();
+    for read in facts.reads {
+        if !ctx.settings.is_production(&read.path) || ctx.settings.env.is_ignored(&read.name) {
+            continue;
+        }
+        let Some(t) = nearest_template(facts.templates, &read.path) else {
+            continue;
+        };
+        if !t.parsed.entries.iter().any(|e| e.key == read.name) {
+            groups
+                .entry((t.rel.as_str(), read.name.as_str()))
+                .or_default()
+                .push(read);
+        }
+    }
+    for ((template, name), reads) in groups {
+        let all_optional = reads.iter().all(|r| r.optional);
+        let places = if reads.len() == 1 {
+            String::new()
+        } else {
+            format!(" (read in {} places)", reads.len())
+        };
+        let kind = if all_optional {
+            "optional variable"
+        } else {
+            "variable"
+        };
+        let message = format!("{kind} {name} is read here but not declared in {template}{places}");
+        let help = format!(
+            "add `{name}=` to {template} with a placeholder and a comment saying what it is for"
+        );
+        out.push(at_read(
+            "env/undeclared",
+            if all_optional { lower(level) } else { level },
+            reads[0],
+            message,
+            help,
+        ));
+    }
+}
+
+fn is_marked_optional(t: &Template, line: u32) -> bool {
+    let idx = line as usize - 1;
+    let same = t.lines.get(idx).is_some_and(|l| {
+        l.split_once(" #")
+            .is_some_and(|(_, c)| c.to_ascii_lowercase().contains("optional"))
+    });
+    let above = idx > 0
+        && t.lines.get(idx - 1).is_some_and(|l| {
+            l.trim_start().starts_with('#') && l.to_ascii_lowercase().contains("optional")
+        });
+    same || above
+}
+
+fn missing(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    if ctx.settings.level("env/missing").is_none() {
+        return;
+    }
+    let mut reads: BTreeMap<&str, Vec<&EnvRead>> = BTreeMap::new();
+    for r in facts.reads {
+        reads.entry(r.name.as_str()).or_default().push(r);
+    }
+    for env in facts.environments {
+        let mut reported = BTreeSet::new();
+        for t in facts.templates {
+            for e in &t.parsed.entries {
+                if reported.contains(e.key.as_str()) || is_marked_optional(t, e.line) {
+                    continue;
+                }
+                if reads
+                    .get(e.key.as_str())
+                    .is_some_and(|rs| rs.iter().all(|r| r.optional))
+                {
+                    continue;
+                }
+                let state = match env.values.get(&e.key) {
+                    Some(v) if !v.value.trim().is_empty() => continue,
+                    Some(_) => "is empty",
+                    None => "is not set",
+                };
+                reported.insert(e.key.as_str());
+                let message = format!(
+                    "{} is declared in {} but {state} in the {}",
+                    e.key,
+                    t.rel,
+                    env.describe()
+                );
+                let help = format!(
+                    "set {} for the {} environment (its env file, the deploy platform's settings, or the CI secret passed with --env-from-process)",
+                    e.key, env.name
+                );
+                out.extend(at_entry(ctx, "env/missing", None, &t.rel, e, message, help));
+            }
+        }
+    }
+}
+
+fn unused(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    if ctx.settings.level("env/unused").is_none() {
+        return;
+    }
+    let mut used: BTreeSet<&str> = facts.reads.iter().map(|r| r.name.as_str()).collect();
+    used.extend(IMPLICITLY_READ);
+    for t in facts.templates {
+        for e in &t.parsed.entries {
+            used.extend(e.references.iter().map(String::as_str));
+        }
+    }
+    for env in facts.environments {
+        for f in &env.files {
+            for e in &f.parsed.entries {
+                used.extend(e.references.iter().map(String::as_str));
+            }
+        }
+    }
+    for t in facts.templates {
+        for e in &t.parsed.entries {
+            if !used.contains(e.key.as_str()) {
+                let message = format!(
+                    "{} is declared in {} but nothing in the repository reads it",
+                    e.key, t.rel
+                );
+                let help = format!(
+                    "delete the {} line if it is obsolete, or read it where it is needed",
+                    e.key
+                );
+                out.extend(at_entry(ctx, "env/unused", None, &t.rel, e, message, help));
+            }
+        }
+    }
+}
+
+fn committed(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    let (Some(level), Some(tracked)) = (
+        ctx.settings.level("env/committed-env-file"),
+        facts.tracked_env_files,
+    ) else {
+        return;
+    };
+    for path in tracked {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if ctx.settings.env.is_template_name(name) {
+            continue;
+        }
+        let mut f = Finding::new(
+            "env/committed-env-file",
+            level,
+            format!("{path} is a real env file tracked by git: everyone with the repository has its values"),
+            format!("run `git rm --cached {path}`, add it to .gitignore, and rotate every secret it held; commit a template (.env.example) instead"),
+        );
+        f.path = Some(path.clone());
+        out.push(f);
+    }
+}
+
+fn is_public_secret(name: &str) -> bool {
+    let Some(rest) = PUBLIC_PREFIXES.iter().find_map(|p| name.strip_prefix(p)) else {
+        return false;
+    };
+    SECRET_WORDS.iter().any(|w| rest.contains(w)) && !PUBLIC_WORDS.iter().any(|w| rest.contains(w))
+}
+
+fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(level) = ctx.settings.level("env/public-secret") else {
+        return;
+    };
+    let mut reported = BTreeSet::new();
+    let help = |name: &str| {
+        format!("rename it without the public prefix and read it only on the server; treat the value as leaked and rotate it ({name} is inlined into the JavaScript every visitor downloads)")
+    };
+    let message = |name: &str| {
+        format!("{name} looks like a secret but its prefix exposes it to the browser bundle")
+    };
+    for t in facts.templates {
+        for e in &t.parsed.entries {
+            if is_public_secret(&e.key) && reported.insert(e.key.clone()) {
+                out.extend(at_entry(
+                    ctx,
+                    "env/public-secret",
+                    Some(level),
+                    &t.rel,
+                    e,
+                    message(&e.key),
+                    help(&e.key),
+                ));
+            }
+        }
+    }
+    for r in facts.reads {
+        if is_public_secret(&r.name) && reported.insert(r.name.clone()) {
+            out.push(at_read(
+                "env/public-secret",
+                level,
+                r,
+                message(&r.name),
+                help(&r.name),
+            ));
+        }
+    }
+    for env in facts.environments {
+        for v in facts.judged_values(env) {
+            if is_public_secret(&v.key) && reported.insert(v.key.clone()) {
+                out.extend(at_value(
+                    ctx,
+                    "env/public-secret",
+                    v,
+                    env,
+                    message(&v.key),
+                    help(&v.key),
+                ));
+            }
+        }
+    }
+}
+
+fn is_true(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes" | "on"
+    )
+}
+
+fn debug_mode(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    for env in facts.environments.iter().filter(|e| e.is_production) {
+        for v in facts.judged_values(env) {
+            let value = v.value.trim();
+            let problem = match v.key.as_str() {
+                "NODE_ENV" if !value.is_empty() && value != "production" => {
+                    Some(format!("NODE_ENV is {value:?}, not \"production\": frameworks keep debug behaviour and skip optimisations"))
+                }
+                "DEBUG" | "APP_DEBUG" | "FLASK_DEBUG" | "DJANGO_DEBUG" if is_true(value) => {
+                    Some(format!("{} is on: stack traces and debug pages reach users", v.key))
+                }
+                "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV"
+                    if matches!(value.to_ascii_lowercase().as_str(), "development" | "dev" | "local" | "test") =>
+                {
+                    Some(format!("{} is {value:?} in production", v.key))
+                }
+                _ => None,
+            };
+            if let Some(message) = problem {
+                let help = match v.key.as_str() {
+                    "NODE_ENV" => "set NODE_ENV=production".to_string(),
+                    "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV" => {
+                        format!("set {}=production", v.key)
+                    }
+                    _ => format!("set {}=false (or remove it)", v.key),
+                };
+                out.extend(at_value(ctx, "debug/debug-mode", v, env, message, help));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_secret_names() {
+        for yes in [
+            "NEXT_PUBLIC_STRIPE_SECRET_KEY",
+            "VITE_API_TOKEN",
+            "REACT_APP_DB_PASSWORD",
+            "NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY",
+        ] {
+            assert!(is_public_secret(yes), "{yes}");
+        }
+        for no in [
+            "NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY",
+            "NEXT_PUBLIC_API_URL",
+            "JWT_SECRET",
+            "VITE_SUPABASE_ANON_KEY",
+            "NEXT_PUBLIC_CSRF_TOKEN_HEADER",
+        ] {
+            assert!(!is_public_secret(no), "{no}");
+        }
+    }
+}

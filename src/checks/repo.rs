@@ -1,0 +1,131 @@
+//! Checks over the whole repository, after the walk: the environment,
+//! secret and Stripe rules compare templates, code reads and environments.
+
+use super::env_reads::Template;
+use super::Context;
+use crate::env::dotenv::Entry;
+use crate::env::environments::{EnvValue, Environment, Origin};
+use crate::env::references::EnvRead;
+use crate::finding::{Finding, Level, Span};
+use std::collections::BTreeSet;
+
+/// What the walk and the environment loader found.
+pub struct RepoFacts<'a> {
+    /// Sorted by path, line.
+    pub reads: &'a [EnvRead],
+    /// Sorted by path.
+    pub templates: &'a [Template],
+    pub environments: &'a [Environment],
+    /// Env files tracked by git; `None` when the root is not in a git repository.
+    pub tracked_env_files: Option<&'a [String]>,
+}
+
+impl RepoFacts<'_> {
+    /// Every name declared in a template or read by code: the names a
+    /// process environment is judged on.
+    pub fn known_names(&self) -> BTreeSet<&str> {
+        let mut names: BTreeSet<&str> = self.reads.iter().map(|r| r.name.as_str()).collect();
+        for t in self.templates {
+            names.extend(t.parsed.entries.iter().map(|e| e.key.as_str()));
+        }
+        names
+    }
+
+    /// The values of `env` worth judging: from files always, from the
+    /// process only for names the repository knows (CI's own PATH, HOME,
+    /// GITHUB_TOKEN are not the app's configuration).
+    pub fn judged_values<'e>(&self, env: &'e Environment) -> Vec<&'e EnvValue> {
+        let known = self.known_names();
+        env.values
+            .values()
+            .filter(|v| v.origin != Origin::Process || known.contains(v.key.as_str()))
+            .collect()
+    }
+}
+
+pub trait RepoCheck: Sync {
+    fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>);
+}
+
+/// A finding about a value in an environment, placed on its key (never its
+/// value: the shown line is `KEY=…`).
+pub fn at_value(
+    ctx: &Context,
+    rule: &'static str,
+    v: &EnvValue,
+    env: &Environment,
+    message: String,
+    help: String,
+) -> Option<Finding> {
+    let level = ctx.settings.level(rule)?;
+    Some(place_value(
+        Finding::new(rule, level, message, help),
+        v,
+        env,
+    ))
+}
+
+fn place_value(f: Finding, v: &EnvValue, env: &Environment) -> Finding {
+    match &v.origin {
+        Origin::File { path, line, column } => f.at(
+            path,
+            key_span(*line, *column, &v.key),
+            &masked_line(*column, &v.key),
+        ),
+        Origin::Process => {
+            let mut f = f;
+            f.message = format!("{} [{}]", f.message, env.describe());
+            f
+        }
+    }
+}
+
+/// A finding at a template's declaration of `entry`.
+pub fn at_entry(
+    ctx: &Context,
+    rule: &'static str,
+    level: Option<Level>,
+    path: &str,
+    entry: &Entry,
+    message: String,
+    help: String,
+) -> Option<Finding> {
+    let level = level.or_else(|| ctx.settings.level(rule))?;
+    Some(Finding::new(rule, level, message, help).at(
+        path,
+        key_span(entry.line, entry.column, &entry.key),
+        &masked_line(entry.column, &entry.key),
+    ))
+}
+
+/// A finding at a code read.
+pub fn at_read(
+    rule: &'static str,
+    level: Level,
+    read: &EnvRead,
+    message: String,
+    help: String,
+) -> Finding {
+    let span = Span {
+        line: read.line,
+        column: read.column,
+        end_line: read.line,
+        end_column: read.end_column,
+    };
+    Finding::new(rule, level, message, help).at(&read.path, span, &read.source_line)
+}
+
+/// What the terminal shows for an env line: the key where it stands, never
+/// the value.
+fn masked_line(column: u32, key: &str) -> String {
+    format!("{}{key}=…", " ".repeat(column.saturating_sub(1) as usize))
+}
+
+fn key_span(line: u32, column: u32, key: &str) -> Span {
+    Span {
+        line,
+        column,
+        end_line: line,
+        end_column: column + key.chars().count() as u32,
+    }
+}

@@ -1,0 +1,126 @@
+//! Secret strength in every environment: `secret/too-short`, `secret/weak`,
+//! `secret/template-value`, `secret/reused`. A value is never shown: only
+//! its length. Docs: `docs/rules/secret-*.md`.
+
+use super::repo::{at_value, RepoCheck, RepoFacts};
+use super::Context;
+use crate::env::environments::EnvValue;
+use crate::finding::Finding;
+use crate::secret_strength::weakness;
+use std::collections::BTreeMap;
+
+pub struct SecretRules;
+
+const GENERATE: &str = "generate one with `openssl rand -base64 48` (64 characters) and store it only in the environment";
+
+/// Stripe keys and webhook secrets have their own rules (`stripe/*`).
+fn is_stripe_value(v: &str) -> bool {
+    ["sk_", "pk_", "rk_", "whsec_"]
+        .iter()
+        .any(|p| v.starts_with(p))
+}
+
+/// `${OTHER}`: interpolation, judged where OTHER is set.
+fn is_reference(v: &str) -> bool {
+    v.starts_with("${") && v.ends_with('}') && !v[2..v.len() - 1].contains('}')
+}
+
+impl RepoCheck for SecretRules {
+    fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+        let secrets_cfg = &ctx.settings.secrets;
+        let mut template_values: BTreeMap<&str, &str> = BTreeMap::new();
+        for t in facts.templates {
+            for e in &t.parsed.entries {
+                if !e.value.is_empty() {
+                    template_values
+                        .entry(e.key.as_str())
+                        .or_insert(e.value.as_str());
+                }
+            }
+        }
+        for env in facts.environments {
+            let secrets: Vec<&EnvValue> = facts
+                .judged_values(env)
+                .into_iter()
+                .filter(|v| {
+                    secrets_cfg.is_secret_name(&v.key)
+                        && !v.value.is_empty()
+                        && !is_reference(&v.value)
+                })
+                .collect();
+            for v in &secrets {
+                let len = v.value.chars().count();
+                if template_values.get(v.key.as_str()) == Some(&v.value.as_str()) {
+                    let message = format!("{} in the {} environment is the example value from the template ({len} characters anyone with the repository can read)", v.key, env.name);
+                    out.extend(at_value(
+                        ctx,
+                        "secret/template-value",
+                        v,
+                        env,
+                        message,
+                        GENERATE.to_string(),
+                    ));
+                    continue;
+                }
+                if is_stripe_value(&v.value) {
+                    continue;
+                }
+                if let Some(w) = weakness(&v.value) {
+                    let message = format!("{} {} ({len} characters)", v.key, w.describe());
+                    out.extend(at_value(
+                        ctx,
+                        "secret/weak",
+                        v,
+                        env,
+                        message,
+                        GENERATE.to_string(),
+                    ));
+                    continue;
+                }
+                let min = secrets_cfg.min_length(&v.key);
+                if len < min {
+                    let message = format!(
+                        "{} is {len} characters; a secret of this kind needs at least {min}",
+                        v.key
+                    );
+                    out.extend(at_value(
+                        ctx,
+                        "secret/too-short",
+                        v,
+                        env,
+                        message,
+                        GENERATE.to_string(),
+                    ));
+                }
+            }
+            reused(&secrets, env, ctx, out);
+        }
+    }
+}
+
+/// One value behind two names: reported at every name after the first.
+fn reused(
+    secrets: &[&EnvValue],
+    env: &crate::env::environments::Environment,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
+    let mut by_value: BTreeMap<&str, Vec<&EnvValue>> = BTreeMap::new();
+    for v in secrets {
+        if v.value.chars().count() >= 8 {
+            by_value.entry(v.value.as_str()).or_default().push(v);
+        }
+    }
+    for group in by_value.values() {
+        let mut names: Vec<&&EnvValue> = group.iter().collect();
+        names.sort_by(|a, b| a.key.cmp(&b.key));
+        for v in &names[1..] {
+            let message = format!(
+                "{} has the same value as {}: a leak of one is a leak of both",
+                v.key, names[0].key
+            );
+            let help = format!("give {} its own value: `openssl rand -base64 48`", v.key);
+            out.extend(at_value(ctx, "secret/reused", v, env, message, help));
+        }
+    }
+}

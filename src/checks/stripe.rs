@@ -1,0 +1,181 @@
+//! Stripe keys per environment: `stripe/test-key-in-production`,
+//! `stripe/mixed-modes`, `stripe/malformed-key`. Keys are shown only as
+//! their public prefix and last four characters. Docs: `docs/rules/stripe-*.md`.
+
+use super::repo::{at_value, RepoCheck, RepoFacts};
+use super::Context;
+use crate::env::environments::EnvValue;
+use crate::finding::{mask_secret, Finding};
+
+pub struct StripeModes;
+
+/// `sk_live_…` → ("sk", "live").
+fn key_kind(value: &str) -> Option<(&str, &str)> {
+    let (kind, rest) = value.split_once('_')?;
+    let (mode, _) = rest.split_once('_')?;
+    (matches!(kind, "sk" | "pk" | "rk") && matches!(mode, "live" | "test")).then_some((kind, mode))
+}
+
+fn shown(value: &str) -> String {
+    let prefix = key_kind(value).map_or(
+        if value.starts_with("whsec_") {
+            "whsec_"
+        } else {
+            ""
+        },
+        |(k, m)| &value[..k.len() + m.len() + 2],
+    );
+    mask_secret(value, prefix)
+}
+
+/// Why a value cannot be what its Stripe variable says, if it cannot.
+fn malformed(key: &str, value: &str) -> Option<String> {
+    let name = key.to_ascii_uppercase();
+    if !name.contains("STRIPE") || value.is_empty() || value.starts_with("${") {
+        return None;
+    }
+    let kind = key_kind(value);
+    if name.contains("WEBHOOK") {
+        return (!value.starts_with("whsec_")).then(|| {
+            format!(
+                "{key} should hold a webhook signing secret (whsec_…) but holds {}",
+                describe(value)
+            )
+        });
+    }
+    if name.contains("PUBLISHABLE") || name.contains("PUBLIC") {
+        return match kind {
+            Some(("sk", _)) | Some(("rk", _)) => Some(format!("{key} is a publishable-key variable but holds a secret key {}: it would be sent to browsers", shown(value))),
+            _ => shape(key, value),
+        };
+    }
+    if name.contains("SECRET") || name.ends_with("_API_KEY") || name == "STRIPE_KEY" {
+        return match kind {
+            Some(("pk", _)) => Some(format!(
+                "{key} should hold a secret key (sk_…) but holds a publishable key {}",
+                shown(value)
+            )),
+            Some(_) => shape(key, value),
+            None => Some(format!(
+                "{key} should hold a secret key (sk_… or rk_…) but holds {}",
+                describe(value)
+            )),
+        };
+    }
+    shape(key, value)
+}
+
+/// Stripe keys are a prefix and up to 255 characters of [A-Za-z0-9].
+fn shape(key: &str, value: &str) -> Option<String> {
+    let (k, m) = key_kind(value)?;
+    let body = &value[k.len() + m.len() + 2..];
+    let ok =
+        value.len() <= 255 && body.len() >= 10 && body.chars().all(|c| c.is_ascii_alphanumeric());
+    (!ok).then(|| {
+        format!(
+            "{key} holds {} whose length or characters no Stripe key has",
+            shown(value)
+        )
+    })
+}
+
+fn describe(value: &str) -> String {
+    match key_kind(value) {
+        Some(_) => shown(value),
+        None => format!("a value of {} characters", value.chars().count()),
+    }
+}
+
+impl RepoCheck for StripeModes {
+    fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+        for env in facts.environments {
+            let values = facts.judged_values(env);
+            let keys: Vec<(&EnvValue, &str)> = values
+                .iter()
+                .filter_map(|v| key_kind(&v.value).map(|(_, mode)| (*v, mode)))
+                .collect();
+            if env.is_production {
+                for (v, mode) in &keys {
+                    if *mode == "test" {
+                        let message = format!("{} holds a Stripe test key ({}) in the {}: payments would run in test mode", v.key, shown(&v.value), env.describe());
+                        let help = format!("set {} to the live key from the Stripe dashboard (Developers → API keys, live mode)", v.key);
+                        out.extend(at_value(
+                            ctx,
+                            "stripe/test-key-in-production",
+                            v,
+                            env,
+                            message,
+                            help,
+                        ));
+                    }
+                }
+            }
+            let live: Vec<&str> = keys
+                .iter()
+                .filter(|(_, m)| *m == "live")
+                .map(|(v, _)| v.key.as_str())
+                .collect();
+            let test: Vec<&EnvValue> = keys
+                .iter()
+                .filter(|(_, m)| *m == "test")
+                .map(|(v, _)| *v)
+                .collect();
+            if let (Some(first_test), false) = (test.first(), live.is_empty()) {
+                let test_names: Vec<&str> = test.iter().map(|v| v.key.as_str()).collect();
+                let message = format!(
+                    "the {} environment mixes Stripe modes: {} live, {} test",
+                    env.name,
+                    live.join(", "),
+                    test_names.join(", ")
+                );
+                let help = "use keys from one mode per environment: all live in production, all test elsewhere".to_string();
+                out.extend(at_value(
+                    ctx,
+                    "stripe/mixed-modes",
+                    first_test,
+                    env,
+                    message,
+                    help,
+                ));
+            }
+            for v in &values {
+                if let Some(message) = malformed(&v.key, &v.value) {
+                    let help = format!("copy {} again from the Stripe dashboard (Developers → API keys / Webhooks)", v.key);
+                    out.extend(at_value(ctx, "stripe/malformed-key", v, env, message, help));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_values() {
+        let sk = format!("sk_live_{}", "a1B2c3D4e5F6g7H8i9J0k1L2m3");
+        let pk = format!("pk_live_{}", "a1B2c3D4e5F6g7H8i9J0k1L2m3");
+        assert!(malformed("STRIPE_SECRET_KEY", &pk)
+            .unwrap()
+            .contains("publishable"));
+        assert!(malformed("STRIPE_PUBLISHABLE_KEY", &sk)
+            .unwrap()
+            .contains("secret key"));
+        assert!(malformed("STRIPE_WEBHOOK_SECRET", "abc123")
+            .unwrap()
+            .contains("whsec_"));
+        assert!(malformed("STRIPE_SECRET_KEY", "sk_live_short").is_some());
+        assert!(malformed("STRIPE_SECRET_KEY", &format!("{sk}!")).is_some());
+        assert!(malformed("STRIPE_SECRET_KEY", &sk).is_none());
+        assert!(malformed("STRIPE_PUBLISHABLE_KEY", &pk).is_none());
+        assert!(malformed("STRIPE_WEBHOOK_SECRET", "whsec_abcdefghijklmnop").is_none());
+        assert!(malformed("DATABASE_URL", "pk_live_x").is_none());
+        for m in [
+            malformed("STRIPE_SECRET_KEY", &pk).unwrap(),
+            malformed("STRIPE_PUBLISHABLE_KEY", &sk).unwrap(),
+        ] {
+            assert!(!m.contains("a1B2c3D4e5F6"), "{m}");
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The environments a deploy runs with: production (config files, then
+//! `--env-file`, then `--env-from-process`) and named extras such as
+//! staging. Values are secrets: nothing here formats one.
+
+use super::dotenv::{self, EnvFile};
+use crate::config::Settings;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Where a value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// An env file; `path` is repo-relative when the file is inside the
+    /// repository, else as given on the command line.
+    File {
+        path: String,
+        line: u32,
+        column: u32,
+    },
+    Process,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnvValue {
+    pub key: String,
+    pub value: String,
+    pub origin: Origin,
+}
+
+/// One env file as loaded, for the syntax and duplicate-key rules.
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    pub path: String,
+    pub parsed: EnvFile,
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub name: String,
+    /// Production rules (test keys, debug mode) apply.
+    pub is_production: bool,
+    /// Human-readable list of sources, e.g. `.env.production, process environment`.
+    pub sources: Vec<String>,
+    pub files: Vec<LoadedFile>,
+    /// The effective value of each key: later sources override earlier ones.
+    pub values: BTreeMap<String, EnvValue>,
+    /// Process environment included: keys not declared anywhere are not
+    /// judged (the process carries PATH, HOME and CI's own variables).
+    pub from_process: bool,
+}
+
+impl Environment {
+    fn new(name: &str, is_production: bool) -> Self {
+        Environment {
+            name: name.to_string(),
+            is_production,
+            sources: Vec::new(),
+            files: Vec::new(),
+            values: BTreeMap::new(),
+            from_process: false,
+        }
+    }
+
+    fn add_file(&mut self, root: &Path, given: &str, required: bool) -> anyhow::Result<()> {
+        let path = if Path::new(given).is_absolute() {
+            PathBuf::from(given)
+        } else {
+            root.join(given)
+        };
+        if !path.exists() {
+            if required {
+                anyhow::bail!(
+                    "env file {given} for the {} environment does not exist",
+                    self.name
+                );
+            }
+            return Ok(());
+        }
+        let bytes = std::fs::read(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read env file {given}: {e}"))?;
+        let text = String::from_utf8_lossy(&bytes);
+        let display = display_path(root, &path, given);
+        let parsed = dotenv::parse(&text);
+        for e in &parsed.entries {
+            self.values.insert(
+                e.key.clone(),
+                EnvValue {
+                    key: e.key.clone(),
+                    value: e.value.clone(),
+                    origin: Origin::File {
+                        path: display.clone(),
+                        line: e.line,
+                        column: e.column,
+                    },
+                },
+            );
+        }
+        self.sources.push(display.clone());
+        self.files.push(LoadedFile {
+            path: display,
+            parsed,
+        });
+        Ok(())
+    }
+
+    fn add_process(&mut self) {
+        for (key, value) in std::env::vars_os() {
+            let (Some(key), Some(value)) = (key.to_str(), value.to_str()) else {
+                continue;
+            };
+            self.values.insert(
+                key.to_string(),
+                EnvValue {
+                    key: key.to_string(),
+                    value: value.to_string(),
+                    origin: Origin::Process,
+                },
+            );
+        }
+        self.from_process = true;
+        self.sources.push("process environment".to_string());
+    }
+
+    pub fn describe(&self) -> String {
+        format!("{} environment ({})", self.name, self.sources.join(", "))
+    }
+}
+
+/// Repo-relative with `/` when inside `root`, else as given.
+fn display_path(root: &Path, path: &Path, given: &str) -> String {
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    match canon(path).strip_prefix(canon(root)) {
+        Ok(rel) => crate::workspace::relative(Path::new(""), rel),
+        Err(_) => given.to_string(),
+    }
+}
+
+/// Load every environment. Production exists when any of its sources does;
+/// an explicitly named file that does not exist is an error (exit 2).
+pub fn load(
+    root: &Path,
+    settings: &Settings,
+    env_files: &[PathBuf],
+    from_process: bool,
+) -> anyhow::Result<Vec<Environment>> {
+    let mut production = Environment::new("production", true);
+    for f in &settings.env.production {
+        production.add_file(root, f, settings.env.production_configured)?;
+    }
+    for f in env_files {
+        let given = f.to_string_lossy();
+        let abs = if f.is_absolute() {
+            f.clone()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(f)
+        };
+        production
+            .add_file(root, &abs.to_string_lossy(), true)
+            .map_err(|_| anyhow::anyhow!("--env-file {given} does not exist or cannot be read"))?;
+        // Show the path as the user typed it when it lives outside the repo.
+        if let Some(last) = production.files.last_mut() {
+            if Path::new(&last.path).is_absolute() {
+                last.path = given.to_string();
+                relabel(&mut production, &abs.to_string_lossy(), &given);
+            }
+        }
+    }
+    if from_process {
+        production.add_process();
+    }
+    let mut out = Vec::new();
+    if !production.sources.is_empty() {
+        out.push(production);
+    }
+    for (name, files) in &settings.env.environments {
+        let mut env = Environment::new(name, false);
+        for f in files {
+            env.add_file(root, f, true)?;
+        }
+        out.push(env);
+    }
+    Ok(out)
+}
+
+fn relabel(env: &mut Environment, from: &str, to: &str) {
+    for s in &mut env.sources {
+        if s == from {
+            *s = to.to_string();
+        }
+    }
+    for v in env.values.values_mut() {
+        if let Origin::File { path, .. } = &mut v.origin {
+            if path == from {
+                *path = to.to_string();
+            }
+        }
+    }
+}

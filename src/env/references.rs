@@ -1,0 +1,376 @@
+//! Where code reads environment variables: `process.env.X` and friends in
+//! every language shipcheck lexes, docker-compose interpolation, Prisma's
+//! `env("X")`, configurable accessor functions, and the keys of t3-env/zod
+//! `createEnv` and envalid `cleanEnv` schemas.
+//!
+//! A read counts only where it starts in code (for compose files: code or a
+//! string, not a comment). A read with a fallback — `?? "x"`, `|| "x"`,
+//! `.get("X", d)`, `${X:-d}`, `ENV.fetch("X", d)`, `.optional()` — is
+//! optional.
+
+use crate::lexer::{Lang, RegionKind};
+use crate::workspace::SourceFile;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// One read of a variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvRead {
+    pub name: String,
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    /// The name's byte span in the file, for the finding's caret.
+    pub end_column: u32,
+    pub optional: bool,
+    pub source_line: String,
+}
+
+fn re(s: &str) -> Regex {
+    Regex::new(s).expect("env read patterns are valid")
+}
+
+/// Group 1 is the name; group 2, when it matched, means a fallback.
+struct ReadPattern {
+    langs: &'static [Lang],
+    re: LazyLock<Regex>,
+}
+
+const JS: &[Lang] = &[Lang::JavaScript, Lang::TypeScript, Lang::Vue, Lang::Svelte];
+const PY: &[Lang] = &[Lang::Python];
+const RB: &[Lang] = &[Lang::Ruby];
+const RS: &[Lang] = &[Lang::Rust];
+const GO: &[Lang] = &[Lang::Go];
+const PHP: &[Lang] = &[Lang::Php];
+const PRISMA: &[Lang] = &[Lang::Prisma];
+
+macro_rules! read_pattern {
+    ($langs:expr, $re:literal) => {
+        ReadPattern {
+            langs: $langs,
+            re: LazyLock::new(|| re($re)),
+        }
+    };
+}
+
+static READS: [ReadPattern; 14] = [
+    read_pattern!(
+        JS,
+        r"process\.env\.([A-Za-z_][A-Za-z0-9_]*)(\s*(?:\?\?|\|\|))?"
+    ),
+    read_pattern!(
+        JS,
+        r#"process\.env\[\s*["'`]([A-Za-z_][A-Za-z0-9_]*)["'`]\s*\](\s*(?:\?\?|\|\|))?"#
+    ),
+    read_pattern!(
+        JS,
+        r"import\.meta\.env\.([A-Za-z_][A-Za-z0-9_]*)(\s*(?:\?\?|\|\|))?"
+    ),
+    read_pattern!(PY, r#"environ\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]()"#),
+    read_pattern!(
+        PY,
+        r#"environ\.get\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(,)?"#
+    ),
+    read_pattern!(PY, r#"getenv\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(,)?"#),
+    read_pattern!(
+        RB,
+        r#"ENV\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\](\s*\|\|)?"#
+    ),
+    read_pattern!(
+        RB,
+        r#"ENV\.fetch\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(,|\)\s*\{|\)\s*do\b)?"#
+    ),
+    read_pattern!(
+        RS,
+        r#"env::var(?:_os)?\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)(\s*\.\s*(?:unwrap_or|ok\(\)|is_ok|is_err))?"#
+    ),
+    read_pattern!(
+        RS,
+        r#"(?:option_env!\(\s*"([A-Za-z_][A-Za-z0-9_]*)"(\s*)|env!\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*[,)]())"#
+    ),
+    read_pattern!(
+        GO,
+        r#"os\.(?:Getenv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"()|LookupEnv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"(\s*))"#
+    ),
+    read_pattern!(PHP, r#"getenv\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*(,)?"#),
+    read_pattern!(
+        PHP,
+        r#"\$_(?:ENV|SERVER)\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\](\s*\?\?)?"#
+    ),
+    read_pattern!(PRISMA, r#"env\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)()"#),
+];
+
+/// `const { A, B: alias, C = "d", ...rest } = process.env` (or import.meta.env).
+static DESTRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:const|let|var)\s*\{([^{}]*)\}\s*=\s*(?:process\.env|import\.meta\.env)\b")
+});
+/// `${X}`, `${X:-d}`, `${X-d}`, `${X:?err}`, `$X` in compose files.
+static COMPOSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
+});
+static SCHEMA_START: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:createEnv|cleanEnv)\s*\("));
+static SCHEMA_SECTION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:server|client|shared)\s*:\s*\{"));
+
+/// Is this a docker-compose file (by name)?
+pub fn is_compose_file(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    (name.starts_with("docker-compose") || name.starts_with("compose"))
+        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+}
+
+/// Literal tokens of which one must be present for `reads_in` to find
+/// anything in a file of `lang`, given the configured accessors.
+pub fn tokens(lang: Lang, accessors: &[String]) -> Vec<String> {
+    let mut t: Vec<String> = match lang {
+        l if l.is_js_like() => vec![
+            "process.env".into(),
+            "import.meta.env".into(),
+            "createEnv".into(),
+            "cleanEnv".into(),
+        ],
+        Lang::Python => vec!["environ".into(), "getenv".into()],
+        Lang::Ruby => vec!["ENV".into()],
+        Lang::Rust => vec!["env".into()],
+        Lang::Go => vec!["Getenv".into(), "LookupEnv".into()],
+        Lang::Php => vec!["getenv".into(), "$_ENV".into(), "$_SERVER".into()],
+        Lang::Prisma => vec!["env(".into()],
+        Lang::Yaml => vec!["$".into()],
+        _ => return Vec::new(),
+    };
+    t.extend(accessors.iter().map(|a| format!("{a}(")));
+    t
+}
+
+/// Every variable read in `file`.
+pub fn reads_in(file: &SourceFile, accessors: &[Regex]) -> Vec<EnvRead> {
+    let mut out = Vec::new();
+    if file.lang == Lang::Yaml {
+        if is_compose_file(file.rel) {
+            compose_reads(file, &mut out);
+        }
+        return out;
+    }
+    let text = file.text;
+    for p in READS.iter().filter(|p| p.langs.contains(&file.lang)) {
+        for caps in p.re.captures_iter(text) {
+            let Some(whole) = caps.get(0) else { continue };
+            // Alternations put the name in group 1 or 3, its fallback in 2 or 4.
+            let (name, fallback) = match (caps.get(1), caps.get(3)) {
+                (Some(n), _) => (n, caps.get(2)),
+                (None, Some(n)) => (n, caps.get(4)),
+                _ => continue,
+            };
+            if !in_code(file, whole.start()) || is_vite_builtin(whole.as_str(), name.as_str()) {
+                continue;
+            }
+            let optional =
+                fallback.is_some_and(|f| !f.as_str().is_empty() || is_lookup(whole.as_str()));
+            push(file, &mut out, name.start(), name.as_str(), optional);
+        }
+    }
+    for acc in accessors {
+        for caps in acc.captures_iter(text) {
+            let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
+                continue;
+            };
+            if in_code(file, whole.start()) {
+                push(
+                    file,
+                    &mut out,
+                    name.start(),
+                    name.as_str(),
+                    caps.get(2).is_some(),
+                );
+            }
+        }
+    }
+    if file.lang.is_js_like() {
+        destructured_reads(file, &mut out);
+        schema_reads(file, &mut out);
+    }
+    out
+}
+
+/// `import.meta.env.MODE` and friends are set by Vite itself, not by the
+/// environment.
+fn is_vite_builtin(read: &str, name: &str) -> bool {
+    read.starts_with("import.meta.env")
+        && matches!(name, "MODE" | "DEV" | "PROD" | "SSR" | "BASE_URL")
+}
+
+/// `os.LookupEnv` and `option_env!` handle absence by design.
+fn is_lookup(read: &str) -> bool {
+    read.contains("LookupEnv") || read.starts_with("option_env!")
+}
+
+/// The accessor regex for a configured function name such as `env`,
+/// `getEnv` or `config.get`: `name("X")` with an optional second argument.
+pub fn accessor_regex(name: &str) -> Result<Regex, regex::Error> {
+    Regex::new(&format!(
+        r#"(?:^|[^\w$.]){}\(\s*['"`]([A-Za-z_][A-Za-z0-9_]*)['"`]\s*(,)?"#,
+        regex::escape(name)
+    ))
+}
+
+fn in_code(file: &SourceFile, offset: usize) -> bool {
+    region_at(file, offset) == Some(RegionKind::Code)
+}
+
+fn region_at(file: &SourceFile, offset: usize) -> Option<RegionKind> {
+    let regions = file.regions();
+    let i = regions.partition_point(|r| r.end <= offset);
+    regions.get(i).map(|r| r.kind)
+}
+
+fn push(file: &SourceFile, out: &mut Vec<EnvRead>, start: usize, name: &str, optional: bool) {
+    let span = file.span(start, start + name.len());
+    out.push(EnvRead {
+        name: name.to_string(),
+        path: file.rel.to_string(),
+        line: span.line,
+        column: span.column,
+        end_column: span.end_column,
+        optional,
+        source_line: file.line_text(span.line).to_string(),
+    });
+}
+
+fn destructured_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
+    let code = file.code();
+    for caps in DESTRUCTURE.captures_iter(code) {
+        let Some(body) = caps.get(1) else { continue };
+        let mut offset = body.start();
+        for part in body.as_str().split(',') {
+            let lead = part.len() - part.trim_start().len();
+            let item = part.trim();
+            let name_len = item
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(item.len());
+            let name = &item[..name_len];
+            if !name.is_empty() && !item.starts_with("...") {
+                // `NAME = d` or `NAME: alias = d`: a default makes it optional.
+                let optional = item[name_len..]
+                    .split_once('=')
+                    .is_some_and(|(_, after)| !after.starts_with(['=', '>']));
+                push(file, out, offset + lead, name, optional);
+            }
+            offset += part.len() + 1;
+        }
+    }
+}
+
+/// Keys of `server: {…}`, `client: {…}`, `shared: {…}` inside `createEnv(…)`
+/// and of the spec object in `cleanEnv(env, {…})`.
+fn schema_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
+    let code = file.code();
+    for start in SCHEMA_START.find_iter(code) {
+        let Some(call) = balanced(code, start.end() - 1) else {
+            continue;
+        };
+        let call_text = &code[call.clone()];
+        let is_envalid = code[start.start()..start.end()].starts_with("cleanEnv");
+        let objects: Vec<std::ops::Range<usize>> = if is_envalid {
+            // cleanEnv(source, { … }): the second argument.
+            call_text
+                .match_indices('{')
+                .next()
+                .and_then(|(i, _)| balanced(code, call.start + i))
+                .into_iter()
+                .collect()
+        } else {
+            SCHEMA_SECTION
+                .find_iter(call_text)
+                .filter_map(|m| balanced(code, call.start + m.end() - 1))
+                .collect()
+        };
+        for obj in objects {
+            object_keys(file, code, obj, out);
+        }
+    }
+}
+
+/// Top-level `KEY:` entries of the object spanning `range` (braces included).
+fn object_keys(
+    file: &SourceFile,
+    code: &str,
+    range: std::ops::Range<usize>,
+    out: &mut Vec<EnvRead>,
+) {
+    let b = code.as_bytes();
+    let (mut depth, mut i, mut entry_start) = (0i32, range.start, range.start + 1);
+    while i < range.end {
+        match b[i] {
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => depth -= 1,
+            b',' if depth == 1 => {
+                entry(file, code, entry_start..i, out);
+                entry_start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    entry(file, code, entry_start..range.end.saturating_sub(1), out);
+}
+
+fn entry(file: &SourceFile, code: &str, range: std::ops::Range<usize>, out: &mut Vec<EnvRead>) {
+    let Some(text) = code.get(range.clone()) else {
+        return;
+    };
+    let lead = text.len() - text.trim_start().len();
+    let t = text.trim_start();
+    let name_len = t
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(t.len());
+    let name = &t[..name_len];
+    if name.is_empty() || !t[name_len..].trim_start().starts_with(':') {
+        return;
+    }
+    let spec = &t[name_len..];
+    let optional =
+        spec.contains(".optional()") || spec.contains(".default(") || spec.contains("default:");
+    push(file, out, range.start + lead, name, optional);
+}
+
+/// The range of the bracketed group opening at `open` (inclusive of both
+/// brackets), on masked code so brackets in strings and comments don't count.
+fn balanced(code: &str, open: usize) -> Option<std::ops::Range<usize>> {
+    let b = code.as_bytes();
+    let mut depth = 0i32;
+    for (i, &c) in b.iter().enumerate().skip(open) {
+        match c {
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open..i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn compose_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
+    for caps in COMPOSE.captures_iter(file.text) {
+        let Some(whole) = caps.get(0) else { continue };
+        // `$$` escapes a dollar in compose files.
+        if whole.start() > 0 && file.text.as_bytes()[whole.start() - 1] == b'$' {
+            continue;
+        }
+        if region_at(file, whole.start()) == Some(RegionKind::Comment) {
+            continue;
+        }
+        let (name, optional) = match (caps.get(1), caps.get(3)) {
+            (Some(n), _) => (n, caps.get(2).is_some_and(|m| !m.as_str().contains('?'))),
+            (None, Some(n)) => (n, false),
+            _ => continue,
+        };
+        push(file, out, name.start(), name.as_str(), optional);
+    }
+}
+
+#[cfg(test)]
+mod tests;

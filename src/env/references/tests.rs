@@ -1,0 +1,124 @@
+use super::*;
+use crate::config::Settings;
+use std::path::Path;
+
+/// (name, line, optional) of every read in `src` written at `path`.
+fn reads(path: &str, src: &str, accessors: &[&str]) -> Vec<(String, u32, bool)> {
+    let settings = Settings::defaults();
+    let lang = Lang::detect(Path::new(path), "").expect("known language");
+    let file = SourceFile::new(path, lang, src, &settings);
+    let acc: Vec<Regex> = accessors
+        .iter()
+        .map(|a| accessor_regex(a).unwrap())
+        .collect();
+    let mut v: Vec<_> = reads_in(&file, &acc)
+        .into_iter()
+        .map(|r| (r.name, r.line, r.optional))
+        .collect();
+    v.sort();
+    v
+}
+
+fn r(name: &str, line: u32, optional: bool) -> (String, u32, bool) {
+    (name.to_string(), line, optional)
+}
+
+#[test]
+fn javascript_reads() {
+    let src = "const a = process.env.API_URL;\nconst b = process.env['REDIS_URL'] ?? 'redis://localhost';\nconst c = import.meta.env.VITE_KEY || 'x';\n// process.env.IN_COMMENT\nconst s = 'process.env.IN_STRING';\nconst { JWT_SECRET, SESSION_SECRET: session, PORT = '3000', TTL: ttl = '24', ...rest } = process.env;\nconst m = import.meta.env.MODE;\n";
+    assert_eq!(
+        reads("src/a.ts", src, &[]),
+        [
+            r("API_URL", 1, false),
+            r("JWT_SECRET", 6, false),
+            r("PORT", 6, true),
+            r("REDIS_URL", 2, true),
+            r("SESSION_SECRET", 6, false),
+            r("TTL", 6, true),
+            r("VITE_KEY", 3, true)
+        ]
+    );
+}
+
+#[test]
+fn schema_keys_are_reads() {
+    let src = "export const env = createEnv({\n  server: {\n    DATABASE_URL: z.string().url(),\n    SENTRY_DSN: z.string().optional(),\n  },\n  client: { NEXT_PUBLIC_API_URL: z.string() },\n  runtimeEnv: { DATABASE_URL: process.env.DATABASE_URL },\n});\nconst cfg = cleanEnv(process.env, {\n  PORT: port({ default: 3000 }),\n  RESEND_API_KEY: str(),\n});\n";
+    assert_eq!(
+        reads("src/env.ts", src, &[]),
+        [
+            r("DATABASE_URL", 3, false),
+            r("DATABASE_URL", 7, false),
+            r("NEXT_PUBLIC_API_URL", 6, false),
+            r("PORT", 10, true),
+            r("RESEND_API_KEY", 11, false),
+            r("SENTRY_DSN", 4, true)
+        ]
+    );
+}
+
+#[test]
+fn other_languages() {
+    let py = "import os\nA = os.environ['A']\nB = os.environ.get('B', 'd')\nC = os.getenv(\"C\")\n# os.getenv('D')\n";
+    assert_eq!(
+        reads("w.py", py, &[]),
+        [r("A", 2, false), r("B", 3, true), r("C", 4, false)]
+    );
+    let rb = "a = ENV['A']\nb = ENV.fetch('B', 'x')\nc = ENV.fetch('C')\nd = ENV['D'] || 'y'\n";
+    assert_eq!(
+        reads("c.rb", rb, &[]),
+        [
+            r("A", 1, false),
+            r("B", 2, true),
+            r("C", 3, false),
+            r("D", 4, true)
+        ]
+    );
+    let rs = "let a = std::env::var(\"A\")?;\nlet b = env!(\"B\");\nlet c = option_env!(\"C\");\nlet d = env::var(\"D\").unwrap_or_default();\n";
+    assert_eq!(
+        reads("m.rs", rs, &[]),
+        [
+            r("A", 1, false),
+            r("B", 2, false),
+            r("C", 3, true),
+            r("D", 4, true)
+        ]
+    );
+    let go = "package m\nvar a = os.Getenv(\"A\")\nvar b, ok = os.LookupEnv(\"B\")\n";
+    assert_eq!(reads("m.go", go, &[]), [r("A", 2, false), r("B", 3, true)]);
+    let php = "<?php\n$a = getenv('A');\n$b = $_ENV['B'] ?? 'x';\n";
+    assert_eq!(
+        reads("i.php", php, &[]),
+        [r("A", 2, false), r("B", 3, true)]
+    );
+    let prisma = "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n";
+    assert_eq!(
+        reads("prisma/schema.prisma", prisma, &[]),
+        [r("DATABASE_URL", 3, false)]
+    );
+}
+
+#[test]
+fn compose_interpolation() {
+    let yml = "services:\n  api:\n    image: \"api:${IMAGE_TAG:-latest}\"\n    environment:\n      DATABASE_URL: ${DATABASE_URL}\n      TOKEN: ${TOKEN:?set it}\n      PRICE: $$NOT_A_VAR\n    # ${IN_COMMENT}\n";
+    assert_eq!(
+        reads("docker-compose.prod.yml", yml, &[]),
+        [
+            r("DATABASE_URL", 5, false),
+            r("IMAGE_TAG", 3, true),
+            r("TOKEN", 6, false)
+        ]
+    );
+    assert!(
+        reads("config.yml", yml, &[]).is_empty(),
+        "only compose files interpolate"
+    );
+}
+
+#[test]
+fn configured_accessors() {
+    let src = "const a = env('A');\nconst b = config.get(\"B\", 'd');\nconst c = myenv('C');\n";
+    assert_eq!(
+        reads("src/a.ts", src, &["env", "config.get"]),
+        [r("A", 1, false), r("B", 2, true)]
+    );
+}

@@ -1,0 +1,326 @@
+//! The environment, secret and Stripe rules end to end: scenario fixtures
+//! with production env files passed as `--env-file`, env files outside the
+//! repository, `--env-from-process`, committed env files in a real git
+//! repository — and no secret value in any output.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn manifest() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    manifest().join("fixtures").join(name)
+}
+
+fn shipcheck() -> Command {
+    let mut c = Command::cargo_bin("shipcheck").expect("binary builds");
+    c.env("SHIPCHECK_TODAY", "2026-11-26")
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_REF_NAME")
+        .env("NO_COLOR", "1");
+    c
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Out {
+    let o = cmd.output().expect("runs");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn json(out: &Out) -> Value {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr))
+}
+
+fn finding_lines(v: &Value) -> BTreeSet<String> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap_or("-"),
+                f["line"]
+            )
+        })
+        .collect()
+}
+
+fn expected(name: &str) -> BTreeSet<String> {
+    let path = manifest()
+        .join("tests/expected")
+        .join(format!("{name}.txt"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+/// The scenario fixtures, each checked against its `prod.env`.
+const SCENARIOS: &[&str] = &["env-drift", "weak-secrets", "stripe-modes", "env-clean"];
+
+fn check_scenario(name: &str, format: &str) -> Out {
+    let dir = fixture(name);
+    run(shipcheck()
+        .arg("check")
+        .arg(&dir)
+        .arg("--env-file")
+        .arg(dir.join("prod.env"))
+        .args(["--branch", "feature/x", "--format", format]))
+}
+
+#[test]
+fn scenarios_report_exactly_the_planted_findings() {
+    for name in SCENARIOS {
+        let out = check_scenario(name, "json");
+        let got = finding_lines(&json(&out));
+        let want = expected(name);
+        let missing: Vec<_> = want.difference(&got).collect();
+        let extra: Vec<_> = got.difference(&want).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{name}\nmissing: {missing:#?}\nextra: {extra:#?}"
+        );
+        let code = if want.iter().any(|w| !w.starts_with("env/unused")) {
+            1
+        } else {
+            0
+        };
+        assert_eq!(out.code, code, "{name}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn env_findings_name_their_variable() {
+    let out = check_scenario("weak-secrets", "json");
+    for f in json(&out)["findings"].as_array().unwrap() {
+        let msg = f["message"].as_str().unwrap();
+        assert!(
+            msg.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|w| w.len() > 2
+                    && w.chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')),
+            "no variable name in {msg:?}"
+        );
+    }
+}
+
+/// Public prefixes a masked value may keep.
+const PREFIXES: &[&str] = &[
+    "sk_live_", "sk_test_", "pk_live_", "pk_test_", "rk_live_", "rk_test_", "whsec_", "re_",
+];
+
+fn assert_no_secret(output: &str, what: &str) {
+    let values = std::fs::read_to_string(manifest().join("tests/expected/secret-values.txt"))
+        .expect("secret-values.txt");
+    for value in values.lines().map(str::trim).filter(|v| v.len() >= 8) {
+        assert!(
+            !output.contains(value),
+            "{what} prints a whole secret value"
+        );
+        let prefix = PREFIXES
+            .iter()
+            .find(|p| value.starts_with(**p))
+            .map_or(0, |p| p.len());
+        let chars: Vec<(usize, char)> = value.char_indices().collect();
+        for w in 0..chars.len().saturating_sub(7) {
+            let start = chars[w].0;
+            let end = chars.get(w + 8).map_or(value.len(), |c| c.0);
+            if end <= prefix {
+                continue;
+            }
+            let slice = &value[start..end];
+            assert!(
+                !output.contains(slice),
+                "{what} prints the 8-character slice {:?}… of a secret value",
+                &slice[..2]
+            );
+        }
+    }
+}
+
+#[test]
+fn no_output_format_prints_a_secret() {
+    for name in SCENARIOS.iter().chain(&["elearning-platform"]) {
+        for format in ["text", "json"] {
+            let out = if *name == "elearning-platform" {
+                run(shipcheck()
+                    .arg("check")
+                    .arg(fixture(name))
+                    .args(["--branch", "main", "--format", format]))
+            } else {
+                check_scenario(name, format)
+            };
+            assert_no_secret(&out.stdout, &format!("{name} --format {format} stdout"));
+            assert_no_secret(&out.stderr, &format!("{name} --format {format} stderr"));
+        }
+    }
+}
+
+#[test]
+fn env_file_outside_the_repository() {
+    let outside = tempfile::tempdir().unwrap();
+    let env = outside.path().join("production.env");
+    std::fs::write(&env, "NODE_ENV=development\nJWT_SECRET=changeme\n").unwrap();
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join(".env.example"),
+        "NODE_ENV=production\nJWT_SECRET=\nAPI_URL=\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(repo.path().join("src")).unwrap();
+    std::fs::write(
+        repo.path().join("src/a.ts"),
+        "const s = process.env.JWT_SECRET;\nconst u = process.env.API_URL;\n",
+    )
+    .unwrap();
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(repo.path())
+        .arg("--env-file")
+        .arg(&env)
+        .args(["--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v = json(&out);
+    let lines = finding_lines(&v);
+    let shown = env.to_string_lossy();
+    for want in [
+        format!("debug/debug-mode {shown}:1"),
+        format!("secret/weak {shown}:2"),
+        "env/missing .env.example:3".to_string(),
+    ] {
+        assert!(lines.contains(&want), "{want} not in {lines:#?}");
+    }
+    assert!(!out.stdout.contains("changeme"));
+}
+
+#[test]
+fn env_from_process_judges_ci_secrets_without_printing_them() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join(".env.example"),
+        "JWT_SECRET=\nSTRIPE_SECRET_KEY=\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(repo.path().join("src")).unwrap();
+    std::fs::write(
+        repo.path().join("src/a.ts"),
+        "export const k = [process.env.JWT_SECRET, process.env.STRIPE_SECRET_KEY];\n",
+    )
+    .unwrap();
+    let weak = "password1234";
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--env-from-process", "--format", "json"])
+        .env("JWT_SECRET", weak)
+        .env(
+            "STRIPE_SECRET_KEY",
+            format!("sk_test_{}", "4eC39HqLyjWDarjtT1zdp7dc"),
+        )
+        .env("UNRELATED_TOKEN", "x"));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v = json(&out);
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"secret/weak") && rules.contains(&"stripe/test-key-in-production"),
+        "{rules:?}"
+    );
+    assert!(!rules.contains(&"env/missing"), "{rules:?}");
+    assert!(!out.stdout.contains(weak) && !out.stdout.contains("4eC39HqLyjWD"));
+    assert!(out.stdout.contains("process environment"));
+    // UNRELATED_TOKEN is not the app's: neither declared nor read.
+    assert!(!out.stdout.contains("UNRELATED_TOKEN"));
+}
+
+#[test]
+fn malformed_env_file_gives_syntax_findings_and_the_run_goes_on() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join(".env.example"), "A=\nB=\n").unwrap();
+    std::fs::write(
+        repo.path().join(".env.production"),
+        "A=1\nthis line has no equals\nB=\"unterminated\n9BAD=x\nA=2\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(repo.path().join("src")).unwrap();
+    std::fs::write(
+        repo.path().join("src/a.ts"),
+        "use(process.env.A, process.env.B);\nconsole.log(1);\n",
+    )
+    .unwrap();
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--format", "json"]));
+    assert_eq!(out.code, 1);
+    let lines = finding_lines(&json(&out));
+    for want in [
+        "env/syntax .env.production:2",
+        "env/syntax .env.production:3",
+        "env/syntax .env.production:4",
+        "env/duplicate-key .env.production:5",
+        "debug/console src/a.ts:2",
+    ] {
+        assert!(lines.contains(want), "{want} not in {lines:#?}");
+    }
+}
+
+#[test]
+fn committed_env_files_are_found_by_asking_git() {
+    let repo = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(repo.path())
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    std::fs::write(repo.path().join(".env"), "A=1\n").unwrap();
+    std::fs::write(repo.path().join(".env.example"), "A=\n").unwrap();
+    std::fs::write(repo.path().join(".env.local"), "A=2\n").unwrap();
+    git(&["add", ".env", ".env.example"]);
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--format", "json"]));
+    let lines = finding_lines(&json(&out));
+    assert!(
+        lines.contains("env/committed-env-file .env:null"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.contains(".env.local") || l.contains("committed-env-file .env.example")),
+        "{lines:#?}"
+    );
+}
