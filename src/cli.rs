@@ -58,6 +58,12 @@ pub struct CheckArgs {
     /// Treat the process environment as part of production (CI secrets)
     #[arg(long)]
     pub env_from_process: bool,
+    /// Compare against this ref for the git-aware migration rules (default in Actions: origin/$GITHUB_BASE_REF)
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// Read migration status from this database, read-only (postgres://, mysql://, sqlite://)
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
     /// Target branch for the policy (default: GITHUB_BASE_REF, else the current branch)
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,

@@ -6,8 +6,9 @@ use crate::checks::{self, Context, FileChecker, TodoCounts};
 use crate::config::{Settings, CONFIG_FILE};
 use crate::env::environments;
 use crate::finding::{self, Finding};
+use crate::migrations::{discover, live, RepoFile};
 use crate::policy;
-use crate::report::Report;
+use crate::report::{MigrationSetSummary, Report};
 use crate::workspace;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -23,6 +24,10 @@ pub struct CheckOptions {
     pub env_files: Vec<PathBuf>,
     /// `--env-from-process`: the process environment is part of production.
     pub env_from_process: bool,
+    /// `--base`: the ref the git-aware rules compare against.
+    pub base: Option<String>,
+    /// `--database-url`: read migration status from this database.
+    pub database_url: Option<String>,
 }
 
 /// The settings for a run: `--config`, else `.shipcheck.yml` at `root`,
@@ -52,19 +57,30 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         settings: &settings,
         today,
     });
-    let scan = workspace::scan(&opts.root, &settings, |file| checker.check(file))?;
+    let scan = workspace::scan(&opts.root, &settings, discover::is_relevant, |file| {
+        let mut outcome = checker.check(file);
+        if discover::is_relevant(file.rel) {
+            outcome.repo_files.push(RepoFile {
+                rel: file.rel.to_string(),
+                text: file.text.to_string(),
+            });
+        }
+        outcome
+    })?;
 
     let mut findings: Vec<Finding> = Vec::new();
     let mut suppressions = Vec::new();
     let mut todos = TodoCounts::default();
     let mut reads = Vec::new();
     let mut templates = Vec::new();
+    let mut repo_files = Vec::new();
     for (_, outcome) in scan.results {
         findings.extend(outcome.findings);
         suppressions.extend(outcome.suppressions);
         todos += outcome.todos;
         reads.extend(outcome.env_reads);
         templates.extend(outcome.templates);
+        repo_files.extend(outcome.repo_files);
     }
     // Results come sorted by path; keep reads in line order within a file.
     reads.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -75,11 +91,34 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         opts.env_from_process,
     )?;
     let tracked_env_files = crate::git::tracked_env_files(&opts.root);
+    let migration_sets = discover::discover(&repo_files);
+    let history = crate::git::base_ref(opts.base.as_deref())
+        .map(|base| crate::git::diff_against(&opts.root, &base));
+    let database_label = opts.database_url.as_deref().map(live::redact_url);
+    let live_report = match &opts.database_url {
+        Some(url) => {
+            let live_opts = live::LiveOptions {
+                url: url.clone(),
+                connect_timeout: std::time::Duration::from_secs(10),
+                statement_timeout: std::time::Duration::from_secs(15),
+            };
+            Some(
+                live::live_status(&opts.root, &migration_sets, &live_opts)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+            )
+        }
+        None => None,
+    };
     let facts = RepoFacts {
         reads: &reads,
         templates: &templates,
         environments: &environments,
         tracked_env_files: tracked_env_files.as_deref(),
+        root: &opts.root,
+        migration_sets: &migration_sets,
+        history: history.as_ref(),
+        live: live_report.as_ref(),
+        database_label: database_label.as_deref(),
     };
     for check in checks::REPO_CHECKS {
         check.check_repo(&facts, checker.context(), &mut findings);
@@ -109,6 +148,18 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         skipped: scan.skipped,
         suppressed,
         todos,
+        migration_sets: migration_sets
+            .iter()
+            .map(|s| MigrationSetSummary {
+                framework: s.framework.name(),
+                dir: s.dir.clone(),
+                migrations: s.migrations.len(),
+            })
+            .collect(),
+        environments: environments
+            .iter()
+            .map(|e| (e.name.clone(), e.sources.clone()))
+            .collect(),
         elapsed: started.elapsed(),
     })
 }

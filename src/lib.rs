@@ -9,6 +9,7 @@ pub mod finding;
 pub mod git;
 pub mod init;
 pub mod lexer;
+pub mod migrations;
 pub mod policy;
 pub mod report;
 pub mod rules;

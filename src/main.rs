@@ -58,6 +58,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         branch: args.branch,
         env_files: args.env_files,
         env_from_process: args.env_from_process,
+        base: args.base,
+        database_url: args.database_url,
     };
     let report = engine::check(&opts)?;
 

@@ -12,6 +12,7 @@ pub enum Area {
     Environment,
     Secrets,
     Stripe,
+    Migrations,
     Scan,
 }
 
@@ -23,6 +24,7 @@ impl Area {
             Area::Environment => "Environment variables set",
             Area::Secrets => "Secrets strong",
             Area::Stripe => "Stripe keys are production keys",
+            Area::Migrations => "Database migrations up to date",
             Area::Scan => "Scan complete",
         }
     }
@@ -113,10 +115,28 @@ pub static RULES: &[Rule] = &[
         "live and test Stripe keys mixed in one environment", []),
     rule!("stripe/malformed-key", Some(Level::Error), Area::Stripe, "stripe-malformed-key",
         "a Stripe variable whose value has the wrong kind or shape", []),
+    rule!("migrations/pending", Some(Level::Error), Area::Migrations, "migrations-pending",
+        "migration in the repo not applied to the database (live)", []),
+    rule!("migrations/failed", Some(Level::Error), Area::Migrations, "migrations-failed",
+        "a migration recorded as failed / unfinished (live)", []),
+    rule!("migrations/checksum-mismatch", Some(Level::Error), Area::Migrations, "migrations-checksum-mismatch",
+        "an applied migration whose file changed since (live)", []),
+    rule!("migrations/unknown-applied", Some(Level::Error), Area::Migrations, "migrations-unknown-applied",
+        "applied in the database, missing from the repo (live)", []),
+    rule!("migrations/schema-without-migration", Some(Level::Error), Area::Migrations, "migrations-schema-without-migration",
+        "schema file changed against the base branch with no new migration", []),
+    rule!("migrations/edited", Some(Level::Error), Area::Migrations, "migrations-edited",
+        "a migration that exists on the base branch was modified", []),
+    rule!("migrations/out-of-order", Some(Level::Warning), Area::Migrations, "migrations-out-of-order",
+        "a new migration sorts before the newest one on the base branch", []),
+    rule!("migrations/layout", Some(Level::Error), Area::Migrations, "migrations-layout",
+        "duplicate versions, folder without SQL, lock-file provider mismatch, multiple heads, stale schema dump", []),
     rule!("suppression/invalid", Some(Level::Error), Area::Scan, "suppression-invalid",
         "shipcheck-ignore comment without a reason or naming an unknown rule", []),
     rule!("scan/unreadable", Some(Level::Warning), Area::Scan, "scan-unreadable",
         "a file in the tree that could not be read", []),
+    rule!("scan/git-history", Some(Level::Warning), Area::Scan, "scan-git-history",
+        "git-aware checks could not run (shallow clone, unknown base, no merge-base)", []),
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

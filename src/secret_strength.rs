@@ -7,7 +7,8 @@
 //! generated secret must never be flagged. Only the first [`MAX_CHARS`]
 //! characters are read; every pass is linear.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 use Weakness::*;
 
@@ -46,35 +47,42 @@ impl Weakness {
 const MAX_CHARS: usize = 4096;
 /// Characters the distinct-count test looks at (it saturates long before).
 const DISTINCT_WINDOW: usize = 512;
+/// Longest sequence run counted (keeps long digit cycles linear).
+const MAX_RUN: usize = 64;
 /// Characters the bigram test looks at (its exact tail is O(n² · 26²)).
 const BIGRAM_WINDOW: usize = 128;
 /// `p_random` below this is `LowRandomness`.
 const LOW_RANDOMNESS: f64 = 1e-8;
 /// Distinct-count probability below this is `FewDistinct`.
 const FEW_DISTINCT: f64 = 1e-9;
-const LETTERS: &str = "abcdefghijklmnopqrstuvwxyz";
 /// Leet substitutions undone when matching placeholders (p@ssw0rd, s3cr3t).
-const LEET: [(char, char); 8] = [
-    ('0', 'o'),
-    ('1', 'i'),
-    ('3', 'e'),
-    ('4', 'a'),
-    ('@', 'a'),
-    ('5', 's'),
-    ('$', 's'),
-    ('7', 't'),
-];
-/// Runs are read forwards and backwards along these (digits: see [`SEQ_SOURCES`]).
+const LEET: &[u8] = b"0o1i3e4a@a5s$s7t";
+/// Runs go along one of these, either way (digits wrap: …8901…).
 const SEQUENCES: &str = "abcdefghijklmnopqrstuvwxyz qwertyuiop asdfghjkl zxcvbnm !@#$%^&*() \
-    1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p";
+    1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p 1q2w3e4r5t6y7u8i9o0p 01234567890";
 /// Common English bigrams (lower case); random strings rarely have many.
 const BIGRAMS: &str = "th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng \
     se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns \
     di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol \
     rt po we na ul ni ts mo ow pa im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp";
 
+/// FNV-1a: word lookups dominate the segmentation, SipHash is slow for them.
+#[derive(Default)]
+struct Fnv(u64);
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+type Set = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
 /// The entries of one `[name]` section of `words.txt`.
-fn section(name: &str) -> HashSet<&'static str> {
+fn section(name: &str) -> Set {
     let text = include_str!("secret_strength/words.txt");
     let header = format!("[{name}]");
     let mut lines = text.lines().skip_while(|l| l.trim() != header).skip(1);
@@ -82,24 +90,45 @@ fn section(name: &str) -> HashSet<&'static str> {
     let content = body.map(|l| l.split('#').next().unwrap_or(""));
     content.flat_map(str::split_whitespace).collect()
 }
-static PLACEHOLDERS: LazyLock<HashSet<&str>> = LazyLock::new(|| section("placeholders"));
-static PREFIXES: LazyLock<HashSet<&str>> = LazyLock::new(|| section("prefixes"));
-static HERE_VERBS: LazyLock<HashSet<&str>> = LazyLock::new(|| section("here-verbs"));
-static SHORT_WORDS: LazyLock<HashSet<&str>> = LazyLock::new(|| section("short-words"));
-static WORDS: LazyLock<HashSet<&str>> = LazyLock::new(|| section("words"));
-/// Every prefix of a dictionary word, to stop looking early.
-static WORD_STARTS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
-    let starts = |w: &&'static str| (1..=w.len()).map(|l| &w[..l]);
-    WORDS.iter().flat_map(starts).collect()
+static PLACEHOLDERS: LazyLock<Set> = LazyLock::new(|| section("placeholders"));
+static PREFIXES: LazyLock<Set> = LazyLock::new(|| section("prefixes"));
+static HERE_VERBS: LazyLock<Set> = LazyLock::new(|| section("here-verbs"));
+static WORDS: LazyLock<Set> = LazyLock::new(|| section("words"));
+/// Every prefix of a dictionary word (flag 1), the words (2) and short words (4).
+static LEXICON: LazyLock<HashMap<&str, u8, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
+    let mut lexicon = HashMap::default();
+    for w in WORDS.iter() {
+        for l in 1..w.len() {
+            *lexicon.entry(&w[..l]).or_default() |= 1;
+        }
+        *lexicon.entry(*w).or_default() |= 2;
+    }
+    for w in section("short-words") {
+        *lexicon.entry(w).or_default() |= 4;
+    }
+    lexicon
 });
-/// [`SEQUENCES`] and 64 digits counting up with wrap (…8901…), each both ways.
-static SEQ_SOURCES: LazyLock<Vec<Vec<char>>> = LazyLock::new(|| {
-    let mut all: Vec<Vec<char>> = SEQUENCES.split(' ').map(|s| s.chars().collect()).collect();
-    all.push("0123456789".chars().cycle().take(64).collect());
-    let rev = |s: &Vec<char>| s.iter().rev().copied().collect();
-    let back: Vec<Vec<char>> = all.iter().map(rev).collect();
-    all.extend(back);
-    all
+/// `STEPS[a << 7 | b]`: bit `2k` when `b` follows `a` in the k-th of [`SEQUENCES`],
+/// bit `2k + 1` when it precedes it. A run keeps to one sequence and direction.
+static STEPS: LazyLock<Vec<u16>> = LazyLock::new(|| {
+    let mut steps = vec![0u16; 128 * 128];
+    for (k, seq) in SEQUENCES.split(' ').enumerate() {
+        for w in seq.as_bytes().windows(2) {
+            let (a, b) = (usize::from(w[0]), usize::from(w[1]));
+            steps[a << 7 | b] |= 1 << (2 * k);
+            steps[b << 7 | a] |= 1 << (2 * k + 1);
+        }
+    }
+    steps
+});
+/// [`BIGRAMS`] as letter indices, and as a table (1 for a listed pair).
+type Bigrams = (Vec<(usize, usize)>, [[usize; 26]; 26]);
+static BIGRAM: LazyLock<Bigrams> = LazyLock::new(|| {
+    let (letter, mut table) = (|b: u8| usize::from(b - b'a'), [[0; 26]; 26]);
+    let pairs = BIGRAMS.split_whitespace().map(str::as_bytes);
+    let list: Vec<_> = pairs.map(|b| (letter(b[0]), letter(b[1]))).collect();
+    list.iter().for_each(|&(x, y)| table[x][y] = 1);
+    (list, table)
 });
 /// `ln(i!)` for `i` in `0..=MAX_CHARS`.
 static LN_FACT: LazyLock<Vec<f64>> = LazyLock::new(|| {
@@ -126,23 +155,30 @@ pub fn weakness(value: &str) -> Option<Weakness> {
     if n >= 3 && seq_run(&low, 0) == n {
         return Some(Sequence);
     }
+    // A repeat is evidence once a random string would repeat like that less than
+    // once in 1e9 (k^-(n-p)): "6917269172" (ten digits) is not.
+    let k = alphabet(body).len() as f64;
     match period(&low) {
         1 if n >= 3 => return Some(FewDistinct),
-        p if p > 1 && n >= 2 * p && p >= 4 && segment(&low[..p]).seq == p => return Some(Sequence),
-        p if p > 1 && n >= 2 * p => return Some(Repeated),
+        p if p > 1 && n >= 2 * p && (n - p) as f64 * k.ln() >= 1e9f64.ln() => {
+            let unit = segment(&low[..p]);
+            let run = p >= 4 && unit.explained() == p && unit.seq * 2 >= p;
+            return Some(if run { Sequence } else { Repeated });
+        }
         _ => {}
     }
     if is_passphrase(&full) {
         return None;
     }
     let (seg, n) = (segment(&lower(&full)), full.len());
-    if seg.explained() * 5 >= n * 4 && (seg.words + seg.seq) * 2 >= n {
+    if seg.is_weak(n) {
         return Some(if seg.seq > seg.words { Sequence } else { Words });
     }
-    if p_distinct(body) < FEW_DISTINCT {
+    let distinct = p_distinct(body);
+    if distinct < FEW_DISTINCT {
         return Some(FewDistinct);
     }
-    (p_random_chars(body) < LOW_RANDOMNESS).then_some(LowRandomness)
+    (p_random_with(body, distinct) < LOW_RANDOMNESS).then_some(LowRandomness)
 }
 
 /// Probability-style score in [0, 1] that `value` was randomly generated (ripsecrets'
@@ -151,14 +187,15 @@ pub fn weakness(value: &str) -> Option<Weakness> {
 /// this few digits, this many common English bigrams between letters. Vendor
 /// prefixes (`sk_live_`) and JWT header and payload are skipped.
 pub fn p_random(value: &str) -> f64 {
-    p_random_chars(body(&prepare(value)))
+    let full = prepare(value);
+    p_random_with(body(&full), p_distinct(body(&full)))
 }
 
-fn p_random_chars(s: &[char]) -> f64 {
+fn p_random_with(s: &[char], distinct: f64) -> f64 {
     if s.len() < 2 {
         return 1.0;
     }
-    fisher(&[p_distinct(s), p_digits(s), p_bigrams(s)])
+    fisher(&[distinct, p_digits(s), p_bigrams(s)])
 }
 
 /// Fisher's method: P(chi2 with 2m d.f. >= -2 ln x) = x * sum_{i<m} (-ln x)^i / i!.
@@ -175,15 +212,9 @@ fn fisher(ps: &[f64]) -> f64 {
     (x * sum).clamp(0.0, 1.0)
 }
 
-/// Trimmed, unquoted, capped.
+/// Trimmed and capped.
 fn prepare(value: &str) -> Vec<char> {
-    let mut t = value.trim();
-    for q in ['"', '\''] {
-        if t.len() >= 2 && t.starts_with(q) && t.ends_with(q) {
-            t = t[1..t.len() - 1].trim();
-        }
-    }
-    t.chars().take(MAX_CHARS).collect()
+    value.trim().chars().take(MAX_CHARS).collect()
 }
 
 /// The part that should be random: after `sk_live_`-style prefixes, or a JWT's signature.
@@ -223,16 +254,22 @@ fn is_placeholder(s: &[char]) -> bool {
     }
     let keep = |c: &&char| c.is_alphanumeric() || matches!(c, '@' | '$');
     let norm = String::from_iter(s.iter().filter(keep).map(char::to_ascii_lowercase));
-    let stripped = norm.trim_end_matches(|c: char| c.is_ascii_digit());
-    let unleet = |c| LEET.iter().find(|p| p.0 == c).map_or(c, |p| p.1);
+    let unleet = |c| {
+        LEET.chunks(2)
+            .find(|p| char::from(p[0]) == c)
+            .map_or(c, |p| char::from(p[1]))
+    };
     let leet = |t: &str| -> String { t.chars().map(unleet).collect() };
-    let candidates = [norm.as_str(), stripped, &leet(&norm), &leet(stripped)];
-    let starts = |set: &HashSet<&str>| set.iter().any(|p| norm.starts_with(p));
-    let listed = |c: &&str| !c.is_empty() && PLACEHOLDERS.contains(c);
-    if candidates.iter().any(listed)
-        || starts(&PREFIXES)
-        || (norm.ends_with("here") && starts(&HERE_VERBS))
-    {
+    let listed = |c: &str| !c.is_empty() && PLACEHOLDERS.contains(c);
+    // Placeholders are short; long values only need the prefix checks.
+    let known = norm.len() <= 48 && {
+        let stripped = norm.trim_end_matches(|c: char| c.is_ascii_digit());
+        [norm.as_str(), stripped]
+            .iter()
+            .any(|c| listed(c) || listed(&leet(c)))
+    };
+    let starts = |set: &Set| set.iter().any(|p| norm.starts_with(p));
+    if known || starts(&PREFIXES) || (norm.ends_with("here") && starts(&HERE_VERBS)) {
         return true;
     }
     // your_api_key, your-jwt-secret: "your" then words.
@@ -256,24 +293,37 @@ fn period(s: &[char]) -> usize {
     s.len() - fail.last().copied().unwrap_or(0)
 }
 
-/// Length of the longest keyboard/alphabet/digit run starting at `i` (0 or 1 when none).
+/// Length of the keyboard/alphabet/digit run starting at `i`, at most [`MAX_RUN`].
 fn seq_run(s: &[char], i: usize) -> usize {
-    let from = |src: &Vec<char>| {
-        let start = src.iter().position(|c| Some(c) == s.get(i))?;
-        let pairs = src[start..].iter().zip(&s[i..]);
-        Some(pairs.take_while(|(a, b)| a == b).count())
+    let step = |a: char, b: char| {
+        let ascii = a.is_ascii() && b.is_ascii();
+        if ascii {
+            STEPS[(a as usize) << 7 | b as usize]
+        } else {
+            0
+        }
     };
-    SEQ_SOURCES.iter().filter_map(from).max().unwrap_or(0)
+    let (mut len, mut ways) = (usize::from(i < s.len()), u16::MAX);
+    while len > 0 && len < MAX_RUN && i + len < s.len() {
+        ways &= step(s[i + len - 1], s[i + len]);
+        if ways == 0 {
+            break;
+        }
+        len += 1;
+    }
+    len
 }
 
 /// How a value splits into explainable pieces, in characters: dictionary words
 /// (3+ letters), runs (3+), and other (separators, short words, digit groups of
-/// up to 4, same-character runs).
+/// 2 to 4, digit runs, same-character runs). `weight` sums `len - 2` over words and runs:
+/// three-character ones turn up by chance in random strings, longer ones do not.
 #[derive(Clone, Copy, Default)]
 struct Segmentation {
     words: usize,
     seq: usize,
     other: usize,
+    weight: usize,
 }
 
 impl Segmentation {
@@ -284,7 +334,12 @@ impl Segmentation {
         self.words += words;
         self.seq += seq;
         self.other += other;
+        self.weight += (words + seq).saturating_sub(2);
         self
+    }
+    /// Mostly (4/5) explained, with real evidence (weight of 4 and a quarter of `n`).
+    fn is_weak(self, n: usize) -> bool {
+        self.explained() * 5 >= n * 4 && self.weight >= 4.max(n.div_ceil(4))
     }
 }
 
@@ -295,14 +350,14 @@ fn segment(s: &[char]) -> Segmentation {
     let text: String = s.iter().map(ascii).collect();
     let mut best = vec![Segmentation::default(); n + 1];
     let relax = |best: &mut Vec<Segmentation>, to: usize, cand: Segmentation| {
-        let key = |g: Segmentation| (g.explained(), g.words + g.seq);
+        let key = |g: Segmentation| (g.explained(), g.weight);
         if key(cand) > key(best[to]) {
             best[to] = cand;
         }
     };
     for i in 0..n {
         let (cur, c) = (best[i], s[i]);
-        let sep = usize::from(" -_.:/+".contains(c));
+        let sep = usize::from(matches!(c, ' ' | '-' | '_' | '.' | ':' | '/' | '+'));
         relax(&mut best, i + 1, cur.add(0, 0, sep));
         // Same-character runs and digit groups, from their first character only.
         let run_of = |f: &dyn Fn(&char) -> bool| match i.checked_sub(1).map(|j| f(&s[j])) {
@@ -314,19 +369,28 @@ fn segment(s: &[char]) -> Segmentation {
             relax(&mut best, i + same, cur.add(0, 0, same));
         }
         let digits = run_of(&char::is_ascii_digit);
-        if (1..=4).contains(&digits) {
+        if (2..=4).contains(&digits) {
             relax(&mut best, i + digits, cur.add(0, 0, digits));
         }
+        // Runs of digits alone are cheap by chance (ten symbols): explained, no evidence.
         let run = seq_run(s, i);
+        let numeric = s[i..i + run]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         for len in (3..=run.min(12)).chain([run]).filter(|&l| l >= 3) {
-            relax(&mut best, i + len, cur.add(0, len, 0));
+            let step = if len <= numeric {
+                cur.add(0, 0, len)
+            } else {
+                cur.add(0, len, 0)
+            };
+            relax(&mut best, i + len, step);
         }
-        for (len, w) in (1..=n - i).map_while(|l| Some((l, text.get(i..i + l)?))) {
-            if !WORD_STARTS.contains(w) && len > 2 {
-                break;
-            } else if len >= 3 && WORDS.contains(w) {
+        let found = (1..=n - i).map_while(|l| Some((l, *LEXICON.get(text.get(i..i + l)?)?)));
+        for (len, flags) in found.take_while(|_| c.is_ascii_lowercase()) {
+            if flags & 2 != 0 {
                 relax(&mut best, i + len, cur.add(len, 0, 0));
-            } else if len <= 2 && SHORT_WORDS.contains(w) {
+            } else if flags & 4 != 0 {
                 relax(&mut best, i + len, cur.add(0, 0, len));
             }
         }
@@ -366,14 +430,20 @@ fn alphabet(s: &[char]) -> Vec<char> {
     let alnum = || s.iter().filter(|c| c.is_ascii_alphanumeric());
     let hex_lower = alnum().all(|c| matches!(c, '0'..='9' | 'a'..='f'));
     let hex_upper = alnum().all(|c| matches!(c, '0'..='9' | 'A'..='F'));
+    let hex = digit && (lower || upper) && (hex_lower || hex_upper);
     let mut a: Vec<char> = Vec::new();
-    if digit && (lower || upper) && (hex_lower || hex_upper) {
+    if hex {
         a.extend(('0'..='9').chain(if hex_lower { 'a'..='f' } else { 'A'..='F' }));
     } else {
         let classes = [(lower, 'a'..='z'), (upper, 'A'..='Z'), (digit, '0'..='9')];
         a.extend(classes.into_iter().filter(|c| c.0).flat_map(|c| c.1));
     }
-    let mut others: Vec<char> = s.iter().copied().filter(|c| !a.contains(c)).collect();
+    let covered = |c: &char| {
+        (lower && c.is_ascii_lowercase())
+            || (upper && c.is_ascii_uppercase())
+            || (digit && c.is_ascii_digit())
+    };
+    let mut others: Vec<char> = s.iter().copied().filter(|c| !covered(c)).collect();
     others.sort_unstable();
     others.dedup();
     a.extend(others);
@@ -399,8 +469,12 @@ fn distinct_tail(w: &[char]) -> f64 {
     seen.sort_unstable();
     seen.dedup();
     let (n, d, k) = (w.len(), seen.len(), alphabet(w).len() as f64);
-    if n == 0 || d as f64 >= k * (1.0 - (1.0 - 1.0 / k).powi(n as i32)) {
-        return 1.0; // at or above the expected count
+    // Mean and variance of the distinct count; within 2 sd of the mean is no evidence.
+    let miss = |j: f64| k * (1.0 - j / k).powi(n as i32);
+    let mean = k - miss(1.0);
+    let var = (k - 1.0) * miss(2.0) + miss(1.0) - miss(1.0) * miss(1.0);
+    if n == 0 || d as f64 >= mean - 2.0 * var.max(0.0).sqrt() {
+        return 1.0;
     }
     // Occupancy chain: probs[j] = P(j distinct so far); index d+1 means "more than d".
     let mut probs = vec![0.0f64; d + 2];
@@ -428,35 +502,41 @@ fn p_digits(s: &[char]) -> f64 {
 
 /// P(this many common bigrams or more between adjacent letters), case-insensitively,
 /// given where the letters are (so it does not echo the digit test). Overlapping
-/// pairs are not independent: below 1% the binomial estimate is replaced by the
-/// exact tail, a Markov chain over (previous letter, hits so far).
+/// pairs are not independent, so a plain binomial tail would understate it. The
+/// pairs at even and at odd offsets each are: P(even >= h/2) + P(odd >= h/2) bounds
+/// the tail cheaply; below 1e-3 the exact tail (a Markov chain) is worth its cost.
 fn p_bigrams(s: &[char]) -> f64 {
     let s = &s[..s.len().min(BIGRAM_WINDOW)];
-    let idx = |c: &char| LETTERS.find(c.to_ascii_lowercase());
+    let idx = |c: &char| {
+        c.is_ascii_alphabetic()
+            .then(|| usize::from(c.to_ascii_lowercase() as u8 - b'a'))
+    };
     let mut variants = [0usize; 26];
     for i in alphabet(s).iter().filter_map(idx) {
         variants[i] += 1;
     }
     let letters = variants.iter().sum::<usize>().max(1) as f64;
-    let (mut table, mut pairs) = ([[0usize; 26]; 26], 0);
-    for bg in BIGRAMS.split_whitespace().map(|b| b.as_bytes()) {
-        let (x, y) = (usize::from(bg[0] - b'a'), usize::from(bg[1] - b'a'));
-        table[x][y] = 1;
-        pairs += variants[x] * variants[y];
+    let (list, table) = &*BIGRAM;
+    let pairs: usize = list.iter().map(|&(x, y)| variants[x] * variants[y]).sum();
+    let (mut m, mut hits) = ([0, 0], [0, 0]);
+    for (i, w) in s.windows(2).enumerate() {
+        if let (Some(x), Some(y)) = (idx(&w[0]), idx(&w[1])) {
+            m[i % 2] += 1;
+            hits[i % 2] += table[x][y];
+        }
     }
-    let pair = |w: &[char]| Some((idx(&w[0])?, idx(&w[1])?));
-    let seen: Vec<(usize, usize)> = s.windows(2).filter_map(pair).collect();
-    let h = seen.iter().map(|&(x, y)| table[x][y]).sum::<usize>();
-    let approx = binomial(
-        seen.len(),
-        h..=seen.len(),
-        pairs as f64 / (letters * letters),
-    );
-    if approx >= 0.01 {
-        return approx;
+    let (h, p_hit) = (hits[0] + hits[1], pairs as f64 / (letters * letters));
+    let half = |i: usize| binomial(m[i], h.div_ceil(2)..=m[i], p_hit);
+    let bound = half(0) + half(1);
+    if bound >= 1e-3 || h as f64 <= (m[0] + m[1]) as f64 * p_hit {
+        return bound.min(1.0);
     }
     let weight = variants.map(|v| v as f64 / letters);
     let live: Vec<usize> = (0..26).filter(|&y| variants[y] > 0).collect();
+    let before: Vec<Vec<usize>> = live
+        .iter()
+        .map(|&y| live.iter().copied().filter(|&x| table[x][y] == 1).collect())
+        .collect();
     // chain[c][x]: P(c hits so far, capped at h, and the last char is letter x);
     // free[c]: the same with a non-letter (or nothing) last.
     let (mut chain, mut free) = (vec![[0.0f64; 26]; h + 1], vec![0.0f64; h + 1]);
@@ -471,12 +551,11 @@ fn p_bigrams(s: &[char]) -> f64 {
         }
         let mut next = vec![[0.0f64; 26]; h + 1];
         for hits in 0..=h {
-            for &y in &live {
-                next[hits][y] += free[hits] * weight[y];
-                for &x in &live {
-                    let to = (hits + table[x][y]).min(h);
-                    next[to][y] += chain[hits][x] * weight[y];
-                }
+            let total = free[hits] + chain[hits].iter().sum::<f64>();
+            for (&y, xs) in live.iter().zip(&before) {
+                let hit: f64 = xs.iter().map(|&x| chain[hits][x]).sum();
+                next[hits][y] += (total - hit) * weight[y];
+                next[(hits + 1).min(h)][y] += hit * weight[y];
             }
         }
         (chain, free) = (next, vec![0.0; h + 1]);

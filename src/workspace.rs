@@ -132,6 +132,8 @@ pub struct Scan<T> {
 
 enum Outcome<T> {
     Visited(String, T),
+    /// Over the size limit, visited with empty text (see `always_listed`).
+    VisitedTooLarge(String, T),
     Skipped(fn(&mut Skipped)),
     Unreadable(ReadError),
 }
@@ -139,10 +141,19 @@ enum Outcome<T> {
 /// Walk `root` once, in parallel, honouring `.gitignore`, `.ignore` and git's
 /// excludes, and call `visit` for every text file in a language shipcheck
 /// reads. Errors only when `root` itself cannot be walked.
-pub fn scan<T, F>(root: &Path, settings: &Settings, visit: F) -> anyhow::Result<Scan<T>>
+///
+/// Files over `max-file-size` are skipped, except those `always_listed`
+/// says must be seen: they are visited with empty text.
+pub fn scan<T, F, L>(
+    root: &Path,
+    settings: &Settings,
+    always_listed: L,
+    visit: F,
+) -> anyhow::Result<Scan<T>>
 where
     T: Send,
     F: Fn(&SourceFile) -> T + Sync,
+    L: Fn(&str) -> bool + Sync,
 {
     let meta = std::fs::metadata(root)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", root.display()))?;
@@ -182,11 +193,13 @@ where
     walker.run(|| {
         let tx = tx.clone();
         let visit = &visit;
+        let always_listed = &always_listed;
         let walk_errors = &walk_errors;
         Box::new(move |entry| {
             match entry {
                 Ok(entry) => {
-                    if let Some(outcome) = visit_entry(root, settings, &entry, visit) {
+                    if let Some(outcome) = visit_entry(root, settings, &entry, always_listed, visit)
+                    {
                         let _ = tx.send(outcome);
                     }
                 }
@@ -213,6 +226,10 @@ where
                 scan.files_scanned += 1;
                 scan.results.push((rel, t));
             }
+            Outcome::VisitedTooLarge(rel, t) => {
+                scan.skipped.too_large += 1;
+                scan.results.push((rel, t));
+            }
             Outcome::Skipped(bump) => bump(&mut scan.skipped),
             Outcome::Unreadable(e) => scan.unreadable.push(e),
         }
@@ -235,6 +252,7 @@ fn visit_entry<T, F>(
     root: &Path,
     settings: &Settings,
     entry: &ignore::DirEntry,
+    always_listed: &dyn Fn(&str) -> bool,
     visit: &F,
 ) -> Option<Outcome<T>>
 where
@@ -256,6 +274,14 @@ where
     }
     let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
     if size > settings.max_file_size {
+        // Still listed (with no text) when its existence matters, so a
+        // huge migration is not mistaken for a missing one.
+        if always_listed(&rel) {
+            let lang = by_name.unwrap_or(Lang::Text);
+            let file = SourceFile::new(&rel, lang, "", settings);
+            let result = visit(&file);
+            return Some(Outcome::VisitedTooLarge(rel, result));
+        }
         return Some(Outcome::Skipped(|s| s.too_large += 1));
     }
     let bytes = match std::fs::read(entry.path()) {

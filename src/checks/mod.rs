@@ -5,6 +5,7 @@
 mod debug;
 mod env;
 pub mod env_reads;
+mod migrations;
 pub mod repo;
 mod secret;
 mod stripe;
@@ -79,6 +80,8 @@ pub struct FileOutcome {
     pub todos: TodoCounts,
     pub env_reads: Vec<crate::env::references::EnvRead>,
     pub templates: Vec<env_reads::Template>,
+    /// Files migration discovery needs, with their text.
+    pub repo_files: Vec<crate::migrations::RepoFile>,
 }
 
 /// What decides which tokens can matter in a file.
@@ -123,8 +126,12 @@ pub static CHECKS: &[&dyn FileCheck] = &[
 ];
 
 /// The whole-repository checks, run once after the walk.
-pub static REPO_CHECKS: &[&dyn repo::RepoCheck] =
-    &[&env::EnvRules, &secret::SecretRules, &stripe::StripeModes];
+pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
+    &env::EnvRules,
+    &secret::SecretRules,
+    &stripe::StripeModes,
+    &migrations::MigrationRules,
+];
 
 /// One Aho-Corasick automaton over the tokens that matter for a file kind.
 struct Prefilter {

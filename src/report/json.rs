@@ -15,7 +15,22 @@ struct JsonReport<'a> {
     files_skipped: JsonSkipped,
     suppressed: usize,
     todos: JsonTodos,
+    environments: Vec<JsonEnvironment<'a>>,
+    migration_sets: Vec<JsonMigrationSet<'a>>,
     findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEnvironment<'a> {
+    name: &'a str,
+    sources: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonMigrationSet<'a> {
+    framework: &'a str,
+    dir: &'a str,
+    migrations: usize,
 }
 
 #[derive(Serialize)]
@@ -77,6 +92,20 @@ pub fn render(report: &Report) -> String {
             untracked: report.todos.untracked,
             expired: report.todos.expired,
         },
+        environments: report
+            .environments
+            .iter()
+            .map(|(name, sources)| JsonEnvironment { name, sources })
+            .collect(),
+        migration_sets: report
+            .migration_sets
+            .iter()
+            .map(|m| JsonMigrationSet {
+                framework: m.framework,
+                dir: &m.dir,
+                migrations: m.migrations,
+            })
+            .collect(),
         findings: report
             .findings
             .iter()

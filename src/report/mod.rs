@@ -23,7 +23,18 @@ pub struct Report {
     pub skipped: Skipped,
     pub suppressed: usize,
     pub todos: TodoCounts,
+    /// Migration sets found, in (dir, framework) order.
+    pub migration_sets: Vec<MigrationSetSummary>,
+    /// Environments checked: (name, sources).
+    pub environments: Vec<(String, Vec<String>)>,
     pub elapsed: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationSetSummary {
+    pub framework: &'static str,
+    pub dir: String,
+    pub migrations: usize,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

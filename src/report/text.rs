@@ -104,7 +104,35 @@ fn plural(n: usize, one: &str) -> String {
     format!("{n} {one}{}", if n == 1 { "" } else { "s" })
 }
 
+/// What was checked besides the files: environments and migration sets.
+fn checked(out: &mut String, report: &Report) {
+    let envs = if report.environments.is_empty() {
+        "no production environment (pass --env-file FILE or --env-from-process to check one)"
+            .to_string()
+    } else {
+        report
+            .environments
+            .iter()
+            .map(|(name, sources)| format!("{name} ({})", sources.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let sets = if report.migration_sets.is_empty() {
+        "none found".to_string()
+    } else {
+        report
+            .migration_sets
+            .iter()
+            .map(|m| format!("{} {} ({})", m.framework, m.dir, m.migrations))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(out, "environments: {envs}");
+    let _ = writeln!(out, "migrations: {sets}");
+}
+
 fn summary(out: &mut String, report: &Report, paint: &Paint) {
+    checked(out, report);
     let c = report.counts();
     let v = &report.verdict;
     let verdict = if v.passed {

@@ -1,0 +1,363 @@
+//! Migration rules: `migrations/layout` (static), `migrations/edited`,
+//! `migrations/out-of-order`, `migrations/schema-without-migration` (against
+//! the base branch), and `migrations/pending`, `migrations/failed`,
+//! `migrations/checksum-mismatch`, `migrations/unknown-applied` (live, with
+//! `--database-url`). Docs: `docs/rules/migrations-*.md`.
+
+use super::repo::{RepoCheck, RepoFacts};
+use super::Context;
+use crate::finding::{Finding, Span};
+use crate::git::{self, Change, Diff};
+use crate::lexer::Lang;
+use crate::migrations::live::LiveState;
+use crate::migrations::{normalize, Framework, MigrationSet};
+use std::collections::BTreeSet;
+
+pub struct MigrationRules;
+
+impl RepoCheck for MigrationRules {
+    fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+        for set in facts.migration_sets {
+            layout(set, ctx, out);
+        }
+        match facts.history {
+            Some(Ok(diff)) => {
+                for set in facts.migration_sets {
+                    against_base(facts, set, diff, ctx, out);
+                }
+            }
+            Some(Err(problem)) => {
+                if let Some(level) = ctx.settings.level("scan/git-history") {
+                    out.push(Finding::new(
+                        "scan/git-history",
+                        level,
+                        format!("migration checks against the base branch did not run: {}", problem.explain()),
+                        "give the checkout the history it needs (`fetch-depth: 0` in actions/checkout), or pass --base with a ref that exists here",
+                    ));
+                }
+            }
+            None => {}
+        }
+        if let Some(live) = facts.live {
+            live_rules(facts, live, ctx, out);
+        }
+    }
+}
+
+fn at(
+    rule: &'static str,
+    ctx: &Context,
+    path: &str,
+    line: Option<u32>,
+    message: String,
+    help: String,
+) -> Option<Finding> {
+    let level = ctx.settings.level(rule)?;
+    let mut f = Finding::new(rule, level, message, help);
+    f.path = Some(path.to_string());
+    f.span = line.map(|l| Span {
+        line: l,
+        column: 1,
+        end_line: l,
+        end_column: 1,
+    });
+    Some(f)
+}
+
+fn layout(set: &MigrationSet, ctx: &Context, out: &mut Vec<Finding>) {
+    for p in &set.problems {
+        out.extend(at(
+            "migrations/layout",
+            ctx,
+            &p.path,
+            p.line,
+            format!("{}: {}", set.framework.name(), p.message),
+            p.help.clone(),
+        ));
+    }
+}
+
+/// Files that live in a migrations directory without being migrations.
+fn is_bookkeeping(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == "migration_lock.toml"
+        || name == "_journal.json"
+        || name.ends_with("_snapshot.json")
+        || name == "snapshot.json"
+        || name == "__init__.py"
+        || name.starts_with('.')
+        || name.to_ascii_lowercase().starts_with("readme")
+        || path.contains("__pycache__/")
+        || !matches!(
+            name.rsplit('.').next(),
+            Some("sql" | "py" | "rb" | "js" | "ts" | "cjs" | "mjs" | "go")
+        )
+}
+
+fn against_base(
+    facts: &RepoFacts,
+    set: &MigrationSet,
+    diff: &Diff,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
+    let prefix = format!("{}/", set.dir);
+    let base_files: BTreeSet<String> = git::files_at(facts.root, &diff.merge_base, &set.dir)
+        .into_iter()
+        .collect();
+    let base_short = &diff.base;
+
+    // Edited or deleted after merge.
+    for (change, path) in &diff.changes {
+        if !path.starts_with(&prefix) || is_bookkeeping(path) || *change == Change::Added {
+            continue;
+        }
+        let what = if *change == Change::Deleted {
+            "deleted"
+        } else {
+            "modified"
+        };
+        let message = format!("{path} is a migration already on {base_short} and this branch {what} it: databases that ran it will never run the new version");
+        let help = format!(
+            "restore it (`git checkout {} -- {path}`) and put the change in a new migration",
+            diff.merge_base.get(..12).unwrap_or(&diff.merge_base)
+        );
+        let line = if *change == Change::Modified {
+            git::first_changed_line(facts.root, &diff.merge_base, path)
+        } else {
+            None
+        };
+        out.extend(at("migrations/edited", ctx, path, line, message, help));
+    }
+
+    // New migrations, and the newest one already on the base branch.
+    let is_new = |m: &crate::migrations::Migration| {
+        m.files
+            .first()
+            .is_some_and(|f| diff.status(f) == Some(Change::Added))
+    };
+    let new: Vec<_> = set.migrations.iter().filter(|m| is_new(m)).collect();
+    let newest_on_base = set
+        .migrations
+        .iter()
+        .filter(|m| m.files.first().is_some_and(|f| base_files.contains(f)))
+        .filter_map(|m| m.order_key.as_deref().map(|k| (k, m)))
+        .max_by(|a, b| a.0.cmp(b.0));
+    if let Some((newest_key, newest)) = newest_on_base {
+        for m in &new {
+            if m.order_key.as_deref().is_some_and(|k| k < newest_key) {
+                let path = m.files.first().map_or(set.dir.as_str(), String::as_str);
+                let message = format!("new migration {} sorts before {}, the newest on {base_short}: it runs out of order, or never, on databases already past it", m.name, newest.name);
+                let help = format!("regenerate it so it sorts last (a new timestamp/version after {}), e.g. rename it with a current timestamp", newest.name);
+                out.extend(at(
+                    "migrations/out-of-order",
+                    ctx,
+                    path,
+                    None,
+                    message,
+                    help,
+                ));
+            }
+        }
+    }
+
+    // Schema changed, no migration added (for Prisma: none that touches
+    // what changed).
+    for schema in &set.schema_files {
+        if !matches!(
+            diff.status(schema),
+            Some(Change::Modified) | Some(Change::Added)
+        ) {
+            continue;
+        }
+        if !schema_change_matters(facts, set.framework, schema, &diff.merge_base) {
+            continue;
+        }
+        let uncovered = if new.is_empty() {
+            Some(format!("no migration was added to {}", set.dir))
+        } else if set.framework == Framework::Prisma {
+            let names =
+                prisma_changed_names(&git::changed_lines(facts.root, &diff.merge_base, schema));
+            let sql: String = new
+                .iter()
+                .filter_map(|m| m.files.first())
+                .filter_map(|f| std::fs::read(facts.root.join(f)).ok())
+                .map(|b| String::from_utf8_lossy(&b).to_ascii_lowercase())
+                .collect();
+            let covered =
+                names.is_empty() || names.iter().any(|n| sql.contains(&n.to_ascii_lowercase()));
+            (!covered).then(|| {
+                format!(
+                    "none of the migrations added to {} touches {}",
+                    set.dir,
+                    names.join(", ")
+                )
+            })
+        } else {
+            None
+        };
+        let Some(what) = uncovered else { continue };
+        let line = git::first_changed_line(facts.root, &diff.merge_base, schema);
+        let message = format!("{schema} changed on this branch but {what}");
+        let help = match set.framework {
+            Framework::Prisma => {
+                "run `npx prisma migrate dev --name <change>` and commit the new migration folder"
+                    .to_string()
+            }
+            Framework::Rails => {
+                "run `bin/rails generate migration …` for the change and commit it with schema.rb"
+                    .to_string()
+            }
+            Framework::Django => {
+                "run `python manage.py makemigrations` and commit the new migration".to_string()
+            }
+            Framework::DrizzleJournal | Framework::DrizzleFolders => {
+                "run `npx drizzle-kit generate` and commit the new migration".to_string()
+            }
+            f => format!("add a {} migration for the schema change", f.name()),
+        };
+        out.extend(at(
+            "migrations/schema-without-migration",
+            ctx,
+            schema,
+            line,
+            message,
+            help,
+        ));
+    }
+}
+
+/// Names a Prisma schema change is about, from its changed lines: the field
+/// or model a line declares and any `@map`/`@@map` name. A migration for the
+/// change mentions at least one of them.
+fn prisma_changed_names(lines: &[String]) -> Vec<String> {
+    let mut names = BTreeSet::new();
+    for line in lines {
+        let code = line.split("//").next().unwrap_or("").trim();
+        let mut words = code
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty());
+        match words.next() {
+            Some("model" | "enum" | "view" | "type") => {
+                names.extend(words.next().map(String::from))
+            }
+            Some("datasource" | "generator") | None => {}
+            Some(first) if !code.starts_with('@') => {
+                names.insert(first.to_string());
+            }
+            Some(_) => {}
+        }
+        for (i, _) in code.match_indices("map(") {
+            let rest = &code[i + 4..];
+            if let Some(name) = rest.split('"').nth(1) {
+                names.insert(name.to_string());
+            }
+        }
+        if let Some(args) = code
+            .strip_prefix("@@")
+            .and_then(|c| c.split_once('['))
+            .map(|(_, a)| a)
+        {
+            names.extend(
+                args.split([',', ']', ' '])
+                    .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                    .map(String::from),
+            );
+        }
+    }
+    names.into_iter().collect()
+}
+
+/// Whether the schema file's change reaches the database, judged by the
+/// framework: Prisma and code schemas compared without comments and layout;
+/// Django by the changed lines.
+fn schema_change_matters(
+    facts: &RepoFacts,
+    framework: Framework,
+    path: &str,
+    merge_base: &str,
+) -> bool {
+    let base = git::file_at(facts.root, merge_base, path).unwrap_or_default();
+    let head = std::fs::read(facts.root.join(path))
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    match framework {
+        Framework::Prisma => normalize::prisma(&base) != normalize::prisma(&head),
+        Framework::Django => git::changed_lines(facts.root, merge_base, path)
+            .iter()
+            .any(|l| normalize::django_line_matters(l)),
+        _ => {
+            let lang =
+                Lang::from_file_name(path.rsplit('/').next().unwrap_or(path)).unwrap_or(Lang::Text);
+            normalize::code(lang, &base) != normalize::code(lang, &head)
+        }
+    }
+}
+
+fn live_rules(
+    facts: &RepoFacts,
+    live: &crate::migrations::live::LiveReport,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
+    let db = facts.database_label.unwrap_or("the database");
+    for f in &live.findings {
+        let (rule, message, help) = match &f.state {
+            LiveState::Pending => (
+                "migrations/pending",
+                format!("{} migration {} is not applied to {db}", f.framework.name(), f.migration_name),
+                deploy_command(f.framework),
+            ),
+            LiveState::Failed { detail } => (
+                "migrations/failed",
+                format!("{} migration {} is recorded as failed in {db} ({detail}): later deploys will refuse to migrate", f.framework.name(), f.migration_name),
+                resolve_command(f.framework, &f.migration_name),
+            ),
+            LiveState::ChecksumMismatch => (
+                "migrations/checksum-mismatch",
+                format!("{} migration {} was applied to {db} but its file has changed since", f.framework.name(), f.migration_name),
+                "restore the file to what was applied (see `git log -p` for it) and put the change in a new migration".to_string(),
+            ),
+            LiveState::UnknownApplied => (
+                "migrations/unknown-applied",
+                format!("{db} has {} migration {} applied, but the repository has no such migration", f.framework.name(), f.migration_name),
+                "restore the missing migration file from the branch that applied it, or check that --database-url points at this app's database".to_string(),
+            ),
+        };
+        let path = f.path.clone().unwrap_or_else(|| f.set_dir.clone());
+        out.extend(at(rule, ctx, &path, None, message, help));
+    }
+}
+
+fn deploy_command(framework: Framework) -> String {
+    match framework {
+        Framework::Prisma => "run `npx prisma migrate deploy` as part of the deploy",
+        Framework::Sqlx => "run `sqlx migrate run` as part of the deploy",
+        Framework::GolangMigrate => {
+            "run `migrate -path … -database $DATABASE_URL up` as part of the deploy"
+        }
+        Framework::Goose => "run `goose up` as part of the deploy",
+        Framework::Flyway => "run `flyway migrate` as part of the deploy",
+        Framework::Rails => "run `bin/rails db:migrate` as part of the deploy",
+        Framework::Django => "run `python manage.py migrate` as part of the deploy",
+        Framework::Alembic => "run `alembic upgrade head` as part of the deploy",
+        Framework::Knex => "run `npx knex migrate:latest` as part of the deploy",
+        Framework::Sequelize => "run `npx sequelize-cli db:migrate` as part of the deploy",
+        Framework::TypeOrm => "run `npx typeorm migration:run` as part of the deploy",
+        Framework::Diesel => "run `diesel migration run` as part of the deploy",
+        Framework::DrizzleJournal | Framework::DrizzleFolders => {
+            "run `npx drizzle-kit migrate` as part of the deploy"
+        }
+    }
+    .to_string()
+}
+
+fn resolve_command(framework: Framework, name: &str) -> String {
+    match framework {
+        Framework::Prisma => format!("fix the cause, then `npx prisma migrate resolve --rolled-back {name}` (or `--applied` if you completed it by hand) and deploy again"),
+        Framework::GolangMigrate => "fix the schema by hand, then `migrate force <last good version>` and run up again".to_string(),
+        Framework::Flyway => "fix the cause, then `flyway repair` and migrate again".to_string(),
+        Framework::Sqlx => "fix the schema by hand, delete the failed row from _sqlx_migrations, and run `sqlx migrate run` again".to_string(),
+        f => format!("fix the cause and re-run the {} migration", f.name()),
+    }
+}

@@ -1,0 +1,275 @@
+//! Django: `<app>/migrations/<name>.py` holding `class Migration(…)`
+//! (`__init__.py` and `_`/`~`-prefixed modules excluded). Order is the
+//! graph of `dependencies`, `run_before` and squashes' `replaces`; an app
+//! with more than one leaf has conflicting migrations.
+
+use super::repo::{bracketed, file_name, join, parent, problem, re, Repo};
+use crate::migrations::{Framework, Migration, MigrationSet};
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+static CLASS: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^class[ \t]+Migration[ \t]*\("));
+static LIST: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?m)^[ \t]*(dependencies|replaces|run_before)[ \t]*(?::[^=\n]*)?=[ \t]*([\[(])")
+});
+static PAIR: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"[\[(]\s*['"]([^'"\n]+)['"]\s*,\s*['"]([^'"\n]+)['"]\s*,?\s*[\])]"#));
+
+type Key = (String, String);
+
+struct Node<'a> {
+    app_dir: &'a str,
+    /// The app label: inferred from the app's own dependencies, else the
+    /// directory name (Django's default).
+    label: String,
+    name: &'a str,
+    path: &'a str,
+    deps: Vec<Key>,
+    replaces: Vec<Key>,
+    run_before: Vec<Key>,
+}
+
+fn parse<'a>(path: &'a str, text: &str) -> Option<Node<'a>> {
+    let name = file_name(path).strip_suffix(".py")?;
+    let migrations_dir = parent(path);
+    if file_name(migrations_dir) != "migrations"
+        || name == "__init__"
+        || name.starts_with(['_', '~'])
+        || !CLASS.is_match(text)
+    {
+        return None;
+    }
+    let app_dir = parent(migrations_dir);
+    if app_dir.is_empty() {
+        return None;
+    }
+    let mut node = Node {
+        app_dir,
+        label: file_name(app_dir).to_string(),
+        name,
+        path,
+        deps: Vec::new(),
+        replaces: Vec::new(),
+        run_before: Vec::new(),
+    };
+    let mut seen = BTreeSet::new();
+    for c in LIST.captures_iter(text) {
+        let (Some(kind), Some(open)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        // One of each per `Migration` class.
+        if !seen.insert(kind.as_str()) {
+            continue;
+        }
+        let pairs = PAIR
+            .captures_iter(bracketed(text, open.start()))
+            .filter_map(|p| {
+                Some((
+                    p.get(1)?.as_str().to_string(),
+                    p.get(2)?.as_str().to_string(),
+                ))
+            });
+        match kind.as_str() {
+            "dependencies" => node.deps.extend(pairs),
+            "replaces" => node.replaces.extend(pairs),
+            _ => node.run_before.extend(pairs),
+        }
+    }
+    Some(node)
+}
+
+/// The label an app's migrations use for each other. An `AppConfig` may
+/// set a label other than the directory name (Wagtail's `wagtailimages`);
+/// dependencies between the app's own migrations reveal it.
+fn infer_labels(nodes: &mut [Node]) {
+    let mut names: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for n in nodes.iter() {
+        names.entry(n.app_dir).or_default().insert(n.name);
+    }
+    let mut votes: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for n in nodes.iter() {
+        let own = names.get(n.app_dir);
+        for (l, m) in &n.deps {
+            if m != n.name && own.is_some_and(|o| o.contains(m.as_str())) {
+                *votes
+                    .entry(n.app_dir)
+                    .or_default()
+                    .entry(l.as_str())
+                    .or_default() += 1;
+            }
+        }
+    }
+    let mut labels: BTreeMap<&str, String> = BTreeMap::new();
+    for (dir, v) in &votes {
+        let default = file_name(dir);
+        if v.contains_key(default) {
+            continue;
+        }
+        if let Some((label, _)) = v.iter().max_by_key(|(_, n)| **n) {
+            labels.insert(dir, label.to_string());
+        }
+    }
+    for n in nodes.iter_mut() {
+        if let Some(l) = labels.get(n.app_dir) {
+            n.label = l.clone();
+        }
+    }
+}
+
+pub(super) fn discover(repo: &Repo) -> Vec<MigrationSet> {
+    let mut nodes: Vec<Node> = repo.all().filter_map(|(p, t)| parse(p, t)).collect();
+    if nodes.is_empty() {
+        return Vec::new();
+    }
+    infer_labels(&mut nodes);
+    let key = |n: &Node| (n.label.clone(), n.name.to_string());
+    let present: BTreeSet<Key> = nodes.iter().map(key).collect();
+
+    // Squashes replace the nodes they list (statically nothing is applied,
+    // which is when Django uses the squash): edges to them move to it.
+    let mut redirect: BTreeMap<Key, Key> = BTreeMap::new();
+    let mut replaced: BTreeSet<&Key> = BTreeSet::new();
+    for n in &nodes {
+        for r in &n.replaces {
+            replaced.insert(r);
+            if present.contains(r) && *r != key(n) {
+                redirect.insert(r.clone(), key(n));
+            }
+        }
+    }
+    let mut has_child: BTreeSet<Key> = BTreeSet::new();
+    for n in nodes.iter().filter(|n| !redirect.contains_key(&key(n))) {
+        for d in &n.deps {
+            has_child.insert(redirect.get(d).unwrap_or(d).clone());
+        }
+        if !n.run_before.is_empty() {
+            has_child.insert(key(n));
+        }
+    }
+
+    let mut by_app: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
+    for n in &nodes {
+        by_app.entry(n.app_dir).or_default().push(n);
+    }
+    by_app
+        .into_iter()
+        .map(|(app_dir, app)| {
+            // A dependency on a migration of this app that doesn't exist
+            // (renamed or deleted): NodeNotFoundError, and the leaf count
+            // would be meaningless.
+            let mut problems: Vec<_> = app
+                .iter()
+                .flat_map(|n| n.deps.iter().map(move |d| (n, d)))
+                .filter(|(n, d)| {
+                    d.0 == n.label
+                        && !d.1.starts_with("__")
+                        && !present.contains(*d)
+                        && !replaced.contains(d)
+                })
+                .map(|(n, (_, missing))| {
+                    problem(
+                        n.path,
+                        None,
+                        format!(
+                            "Django migration `{}.{}` depends on `{missing}`, which is not in \
+                             {app_dir}/migrations (NodeNotFoundError)",
+                            n.label, n.name
+                        ),
+                        format!(
+                            "point the dependency at the migration that exists (was `{missing}` \
+                             renamed or deleted?), or restore it"
+                        ),
+                    )
+                })
+                .collect();
+            let mut leaves: Vec<&&Node> = app
+                .iter()
+                .filter(|n| !redirect.contains_key(&key(n)) && !has_child.contains(&key(n)))
+                .collect();
+            leaves.sort_by_key(|n| n.name);
+            if let [.., last] = leaves.as_slice() {
+                if leaves.len() > 1 && problems.is_empty() {
+                    let label = &last.label;
+                    let names: Vec<String> =
+                        leaves.iter().map(|n| format!("`{}`", n.name)).collect();
+                    problems.push(problem(
+                        last.path,
+                        None,
+                        format!(
+                            "Django app `{label}` has {} leaf migrations: {} (conflicting \
+                             migrations; `manage.py migrate` refuses to run)",
+                            leaves.len(),
+                            names.join(" and ")
+                        ),
+                        format!(
+                            "run `python manage.py makemigrations --merge {label}` and commit the \
+                             merge migration"
+                        ),
+                    ));
+                }
+            }
+            MigrationSet {
+                framework: Framework::Django,
+                dir: join(app_dir, "migrations"),
+                migrations: ordered(&app),
+                schema_files: schema_files(repo, app_dir),
+                problems,
+            }
+        })
+        .collect()
+}
+
+/// The app's migrations in dependency order (ties by name).
+fn ordered(app: &[&Node]) -> Vec<Migration> {
+    let names: BTreeSet<&str> = app.iter().map(|n| n.name).collect();
+    let mut pending: BTreeMap<&str, (&Node, BTreeSet<&str>)> = app
+        .iter()
+        .map(|n| {
+            let parents = n
+                .deps
+                .iter()
+                .filter(|(l, m)| *l == n.label && names.contains(m.as_str()) && m != n.name)
+                .map(|(_, m)| m.as_str())
+                .collect();
+            (n.name, (*n, parents))
+        })
+        .collect();
+    let mut out = Vec::new();
+    while !pending.is_empty() {
+        let next = pending
+            .iter()
+            .find(|(_, (_, parents))| parents.is_empty())
+            .map(|(name, _)| *name)
+            .or_else(|| pending.keys().next().copied());
+        let Some(name) = next else { break };
+        let Some((node, _)) = pending.remove(name) else {
+            break;
+        };
+        for (_, parents) in pending.values_mut() {
+            parents.remove(name);
+        }
+        out.push(Migration {
+            id: format!("{}.{}", node.label, node.name),
+            name: node.name.to_string(),
+            order_key: None,
+            files: vec![node.path.to_string()],
+        });
+    }
+    out
+}
+
+fn schema_files(repo: &Repo, app_dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let models = join(app_dir, "models.py");
+    if repo.exists(&models) {
+        out.push(models);
+    }
+    out.extend(
+        repo.children(&join(app_dir, "models"))
+            .into_iter()
+            .filter(|(n, _, _)| n.ends_with(".py"))
+            .map(|(_, p, _)| p.to_string()),
+    );
+    out
+}

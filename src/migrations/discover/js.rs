@@ -1,0 +1,198 @@
+//! JavaScript migration runners, told apart by file name and content:
+//! - Knex: `<YYYYMMDDHHmmss>_<name>.{js,ts,cjs,mjs}` exporting `up` (with a
+//!   knexfile in the repository or `knex` in the file); id = file name;
+//! - Sequelize: `<YYYYMMDDHHmmss>-<name>.js` using `queryInterface`;
+//!   id = file name;
+//! - TypeORM: `<13-digit ms>-<Name>.ts` with a class `<Name><13 digits>`
+//!   implementing `MigrationInterface`; id = class (or `name`) , ordered
+//!   by the 13-digit timestamp.
+
+use super::repo::{file_name, line_at, pad20, parent, problem, re, strip_zeros, Repo};
+use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+static SCRIPT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^([0-9]+)([-_])(.+)\.(?:js|ts|cjs|mjs|mts|cts)$"));
+static KNEX_UP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"exports\.up\b|export\s+(?:async\s+)?function\s+up\b|export\s+const\s+up\b|module\.exports\s*=",
+    )
+});
+static TYPEORM_CLASS: LazyLock<Regex> =
+    LazyLock::new(|| re(r"class\s+([A-Za-z_$][A-Za-z0-9_$]*)\s+implements\s+MigrationInterface\b"));
+/// Compiled JavaScript: the interface is gone, `queryRunner` stays.
+static ANY_CLASS: LazyLock<Regex> = LazyLock::new(|| re(r"class\s+([A-Za-z_$][A-Za-z0-9_$]*)"));
+static NAME_PROP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?m)^[ \t]*(?:public[ \t]+|readonly[ \t]+)*name[ \t]*(?::[^=\n]*)?=[ \t]*['"]([^'"\n]+)['"]"#,
+    )
+});
+
+struct Found {
+    framework: Framework,
+    dir: String,
+    migration: Migration,
+    /// TypeORM: the 13-digit timestamp.
+    timestamp: Option<String>,
+}
+
+pub(super) fn discover(repo: &Repo) -> Vec<MigrationSet> {
+    let knexfile = repo
+        .all()
+        .any(|(p, _)| file_name(p).starts_with("knexfile."));
+    let mut found = Vec::new();
+    let mut problems: BTreeMap<(Framework, String), Vec<LayoutProblem>> = BTreeMap::new();
+    for (path, text) in repo.all() {
+        let name = file_name(path);
+        if name.ends_with(".d.ts") {
+            continue;
+        }
+        let Some(c) = SCRIPT.captures(name) else {
+            continue;
+        };
+        let (Some(digits), Some(sep)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        let dir = parent(path).to_string();
+        let by_name = |framework| Found {
+            framework,
+            dir: dir.clone(),
+            migration: Migration {
+                id: name.to_string(),
+                name: stem.to_string(),
+                order_key: Some(name.to_string()),
+                files: vec![path.to_string()],
+            },
+            timestamp: None,
+        };
+        match (digits.as_str().len(), sep.as_str()) {
+            (13, "-") => {
+                let explicit = TYPEORM_CLASS.captures(text);
+                let class = explicit.as_ref().and_then(|c| c.get(1)).or_else(|| {
+                    text.contains("queryRunner")
+                        .then(|| ANY_CLASS.captures(text).and_then(|c| c.get(1)))
+                        .flatten()
+                });
+                let Some(class) = class else { continue };
+                let id = NAME_PROP
+                    .captures(text)
+                    .and_then(|c| c.get(1))
+                    .map_or(class.as_str(), |m| m.as_str());
+                let Some(ts) = typeorm_timestamp(id) else {
+                    if explicit.is_some() {
+                        problems.entry((Framework::TypeOrm, dir.clone())).or_default().push(problem(
+                            path,
+                            Some(line_at(text, class.start())),
+                            format!("TypeORM migration `{id}` does not end with a 13-digit timestamp; TypeORM refuses it (\"migration name is wrong\")"),
+                            format!("rename the class to `{id}{}` (the file's timestamp)", digits.as_str()),
+                        ));
+                    }
+                    continue;
+                };
+                found.push(Found {
+                    framework: Framework::TypeOrm,
+                    dir: dir.clone(),
+                    migration: Migration {
+                        id: id.to_string(),
+                        name: stem.to_string(),
+                        order_key: Some(pad20(&ts)),
+                        files: vec![path.to_string()],
+                    },
+                    timestamp: Some(ts),
+                });
+            }
+            (14, "-") if text.contains("queryInterface") || text.contains("QueryInterface") => {
+                found.push(by_name(Framework::Sequelize));
+            }
+            (14, "_")
+                if KNEX_UP.is_match(text)
+                    && (knexfile || text.contains("knex") || text.contains("Knex")) =>
+            {
+                found.push(by_name(Framework::Knex));
+            }
+            _ => {}
+        }
+    }
+
+    let mut groups: BTreeMap<(Framework, String), Vec<Found>> = BTreeMap::new();
+    for f in found {
+        groups
+            .entry((f.framework, f.dir.clone()))
+            .or_default()
+            .push(f);
+    }
+    for key in problems.keys() {
+        groups.entry(key.clone()).or_default();
+    }
+    groups
+        .into_iter()
+        .map(|((framework, dir), mut items)| {
+            items.sort_by(|a, b| {
+                (&a.migration.order_key, &a.migration.name)
+                    .cmp(&(&b.migration.order_key, &b.migration.name))
+            });
+            let mut probs = problems
+                .remove(&(framework, dir.clone()))
+                .unwrap_or_default();
+            if framework == Framework::TypeOrm {
+                probs.extend(typeorm_duplicates(&items));
+            }
+            MigrationSet {
+                framework,
+                dir,
+                migrations: items.into_iter().map(|f| f.migration).collect(),
+                schema_files: Vec::new(),
+                problems: probs,
+            }
+        })
+        .collect()
+}
+
+/// The timestamp TypeORM reads from a migration name:
+/// `parseInt(name.substr(-13))`, which must not be `NaN` or 0.
+pub(super) fn typeorm_timestamp(name: &str) -> Option<String> {
+    let start = name.char_indices().rev().nth(12).map_or(0, |(i, _)| i);
+    let tail = name.get(start..)?.trim_start();
+    let tail = tail.strip_prefix('+').unwrap_or(tail);
+    let digits: String = tail.chars().take_while(char::is_ascii_digit).collect();
+    (!digits.is_empty() && digits.bytes().any(|b| b != b'0')).then(|| strip_zeros(&digits))
+}
+
+/// Two migrations with one name (TypeORM: "Duplicate migrations"), or with
+/// one timestamp (their relative order is then undefined).
+fn typeorm_duplicates(items: &[Found]) -> Vec<LayoutProblem> {
+    let mut by_name: BTreeMap<&str, &Migration> = BTreeMap::new();
+    let mut by_ts: BTreeMap<&str, &Migration> = BTreeMap::new();
+    let mut out = Vec::new();
+    for f in items {
+        let m = &f.migration;
+        let path = m.files.first().map_or("", String::as_str);
+        if let Some(first) = by_name.get(m.id.as_str()) {
+            out.push(problem(
+                path,
+                None,
+                format!("TypeORM migration name `{}` is used by both {} and {} (\"Duplicate migrations\")", m.id, first.name, m.name),
+                format!("rename the class in {} (the one not deployed yet) with a new timestamp, e.g. `npx typeorm migration:create` again and move its body over", file_name(path)),
+            ));
+            continue;
+        }
+        by_name.insert(&m.id, m);
+        let Some(ts) = f.timestamp.as_deref() else {
+            continue;
+        };
+        if let Some(first) = by_ts.get(ts) {
+            out.push(problem(
+                path,
+                None,
+                format!("TypeORM migrations `{}` and `{}` share the timestamp {ts}, so their order is undefined", first.id, m.id),
+                format!("give `{}` (the one not deployed yet) a later timestamp in its class name and file name", m.id),
+            ));
+        } else {
+            by_ts.insert(ts, m);
+        }
+    }
+    out
+}

@@ -1,0 +1,168 @@
+//! Rails / ActiveRecord: `db/migrate/<version>_<name>.rb` (recursively, an
+//! optional `.<scope>` before `.rb`; multi-database `db/<name>_migrate`),
+//! with the schema dump `db/schema.rb` or `db/structure.sql` beside it.
+
+use super::repo::{
+    duplicates, file_name, join, line_at, pad20, parent, problem, re, strip_zeros, Repo,
+};
+use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
+use regex::Regex;
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+/// `ActiveRecord::Migrator` file names (`migration.rb`).
+static MIGRATION_NAME: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^([0-9]+)_([_a-z0-9]*)\.?([_a-z0-9]*)?\.rb$"));
+static DEFINE_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"ActiveRecord::Schema(?:\[[0-9.]+\])?\.define\(\s*version:\s*([0-9][0-9_]*)\s*\)")
+});
+static STRUCTURE_VERSIONS: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"INSERT INTO [`"]?schema_migrations[`"]? \(version\) VALUES"#));
+static QUOTED_VERSION: LazyLock<Regex> = LazyLock::new(|| re(r"\('([0-9]+)'\)"));
+
+/// The migrations directories: `…/db/migrate` and `…/db/<name>_migrate`.
+fn migrate_dir(path: &str) -> Option<&str> {
+    let mut dir = parent(path);
+    loop {
+        let name = file_name(dir);
+        if file_name(parent(dir)) == "db" && (name == "migrate" || name.ends_with("_migrate")) {
+            return Some(dir);
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = parent(dir);
+    }
+}
+
+pub(super) fn discover(repo: &Repo) -> Vec<MigrationSet> {
+    let mut dirs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (path, _) in repo.all() {
+        let name = file_name(path);
+        // Rails globs `[0-9]*_*.rb` below the directory.
+        if name.ends_with(".rb")
+            && name.starts_with(|c: char| c.is_ascii_digit())
+            && name.contains('_')
+        {
+            if let Some(dir) = migrate_dir(path) {
+                dirs.entry(dir).or_default().push(path);
+            }
+        }
+    }
+    dirs.into_iter()
+        .map(|(dir, paths)| set_for(repo, dir, &paths))
+        .collect()
+}
+
+fn set_for(repo: &Repo, dir: &str, paths: &[&str]) -> MigrationSet {
+    let mut migrations = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        let name = file_name(path);
+        let Some(version) = MIGRATION_NAME.captures(name).and_then(|c| c.get(1)) else {
+            problems.push(problem(
+                path,
+                None,
+                format!("Rails migration file name {name} is not `<version>_<snake_case_name>.rb`; `rails db:migrate` raises IllegalMigrationNameError"),
+                format!("rename {name} to `<version>_<name>.rb` using only lower-case letters, digits and underscores in the name"),
+            ));
+            continue;
+        };
+        let stem = name.strip_suffix(".rb").unwrap_or(name);
+        migrations.push(Migration {
+            id: strip_zeros(version.as_str()),
+            name: stem.to_string(),
+            order_key: Some(pad20(version.as_str())),
+            files: vec![path.to_string()],
+        });
+    }
+    migrations.sort_by(|a, b| (&a.order_key, &a.name).cmp(&(&b.order_key, &b.name)));
+    problems.extend(duplicates(
+        "Rails",
+        &migrations,
+        |m| Some(m.id.clone()),
+        "migration version",
+        |_, later| {
+            format!(
+                "give {} (the one not deployed yet) a new version: `bin/rails generate migration` \
+             again and move its body over (Rails raises DuplicateMigrationVersionError)",
+                later.name
+            )
+        },
+    ));
+
+    let db = parent(dir);
+    let prefix = file_name(dir).strip_suffix("migrate").unwrap_or("");
+    let schema_rb = join(db, &format!("{prefix}schema.rb"));
+    let structure = join(db, &format!("{prefix}structure.sql"));
+    let schema_files: Vec<String> = [schema_rb, structure]
+        .into_iter()
+        .filter(|p| repo.exists(p))
+        .collect();
+    if let Some(newest) = migrations
+        .iter()
+        .max_by(|a, b| a.order_key.cmp(&b.order_key))
+    {
+        // With both dumps committed, the one kept current is the one in use.
+        let stale: Vec<_> = schema_files
+            .iter()
+            .map(|f| stale_dump(repo, f, newest))
+            .collect();
+        if stale.iter().all(Option::is_some) {
+            problems.extend(stale.into_iter().flatten());
+        }
+    }
+    MigrationSet {
+        framework: Framework::Rails,
+        dir: dir.to_string(),
+        migrations,
+        schema_files,
+        problems,
+    }
+}
+
+/// The schema dump doesn't include the newest migration: `schema.rb`'s
+/// `define(version:)` is older, or `structure.sql`'s schema_migrations
+/// insert lacks it.
+fn stale_dump(repo: &Repo, path: &str, newest: &Migration) -> Option<LayoutProblem> {
+    let text = repo.text(path)?;
+    let newest_file = newest.files.first().map_or("", |f| file_name(f));
+    let help = format!(
+        "run `bin/rails db:migrate` and commit the regenerated {}",
+        file_name(path)
+    );
+    if path.ends_with(".rb") {
+        let m = DEFINE_VERSION.captures(text)?.get(1)?;
+        let version: String = m.as_str().chars().filter(|c| *c != '_').collect();
+        (pad20(&version) < newest.order_key.clone()?).then(|| {
+            problem(
+                path,
+                Some(line_at(text, m.start())),
+                format!(
+                    "{path} is at version {} but the newest migration is {newest_file}: the schema \
+                     dump was not regenerated (a fresh `db:schema:load` would miss it)",
+                    m.as_str()
+                ),
+                help,
+            )
+        })
+    } else {
+        let at = STRUCTURE_VERSIONS.find(text)?;
+        let listed = QUOTED_VERSION
+            .captures_iter(&text[at.end()..])
+            .filter_map(|c| c.get(1))
+            .any(|v| strip_zeros(v.as_str()) == newest.id);
+        (!listed).then(|| {
+            problem(
+                path,
+                Some(line_at(text, at.start())),
+                format!(
+                    "{path} does not list version {} of the newest migration {newest_file}: the \
+                     structure dump was not regenerated",
+                    newest.id
+                ),
+                help,
+            )
+        })
+    }
+}

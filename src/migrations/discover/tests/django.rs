@@ -1,0 +1,154 @@
+//! Django: the dependency graph, leaves, squashes and decoys.
+
+use super::{assert_actionable, discover, ids, only, repo};
+use crate::migrations::Framework;
+
+fn migration(deps: &str) -> String {
+    format!("from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n\n    dependencies = [\n{deps}    ]\n\n    operations = []\n")
+}
+
+#[test]
+fn linear_app() {
+    let m1 = migration("        migrations.swappable_dependency(settings.AUTH_USER_MODEL),\n");
+    let m2 = migration("        ('blog', '0001_initial'),\n        (\"auth\", \"0012_alter_user_first_name_max_length\"),\n");
+    let set = only(&[
+        ("blog/__init__.py", ""),
+        ("blog/models.py", "class Post: pass"),
+        ("blog/migrations/__init__.py", ""),
+        ("blog/migrations/0002_post_slug.py", &m2),
+        ("blog/migrations/0001_initial.py", &m1),
+        (
+            "blog/migrations/_helpers.py",
+            "class Migration(object): pass",
+        ),
+    ]);
+    assert_eq!(set.framework, Framework::Django);
+    assert_eq!(set.dir, "blog/migrations");
+    assert_eq!(ids(&set), ["blog.0001_initial", "blog.0002_post_slug"]);
+    assert_eq!(set.migrations[0].order_key, None);
+    assert_eq!(set.schema_files, ["blog/models.py"]);
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+}
+
+#[test]
+fn two_leaves_conflict() {
+    let m1 = migration("");
+    let dep = migration("        ('shop', '0001_initial'),\n");
+    let set = only(&[
+        ("shop/migrations/0001_initial.py", &m1),
+        ("shop/migrations/0002_add_price.py", &dep),
+        ("shop/migrations/0002_add_sku.py", &dep),
+        ("shop/models/__init__.py", ""),
+        ("shop/models/product.py", "class Product: pass"),
+    ]);
+    assert_eq!(
+        set.schema_files,
+        ["shop/models/__init__.py", "shop/models/product.py"]
+    );
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    let p = &set.problems[0];
+    assert_eq!(p.path, "shop/migrations/0002_add_sku.py");
+    assert!(p.message.contains("0002_add_price") && p.message.contains("0002_add_sku"));
+    assert!(p.help.contains("python manage.py makemigrations --merge"));
+    assert_actionable(&set);
+}
+
+#[test]
+fn graphs_without_conflicts() {
+    let m1 = migration("");
+    let dep1 = migration("        ('shop', '0001_initial'),\n");
+    let merge =
+        migration("        ('shop', '0002_add_price'),\n        ('shop', '0002_add_sku'),\n");
+    let squash = "class Migration(migrations.Migration):\n    replaces = [('shop', '0001_initial'), ('shop', '0002_add_price')]\n    dependencies = []\n";
+    let after_replaced = migration("        ('shop', '0002_add_price'),\n");
+    let cross = migration("        ('shop', '0002_add_sku'),\n");
+    let orders2 =
+        migration("        ('orders', '0001_initial'),\n        ('shop', '0002_add_price'),\n");
+    let cases: Vec<Vec<(&str, &str)>> = vec![
+        // A merge migration joins the branches.
+        vec![
+            ("shop/migrations/0001_initial.py", &m1),
+            ("shop/migrations/0002_add_price.py", &dep1),
+            ("shop/migrations/0002_add_sku.py", &dep1),
+            ("shop/migrations/0003_merge_20240101_1200.py", &merge),
+        ],
+        // A squash replaces its nodes; edges to them move to it.
+        vec![
+            ("shop/migrations/0001_initial.py", &m1),
+            ("shop/migrations/0002_add_price.py", &dep1),
+            ("shop/migrations/0001_squashed_0002_add_price.py", squash),
+            ("shop/migrations/0003_more.py", &after_replaced),
+        ],
+        // Another app depending on one branch: Django counts leaves graph-wide.
+        vec![
+            ("shop/migrations/0001_initial.py", &m1),
+            ("shop/migrations/0002_add_price.py", &dep1),
+            ("shop/migrations/0002_add_sku.py", &dep1),
+            ("orders/migrations/0001_initial.py", &cross),
+            ("orders/migrations/0002_x.py", &orders2),
+        ],
+    ];
+    for files in cases {
+        let sets = discover(&repo(&files));
+        assert!(sets.iter().all(|s| s.problems.is_empty()), "{sets:#?}");
+    }
+}
+
+#[test]
+fn not_django() {
+    // Flask-Migrate keeps Alembic's env.py in `migrations/`.
+    let sets = discover(&repo(&[
+        ("migrations/env.py", "from alembic import context\n"),
+        ("migrations/alembic.ini", "[alembic]\n"),
+        (
+            "app/migrations/README",
+            "Single-database configuration for Flask.",
+        ),
+        (
+            "app/migrations/notes.py",
+            "print('no Migration class here')",
+        ),
+    ]));
+    assert!(sets.is_empty(), "{sets:#?}");
+}
+
+#[test]
+fn app_label_other_than_the_directory() {
+    // wagtail/images has the label `wagtailimages`.
+    let m1 = migration("");
+    let m2 = migration(
+        "        ('wagtailimages', '0001_initial'),\n        ('taggit', '0001_initial'),\n",
+    );
+    let m3 = migration("        ('wagtailimages', '0002_add_focal_point'),\n");
+    let set = only(&[
+        ("wagtail/images/migrations/0001_initial.py", &m1),
+        ("wagtail/images/migrations/0002_add_focal_point.py", &m2),
+        ("wagtail/images/migrations/0003_more.py", &m3),
+    ]);
+    assert_eq!(
+        ids(&set),
+        [
+            "wagtailimages.0001_initial",
+            "wagtailimages.0002_add_focal_point",
+            "wagtailimages.0003_more"
+        ]
+    );
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+}
+
+#[test]
+fn dependency_on_a_missing_migration() {
+    let m1 = migration("");
+    let m3 = migration("        ('blog', '0002_old_name'),\n");
+    let m2 = migration("        ('blog', '0001_initial'),\n");
+    let set = only(&[
+        ("blog/migrations/0001_initial.py", &m1),
+        ("blog/migrations/0002_new_name.py", &m2),
+        ("blog/migrations/0003_more.py", &m3),
+    ]);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    let p = &set.problems[0];
+    assert_eq!(p.path, "blog/migrations/0003_more.py");
+    assert!(p.message.contains("0002_old_name") && p.message.contains("NodeNotFoundError"));
+    assert_actionable(&set);
+}

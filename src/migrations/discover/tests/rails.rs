@@ -1,0 +1,139 @@
+//! Rails: versions, schema dumps in and out of sync, names Rails rejects.
+
+use super::{assert_actionable, ids, names, only};
+use crate::migrations::Framework;
+
+fn schema_rb(version: &str) -> String {
+    format!("# This file is auto-generated.\n\nActiveRecord::Schema[7.1].define(version: {version}) do\n  create_table \"users\" do |t|\n  end\nend\n")
+}
+
+const M1: (&str, &str) = (
+    "db/migrate/20240115123456_create_users.rb",
+    "class CreateUsers < ActiveRecord::Migration[7.1]\nend\n",
+);
+const M2: (&str, &str) = (
+    "db/migrate/20240220100000_add_email_to_users.rb",
+    "class AddEmailToUsers < ActiveRecord::Migration[7.1]\nend\n",
+);
+
+#[test]
+fn in_sync() {
+    let schema = schema_rb("2024_02_20_100000");
+    let set = only(&[
+        M2,
+        M1,
+        ("db/schema.rb", &schema),
+        ("db/seeds.rb", "User.create!"),
+    ]);
+    assert_eq!(set.framework, Framework::Rails);
+    assert_eq!(set.dir, "db/migrate");
+    assert_eq!(ids(&set), ["20240115123456", "20240220100000"]);
+    assert_eq!(
+        names(&set),
+        [
+            "20240115123456_create_users",
+            "20240220100000_add_email_to_users"
+        ]
+    );
+    assert_eq!(
+        set.migrations[0].order_key.as_deref(),
+        Some("00000020240115123456")
+    );
+    assert_eq!(set.schema_files, ["db/schema.rb"]);
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+
+    // Older Rails wrote the version without underscores or brackets.
+    let old = "ActiveRecord::Schema.define(version: 20240220100000) do\nend\n";
+    let set = only(&[M1, M2, ("db/schema.rb", old)]);
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+}
+
+#[test]
+fn stale_schema_dump() {
+    let schema = schema_rb("2024_01_15_123456");
+    let set = only(&[M1, M2, ("db/schema.rb", &schema)]);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    let p = &set.problems[0];
+    assert_eq!((p.path.as_str(), p.line), ("db/schema.rb", Some(3)));
+    assert!(
+        p.message.contains("2024_01_15_123456")
+            && p.message.contains("20240220100000_add_email_to_users.rb")
+    );
+    assert!(p.help.contains("bin/rails db:migrate"));
+    assert_actionable(&set);
+}
+
+#[test]
+fn structure_sql() {
+    let listed = "SET search_path = public;\n\nINSERT INTO \"schema_migrations\" (version) VALUES\n('20240220100000'),\n('20240115123456');\n\n";
+    let set = only(&[M1, M2, ("db/structure.sql", listed)]);
+    assert_eq!(set.schema_files, ["db/structure.sql"]);
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+
+    let stale = "INSERT INTO \"schema_migrations\" (version) VALUES\n('20240115123456');\n";
+    let set = only(&[M1, M2, ("db/structure.sql", stale)]);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    assert_eq!(
+        (set.problems[0].path.as_str(), set.problems[0].line),
+        ("db/structure.sql", Some(1))
+    );
+
+    // Both dumps committed, structure.sql current: schema.rb is a leftover.
+    let old_rb = schema_rb("2023_01_01_000000");
+    let set = only(&[
+        M1,
+        M2,
+        ("db/structure.sql", listed),
+        ("db/schema.rb", &old_rb),
+    ]);
+    assert_eq!(set.schema_files, ["db/schema.rb", "db/structure.sql"]);
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+}
+
+#[test]
+fn duplicate_and_illegal_names() {
+    let set = only(&[
+        M1,
+        (
+            "db/migrate/20240115123456_create_accounts.rb",
+            "class CreateAccounts; end",
+        ),
+        (
+            "db/migrate/20240301000000_AddIndex.rb",
+            "class AddIndex; end",
+        ),
+        (
+            "db/migrate/20240302000000_create_blobs.active_storage.rb",
+            "class CreateBlobs; end",
+        ),
+    ]);
+    assert_eq!(
+        ids(&set),
+        ["20240115123456", "20240115123456", "20240302000000"]
+    );
+    assert_eq!(set.problems.len(), 2, "{:#?}", set.problems);
+    assert!(set.problems.iter().any(
+        |p| p.path.ends_with("_AddIndex.rb") && p.message.contains("IllegalMigrationNameError")
+    ));
+    assert!(set
+        .problems
+        .iter()
+        .any(|p| p.path.ends_with("20240115123456_create_users.rb")
+            && p.message.contains("20240115123456")));
+    assert_actionable(&set);
+}
+
+#[test]
+fn multiple_databases() {
+    let schema = schema_rb("2024_01_01_000000");
+    let set = only(&[
+        (
+            "db/animals_migrate/20240101000000_create_dogs.rb",
+            "class CreateDogs; end",
+        ),
+        ("db/animals_schema.rb", &schema),
+    ]);
+    assert_eq!(set.dir, "db/animals_migrate");
+    assert_eq!(set.schema_files, ["db/animals_schema.rb"]);
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+}
