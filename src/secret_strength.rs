@@ -8,7 +8,6 @@
 //! characters are read; every pass is linear.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 use Weakness::*;
 
@@ -66,20 +65,7 @@ const BIGRAMS: &str = "th he in er an re on at en nd ti es or te of ed is it al 
     di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol \
     rt po we na ul ni ts mo ow pa im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp";
 
-/// FNV-1a: word lookups dominate the segmentation, SipHash is slow for them.
-#[derive(Default)]
-struct Fnv(u64);
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-type Set = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+type Set = HashSet<&'static str>;
 
 /// The entries of one `[name]` section of `words.txt`.
 fn section(name: &str) -> Set {
@@ -95,7 +81,7 @@ static PREFIXES: LazyLock<Set> = LazyLock::new(|| section("prefixes"));
 static HERE_VERBS: LazyLock<Set> = LazyLock::new(|| section("here-verbs"));
 static WORDS: LazyLock<Set> = LazyLock::new(|| section("words"));
 /// Every prefix of a dictionary word (flag 1), the words (2) and short words (4).
-static LEXICON: LazyLock<HashMap<&str, u8, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
+static LEXICON: LazyLock<HashMap<&str, u8>> = LazyLock::new(|| {
     let mut lexicon = HashMap::default();
     for w in WORDS.iter() {
         for l in 1..w.len() {
@@ -295,13 +281,9 @@ fn period(s: &[char]) -> usize {
 
 /// Length of the keyboard/alphabet/digit run starting at `i`, at most [`MAX_RUN`].
 fn seq_run(s: &[char], i: usize) -> usize {
-    let step = |a: char, b: char| {
-        let ascii = a.is_ascii() && b.is_ascii();
-        if ascii {
-            STEPS[(a as usize) << 7 | b as usize]
-        } else {
-            0
-        }
+    let step = |a: char, b: char| match (a as usize, b as usize) {
+        (a, b) if a < 128 && b < 128 => STEPS[a << 7 | b],
+        _ => 0,
     };
     let (mut len, mut ways) = (usize::from(i < s.len()), u16::MAX);
     while len > 0 && len < MAX_RUN && i + len < s.len() {
@@ -379,12 +361,8 @@ fn segment(s: &[char]) -> Segmentation {
             .take_while(|c| c.is_ascii_digit())
             .count();
         for len in (3..=run.min(12)).chain([run]).filter(|&l| l >= 3) {
-            let step = if len <= numeric {
-                cur.add(0, 0, len)
-            } else {
-                cur.add(0, len, 0)
-            };
-            relax(&mut best, i + len, step);
+            let (seq, other) = if len <= numeric { (0, len) } else { (len, 0) };
+            relax(&mut best, i + len, cur.add(0, seq, other));
         }
         let found = (1..=n - i).map_while(|l| Some((l, *LEXICON.get(text.get(i..i + l)?)?)));
         for (len, flags) in found.take_while(|_| c.is_ascii_lowercase()) {

@@ -382,3 +382,17 @@ fn no_output_format_prints_a_secret_found_on_a_flagged_line() {
         }
     }
 }
+
+#[test]
+fn unreachable_database_exits_2_naming_host_and_port_but_not_the_password() {
+    let password = "hunter2-s3cret-pw";
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(fixture("elearning-platform"))
+        .arg("--database-url")
+        .arg(format!("postgres://app:{password}@127.0.0.1:1/learn")));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("127.0.0.1:1"), "{}", r.stderr);
+    assert!(!r.stderr.contains(password) && !r.stdout.contains(password));
+}

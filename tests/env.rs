@@ -329,8 +329,16 @@ fn committed_env_files_are_found_by_asking_git() {
 fn named_environments_get_the_non_production_rules_only() {
     let repo = tempfile::tempdir().unwrap();
     let d = repo.path();
-    std::fs::write(d.join(".env.example"), "STRIPE_SECRET_KEY=\nSTRIPE_PUBLISHABLE_KEY=\nNODE_ENV=\n").unwrap();
-    std::fs::write(d.join(".shipcheck.yml"), "env:\n  environments:\n    staging: [.env.staging]\n").unwrap();
+    std::fs::write(
+        d.join(".env.example"),
+        "STRIPE_SECRET_KEY=\nSTRIPE_PUBLISHABLE_KEY=\nNODE_ENV=\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join(".shipcheck.yml"),
+        "env:\n  environments:\n    staging: [.env.staging]\n",
+    )
+    .unwrap();
     std::fs::create_dir_all(d.join("src")).unwrap();
     std::fs::write(d.join("src/pay.ts"), "export const k = [process.env.STRIPE_SECRET_KEY, process.env.STRIPE_PUBLISHABLE_KEY, process.env.NODE_ENV];\n").unwrap();
     let body = "51NfAkE8xQ2vLr7TbYw3Hc9Ud1Km4Pz6Je0Sg5Va";
@@ -341,11 +349,24 @@ fn named_environments_get_the_non_production_rules_only() {
     .unwrap();
     let out = run(shipcheck().arg("check").arg(d).args(["--format", "json"]));
     let lines = finding_lines(&json(&out));
-    assert!(lines.contains("stripe/mixed-modes .env.staging:1"), "{lines:#?}");
-    assert!(!lines.iter().any(|l| l.starts_with("stripe/test-key-in-production") || l.starts_with("debug/debug-mode")), "{lines:#?}");
+    assert!(
+        lines.contains("stripe/mixed-modes .env.staging:1"),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("stripe/test-key-in-production")
+                || l.starts_with("debug/debug-mode")),
+        "{lines:#?}"
+    );
     // A named environment whose file is missing is a configuration error.
     std::fs::remove_file(d.join(".env.staging")).unwrap();
     let out = run(shipcheck().arg("check").arg(d));
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains(".env.staging") && out.stderr.lines().count() == 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(".env.staging") && out.stderr.lines().count() == 1,
+        "{}",
+        out.stderr
+    );
 }
