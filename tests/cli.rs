@@ -1,42 +1,12 @@
 //! Black-box tests of the `shipcheck` binary over fixture repositories and
 //! throwaway repos: exit codes, JSON contract, determinism, bad input.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
-/// The binary with a pinned "today" and no CI variables leaking in.
-fn shipcheck() -> Command {
-    let mut c = Command::cargo_bin("shipcheck").expect("binary builds");
-    c.env("SHIPCHECK_TODAY", "2026-11-26")
-        .env_remove("GITHUB_BASE_REF")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_REF_NAME")
-        .env("NO_COLOR", "1");
-    c
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use std::path::Path;
+use support::{expected, finding_lines, fixture, run, shipcheck};
 
 fn json_of(dir: &Path, extra: &[&str]) -> (i32, Value, String) {
     let r = run(shipcheck()
@@ -47,36 +17,6 @@ fn json_of(dir: &Path, extra: &[&str]) -> (i32, Value, String) {
     let v: Value = serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", r.stdout, r.stderr));
     (r.code, v, r.stdout)
-}
-
-/// `rule path:line` for each finding.
-fn finding_lines(v: &Value) -> BTreeSet<String> {
-    v["findings"]
-        .as_array()
-        .expect("findings array")
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["rule"].as_str().unwrap(),
-                f["path"].as_str().unwrap_or("-"),
-                f["line"]
-            )
-        })
-        .collect()
-}
-
-fn expected(name: &str) -> BTreeSet<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/expected")
-        .join(format!("{name}.txt"));
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
-        .collect()
 }
 
 fn assert_same(got: &BTreeSet<String>, want: &BTreeSet<String>, what: &str) {

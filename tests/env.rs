@@ -3,77 +3,9 @@
 //! repository, `--env-from-process`, committed env files in a real git
 //! repository — and no secret value in any output.
 
-use assert_cmd::Command;
-use serde_json::Value;
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+mod support;
 
-fn manifest() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    manifest().join("fixtures").join(name)
-}
-
-fn shipcheck() -> Command {
-    let mut c = Command::cargo_bin("shipcheck").expect("binary builds");
-    c.env("SHIPCHECK_TODAY", "2026-11-26")
-        .env_remove("GITHUB_BASE_REF")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_REF_NAME")
-        .env("NO_COLOR", "1");
-    c
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().expect("runs");
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
-
-fn json(out: &Out) -> Value {
-    serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr))
-}
-
-fn finding_lines(v: &Value) -> BTreeSet<String> {
-    v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{}",
-                f["rule"].as_str().unwrap(),
-                f["path"].as_str().unwrap_or("-"),
-                f["line"]
-            )
-        })
-        .collect()
-}
-
-fn expected(name: &str) -> BTreeSet<String> {
-    let path = manifest()
-        .join("tests/expected")
-        .join(format!("{name}.txt"));
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
-        .collect()
-}
+use support::{expected, finding_lines, fixture, json, manifest, run, shipcheck, Run as Out};
 
 /// The scenario fixtures, each checked against its `prod.env`.
 const SCENARIOS: &[&str] = &["env-drift", "weak-secrets", "stripe-modes", "env-clean"];

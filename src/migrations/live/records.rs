@@ -101,7 +101,7 @@ pub fn minute(raw: &str) -> String {
         let n: i64 = raw.parse().unwrap_or(0);
         let secs = if raw.len() >= 12 { n / 1000 } else { n };
         let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-        let (y, m, d) = civil(days);
+        let (y, m, d) = crate::checks::civil_from_days(days);
         return format!(
             "{y:04}-{m:02}-{d:02} {:02}:{:02}",
             rem / 3600,
@@ -110,19 +110,6 @@ pub fn minute(raw: &str) -> String {
     }
     let t = raw.replacen('T', " ", 1);
     t.get(..16).map_or(t.clone(), str::to_string)
-}
-
-/// Days since 1970-01-01 to (year, month, day) (H. Hinnant's algorithm).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 fn applied(key: String, name: String, stored: Option<Stored>) -> Record {

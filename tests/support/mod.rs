@@ -1,0 +1,79 @@
+//! Shared by the black-box test files: the binary with a pinned "today"
+//! and no CI variables, fixture paths, and the `rule path:line` view of a
+//! JSON report that expectation files use.
+#![allow(dead_code, reason = "each test file uses a different subset")]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub fn manifest() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    manifest().join("fixtures").join(name)
+}
+
+/// The binary with a pinned "today" and no CI variables leaking in.
+pub fn shipcheck() -> Command {
+    let mut c = Command::cargo_bin("shipcheck").expect("binary builds");
+    c.env("SHIPCHECK_TODAY", "2026-11-26")
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_REF_NAME")
+        .env("NO_COLOR", "1");
+    c
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn json(out: &Run) -> Value {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr))
+}
+
+/// `rule path:line` for each finding (`-` for no path, `null` for no line).
+pub fn finding_lines(v: &Value) -> BTreeSet<String> {
+    v["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule"].as_str().unwrap(),
+                f["path"].as_str().unwrap_or("-"),
+                f["line"]
+            )
+        })
+        .collect()
+}
+
+/// `tests/expected/<name>.txt` without `#` comments and blank lines.
+pub fn expected(name: &str) -> BTreeSet<String> {
+    let path = manifest()
+        .join("tests/expected")
+        .join(format!("{name}.txt"));
+    std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
