@@ -60,8 +60,16 @@ impl<'a> SourceFile<'a> {
 
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
-            let mut v = vec![0];
-            v.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            // A plain loop: lines are short, so a memchr call per line costs
+            // more than it saves.
+            let bytes = self.text.as_bytes();
+            let mut v = Vec::with_capacity(bytes.len() / 32 + 1);
+            v.push(0);
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' {
+                    v.push(i + 1);
+                }
+            }
             v
         })
     }
