@@ -28,6 +28,17 @@ pub enum Command {
         /// Rule id, e.g. debug/console
         rule: String,
     },
+    /// Install a git pre-push hook that checks what is being pushed
+    InstallHook {
+        /// Repository
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Replace a pre-push hook that shipcheck did not write
+        #[arg(long)]
+        force: bool,
+    },
+    /// Record every current finding in a baseline file that `check` then accepts
+    Baseline(BaselineArgs),
     /// Write a commented starter .shipcheck.yml tuned to the repository
     Init {
         /// Repository root
@@ -58,9 +69,15 @@ pub struct CheckArgs {
     /// Treat the process environment as part of production (CI secrets)
     #[arg(long)]
     pub env_from_process: bool,
-    /// Compare against this ref for the git-aware migration rules (default in Actions: origin/$GITHUB_BASE_REF)
+    /// Compare against this ref for the git-aware migration rules and --new-only (default in Actions: origin/$GITHUB_BASE_REF)
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
+    /// Report only findings on lines added or changed since the merge-base with --base (in Actions: the pull request's base, the push's `before`, the merge queue's base); committed changes only
+    #[arg(long)]
+    pub new_only: bool,
+    /// Accept the findings recorded in FILE (default: .shipcheck-baseline.json at PATH, if present; write it with `shipcheck baseline`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Read migration status from this database, read-only (postgres://, mysql://, sqlite://)
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
@@ -70,6 +87,38 @@ pub struct CheckArgs {
     /// Colour in text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// `shipcheck baseline`: the flags of `check` that decide the findings, and
+/// where to write them.
+#[derive(Args, Debug, Default, Clone)]
+pub struct BaselineArgs {
+    /// Repository to check
+    pub path: Option<PathBuf>,
+    /// Baseline file to write (default: .shipcheck-baseline.json at PATH)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Why these findings are accepted; recorded on entries this run adds
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Date after which entries this run adds stop hiding their findings
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub expires: Option<String>,
+    /// Config file (default: .shipcheck.yml at PATH; none: embedded defaults)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A production env file to check, possibly outside the repository (repeatable)
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+    /// Treat the process environment as part of production (CI secrets)
+    #[arg(long)]
+    pub env_from_process: bool,
+    /// Compare against this ref for the git-aware migration rules (default in Actions: origin/$GITHUB_BASE_REF)
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// Read migration status from this database, read-only (postgres://, mysql://, sqlite://)
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
 }
 
 #[derive(ValueEnum, Debug, Default, Clone, Copy, PartialEq, Eq)]

@@ -1,15 +1,17 @@
 //! `shipcheck check`: load settings, walk once, run the checks, apply the
 //! policy, and hand back a [`Report`] for the renderers.
 
+use crate::baseline::{self, Applied, Baseline, BaselineFile, Entry, Rewrite};
 use crate::checks::repo::RepoFacts;
-use crate::checks::{self, Context, FileChecker, TodoCounts};
+use crate::checks::{self, Context, Date, FileChecker, TodoCounts};
 use crate::config::{Settings, CONFIG_FILE};
 use crate::env::environments;
-use crate::finding::{self, Finding};
+use crate::finding::{self, Finding, Span};
+use crate::git::HistoryProblem;
 use crate::migrations::{discover, live, RepoFile};
 use crate::policy;
 use crate::report::{MigrationSetSummary, Report};
-use crate::workspace;
+use crate::workspace::{self, Skipped};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -28,6 +30,11 @@ pub struct CheckOptions {
     pub base: Option<String>,
     /// `--database-url`: read migration status from this database.
     pub database_url: Option<String>,
+    /// `--baseline`: accept the findings recorded there (default:
+    /// [`baseline::FILE`] at the root, if present).
+    pub baseline: Option<PathBuf>,
+    /// `--new-only`: report only findings on lines changed since the base.
+    pub new_only: bool,
 }
 
 /// The settings for a run: `--config`, else `.shipcheck.yml` at `root`,
@@ -46,7 +53,204 @@ pub fn load_settings(root: &Path, config: Option<&Path>) -> anyhow::Result<Setti
     }
 }
 
+/// Everything one walk and the checks produced, before baseline and
+/// `--new-only`.
+struct Collected {
+    started: Instant,
+    settings: Settings,
+    today: Date,
+    /// After suppressions; not yet fingerprinted.
+    findings: Vec<Finding>,
+    suppressed: usize,
+    files_scanned: usize,
+    skipped: Skipped,
+    todos: TodoCounts,
+    migration_sets: Vec<MigrationSetSummary>,
+    environments: Vec<(String, Vec<String>)>,
+    history: Option<Result<crate::git::Diff, HistoryProblem>>,
+}
+
 pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
+    // Read the baseline first: a broken one fails before the walk.
+    let baseline_path = match &opts.baseline {
+        Some(p) => Some(p.clone()),
+        None => Some(opts.root.join(baseline::FILE)).filter(|p| p.is_file()),
+    };
+    let baseline_file = baseline_path
+        .as_deref()
+        .map(BaselineFile::load)
+        .transpose()?;
+    let mut c = collect(opts)?;
+
+    let new_lines = opts.new_only.then(|| {
+        let base = crate::git::new_only_base_from_env(opts.base.as_deref());
+        crate::git::new_lines(&opts.root, &base)
+    });
+    if let Some(Err(problem)) = &new_lines {
+        explain_new_only_fallback(&mut c, problem);
+    }
+    finding::finalize(&mut c.findings);
+
+    let mut baselined = 0;
+    let mut stale_baseline = Vec::new();
+    let mut about_baseline = Vec::new();
+    if let (Some(path), Some(file)) = (&baseline_path, &baseline_file) {
+        let applied = file.baseline.apply(&mut c.findings, c.today);
+        baselined = applied.hidden;
+        let shown = display_path(&opts.root, path);
+        about_baseline = baseline_findings(&c.settings, file, &shown, &applied);
+        stale_baseline = applied.stale;
+    }
+    let new_only = match &new_lines {
+        Some(Ok(lines)) => {
+            policy::keep_new(&mut c.findings, lines);
+            true
+        }
+        _ => false,
+    };
+    // Fingerprinted on their own: the occurrence counters of the other
+    // findings must not depend on what the baseline hid.
+    finding::finalize(&mut about_baseline);
+    c.findings.extend(about_baseline);
+    c.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+
+    let branch = policy::target_branch(opts.branch.as_deref(), || {
+        crate::git::current_branch(&opts.root)
+    });
+    let verdict = policy::verdict(&c.findings, &c.settings, branch);
+    Ok(Report {
+        findings: c.findings,
+        verdict,
+        files_scanned: c.files_scanned,
+        skipped: c.skipped,
+        suppressed: c.suppressed,
+        baselined,
+        stale_baseline,
+        new_only,
+        todos: c.todos,
+        migration_sets: c.migration_sets,
+        environments: c.environments,
+        elapsed: c.started.elapsed(),
+    })
+}
+
+/// `shipcheck baseline`: every current finding (no baseline applied, no
+/// `--new-only`) as a baseline. Entries of `previous` that still match keep
+/// their reason and expiry; new ones get `reason` and `expires`.
+pub fn baseline(
+    opts: &CheckOptions,
+    previous: Option<&Baseline>,
+    reason: Option<&str>,
+    expires: Option<&str>,
+) -> anyhow::Result<(Baseline, Rewrite)> {
+    let mut c = collect(opts)?;
+    finding::finalize(&mut c.findings);
+    Ok(Baseline::from_findings(
+        &c.findings,
+        previous,
+        reason,
+        expires,
+    ))
+}
+
+/// `path` as findings show it: relative to the root with `/` when inside it.
+fn display_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// `scan/stale-baseline` and `scan/expired-baseline`, placed on the entry's
+/// line in the baseline file.
+fn baseline_findings(
+    settings: &Settings,
+    file: &BaselineFile,
+    shown: &str,
+    applied: &Applied,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut push = |rule: &'static str, entry: &Entry, message: String, help: &str| {
+        let Some(level) = settings.level(rule) else {
+            return;
+        };
+        let mut f = Finding::new(rule, level, message, help);
+        match file.position_of(&entry.fingerprint) {
+            Some((line, column)) => {
+                let span = Span {
+                    line,
+                    column,
+                    end_line: line,
+                    end_column: column + entry.fingerprint.chars().count() as u32 + 2,
+                };
+                f = f.at(shown, span, file.line_text(line));
+            }
+            None => f.path = Some(shown.to_string()),
+        }
+        out.push(f);
+    };
+    for e in &applied.stale {
+        push(
+            "scan/stale-baseline",
+            e,
+            format!(
+                "baseline entry for {} matches no finding any more: remove it",
+                e.describe()
+            ),
+            "run `shipcheck baseline` to rewrite the file without it (the other entries keep their reasons and expiry), or delete the entry by hand",
+        );
+    }
+    for e in &applied.expired {
+        let reason = e
+            .reason
+            .as_deref()
+            .map(|r| format!(" (reason: {r})"))
+            .unwrap_or_default();
+        push(
+            "scan/expired-baseline",
+            e,
+            format!(
+                "baseline entry for {} expired on {}{reason}: its finding is reported again",
+                e.describe(),
+                e.expires.as_deref().unwrap_or("?")
+            ),
+            "fix the finding, or set a later `expires` on the entry if accepting it is still right",
+        );
+    }
+    out
+}
+
+/// `--new-only` without the history it needs keeps every finding and says
+/// why in one `scan/git-history` finding — merged into the migration
+/// checks' one when both lack the same history.
+fn explain_new_only_fallback(c: &mut Collected, problem: &HistoryProblem) {
+    let Some(level) = c.settings.level("scan/git-history") else {
+        return;
+    };
+    if matches!(&c.history, Some(Err(p)) if p == problem) {
+        if let Some(f) = c
+            .findings
+            .iter_mut()
+            .find(|f| f.rule == "scan/git-history" && f.path.is_none())
+        {
+            f.message = format!(
+                "migration checks against the base branch did not run and --new-only reports every finding: {}",
+                problem.explain()
+            );
+            return;
+        }
+    }
+    c.findings.push(Finding::new(
+        "scan/git-history",
+        level,
+        format!(
+            "--new-only could not tell new findings from old, so every finding is reported: {}",
+            problem.explain()
+        ),
+        "give the checkout the history it needs (`fetch-depth: 0` in actions/checkout), or pass --base with a ref that exists here",
+    ));
+}
+
+/// Walk once, run every check, apply suppressions.
+fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     let started = Instant::now();
     if !opts.root.exists() {
         anyhow::bail!("path {} does not exist", opts.root.display());
@@ -136,17 +340,13 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         }
     }
     let suppressed = policy::apply_suppressions(&mut findings, &suppressions, &settings);
-    finding::finalize(&mut findings);
-    let branch = policy::target_branch(opts.branch.as_deref(), || {
-        crate::git::current_branch(&opts.root)
-    });
-    let verdict = policy::verdict(&findings, &settings, branch);
-    Ok(Report {
+    Ok(Collected {
+        started,
+        today,
         findings,
-        verdict,
+        suppressed,
         files_scanned: scan.files_scanned,
         skipped: scan.skipped,
-        suppressed,
         todos,
         migration_sets: migration_sets
             .iter()
@@ -160,6 +360,7 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
             .iter()
             .map(|e| (e.name.clone(), e.sources.clone()))
             .collect(),
-        elapsed: started.elapsed(),
+        history,
+        settings,
     })
 }

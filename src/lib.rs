@@ -1,5 +1,6 @@
 //! shipcheck: a deployment-readiness gate. The library never prints or
 //! exits; `main.rs` and `report/` own the terminal.
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -7,6 +8,8 @@ pub mod engine;
 pub mod env;
 pub mod finding;
 pub mod git;
+pub mod github_event;
+pub mod hook;
 pub mod init;
 pub mod lexer;
 pub mod migrations;

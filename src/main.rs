@@ -9,10 +9,11 @@
 )]
 
 use clap::Parser;
-use shipcheck::cli::{CheckArgs, Cli, ColorChoice, Command};
+use shipcheck::baseline::BaselineFile;
+use shipcheck::cli::{BaselineArgs, CheckArgs, Cli, ColorChoice, Command};
 use shipcheck::engine::{self, CheckOptions};
 use shipcheck::report::{Format, TextOptions};
-use shipcheck::{init, rules};
+use shipcheck::{hook, init, rules};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ fn main() -> ExitCode {
         Some(Command::Rules) => list_rules(),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Init { path, force }) => init_config(path, force),
+        Some(Command::Baseline(args)) => write_baseline(args),
+        Some(Command::InstallHook { path, force }) => install_hook(&path, force),
     };
     match result {
         Ok(code) => code,
@@ -60,6 +63,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         env_from_process: args.env_from_process,
         base: args.base,
         database_url: args.database_url,
+        baseline: args.baseline,
+        new_only: args.new_only,
     };
     let report = engine::check(&opts)?;
 
@@ -121,6 +126,59 @@ fn explain(id: &str) -> anyhow::Result<ExitCode> {
     })?;
     let level = rule.default_level.map_or("off", |l| l.as_str());
     write_stdout(format!("{}\nDefault level: {level}\n", rule.doc).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn install_hook(root: &std::path::Path, force: bool) -> anyhow::Result<ExitCode> {
+    let hook = hook::install(root, force)?;
+    write_stdout(format!("installed {}\n", hook.display()).as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
+    if let Some(d) = &args.expires {
+        if shipcheck::checks::parse_date(d).is_none() {
+            anyhow::bail!("--expires {d:?}: expected a YYYY-MM-DD date");
+        }
+    }
+    let root = args.path.unwrap_or_else(|| PathBuf::from("."));
+    let file = args
+        .output
+        .unwrap_or_else(|| root.join(shipcheck::baseline::FILE));
+    // A broken previous file is an error, not silently replaced: its
+    // reasons and expiry dates would be lost.
+    let previous = file
+        .is_file()
+        .then(|| BaselineFile::load(&file))
+        .transpose()?;
+    let opts = CheckOptions {
+        root,
+        config: args.config,
+        env_files: args.env_files,
+        env_from_process: args.env_from_process,
+        base: args.base,
+        database_url: args.database_url,
+        ..CheckOptions::default()
+    };
+    let (baseline, rewrite) = engine::baseline(
+        &opts,
+        previous.as_ref().map(|p| &p.baseline),
+        args.reason.as_deref(),
+        args.expires.as_deref(),
+    )?;
+    std::fs::write(&file, baseline.to_json())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
+    write_stdout(
+        format!(
+            "wrote {}: {} entries ({} new, {} kept, {} removed)\n",
+            file.display(),
+            baseline.entries.len(),
+            rewrite.added,
+            rewrite.kept,
+            rewrite.removed
+        )
+        .as_bytes(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -150,6 +150,44 @@ pub fn apply_suppressions(
     suppressed
 }
 
+/// Rules `--new-only` never filters: they judge the run itself (`scan/*`)
+/// or the deployed state — the production environment's values and the live
+/// database — which no diff introduces line by line.
+pub const NOT_FROM_THE_DIFF: &[&str] = &[
+    "scan/*",
+    "env/missing",
+    "debug/debug-mode",
+    "secret/*",
+    "stripe/test-key-in-production",
+    "stripe/mixed-modes",
+    "stripe/malformed-key",
+    "migrations/pending",
+    "migrations/failed",
+    "migrations/checksum-mismatch",
+    "migrations/unknown-applied",
+];
+
+/// `--new-only`: keep findings on added or changed lines, file-level
+/// findings in changed files, findings with no place, and the rules in
+/// [`NOT_FROM_THE_DIFF`]. Returns how many were dropped.
+pub fn keep_new(findings: &mut Vec<Finding>, new: &crate::git::NewLines) -> usize {
+    let before = findings.len();
+    findings.retain(|f| {
+        if NOT_FROM_THE_DIFF
+            .iter()
+            .any(|p| rules::pattern_matches(p, f.rule))
+        {
+            return true;
+        }
+        match (f.path.as_deref(), &f.span) {
+            (None, _) => true,
+            (Some(path), None) => new.file_changed(path),
+            (Some(path), Some(s)) => new.lines_changed(path, s.line, s.end_line),
+        }
+    });
+    before - findings.len()
+}
+
 /// Which threshold blocks, and on which branch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
@@ -290,6 +328,49 @@ mod tests {
         }
         assert!(verdict(&f, &s, None).passed);
         assert!(!verdict(&[finding("debug/console", Level::Error, 1)], &s, None).passed);
+    }
+
+    #[test]
+    fn new_only_keeps_changed_lines_changed_files_and_placeless_findings() {
+        use crate::git::NewLines;
+        let new = NewLines::Changed {
+            base: "main".into(),
+            files: ["a.ts".to_string()].into(),
+            lines: [("a.ts".to_string(), vec![5..=6])].into(),
+        };
+        let mut file_level = finding("env/committed-env-file", Level::Error, 1);
+        file_level.span = None;
+        let mut other_file = file_level.clone();
+        other_file.path = Some("b.ts".into());
+        let mut placeless = finding("env/undeclared", Level::Error, 1);
+        (placeless.path, placeless.span) = (None, None);
+        let mut state = finding("env/missing", Level::Error, 40);
+        state.path = Some(".env.example".into());
+        let mut f = vec![
+            finding("debug/console", Level::Error, 4),
+            finding("debug/console", Level::Error, 6),
+            file_level,
+            other_file,
+            placeless,
+            state,
+            finding("scan/git-history", Level::Warning, 99),
+        ];
+        assert_eq!(keep_new(&mut f, &new), 2);
+        let kept: Vec<_> = f
+            .iter()
+            .map(|f| (f.rule, f.path.clone(), f.line()))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("debug/console", Some("a.ts".to_string()), Some(6)),
+                ("env/committed-env-file", Some("a.ts".to_string()), None),
+                ("env/undeclared", None, None),
+                ("env/missing", Some(".env.example".to_string()), Some(40)),
+                ("scan/git-history", Some("a.ts".to_string()), Some(99)),
+            ]
+        );
+        assert!(NOT_FROM_THE_DIFF.iter().all(|p| rules::pattern_is_known(p)));
     }
 
     #[test]

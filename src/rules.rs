@@ -137,6 +137,10 @@ pub static RULES: &[Rule] = &[
         "a file in the tree that could not be read", []),
     rule!("scan/git-history", Some(Level::Warning), Area::Scan, "scan-git-history",
         "git-aware checks could not run (shallow clone, unknown base, no merge-base)", []),
+    rule!("scan/stale-baseline", Some(Level::Notice), Area::Scan, "scan-stale-baseline",
+        "a baseline entry that matches no finding any more: remove it", []),
+    rule!("scan/expired-baseline", Some(Level::Warning), Area::Scan, "scan-expired-baseline",
+        "a baseline entry past its `expires` date: its finding is reported again", []),
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -14,6 +14,10 @@ struct JsonReport<'a> {
     files_scanned: usize,
     files_skipped: JsonSkipped,
     suppressed: usize,
+    /// Findings hidden by the baseline.
+    baselined: usize,
+    /// The findings are limited to lines changed since the base (`--new-only`).
+    new_only: bool,
     todos: JsonTodos,
     environments: Vec<JsonEnvironment<'a>>,
     migration_sets: Vec<JsonMigrationSet<'a>>,
@@ -87,6 +91,8 @@ pub fn render(report: &Report) -> String {
             minified: report.skipped.minified,
         },
         suppressed: report.suppressed,
+        baselined: report.baselined,
+        new_only: report.new_only,
         todos: JsonTodos {
             tracked: report.todos.tracked,
             untracked: report.todos.untracked,

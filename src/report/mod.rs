@@ -1,16 +1,27 @@
 //! Renderers: pure `Report → bytes`, one module per format. Only `main.rs`
 //! writes the bytes anywhere.
 
+mod github;
 mod json;
+mod junit;
+mod markdown;
+mod sarif;
+#[cfg(test)]
+mod test_report;
 mod text;
 
 use crate::checks::TodoCounts;
 use crate::finding::{Finding, Level};
 use crate::policy::Verdict;
+use crate::rules::{self, Area};
 use crate::workspace::Skipped;
 use std::time::Duration;
 
+pub use github::render as render_github;
 pub use json::render as render_json;
+pub use junit::render as render_junit;
+pub use markdown::{render as render_markdown, MarkdownOptions, MAX_CHARS as MARKDOWN_MAX_CHARS};
+pub use sarif::render as render_sarif;
 pub use text::{render as render_text, TextOptions};
 
 /// Everything a renderer needs about one run.
@@ -22,6 +33,14 @@ pub struct Report {
     pub files_scanned: usize,
     pub skipped: Skipped,
     pub suppressed: usize,
+    /// Findings hidden by the baseline file.
+    pub baselined: usize,
+    /// Baseline entries that matched no finding (also reported as
+    /// `scan/stale-baseline` findings).
+    pub stale_baseline: Vec<crate::baseline::Entry>,
+    /// `--new-only` limited the findings to lines changed since the base
+    /// (false when it was not asked for, or fell back to every finding).
+    pub new_only: bool,
     pub todos: TodoCounts,
     /// Migration sets found, in (dir, framework) order.
     pub migration_sets: Vec<MigrationSetSummary>,
@@ -56,6 +75,98 @@ impl Report {
         }
         c
     }
+
+    /// Does this finding's level block the deploy under the report's policy?
+    pub fn blocks(&self, f: &Finding) -> bool {
+        f.level >= self.verdict.fail_on
+    }
+}
+
+impl Counts {
+    /// `2 errors, 1 warning, 0 notices`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}, {}, {}",
+            plural(self.error, "error"),
+            plural(self.warning, "warning"),
+            plural(self.notice, "notice")
+        )
+    }
+
+    fn add(&mut self, level: Level) {
+        match level {
+            Level::Error => self.error += 1,
+            Level::Warning => self.warning += 1,
+            Level::Notice => self.notice += 1,
+        }
+    }
+}
+
+fn plural(n: usize, one: &str) -> String {
+    format!("{n} {one}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The checklist areas in checklist order, read off the rule table so a new
+/// area shows up in every summary without a second list to update.
+pub fn areas() -> Vec<Area> {
+    let mut areas: Vec<Area> = rules::RULES.iter().map(|r| r.area).collect();
+    areas.sort();
+    areas.dedup();
+    areas
+}
+
+/// The area a finding belongs to (its rule's; `Scan` for an id the table
+/// does not know, which only a test can build).
+pub fn area_of(f: &Finding) -> Area {
+    rules::find(f.rule).map_or(Area::Scan, |r| r.area)
+}
+
+/// A stable machine name for an area (JUnit class names). An exhaustive
+/// match: a new area does not compile until it has one.
+pub fn area_slug(area: Area) -> &'static str {
+    match area {
+        Area::DebugCode => "debug-code",
+        Area::Todos => "todos",
+        Area::Environment => "environment",
+        Area::Secrets => "secrets",
+        Area::Stripe => "stripe",
+        Area::Migrations => "migrations",
+        Area::Scan => "scan",
+    }
+}
+
+/// A repo-relative `/` path as a URI reference (SARIF `artifactLocation.uri`,
+/// Markdown link targets): RFC 3986 path characters stay, everything else —
+/// space, `%`, `#`, `?`, `:` (a first segment with `:` would read as a
+/// scheme), brackets, non-ASCII — is percent-encoded as UTF-8.
+pub fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b'@'
+            );
+        if keep {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Output formats `--format` and `--output FORMAT=FILE` accept.
@@ -63,23 +174,91 @@ impl Report {
 pub enum Format {
     Text,
     Json,
+    Sarif,
+    Github,
+    Markdown,
+    Junit,
 }
 
 impl Format {
-    pub const NAMES: &'static [&'static str] = &["text", "json"];
+    pub const NAMES: &'static [&'static str] =
+        &["text", "json", "sarif", "github", "markdown", "junit"];
 
     pub fn parse(s: &str) -> Option<Format> {
         match s {
             "text" => Some(Format::Text),
             "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
+            "github" => Some(Format::Github),
+            "markdown" => Some(Format::Markdown),
+            "junit" => Some(Format::Junit),
             _ => None,
         }
     }
 
-    pub fn render(self, report: &Report, text: TextOptions) -> Vec<u8> {
+    pub fn name(self) -> &'static str {
         match self {
-            Format::Text => render_text(report, text).into_bytes(),
-            Format::Json => render_json(report).into_bytes(),
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+            Format::Junit => "junit",
+        }
+    }
+
+    pub fn render(self, report: &Report, text: TextOptions) -> Vec<u8> {
+        let out = match self {
+            Format::Text => render_text(report, text),
+            Format::Json => render_json(report),
+            Format::Sarif => render_sarif(report),
+            Format::Github => render_github(report),
+            // From the CLI there is no repository/commit to link to; the
+            // GitHub publisher calls `render_markdown` with a link base.
+            Format::Markdown => render_markdown(report, &MarkdownOptions::default()),
+            Format::Junit => render_junit(report),
+        };
+        out.into_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_name_parses_back_to_itself() {
+        let mut seen = std::collections::HashSet::new();
+        for name in Format::NAMES {
+            let f = Format::parse(name).unwrap_or_else(|| panic!("{name} does not parse"));
+            assert_eq!(f.name(), *name);
+            assert!(seen.insert(f.name()), "{name} listed twice");
+        }
+        assert_eq!(Format::parse("xml"), None);
+    }
+
+    #[test]
+    fn areas_follow_checklist_order_and_cover_every_rule() {
+        let areas = areas();
+        assert_eq!(areas.first(), Some(&Area::DebugCode));
+        assert!(areas.windows(2).all(|w| w[0] < w[1]));
+        for r in rules::RULES {
+            assert!(areas.contains(&r.area), "{}", r.id);
+        }
+    }
+
+    #[test]
+    fn uri_paths_encode_what_a_uri_path_cannot_hold() {
+        for (path, uri) in [
+            ("src/app.ts", "src/app.ts"),
+            (".env.example", ".env.example"),
+            ("docs/my file.md", "docs/my%20file.md"),
+            ("a#b?c%d", "a%23b%3Fc%25d"),
+            ("c:/x", "c%3A/x"),
+            ("café/ü.ts", "caf%C3%A9/%C3%BC.ts"),
+            ("[id]/page.tsx", "%5Bid%5D/page.tsx"),
+        ] {
+            assert_eq!(uri_path(path), uri, "{path}");
         }
     }
 }

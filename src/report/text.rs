@@ -161,15 +161,21 @@ fn summary(out: &mut String, report: &Report, paint: &Paint) {
     } else {
         format!(", skipped {}", skip_parts.join(", "))
     };
+    let new_only = if report.new_only {
+        ", new lines only"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "shipcheck: {verdict}: {}, {}, {} (fail-on {} on {branch}); {} scanned, {} suppressed{skipped_text}; {:.2}s",
+        "shipcheck: {verdict}: {}, {}, {} (fail-on {} on {branch}); {} scanned, {} suppressed, {} baselined{new_only}{skipped_text}; {:.2}s",
         plural(c.error, "error"),
         plural(c.warning, "warning"),
         plural(c.notice, "notice"),
         v.fail_on,
         plural(report.files_scanned, "file"),
         report.suppressed,
+        report.baselined,
         report.elapsed.as_secs_f64(),
     );
 }

@@ -23,6 +23,8 @@ pub fn shipcheck() -> Command {
         .env_remove("GITHUB_BASE_REF")
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITHUB_REF_NAME")
+        .env_remove("GITHUB_EVENT_NAME")
+        .env_remove("GITHUB_EVENT_PATH")
         .env("NO_COLOR", "1");
     c
 }

@@ -1,0 +1,142 @@
+//! `--format github`: one GitHub Actions workflow command per finding, which
+//! the runner turns into an annotation on the job (no token needed: the
+//! fallback for fork pull requests). Just the findings: the verdict goes to
+//! the job summary (`markdown`).
+//!
+//! `::error file={path},line={l},endLine={el},col={c},endColumn={ec},title={rule}::{message}`
+//! with `::warning` / `::notice` by level. Escaping is @actions/core's
+//! (`packages/core/src/command.ts`), which the runner reverses.
+
+use super::Report;
+use crate::finding::{Finding, Level};
+use std::fmt::Write;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        command(&mut out, f);
+    }
+    out
+}
+
+fn command(out: &mut String, f: &Finding) {
+    let name = match f.level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Notice => "notice",
+    };
+    let mut props: Vec<(&str, String)> = Vec::new();
+    if let Some(path) = &f.path {
+        props.push(("file", path.clone()));
+        if let Some(s) = &f.span {
+            props.push(("line", s.line.to_string()));
+            props.push(("endLine", s.end_line.to_string()));
+            // Columns only mean something on a one-line span; GitHub
+            // ignores or rejects them on a multi-line one.
+            if s.end_line == s.line {
+                props.push(("col", s.column.to_string()));
+                props.push(("endColumn", s.end_column.to_string()));
+            }
+        }
+    }
+    props.push(("title", f.rule.to_string()));
+    let props = props
+        .iter()
+        .map(|(k, v)| format!("{k}={}", escape_property(v)))
+        .collect::<Vec<_>>()
+        .join(",");
+    // The annotation has no separate detail field: the fix goes on a second
+    // line of the message.
+    let message = if f.help.is_empty() {
+        f.message.clone()
+    } else {
+        format!("{}\nhelp: {}", f.message, f.help)
+    };
+    let _ = writeln!(out, "::{name} {props}::{}", escape_data(&message));
+}
+
+/// A command's message: `%` first, then CR and LF (`escapeData`).
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value: the message escapes plus `:` and `,`, which would end
+/// the value (`escapeProperty`).
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_report::{report, span, two_findings};
+
+    #[test]
+    fn two_findings_golden() {
+        assert_eq!(
+            render(&two_findings()),
+            "::error file=src/app.ts,line=3,endLine=3,col=5,endColumn=16,title=debug/console::`console.log` call in production code%0Ahelp: delete it or use the app's logger\n\
+             ::warning file=src/lib/util.ts,line=10,endLine=10,col=4,endColumn=8,title=todo/untracked::TODO without an issue reference%0Ahelp: link an issue: `TODO(#123)`\n"
+        );
+    }
+
+    #[test]
+    fn escaping_matches_actions_core() {
+        for (input, data, property) in [
+            ("plain", "plain", "plain"),
+            ("100%", "100%25", "100%25"),
+            ("a\r\nb", "a%0D%0Ab", "a%0D%0Ab"),
+            ("k: v, w", "k: v, w", "k%3A v%2C w"),
+            ("%0A literal", "%250A literal", "%250A literal"),
+            ("::error::x", "::error::x", "%3A%3Aerror%3A%3Ax"),
+            ("é ✅", "é ✅", "é ✅"),
+        ] {
+            assert_eq!(escape_data(input), data, "data {input:?}");
+            assert_eq!(escape_property(input), property, "property {input:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_path_and_message_stay_in_one_command() {
+        let f = Finding::new("debug/console", Level::Notice, "a\nb: 50%, ok", "").at(
+            "dir,x/a:b.ts",
+            span(2, 1, 2, 3),
+            "x",
+        );
+        assert_eq!(
+            render(&report(vec![f], Level::Error, None)),
+            "::notice file=dir%2Cx/a%3Ab.ts,line=2,endLine=2,col=1,endColumn=3,title=debug/console::a%0Ab: 50%25, ok\n"
+        );
+    }
+
+    #[test]
+    fn multi_line_spans_lose_columns_and_placeless_findings_lose_file() {
+        let multi = Finding::new("debug/console", Level::Error, "m", "h").at(
+            "a.ts",
+            span(4, 3, 6, 2),
+            "console.log(",
+        );
+        let mut lineless = Finding::new("env/committed-env-file", Level::Error, "tracked", "h");
+        lineless.path = Some(".env.production".into());
+        let placeless = Finding::new("scan/git-history", Level::Warning, "no history", "h");
+        let got = render(&report(
+            vec![multi, lineless, placeless],
+            Level::Error,
+            None,
+        ));
+        assert_eq!(
+            got,
+            "::warning title=scan/git-history::no history%0Ahelp: h\n\
+             ::error file=.env.production,title=env/committed-env-file::tracked%0Ahelp: h\n\
+             ::error file=a.ts,line=4,endLine=6,title=debug/console::m%0Ahelp: h\n"
+        );
+        assert_eq!(got.lines().count(), 3);
+    }
+
+    #[test]
+    fn empty_report_prints_nothing() {
+        assert_eq!(render(&report(vec![], Level::Error, None)), "");
+    }
+}

@@ -1,0 +1,217 @@
+//! `--format junit`: JUnit XML for CI test-report viewers. The checklist is
+//! the test plan: one suite with one test case per checklist area (in
+//! checklist order); a finding at or above the fail level is a `<failure>`
+//! of its area, findings below it are listed in `<system-out>`. No
+//! timestamps or durations, so the output is byte-identical across runs.
+
+use super::{area_of, area_slug, areas, Report};
+use crate::finding::Finding;
+use std::fmt::Write;
+
+pub fn render(report: &Report) -> String {
+    let cases: Vec<Case> = areas()
+        .into_iter()
+        .map(|area| {
+            let (failures, notes): (Vec<&Finding>, Vec<&Finding>) = report
+                .findings
+                .iter()
+                .filter(|f| area_of(f) == area)
+                .partition(|f| report.blocks(f));
+            Case {
+                title: area.title(),
+                slug: area_slug(area),
+                failures,
+                notes,
+            }
+        })
+        .collect();
+    let failed = cases.iter().filter(|c| !c.failures.is_empty()).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"shipcheck\" tests=\"{}\" failures=\"{failed}\" errors=\"0\">",
+        cases.len()
+    );
+    for case in &cases {
+        case.write(&mut out);
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+struct Case<'a> {
+    title: &'static str,
+    slug: &'static str,
+    failures: Vec<&'a Finding>,
+    notes: Vec<&'a Finding>,
+}
+
+impl Case<'_> {
+    fn write(&self, out: &mut String) {
+        let title = escape(self.title);
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{title}\" tests=\"1\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
+            usize::from(!self.failures.is_empty())
+        );
+        let _ = write!(
+            out,
+            "    <testcase name=\"{title}\" classname=\"shipcheck.{}\"",
+            self.slug
+        );
+        if self.failures.is_empty() && self.notes.is_empty() {
+            out.push_str("/>\n");
+        } else {
+            out.push_str(">\n");
+            for f in &self.failures {
+                let _ = writeln!(
+                    out,
+                    "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                    escape(&f.message),
+                    escape(f.rule),
+                    escape(&detail(f))
+                );
+            }
+            if !self.notes.is_empty() {
+                let lines: String = self
+                    .notes
+                    .iter()
+                    .map(|f| format!("{}: {}\n", f.level, detail(f)))
+                    .collect();
+                let _ = writeln!(out, "      <system-out>{}</system-out>", escape(&lines));
+            }
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+}
+
+/// `rule path:line: message (help: …)` — the place first, as test viewers
+/// show the body as the failure's stack.
+fn detail(f: &Finding) -> String {
+    let place = match (&f.path, f.line()) {
+        (Some(p), Some(l)) => format!(" {p}:{l}"),
+        (Some(p), None) => format!(" {p}"),
+        _ => String::new(),
+    };
+    format!("{}{place}: {} (help: {})", f.rule, f.message, f.help)
+}
+
+/// XML-escapes text for both element content and attribute values: the
+/// five markup characters as entities, tab/CR/LF as character references
+/// (attribute parsing would fold them to spaces), and the characters XML 1.0
+/// cannot hold at all — other C0 controls, U+FFFE, U+FFFF — dropped.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// XML 1.0 `Char` minus tab/LF/CR, which `escape` handles first. Rust chars
+/// are never surrogates, so only the two ends of the BMP remain to exclude.
+fn is_xml_char(c: char) -> bool {
+    c >= '\u{20}' && c != '\u{FFFE}' && c != '\u{FFFF}'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Level;
+    use crate::report::test_report::{report, span, two_findings};
+
+    #[test]
+    fn two_findings_golden() {
+        assert_eq!(
+            render(&two_findings()),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="shipcheck" tests="7" failures="1" errors="0">
+  <testsuite name="Debug code removed" tests="1" failures="1" errors="0" skipped="0">
+    <testcase name="Debug code removed" classname="shipcheck.debug-code">
+      <failure message="`console.log` call in production code" type="debug/console">debug/console src/app.ts:3: `console.log` call in production code (help: delete it or use the app&apos;s logger)</failure>
+    </testcase>
+  </testsuite>
+  <testsuite name="TODOs addressed or tracked" tests="1" failures="0" errors="0" skipped="0">
+    <testcase name="TODOs addressed or tracked" classname="shipcheck.todos">
+      <system-out>warning: todo/untracked src/lib/util.ts:10: TODO without an issue reference (help: link an issue: `TODO(#123)`)&#10;</system-out>
+    </testcase>
+  </testsuite>
+  <testsuite name="Environment variables set" tests="1" failures="0" errors="0" skipped="0">
+    <testcase name="Environment variables set" classname="shipcheck.environment"/>
+  </testsuite>
+  <testsuite name="Secrets strong" tests="1" failures="0" errors="0" skipped="0">
+    <testcase name="Secrets strong" classname="shipcheck.secrets"/>
+  </testsuite>
+  <testsuite name="Stripe keys are production keys" tests="1" failures="0" errors="0" skipped="0">
+    <testcase name="Stripe keys are production keys" classname="shipcheck.stripe"/>
+  </testsuite>
+  <testsuite name="Database migrations up to date" tests="1" failures="0" errors="0" skipped="0">
+    <testcase name="Database migrations up to date" classname="shipcheck.migrations"/>
+  </testsuite>
+  <testsuite name="Scan complete" tests="1" failures="0" errors="0" skipped="0">
+    <testcase name="Scan complete" classname="shipcheck.scan"/>
+  </testsuite>
+</testsuites>
+"#
+        );
+    }
+
+    #[test]
+    fn escaping_table() {
+        for (input, want) in [
+            ("plain", "plain"),
+            ("a & b", "a &amp; b"),
+            ("<tag attr=\"v\">", "&lt;tag attr=&quot;v&quot;&gt;"),
+            ("it's", "it&apos;s"),
+            ("tab\there\r\nnext", "tab&#9;here&#13;&#10;next"),
+            ("bell\u{7}nul\u{0}esc\u{1b}", "bellnulesc"),
+            ("\u{FFFE}\u{FFFF}\u{FFFD}", "\u{FFFD}"),
+            ("é ✅ 🚀", "é ✅ 🚀"),
+        ] {
+            assert_eq!(escape(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_finding_text_cannot_break_the_document() {
+        let f = Finding::new(
+            "debug/console",
+            Level::Error,
+            "</failure><injected a=\"1\"/>\u{0}",
+            "]]> & more",
+        )
+        .at("a\"b.ts", span(1, 1, 1, 2), "x");
+        let out = render(&report(vec![f], Level::Error, None));
+        assert!(!out.contains("<injected"));
+        assert!(!out.contains('\u{0}'));
+        assert_eq!(out.matches("<failure ").count(), 1);
+        assert_eq!(out.matches("</failure>").count(), 1);
+        assert!(out.contains("type=\"debug/console\""));
+    }
+
+    #[test]
+    fn warnings_fail_on_a_release_branch() {
+        let r = two_findings();
+        let out = render(&report(r.findings, Level::Warning, Some("main")));
+        assert!(out.contains("tests=\"7\" failures=\"2\""));
+        assert!(out.contains("type=\"todo/untracked\""));
+        assert!(!out.contains("<system-out>"));
+    }
+
+    #[test]
+    fn deterministic() {
+        assert_eq!(render(&two_findings()), render(&two_findings()));
+    }
+}

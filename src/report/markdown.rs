@@ -1,0 +1,563 @@
+//! `--format markdown`: the check-run summary and job summary, laid out
+//! like the deployment checklist: a verdict, one ✅/❌/⚠️ line per checklist
+//! area, the findings grouped by area, then what was checked and how to
+//! reproduce it. Kept under GitHub's 65,535-character summary limit by
+//! dropping whole finding lines, never by cutting text. Findings arrive with
+//! secrets already masked; nothing else here reads a value.
+
+use super::{area_of, areas, uri_path, Counts, Report};
+use crate::finding::Finding;
+use crate::rules::Area;
+
+/// GitHub's `output.summary` limit, in characters.
+pub const MAX_CHARS: usize = 65_535;
+
+#[derive(Debug, Default, Clone)]
+pub struct MarkdownOptions {
+    /// Prefix for file links, e.g. `https://github.com/o/r/blob/<sha>`;
+    /// `None` prints paths without links.
+    pub link_base: Option<String>,
+}
+
+pub fn render(report: &Report, opts: &MarkdownOptions) -> String {
+    render_within(report, opts, MAX_CHARS)
+}
+
+/// Lines are kept whole: `head` and `foot` always, finding lines while they
+/// fit, so the cut can fall neither inside a character nor inside a
+/// Markdown construct.
+fn render_within(report: &Report, opts: &MarkdownOptions, max_chars: usize) -> String {
+    let head = head(report);
+    let foot = foot(report);
+    let sections = finding_sections(report, opts);
+    let total = report.findings.len();
+    let fixed = chars(&head) + chars(&foot);
+    let all = sections.iter().map(|s| s.chars).sum::<usize>();
+    if fixed + all <= max_chars {
+        let body: Vec<&str> = sections.iter().map(|s| s.text.as_str()).collect();
+        return [head, body.concat(), foot].concat();
+    }
+    // The note is sized for the largest count it could show.
+    let note_room = chars(&more_note(total));
+    let mut budget = max_chars.saturating_sub(fixed + note_room);
+    let mut body = String::new();
+    let mut kept = 0;
+    for s in &sections {
+        if s.chars > budget {
+            break;
+        }
+        budget -= s.chars;
+        body.push_str(&s.text);
+        kept += s.findings;
+    }
+    body.push_str(&more_note(total - kept));
+    let out = [head, body, foot].concat();
+    if chars(&out) <= max_chars {
+        return out;
+    }
+    keep_whole_lines(&out, max_chars)
+}
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn more_note(n: usize) -> String {
+    format!(
+        "\n… and {n} more finding{}; see the full report.\n",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// Last resort when even the fixed parts overflow (thousands of
+/// environments): whole lines while they fit.
+fn keep_whole_lines(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for line in text.split_inclusive('\n') {
+        let n = chars(line);
+        if used + n > max_chars {
+            break;
+        }
+        used += n;
+        out.push_str(line);
+    }
+    out
+}
+
+/// One droppable unit of the findings part: a finding line (the first of
+/// an area with the area's heading).
+struct Section {
+    text: String,
+    chars: usize,
+    findings: usize,
+}
+
+fn head(report: &Report) -> String {
+    let v = &report.verdict;
+    let mut out = String::new();
+    out.push_str(if v.passed {
+        "## ✅ shipcheck: ready to deploy\n\n"
+    } else {
+        "## ❌ shipcheck: blocked\n\n"
+    });
+    let branch = match &v.branch {
+        Some(b) if v.is_release_branch => format!("release branch {}", code(b)),
+        Some(b) => format!("branch {}", code(b)),
+        None => "no branch".to_string(),
+    };
+    out.push_str(&format!(
+        "{} — blocking at `{}` and above on {branch}.\n\n",
+        report.counts().describe(),
+        v.fail_on
+    ));
+    for area in areas() {
+        let (mark, counts) = area_status(report, area);
+        let detail = if counts == Counts::default() {
+            String::new()
+        } else {
+            format!(" — {}", nonzero(counts))
+        };
+        out.push_str(&format!("- {mark} {}{detail}\n", area.title()));
+    }
+    out
+}
+
+/// ✅ no findings, ❌ one at or above the fail level, ⚠️ only below it.
+fn area_status(report: &Report, area: Area) -> (&'static str, Counts) {
+    let mut counts = Counts::default();
+    let mut blocks = false;
+    for f in report.findings.iter().filter(|f| area_of(f) == area) {
+        counts.add(f.level);
+        blocks |= report.blocks(f);
+    }
+    let mark = if blocks {
+        "❌"
+    } else if counts != Counts::default() {
+        "⚠️"
+    } else {
+        "✅"
+    };
+    (mark, counts)
+}
+
+/// `1 error, 2 warnings` without the zeros.
+fn nonzero(c: Counts) -> String {
+    [
+        (c.error, "error"),
+        (c.warning, "warning"),
+        (c.notice, "notice"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}{}", if *n == 1 { "" } else { "s" }))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+fn finding_sections(report: &Report, opts: &MarkdownOptions) -> Vec<Section> {
+    let mut out = Vec::new();
+    let mut push = |text: String, findings: usize| {
+        out.push(Section {
+            chars: chars(&text),
+            text,
+            findings,
+        })
+    };
+    for area in areas() {
+        let mut in_area = report.findings.iter().filter(|f| area_of(f) == area);
+        let Some(first) = in_area.next() else {
+            continue;
+        };
+        // The heading travels with the area's first finding, so a cut
+        // never leaves a heading with nothing under it.
+        let (mark, _) = area_status(report, area);
+        let heading = format!("\n### {mark} {}\n\n", area.title());
+        push(heading + &finding_line(first, opts), 1);
+        for f in in_area {
+            push(finding_line(f, opts), 1);
+        }
+    }
+    out
+}
+
+/// `- **rule** `path:line` — message`, the place linked when a base is set.
+fn finding_line(f: &Finding, opts: &MarkdownOptions) -> String {
+    let place = f.path.as_deref().map(|path| {
+        let line = f.line();
+        let label = match line {
+            Some(l) => code(&format!("{path}:{l}")),
+            None => code(path),
+        };
+        match &opts.link_base {
+            Some(base) => {
+                let anchor = line.map(|l| format!("#L{l}")).unwrap_or_default();
+                format!(
+                    "[{label}]({}/{}{anchor})",
+                    base.trim_end_matches('/'),
+                    uri_path(path)
+                )
+            }
+            None => label,
+        }
+    });
+    let place = place.map(|p| format!(" {p}")).unwrap_or_default();
+    format!("- **{}**{place} — {}\n", f.rule, inline(&f.message))
+}
+
+fn foot(report: &Report) -> String {
+    let mut out = String::from("\n---\n\n");
+    out.push_str(&format!(
+        "- Suppressed inline: {}; accepted by the baseline: {}\n",
+        report.suppressed, report.baselined
+    ));
+    if report.new_only {
+        out.push_str("- Only lines changed since the base were checked (`--new-only`)\n");
+    }
+    let s = &report.skipped;
+    let skipped: Vec<String> = [
+        (s.too_large, "over max-file-size"),
+        (s.binary, "binary"),
+        (s.minified, "minified"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, why)| format!("{n} {why}"))
+    .collect();
+    out.push_str(&format!(
+        "- Files scanned: {}; skipped: {}\n",
+        report.files_scanned,
+        if skipped.is_empty() {
+            "none".to_string()
+        } else {
+            skipped.join(", ")
+        }
+    ));
+    let envs = if report.environments.is_empty() {
+        "none (pass `--env-file FILE` or `--env-from-process` to check one)".to_string()
+    } else {
+        report
+            .environments
+            .iter()
+            .map(|(name, sources)| {
+                let sources: Vec<String> = sources.iter().map(|s| code(s)).collect();
+                format!("{} ({})", inline(name), sources.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    out.push_str(&format!("- Environments checked: {envs}\n"));
+    let sets = if report.migration_sets.is_empty() {
+        "none found".to_string()
+    } else {
+        report
+            .migration_sets
+            .iter()
+            .map(|m| format!("{} {} ({})", m.framework, code(&m.dir), m.migrations))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!("- Migration sets checked: {sets}\n"));
+    let command = match &report.verdict.branch {
+        Some(b) => format!("shipcheck check --branch {}", shell_word(b)),
+        None => "shipcheck check".to_string(),
+    };
+    out.push_str(&format!("\nReproduce locally: {}\n", code(&command)));
+    out
+}
+
+/// A code span that holds any text: the fence is one backtick longer than
+/// the longest run inside, padded when the text touches a backtick.
+fn code(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A message on one list line: newlines become spaces, and outside its
+/// code spans `<`, `>` and `&` are escaped so text like `<your-secret>` is
+/// shown, not swallowed as an HTML tag. With an odd number of backticks
+/// there are no spans to trust: everything is escaped.
+fn inline(text: &str) -> String {
+    let text = text.replace("\r\n", " ").replace(['\r', '\n'], " ");
+    let balanced = text.matches('`').count() % 2 == 0;
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for c in text.chars() {
+        match c {
+            '`' if balanced => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '<' if !in_code => out.push_str("&lt;"),
+            '>' if !in_code => out.push_str("&gt;"),
+            '&' if !in_code => out.push_str("&amp;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A branch name as one shell word: bare when it is plainly safe, else in
+/// single quotes.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/-+@=,%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Level;
+    use crate::report::test_report::{report, span, two_findings};
+
+    const TWO_FINDINGS: &str = "\
+## ❌ shipcheck: blocked
+
+1 error, 1 warning, 0 notices — blocking at `error` and above on branch `feature/x`.
+
+- ❌ Debug code removed — 1 error
+- ⚠️ TODOs addressed or tracked — 1 warning
+- ✅ Environment variables set
+- ✅ Secrets strong
+- ✅ Stripe keys are production keys
+- ✅ Database migrations up to date
+- ✅ Scan complete
+
+### ❌ Debug code removed
+
+- **debug/console** `src/app.ts:3` — `console.log` call in production code
+
+### ⚠️ TODOs addressed or tracked
+
+- **todo/untracked** `src/lib/util.ts:10` — TODO without an issue reference
+
+---
+
+- Suppressed inline: 1; accepted by the baseline: 0
+- Files scanned: 12; skipped: 1 binary
+- Environments checked: production (`.env.production`)
+- Migration sets checked: prisma `prisma/migrations` (3)
+
+Reproduce locally: `shipcheck check --branch feature/x`
+";
+
+    #[test]
+    fn two_findings_golden() {
+        assert_eq!(
+            render(&two_findings(), &MarkdownOptions::default()),
+            TWO_FINDINGS
+        );
+    }
+
+    #[test]
+    fn links_point_at_the_line_when_a_base_is_set() {
+        let opts = MarkdownOptions {
+            link_base: Some("https://github.com/o/r/blob/abc123/".into()),
+        };
+        let out = render(&two_findings(), &opts);
+        assert!(
+            out.contains("- **debug/console** [`src/app.ts:3`](https://github.com/o/r/blob/abc123/src/app.ts#L3) — "),
+            "{out}"
+        );
+        let mut f = Finding::new("env/committed-env-file", Level::Error, "tracked", "h");
+        f.path = Some("my dir/.env".into());
+        let out = render(&report(vec![f], Level::Error, None), &opts);
+        assert!(
+            out.contains(
+                "[`my dir/.env`](https://github.com/o/r/blob/abc123/my%20dir/.env) — tracked"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn ready_report_has_all_green_areas_and_no_findings_part() {
+        let out = render(
+            &report(vec![], Level::Warning, Some("main")),
+            &MarkdownOptions::default(),
+        );
+        assert!(out.starts_with("## ✅ shipcheck: ready to deploy\n\n0 errors, 0 warnings, 0 notices — blocking at `warning` and above on release branch `main`.\n"), "{out}");
+        assert_eq!(out.matches("- ✅ ").count(), areas().len());
+        assert!(!out.contains("###"));
+    }
+
+    #[test]
+    fn release_branch_turns_a_warning_area_red() {
+        let r = two_findings();
+        let blocked_on_main = report(r.findings, Level::Warning, Some("main"));
+        let out = render(&blocked_on_main, &MarkdownOptions::default());
+        assert!(out.contains("- ❌ TODOs addressed or tracked — 1 warning\n"));
+        assert!(out.contains("### ❌ TODOs addressed or tracked\n"));
+    }
+
+    #[test]
+    fn placeless_findings_and_hostile_text() {
+        let f = Finding::new(
+            "env/missing",
+            Level::Error,
+            "API_URL <unset> & `a<b>`\nsecond line",
+            "h",
+        );
+        let mut r = report(vec![f], Level::Error, Some("it's;rm"));
+        r.environments = vec![("prod".into(), vec!["odd`name.env".into()])];
+        let out = render(&r, &MarkdownOptions::default());
+        assert!(
+            out.contains("- **env/missing** — API_URL &lt;unset&gt; &amp; `a<b>` second line\n"),
+            "{out}"
+        );
+        assert!(out.contains("prod (``odd`name.env``)"), "{out}");
+        assert!(
+            out.contains("Reproduce locally: `shipcheck check --branch 'it'\\''s;rm'`"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn baseline_and_new_only_are_reported() {
+        let mut r = two_findings();
+        r.baselined = 4;
+        r.new_only = true;
+        let out = render(&r, &MarkdownOptions::default());
+        assert!(out.contains("- Suppressed inline: 1; accepted by the baseline: 4\n- Only lines changed since the base were checked (`--new-only`)\n"), "{out}");
+    }
+
+    #[test]
+    fn escaping_helpers() {
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x"), "`` `x ``");
+        assert_eq!(inline("odd ` <b>"), "odd ` &lt;b&gt;");
+        assert_eq!(shell_word("release/2.0"), "release/2.0");
+        assert_eq!(shell_word("a b"), "'a b'");
+    }
+
+    fn many(n: usize, message: &str) -> Report {
+        let findings = (0..n)
+            .map(|i| {
+                let rule = if i % 2 == 0 {
+                    "debug/console"
+                } else {
+                    "todo/untracked"
+                };
+                Finding::new(rule, Level::Error, format!("{i:05} {message}"), "h").at(
+                    &format!("src/module_{i:05}/a_rather_long_file_name_{i}.ts"),
+                    span(i as u32 + 1, 1, i as u32 + 1, 2),
+                    "x",
+                )
+            })
+            .collect();
+        report(findings, Level::Error, Some("main"))
+    }
+
+    /// Every finding line in `out` is one of the report's lines, whole.
+    fn assert_whole_lines(out: &str, r: &Report, opts: &MarkdownOptions) {
+        let want: std::collections::HashSet<String> =
+            r.findings.iter().map(|f| finding_line(f, opts)).collect();
+        for line in out.split_inclusive('\n').filter(|l| l.starts_with("- **")) {
+            assert!(want.contains(line), "cut line: {line:?}");
+        }
+        // No heading is left without a finding under it.
+        assert!(!out.contains("\n\n\n… and"), "{out}");
+        for block in out.split("\n### ").skip(1) {
+            assert!(block.contains("\n- **"), "empty area heading: {block:?}");
+        }
+    }
+
+    #[test]
+    fn five_thousand_long_findings_are_cut_to_the_limit_by_whole_lines() {
+        let r = many(5000, &"x".repeat(200));
+        let opts = MarkdownOptions {
+            link_base: Some("https://github.com/o/r/blob/0123456789abcdef".into()),
+        };
+        let out = render(&r, &opts);
+        assert!(chars(&out) <= MAX_CHARS, "{}", chars(&out));
+        assert!(
+            chars(&out) > MAX_CHARS - 1000,
+            "cut far too early: {}",
+            chars(&out)
+        );
+        let shown = out.lines().filter(|l| l.starts_with("- **")).count();
+        assert!(shown > 0 && shown < 5000);
+        assert!(
+            out.contains(&format!(
+                "… and {} more findings; see the full report.",
+                5000 - shown
+            )),
+            "{out}"
+        );
+        assert_whole_lines(&out, &r, &opts);
+        // The verdict, every area line and the footer survive the cut.
+        assert!(out.starts_with("## ❌ shipcheck: blocked\n"));
+        assert_eq!(out.matches("\n- ❌ ").count(), 2);
+        assert!(out.ends_with("Reproduce locally: `shipcheck check --branch main`\n"));
+    }
+
+    #[test]
+    fn multi_byte_characters_at_the_cut_are_never_split() {
+        // 4-byte and combining characters everywhere, so the cut lands next
+        // to them whatever the limit.
+        let r = many(400, &"🚀é✅ ".repeat(40));
+        let opts = MarkdownOptions::default();
+        let full = render_within(&r, &opts, usize::MAX);
+        for limit in [5_000, 5_001, 5_002, 5_003, 12_345, 20_000] {
+            let out = render_within(&r, &opts, limit);
+            assert!(chars(&out) <= limit, "{limit}: {}", chars(&out));
+            assert!(chars(&out) < chars(&full));
+            assert_whole_lines(&out, &r, &opts);
+            assert!(
+                out.contains("more findings; see the full report."),
+                "{limit}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_note_counts_exactly_what_was_dropped() {
+        let r = many(10, "m");
+        let opts = MarkdownOptions::default();
+        let full = render_within(&r, &opts, usize::MAX);
+        assert!(!full.contains("more finding"));
+        let out = render_within(&r, &opts, chars(&full) - 1);
+        let shown = out.lines().filter(|l| l.starts_with("- **")).count();
+        assert!(shown < 10);
+        let n = 10 - shown;
+        let s = if n == 1 { "" } else { "s" };
+        assert!(
+            out.contains(&format!("… and {n} more finding{s}; see")),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn overflowing_footer_falls_back_to_whole_lines() {
+        let mut r = many(3, "m");
+        r.environments = (0..20_000)
+            .map(|i| (format!("env{i}"), vec![format!("e{i}.env")]))
+            .collect();
+        let out = render(&r, &MarkdownOptions::default());
+        assert!(chars(&out) <= MAX_CHARS);
+        assert!(out.ends_with('\n'));
+        assert!(out.starts_with("## ❌ shipcheck: blocked\n"));
+    }
+
+    #[test]
+    fn deterministic() {
+        let opts = MarkdownOptions::default();
+        assert_eq!(
+            render(&two_findings(), &opts),
+            render(&two_findings(), &opts)
+        );
+    }
+}
