@@ -84,6 +84,9 @@ pub struct CheckArgs {
     /// Target branch for the policy (default: GITHUB_BASE_REF, else the current branch)
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
+    /// Block at this level and above, overriding `fail-on` in the config (release branches still block at `release-fail-on` when that is stricter)
+    #[arg(long, value_name = "LEVEL", value_parser = ["error", "warning", "notice"])]
+    pub fail_on: Option<String>,
     /// Colour in text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -35,6 +35,8 @@ pub struct CheckOptions {
     pub baseline: Option<PathBuf>,
     /// `--new-only`: report only findings on lines changed since the base.
     pub new_only: bool,
+    /// `--fail-on`: overrides the config's `fail-on`.
+    pub fail_on: Option<crate::finding::Level>,
 }
 
 /// The settings for a run: `--config`, else `.shipcheck.yml` at `root`,
@@ -255,7 +257,10 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     if !opts.root.exists() {
         anyhow::bail!("path {} does not exist", opts.root.display());
     }
-    let settings = load_settings(&opts.root, opts.config.as_deref())?;
+    let mut settings = load_settings(&opts.root, opts.config.as_deref())?;
+    if let Some(level) = opts.fail_on {
+        settings.fail_on = level;
+    }
     let today = checks::today()?;
     let checker = FileChecker::new(Context {
         settings: &settings,

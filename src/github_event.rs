@@ -25,6 +25,23 @@ pub struct Event {
     /// `merge_group` (the merge queue).
     pub merge_group: Option<MergeGroup>,
     pub repository: Option<Repository>,
+    /// `workflow_run`: the run that triggered this follow-up workflow.
+    pub workflow_run: Option<WorkflowRun>,
+    /// `push`: the pushed tip.
+    pub head_commit: Option<HeadCommit>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct WorkflowRun {
+    pub head_sha: Option<String>,
+    pub pull_requests: Vec<PullRequest>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct HeadCommit {
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -115,6 +132,42 @@ impl Event {
             .and_then(|p| p.base.as_ref())
             .and_then(|b| b.name.as_deref())
             .filter(|b| !b.trim().is_empty())
+    }
+}
+
+impl Event {
+    /// The commit a check run belongs on: the pull request's head (not the
+    /// test-merge commit in `GITHUB_SHA`), then `workflow_run.head_sha`,
+    /// then a push's `head_commit.id`. `None`: use `GITHUB_SHA`.
+    pub fn head_sha(&self) -> Option<&str> {
+        let pr = self
+            .pull_request
+            .as_ref()
+            .and_then(|p| p.head.as_ref())
+            .and_then(|h| h.sha.as_deref());
+        let run = self
+            .workflow_run
+            .as_ref()
+            .and_then(|w| w.head_sha.as_deref());
+        let push = self.head_commit.as_ref().and_then(|c| c.id.as_deref());
+        [pr, run, push]
+            .into_iter()
+            .flatten()
+            .find(|s| !s.trim().is_empty() && !is_null_sha(s))
+    }
+
+    /// The pull request number: `pull_request.number`, else the first pull
+    /// request of a `workflow_run`.
+    pub fn pull_request_number(&self) -> Option<u64> {
+        self.pull_request
+            .as_ref()
+            .and_then(|p| p.number)
+            .or_else(|| {
+                self.workflow_run
+                    .as_ref()
+                    .and_then(|w| w.pull_requests.first())
+                    .and_then(|p| p.number)
+            })
     }
 }
 
@@ -211,6 +264,24 @@ mod tests {
         assert!(err.contains("event.json"), "{err}");
         let err = Event::load(&dir.path().join("missing.json")).unwrap_err();
         assert!(err.contains("missing.json"), "{err}");
+    }
+
+    #[test]
+    fn head_sha_prefers_the_pull_request_head() {
+        let pr = Event::parse(
+            r#"{"pull_request":{"number":7,"head":{"sha":"def"}},"head_commit":{"id":"zzz"}}"#,
+        )
+        .unwrap();
+        assert_eq!(pr.head_sha(), Some("def"));
+        assert_eq!(pr.pull_request_number(), Some(7));
+        let run =
+            Event::parse(r#"{"workflow_run":{"head_sha":"abc","pull_requests":[{"number":9}]}}"#)
+                .unwrap();
+        assert_eq!(run.head_sha(), Some("abc"));
+        assert_eq!(run.pull_request_number(), Some(9));
+        let push = Event::parse(r#"{"head_commit":{"id":"123"}}"#).unwrap();
+        assert_eq!(push.head_sha(), Some("123"));
+        assert_eq!(Event::default().head_sha(), None);
     }
 
     #[test]

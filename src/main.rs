@@ -65,6 +65,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         database_url: args.database_url,
         baseline: args.baseline,
         new_only: args.new_only,
+        fail_on: args
+            .fail_on
+            .as_deref()
+            .and_then(shipcheck::finding::Level::parse),
     };
     let report = engine::check(&opts)?;
 

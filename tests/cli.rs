@@ -121,6 +121,12 @@ fn untracked_todo_blocks_only_on_release_branches() {
             .args(["--branch", branch]));
         assert_eq!(r.code, code, "--branch {branch}: {}{}", r.stdout, r.stderr);
     }
+    // --fail-on overrides the config's threshold
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(fixture("only-untracked-todo"))
+        .args(["--branch", "feature/x", "--fail-on", "warning"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
     // GITHUB_BASE_REF is the PR's target branch when --branch is absent
     let r = run(shipcheck()
         .arg("check")
