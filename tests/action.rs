@@ -1,0 +1,101 @@
+//! The composite action's shell steps, run with the environment GitHub
+//! would set (RUNNER_TEMP, GITHUB_PATH, GITHUB_OUTPUT, inputs as INPUT_*).
+
+use std::path::Path;
+use std::process::Command;
+
+fn manifest() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn target() -> Option<&'static str> {
+    match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => Some("x86_64-unknown-linux-gnu"),
+        ("linux", "aarch64") => Some("aarch64-unknown-linux-gnu"),
+        _ => None,
+    }
+}
+
+/// A local "release": the real binary in the archive layout install.sh expects.
+fn fake_release(dir: &Path, version: &str, target: &str) -> std::path::PathBuf {
+    let release = dir.join(format!("v{version}"));
+    std::fs::create_dir_all(&release).unwrap();
+    let staging = dir.join("staging");
+    std::fs::create_dir_all(&staging).unwrap();
+    std::fs::copy(
+        assert_cmd::cargo::cargo_bin("shipcheck"),
+        staging.join("shipcheck"),
+    )
+    .unwrap();
+    let archive = release.join(format!("shipcheck-{version}-{target}.tar.gz"));
+    let ok = Command::new("tar")
+        .arg("-czf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&staging)
+        .arg("shipcheck")
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok);
+    let sum = Command::new("sha256sum").arg(&archive).output().unwrap();
+    std::fs::write(
+        release.join(format!("shipcheck-{version}-{target}.tar.gz.sha256")),
+        sum.stdout,
+    )
+    .unwrap();
+    archive
+}
+
+fn install(base: &Path, runner_temp: &Path, github_path: &Path) -> std::process::Output {
+    Command::new("bash")
+        .arg(manifest().join("action/install.sh"))
+        .env("INPUT_VERSION", "0.1.0")
+        .env(
+            "SHIPCHECK_RELEASE_BASE_URL",
+            format!("file://{}", base.display()),
+        )
+        .env("RUNNER_TEMP", runner_temp)
+        .env("GITHUB_PATH", github_path)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn install_verifies_the_release_checksum() {
+    let Some(target) = target() else {
+        eprintln!("skipped: no prebuilt target for this platform");
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().join("releases");
+    let archive = fake_release(&base, "0.1.0", target);
+    let runner_temp = tmp.path().join("runner");
+    std::fs::create_dir_all(&runner_temp).unwrap();
+    let github_path = tmp.path().join("github_path");
+
+    let out = install(&base, &runner_temp, &github_path);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("shipcheck 0.1.0"));
+    let path_line = std::fs::read_to_string(&github_path).unwrap();
+    assert!(
+        Path::new(path_line.trim()).join("shipcheck").exists(),
+        "{path_line}"
+    );
+
+    // A tampered archive is refused.
+    std::fs::write(&archive, b"not the release").unwrap();
+    std::fs::remove_dir_all(runner_temp.join("shipcheck-install")).unwrap();
+    let out = install(&base, &runner_temp, &github_path);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SHA-256"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!runner_temp.join("shipcheck-install/bin/shipcheck").exists());
+}
