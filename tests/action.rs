@@ -62,6 +62,7 @@ fn install(base: &Path, runner_temp: &Path, github_path: &Path) -> std::process:
 }
 
 #[test]
+#[allow(clippy::print_stderr, reason = "a skipped test says so in the test output")]
 fn install_verifies_the_release_checksum() {
     let Some(target) = target() else {
         eprintln!("skipped: no prebuilt target for this platform");
