@@ -90,6 +90,15 @@ pub struct CheckArgs {
     /// Colour in text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// In GitHub Actions: publish a check run on the pull request's head commit, the job summary and step outputs (needs GITHUB_TOKEN and `permissions: checks: write`)
+    #[arg(long)]
+    pub github: bool,
+    /// Name of the check run (the branch-protection status to require)
+    #[arg(long, value_name = "NAME", default_value = "shipcheck")]
+    pub check_name: String,
+    /// In GitHub Actions: upsert one sticky pull request comment with the summary (needs `pull-requests: write`); with or without --github
+    #[arg(long)]
+    pub comment: bool,
 }
 
 /// `shipcheck baseline`: the flags of `check` that decide the findings, and

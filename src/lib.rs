@@ -8,6 +8,7 @@ pub mod engine;
 pub mod env;
 pub mod finding;
 pub mod git;
+pub mod github;
 pub mod github_event;
 pub mod hook;
 pub mod init;

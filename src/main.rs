@@ -84,6 +84,29 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
     write_stdout(&format.render(&report, TextOptions { color }))?;
+    if args.github || args.comment {
+        // Whatever happens to the API, the verdict below decides the exit.
+        let published = shipcheck::github::publish(
+            &report,
+            &shipcheck::github::Options {
+                check: args.github,
+                comment: args.comment,
+                check_name: args.check_name.clone(),
+                stdout_has_commands: format == Format::Github,
+            },
+            &shipcheck::github::Env::from_process(),
+        );
+        // Keep machine-readable stdout pure: the runner reads workflow
+        // commands from stderr as well.
+        if matches!(format, Format::Text | Format::Github | Format::Markdown) {
+            write_stdout(published.stdout.as_bytes())?;
+        } else {
+            eprint!("{}", published.stdout);
+        }
+        for line in &published.notices {
+            eprintln!("{line}");
+        }
+    }
     Ok(if report.verdict.passed {
         ExitCode::SUCCESS
     } else {

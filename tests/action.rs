@@ -62,7 +62,10 @@ fn install(base: &Path, runner_temp: &Path, github_path: &Path) -> std::process:
 }
 
 #[test]
-#[allow(clippy::print_stderr, reason = "a skipped test says so in the test output")]
+#[allow(
+    clippy::print_stderr,
+    reason = "a skipped test says so in the test output"
+)]
 fn install_verifies_the_release_checksum() {
     let Some(target) = target() else {
         eprintln!("skipped: no prebuilt target for this platform");
@@ -99,4 +102,76 @@ fn install_verifies_the_release_checksum() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!runner_temp.join("shipcheck-install/bin/shipcheck").exists());
+}
+
+/// run.sh as the action's second step runs it, without a token (a fork PR
+/// or a local dry run): the verdict, the outputs and the report still come.
+fn run_step(
+    fixture: &str,
+    inputs: &[(&str, &str)],
+) -> (i32, String, std::path::PathBuf, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = tmp.path().join("github_output");
+    let summary = tmp.path().join("step_summary");
+    let bin_dir = assert_cmd::cargo::cargo_bin("shipcheck")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let mut cmd = Command::new("bash");
+    cmd.arg(manifest().join("action/run.sh"))
+        .current_dir(manifest())
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin_dir.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("RUNNER_TEMP", tmp.path())
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("SHIPCHECK_TODAY", "2026-11-26")
+        .env("INPUT_PATH", format!("fixtures/{fixture}"))
+        .env("INPUT_CHECK_NAME", "shipcheck")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("GITHUB_EVENT_PATH")
+        .env_remove("GITHUB_EVENT_NAME");
+    for (k, v) in inputs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let outputs = std::fs::read_to_string(&output).unwrap_or_default();
+    (out.status.code().unwrap_or(-1), outputs, summary, tmp)
+}
+
+#[test]
+fn run_step_sets_outputs_summary_and_exit_status() {
+    let (code, outputs, summary, tmp) = run_step("clean", &[]);
+    assert_eq!(code, 0, "{outputs}");
+    assert!(
+        outputs.contains("passed=true") && outputs.contains("errors=0"),
+        "{outputs}"
+    );
+    let report = tmp.path().join("shipcheck-report.json");
+    assert!(
+        outputs.contains(&format!("report={}", report.display())),
+        "{outputs}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["passed"], true);
+    assert!(std::fs::read_to_string(&summary)
+        .unwrap()
+        .contains("shipcheck"));
+
+    // The fail-on input makes a warning block.
+    let (code, outputs, _, _tmp) = run_step("only-untracked-todo", &[("INPUT_FAIL_ON", "warning")]);
+    assert_eq!(code, 1, "{outputs}");
+    assert!(
+        outputs.contains("passed=false") && outputs.contains("warnings=1"),
+        "{outputs}"
+    );
 }

@@ -40,13 +40,20 @@ pub async fn publish(
     report: &Report,
 ) -> Result<Published, ApiError> {
     let id = create(client, run).await?;
-    let annotations: Vec<Value> = report
-        .findings
+    // Most severe first, so a cap drops notices before errors.
+    let mut annotations: Vec<Value> = [Level::Error, Level::Warning, Level::Notice]
         .iter()
+        .flat_map(|l| report.findings.iter().filter(move |f| f.level == *l))
         .filter_map(annotation)
-        .take(MAX_ANNOTATIONS)
         .collect();
-    let title = title(report);
+    let mut title = title(report);
+    if annotations.len() > MAX_ANNOTATIONS {
+        title.push_str(&format!(
+            " ({MAX_ANNOTATIONS} of {} annotated)",
+            annotations.len()
+        ));
+        annotations.truncate(MAX_ANNOTATIONS);
+    }
     let path = format!("/repos/{}/check-runs/{id}", run.owner_repo);
     let mut batches: Vec<&[Value]> = annotations.chunks(BATCH).collect();
     // The last batch rides on the completing PATCH.
@@ -124,7 +131,8 @@ async fn find_existing(client: &Client, run: &CheckRun<'_>) -> Result<Option<u64
         run.head_sha,
         query_escape(run.name)
     );
-    let list = client.send(Method::Get, &path, None).await?;
+    // One try: when the look-up fails too, giving up beats a second run.
+    let list = client.once(Method::Get, &path, None).await?;
     Ok(list["check_runs"]
         .as_array()
         .into_iter()

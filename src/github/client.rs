@@ -37,7 +37,14 @@ impl ApiError {
     /// request was not processed, so resending it is safe even for a POST.
     pub fn is_rate_limit(&self) -> bool {
         matches!(self, ApiError::Status { status: 429, .. })
-            || matches!(self, ApiError::Status { status: 403, wait: Some(_), .. })
+            || matches!(
+                self,
+                ApiError::Status {
+                    status: 403,
+                    wait: Some(_),
+                    ..
+                }
+            )
     }
 
     /// Worth another try: rate limits, server errors, no answer.
@@ -143,8 +150,9 @@ impl Client {
         })
     }
 
-    /// A request that is safe to repeat (GET, or a PATCH that only sets
-    /// fields), retried on transient errors with backoff.
+    /// A request that is safe to repeat, retried on transient errors with
+    /// backoff: a GET, or a PATCH (an annotation batch that GitHub applied
+    /// before failing may then show twice: a duplicate beats a gap).
     pub async fn send(
         &self,
         method: Method,
