@@ -87,6 +87,9 @@ pub struct CheckArgs {
     /// Block at this level and above, overriding `fail-on` in the config (release branches still block at `release-fail-on` when that is stricter)
     #[arg(long, value_name = "LEVEL", value_parser = ["error", "warning", "notice"])]
     pub fail_on: Option<String>,
+    /// Allow network look-ups: the state of the GitHub issues TODOs reference (`todo/closed-issue`; GITHUB_TOKEN optional for public repositories, answers cached in .shipcheck-cache/)
+    #[arg(long)]
+    pub online: bool,
     /// Colour in text output
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -37,6 +37,9 @@ pub struct CheckOptions {
     pub new_only: bool,
     /// `--fail-on`: overrides the config's `fail-on`.
     pub fail_on: Option<crate::finding::Level>,
+    /// `--online`: look up the GitHub issues TODOs reference
+    /// (`todo/closed-issue`). Off: no network for it at all.
+    pub online: bool,
 }
 
 /// The settings for a run: `--config`, else `.shipcheck.yml` at `root`,
@@ -283,6 +286,7 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     let mut reads = Vec::new();
     let mut templates = Vec::new();
     let mut repo_files = Vec::new();
+    let mut issue_refs = Vec::new();
     for (_, outcome) in scan.results {
         findings.extend(outcome.findings);
         suppressions.extend(outcome.suppressions);
@@ -290,6 +294,7 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
         reads.extend(outcome.env_reads);
         templates.extend(outcome.templates);
         repo_files.extend(outcome.repo_files);
+        issue_refs.extend(outcome.issue_refs);
     }
     // Results come sorted by path; keep reads in line order within a file.
     reads.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -331,6 +336,13 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     };
     for check in checks::REPO_CHECKS {
         check.check_repo(&facts, checker.context(), &mut findings);
+    }
+    if opts.online {
+        findings.extend(crate::github::issues::check(
+            &opts.root,
+            &settings,
+            &issue_refs,
+        ));
     }
     if let Some(level) = settings.level("scan/unreadable") {
         for e in &scan.unreadable {

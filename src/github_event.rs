@@ -48,6 +48,8 @@ pub struct HeadCommit {
 #[serde(default)]
 pub struct PullRequest {
     pub number: Option<u64>,
+    /// The description; `Closes #N` there closes issue N on merge.
+    pub body: Option<String>,
     pub base: Option<CommitRef>,
     pub head: Option<CommitRef>,
 }

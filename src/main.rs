@@ -69,6 +69,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             .fail_on
             .as_deref()
             .and_then(shipcheck::finding::Level::parse),
+        online: args.online,
     };
     let report = engine::check(&opts)?;
 

@@ -83,6 +83,8 @@ pub static RULES: &[Rule] = &[
         "TODO/FIXME/XXX/HACK comment without an issue reference", ["markers", "issue-pattern"]),
     rule!("todo/expired", Some(Level::Warning), Area::Todos, "todo-expired",
         "TODO with a due date that has passed", []),
+    rule!("todo/closed-issue", Some(Level::Warning), Area::Todos, "todo-closed-issue",
+        "TODO referencing a GitHub issue that is closed, or that this pull request closes (--online)", []),
     rule!("env/undeclared", Some(Level::Error), Area::Environment, "env-undeclared",
         "variable read by code or docker-compose but absent from the template (.env.example)", []),
     rule!("env/missing", Some(Level::Error), Area::Environment, "env-missing",
@@ -141,6 +143,8 @@ pub static RULES: &[Rule] = &[
         "a baseline entry that matches no finding any more: remove it", []),
     rule!("scan/expired-baseline", Some(Level::Warning), Area::Scan, "scan-expired-baseline",
         "a baseline entry past its `expires` date: its finding is reported again", []),
+    rule!("scan/online-lookup", Some(Level::Notice), Area::Scan, "scan-online-lookup",
+        "--online look-ups that failed (rate limit, network, no access): what they concern was not checked", []),
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -12,7 +12,7 @@ mod stripe;
 mod stripe_keys;
 #[cfg(test)]
 mod test_support;
-mod todo;
+pub mod todo;
 
 use crate::config::Settings;
 use crate::finding::{Finding, Span};
@@ -82,6 +82,8 @@ pub struct FileOutcome {
     pub templates: Vec<env_reads::Template>,
     /// Files migration discovery needs, with their text.
     pub repo_files: Vec<crate::migrations::RepoFile>,
+    /// Tracked TODOs that name GitHub issues (`--online` looks them up).
+    pub issue_refs: Vec<todo::TodoIssueRefs>,
 }
 
 /// What decides which tokens can matter in a file.

@@ -25,6 +25,17 @@ static ISSUE_REF: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .expect("valid issue reference pattern")
 });
+/// The GitHub issues a comment line names: `#123` (the current
+/// repository), `owner/repo#123`, `https://github.com/owner/repo/issues/123`.
+/// Jira keys and other trackers' URLs are not GitHub issues.
+static GITHUB_REF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"https?://(?:www\.)?github\.com/(?P<uo>[\w.-]+)/(?P<ur>[\w.-]+)/issues/(?P<un>\d+)\b",
+        r"|(?:^|[^\w&/#])(?P<o>[\w.-]+)/(?P<r>[\w.-]+)#(?P<n>\d+)\b",
+        r"|(?:^|[^\w&/])#(?P<b>\d+)\b",
+    ))
+    .expect("valid GitHub reference pattern")
+});
 static DATE_IN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{4}-\d{2}-\d{2})\b").expect("valid date pattern"));
 
@@ -79,6 +90,7 @@ impl FileCheck for Todos {
                 continue;
             };
             let mut tracked = is_reference(marker.rest, ctx);
+            let mut refs = github_refs(marker.rest);
             let (next_line, _) = file.line_col(offset + line.len());
             for (k, &(next_offset, next)) in comment_lines[i + 1..]
                 .iter()
@@ -95,6 +107,7 @@ impl FileCheck for Todos {
                     break;
                 }
                 tracked = is_reference(next, ctx);
+                refs.extend(github_refs(next));
             }
             let due = due_date(marker.rest);
             let text = summary(marker.rest);
@@ -112,6 +125,19 @@ impl FileCheck for Todos {
                 ));
             } else if tracked {
                 out.todos.tracked += 1;
+                if !refs.is_empty() {
+                    refs.sort();
+                    refs.dedup();
+                    let span = file.span(marker.start, marker.end);
+                    out.issue_refs.push(TodoIssueRefs {
+                        path: file.rel.to_string(),
+                        source_line: file.line_text(span.line).to_string(),
+                        span,
+                        marker: marker.word.to_string(),
+                        summary: text,
+                        refs,
+                    });
+                }
             } else {
                 out.todos.untracked += 1;
                 let message = format!("`{}` without an issue reference: {text}", marker.word);
@@ -130,6 +156,63 @@ impl FileCheck for Todos {
             }
         }
     }
+}
+
+/// A GitHub issue named in a TODO; `repo: None` is `#N` in the current
+/// repository.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GithubRef {
+    /// `owner/repo` as written.
+    pub repo: Option<String>,
+    pub number: u64,
+}
+
+/// A tracked TODO and the GitHub issues it references, for the online
+/// `todo/closed-issue` look-up after the walk.
+#[derive(Debug, Clone)]
+pub struct TodoIssueRefs {
+    pub path: String,
+    /// The marker word's span.
+    pub span: crate::finding::Span,
+    pub source_line: String,
+    pub marker: String,
+    /// The comment text, quoted and shortened (as in the other TODO messages).
+    pub summary: String,
+    pub refs: Vec<GithubRef>,
+}
+
+/// Every GitHub issue reference in `text`, in order.
+pub fn github_refs(text: &str) -> Vec<GithubRef> {
+    GITHUB_REF
+        .captures_iter(text)
+        .filter_map(|c| {
+            let num = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u64>().ok());
+            let repo = |o: &str, r: &str| {
+                Some(format!(
+                    "{}/{}",
+                    c.name(o)?.as_str(),
+                    c.name(r)?.as_str().trim_end_matches(".git")
+                ))
+            };
+            if let Some(n) = num("un") {
+                Some(GithubRef {
+                    repo: repo("uo", "ur"),
+                    number: n,
+                })
+            } else if let Some(n) = num("n") {
+                Some(GithubRef {
+                    repo: repo("o", "r"),
+                    number: n,
+                })
+            } else {
+                num("b").map(|n| GithubRef {
+                    repo: None,
+                    number: n,
+                })
+            }
+        })
+        .filter(|r| r.number > 0)
+        .collect()
 }
 
 fn is_reference(text: &str, ctx: &Context) -> bool {

@@ -118,9 +118,12 @@ impl Client {
             Method::Post => self.http.post(&url),
             Method::Patch => self.http.patch(&url),
         }
-        .bearer_auth(&self.token)
         .header("accept", "application/vnd.github+json")
         .header("x-github-api-version", "2022-11-28");
+        // No token: unauthenticated (public repositories, lower rate limit).
+        if !self.token.is_empty() {
+            req = req.bearer_auth(&self.token);
+        }
         if let Some(body) = body {
             req = req
                 .header("content-type", "application/json")

@@ -12,6 +12,7 @@
 pub mod checks;
 pub mod client;
 pub mod comment;
+pub mod issues;
 
 use crate::github_event::Event;
 use crate::report::{render_github, render_markdown, MarkdownOptions, Report};

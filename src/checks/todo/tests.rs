@@ -81,3 +81,61 @@ fn message_names_the_marker_and_text() {
         o.findings[0].message
     );
 }
+
+#[test]
+fn github_references_are_extracted() {
+    use crate::checks::todo::{github_refs, GithubRef};
+    let r = |repo: Option<&str>, number| GithubRef {
+        repo: repo.map(str::to_string),
+        number,
+    };
+    assert_eq!(github_refs("(#123): x"), vec![r(None, 123)]);
+    assert_eq!(
+        github_refs(": see acme/web#45 and #6"),
+        vec![r(Some("acme/web"), 45), r(None, 6)]
+    );
+    assert_eq!(
+        github_refs(" https://github.com/acme/web/issues/9#issuecomment-1"),
+        vec![r(Some("acme/web"), 9)]
+    );
+    for none in [
+        " PAY-88 rounding",
+        " https://acme.atlassian.net/browse/PAY-88",
+        " https://gitlab.com/acme/web/issues/9",
+        " x&#123; entity",
+        " #0",
+        " color #fff",
+    ] {
+        assert!(github_refs(none).is_empty(), "{none}");
+    }
+}
+
+#[test]
+fn tracked_todos_record_their_github_references() {
+    let o = outcome(
+        &Settings::defaults(),
+        "src/a.ts",
+        "// TODO(#1): a\n// FIXME: b\n//   see acme/lib#2\n// TODO PAY-88 c\n// TODO: untracked\n// TODO(2020-01-01, #3): expired\n",
+    );
+    let got: Vec<(u32, String, Vec<String>)> = o
+        .issue_refs
+        .iter()
+        .map(|t| {
+            (
+                t.span.line,
+                t.marker.clone(),
+                t.refs
+                    .iter()
+                    .map(|r| format!("{}#{}", r.repo.as_deref().unwrap_or(""), r.number))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (1, "TODO".to_string(), vec!["#1".to_string()]),
+            (2, "FIXME".to_string(), vec!["acme/lib#2".to_string()]),
+        ]
+    );
+}

@@ -1,0 +1,571 @@
+//! `--online`: `todo/closed-issue`. Each GitHub issue a tracked TODO names
+//! is looked up once (`GET /repos/{owner}/{repo}/issues/{n}`, a few at a
+//! time) and a closed one is a finding at the TODO; so is an issue the pull
+//! request itself closes (`Closes #N` in its description), without a
+//! look-up. Answers are cached in [`CACHE_DIR`]`/issues.json` under the
+//! repository root: closed issues for good, open and missing ones for
+//! [`OPEN_TTL`], so a rerun within the hour sends no request.
+//!
+//! Nothing here may turn into a false verdict: rate limits, network errors
+//! and unreadable repositories become one `scan/online-lookup` notice and
+//! the TODOs they concern are simply not judged. Without `--online` this
+//! module is never called.
+
+use super::client::{ApiError, Client, Method};
+use crate::checks::todo::{GithubRef, TodoIssueRefs};
+use crate::config::Settings;
+use crate::finding::Finding;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
+
+/// The cache directory under the repository root (it ignores itself).
+pub const CACHE_DIR: &str = ".shipcheck-cache";
+/// How long an open (or missing) issue's state is trusted.
+pub const OPEN_TTL: Duration = Duration::from_secs(3600);
+/// Look-ups in flight at once.
+const CONCURRENCY: usize = 4;
+/// Tries per look-up on a server error or no answer (rate limits: one).
+const ATTEMPTS: u32 = 3;
+
+/// What the online check reads from the environment.
+#[derive(Debug, Clone, Default)]
+pub struct OnlineEnv {
+    pub api_url: String,
+    /// `GITHUB_TOKEN`; without one, public repositories still answer.
+    pub token: Option<String>,
+    /// `owner/repo` that `#N` means: `GITHUB_REPOSITORY`, else the
+    /// `origin` remote when it is on github.com.
+    pub repository: Option<String>,
+    /// The pull request's description, from the event payload.
+    pub pr_body: Option<String>,
+    /// Where `issues.json` lives.
+    pub cache_dir: PathBuf,
+}
+
+impl OnlineEnv {
+    pub fn from_process(root: &Path) -> OnlineEnv {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        OnlineEnv {
+            api_url: var("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
+            token: var("GITHUB_TOKEN"),
+            repository: var("GITHUB_REPOSITORY").or_else(|| origin_repo(root)),
+            pr_body: crate::github_event::current()
+                .and_then(|(_, e)| e.ok())
+                .and_then(|e| e.pull_request)
+                .and_then(|p| p.body),
+            cache_dir: root.join(CACHE_DIR),
+        }
+    }
+}
+
+/// `owner/repo` of `git remote get-url origin`, when it is on github.com.
+fn origin_repo(root: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["remote", "get-url", "origin"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    parse_remote(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// `https://github.com/o/r(.git)`, `git@github.com:o/r.git`,
+/// `ssh://git@github.com/o/r.git` → `o/r`.
+pub fn parse_remote(url: &str) -> Option<String> {
+    static REMOTE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:(?:https?|ssh|git)://(?:[^@/]+@)?(?:www\.)?github\.com(?::\d+)?/|[^@/]+@github\.com:)([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
+            .expect("valid remote pattern")
+    });
+    let c = REMOTE.captures(url.trim())?;
+    Some(format!("{}/{}", &c[1], &c[2]))
+}
+
+/// The issues a pull request description closes on merge: GitHub's
+/// keywords (close, closes, closed, fix, fixes, fixed, resolve, resolves,
+/// resolved; any case, optional colon) before `#N`, `owner/repo#N` or an
+/// issue URL.
+pub fn closing_refs(body: &str) -> Vec<GithubRef> {
+    static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?i)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+",
+            r"(?:https?://(?:www\.)?github\.com/(?P<uo>[\w.-]+)/(?P<ur>[\w.-]+)/issues/(?P<un>\d+)",
+            r"|(?P<o>[\w.-]+)/(?P<r>[\w.-]+)#(?P<n>\d+)",
+            r"|#(?P<b>\d+))\b",
+        ))
+        .expect("valid closing keyword pattern")
+    });
+    CLOSING
+        .captures_iter(body)
+        .filter_map(|c| {
+            let num = |k: &str| c.name(k).and_then(|m| m.as_str().parse::<u64>().ok());
+            let repo =
+                |o: &str, r: &str| Some(format!("{}/{}", c.name(o)?.as_str(), c.name(r)?.as_str()));
+            let (repo, number) = if let Some(n) = num("un") {
+                (repo("uo", "ur"), n)
+            } else if let Some(n) = num("n") {
+                (repo("o", "r"), n)
+            } else {
+                (None, num("b")?)
+            };
+            Some(GithubRef { repo, number })
+        })
+        .collect()
+}
+
+/// One issue, `owner/repo` lower-cased (GitHub's names are case-insensitive).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Key {
+    repo: String,
+    number: u64,
+}
+
+impl Key {
+    fn of(r: &GithubRef, current: Option<&str>) -> Option<Key> {
+        let repo = r.repo.as_deref().or(current)?;
+        Some(Key {
+            repo: repo.to_ascii_lowercase(),
+            number: r.number,
+        })
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}#{}", self.repo, self.number)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum State {
+    Open,
+    Closed(Option<String>),
+    /// 404/410: no such issue, or a private repository the token cannot read.
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Failure {
+    RateLimited,
+    /// Not tried: an earlier look-up hit a rate limit or a dead network.
+    Skipped,
+    Network(String),
+    Other(String),
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CacheFile {
+    /// The API the answers came from; another one starts afresh.
+    api: String,
+    issues: BTreeMap<String, CacheEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CacheEntry {
+    /// `open`, `closed` or `missing`.
+    state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    state_reason: Option<String>,
+    /// Unix seconds.
+    checked_at: u64,
+}
+
+impl CacheEntry {
+    fn state(&self, now: u64) -> Option<State> {
+        let fresh = now.saturating_sub(self.checked_at) < OPEN_TTL.as_secs();
+        match self.state.as_str() {
+            "closed" => Some(State::Closed(self.state_reason.clone())),
+            "open" if fresh => Some(State::Open),
+            "missing" if fresh => Some(State::Missing),
+            _ => None,
+        }
+    }
+
+    fn new(state: &State, now: u64) -> CacheEntry {
+        let (s, reason) = match state {
+            State::Open => ("open", None),
+            State::Closed(r) => ("closed", r.clone()),
+            State::Missing => ("missing", None),
+        };
+        CacheEntry {
+            state: s.into(),
+            state_reason: reason,
+            checked_at: now,
+        }
+    }
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn load_cache(dir: &Path, api: &str) -> CacheFile {
+    std::fs::read_to_string(dir.join("issues.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<CacheFile>(&t).ok())
+        .filter(|c| c.api == api)
+        .unwrap_or_else(|| CacheFile {
+            api: api.to_string(),
+            issues: BTreeMap::new(),
+        })
+}
+
+/// Best effort: a cache that cannot be written only costs requests later.
+fn save_cache(dir: &Path, cache: &CacheFile) {
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        let _ = std::fs::write(&ignore, "# shipcheck's cache: not source\n*\n");
+    }
+    if let Ok(text) = serde_json::to_string_pretty(cache) {
+        let tmp = dir.join("issues.json.tmp");
+        if std::fs::write(&tmp, text).is_ok() {
+            let _ = std::fs::rename(&tmp, dir.join("issues.json"));
+        }
+    }
+}
+
+/// `todo/closed-issue` findings and at most one `scan/online-lookup`
+/// notice for the TODOs' references, reading the environment.
+pub fn check(root: &Path, settings: &Settings, todos: &[TodoIssueRefs]) -> Vec<Finding> {
+    check_with(&OnlineEnv::from_process(root), settings, todos)
+}
+
+pub fn check_with(env: &OnlineEnv, settings: &Settings, todos: &[TodoIssueRefs]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(level) = settings.level("todo/closed-issue") else {
+        return out;
+    };
+    if todos.is_empty() {
+        return out;
+    }
+    let current = env.repository.as_deref();
+    let closing: BTreeSet<Key> = env
+        .pr_body
+        .as_deref()
+        .map(closing_refs)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| Key::of(r, current))
+        .collect();
+    let mut unresolved = 0usize;
+    let mut wanted: BTreeSet<Key> = BTreeSet::new();
+    for t in todos {
+        for r in &t.refs {
+            match Key::of(r, current) {
+                Some(k) if !closing.contains(&k) => {
+                    wanted.insert(k);
+                }
+                Some(_) => {}
+                None => unresolved += 1,
+            }
+        }
+    }
+
+    let now = now();
+    let mut cache = load_cache(&env.cache_dir, &env.api_url);
+    let mut states: BTreeMap<Key, State> = BTreeMap::new();
+    let mut to_fetch = Vec::new();
+    for k in wanted {
+        match cache.issues.get(&k.to_string()).and_then(|e| e.state(now)) {
+            Some(s) => {
+                states.insert(k, s);
+            }
+            None => to_fetch.push(k),
+        }
+    }
+    let mut failures: Vec<(Key, Failure)> = Vec::new();
+    if !to_fetch.is_empty() {
+        let mut answered = false;
+        for (k, r) in fetch_all(env, to_fetch) {
+            match r {
+                Ok(s) => {
+                    cache.issues.insert(k.to_string(), CacheEntry::new(&s, now));
+                    states.insert(k, s);
+                    answered = true;
+                }
+                Err(f) => failures.push((k, f)),
+            }
+        }
+        if answered {
+            save_cache(&env.cache_dir, &cache);
+        }
+    }
+
+    for t in todos {
+        let mut seen = BTreeSet::new();
+        for r in &t.refs {
+            let Some(k) = Key::of(r, current) else {
+                continue;
+            };
+            if !seen.insert(k.clone()) {
+                continue;
+            }
+            let (message, help) = if closing.contains(&k) {
+                (
+                    format!(
+                        "`{}` references {k}, which this pull request closes: {}",
+                        t.marker, t.summary
+                    ),
+                    format!(
+                        "do the work in this pull request and delete the comment, or link the TODO to an issue that stays open (or drop the closing keyword for #{} from the description)",
+                        k.number
+                    ),
+                )
+            } else if let Some(State::Closed(reason)) = states.get(&k) {
+                let why = match reason.as_deref() {
+                    Some("not_planned") => " as not planned",
+                    Some("completed") => " as completed",
+                    Some("duplicate") => " as a duplicate",
+                    _ => "",
+                };
+                (
+                    format!(
+                        "`{}` references {k}, which was closed{why}: {}",
+                        t.marker, t.summary
+                    ),
+                    "do the work and delete the comment, or reopen the issue or link the TODO to an open one".to_string(),
+                )
+            } else {
+                continue;
+            };
+            out.push(Finding::new("todo/closed-issue", level, message, help).at(
+                &t.path,
+                t.span.clone(),
+                &t.source_line,
+            ));
+        }
+    }
+
+    let missing = states.values().filter(|s| **s == State::Missing).count();
+    if let Some(n) = lookup_notice(&failures, unresolved, missing, settings) {
+        out.push(n);
+    }
+    out
+}
+
+/// One notice for everything that could not be judged, or `None`.
+fn lookup_notice(
+    failures: &[(Key, Failure)],
+    unresolved: usize,
+    missing: usize,
+    settings: &Settings,
+) -> Option<Finding> {
+    if failures.is_empty() && unresolved == 0 {
+        return None;
+    }
+    let level = settings.level("scan/online-lookup")?;
+    let count = |f: fn(&Failure) -> bool| failures.iter().filter(|(_, x)| f(x)).count();
+    let mut why = Vec::new();
+    let limited = count(|f| *f == Failure::RateLimited);
+    if limited > 0 {
+        why.push(format!("{limited} rate limited"));
+    }
+    let skipped = count(|f| *f == Failure::Skipped);
+    if skipped > 0 {
+        why.push(format!("{skipped} not tried after that"));
+    }
+    if let Some((_, Failure::Network(e))) = failures
+        .iter()
+        .find(|(_, f)| matches!(f, Failure::Network(_)))
+    {
+        let n = count(|f| matches!(f, Failure::Network(_)));
+        why.push(format!("{n} without an answer ({e})"));
+    }
+    if let Some((_, Failure::Other(e))) = failures
+        .iter()
+        .find(|(_, f)| matches!(f, Failure::Other(_)))
+    {
+        let n = count(|f| matches!(f, Failure::Other(_)));
+        why.push(format!("{n} refused ({e})"));
+    }
+    if unresolved > 0 {
+        why.push(format!(
+            "{unresolved} `#N` reference(s) with no repository to look in (set GITHUB_REPOSITORY, or an `origin` remote on github.com)"
+        ));
+    }
+    if missing > 0 {
+        why.push(format!(
+            "{missing} not found (a private repository the token cannot read, or a wrong number)"
+        ));
+    }
+    let mut f = Finding::new(
+        "scan/online-lookup",
+        level,
+        format!(
+            "{} GitHub issue look-up(s) failed, so the TODOs referencing them were not checked for closed issues: {}",
+            failures.len() + unresolved,
+            why.join("; ")
+        ),
+        "rerun later (answers already received are cached), or set GITHUB_TOKEN for a higher rate limit and access to private repositories",
+    );
+    f.path = None;
+    Some(f)
+}
+
+type Fetched = Vec<(Key, Result<State, Failure>)>;
+
+/// Look every key up, [`CONCURRENCY`] at a time, on a current-thread runtime.
+fn fetch_all(env: &OnlineEnv, keys: Vec<Key>) -> Fetched {
+    let fail_all = |keys: Vec<Key>, why: String| -> Fetched {
+        keys.into_iter()
+            .map(|k| (k, Err(Failure::Other(why.clone()))))
+            .collect()
+    };
+    let client = match Client::new(&env.api_url, env.token.as_deref().unwrap_or("")) {
+        Ok(c) => Arc::new(c),
+        Err(e) => return fail_all(keys, e),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail_all(keys, e.to_string()),
+    };
+    let queue = Arc::new(Mutex::new(keys));
+    let stop = Arc::new(AtomicBool::new(false));
+    runtime.block_on(async move {
+        let mut workers = tokio::task::JoinSet::new();
+        for _ in 0..CONCURRENCY {
+            let (client, queue, stop) =
+                (Arc::clone(&client), Arc::clone(&queue), Arc::clone(&stop));
+            workers.spawn(async move {
+                let mut done = Vec::new();
+                loop {
+                    let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
+                    let Some(k) = next else { break };
+                    let r = if stop.load(Ordering::Relaxed) {
+                        Err(Failure::Skipped)
+                    } else {
+                        fetch(&client, &k, &stop).await
+                    };
+                    done.push((k, r));
+                }
+                done
+            });
+        }
+        let mut all = Vec::new();
+        while let Some(r) = workers.join_next().await {
+            if let Ok(v) = r {
+                all.extend(v);
+            }
+        }
+        all
+    })
+}
+
+/// One issue's state. A rate limit or a dead network sets `stop` so the
+/// other look-ups are not tried.
+async fn fetch(client: &Client, k: &Key, stop: &AtomicBool) -> Result<State, Failure> {
+    let path = format!("/repos/{}/issues/{}", k.repo, k.number);
+    let mut attempt = 0;
+    loop {
+        match client.once(Method::Get, &path, None).await {
+            Ok(v) => {
+                return match v["state"].as_str() {
+                    Some("closed") => Ok(State::Closed(
+                        v["state_reason"].as_str().map(str::to_string),
+                    )),
+                    Some("open") => Ok(State::Open),
+                    _ => Err(Failure::Other("an answer without a state".into())),
+                }
+            }
+            Err(ApiError::Status {
+                status: 404 | 410, ..
+            }) => return Ok(State::Missing),
+            Err(e) if e.is_rate_limit() => {
+                stop.store(true, Ordering::Relaxed);
+                return Err(Failure::RateLimited);
+            }
+            Err(e) if e.is_transient() && attempt + 1 < ATTEMPTS => {
+                if client.pause(&e, attempt).await.is_err() {
+                    return Err(Failure::Network(e.to_string()));
+                }
+                attempt += 1;
+            }
+            Err(e @ ApiError::Transport(_)) => {
+                stop.store(true, Ordering::Relaxed);
+                return Err(Failure::Network(e.to_string()));
+            }
+            Err(e) => return Err(Failure::Other(e.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(repo: Option<&str>, number: u64) -> GithubRef {
+        GithubRef {
+            repo: repo.map(str::to_string),
+            number,
+        }
+    }
+
+    #[test]
+    fn closing_keywords() {
+        let body = "Closes #12.\nfixes: acme/lib#3, RESOLVED https://github.com/o/r/issues/9\nFixed #4 and #5\nsee #6; prefix#7; closes#8; unclosed #10; Close #11";
+        assert_eq!(
+            closing_refs(body),
+            vec![
+                r(None, 12),
+                r(Some("acme/lib"), 3),
+                r(Some("o/r"), 9),
+                r(None, 4),
+                r(None, 11),
+            ]
+        );
+        assert!(closing_refs("This PR relates to #4, refs #5").is_empty());
+    }
+
+    #[test]
+    fn remotes() {
+        for (url, want) in [
+            ("https://github.com/acme/app.git", Some("acme/app")),
+            ("https://github.com/acme/app", Some("acme/app")),
+            (
+                "https://x-access-token:t@github.com/acme/app.git",
+                Some("acme/app"),
+            ),
+            ("git@github.com:acme/my.app.git", Some("acme/my.app")),
+            ("ssh://git@github.com/acme/app.git", Some("acme/app")),
+            ("https://gitlab.com/acme/app.git", None),
+            ("git@gitlab.com:acme/app.git", None),
+        ] {
+            assert_eq!(parse_remote(url).as_deref(), want, "{url}");
+        }
+    }
+
+    #[test]
+    fn cache_ttl() {
+        let closed = CacheEntry::new(&State::Closed(Some("completed".into())), 0);
+        assert_eq!(
+            closed.state(10_000_000),
+            Some(State::Closed(Some("completed".into())))
+        );
+        let open = CacheEntry::new(&State::Open, 1000);
+        assert_eq!(open.state(1000 + 3599), Some(State::Open));
+        assert_eq!(open.state(1000 + 3600), None);
+    }
+
+    #[test]
+    fn keys_are_case_insensitive_and_need_a_repo() {
+        assert_eq!(
+            Key::of(&r(Some("Acme/App"), 1), None),
+            Key::of(&r(None, 1), Some("acme/app"))
+        );
+        assert_eq!(Key::of(&r(None, 1), None), None);
+    }
+}
