@@ -67,6 +67,9 @@ impl FileCheck for DebugCode {
                 continue;
             }
             let code = file.code();
+            if !p.applies_to(code) {
+                continue;
+            }
             let end = *production_end.get_or_insert_with(|| match file.lang {
                 Lang::Rust => RUST_CFG_TEST.find(code).map_or(code.len(), |m| m.start()),
                 _ => code.len(),

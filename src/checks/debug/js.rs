@@ -13,6 +13,11 @@ fn re(s: &str) -> Regex {
 
 static CONSOLE: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*\??\.\s*([A-Za-z_$][\w$]*)"));
 /// A file that declares its own `console` binding is not talking to the global.
+/// `console` as a parameter: `function f(console)`, `({ level, console }) =>`,
+/// `(console) =>` (checked on the line of a `console` word).
+static PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"\bfunction\b[^(\n]*\([^)\n]*\bconsole\b|\([^()\n]*\bconsole\b[^()\n]*\)\s*=>")
+});
 /// `import { a, console } from …` (checked on the line of a `console` word).
 static IMPORTED_IN_BRACES: LazyLock<Regex> =
     LazyLock::new(|| re(r"\bimport\s*(?:type\s*)?\{[^}]*\bconsole\b[^}]*\}\s*from"));
@@ -109,7 +114,8 @@ fn debugger(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
 }
 
 /// Does the file declare its own `console` (`const console = …`, `function
-/// console`, `import console from`, `import { console } from`)? Looks only
+/// console`, `import console from`, `import { console } from`, a parameter
+/// named `console`)? Looks only
 /// at the words before each `console`, so it costs one substring search.
 fn declares_console(code: &str) -> bool {
     memchr::memmem::find_iter(code.as_bytes(), b"console").any(|at| {
@@ -129,7 +135,8 @@ fn declares_console(code: &str) -> bool {
         keyword || {
             let line_start = code[..at].rfind('\n').map_or(0, |i| i + 1);
             let line_end = code[at..].find('\n').map_or(code.len(), |i| at + i);
-            IMPORTED_IN_BRACES.is_match(&code[line_start..line_end])
+            let line = &code[line_start..line_end];
+            IMPORTED_IN_BRACES.is_match(line) || PARAMETER.is_match(line)
         }
     })
 }

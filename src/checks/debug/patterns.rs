@@ -22,7 +22,19 @@ pub struct Pattern {
     pub describe: Describe,
 }
 
+/// `from pdb import set_trace` (or ipdb, pudb, celery's rdb): only then is a
+/// bare `set_trace()` a debugger call.
+static IMPORTS_SET_TRACE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)^[ \t]*from[ \t]+(?:pdb|ipdb|pudb|celery\.contrib\.rdb)[ \t]+import[^\n]*\bset_trace\b")
+        .expect("valid pattern")
+});
+
 impl Pattern {
+    /// Whether this pattern applies to the file at all (beyond its needles).
+    pub fn applies_to(&self, code: &str) -> bool {
+        self.source != r"(set_trace)\s*\(" || IMPORTS_SET_TRACE.is_match(code)
+    }
+
     pub fn regex(&self) -> &Regex {
         self.compiled
             .get_or_init(|| Regex::new(self.source).expect("debug patterns are valid"))
@@ -73,6 +85,9 @@ pub static PRODUCTION_PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         (BREAK, PY, &["set_trace", "post_mortem", "break_into_debugger", "breakpoint"],
             r"((?:pdb|ipdb|pudb|rdb|ptvsd|debugpy)\s*\.\s*(?:set_trace|post_mortem|breakpoint|break_into_debugger))\s*\(", Some("."), breakpoint_help),
         (BREAK, PY, &["pdb", "pudb"], r"(?m)^[ \t]*((?:import|from)[ \t]+(?:pdb|ipdb|pudb)\b)", None, breakpoint_help),
+        (BREAK, PY, &["celery.contrib.rdb"], r"(?m)^[ \t]*((?:import|from)[ \t]+celery\.contrib\.rdb\b)", None, breakpoint_help),
+        // A bare `set_trace()` counts where the file imported it from a debugger.
+        (BREAK, PY, &["set_trace"], r"(set_trace)\s*\(", Some("."), breakpoint_help),
         (BREAK, RB, &["binding"], r"(binding\s*\.\s*(?:pry|irb|b))\b", Some(".:@$"), breakpoint_help),
         (BREAK, RB, &["byebug", "debugger"], r"(?m)(?:^|;)[ \t]*(byebug|debugger)[ \t\r]*(?:$|;|\bif\b|\bunless\b)", None, breakpoint_help),
         (BREAK, RS, &["dbg!"], r"(dbg!)\s*[(\[{]", Some(".:"), breakpoint_help),

@@ -41,6 +41,12 @@ const CASES: &[Case] = &[
     ("worker/job.py", "import os\nimport pdb\n\ndef run():\n    breakpoint()\n    pdb.set_trace()\n", &[(B, 2), (B, 5), (B, 6)]),
     ("worker/job.py", "# import pdb\n# breakpoint()\nmsg = \"breakpoint()\"\ndoc = '''pdb.set_trace()'''\nbreakpoint_count = 2\nself.breakpoint()\ndef breakpoint(self): pass\n", &[]),
     ("worker/tests/test_job.py", "breakpoint()\n", &[]),
+    ("worker/rdb.py", "from celery.contrib.rdb import set_trace\n\ndef f():\n    set_trace()\n", &[(B, 1), (B, 4)]),
+    ("worker/pdbs.py", "from pdb import set_trace\nset_trace()\n", &[(B, 1), (B, 2)]),
+    ("worker/other.py", "from tracing import set_trace\nset_trace()\n", &[]),
+    ("src/logger.js", "module.exports = ({ level = 'info', console }) => {\n  console.log(level);\n};\n", &[]),
+    ("src/logger2.js", "function make(console, x) {\n  console.debug(x);\n}\n", &[]),
+    ("src/call.js", "send(console);\nconsole.log(1);\n", &[(C, 2)]),
     // Ruby, Rust, Go, PHP
     ("app/models/user.rb", "def save\n  binding.pry\n  byebug\n  x = 1 # binding.pry\nend\n", &[(B, 2), (B, 3)]),
     ("src/lib.rs", "fn f() { let x = dbg!(1); let s = \"dbg!(x)\"; }\n// dbg!(y)\n#[cfg(test)]\nmod tests { fn t() { dbg!(2); } }\n", &[(B, 1)]),

@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Accuracy of shipcheck against oracle tools on the real-code corpus.
+
+    bench/corpus.sh                 # fetch the corpus first
+    python3 bench/accuracy.py [--corpus DIR] [--oracles DIR] [--shipcheck BIN] [--out DIR]
+
+Oracles (installed outside the repo, in --oracles, default /tmp/oracles):
+  npm: eslint, @typescript-eslint/parser, typescript (<6.1), leasot
+  PyPI: ruff (on PATH)
+Comparisons, keyed by (file, line):
+  JS/TS debug/console   vs ESLint no-console (no allow-list)
+  JS/TS debug/debugger  vs ESLint no-debugger
+  Python debug/breakpoint vs ruff T100
+  Python TODO comments  vs ruff FIX001-FIX004
+  JS/TS TODO comments   vs leasot (tags TODO, FIXME, XXX, HACK)
+shipcheck runs with debug/console allow: [] and production-code exclude: []
+so nothing is filtered as non-production. shipcheck reports only TODOs
+without an issue reference, so oracle TODO hits on lines carrying a
+reference (#12, owner/repo#12, ABC-12, an issue URL) are dropped from the
+oracle set. ESLint runs only on JS/TS files whose text contains `console` or
+`debugger` (lossless: no other file can hold a hit of either tool); leasot
+only on files containing a marker word. Files ESLint could not parse are left
+out of the console/debugger comparison and counted.
+Disagreements are written to OUT/disagreements.json with a heuristic class.
+"""
+import argparse, json, os, re, subprocess, sys, collections
+
+JS_EXT = ('.js', '.mjs', '.cjs', '.jsx', '.ts', '.tsx', '.mts', '.cts')
+REF_RE = re.compile(r'#\d+|\b[A-Z][A-Z0-9]{1,9}-\d+\b|https?://\S*/(issues|pull|browse|ticket)s?/\S*\d', re.I)
+MARKERS = ('TODO', 'FIXME', 'XXX', 'HACK')
+MAX_SIZE = 1 << 20
+
+def run(cmd, cwd=None, ok=(0, 1)):
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if p.returncode not in ok:
+        sys.exit(f"{cmd[0]} failed ({p.returncode}): {p.stderr[-2000:]}")
+    return p.stdout
+
+def files_with(root, exts, words):
+    rx = re.compile('|'.join(words))
+    out = []
+    for d, dirs, fs in os.walk(root):
+        for f in fs:
+            if f.endswith(exts) and not f.endswith('.d.ts') or f.endswith('.d.ts') and '.ts' in exts:
+                p = os.path.join(d, f)
+                try:
+                    with open(p, encoding='utf-8', errors='replace') as fh:
+                        if rx.search(fh.read()):
+                            out.append(os.path.relpath(p, CORPUS))
+                except OSError:
+                    pass
+    return sorted(out)
+
+_lines = {}
+def line_text(path, line):
+    if path not in _lines:
+        try:
+            with open(os.path.join(CORPUS, path), encoding='utf-8', errors='replace') as fh:
+                _lines[path] = fh.read().split('\n')
+        except OSError:
+            _lines[path] = []
+    ls = _lines[path]
+    return ls[line - 1] if 0 < line <= len(ls) else ''
+
+def skipped_by_shipcheck(path):
+    full = os.path.join(CORPUS, path)
+    if os.path.getsize(full) > MAX_SIZE:
+        return 'too large (>1 MiB)'
+    name = os.path.basename(path)
+    if name.endswith(('.min.js', '.bundle.js')):
+        return 'minified name'
+    parts = path.split('/')
+    if any(p in ('node_modules', 'vendor', 'third_party') for p in parts):
+        return 'vendored dir'
+    if path.endswith(JS_EXT):
+        line_text(path, 1)
+        if any(len(l) > 1000 for l in _lines[path]):
+            return 'line over 1000 chars (minified)'
+    return None
+
+def shipcheck(binary, out):
+    cfg = os.path.join(out, 'shipcheck-accuracy.yml')
+    with open(cfg, 'w') as fh:
+        fh.write("production-code:\n  exclude: []\nrules:\n  debug/console:\n    allow: []\n")
+    raw = run([binary, 'check', CORPUS, '--config', cfg, '--format', 'json'])
+    with open(os.path.join(out, 'shipcheck.json'), 'w') as fh:
+        fh.write(raw)
+    rep = json.loads(raw)
+    by = collections.defaultdict(set)
+    for f in rep['findings']:
+        p = f['path']
+        if os.path.isabs(p):
+            p = os.path.relpath(p, CORPUS)
+        by[f['rule']].add((p, f['line']))
+    return rep, by
+
+def eslint(oracles, files, out):
+    cfg = os.path.join(CORPUS, 'eslint.accuracy.config.mjs')
+    parser = os.path.join(oracles, 'node_modules/@typescript-eslint/parser/dist/index.js')
+    with open(cfg, 'w') as fh:
+        fh.write(f"""import * as tsParser from {json.dumps(parser)};
+const rules = {{ 'no-console': 'error', 'no-debugger': 'error' }};
+const lo = (jsx) => ({{ parser: tsParser, ecmaVersion: 'latest', sourceType: 'module',
+  parserOptions: {{ ecmaFeatures: {{ jsx }} }} }});
+export default [
+  {{ files: ['**/*.js', '**/*.mjs', '**/*.cjs', '**/*.jsx', '**/*.tsx'], languageOptions: lo(true), rules,
+     linterOptions: {{ noInlineConfig: true, reportUnusedDisableDirectives: 'off' }} }},
+  {{ files: ['**/*.ts', '**/*.mts', '**/*.cts'], languageOptions: lo(false), rules,
+     linterOptions: {{ noInlineConfig: true, reportUnusedDisableDirectives: 'off' }} }},
+];
+""")
+    res = []
+    cache = os.path.join(out, 'eslint.json')
+    if os.path.exists(cache) and os.environ.get('ACCURACY_REUSE'):
+        res = json.load(open(cache)); files = []
+    for i in range(0, len(files), 300):
+        raw = run([os.path.join(oracles, 'node_modules/.bin/eslint'), '-c', cfg, '--no-ignore',
+                   '--format', 'json', *files[i:i + 300]], cwd=CORPUS)
+        res += json.loads(raw)
+    os.remove(cfg)
+    if files:
+        json.dump(res, open(cache, 'w'))
+    hits = {'no-console': set(), 'no-debugger': set()}
+    fatal = set()
+    for r in res:
+        p = os.path.relpath(r['filePath'], CORPUS)
+        for m in r['messages']:
+            if m.get('fatal'):
+                fatal.add(p)
+            elif m.get('ruleId') in hits:
+                hits[m['ruleId']].add((p, m['line']))
+    return hits, fatal
+
+def ruff(out):
+    raw = run(['ruff', 'check', '--isolated', '--no-cache', '--exit-zero', '--select',
+               'T100,FIX001,FIX002,FIX003,FIX004', '--output-format', 'json', 'pypi'], cwd=CORPUS)
+    t100, fix = set(), set()
+    for m in json.loads(raw):
+        p = os.path.relpath(m['filename'], CORPUS)
+        key = (p, m['location']['row'])
+        if m['code'] == 'T100':
+            t100.add(key)
+        elif m['code'] and m['code'].startswith('FIX'):
+            fix.add(key)
+    return t100, fix
+
+def leasot(oracles, files):
+    hits = set()
+    for i in range(0, len(files), 200):
+        # leasot exits before a large piped stdout is flushed: write to a file
+        tmp = os.path.join(CORPUS, '.leasot.json')
+        with open(tmp, 'w') as fh:
+            subprocess.run([os.path.join(oracles, 'node_modules/.bin/leasot'), '-x', '-S', '-r', 'json',
+                            '-T', 'XXX,HACK', *files[i:i + 200]], cwd=CORPUS, stdout=fh, check=True)
+        raw = open(tmp).read()
+        os.remove(tmp)
+        s = raw[raw.find('['):] if '[' in raw else '[]'
+        for t in json.loads(s):
+            hits.add((os.path.relpath(os.path.join(CORPUS, t['file']), CORPUS), t['line']))
+    return hits
+
+def classify_todo(path, line, side):
+    txt = line_text(path, line)
+    sk = skipped_by_shipcheck(path)
+    if side == 'oracle' and sk:
+        return f'deliberate: file skipped by shipcheck ({sk})'
+    m = re.search(r'(#|//|/\*|^\s*\*)(.*)', txt)
+    body = m.group(2) if m else txt
+    up = re.search(r'\b(TODO|FIXME|XXX|HACK)\b', body)
+    anyc = re.search(r'\b(todo|fixme|xxx|hack)\b', body, re.I)
+    if side == 'oracle':
+        if path.endswith('.glsl.js'):
+            return 'oracle wrong: marker inside a string literal (GLSL shader source)'
+        nxt = [line_text(path, line + i) for i in (1, 2, 3)]
+        if any(REF_RE.search(t) for t in nxt if re.match(r'\s*(#|//|\*)', t)):
+            return 'deliberate: issue reference on a continuation line of the comment'
+        if not up and anyc:
+            return 'deliberate: lower/mixed-case marker (shipcheck markers are case-sensitive)'
+        if up and not re.match(r'[\s*#/!-]*@?(TODO|FIXME|XXX|HACK)\b', body):
+            return 'deliberate: marker not at comment start'
+        return 'unclassified'
+    else:
+        code = re.match(r'\s*(.*?)(//|/\*)', txt)
+        if code and code.group(1).strip() and path.startswith('npm/'):
+            return 'oracle wrong: leasot misses comments after code on the same line'
+        return 'unclassified'
+
+def classify_debug(path, line, side, fatal=()):
+    txt = line_text(path, line)
+    sk = skipped_by_shipcheck(path)
+    if side == 'oracle' and sk:
+        return f'deliberate: file skipped by shipcheck ({sk})'
+    if side == 'oracle' and re.search(r'\bconsole\s*\[', txt):
+        return 'deliberate: computed member console[x] not matched'
+    if side == 'shipcheck':
+        _ = line_text(path, 1)
+        whole = '\n'.join(_lines[path])
+        if re.search(r'\b(var|let|const)\s+console\b|function\s*\w*\s*\([^)]*\bconsole\b|\(\{[^)]*\bconsole\b[^)]*\}\)\s*=>|\bconsole\s*=[^=]', whole):
+            return 'shadowed/assigned `console` (oracle: not the global)'
+    return 'unclassified'
+
+def prf(ship, orc):
+    tp = len(ship & orc)
+    p = tp / len(ship) if ship else 1.0
+    r = tp / len(orc) if orc else 1.0
+    return tp, len(ship - orc), len(orc - ship), p, r
+
+def main():
+    global CORPUS
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--corpus', default=os.environ.get('CORPUS_DIR', '/tmp/shipcheck-corpus'))
+    ap.add_argument('--oracles', default='/tmp/oracles')
+    ap.add_argument('--shipcheck', default='/tmp/target-acc/release/shipcheck')
+    ap.add_argument('--out', default='/tmp/shipcheck-accuracy')
+    a = ap.parse_args()
+    CORPUS = os.path.abspath(a.corpus)
+    os.makedirs(a.out, exist_ok=True)
+
+    rep, sc = shipcheck(a.shipcheck, a.out)
+    js_debug_files = files_with(os.path.join(CORPUS, 'npm'), JS_EXT, ['console', 'debugger'])
+    js_todo_files = files_with(os.path.join(CORPUS, 'npm'), JS_EXT, list(MARKERS))
+    es, fatal = eslint(a.oracles, js_debug_files, a.out)
+    t100, fix = ruff(a.out)
+    lea = leasot(a.oracles, js_todo_files)
+
+    isjs = lambda k: k[0].startswith('npm/') and k[0].endswith(JS_EXT) and k[0] not in fatal
+    ispy = lambda k: k[0].startswith('pypi/') and k[0].endswith('.py')
+    isjs_todo = lambda k: k[0].startswith('npm/') and k[0].endswith(JS_EXT)
+    noref = lambda k: not REF_RE.search(line_text(*k))
+    todo_sc = sc['todo/untracked'] | sc['todo/expired']
+    comps = [
+        ('JS/TS debug/console vs ESLint no-console', {k for k in sc['debug/console'] if isjs(k)},
+         {k for k in es['no-console'] if isjs(k)}, classify_debug),
+        ('JS/TS debug/debugger vs ESLint no-debugger', {k for k in sc['debug/debugger'] if isjs(k)},
+         {k for k in es['no-debugger'] if isjs(k)}, classify_debug),
+        ('Python debug/breakpoint vs ruff T100', {k for k in sc['debug/breakpoint'] if ispy(k)},
+         {k for k in t100 if ispy(k)}, classify_debug),
+        ('Python TODO (untracked+expired) vs ruff FIX00x (no-ref lines)', {k for k in todo_sc if ispy(k)},
+         {k for k in fix if ispy(k) and noref(k)}, classify_todo),
+        ('JS/TS TODO (untracked+expired) vs leasot (no-ref lines)', {k for k in todo_sc if isjs_todo(k)},
+         {k for k in lea if isjs_todo(k) and noref(k)}, classify_todo),
+    ]
+    rows, dis = [], {}
+    for name, s, o, cls in comps:
+        tp, fp, fn, p, r = prf(s, o)
+        sf, of = {k[0] for k in s}, {k[0] for k in o}
+        ftp, _, _, fpp, frr = prf(sf, of)
+        rows.append((name, len(s), len(o), tp, fp, fn, p, r, fpp, frr))
+        d = []
+        for k in sorted(s - o):
+            d.append({'side': 'shipcheck-only', 'path': k[0], 'line': k[1],
+                      'text': line_text(*k).strip()[:200], 'class': cls(k[0], k[1], 'shipcheck')})
+        for k in sorted(o - s):
+            d.append({'side': 'oracle-only', 'path': k[0], 'line': k[1],
+                      'text': line_text(*k).strip()[:200], 'class': cls(k[0], k[1], 'oracle')})
+        dis[name] = d
+    with open(os.path.join(a.out, 'disagreements.json'), 'w') as fh:
+        json.dump(dis, fh, indent=1)
+
+    print(f"corpus: {CORPUS}; shipcheck files_scanned={rep['files_scanned']} skipped={rep['files_skipped']}")
+    print(f"ESLint ran on {len(js_debug_files)} JS/TS files ({len(fatal)} could not be parsed, left out); "
+          f"leasot on {len(js_todo_files)} files")
+    print()
+    print('| comparison | shipcheck | oracle | both | shipcheck-only | oracle-only | precision | recall | file P | file R |')
+    print('|---|---|---|---|---|---|---|---|---|---|')
+    for r in rows:
+        print('| %s | %d | %d | %d | %d | %d | %.3f | %.3f | %.3f | %.3f |' % r)
+    print()
+    for name, d in dis.items():
+        c = collections.Counter((x['side'], x['class']) for x in d)
+        if c:
+            print(f'{name}:')
+            for (side, cl), n in c.most_common():
+                print(f'  {n:6d}  {side:15s} {cl}')
+    print(f"\ndisagreements: {os.path.join(a.out, 'disagreements.json')}")
+
+if __name__ == '__main__':
+    main()
