@@ -1,0 +1,60 @@
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use shipcheck::lexer::{lex, mask, Lang, RegionKind};
+
+/// Every `Lang` variant (keep in step with `ALL` in `src/lexer/tests/mod.rs`).
+const LANGS: [Lang; 26] = [
+    Lang::JavaScript,
+    Lang::TypeScript,
+    Lang::Vue,
+    Lang::Svelte,
+    Lang::Java,
+    Lang::Kotlin,
+    Lang::Go,
+    Lang::Rust,
+    Lang::C,
+    Lang::Cpp,
+    Lang::CSharp,
+    Lang::Swift,
+    Lang::Php,
+    Lang::Python,
+    Lang::Ruby,
+    Lang::Shell,
+    Lang::Yaml,
+    Lang::Toml,
+    Lang::Dockerfile,
+    Lang::Env,
+    Lang::Sql,
+    Lang::Html,
+    Lang::Markdown,
+    Lang::Xml,
+    Lang::Prisma,
+    Lang::Text,
+];
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let lang = LANGS[usize::from(first) % LANGS.len()];
+    let text = String::from_utf8_lossy(rest);
+    let regions = lex(lang, &text);
+    // The documented contract: contiguous, covering, on char boundaries.
+    let mut pos = 0;
+    for r in &regions {
+        assert_eq!(r.start, pos, "{lang:?}: gap or overlap at {pos}");
+        assert!(r.end > r.start, "{lang:?}: empty region at {pos}");
+        assert!(
+            text.is_char_boundary(r.end),
+            "{lang:?}: {} not a char boundary",
+            r.end
+        );
+        pos = r.end;
+    }
+    assert_eq!(pos, text.len(), "{lang:?}: regions do not cover the text");
+    for keep in [RegionKind::Code, RegionKind::Comment, RegionKind::String] {
+        let masked = mask(&text, &regions, keep);
+        assert_eq!(masked.len(), text.len());
+    }
+});

@@ -1,0 +1,167 @@
+//! The nasty files a real repository contains that `walk.rs` does not cover:
+//! a 50 MB generated file, a 100,000-character line, an unreadable file.
+//! None may crash the run or lose the other findings. (Speed is the
+//! benchmark's business, never a timed test's.)
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn write(root: &Path, rel: &str, bytes: &[u8]) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+fn check_json(root: &Path, config: &str) -> Value {
+    let mut cfg = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut cfg, config.as_bytes()).unwrap();
+    let out = Command::cargo_bin("shipcheck")
+        .unwrap()
+        .env("SHIPCHECK_TODAY", "2026-11-26")
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("GITHUB_ACTIONS")
+        .arg("check")
+        .arg(root)
+        .args(["--format", "json", "--branch", "feature/x", "--config"])
+        .arg(cfg.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `rule path:line` of every finding.
+fn findings(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}",
+                f["rule"].as_str().unwrap_or("-"),
+                f["path"].as_str().unwrap_or("-"),
+                f["line"]
+            )
+        })
+        .collect()
+}
+
+/// Two ordinary files whose findings must survive whatever sits next to them.
+fn ordinary(root: &Path) {
+    write(root, "src/a.ts", b"console.log(1);\n");
+    write(root, "src/z.ts", b"const z = 1;\nconsole.log(z);\n");
+}
+
+fn has(got: &[String], want: &str) -> bool {
+    got.iter().any(|g| g.ends_with(want))
+}
+
+#[test]
+fn fifty_megabyte_generated_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ordinary(root);
+    // 50 MB of finding-free lines, then one finding on the very last line.
+    let line = b"const generatedValue = 12345;\n";
+    let lines = 50 * 1024 * 1024 / line.len();
+    let mut big = line.repeat(lines);
+    big.extend_from_slice(b"console.log(generatedValue);\n");
+    assert!(big.len() > 50 * 1024 * 1024 - line.len());
+    write(root, "src/generated/api.js", &big);
+
+    // Default limit (1 MiB): skipped, counted, nothing else lost.
+    let v = check_json(root, "");
+    let got = findings(&v);
+    assert_eq!(v["files_skipped"]["too_large"], 1, "{v:#}");
+    assert!(has(&got, "src/a.ts:1"), "{got:?}");
+    assert!(has(&got, "src/z.ts:2"), "{got:?}");
+    assert!(
+        !got.iter().any(|g| g.contains("src/generated/api.js")),
+        "{got:?}"
+    );
+
+    // Raised limit: read and checked to the end, other findings kept.
+    let v = check_json(root, "max-file-size: 100MiB\n");
+    let got = findings(&v);
+    assert_eq!(v["files_skipped"]["too_large"], 0, "{v:#}");
+    assert!(has(&got, "src/a.ts:1"), "{got:?}");
+    assert!(has(&got, "src/z.ts:2"), "{got:?}");
+    assert!(
+        has(&got, &format!("src/generated/api.js:{}", lines + 1)),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn hundred_thousand_character_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ordinary(root);
+    let long = "x".repeat(100_000);
+    // JS-like: one 100,000-character line means minified; skipped, counted.
+    write(
+        root,
+        "src/bundle.ts",
+        format!("console.log(1); const s = \"{long}\";\nconsole.log(2);\n").as_bytes(),
+    );
+    // Python: no minified rule; lexed in full, the findings on and after
+    // the long line kept.
+    write(
+        root,
+        "src/long.py",
+        format!("s = \"{long}\"  # TODO: on the long line\n# FIXME: after it\n").as_bytes(),
+    );
+    let v = check_json(root, "");
+    let got = findings(&v);
+    assert_eq!(v["files_skipped"]["minified"], 1, "{v:#}");
+    assert!(!got.iter().any(|g| g.contains("src/bundle.ts")), "{got:?}");
+    assert!(has(&got, "src/long.py:1"), "{got:?}");
+    assert!(has(&got, "src/long.py:2"), "{got:?}");
+    assert!(has(&got, "src/a.ts:1"), "{got:?}");
+    assert!(has(&got, "src/z.ts:2"), "{got:?}");
+}
+
+#[cfg(unix)]
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+#[cfg(unix)]
+#[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "says why the test did nothing when run as root"
+)]
+fn unreadable_file_is_reported_not_fatal() {
+    use std::os::unix::fs::PermissionsExt;
+    if is_root() {
+        eprintln!("skipped: running as root, chmod 000 does not deny reads");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ordinary(root);
+    write(root, "src/secret.ts", b"console.log(3);\n");
+    let p = root.join("src/secret.ts");
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let v = check_json(root, "");
+    // Restore so the temp dir can be removed.
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let got = findings(&v);
+    assert!(
+        got.iter()
+            .any(|g| g.starts_with("scan/unreadable src/secret.ts")),
+        "{got:?}"
+    );
+    assert!(has(&got, "src/a.ts:1"), "{got:?}");
+    assert!(has(&got, "src/z.ts:2"), "{got:?}");
+}
