@@ -20,6 +20,9 @@ pub struct Pattern {
     pub not_after: Option<&'static str>,
     /// Message and help from the flagged text.
     pub describe: Describe,
+    /// Only in files where this also matches (an import that makes a bare
+    /// name a debugger call).
+    requires: Option<&'static LazyLock<Regex>>,
 }
 
 /// `from pdb import set_trace` (or ipdb, pudb, celery's rdb): only then is a
@@ -32,7 +35,7 @@ static IMPORTS_SET_TRACE: LazyLock<Regex> = LazyLock::new(|| {
 impl Pattern {
     /// Whether this pattern applies to the file at all (beyond its needles).
     pub fn applies_to(&self, code: &str) -> bool {
-        self.source != r"(set_trace)\s*\(" || IMPORTS_SET_TRACE.is_match(code)
+        self.requires.is_none_or(|r| r.is_match(code))
     }
 
     pub fn regex(&self) -> &Regex {
@@ -86,8 +89,6 @@ pub static PRODUCTION_PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             r"((?:pdb|ipdb|pudb|rdb|ptvsd|debugpy)\s*\.\s*(?:set_trace|post_mortem|breakpoint|break_into_debugger))\s*\(", Some("."), breakpoint_help),
         (BREAK, PY, &["pdb", "pudb"], r"(?m)^[ \t]*((?:import|from)[ \t]+(?:pdb|ipdb|pudb)\b)", None, breakpoint_help),
         (BREAK, PY, &["celery.contrib.rdb"], r"(?m)^[ \t]*((?:import|from)[ \t]+celery\.contrib\.rdb\b)", None, breakpoint_help),
-        // A bare `set_trace()` counts where the file imported it from a debugger.
-        (BREAK, PY, &["set_trace"], r"(set_trace)\s*\(", Some("."), breakpoint_help),
         (BREAK, RB, &["binding"], r"(binding\s*\.\s*(?:pry|irb|b))\b", Some(".:@$"), breakpoint_help),
         (BREAK, RB, &["byebug", "debugger"], r"(?m)(?:^|;)[ \t]*(byebug|debugger)[ \t\r]*(?:$|;|\bif\b|\bunless\b)", None, breakpoint_help),
         (BREAK, RS, &["dbg!"], r"(dbg!)\s*[(\[{]", Some(".:"), breakpoint_help),
@@ -113,7 +114,19 @@ pub static PRODUCTION_PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
                 compiled: OnceLock::new(),
                 not_after,
                 describe,
+                requires: None,
             },
         )
+        .chain(std::iter::once(Pattern {
+            // A bare `set_trace()` counts where the file imported it from a debugger.
+            rule: BREAK,
+            langs: PY,
+            needles: &["set_trace"],
+            source: r"(set_trace)\s*\(",
+            compiled: OnceLock::new(),
+            not_after: Some("."),
+            describe: breakpoint_help,
+            requires: Some(&IMPORTS_SET_TRACE),
+        }))
         .collect()
 });
