@@ -40,6 +40,73 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language (the lexer's property tests and fuzz target use it;
+    /// `all_is_complete` keeps it complete).
+    pub const ALL: [Lang; 26] = [
+        Lang::JavaScript,
+        Lang::TypeScript,
+        Lang::Vue,
+        Lang::Svelte,
+        Lang::Java,
+        Lang::Kotlin,
+        Lang::Go,
+        Lang::Rust,
+        Lang::C,
+        Lang::Cpp,
+        Lang::CSharp,
+        Lang::Swift,
+        Lang::Php,
+        Lang::Python,
+        Lang::Ruby,
+        Lang::Shell,
+        Lang::Yaml,
+        Lang::Toml,
+        Lang::Dockerfile,
+        Lang::Env,
+        Lang::Sql,
+        Lang::Html,
+        Lang::Markdown,
+        Lang::Xml,
+        Lang::Prisma,
+        Lang::Text,
+    ];
+
+    #[allow(
+        dead_code,
+        reason = "exists only so a new Lang variant fails to compile until ALL lists it"
+    )]
+    fn all_is_complete(l: Lang) -> usize {
+        // Adding a variant breaks this match: add it to `ALL` too.
+        match l {
+            Self::JavaScript
+            | Self::TypeScript
+            | Self::Vue
+            | Self::Svelte
+            | Self::Java
+            | Self::Kotlin
+            | Self::Go
+            | Self::Rust
+            | Self::C
+            | Self::Cpp
+            | Self::CSharp
+            | Self::Swift
+            | Self::Php
+            | Self::Python
+            | Self::Ruby
+            | Self::Shell
+            | Self::Yaml
+            | Self::Toml
+            | Self::Dockerfile
+            | Self::Env
+            | Self::Sql
+            | Self::Html
+            | Self::Markdown
+            | Self::Xml
+            | Self::Prisma
+            | Self::Text => Self::ALL.len(),
+        }
+    }
+
     /// Language from the file name, falling back to a shebang on the first line.
     pub fn detect(path: &Path, first_line: &str) -> Option<Lang> {
         let name = path.file_name()?.to_str()?;
