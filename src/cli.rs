@@ -54,33 +54,20 @@ pub enum Command {
 pub struct CheckArgs {
     /// Repository to check
     pub path: Option<PathBuf>,
-    /// Config file (default: .shipcheck.yml at PATH; none: embedded defaults)
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
     /// Format written to stdout
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(crate::report::Format::NAMES))]
     pub format: String,
     /// Also write FORMAT to FILE (repeatable), e.g. --output json=shipcheck.json
     #[arg(long, value_name = "FORMAT=FILE")]
     pub output: Vec<String>,
-    /// A production env file to check, possibly outside the repository (repeatable)
-    #[arg(long = "env-file", value_name = "FILE")]
-    pub env_files: Vec<PathBuf>,
-    /// Treat the process environment as part of production (CI secrets)
-    #[arg(long)]
-    pub env_from_process: bool,
-    /// Compare against this ref for the git-aware migration rules and --new-only (default in Actions: origin/$GITHUB_BASE_REF)
-    #[arg(long, value_name = "REF")]
-    pub base: Option<String>,
     /// Report only findings on lines added or changed since the merge-base with --base (in Actions: the pull request's base, the push's `before`, the merge queue's base); committed changes only
     #[arg(long)]
     pub new_only: bool,
     /// Accept the findings recorded in FILE (default: .shipcheck-baseline.json at PATH, if present; write it with `shipcheck baseline`)
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Read migration status from this database, read-only (postgres://, mysql://, sqlite://)
-    #[arg(long, value_name = "URL")]
-    pub database_url: Option<String>,
     /// Target branch for the policy (default: GITHUB_BASE_REF, else the current branch)
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
@@ -119,6 +106,14 @@ pub struct BaselineArgs {
     /// Date after which entries this run adds stop hiding their findings
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub expires: Option<String>,
+    #[command(flatten)]
+    pub sources: SourceArgs,
+}
+
+/// What decides the findings besides the files: shared by `check` and
+/// `baseline`, so a baseline is written from exactly what `check` sees.
+#[derive(Args, Debug, Default, Clone)]
+pub struct SourceArgs {
     /// Config file (default: .shipcheck.yml at PATH; none: embedded defaults)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -128,7 +123,7 @@ pub struct BaselineArgs {
     /// Treat the process environment as part of production (CI secrets)
     #[arg(long)]
     pub env_from_process: bool,
-    /// Compare against this ref for the git-aware migration rules (default in Actions: origin/$GITHUB_BASE_REF)
+    /// Compare against this ref for the git-aware rules (migrations, --new-only; default in Actions: origin/$GITHUB_BASE_REF)
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
     /// Read migration status from this database, read-only (postgres://, mysql://, sqlite://)

@@ -57,12 +57,12 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let opts = CheckOptions {
         root: args.path.unwrap_or_else(|| PathBuf::from(".")),
-        config: args.config,
+        config: args.sources.config,
         branch: args.branch,
-        env_files: args.env_files,
-        env_from_process: args.env_from_process,
-        base: args.base,
-        database_url: args.database_url,
+        env_files: args.sources.env_files,
+        env_from_process: args.sources.env_from_process,
+        base: args.sources.base,
+        database_url: args.sources.database_url,
         baseline: args.baseline,
         new_only: args.new_only,
         fail_on: args
@@ -181,11 +181,11 @@ fn write_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
         .transpose()?;
     let opts = CheckOptions {
         root,
-        config: args.config,
-        env_files: args.env_files,
-        env_from_process: args.env_from_process,
-        base: args.base,
-        database_url: args.database_url,
+        config: args.sources.config,
+        env_files: args.sources.env_files,
+        env_from_process: args.sources.env_from_process,
+        base: args.sources.base,
+        database_url: args.sources.database_url,
         ..CheckOptions::default()
     };
     let (baseline, rewrite) = engine::baseline(
