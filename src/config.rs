@@ -95,6 +95,8 @@ pub const DEFAULT_VENDORED: &[&str] = &[
 
 pub const DEFAULT_RELEASE_BRANCHES: &[&str] = &["main", "master", "release/*", "production"];
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+/// A JS/TS file with a line longer than this is minified or generated code.
+pub const DEFAULT_MINIFIED_LINE_LENGTH: usize = 1000;
 
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -103,6 +105,7 @@ struct RawConfig {
     release_fail_on: Option<Threshold>,
     release_branches: Option<Vec<String>>,
     max_file_size: Option<ByteSize>,
+    minified_line_length: Option<usize>,
     paths: Option<RawPaths>,
     production_code: Option<RawPaths>,
     test_files: Option<Vec<String>>,
@@ -283,6 +286,8 @@ pub struct Settings {
     pub release_branches: Vec<String>,
     release_branch_set: GlobSet,
     pub max_file_size: u64,
+    /// JS/TS files with a longer line are skipped as minified; 0: never.
+    pub minified_line_length: usize,
     include: Option<GlobSet>,
     exclude: GlobSet,
     vendored: GlobSet,
@@ -391,6 +396,9 @@ impl Settings {
             release_branch_set: branch_globs(&release_branches)?,
             release_branches,
             max_file_size: raw.max_file_size.map_or(DEFAULT_MAX_FILE_SIZE, |b| b.0),
+            minified_line_length: raw
+                .minified_line_length
+                .unwrap_or(DEFAULT_MINIFIED_LINE_LENGTH),
             include: match paths.include {
                 Some(v) if !v.is_empty() => Some(path_globs(&v)?),
                 _ => None,

@@ -89,6 +89,8 @@ pub fn starter_config(d: &Detected) -> String {
          \n\
          # Files larger than this are skipped (and counted in the summary).\n\
          max-file-size: 1MiB\n\
+         # JS/TS files with a longer line are skipped as minified (0: scan them all).\n\
+         # minified-line-length: 1000\n\
          \n\
          # paths:\n\
          #   include: [\"apps/**\", \"packages/**\"]   # only these (default: everything not ignored)\n\

@@ -9,8 +9,6 @@ use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Mutex};
 
-/// JS lines longer than this mean minified or generated code.
-const MINIFIED_LINE_LEN: usize = 1000;
 /// How much of a file is searched for a NUL byte to call it binary.
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
 
@@ -309,7 +307,10 @@ where
         Some(l) => l,
         None => Lang::detect(Path::new(name), text.lines().next().unwrap_or(""))?,
     };
-    if lang.is_js_like() && has_long_line(&text) {
+    if lang.is_js_like()
+        && settings.minified_line_length > 0
+        && has_long_line(&text, settings.minified_line_length)
+    {
         return Some(Outcome::Skipped(|s| s.minified += 1));
     }
     let file = SourceFile::new(&rel, lang, &text, settings);
@@ -346,14 +347,14 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
         .collect()
 }
 
-/// Is any line longer than [`MINIFIED_LINE_LEN`]? Looks for the last newline
-/// in each window of that length, so it jumps ~1,000 bytes a step instead of
-/// stopping at every line.
-fn has_long_line(text: &str) -> bool {
+/// Is any line longer than `max` bytes? Looks for the last newline in each
+/// window of that length, so it jumps ~`max` bytes a step instead of stopping
+/// at every line.
+fn has_long_line(text: &str, max: usize) -> bool {
     let b = text.as_bytes();
     let mut line_start = 0;
-    while b.len() - line_start > MINIFIED_LINE_LEN {
-        let window = &b[line_start..=line_start + MINIFIED_LINE_LEN];
+    while b.len() - line_start > max {
+        let window = &b[line_start..=line_start + max];
         match memchr::memrchr(b'\n', window) {
             Some(i) => line_start += i + 1,
             None => return true,

@@ -141,3 +141,31 @@ fn walk_respects_ignores_and_skips_what_it_must() {
     assert_eq!(crlf["column"], 1);
     assert_eq!(crlf["end_column"], 12);
 }
+
+/// `minified-line-length` moves the minified threshold; 0 scans every JS file.
+#[test]
+fn minified_line_length_is_configurable() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut long = b"console.log(1);".to_vec();
+    long.extend(std::iter::repeat_n(b' ', 1500));
+    long.extend(b"var a=1;\n");
+    write(root, "src/wide.js", &long);
+    write(root, "src/narrow.js", b"var b = 2; console.log(b);\n");
+    let run = |cfg: &str| {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut f, cfg.as_bytes()).unwrap();
+        check_json(root, &["--config", f.path().to_str().unwrap()])
+    };
+    let default = run("fail-on: error\n");
+    assert_eq!(paths(&default), ["src/narrow.js:1"], "{default:#}");
+    assert_eq!(default["files_skipped"]["minified"], 1);
+
+    let off = run("minified-line-length: 0\n");
+    assert_eq!(paths(&off), ["src/narrow.js:1", "src/wide.js:1"], "{off:#}");
+    assert_eq!(off["files_skipped"]["minified"], 0);
+
+    let tight = run("minified-line-length: 20\n");
+    assert_eq!(paths(&tight), Vec::<String>::new(), "{tight:#}");
+    assert_eq!(tight["files_skipped"]["minified"], 2);
+}
