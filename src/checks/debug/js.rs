@@ -12,6 +12,8 @@ fn re(s: &str) -> Regex {
 }
 
 static CONSOLE: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*\??\.\s*([A-Za-z_$][\w$]*)"));
+/// `console[` or `console?.[`: the key after it is read from the text.
+static CONSOLE_COMPUTED: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*(?:\?\.\s*)?\["));
 /// A file that declares its own `console` binding is not talking to the global.
 /// `console` as a parameter: `function f(console)`, `({ level, console }) =>`,
 /// `(console) =>` (checked on the line of a `console` word).
@@ -60,17 +62,14 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     let allow = &ctx.settings.console_allow;
     // Asked only once there is a candidate: most files have none.
     let mut shadowed = None;
-    for caps in CONSOLE.captures_iter(code) {
-        let (Some(whole), Some(method)) = (caps.get(0), caps.get(1)) else {
-            continue;
-        };
-        if !starts_token(code, whole.start(), "$.") || allow.iter().any(|a| a == method.as_str()) {
+    for (start, end, method) in console_members(file.text, code) {
+        if !starts_token(code, start, "$.") || allow.iter().any(|a| a == method) {
             continue;
         }
         if *shadowed.get_or_insert_with(|| declares_console(code)) {
             return;
         }
-        let message = format!("`console.{}` left in production code", method.as_str());
+        let message = format!("`console.{method}` left in production code");
         let allowed = if allow.is_empty() {
             "none".to_string()
         } else {
@@ -79,15 +78,52 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
         let help = format!(
             "remove it or log through the app's logger; console methods allowed in production: {allowed} (rules.debug/console.allow)"
         );
-        out.findings.extend(ctx.finding(
-            "debug/console",
-            file,
-            whole.start(),
-            method.end(),
-            message,
-            help,
-        ));
+        out.findings
+            .extend(ctx.finding("debug/console", file, start, end, message, help));
     }
+}
+
+/// Every `console.name` and `console['name']` (a string-literal key, which
+/// the masked `code` shows as blanks, so the key is read from `text`), in
+/// order: (start, end of the member, member name). A computed key that is
+/// not a literal, `console[level]`, is a logger choosing its method at run
+/// time, not debug output: it is not reported.
+fn console_members<'t>(text: &'t str, code: &str) -> Vec<(usize, usize, &'t str)> {
+    let mut found: Vec<(usize, usize, &'t str)> = CONSOLE
+        .captures_iter(code)
+        .filter_map(|caps| {
+            let (whole, method) = (caps.get(0)?, caps.get(1)?);
+            Some((whole.start(), method.end(), &text[method.range()]))
+        })
+        .collect();
+    for m in CONSOLE_COMPUTED.find_iter(code) {
+        // Skipped in the text: in `code` the quoted key is blanks too.
+        let at = m.end() + (text.len() - m.end() - text[m.end()..].trim_start().len());
+        let rest = &text[at..];
+        let Some(quote) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '\'' | '"' | '`'))
+        else {
+            continue;
+        };
+        let name_len = rest[1..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
+            .unwrap_or(rest.len() - 1);
+        let after = 1 + name_len;
+        if name_len == 0 || !rest[after..].starts_with(quote) {
+            continue;
+        }
+        let close = at + after + 1;
+        let Some(bracket) = code[close..].find(|c: char| !c.is_whitespace()) else {
+            continue;
+        };
+        if code[close + bracket..].starts_with(']') {
+            found.push((m.start(), close + bracket + 1, &rest[1..after]));
+        }
+    }
+    found.sort_unstable_by_key(|f| f.0);
+    found
 }
 
 fn debugger(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {

@@ -47,6 +47,10 @@ const CASES: &[Case] = &[
     ("src/logger.js", "module.exports = ({ level = 'info', console }) => {\n  console.log(level);\n};\n", &[]),
     ("src/logger2.js", "function make(console, x) {\n  console.debug(x);\n}\n", &[]),
     ("src/call.js", "send(console);\nconsole.log(1);\n", &[(C, 2)]),
+    // a string-literal key is the same member; a run-time key is a logger's choice
+    ("src/k.js", "console['log'](1); console[\"debug\"](2);\nconsole?.[ `table` ](3)\n", &[(C, 1), (C, 1), (C, 2)]),
+    ("src/k.js", "console[level](msg); console[m + 'x'](1); console['log' + s](2); console[''](3)\n", &[]),
+    ("src/k.js", "console['error'](e);\nconst s = \"console['log'](1)\"; // console['log']\n", &[]),
     // Ruby, Rust, Go, PHP
     ("app/models/user.rb", "def save\n  binding.pry\n  byebug\n  x = 1 # binding.pry\nend\n", &[(B, 2), (B, 3)]),
     ("src/lib.rs", "fn f() { let x = dbg!(1); let s = \"dbg!(x)\"; }\n// dbg!(y)\n#[cfg(test)]\nmod tests { fn t() { dbg!(2); } }\n", &[(B, 1)]),
