@@ -5,6 +5,7 @@ use super::{is_definition, starts_token};
 use crate::checks::{Context, FileKind, FileOutcome};
 use crate::workspace::SourceFile;
 use regex::Regex;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 fn re(s: &str) -> Regex {
@@ -14,12 +15,6 @@ fn re(s: &str) -> Regex {
 static CONSOLE: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*\??\.\s*([A-Za-z_$][\w$]*)"));
 /// `console[` or `console?.[`: the key after it is read from the text.
 static CONSOLE_COMPUTED: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*(?:\?\.\s*)?\["));
-/// A file that declares its own `console` binding is not talking to the global.
-/// `console` as a parameter: `function f(console)`, `({ level, console }) =>`,
-/// `(console) =>` (checked on the line of a `console` word).
-static PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\bfunction\b[^(\n]*\([^)\n]*\bconsole\b|\([^()\n]*\bconsole\b[^()\n]*\)\s*=>")
-});
 /// `import { a, console } from …` (checked on the line of a `console` word).
 static IMPORTED_IN_BRACES: LazyLock<Regex> =
     LazyLock::new(|| re(r"\bimport\s*(?:type\s*)?\{[^}]*\bconsole\b[^}]*\}\s*from"));
@@ -61,13 +56,14 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     let code = file.code();
     let allow = &ctx.settings.console_allow;
     // Asked only once there is a candidate: most files have none.
-    let mut shadowed = None;
+    let mut shadowed: Option<Vec<Range<usize>>> = None;
     for (start, end, method) in console_members(file.text, code) {
         if !starts_token(code, start, "$.") || allow.iter().any(|a| a == method) {
             continue;
         }
-        if *shadowed.get_or_insert_with(|| declares_console(code)) {
-            return;
+        let local = shadowed.get_or_insert_with(|| local_console_scopes(code));
+        if local.iter().any(|r| r.contains(&start)) {
+            continue;
         }
         let message = format!("`console.{method}` left in production code");
         let allowed = if allow.is_empty() {
@@ -149,32 +145,169 @@ fn debugger(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     }
 }
 
-/// Does the file declare its own `console` (`const console = …`, `function
-/// console`, `import console from`, `import { console } from`, a parameter
-/// named `console`)? Looks only
-/// at the words before each `console`, so it costs one substring search.
-fn declares_console(code: &str) -> bool {
-    memchr::memmem::find_iter(code.as_bytes(), b"console").any(|at| {
+/// Where `console` names a local binding rather than the global, as byte
+/// ranges of `code`: the whole file for an imported `console`; the enclosing
+/// block of a `const`/`let`/`var`/`class`/`function console` declaration;
+/// the parameter list and body of a function or arrow with a `console`
+/// parameter (`function f(console)`, `({ level, console }) => {…}`,
+/// `console => …`), or a `catch (console)` block. Braces are matched on the
+/// masked code, where strings, comments and regex literals are blanks. Looks
+/// only at the words around each `console`, so a file without a local one
+/// costs one substring search.
+fn local_console_scopes(code: &str) -> Vec<Range<usize>> {
+    let b = code.as_bytes();
+    let mut scopes = Vec::new();
+    for at in memchr::memmem::find_iter(b, b"console") {
+        let end = at + "console".len();
         if !starts_token(code, at, "$.")
-            || code[at + 7..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
+            || code[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
         {
-            return false;
+            continue;
         }
         let before = code[..at].trim_end();
-        let keyword = ["const", "let", "var", "function", "class", "import"]
-            .iter()
-            .any(|k| {
-                before
-                    .strip_suffix(k)
-                    .is_some_and(|rest| starts_token(code, rest.len(), "$."))
-            });
-        keyword || {
-            let line_start = code[..at].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = code[at..].find('\n').map_or(code.len(), |i| at + i);
-            let line = &code[line_start..line_end];
-            IMPORTED_IN_BRACES.is_match(line) || PARAMETER.is_match(line)
+        let after = code[end..].trim_start();
+        let keyword = |k: &str| {
+            before
+                .strip_suffix(k)
+                .is_some_and(|rest| starts_token(code, rest.len(), "$."))
+        };
+        if keyword("import") || before.ends_with("* as") || {
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let line_end = code[end..].find('\n').map_or(code.len(), |i| end + i);
+            IMPORTED_IN_BRACES.is_match(&code[line_start..line_end])
+        } {
+            scopes.clear();
+            scopes.push(0..code.len());
+            return scopes;
         }
-    })
+        if ["const", "let", "var", "class", "function"]
+            .iter()
+            .any(|k| keyword(k))
+        {
+            scopes.push(enclosing_block(b, at));
+            continue;
+        }
+        if after.starts_with("=>") && !after.starts_with("=>=") {
+            // `console => …`: the arrow's body.
+            let arrow = code.len() - after.len();
+            scopes.push(at..arrow_body_end(b, arrow + 2));
+            continue;
+        }
+        // A parameter: between `(` / `,` / `{` / `...` and `,` `)` `}` `=`
+        // (a default) `:` (a type) or `?` (optional), inside a list that a
+        // function body follows.
+        let opens_item = before.ends_with(['(', ',', '{']) || before.ends_with("...");
+        let closes_item = after.starts_with([',', ')', '}', ':', '?'])
+            || (after.starts_with('=') && !after.starts_with("==") && !after.starts_with("=>"));
+        if !(opens_item && closes_item) {
+            continue;
+        }
+        let Some(open) = unmatched_before(b, at, b'(', b')', PARAMS_MAX) else {
+            continue;
+        };
+        let Some(close) = matching_after(b, open, b'(', b')', PARAMS_MAX) else {
+            continue;
+        };
+        let head = code[..open].trim_end();
+        let head_word_start = head
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .map_or(0, |i| i + 1);
+        let head_word = &head[head_word_start..];
+        if matches!(
+            head_word,
+            "if" | "while" | "for" | "switch" | "with" | "return" | "typeof"
+        ) {
+            continue;
+        }
+        let tail = code[close + 1..].trim_start();
+        let tail_at = code.len() - tail.len();
+        if tail.starts_with("=>") {
+            scopes.push(open..arrow_body_end(b, tail_at + 2));
+        } else if head_word == "catch" || tail.starts_with('{') || tail.starts_with(':') {
+            // `function f(console) {`, a method `log(console) {`, `catch (console) {`,
+            // a typed `f(console: Console): void {`.
+            let brace = tail_at + tail.find('{').unwrap_or(0);
+            if b.get(brace) == Some(&b'{') {
+                let body_end =
+                    matching_after(b, brace, b'{', b'}', usize::MAX).map_or(b.len(), |e| e + 1);
+                scopes.push(open..body_end);
+            }
+        }
+    }
+    scopes
+}
+
+/// The end of an arrow function's body starting at `from` (just after
+/// `=>`): its block, or an expression that ends at a `;` or `,`, a bracket
+/// it did not open, or a line break, at its own nesting level.
+fn arrow_body_end(b: &[u8], from: usize) -> usize {
+    let body = from
+        + b[from..]
+            .iter()
+            .take_while(|c| c.is_ascii_whitespace())
+            .count();
+    if b.get(body) == Some(&b'{') {
+        return matching_after(b, body, b'{', b'}', usize::MAX).map_or(b.len(), |e| e + 1);
+    }
+    let mut depth = 0usize;
+    for (i, &c) in b.iter().enumerate().skip(body) {
+        match c {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' if depth == 0 => return i,
+            b')' | b']' | b'}' => depth -= 1,
+            b';' | b',' | b'\n' if depth == 0 => return i,
+            _ => {}
+        }
+    }
+    b.len()
+}
+
+/// The `{…}` block around `at`, or the whole file at the top level.
+fn enclosing_block(b: &[u8], at: usize) -> Range<usize> {
+    match unmatched_before(b, at, b'{', b'}', usize::MAX) {
+        Some(open) => {
+            open..matching_after(b, open, b'{', b'}', usize::MAX).map_or(b.len(), |e| e + 1)
+        }
+        None => 0..b.len(),
+    }
+}
+
+/// How far a parameter list is searched for its parentheses: far enough for
+/// any real one, and it keeps a bundle with thousands of `f(console)` calls
+/// linear.
+const PARAMS_MAX: usize = 4096;
+
+/// The nearest `open` before `at`, at most `max` bytes back, that is not
+/// closed before `at`.
+fn unmatched_before(b: &[u8], at: usize, open: u8, close: u8, max: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for i in (at.saturating_sub(max)..at).rev() {
+        if b[i] == close {
+            depth += 1;
+        } else if b[i] == open {
+            if depth == 0 {
+                return Some(i);
+            }
+            depth -= 1;
+        }
+    }
+    None
+}
+
+/// The `close` matching the `open` at `at`, at most `max` bytes on.
+fn matching_after(b: &[u8], at: usize, open: u8, close: u8, max: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, &c) in b.iter().enumerate().skip(at).take(max) {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
 }
 
 /// Is `at` where a statement may begin: the start of the file or of a line,

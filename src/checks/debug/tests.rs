@@ -47,6 +47,13 @@ const CASES: &[Case] = &[
     ("src/logger.js", "module.exports = ({ level = 'info', console }) => {\n  console.log(level);\n};\n", &[]),
     ("src/logger2.js", "function make(console, x) {\n  console.debug(x);\n}\n", &[]),
     ("src/call.js", "send(console);\nconsole.log(1);\n", &[(C, 2)]),
+    // a local `console` shadows the global only in its own scope
+    ("src/spin.js", "function spin(text, logFn = console.log) {\n  console.log(text);\n}\nconst f = (x = console.info) => x;\n", &[(C, 1), (C, 2), (C, 4)]),
+    ("src/scope.js", "function a() {\n  const console = logger;\n  console.log(1);\n}\nconsole.log(2);\n", &[(C, 5)]),
+    ("src/scope.js", "const g = (console) => console.log(1);\nconsole.debug(2);\nconst h = console => console.info(3);\n", &[(C, 2)]),
+    ("src/scope.js", "wrap(function (console) {\n  console.log(1);\n});\nconsole.log(2);\nif (console) { console.log(3); }\n", &[(C, 4), (C, 5)]),
+    ("src/scope.ts", "class L {\n  log(console: Console): void {\n    console.log(1);\n  }\n}\ntry { x() } catch (console) { console.log(2) }\nconsole.trace(3);\n", &[(C, 7)]),
+    ("src/bundle.js", "var m={1:function(e){var console=e.c;console.log(1)},2:function(){console.debug(2)}};\n", &[(C, 1)]),
     // a string-literal key is the same member; a run-time key is a logger's choice
     ("src/k.js", "console['log'](1); console[\"debug\"](2);\nconsole?.[ `table` ](3)\n", &[(C, 1), (C, 1), (C, 2)]),
     ("src/k.js", "console[level](msg); console[m + 'x'](1); console['log' + s](2); console[''](3)\n", &[]),
