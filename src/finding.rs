@@ -64,7 +64,12 @@ pub struct Finding {
     pub span: Option<Span>,
     /// The flagged source line, for the terminal renderer and fingerprints.
     /// Never holds a secret value (checks that see secrets leave it empty).
+    /// A line longer than [`SOURCE_LINE_MAX`] characters (minified code) is
+    /// cut to a window around the span, marked with `…`.
     pub source_line: Option<String>,
+    /// Character index in `source_line` where the span starts (its column
+    /// minus one, unless the line was cut).
+    pub source_caret: u32,
     /// Filled in by [`assign_fingerprints`] once all findings are known.
     pub fingerprint: String,
 }
@@ -84,17 +89,26 @@ impl Finding {
             path: None,
             span: None,
             source_line: None,
+            source_caret: 0,
             fingerprint: String::new(),
         }
     }
 
     /// Place the finding. The source line is kept for display with any
-    /// secret-shaped token in it masked (see [`redact_secrets`]).
-    pub fn at(mut self, path: &str, span: Span, source_line: &str) -> Self {
+    /// secret-shaped token in it masked (see [`redact_secrets`]); a very long
+    /// one only around the span (see [`source_window`]).
+    pub fn at(self, path: &str, span: Span, source_line: &str) -> Self {
+        let shown = ShownLine::new(source_line, &span);
+        self.at_shown(path, span, shown)
+    }
+
+    /// [`Finding::at`] with the line already prepared (kept by a check that
+    /// reports later, so it never holds a whole minified line).
+    pub fn at_shown(mut self, path: &str, span: Span, shown: ShownLine) -> Self {
         self.path = Some(path.to_string());
         self.span = Some(span);
-        self.source_line =
-            Some(redact_secrets(source_line.trim_end_matches(['\r', '\n'])).into_owned());
+        self.source_line = Some(shown.text);
+        self.source_caret = shown.caret;
         self
     }
 
@@ -112,6 +126,124 @@ impl Finding {
             self.message.as_str(),
         )
     }
+}
+
+/// A source line as a finding shows it: cut to a window around the span when
+/// long (see [`source_window`]), secret-shaped tokens masked, with the
+/// character index of the span's start in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShownLine {
+    pub text: String,
+    pub caret: u32,
+}
+
+impl ShownLine {
+    /// From the whole line and a span on it.
+    pub fn new(line: &str, span: &Span) -> ShownLine {
+        let end = (span.end_line == span.line).then_some(span.end_column);
+        let (shown, caret) = source_window(line.trim_end_matches(['\r', '\n']), span.column, end);
+        ShownLine::masked(&shown, caret)
+    }
+
+    /// From the whole line (without its line ending) and the span's bytes in it.
+    pub fn from_bytes(line: &str, start: usize, end: usize) -> ShownLine {
+        let (shown, caret) = source_window_bytes(line, start, end);
+        ShownLine::masked(&shown, caret)
+    }
+
+    fn masked(shown: &str, caret: u32) -> ShownLine {
+        ShownLine {
+            text: redact_secrets(shown).into_owned(),
+            caret,
+        }
+    }
+}
+
+/// Longest source line kept whole, in characters.
+pub const SOURCE_LINE_MAX: usize = 240;
+/// Characters kept either side of the span when a line is cut.
+const SOURCE_CONTEXT: usize = 80;
+
+/// Characters that may belong to one token (an identifier, a number, a
+/// base64 or secret-looking run): a window is never cut inside a run of them.
+fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '+' | '/' | '=' | '$')
+}
+
+/// What to show of `line` for a span from 1-based character `column` to
+/// `end_column` (`None`: to the end of the line), and the character index of
+/// the span's start in it: see [`source_window_bytes`].
+pub fn source_window(line: &str, column: u32, end_column: Option<u32>) -> (Cow<'_, str>, u32) {
+    let col0 = column.saturating_sub(1) as usize;
+    if line.len() <= SOURCE_LINE_MAX {
+        return (Cow::Borrowed(line), col0 as u32);
+    }
+    // Byte offset of the character at index `i` (or the line's end).
+    let byte_at = |i: usize| line.char_indices().nth(i).map_or(line.len(), |(b, _)| b);
+    let start = byte_at(col0);
+    let end = end_column.map_or(line.len(), |e| {
+        byte_at((e.saturating_sub(1) as usize).max(col0))
+    });
+    source_window_bytes(line, start, end)
+}
+
+/// What to show of `line` for the span of bytes `start..end` in it, and the
+/// character index of the span's start in what is shown. A line up to
+/// [`SOURCE_LINE_MAX`] bytes is shown whole. A longer one (a minified
+/// bundle's line can be megabytes) is cut to about [`SOURCE_CONTEXT`]
+/// characters either side of the span, marked with `…`; the cut never falls
+/// inside a token, so a secret is either shown whole (and then masked by
+/// [`redact_secrets`], which needs its prefix) or not at all. Costs
+/// O(start) only to count the characters before the window.
+pub fn source_window_bytes(line: &str, start: usize, end: usize) -> (Cow<'_, str>, u32) {
+    let floor = |mut i: usize| {
+        i = i.min(line.len());
+        while !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (floor(start), floor(end.max(start)));
+    let chars_before = |i: usize| line[..i].chars().count();
+    if line.len() <= SOURCE_LINE_MAX {
+        return (Cow::Borrowed(line), chars_before(start) as u32);
+    }
+    // SOURCE_CONTEXT characters back from the span, and on from its end.
+    let mut from = start;
+    for _ in 0..SOURCE_CONTEXT {
+        match line[..from].chars().next_back() {
+            Some(c) => from -= c.len_utf8(),
+            None => break,
+        }
+    }
+    let mut to = end;
+    for _ in 0..SOURCE_CONTEXT {
+        match line[to..].chars().next() {
+            Some(c) => to += c.len_utf8(),
+            None => break,
+        }
+    }
+    let splits_token = |i: usize| {
+        line[..i].chars().next_back().is_some_and(is_token_char)
+            && line[i..].chars().next().is_some_and(is_token_char)
+    };
+    // Not inside a token: move each cut towards the span to the nearest
+    // boundary, never past the span itself.
+    while from > 0 && from < start && splits_token(from) {
+        from += line[from..].chars().next().map_or(1, char::len_utf8);
+    }
+    while to < line.len() && to > end && splits_token(to) {
+        to -= line[..to].chars().next_back().map_or(1, char::len_utf8);
+    }
+    let (lead, tail) = (
+        if from > 0 { "…" } else { "" },
+        if to < line.len() { "…" } else { "" },
+    );
+    let caret = line[from..start].chars().count() + lead.chars().count();
+    (
+        Cow::Owned(format!("{lead}{}{tail}", &line[from..to])),
+        caret as u32,
+    )
 }
 
 /// Sort findings into report order and give each a fingerprint that survives
@@ -236,6 +368,91 @@ mod tests {
         let mut w = vec![at(1, "console.log(y);")];
         finalize(&mut w);
         assert_ne!(v[0].fingerprint, w[0].fingerprint);
+    }
+
+    fn placed(line: &str, column: u32, end_column: u32) -> Finding {
+        Finding::new("debug/console", Level::Error, "m", "h").at(
+            "a.js",
+            Span {
+                line: 1,
+                column,
+                end_line: 1,
+                end_column,
+            },
+            line,
+        )
+    }
+
+    #[test]
+    fn long_lines_are_shown_as_a_window_around_the_span() {
+        // Short: whole, caret at the column.
+        let f = placed("  console.log(x);", 3, 14);
+        assert_eq!(f.source_line.as_deref(), Some("  console.log(x);"));
+        assert_eq!(f.source_caret, 2);
+
+        // A 200 KB minified line: a window, cut between tokens, marked.
+        let line = format!(
+            "{}console.log(1){}",
+            "a=1;".repeat(25_000),
+            ";b=2".repeat(25_000)
+        );
+        let col = 100_001;
+        let f = placed(&line, col, col + 11);
+        let shown = f.source_line.unwrap();
+        assert!(
+            shown.chars().count() <= 2 * SOURCE_CONTEXT + 11 + 2,
+            "{shown}"
+        );
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        let caret = f.source_caret as usize;
+        assert_eq!(
+            &shown.chars().skip(caret).take(11).collect::<String>(),
+            "console.log"
+        );
+
+        // Non-ASCII before the span: the caret counts characters.
+        let line = format!("{}console.log(1);", "é".repeat(400));
+        let f = placed(&line, 401, 412);
+        let shown = f.source_line.unwrap();
+        assert_eq!(
+            shown
+                .chars()
+                .skip(f.source_caret as usize)
+                .take(11)
+                .collect::<String>(),
+            "console.log"
+        );
+    }
+
+    #[test]
+    fn a_cut_never_shows_part_of_a_secret() {
+        let key = ["sk_live_", &"Zq7".repeat(30)].concat();
+        // The key starts 100 characters before the span: the window's edge
+        // (80 before) falls inside it, so the whole key is left out.
+        let line = format!(
+            "{} k='{key}'; console.log(k); {}",
+            "x".repeat(500),
+            "y".repeat(500)
+        );
+        let col = line.find("console").unwrap() as u32 + 1;
+        let shown = placed(&line, col, col + 11).source_line.unwrap();
+        for w in key.as_bytes().windows(8).skip(8) {
+            assert!(!shown.contains(std::str::from_utf8(w).unwrap()), "{shown}");
+        }
+        assert!(shown.contains("console.log"), "{shown}");
+        // Within the window: whole, so masked with its prefix.
+        let near = format!(
+            "{} '{key}'.length; console.log(1); {}",
+            "x".repeat(500),
+            "y".repeat(500)
+        );
+        let col = near.find("console").unwrap() as u32 + 1;
+        let shown = placed(&near, col, col + 11).source_line.unwrap();
+        assert!(
+            shown.contains("sk_live_…Zq7") || !shown.contains("sk_live"),
+            "{shown}"
+        );
+        assert!(!shown.contains("Zq7Zq7Zq7"), "{shown}");
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub struct Suppression {
     /// The comment's line; it covers findings on this line and the next.
     pub line: u32,
     pub span: Span,
-    pub source_line: String,
+    pub source_line: crate::finding::ShownLine,
     /// Rule ids or `group/*` patterns.
     pub rules: Vec<String>,
     pub reason: Option<String>,
@@ -61,7 +61,7 @@ pub fn suppressions_in(file: &SourceFile) -> Vec<Suppression> {
             out.push(Suppression {
                 path: file.rel.to_string(),
                 line: span.line,
-                source_line: file.line_text(span.line).to_string(),
+                source_line: file.shown_line(start, start + MARKER.len()),
                 span,
                 rules,
                 reason,
@@ -139,10 +139,10 @@ pub fn apply_suppressions(
     if let Some(level) = settings.level("suppression/invalid") {
         for (s, message, help) in invalid {
             findings.push(
-                Finding::new("suppression/invalid", level, message, help).at(
+                Finding::new("suppression/invalid", level, message, help).at_shown(
                     &s.path,
                     s.span.clone(),
-                    &s.source_line,
+                    s.source_line.clone(),
                 ),
             );
         }
@@ -257,7 +257,10 @@ mod tests {
                 end_line: line,
                 end_column: 20,
             },
-            source_line: "// shipcheck-ignore".into(),
+            source_line: crate::finding::ShownLine {
+                text: "// shipcheck-ignore".into(),
+                caret: 3,
+            },
             rules: rules.iter().map(|s| s.to_string()).collect(),
             reason: reason.map(String::from),
         }

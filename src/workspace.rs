@@ -3,7 +3,7 @@
 //! threads; it is lexed lazily, at most once, only if a check asks.
 
 use crate::config::Settings;
-use crate::finding::Span;
+use crate::finding::{ShownLine, Span};
 use crate::lexer::{self, Lang, Region, RegionKind};
 use std::cell::OnceCell;
 use std::path::{Path, PathBuf};
@@ -84,6 +84,21 @@ impl<'a> SourceFile<'a> {
             .map_or(end - start, |s| s.chars().count())
             + 1;
         (idx as u32 + 1, col as u32)
+    }
+
+    /// The line holding byte `start`, as a finding shows it with the span
+    /// `start..end` (see [`ShownLine`]). Never copies a whole long line.
+    pub fn shown_line(&self, start: usize, end: usize) -> ShownLine {
+        let starts = self.line_starts();
+        let idx = starts.partition_point(|&s| s <= start).saturating_sub(1);
+        let line_start = starts[idx];
+        let line_end = starts.get(idx + 1).copied().unwrap_or(self.text.len());
+        let line = self
+            .text
+            .get(line_start..line_end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r']);
+        ShownLine::from_bytes(line, start - line_start, end.saturating_sub(line_start))
     }
 
     /// The span of `start..end` (byte offsets).

@@ -46,8 +46,8 @@ impl Context<'_> {
     ) -> Option<Finding> {
         let level = self.settings.level(rule)?;
         let span: Span = file.span(start, end);
-        let line = file.line_text(span.line);
-        Some(Finding::new(rule, level, message, help).at(file.rel, span, line))
+        let shown = file.shown_line(start, end);
+        Some(Finding::new(rule, level, message, help).at_shown(file.rel, span, shown))
     }
 
     pub fn enabled(&self, rule: &str) -> bool {

@@ -121,7 +121,7 @@ pub fn at_read(
         end_line: read.line,
         end_column: read.end_column,
     };
-    Finding::new(rule, level, message, help).at(&read.path, span, &read.source_line)
+    Finding::new(rule, level, message, help).at_shown(&read.path, span, read.source_line.clone())
 }
 
 /// What the terminal shows for an env line: the key where it stands, never

@@ -131,7 +131,7 @@ impl FileCheck for Todos {
                     let span = file.span(marker.start, marker.end);
                     out.issue_refs.push(TodoIssueRefs {
                         path: file.rel.to_string(),
-                        source_line: file.line_text(span.line).to_string(),
+                        source_line: file.shown_line(marker.start, marker.end),
                         span,
                         marker: marker.word.to_string(),
                         summary: text,
@@ -174,7 +174,7 @@ pub struct TodoIssueRefs {
     pub path: String,
     /// The marker word's span.
     pub span: crate::finding::Span,
-    pub source_line: String,
+    pub source_line: crate::finding::ShownLine,
     pub marker: String,
     /// The comment text, quoted and shortened (as in the other TODO messages).
     pub summary: String,

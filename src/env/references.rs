@@ -23,7 +23,7 @@ pub struct EnvRead {
     /// The name's byte span in the file, for the finding's caret.
     pub end_column: u32,
     pub optional: bool,
-    pub source_line: String,
+    pub source_line: crate::finding::ShownLine,
 }
 
 fn re(s: &str) -> Regex {
@@ -232,7 +232,7 @@ fn push(file: &SourceFile, out: &mut Vec<EnvRead>, start: usize, name: &str, opt
         column: span.column,
         end_column: span.end_column,
         optional,
-        source_line: file.line_text(span.line).to_string(),
+        source_line: file.shown_line(start, start + name.len()),
     });
 }
 

@@ -339,11 +339,13 @@ pub fn check_with(env: &OnlineEnv, settings: &Settings, todos: &[TodoIssueRefs])
             } else {
                 continue;
             };
-            out.push(Finding::new("todo/closed-issue", level, message, help).at(
-                &t.path,
-                t.span.clone(),
-                &t.source_line,
-            ));
+            out.push(
+                Finding::new("todo/closed-issue", level, message, help).at_shown(
+                    &t.path,
+                    t.span.clone(),
+                    t.source_line.clone(),
+                ),
+            );
         }
     }
 

@@ -70,16 +70,18 @@ fn finding(out: &mut String, f: &Finding, paint: &Paint) {
         let _ = writeln!(out, "{} {bar} {src}", paint.gutter(&line_no));
         let lead: String = src
             .chars()
-            .take(span.column.saturating_sub(1) as usize)
+            .take(f.source_caret as usize)
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();
         let line_chars = src.chars().count() as u32;
         let end = if span.end_line == span.line {
             span.end_column
         } else {
-            line_chars + 1
+            span.column + line_chars
         };
-        let width = end.saturating_sub(span.column).max(1) as usize;
+        // Not past the shown text (a cut line ends early).
+        let room = line_chars.saturating_sub(f.source_caret).max(1);
+        let width = end.saturating_sub(span.column).clamp(1, room) as usize;
         let carets = paint.wrap(level_color(f.level), &"^".repeat(width));
         let _ = writeln!(out, "{pad} {bar} {lead}{carets}");
     }

@@ -15,7 +15,7 @@ fn re(s: &str) -> Regex {
 static CONSOLE: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*\??\.\s*([A-Za-z_$][\w$]*)"));
 /// `console[` or `console?.[`: the key after it is read from the text.
 static CONSOLE_COMPUTED: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*(?:\?\.\s*)?\["));
-/// `import { a, console } from …` (checked on the line of a `console` word).
+/// `import { a, console } from …` (see [`imported_in_braces`]).
 static IMPORTED_IN_BRACES: LazyLock<Regex> =
     LazyLock::new(|| re(r"\bimport\s*(?:type\s*)?\{[^}]*\bconsole\b[^}]*\}\s*from"));
 /// `debugger` as a statement: at a statement start, ending the statement.
@@ -171,11 +171,10 @@ fn local_console_scopes(code: &str) -> Vec<Range<usize>> {
                 .strip_suffix(k)
                 .is_some_and(|rest| starts_token(code, rest.len(), "$."))
         };
-        if keyword("import") || before.ends_with("* as") || {
-            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-            let line_end = code[end..].find('\n').map_or(code.len(), |i| end + i);
-            IMPORTED_IN_BRACES.is_match(&code[line_start..line_end])
-        } {
+        if keyword("import")
+            || before.ends_with("* as")
+            || (before.ends_with(['{', ',']) && imported_in_braces(code, at))
+        {
             scopes.clear();
             scopes.push(0..code.len());
             return scopes;
@@ -235,6 +234,24 @@ fn local_console_scopes(code: &str) -> Vec<Range<usize>> {
         }
     }
     scopes
+}
+
+/// Is the `console` at `at` a name in `import { …, console, … } from`? Looks
+/// at most [`PARAMS_MAX`] bytes either side, so a megabyte-long minified line
+/// costs no more than a short one.
+fn imported_in_braces(code: &str, at: usize) -> bool {
+    let mut lo = at.saturating_sub(PARAMS_MAX);
+    while !code.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let mut hi = (at + PARAMS_MAX).min(code.len());
+    while !code.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    let Some(import) = code[lo..at].rfind("import") else {
+        return false;
+    };
+    IMPORTED_IN_BRACES.is_match(&code[lo + import..hi])
 }
 
 /// The end of an arrow function's body starting at `from` (just after
