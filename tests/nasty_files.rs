@@ -165,3 +165,56 @@ fn unreadable_file_is_reported_not_fatal() {
     assert!(has(&got, "src/a.ts:1"), "{got:?}");
     assert!(has(&got, "src/z.ts:2"), "{got:?}");
 }
+
+/// A scanned minified bundle (`minified-line-length: 0`): 2,000 findings on
+/// one 1.6 MB line. The terminal shows a short window of the line around
+/// each finding with its caret in place, not the line itself.
+#[test]
+fn findings_on_a_megabyte_line_show_a_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let chunk = format!(
+        "function f(a){{console.log(a)}};var pad=\"{}\";",
+        "p".repeat(760)
+    );
+    write(root, "dist/app.js", chunk.repeat(2_000).as_bytes());
+    let mut cfg = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(
+        &mut cfg,
+        b"minified-line-length: 0\nmax-file-size: 4MiB\nproduction-code:\n  exclude: []\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("shipcheck")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .arg("check")
+        .arg(root)
+        .args(["--branch", "feature/x", "--config"])
+        .arg(cfg.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.matches("`console.log` left in production code")
+            .count(),
+        2_000
+    );
+    let longest = text.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(longest < 400, "a line of {longest} characters was printed");
+    // The caret sits under `console.log`, here and in the last finding.
+    let lines: Vec<&str> = text.lines().collect();
+    let carets: Vec<(usize, &str)> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with('|') && l.contains('^'))
+        .map(|(i, l)| (i, *l))
+        .collect();
+    assert_eq!(carets.len(), 2_000);
+    for (i, caret_line) in [carets[0], carets[1_999]] {
+        let src: Vec<char> = lines[i - 1].chars().collect();
+        let at = caret_line.chars().position(|c| c == '^').unwrap();
+        let under: String = src[at..at + 11].iter().collect();
+        assert_eq!(under, "console.log", "{}\n{caret_line}", lines[i - 1]);
+    }
+}
