@@ -7,6 +7,8 @@ pub mod config;
 pub mod engine;
 pub mod env;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
 pub mod github;
 pub mod github_event;

@@ -1,0 +1,101 @@
+//! The fuzz targets' bodies, shared by `fuzz/fuzz_targets/*` (libFuzzer) and
+//! `tests/fuzz_corpus.rs`, which replays the checked-in corpus and crash
+//! regressions (`fuzz/corpus/`, `fuzz/regressions/`) on every `cargo test`.
+//! Each function panics exactly when the property it fuzzes is broken.
+
+use crate::lexer::{lex, mask, Lang, RegionKind};
+use crate::migrations::{discover, normalize, RepoFile};
+
+/// `dotenv::parse` never panics, overflows or hangs on any input.
+pub fn dotenv(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    let _ = crate::env::dotenv::parse(&s);
+}
+
+/// `Settings::parse` returns `Ok` or `Err`, never panics.
+pub fn config(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    let _ = crate::config::Settings::parse(&s, "fuzz.yml");
+}
+
+/// `lex` in the language the first byte picks keeps its contract: regions
+/// contiguous, non-empty, covering the text, on char boundaries; `mask`
+/// keeps the length for every kind.
+pub fn lexer(data: &[u8]) {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let lang = Lang::ALL[usize::from(first) % Lang::ALL.len()];
+    let text = String::from_utf8_lossy(rest);
+    let regions = lex(lang, &text);
+    let mut pos = 0;
+    for r in &regions {
+        assert_eq!(r.start, pos, "{lang:?}: gap or overlap at {pos}");
+        assert!(r.end > r.start, "{lang:?}: empty region at {pos}");
+        assert!(
+            text.is_char_boundary(r.end),
+            "{lang:?}: {} not a char boundary",
+            r.end
+        );
+        pos = r.end;
+    }
+    assert_eq!(pos, text.len(), "{lang:?}: regions do not cover the text");
+    for keep in [RegionKind::Code, RegionKind::Comment, RegionKind::String] {
+        assert_eq!(mask(&text, &regions, keep).len(), text.len());
+    }
+}
+
+/// Migration-looking paths, one per framework family.
+const MIGRATION_PATHS: [&str; 12] = [
+    "prisma/migrations/20250101000000_x/migration.sql",
+    "prisma/schema.prisma",
+    "alembic/versions/a.py",
+    "app/migrations/0001_x.py",
+    "app/models.py",
+    "db/migrate/20240101000000_x.rb",
+    "db/schema.rb",
+    "drizzle/meta/_journal.json",
+    "drizzle/0000_x.sql",
+    "migrations/1_x.up.sql",
+    "db/migration/V1__x.sql",
+    "knexfile.js",
+];
+
+/// Migration discovery on up to eight files built from the input (split on
+/// NUL; each chunk's first byte picks a migration-looking path), and the
+/// Prisma schema normaliser on the whole input: never a panic.
+pub fn migrations(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut files: Vec<RepoFile> = Vec::new();
+    for chunk in text.split('\0').take(8) {
+        let (pick, body) = match chunk.as_bytes().first() {
+            Some(&b) => (usize::from(b), chunk.get(1..).unwrap_or("")),
+            None => (files.len(), ""),
+        };
+        let rel = MIGRATION_PATHS[pick % MIGRATION_PATHS.len()];
+        // A real repository never holds two files at one path.
+        if files.iter().any(|f| f.rel == rel) {
+            continue;
+        }
+        files.push(RepoFile {
+            rel: rel.to_string(),
+            text: body.to_string(),
+        });
+    }
+    for f in &files {
+        assert!(discover::is_relevant(&f.rel), "{}", f.rel);
+    }
+    let _ = discover::discover(&files);
+    let _ = normalize::prisma(&text);
+}
+
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
+/// The targets by name, as `fuzz/fuzz_targets/` and `fuzz/corpus/` name them.
+pub const TARGETS: [(&str, Target); 4] = [
+    ("config", config),
+    ("dotenv", dotenv),
+    ("lexer", lexer),
+    ("migrations", migrations),
+];
