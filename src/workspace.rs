@@ -58,16 +58,12 @@ impl<'a> SourceFile<'a> {
 
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
-            // A plain loop: lines are short, so a memchr call per line costs
-            // more than it saves.
+            // memchr's iterator scans 32 bytes a step even across short lines
+            // (a byte loop here was a tenth of the whole run).
             let bytes = self.text.as_bytes();
             let mut v = Vec::with_capacity(bytes.len() / 32 + 1);
             v.push(0);
-            for (i, &b) in bytes.iter().enumerate() {
-                if b == b'\n' {
-                    v.push(i + 1);
-                }
-            }
+            v.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
             v
         })
     }

@@ -42,6 +42,10 @@ enum Mode {
 }
 
 const CODE: [bool; 256] = table(b"/'\"`{}<");
+/// At the top level braces change nothing (only a `}` that closes a `${…}`
+/// or a JSX expression matters), so code there skips them: blocks and object
+/// literals are the most frequent stops otherwise.
+const CODE_TOP: [bool; 256] = table(b"/'\"`<");
 const TAG: [bool; 256] = table(b">/{\"'<;(),`");
 const TEXT: [bool; 256] = table(b"<{\n");
 
@@ -155,7 +159,13 @@ impl Lexer<'_> {
 
     fn code(&mut self, i: usize, out: &mut Out) -> usize {
         let b = self.b;
-        let i = skip_to(b, i, &CODE);
+        let stops = match self.stack.last() {
+            Some(Level {
+                kind: Kind::Top, ..
+            }) => &CODE_TOP,
+            _ => &CODE,
+        };
+        let i = skip_to(b, i, stops);
         if i >= b.len() {
             return i;
         }
