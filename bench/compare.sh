@@ -27,7 +27,7 @@ DS_PKG="${DS_PKG:-pypi/flask}"
 DS="${DS:-/tmp/ds-venv/bin/detect-secrets}"
 BIN="$ROOT/target/release/shipcheck"
 SLOW="${SLOW:-1}"
-HF=(hyperfine --warmup 1 --runs 3 -i --style none)
+HF=(hyperfine --warmup 1 --runs 5 -i --style none)
 
 die() { echo "compare: $*" >&2; exit 2; }
 for t in hyperfine rg ruff node python3; do command -v "$t" >/dev/null || die "$t not found"; done
@@ -152,7 +152,7 @@ def once(i):
     if not os.path.exists(p): return None
     wall, rss = open(p).read().split()[-2:]
     return float(wall), int(rss) / 1024
-print('| tree | tool | wall time (mean ± sd, 3 runs) | shipcheck on same tree | tool / shipcheck |')
+print('| tree | tool | wall time (mean ± sd, 5 runs) | shipcheck on same tree | tool / shipcheck |')
 print('|---|---|---|---|---|')
 def row(tree, name, i, sc):
     a, s = t(i), t(sc)
