@@ -7,15 +7,9 @@ mod support;
 
 use serde_json::Value;
 use std::path::Path;
-use support::{finding_lines, json, run, shipcheck, Run};
+use support::{finding_lines, json, run, shipcheck, write, Run};
 
 const BASELINE: &str = ".shipcheck-baseline.json";
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
 
 fn live_key() -> String {
     // Assembled so this file holds no key-shaped literal.
@@ -49,7 +43,7 @@ fn repo() -> tempfile::TempDir {
     write(
         d,
         "src/pay.ts",
-        &format!("export const stripe = new Stripe('{}');\n", live_key()),
+        format!("export const stripe = new Stripe('{}');\n", live_key()),
     );
     dir
 }
@@ -117,7 +111,7 @@ fn a_baseline_hides_exactly_the_recorded_findings_across_line_shifts() {
     // Five lines inserted at the top of every file: still hidden.
     for f in ["src/app.ts", "src/util.ts", "src/other.ts", "src/pay.ts"] {
         let old = std::fs::read_to_string(d.join(f)).unwrap();
-        write(d, f, &format!("// a\n// b\n\n// c\n// d\n{old}"));
+        write(d, f, format!("// a\n// b\n\n// c\n// d\n{old}"));
     }
     let (r, v) = check(d, &[]);
     assert_eq!((r.code, v["baselined"].as_u64()), (0, Some(4)), "{v}");
@@ -127,7 +121,7 @@ fn a_baseline_hides_exactly_the_recorded_findings_across_line_shifts() {
     write(
         d,
         "src/app.ts",
-        &old.replace(
+        old.replace(
             "  return 1;\n",
             "  console.log(\"new debugging\");\n  return 1;\n",
         ),

@@ -3,33 +3,12 @@
 //! newest and changes schema.prisma without a migration; one that only edits
 //! a schema comment; shallow clones, unrelated histories, a first commit.
 
+mod support;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
+use support::{git, write};
 
 const SCHEMA: &str = "// Course platform\ndatasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\ngenerator client {\n  provider = \"prisma-client-js\"\n}\n\nmodel User {\n  id    String @id @default(cuid())\n  email String @unique\n}\n";
 
@@ -114,7 +93,7 @@ fn edited_out_of_order_and_schema_without_migration_fire_at_the_right_files() {
     write(
         d,
         "prisma/schema.prisma",
-        &SCHEMA.replace(
+        SCHEMA.replace(
             "  email String @unique\n",
             "  email String @unique\n  bio   String?\n",
         ),
@@ -148,7 +127,7 @@ fn a_schema_change_with_its_migration_is_fine() {
     write(
         d,
         "prisma/schema.prisma",
-        &SCHEMA.replace(
+        SCHEMA.replace(
             "  email String @unique\n",
             "  email String @unique\n  bio   String?\n",
         ),

@@ -3,15 +3,12 @@
 //! None may crash the run or lose the other findings. (Speed is the
 //! benchmark's business, never a timed test's.)
 
+mod support;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let p = root.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, bytes).unwrap();
-}
+use support::write;
 
 fn check_json(root: &Path, config: &str) -> Value {
     let mut cfg = tempfile::NamedTempFile::new().unwrap();

@@ -8,32 +8,7 @@ mod support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use support::{finding_lines, json, run, shipcheck};
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
+use support::{finding_lines, git, json, run, shipcheck, write};
 
 const OLD_TS: &str = "export function start() {\n  console.log(\"old\");\n  return 1;\n}\n\nexport function stop() {\n  return 0;\n}\n";
 
@@ -65,7 +40,7 @@ fn repo() -> (tempfile::TempDir, String) {
     write(
         &d,
         "src/old.ts",
-        &OLD_TS
+        OLD_TS
             .replace(
                 "export function start() {\n",
                 "// Engine control.\nexport function start() {\n",

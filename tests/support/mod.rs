@@ -79,3 +79,31 @@ pub fn expected(name: &str) -> BTreeSet<String> {
         .map(String::from)
         .collect()
 }
+
+/// Writes `bytes` to `root/rel`, creating the directories on the way.
+pub fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().expect("a file under root")).expect("mkdir");
+    std::fs::write(p, bytes).expect("write");
+}
+
+/// Runs `git -C dir args…` with a fixed identity; panics with git's stderr
+/// if it fails; returns its trimmed stdout.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
