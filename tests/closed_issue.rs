@@ -8,10 +8,9 @@ mod support;
 
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use support::http::{self, Request};
 use support::{run, shipcheck, Run};
 
 const TOKEN: &str = "ghs_issuesfaketoken0123456789abcdef";
@@ -25,12 +24,6 @@ enum Script {
     RateLimited,
 }
 
-#[derive(Clone, Debug)]
-struct Request {
-    path: String,
-    authorization: Option<String>,
-}
-
 /// A fake `GET /repos/{owner}/{repo}/issues/{n}`: `issues` maps
 /// `owner/repo#n` to `open` / `closed`; anything else is 404.
 struct Fake {
@@ -40,21 +33,15 @@ struct Fake {
 
 impl Fake {
     fn start(script: Script, issues: &[(&str, &str)]) -> Fake {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let issues: Arc<BTreeMap<String, String>> = Arc::new(
-            issues
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        );
+        let issues: BTreeMap<String, String> = issues
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let reqs = Arc::clone(&requests);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (issues, reqs) = (Arc::clone(&issues), Arc::clone(&reqs));
-                std::thread::spawn(move || serve(stream, &issues, &reqs, script));
-            }
+        let url = http::serve(move |req| {
+            reqs.lock().unwrap().push(req.clone());
+            answer(&req.path, &issues, script)
         });
         Fake { url, requests }
     }
@@ -70,82 +57,37 @@ impl Fake {
     }
 }
 
-fn serve(
-    stream: TcpStream,
-    issues: &BTreeMap<String, String>,
-    reqs: &Mutex<Vec<Request>>,
-    script: Script,
-) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
-        let (mut len, mut auth) = (0usize, None);
-        loop {
-            let mut h = String::new();
-            if reader.read_line(&mut h).unwrap_or(0) == 0 {
-                return;
-            }
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            let (k, v) = h.split_once(':').unwrap_or((h, ""));
-            match k.to_ascii_lowercase().as_str() {
-                "content-length" => len = v.trim().parse().unwrap_or(0),
-                "authorization" => auth = Some(v.trim().to_string()),
-                _ => {}
-            }
-        }
-        let mut body = vec![0; len];
-        reader.read_exact(&mut body).unwrap();
-        reqs.lock().unwrap().push(Request {
-            path: path.clone(),
-            authorization: auth,
-        });
-        let (status, headers, resp) = if script == Script::RateLimited {
-            let reset = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_secs()
-                + 3600;
-            (
-                403,
-                format!("x-ratelimit-remaining: 0\r\nx-ratelimit-reset: {reset}\r\n"),
-                json!({"message": "API rate limit exceeded"}),
-            )
-        } else {
-            let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-            match segs.as_slice() {
-                ["repos", o, r, "issues", n] => {
-                    match issues.get(&format!("{o}/{r}#{n}")).map(String::as_str) {
-                        Some("closed") => (
-                            200,
-                            String::new(),
-                            json!({"number": n.parse::<u64>().unwrap(), "state": "closed", "state_reason": "completed", "title": "t"}),
-                        ),
-                        Some(_) => (
-                            200,
-                            String::new(),
-                            json!({"number": n.parse::<u64>().unwrap(), "state": "open", "state_reason": null, "title": "t"}),
-                        ),
-                        None => (404, String::new(), json!({"message": "Not Found"})),
-                    }
-                }
-                _ => (404, String::new(), json!({"message": "Not Found"})),
-            }
-        };
-        let text = resp.to_string();
-        let mut w = &stream;
-        let _ = write!(
-            w,
-            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{headers}\r\n{text}",
-            text.len()
+fn answer(path: &str, issues: &BTreeMap<String, String>, script: Script) -> http::Response {
+    if script == Script::RateLimited {
+        let reset = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 3600;
+        return (
+            403,
+            format!("x-ratelimit-remaining: 0\r\nx-ratelimit-reset: {reset}\r\n"),
+            json!({"message": "API rate limit exceeded"}),
         );
-        let _ = w.flush();
+    }
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segs.as_slice() {
+        ["repos", o, r, "issues", n] => {
+            match issues.get(&format!("{o}/{r}#{n}")).map(String::as_str) {
+                Some("closed") => (
+                    200,
+                    String::new(),
+                    json!({"number": n.parse::<u64>().unwrap(), "state": "closed", "state_reason": "completed", "title": "t"}),
+                ),
+                Some(_) => (
+                    200,
+                    String::new(),
+                    json!({"number": n.parse::<u64>().unwrap(), "state": "open", "state_reason": null, "title": "t"}),
+                ),
+                None => (404, String::new(), json!({"message": "Not Found"})),
+            }
+        }
+        _ => (404, String::new(), json!({"message": "Not Found"})),
     }
 }
 
@@ -362,7 +304,7 @@ fn a_rate_limit_is_one_notice_and_never_a_verdict() {
 #[test]
 fn a_dead_network_is_one_notice() {
     // A port nothing listens on.
-    let port = TcpListener::bind("127.0.0.1:0")
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()

@@ -1,10 +1,8 @@
-//! A fake GitHub REST API on loopback (std::net, one thread per
-//! connection): checks the bearer token, speaks the check-run and issue
+//! A fake GitHub REST API on loopback (`support::http`): checks the bearer token, speaks the check-run and issue
 //! comment shapes, records every request, and can be scripted to fail.
 
+use crate::support::http;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
 pub const TOKEN: &str = "ghs_faketoken0123456789abcdefABCDEF";
@@ -21,14 +19,7 @@ pub enum Script {
     RateLimitedOnce,
 }
 
-#[derive(Clone, Debug)]
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    pub authorization: Option<String>,
-    pub body: Option<Value>,
-    pub raw_body: String,
-}
+pub use crate::support::http::Request;
 
 #[derive(Default)]
 struct State {
@@ -49,18 +40,15 @@ impl Fake {
     }
 
     pub fn start_with_comments(script: Script, comments: Vec<Value>) -> Fake {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let state = Arc::new(Mutex::new(State {
             comments,
             ..State::default()
         }));
         let st = Arc::clone(&state);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let st = Arc::clone(&st);
-                std::thread::spawn(move || serve(stream, &st, script));
-            }
+        let url = http::serve(move |req| {
+            let out = answer(req, &st, script);
+            st.lock().unwrap().requests.push(req.clone());
+            out
         });
         Fake { url, state }
     }
@@ -75,56 +63,6 @@ impl Fake {
 
     pub fn comments(&self) -> Vec<Value> {
         self.state.lock().unwrap().comments.clone()
-    }
-}
-
-fn serve(stream: TcpStream, state: &Mutex<State>, script: Script) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let mut parts = line.split_whitespace();
-        let method = parts.next().unwrap_or("").to_string();
-        let path = parts.next().unwrap_or("").to_string();
-        let (mut len, mut auth) = (0usize, None);
-        loop {
-            let mut h = String::new();
-            if reader.read_line(&mut h).unwrap_or(0) == 0 {
-                return;
-            }
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            let (k, v) = h.split_once(':').unwrap_or((h, ""));
-            match k.to_ascii_lowercase().as_str() {
-                "content-length" => len = v.trim().parse().unwrap_or(0),
-                "authorization" => auth = Some(v.trim().to_string()),
-                _ => {}
-            }
-        }
-        let mut body = vec![0; len];
-        reader.read_exact(&mut body).unwrap();
-        let raw_body = String::from_utf8_lossy(&body).into_owned();
-        let req = Request {
-            method,
-            path,
-            authorization: auth,
-            body: serde_json::from_str(&raw_body).ok(),
-            raw_body,
-        };
-        let (status, headers, resp) = answer(&req, state, script);
-        state.lock().unwrap().requests.push(req);
-        let text = resp.to_string();
-        let mut w = &stream;
-        let _ = write!(
-            w,
-            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{headers}\r\n{text}",
-            text.len()
-        );
-        let _ = w.flush();
     }
 }
 

@@ -3,6 +3,8 @@
 //! JSON report that expectation files use.
 #![allow(dead_code, reason = "each test file uses a different subset")]
 
+pub mod http;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeSet;
