@@ -151,10 +151,34 @@ impl ShownLine {
         ShownLine::masked(&shown, caret)
     }
 
+    /// `shown` with secrets masked, and the caret (a character index into
+    /// `shown`) moved to the same place in the masked text: masking shortens
+    /// the tokens before it; a caret inside a token goes to its start.
     fn masked(shown: &str, caret: u32) -> ShownLine {
+        let caret_byte = shown
+            .char_indices()
+            .nth(caret as usize)
+            .map_or(shown.len(), |(b, _)| b);
+        let mut text = String::with_capacity(shown.len());
+        let mut new_caret = None;
+        let mut last = 0;
+        for m in SECRET_SHAPED.find_iter(shown) {
+            if new_caret.is_none() && caret_byte < m.start() {
+                new_caret = Some(text.chars().count() + shown[last..caret_byte].chars().count());
+            }
+            text.push_str(&shown[last..m.start()]);
+            if new_caret.is_none() && caret_byte < m.end() {
+                new_caret = Some(text.chars().count());
+            }
+            text.push_str(&mask_token(m.as_str()));
+            last = m.end();
+        }
+        let caret = new_caret
+            .unwrap_or_else(|| text.chars().count() + shown[last..caret_byte].chars().count());
+        text.push_str(&shown[last..]);
         ShownLine {
-            text: redact_secrets(shown).into_owned(),
-            caret,
+            text,
+            caret: caret as u32,
         }
     }
 }
@@ -309,11 +333,13 @@ static PUBLIC_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// last four characters. Used on every source line and comment excerpt a
 /// finding carries, so no renderer can print a key that sits in code.
 pub fn redact_secrets(text: &str) -> Cow<'_, str> {
-    SECRET_SHAPED.replace_all(text, |c: &regex::Captures| {
-        let token = &c[0];
-        let prefix = PUBLIC_PREFIX.find(token).map_or("", |m| m.as_str());
-        mask_secret(token, prefix)
-    })
+    SECRET_SHAPED.replace_all(text, |c: &regex::Captures| mask_token(&c[0]))
+}
+
+/// A secret-shaped token as shown: its public prefix and last four.
+fn mask_token(token: &str) -> String {
+    let prefix = PUBLIC_PREFIX.find(token).map_or("", |m| m.as_str());
+    mask_secret(token, prefix)
 }
 
 /// Show a secret the only way shipcheck ever shows one: a known public
@@ -422,6 +448,29 @@ mod tests {
                 .collect::<String>(),
             "console.log"
         );
+    }
+
+    #[test]
+    fn the_caret_follows_masking() {
+        // Found by fuzzing: a key masked before the span moved the text, not the caret.
+        let test_key = ["sk_test_", &"T3st".repeat(8)].concat();
+        let live_key = ["rk_live_", &"L1ve".repeat(8)].concat();
+        let line = format!("new Stripe('{test_key}'); const k = '{live_key}';");
+        let col = line.find("rk_live_").unwrap() as u32 + 1;
+        let f = placed(&line, col, col + live_key.len() as u32);
+        let shown = f.source_line.unwrap();
+        let at: String = shown
+            .chars()
+            .skip(f.source_caret as usize)
+            .take(8)
+            .collect();
+        assert_eq!(at, "rk_live_", "{shown}");
+        // A caret inside a masked token goes to its start; after it, it shifts.
+        let s = ShownLine::from_bytes(&line, 20, 21);
+        assert_eq!(s.caret, 12, "{}", s.text);
+        let end = line.len() - 1;
+        let s = ShownLine::from_bytes(&line, end, end + 1);
+        assert_eq!(s.text.chars().nth(s.caret as usize), Some(';'));
     }
 
     #[test]

@@ -3,8 +3,13 @@
 //! regressions (`fuzz/corpus/`, `fuzz/regressions/`) on every `cargo test`.
 //! Each function panics exactly when the property it fuzzes is broken.
 
+use crate::checks::{Context, FileChecker};
+use crate::config::Settings;
 use crate::lexer::{lex, mask, Lang, RegionKind};
 use crate::migrations::{discover, normalize, RepoFile};
+use crate::workspace::SourceFile;
+use std::path::Path;
+use std::sync::LazyLock;
 
 /// `dotenv::parse` never panics, overflows or hangs on any input.
 pub fn dotenv(data: &[u8]) {
@@ -89,11 +94,81 @@ pub fn migrations(data: &[u8]) {
     let _ = normalize::prisma(&text);
 }
 
+/// A path per language family and kind of file; the first byte picks one.
+const CHECK_PATHS: [&str; 18] = [
+    "src/a.ts",
+    "src/a.tsx",
+    "src/a.js",
+    "src/a.test.ts",
+    "src/a.py",
+    "src/a.rb",
+    "src/main.rs",
+    "src/a.go",
+    "src/a.php",
+    "src/A.java",
+    "src/a.kt",
+    "src/A.vue",
+    "src/A.svelte",
+    "deploy.sh",
+    "docker-compose.yml",
+    ".env.example",
+    "prisma/schema.prisma",
+    "db/q.sql",
+];
+
+/// Every rule on, every file production code and a test file, nothing
+/// allowed: the most code paths per input.
+static ALL_ON: LazyLock<Settings> = LazyLock::new(|| {
+    Settings::parse(
+        "production-code:\n  exclude: []\ntest-files: ['**']\nminified-line-length: 0\n\
+         rules:\n  debug/print: error\n  debug/console:\n    allow: []\n",
+        "fuzz.yml",
+    )
+    .expect("the fuzz settings parse")
+});
+
+/// Every per-file check on one file whose path (and so language) the first
+/// byte picks: never a panic, and every finding is placed inside the file
+/// with its caret inside the line it shows.
+pub fn checks(data: &[u8]) {
+    let Some((&first, rest)) = data.split_first() else {
+        return;
+    };
+    let path = CHECK_PATHS[usize::from(first) % CHECK_PATHS.len()];
+    let text = String::from_utf8_lossy(rest);
+    let Some(lang) = Lang::detect(Path::new(path), text.lines().next().unwrap_or("")) else {
+        return;
+    };
+    let settings = &*ALL_ON;
+    let checker = FileChecker::new(Context {
+        settings,
+        today: (2026, 11, 26),
+    });
+    let outcome = checker.check(&SourceFile::new(path, lang, &text, settings));
+    let lines = text.split('\n').count() as u32;
+    for f in &outcome.findings {
+        let span = f.span.as_ref().expect("a per-file finding has a place");
+        assert!(
+            (1..=lines).contains(&span.line) && span.column >= 1,
+            "{}: {span:?} outside a {lines}-line file",
+            f.rule
+        );
+        let shown = f.source_line.as_deref().unwrap_or("");
+        assert!(
+            f.source_caret as usize <= shown.chars().count(),
+            "{}: caret {} past {shown:?}",
+            f.rule,
+            f.source_caret
+        );
+    }
+}
+
 /// A fuzz target's body.
 pub type Target = fn(&[u8]);
 
 /// The targets by name, as `fuzz/fuzz_targets/` and `fuzz/corpus/` name them.
-pub const TARGETS: [(&str, Target); 4] = [
+pub const TARGETS: [(&str, Target); 5] = [
+    ("checks", checks),
     ("config", config),
     ("dotenv", dotenv),
     ("lexer", lexer),
