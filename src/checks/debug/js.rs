@@ -208,9 +208,13 @@ fn local_console_scopes(code: &str) -> Vec<Range<usize>> {
             continue;
         };
         let head = code[..open].trim_end();
+        // After the last character that is not part of a word (which may be
+        // several bytes long).
         let head_word_start = head
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let head_word = &head[head_word_start..];
         if matches!(
             head_word,

@@ -53,6 +53,8 @@ const CASES: &[Case] = &[
     ("src/scope.js", "const g = (console) => console.log(1);\nconsole.debug(2);\nconst h = console => console.info(3);\n", &[(C, 2)]),
     ("src/scope.js", "wrap(function (console) {\n  console.log(1);\n});\nconsole.log(2);\nif (console) { console.log(3); }\n", &[(C, 4), (C, 5)]),
     ("src/scope.ts", "class L {\n  log(console: Console): void {\n    console.log(1);\n  }\n}\ntry { x() } catch (console) { console.log(2) }\nconsole.trace(3);\n", &[(C, 7)]),
+    // found by fuzzing: a multi-byte character right before a parameter list
+    ("src/u.js", "x = 1 …(a, console) => 1;\nconsole.log(1);\n", &[(C, 2)]),
     ("src/bundle.js", "var m={1:function(e){var console=e.c;console.log(1)},2:function(){console.debug(2)}};\n", &[(C, 1)]),
     // a string-literal key is the same member; a run-time key is a logger's choice
     ("src/k.js", "console['log'](1); console[\"debug\"](2);\nconsole?.[ `table` ](3)\n", &[(C, 1), (C, 1), (C, 2)]),
