@@ -346,12 +346,22 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     }
     if let Some(level) = settings.level("scan/unreadable") {
         for e in &scan.unreadable {
-            let mut f = Finding::new(
-                "scan/unreadable",
-                level,
-                format!("could not read: {}", e.message),
-                "fix the permissions (`chmod a+r`) or exclude the path in .shipcheck.yml `paths.exclude`",
-            );
+            let mut f = if e.internal {
+                Finding::new(
+                    "scan/unreadable",
+                    level,
+                    e.message.clone(),
+                    "a shipcheck bug: please report it with the line printed on stderr; \
+                     meanwhile exclude the path in .shipcheck.yml `paths.exclude` if it blocks you",
+                )
+            } else {
+                Finding::new(
+                    "scan/unreadable",
+                    level,
+                    format!("could not read: {}", e.message),
+                    "fix the permissions (`chmod a+r`) or exclude the path in .shipcheck.yml `paths.exclude`",
+                )
+            };
             f.path = (!e.rel.is_empty()).then(|| e.rel.clone());
             findings.push(f);
         }

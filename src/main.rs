@@ -19,6 +19,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A panic is a shipcheck bug. Its message may quote a scanned file
+    // (a secret, even), so only its place is printed; the file it happened
+    // on is reported as `scan/unreadable` and the run goes on.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        eprintln!("shipcheck: internal error{at}; please report it");
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Check(args)) => check(args),

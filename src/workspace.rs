@@ -137,6 +137,8 @@ pub struct Skipped {
 pub struct ReadError {
     pub rel: String,
     pub message: String,
+    /// shipcheck itself failed on the file (a bug), not the file system.
+    pub internal: bool,
 }
 
 pub struct Scan<T> {
@@ -257,6 +259,7 @@ where
         scan.unreadable.push(ReadError {
             rel: String::new(),
             message,
+            internal: false,
         });
     }
     scan.results.sort_by(|a, b| a.0.cmp(&b.0));
@@ -296,8 +299,10 @@ where
         if always_listed(&rel) {
             let lang = by_name.unwrap_or(Lang::Text);
             let file = SourceFile::new(&rel, lang, "", settings);
-            let result = visit(&file);
-            return Some(Outcome::VisitedTooLarge(rel, result));
+            return Some(match guarded(&file, visit) {
+                Ok(result) => Outcome::VisitedTooLarge(rel, result),
+                Err(e) => Outcome::Unreadable(e),
+            });
         }
         return Some(Outcome::Skipped(|s| s.too_large += 1));
     }
@@ -307,6 +312,7 @@ where
             return Some(Outcome::Unreadable(ReadError {
                 rel,
                 message: e.to_string(),
+                internal: false,
             }))
         }
     };
@@ -325,8 +331,36 @@ where
         return Some(Outcome::Skipped(|s| s.minified += 1));
     }
     let file = SourceFile::new(&rel, lang, &text, settings);
-    let result = visit(&file);
-    Some(Outcome::Visited(rel, result))
+    Some(match guarded(&file, visit) {
+        Ok(result) => Outcome::Visited(rel, result),
+        Err(e) => Outcome::Unreadable(e),
+    })
+}
+
+/// `visit(file)`, with a panic (a shipcheck bug) confined to this file: it
+/// becomes a `scan/unreadable` entry naming the file, and the other files'
+/// findings are kept. The panic's message is not kept: it may quote the
+/// file's text, which may hold a secret (`main` prints only the location).
+fn guarded<T, F>(file: &SourceFile, visit: &F) -> Result<T, ReadError>
+where
+    F: Fn(&SourceFile) -> T,
+{
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        #[cfg(debug_assertions)]
+        if std::env::var_os("SHIPCHECK_TEST_PANIC_ON").is_some_and(|p| p == file.rel) {
+            panic!(
+                "test panic in {}: sk_live_{}",
+                file.rel, "FAKEsecret0123456789abcd"
+            );
+        }
+        visit(file)
+    }))
+    .map_err(|_| ReadError {
+        rel: file.rel.to_string(),
+        message: "shipcheck failed on this file (an internal error); it was not checked"
+            .to_string(),
+        internal: true,
+    })
 }
 
 /// Text from bytes: UTF-8 (BOM dropped, invalid sequences replaced), UTF-16

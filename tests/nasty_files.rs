@@ -215,3 +215,48 @@ fn findings_on_a_megabyte_line_show_a_window() {
         assert_eq!(under, "console.log", "{}\n{caret_line}", lines[i - 1]);
     }
 }
+
+/// A shipcheck bug on one file (a panic, injected in debug builds with
+/// `SHIPCHECK_TEST_PANIC_ON`) costs that file only: it is reported as
+/// `scan/unreadable`, the other files' findings stay, and stderr names the
+/// place in shipcheck's source but never the panic's message, which may quote
+/// the file (here it holds a Stripe-key-shaped string).
+#[test]
+fn a_panic_on_one_file_is_confined_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    ordinary(root);
+    write(root, "src/boom.ts", b"console.log('boom');\n");
+    let out = Command::cargo_bin("shipcheck")
+        .unwrap()
+        .env("SHIPCHECK_TEST_PANIC_ON", "src/boom.ts")
+        .env("SHIPCHECK_TODAY", "2026-11-26")
+        .env_remove("GITHUB_BASE_REF")
+        .env_remove("GITHUB_ACTIONS")
+        .arg("check")
+        .arg(root)
+        .args(["--format", "json", "--branch", "feature/x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the console calls still block");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got = findings(&v);
+    assert!(
+        has(&got, "src/a.ts:1") && has(&got, "src/z.ts:2"),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.starts_with("scan/unreadable src/boom.ts")),
+        "{got:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("shipcheck: internal error at src/"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("sk_live_") && !stderr.contains("FAKEsecret"),
+        "{stderr}"
+    );
+}
