@@ -64,7 +64,7 @@ pub struct Finding {
     pub span: Option<Span>,
     /// The flagged source line, for the terminal renderer and fingerprints.
     /// Never holds a secret value (checks that see secrets leave it empty).
-    /// A line longer than [`SOURCE_LINE_MAX`] characters (minified code) is
+    /// A line longer than [`SOURCE_LINE_MAX`] bytes (minified code) is
     /// cut to a window around the span, marked with `…`.
     pub source_line: Option<String>,
     /// Character index in `source_line` where the span starts (its column
@@ -183,7 +183,7 @@ impl ShownLine {
     }
 }
 
-/// Longest source line kept whole, in characters.
+/// Longest source line kept whole, in bytes.
 pub const SOURCE_LINE_MAX: usize = 240;
 /// Characters kept either side of the span when a line is cut.
 const SOURCE_CONTEXT: usize = 80;
@@ -271,8 +271,9 @@ pub fn source_window_bytes(line: &str, start: usize, end: usize) -> (Cow<'_, str
 }
 
 /// Sort findings into report order and give each a fingerprint that survives
-/// line shifts: rule + path + the flagged line with whitespace collapsed (or
-/// the message when there is no line), plus an occurrence counter so two
+/// line shifts: rule + path + the flagged line as shown (a line over
+/// [`SOURCE_LINE_MAX`] bytes: its window) with whitespace collapsed (or the
+/// message when there is no line), plus an occurrence counter so two
 /// identical lines in one file stay distinct.
 pub fn finalize(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

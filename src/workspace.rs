@@ -5,7 +5,7 @@
 use crate::config::Settings;
 use crate::finding::{ShownLine, Span};
 use crate::lexer::{self, Lang, Region, RegionKind};
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Mutex};
 
@@ -23,6 +23,10 @@ pub struct SourceFile<'a> {
     regions: OnceCell<Vec<Region>>,
     code: OnceCell<String>,
     line_starts: OnceCell<Vec<usize>>,
+    /// The last `line_col` answer (offset, line index, column): findings
+    /// come in order, so the next column is counted on from there instead of
+    /// from the start of a possibly megabyte-long line.
+    last_col: Cell<(usize, usize, usize)>,
 }
 
 impl<'a> SourceFile<'a> {
@@ -36,6 +40,7 @@ impl<'a> SourceFile<'a> {
             regions: OnceCell::new(),
             code: OnceCell::new(),
             line_starts: OnceCell::new(),
+            last_col: Cell::new((0, 0, 1)),
         }
     }
 
@@ -72,13 +77,19 @@ impl<'a> SourceFile<'a> {
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let starts = self.line_starts();
         let idx = starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let start = starts[idx];
         let end = offset.min(self.text.len());
-        let col = self
-            .text
-            .get(start..end)
-            .map_or(end - start, |s| s.chars().count())
-            + 1;
+        let (last_offset, last_idx, last_col) = self.last_col.get();
+        let (from, col) = if last_idx == idx && (starts[idx]..=end).contains(&last_offset) {
+            (last_offset, last_col)
+        } else {
+            (starts[idx], 1)
+        };
+        let col = col
+            + self
+                .text
+                .get(from..end)
+                .map_or(end - from, |s| s.chars().count());
+        self.last_col.set((end, idx, col));
         (idx as u32 + 1, col as u32)
     }
 

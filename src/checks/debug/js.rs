@@ -8,6 +8,8 @@ use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+mod scope;
+
 fn re(s: &str) -> Regex {
     Regex::new(s).expect("debug patterns are valid")
 }
@@ -15,9 +17,6 @@ fn re(s: &str) -> Regex {
 static CONSOLE: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*\??\.\s*([A-Za-z_$][\w$]*)"));
 /// `console[` or `console?.[`: the key after it is read from the text.
 static CONSOLE_COMPUTED: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*(?:\?\.\s*)?\["));
-/// `import { a, console } from …` (see [`imported_in_braces`]).
-static IMPORTED_IN_BRACES: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\bimport\s*(?:type\s*)?\{[^}]*\bconsole\b[^}]*\}\s*from"));
 /// `debugger` as a statement: at a statement start, ending the statement.
 static DEBUGGER: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)debugger[ \t\r]*(?:;|$|\})"));
 static FOCUSED_ONLY: LazyLock<Regex> = LazyLock::new(|| {
@@ -61,8 +60,8 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
         if !starts_token(code, start, "$.") || allow.iter().any(|a| a == method) {
             continue;
         }
-        let local = shadowed.get_or_insert_with(|| local_console_scopes(code));
-        if local.iter().any(|r| r.contains(&start)) {
+        let local = shadowed.get_or_insert_with(|| scope::local_console_scopes(code));
+        if scope::covers(local, start) {
             continue;
         }
         let message = format!("`console.{method}` left in production code");
@@ -143,192 +142,6 @@ fn debugger(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
             ),
         );
     }
-}
-
-/// Where `console` names a local binding rather than the global, as byte
-/// ranges of `code`: the whole file for an imported `console`; the enclosing
-/// block of a `const`/`let`/`var`/`class`/`function console` declaration;
-/// the parameter list and body of a function or arrow with a `console`
-/// parameter (`function f(console)`, `({ level, console }) => {…}`,
-/// `console => …`), or a `catch (console)` block. Braces are matched on the
-/// masked code, where strings, comments and regex literals are blanks. Looks
-/// only at the words around each `console`, so a file without a local one
-/// costs one substring search.
-fn local_console_scopes(code: &str) -> Vec<Range<usize>> {
-    let b = code.as_bytes();
-    let mut scopes = Vec::new();
-    for at in memchr::memmem::find_iter(b, b"console") {
-        let end = at + "console".len();
-        if !starts_token(code, at, "$.")
-            || code[end..].starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
-        {
-            continue;
-        }
-        let before = code[..at].trim_end();
-        let after = code[end..].trim_start();
-        let keyword = |k: &str| {
-            before
-                .strip_suffix(k)
-                .is_some_and(|rest| starts_token(code, rest.len(), "$."))
-        };
-        if keyword("import")
-            || before.ends_with("* as")
-            || (before.ends_with(['{', ',']) && imported_in_braces(code, at))
-        {
-            scopes.clear();
-            scopes.push(0..code.len());
-            return scopes;
-        }
-        if ["const", "let", "var", "class", "function"]
-            .iter()
-            .any(|k| keyword(k))
-        {
-            scopes.push(enclosing_block(b, at));
-            continue;
-        }
-        if after.starts_with("=>") && !after.starts_with("=>=") {
-            // `console => …`: the arrow's body.
-            let arrow = code.len() - after.len();
-            scopes.push(at..arrow_body_end(b, arrow + 2));
-            continue;
-        }
-        // A parameter: between `(` / `,` / `{` / `...` and `,` `)` `}` `=`
-        // (a default) `:` (a type) or `?` (optional), inside a list that a
-        // function body follows.
-        let opens_item = before.ends_with(['(', ',', '{']) || before.ends_with("...");
-        let closes_item = after.starts_with([',', ')', '}', ':', '?'])
-            || (after.starts_with('=') && !after.starts_with("==") && !after.starts_with("=>"));
-        if !(opens_item && closes_item) {
-            continue;
-        }
-        let Some(open) = unmatched_before(b, at, b'(', b')', PARAMS_MAX) else {
-            continue;
-        };
-        let Some(close) = matching_after(b, open, b'(', b')', PARAMS_MAX) else {
-            continue;
-        };
-        let head = code[..open].trim_end();
-        // After the last character that is not part of a word (which may be
-        // several bytes long).
-        let head_word_start = head
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '$'))
-            .map_or(0, |(i, c)| i + c.len_utf8());
-        let head_word = &head[head_word_start..];
-        if matches!(
-            head_word,
-            "if" | "while" | "for" | "switch" | "with" | "return" | "typeof"
-        ) {
-            continue;
-        }
-        let tail = code[close + 1..].trim_start();
-        let tail_at = code.len() - tail.len();
-        if tail.starts_with("=>") {
-            scopes.push(open..arrow_body_end(b, tail_at + 2));
-        } else if head_word == "catch" || tail.starts_with('{') || tail.starts_with(':') {
-            // `function f(console) {`, a method `log(console) {`, `catch (console) {`,
-            // a typed `f(console: Console): void {`.
-            let brace = tail_at + tail.find('{').unwrap_or(0);
-            if b.get(brace) == Some(&b'{') {
-                let body_end =
-                    matching_after(b, brace, b'{', b'}', usize::MAX).map_or(b.len(), |e| e + 1);
-                scopes.push(open..body_end);
-            }
-        }
-    }
-    scopes
-}
-
-/// Is the `console` at `at` a name in `import { …, console, … } from`? Looks
-/// at most [`PARAMS_MAX`] bytes either side, so a megabyte-long minified line
-/// costs no more than a short one.
-fn imported_in_braces(code: &str, at: usize) -> bool {
-    let mut lo = at.saturating_sub(PARAMS_MAX);
-    while !code.is_char_boundary(lo) {
-        lo += 1;
-    }
-    let mut hi = (at + PARAMS_MAX).min(code.len());
-    while !code.is_char_boundary(hi) {
-        hi -= 1;
-    }
-    let Some(import) = code[lo..at].rfind("import") else {
-        return false;
-    };
-    IMPORTED_IN_BRACES.is_match(&code[lo + import..hi])
-}
-
-/// The end of an arrow function's body starting at `from` (just after
-/// `=>`): its block, or an expression that ends at a `;` or `,`, a bracket
-/// it did not open, or a line break, at its own nesting level.
-fn arrow_body_end(b: &[u8], from: usize) -> usize {
-    let body = from
-        + b[from..]
-            .iter()
-            .take_while(|c| c.is_ascii_whitespace())
-            .count();
-    if b.get(body) == Some(&b'{') {
-        return matching_after(b, body, b'{', b'}', usize::MAX).map_or(b.len(), |e| e + 1);
-    }
-    let mut depth = 0usize;
-    for (i, &c) in b.iter().enumerate().skip(body) {
-        match c {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' if depth == 0 => return i,
-            b')' | b']' | b'}' => depth -= 1,
-            b';' | b',' | b'\n' if depth == 0 => return i,
-            _ => {}
-        }
-    }
-    b.len()
-}
-
-/// The `{…}` block around `at`, or the whole file at the top level.
-fn enclosing_block(b: &[u8], at: usize) -> Range<usize> {
-    match unmatched_before(b, at, b'{', b'}', usize::MAX) {
-        Some(open) => {
-            open..matching_after(b, open, b'{', b'}', usize::MAX).map_or(b.len(), |e| e + 1)
-        }
-        None => 0..b.len(),
-    }
-}
-
-/// How far a parameter list is searched for its parentheses: far enough for
-/// any real one, and it keeps a bundle with thousands of `f(console)` calls
-/// linear.
-const PARAMS_MAX: usize = 4096;
-
-/// The nearest `open` before `at`, at most `max` bytes back, that is not
-/// closed before `at`.
-fn unmatched_before(b: &[u8], at: usize, open: u8, close: u8, max: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for i in (at.saturating_sub(max)..at).rev() {
-        if b[i] == close {
-            depth += 1;
-        } else if b[i] == open {
-            if depth == 0 {
-                return Some(i);
-            }
-            depth -= 1;
-        }
-    }
-    None
-}
-
-/// The `close` matching the `open` at `at`, at most `max` bytes on.
-fn matching_after(b: &[u8], at: usize, open: u8, close: u8, max: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, &c) in b.iter().enumerate().skip(at).take(max) {
-        if c == open {
-            depth += 1;
-        } else if c == close {
-            depth -= 1;
-            if depth == 0 {
-                return Some(i);
-            }
-        }
-    }
-    None
 }
 
 /// Is `at` where a statement may begin: the start of the file or of a line,

@@ -53,6 +53,13 @@ const CASES: &[Case] = &[
     ("src/scope.js", "const g = (console) => console.log(1);\nconsole.debug(2);\nconst h = console => console.info(3);\n", &[(C, 2)]),
     ("src/scope.js", "wrap(function (console) {\n  console.log(1);\n});\nconsole.log(2);\nif (console) { console.log(3); }\n", &[(C, 4), (C, 5)]),
     ("src/scope.ts", "class L {\n  log(console: Console): void {\n    console.log(1);\n  }\n}\ntry { x() } catch (console) { console.log(2) }\nconsole.trace(3);\n", &[(C, 7)]),
+    // an argument, a superclass call or a renamed key binds nothing; `as console` does
+    ("src/r.js", "const l = dbg ? bind(console) : null;\nfunction main() {\n  console.log(\"hi\");\n}\n", &[(C, 3)]),
+    ("src/r.js", "class A extends mixin(console) { run() { console.debug(1) } }\n", &[(C, 1)]),
+    ("src/r.js", "const f = ({ console: c }) => { console.log(1) };\n", &[(C, 1)]),
+    ("src/r.ts", "import { log as console } from './l';\nconsole.log(1);\n", &[]),
+    ("src/r.ts", "const g = (console: Console): void => console.log(1);\nconsole.info(2);\n", &[(C, 2)]),
+    ("src/r.ts", "const h = (console) => {\n  const inner = (console) => console.log(1);\n};\nconsole.log(2);\n", &[(C, 4)]),
     // found by fuzzing: a multi-byte character right before a parameter list
     ("src/u.js", "x = 1 …(a, console) => 1;\nconsole.log(1);\n", &[(C, 2)]),
     ("src/bundle.js", "var m={1:function(e){var console=e.c;console.log(1)},2:function(){console.debug(2)}};\n", &[(C, 1)]),
