@@ -260,3 +260,48 @@ fn a_panic_on_one_file_is_confined_to_it() {
         "{stderr}"
     );
 }
+
+/// Shapes that once made the console-scope analysis or the column count
+/// quadratic (found in review): thousands of local `console` declarations,
+/// of `function(console){…}` wrappers, of ternaries passing `console`, and
+/// 20,000 findings on one line. Linear now, so this finishes in about a
+/// second; the findings are the ones each shape must give.
+#[test]
+fn pathological_console_shapes_stay_linear() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "src/decl.js",
+        "var console = 1;\n".repeat(20_000) + "console.log(1);\n",
+    );
+    write(
+        root,
+        "src/wrap.js",
+        "x(function(console){console.log(1)});".repeat(20_000),
+    );
+    write(
+        root,
+        "src/tern.js",
+        "a?f(console):0;".repeat(20_000) + "\nconsole.log(2);\n",
+    );
+    write(root, "src/line.js", "console.log(1);".repeat(20_000));
+    let v = check_json(
+        root,
+        "minified-line-length: 0\nmax-file-size: 64MiB\nfail-on: error\n",
+    );
+    let got = findings(&v);
+    let count = |path: &str| got.iter().filter(|g| g.contains(path)).count();
+    assert_eq!(
+        count("src/decl.js"),
+        0,
+        "a top-level var console shadows the file"
+    );
+    assert_eq!(
+        count("src/wrap.js"),
+        0,
+        "every call is inside its own console parameter"
+    );
+    assert_eq!(count("src/tern.js"), 1, "passing console binds nothing");
+    assert_eq!(count("src/line.js"), 20_000);
+}
