@@ -5,19 +5,14 @@
 
 mod support;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-use support::write;
+use support::{shipcheck, write};
 
 fn check_json(root: &Path, config: &str) -> Value {
     let mut cfg = tempfile::NamedTempFile::new().unwrap();
     std::io::Write::write_all(&mut cfg, config.as_bytes()).unwrap();
-    let out = Command::cargo_bin("shipcheck")
-        .unwrap()
-        .env("SHIPCHECK_TODAY", "2026-11-26")
-        .env_remove("GITHUB_BASE_REF")
-        .env_remove("GITHUB_ACTIONS")
+    let out = shipcheck()
         .arg("check")
         .arg(root)
         .args(["--format", "json", "--branch", "feature/x", "--config"])
@@ -181,9 +176,7 @@ fn findings_on_a_megabyte_line_show_a_window() {
         b"minified-line-length: 0\nmax-file-size: 4MiB\nproduction-code:\n  exclude: []\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("shipcheck")
-        .unwrap()
-        .env("NO_COLOR", "1")
+    let out = shipcheck()
         .arg("check")
         .arg(root)
         .args(["--branch", "feature/x", "--config"])
@@ -227,12 +220,8 @@ fn a_panic_on_one_file_is_confined_to_it() {
     let root = dir.path();
     ordinary(root);
     write(root, "src/boom.ts", b"console.log('boom');\n");
-    let out = Command::cargo_bin("shipcheck")
-        .unwrap()
+    let out = shipcheck()
         .env("SHIPCHECK_TEST_PANIC_ON", "src/boom.ts")
-        .env("SHIPCHECK_TODAY", "2026-11-26")
-        .env_remove("GITHUB_BASE_REF")
-        .env_remove("GITHUB_ACTIONS")
         .arg("check")
         .arg(root)
         .args(["--format", "json", "--branch", "feature/x"])

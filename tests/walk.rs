@@ -2,17 +2,12 @@
 
 mod support;
 
-use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
-use support::{git, write};
+use support::{git, shipcheck, write};
 
 fn check_json(root: &Path, extra: &[&str]) -> Value {
-    let out = Command::cargo_bin("shipcheck")
-        .unwrap()
-        .env("SHIPCHECK_TODAY", "2026-11-26")
-        .env_remove("GITHUB_BASE_REF")
-        .env_remove("GITHUB_ACTIONS")
+    let out = shipcheck()
         .arg("check")
         .arg(root)
         .args(["--format", "json", "--branch", "feature/x"])
