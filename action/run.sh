@@ -16,6 +16,7 @@ done <<< "${INPUT_ENV_FILE:-}"
 [ -n "${INPUT_FAIL_ON:-}" ] && args+=(--fail-on "$INPUT_FAIL_ON")
 [ "${INPUT_NEW_ONLY:-false}" = "true" ] && args+=(--new-only)
 [ "${INPUT_COMMENT:-false}" = "true" ] && args+=(--comment)
+[ "${INPUT_ONLINE:-false}" = "true" ] && args+=(--online)
 if [ -n "${INPUT_ARGS:-}" ]; then
   # Extra arguments are split like a shell would, without evaluating them.
   read -r -a extra <<< "$INPUT_ARGS"

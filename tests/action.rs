@@ -167,6 +167,40 @@ fn run_step_sets_outputs_summary_and_exit_status() {
         .unwrap()
         .contains("shipcheck"));
 
+    // The online input looks up referenced issues: with no GitHub to answer
+    // (a port nothing listens on), one notice, and the verdict stands.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let api = format!("http://127.0.0.1:{port}");
+    let (_, outputs, _, tmp) = run_step(
+        "todos",
+        &[
+            ("INPUT_ONLINE", "true"),
+            ("GITHUB_API_URL", &api),
+            ("GITHUB_REPOSITORY", "acme/shop"),
+        ],
+    );
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("shipcheck-report.json")).unwrap(),
+    )
+    .unwrap();
+    let notices: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "scan/online-lookup")
+        .collect();
+    assert_eq!(notices.len(), 1, "{outputs}\n{report:#}");
+    let (_, _, _, tmp) = run_step("todos", &[("GITHUB_API_URL", &api)]);
+    let offline = std::fs::read_to_string(tmp.path().join("shipcheck-report.json")).unwrap();
+    assert!(
+        !offline.contains("scan/online-lookup"),
+        "no look-up unless asked"
+    );
+
     // The fail-on input makes a warning block.
     let (code, outputs, _, _tmp) = run_step("only-untracked-todo", &[("INPUT_FAIL_ON", "warning")]);
     assert_eq!(code, 1, "{outputs}");
