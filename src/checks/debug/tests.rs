@@ -60,6 +60,9 @@ const CASES: &[Case] = &[
     ("src/r.ts", "import { log as console } from './l';\nconsole.log(1);\n", &[]),
     ("src/r.ts", "const g = (console: Console): void => console.log(1);\nconsole.info(2);\n", &[(C, 2)]),
     ("src/r.ts", "const h = (console) => {\n  const inner = (console) => console.log(1);\n};\nconsole.log(2);\n", &[(C, 4)]),
+    // `var` is hoisted to its function; `let` stays in its block
+    ("src/v.js", "function f(x) {\n  if (x) { var console = x; }\n  console.log(1);\n}\nconsole.log(2);\n", &[(C, 5)]),
+    ("src/v.js", "function f(x) {\n  if (x) { let console = x; }\n  console.log(1);\n}\n", &[(C, 3)]),
     // found by fuzzing: a multi-byte character right before a parameter list
     ("src/u.js", "x = 1 …(a, console) => 1;\nconsole.log(1);\n", &[(C, 2)]),
     ("src/bundle.js", "var m={1:function(e){var console=e.c;console.log(1)},2:function(){console.debug(2)}};\n", &[(C, 1)]),

@@ -27,7 +27,8 @@ pub fn covers(scopes: &[Range<usize>], at: usize) -> bool {
 
 /// The byte ranges of `code` where `console` names a local binding, sorted
 /// and disjoint: the whole file for an imported `console`; the enclosing
-/// block of a `const`/`let`/`var`/`class`/`function console` declaration;
+/// block of a `const`/`let`/`class console` declaration, the enclosing
+/// function of a `var`/`function console` one (they are hoisted);
 /// the parameter list and body of a function, method or arrow with a
 /// `console` parameter (`function f(console)`, `({ level, console }) => {…}`,
 /// `console => …`, `(console: Console): void {…}`), and a `catch (console)`
@@ -65,11 +66,15 @@ pub fn local_console_scopes(code: &str) -> Vec<Range<usize>> {
         if at < covered_until {
             continue;
         }
-        let scope = if ["const", "let", "var", "class", "function"]
-            .iter()
-            .any(|k| keyword(k))
-        {
+        let scope = if ["const", "let", "class"].iter().any(|k| keyword(k)) {
             Some(braces.get_or_insert_with(|| Braces::new(b)).enclosing(at))
+        } else if ["var", "function"].iter().any(|k| keyword(k)) {
+            // Hoisted to the enclosing function, whatever block it sits in.
+            Some(
+                braces
+                    .get_or_insert_with(|| Braces::new(b))
+                    .enclosing_function(code, at),
+            )
         } else if after.starts_with("=>") && !after.starts_with("=>=") {
             // `console => …`: the arrow's body.
             let arrow = code.len() - after.len() + 2;
@@ -304,17 +309,61 @@ impl Braces {
     }
 
     /// The innermost `{…}` around `at`, braces included, or the whole file
-    /// at the top level. Pairs nest, so the ones around `at` are ancestors
-    /// of the last pair opened before it.
+    /// at the top level.
     fn enclosing(&self, at: usize) -> Range<usize> {
-        let mut k = self.pairs.partition_point(|p| p.0 < at).checked_sub(1);
-        while let Some(i) = k {
-            let (open, close) = self.pairs[i];
-            if close > at {
-                return open..(close + 1).min(self.len);
-            }
-            k = self.parent[i];
-        }
-        0..self.len
+        self.around(at)
+            .next()
+            .map_or(0..self.len, |(open, close)| open..(close + 1).min(self.len))
     }
+
+    /// The innermost function body around `at` (see [`is_function_body`]),
+    /// or the whole file.
+    fn enclosing_function(&self, code: &str, at: usize) -> Range<usize> {
+        self.around(at)
+            .find(|&(open, _)| is_function_body(code, open))
+            .map_or(0..self.len, |(open, close)| open..(close + 1).min(self.len))
+    }
+
+    /// The `{…}` pairs around `at`, innermost first. Pairs nest, so they are
+    /// the ancestors of the last pair opened before `at` that close after it.
+    fn around(&self, at: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let mut k = self.pairs.partition_point(|p| p.0 < at).checked_sub(1);
+        std::iter::from_fn(move || {
+            while let Some(i) = k {
+                k = self.parent[i];
+                if self.pairs[i].1 > at {
+                    return Some(self.pairs[i]);
+                }
+            }
+            None
+        })
+    }
+}
+
+/// Does the `{` at `open` start a function body: after `=>`, or after the
+/// `)` of a parameter list (not of `if`/`for`/`while`/`switch`/`catch`/
+/// `with`)? A body with a return type annotation is not recognised, so the
+/// scope widens to the next function out: fewer findings, never more.
+fn is_function_body(code: &str, open: usize) -> bool {
+    let before = code[..open].trim_end();
+    if before.ends_with("=>") {
+        return true;
+    }
+    if !before.ends_with(')') {
+        return false;
+    }
+    let b = code.as_bytes();
+    let Some(paren) = unmatched_before(b, before.len() - 1, b'(', b')') else {
+        return false;
+    };
+    let head = code[..paren].trim_end();
+    let word_start = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    !matches!(
+        &head[word_start..],
+        "if" | "for" | "while" | "switch" | "catch" | "with"
+    )
 }
