@@ -197,7 +197,7 @@ fn is_token_char(c: char) -> bool {
 /// What to show of `line` for a span from 1-based character `column` to
 /// `end_column` (`None`: to the end of the line), and the character index of
 /// the span's start in it: see [`source_window_bytes`].
-pub fn source_window(line: &str, column: u32, end_column: Option<u32>) -> (Cow<'_, str>, u32) {
+fn source_window(line: &str, column: u32, end_column: Option<u32>) -> (Cow<'_, str>, u32) {
     let col0 = column.saturating_sub(1) as usize;
     if line.len() <= SOURCE_LINE_MAX {
         return (Cow::Borrowed(line), col0 as u32);
@@ -219,7 +219,7 @@ pub fn source_window(line: &str, column: u32, end_column: Option<u32>) -> (Cow<'
 /// inside a token, so a secret is either shown whole (and then masked by
 /// [`redact_secrets`], which needs its prefix) or not at all. Costs
 /// O(start) only to count the characters before the window.
-pub fn source_window_bytes(line: &str, start: usize, end: usize) -> (Cow<'_, str>, u32) {
+fn source_window_bytes(line: &str, start: usize, end: usize) -> (Cow<'_, str>, u32) {
     let floor = |mut i: usize| {
         i = i.min(line.len());
         while !line.is_char_boundary(i) {

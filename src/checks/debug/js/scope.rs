@@ -128,19 +128,11 @@ fn parameter_scope(
         unmatched_before(b, open, b'(', b')')?
     };
     let close = matching_after(b, open, b'(', b')')?;
-    let head = code[..open].trim_end();
-    // After the last character that is not part of a word (which may be
-    // several bytes long).
-    let head_word_start = head
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let head_word = &head[head_word_start..];
+    let (rest, head_word) = last_word(code[..open].trim_end());
     if matches!(
         head_word,
         "if" | "while" | "for" | "switch" | "with" | "return" | "typeof" | "await" | "new"
-    ) || head[..head_word_start].trim_end().ends_with("extends")
+    ) || rest.trim_end().ends_with("extends")
     {
         return None;
     }
@@ -356,14 +348,17 @@ fn is_function_body(code: &str, open: usize) -> bool {
     let Some(paren) = unmatched_before(b, before.len() - 1, b'(', b')') else {
         return false;
     };
-    let head = code[..paren].trim_end();
-    let word_start = head
+    let (_, word) = last_word(code[..paren].trim_end());
+    !matches!(word, "if" | "for" | "while" | "switch" | "catch" | "with")
+}
+
+/// `s` split before its last word (letters, digits, `_`, `$`); the split
+/// falls after the last other character, which may be several bytes long.
+fn last_word(s: &str) -> (&str, &str) {
+    let start = s
         .char_indices()
         .rev()
         .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '$'))
         .map_or(0, |(i, c)| i + c.len_utf8());
-    !matches!(
-        &head[word_start..],
-        "if" | "for" | "while" | "switch" | "catch" | "with"
-    )
+    s.split_at(start)
 }
