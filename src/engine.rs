@@ -123,7 +123,7 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         crate::git::current_branch(&opts.root)
     });
     let verdict = policy::verdict(&c.findings, &c.settings, branch);
-    Ok(Report {
+    let mut report = Report {
         findings: c.findings,
         verdict,
         files_scanned: c.files_scanned,
@@ -136,7 +136,9 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         migration_sets: c.migration_sets,
         environments: c.environments,
         elapsed: c.started.elapsed(),
-    })
+    };
+    report.redact();
+    Ok(report)
 }
 
 /// `shipcheck baseline`: every current finding (no baseline applied, no
@@ -257,6 +259,11 @@ fn explain_new_only_fallback(c: &mut Collected, problem: &HistoryProblem) {
 /// Walk once, run every check, apply suppressions.
 fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     let started = Instant::now();
+    // Before anything can fail and quote it: the URL's password, however
+    // malformed the URL is.
+    if let Some(url) = &opts.database_url {
+        crate::redact::register_url_credentials(url);
+    }
     if !opts.root.exists() {
         anyhow::bail!("path {} does not exist", opts.root.display());
     }
@@ -265,6 +272,17 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
         settings.fail_on = level;
     }
     let today = checks::today()?;
+    // Loaded before the walk so that every secret they hold is registered
+    // with the redactor before any finding's text is made (a TODO quoting
+    // a production secret is cut for display, and a cut secret could no
+    // longer be recognised).
+    let environments = environments::load(
+        &opts.root,
+        &settings,
+        &opts.env_files,
+        opts.env_from_process,
+    )?;
+    environments::register_secrets(&environments, &settings, &Default::default());
     let checker = FileChecker::new(Context {
         settings: &settings,
         today,
@@ -298,12 +316,15 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     }
     // Results come sorted by path; keep reads in line order within a file.
     reads.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    let environments = environments::load(
-        &opts.root,
-        &settings,
-        &opts.env_files,
-        opts.env_from_process,
-    )?;
+    // Now that the code's reads are known: process values by score too.
+    {
+        let mut known: std::collections::BTreeSet<&str> =
+            reads.iter().map(|r| r.name.as_str()).collect();
+        for t in &templates {
+            known.extend(t.parsed.entries.iter().map(|e| e.key.as_str()));
+        }
+        environments::register_secrets(&environments, &settings, &known);
+    }
     let tracked_env_files = crate::git::tracked_env_files(&opts.root);
     let migration_sets = discover::discover(&repo_files);
     let history = crate::git::base_ref(opts.base.as_deref())

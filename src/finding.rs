@@ -1,10 +1,8 @@
 //! Findings are data: what was flagged, where, how bad, and how to fix it.
 
-use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::LazyLock;
 
 /// How much a finding matters. `Off` exists only in configuration: a rule
 /// set to `off` produces no findings at all.
@@ -151,35 +149,10 @@ impl ShownLine {
         ShownLine::masked(&shown, caret)
     }
 
-    /// `shown` with secrets masked, and the caret (a character index into
-    /// `shown`) moved to the same place in the masked text: masking shortens
-    /// the tokens before it; a caret inside a token goes to its start.
+    /// `shown` with secrets masked (see [`crate::redact::with_caret`]).
     fn masked(shown: &str, caret: u32) -> ShownLine {
-        let caret_byte = shown
-            .char_indices()
-            .nth(caret as usize)
-            .map_or(shown.len(), |(b, _)| b);
-        let mut text = String::with_capacity(shown.len());
-        let mut new_caret = None;
-        let mut last = 0;
-        for m in SECRET_SHAPED.find_iter(shown) {
-            if new_caret.is_none() && caret_byte < m.start() {
-                new_caret = Some(text.chars().count() + shown[last..caret_byte].chars().count());
-            }
-            text.push_str(&shown[last..m.start()]);
-            if new_caret.is_none() && caret_byte < m.end() {
-                new_caret = Some(text.chars().count());
-            }
-            text.push_str(&mask_token(m.as_str()));
-            last = m.end();
-        }
-        let caret = new_caret
-            .unwrap_or_else(|| text.chars().count() + shown[last..caret_byte].chars().count());
-        text.push_str(&shown[last..]);
-        ShownLine {
-            text,
-            caret: caret as u32,
-        }
+        let (text, caret) = crate::redact::with_caret(shown, caret);
+        ShownLine { text, caret }
     }
 }
 
@@ -313,53 +286,13 @@ fn fnv1a64(parts: &[&[u8]]) -> u64 {
     hash
 }
 
-/// Tokens that are secrets by their shape, with the public prefix kept when
-/// masked: Stripe keys and webhook secrets, GitHub and Slack tokens, AWS
-/// access key ids, JWTs.
-static SECRET_SHAPED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"\b(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA)[A-Za-z0-9_\-]{8,}",
-        r"|\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
-    ))
-    .expect("valid secret pattern")
-});
-static PUBLIC_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA|eyJ)",
-    )
-    .expect("valid prefix pattern")
-});
-
-/// `text` with every secret-shaped token masked to its public prefix and
-/// last four characters. Used on every source line and comment excerpt a
-/// finding carries, so no renderer can print a key that sits in code.
+/// `text` with every secret masked: see [`crate::redact::text`]. Used on
+/// every source line and comment excerpt a finding carries.
 pub fn redact_secrets(text: &str) -> Cow<'_, str> {
-    SECRET_SHAPED.replace_all(text, |c: &regex::Captures| mask_token(&c[0]))
+    crate::redact::text(text)
 }
 
-/// A secret-shaped token as shown: its public prefix and last four.
-fn mask_token(token: &str) -> String {
-    let prefix = PUBLIC_PREFIX.find(token).map_or("", |m| m.as_str());
-    mask_secret(token, prefix)
-}
-
-/// Show a secret the only way shipcheck ever shows one: a known public
-/// prefix and the last four characters (`sk_live_…9fQa`). Values too short to
-/// keep four characters hidden are shown as `…` alone.
-pub fn mask_secret(value: &str, public_prefix: &str) -> String {
-    let prefix = if value.starts_with(public_prefix) {
-        public_prefix
-    } else {
-        ""
-    };
-    let rest = &value[prefix.len()..];
-    let chars: Vec<char> = rest.chars().collect();
-    if chars.len() < 12 {
-        return format!("{prefix}…");
-    }
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{prefix}…{tail}")
-}
+pub use crate::redact::mask_secret;
 
 #[cfg(test)]
 mod tests {

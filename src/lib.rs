@@ -17,6 +17,7 @@ pub mod init;
 pub mod lexer;
 pub mod migrations;
 pub mod policy;
+pub mod redact;
 pub mod report;
 pub mod rules;
 pub mod secret_strength;

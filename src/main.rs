@@ -13,7 +13,7 @@ use shipcheck::baseline::BaselineFile;
 use shipcheck::cli::{BaselineArgs, CheckArgs, Cli, ColorChoice, Command};
 use shipcheck::engine::{self, CheckOptions};
 use shipcheck::report::{Format, TextOptions};
-use shipcheck::{hook, init, rules};
+use shipcheck::{hook, init, redact, rules};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,7 +42,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // One clear line; `{:#}` joins anyhow's context chain with ": ".
-            eprintln!("shipcheck: error: {e:#}");
+            let line = format!("shipcheck: error: {e:#}");
+            eprintln!("{}", redact::text(&line));
             ExitCode::from(2)
         }
     }
@@ -90,7 +91,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
     };
     for (f, path) in &outputs {
-        std::fs::write(path, f.render(&report, TextOptions { color: false }))
+        let rendered = f.render(&report, TextOptions { color: false });
+        std::fs::write(path, redact_bytes(&rendered).as_ref())
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
     write_stdout(&format.render(&report, TextOptions { color }))?;
@@ -111,10 +113,10 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         if matches!(format, Format::Text | Format::Github | Format::Markdown) {
             write_stdout(published.stdout.as_bytes())?;
         } else {
-            eprint!("{}", published.stdout);
+            eprint!("{}", redact::text(&published.stdout));
         }
         for line in &published.notices {
-            eprintln!("{line}");
+            eprintln!("{}", redact::text(line));
         }
     }
     Ok(if report.verdict.passed {
@@ -124,9 +126,27 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The last pass of the one redactor over what is written: the report is
+/// already redacted (see `Report::redact`); this catches any text that
+/// reached the output another way.
+fn redact_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => match redact::text(s) {
+            std::borrow::Cow::Borrowed(_) => std::borrow::Cow::Borrowed(bytes),
+            std::borrow::Cow::Owned(r) => std::borrow::Cow::Owned(r.into_bytes()),
+        },
+        Err(_) => std::borrow::Cow::Owned(
+            redact::text(&String::from_utf8_lossy(bytes))
+                .into_owned()
+                .into_bytes(),
+        ),
+    }
+}
+
 fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    let bytes = redact_bytes(bytes);
     let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
+    match out.write_all(&bytes).and_then(|()| out.flush()) {
         // A closed pipe (`| head`) is the reader's choice, not our failure.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => r.map_err(|e| anyhow::anyhow!("cannot write to stdout: {e}")),

@@ -12,9 +12,12 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 /// Stripe's secret and restricted keys: a prefix and 24–247 alphanumerics
-/// (keys can be up to 255 characters in all).
+/// (keys can be up to 255 characters in all). No word boundary before the
+/// prefix: a key glued to what precedes it (`x_sk_live_…`, `"\nsk_live_…"`
+/// in a string, `%3Dsk_live_…` in a URL, `ésk_live_…`) is still a key; the
+/// 24 random characters it needs keep identifiers out.
 static KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b((?:sk|rk)_(live|test)_)([A-Za-z0-9]{24,247})\b")
+    Regex::new(r"((?:sk|rk)_(live|test)_)([A-Za-z0-9]{24,247})\b")
         .expect("valid Stripe key pattern")
 });
 

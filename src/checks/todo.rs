@@ -242,8 +242,9 @@ fn summary(rest: &str) -> String {
     let t = rest.trim_start_matches(|c: char| c == ':' || c.is_whitespace());
     let t = t.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '/' | '>' | '-'));
     let t = crate::finding::redact_secrets(t);
-    let mut s: String = t.chars().take(80).collect();
-    if t.chars().count() > 80 {
+    let (cut, was_cut) = crate::redact::shorten(&t, 80);
+    let mut s = cut.to_string();
+    if was_cut {
         s.push('…');
     }
     if s.is_empty() {

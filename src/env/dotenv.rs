@@ -260,7 +260,26 @@ impl Parser<'_> {
         le: usize,
     ) -> (String, Vec<String>, usize) {
         let (cs, what, n) = (open + 1, quote_name(quote), lp.0);
-        let end = if let Some(close) = self.find_close(quote, open) {
+        let close = self.find_close(quote, open);
+        if let Some(next) = close.and_then(|c| self.assignment_between(le, c)) {
+            // `NODE_ENV="production` then `STRIPE_KEY=…` then a later quote:
+            // dotenv would take the next lines into the value, python-dotenv
+            // rejects the line. Ambiguous either way, so say so, keep only
+            // this line's rest as the value and read the next lines as the
+            // assignments they look like.
+            let msg = format!(
+                "the {what} of {} at line {n} is not closed on that line, and line {next} looks \
+                 like the next assignment: add the closing {what} at line {n} (loaders disagree \
+                 on such a value; the rest of line {n} was taken as the value)",
+                value_of(key)
+            );
+            self.error(lp, open, msg);
+            self.next_line(le);
+            let end = le - usize::from(le > cs && self.at(le - 1) == b'\r');
+            let raw = self.text.get(cs..end).unwrap_or_default();
+            return (finish(quote, raw), Vec::new(), cs);
+        }
+        let end = if let Some(close) = close {
             let inner = self.b.get(open..close).unwrap_or_default();
             let newlines = memchr::memchr_iter(b'\n', inner).count();
             if let Some(last) = memchr::memrchr(b'\n', inner) {
@@ -305,6 +324,25 @@ impl Parser<'_> {
         (finish(quote, raw), refs, cs)
     }
 
+    /// The 1-based number of the first line after the one ending at `le`,
+    /// up to the quote at `close`, that starts like an assignment
+    /// (`KEY=`, `export KEY=`): a sign the quote opened on that line was
+    /// never closed. Keys of mixed case, longer than 64 characters or
+    /// followed by `==` are base64 (a PEM key's lines), not assignments.
+    fn assignment_between(&self, le: usize, close: usize) -> Option<usize> {
+        let mut line_no = self.cur.0;
+        let mut start = le + 1;
+        while start <= close {
+            line_no += 1;
+            let end = self.eol(start).min(close);
+            if looks_like_assignment(self.b.get(start..end).unwrap_or_default()) {
+                return Some(line_no);
+            }
+            start = self.eol(start) + 1;
+        }
+        None
+    }
+
     /// Offset of the quote closing the `quote` value opened at `open`.
     fn find_close(&mut self, quote: Quote, open: usize) -> Option<usize> {
         let (q, slot, cs) = (self.at(open), quote as usize, open + 1);
@@ -330,6 +368,50 @@ impl Parser<'_> {
         }
         found
     }
+}
+
+/// Does `line` start like `KEY=` or `export KEY=`, with a key of one case
+/// (`NODE_ENV`, `port`) no longer than 64 characters, a single `=` and a
+/// value (or a `_` in the key)?
+fn looks_like_assignment(line: &[u8]) -> bool {
+    let mut i = 0;
+    let skip = |mut i: usize| {
+        while line.get(i).copied().is_some_and(is_blank) {
+            i += 1;
+        }
+        i
+    };
+    i = skip(i);
+    if line[i.min(line.len())..].starts_with(b"export")
+        && line.get(i + 6).copied().is_some_and(is_blank)
+    {
+        i = skip(i + 6);
+    }
+    let key_start = i;
+    if !line
+        .get(i)
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    {
+        return false;
+    }
+    while line
+        .get(i)
+        .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'))
+    {
+        i += 1;
+    }
+    let key = &line[key_start..i];
+    let mixed = key.iter().any(u8::is_ascii_uppercase) && key.iter().any(u8::is_ascii_lowercase);
+    i = skip(i);
+    // `QUJD=` ends a base64 block; `PORT=` with nothing after it is too
+    // thin a sign, `API_KEY=` (a `_` no base64 line has) is not.
+    let value_or_underscore = line.get(i + 1).is_some_and(|c| !is_blank(*c))
+        || key.iter().any(|c| matches!(c, b'_' | b'.'));
+    key.len() <= 64
+        && !mixed
+        && line.get(i) == Some(&b'=')
+        && line.get(i + 1) != Some(&b'=')
+        && value_or_underscore
 }
 
 /// Check `[A-Za-z_][A-Za-z0-9_.-]*`; on failure the byte offset of the

@@ -196,3 +196,47 @@ fn relabel(env: &mut Environment, from: &str, to: &str) {
         }
     }
 }
+
+/// Register with the redactor ([`crate::redact`]) every value of `envs`
+/// that is, or holds, a secret, before any finding is rendered: the value
+/// of a secret-named variable; the password of any URL; a value (or a URL
+/// path segment) that scores as random. Process values are judged by score
+/// only for names the repository knows (`known`): CI's own variables (a
+/// commit sha, run ids) are random but not secrets, and would mangle the
+/// output.
+pub fn register_secrets(
+    envs: &[Environment],
+    settings: &Settings,
+    known: &std::collections::BTreeSet<&str>,
+) {
+    use crate::redact;
+    for env in envs {
+        for v in env.values.values() {
+            redact::register_url_credentials(&v.value);
+            if settings.secrets.is_secret_name(&v.key) {
+                redact::register(&v.value);
+                continue;
+            }
+            if v.origin == Origin::Process && !known.contains(v.key.as_str()) {
+                continue;
+            }
+            if v.value.contains("://") {
+                for segment in v.value.split(['/', '?', '&', '=', '#']) {
+                    if scores_as_secret(segment) {
+                        redact::register(segment);
+                    }
+                }
+            } else if scores_as_secret(&v.value) {
+                redact::register(&v.value);
+            }
+        }
+    }
+}
+
+/// Long enough and random enough to be a key, whatever its name.
+fn scores_as_secret(value: &str) -> bool {
+    let v = value.trim();
+    v.chars().count() >= 16
+        && !v.contains(char::is_whitespace)
+        && crate::secret_strength::weakness(v).is_none()
+}

@@ -195,7 +195,7 @@ impl Client {
     /// Secret-shaped tokens and the API token itself never leave the
     /// process, whatever a finding's text holds.
     fn mask(&self, body: &str) -> String {
-        let masked = crate::finding::redact_secrets(body).into_owned();
+        let masked = crate::redact::text(body).into_owned();
         if self.token.len() >= 8 {
             masked.replace(&self.token, "***")
         } else {

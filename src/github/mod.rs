@@ -119,6 +119,7 @@ pub fn publish(report: &Report, opts: &Options, env: &Env) -> Outcome {
         );
         return out;
     };
+    crate::redact::register(token);
     let client = match Client::new(&env.api_url, token) {
         Ok(c) => c,
         Err(e) => {
@@ -258,7 +259,7 @@ fn append(path: &str, text: &str) -> Result<(), String> {
         .create(true)
         .append(true)
         .open(path)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .and_then(|mut f| f.write_all(crate::redact::text(text).as_bytes()))
         .map_err(|e| format!("cannot write {path}: {e}"))
 }
 

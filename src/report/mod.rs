@@ -64,6 +64,46 @@ pub struct Counts {
 }
 
 impl Report {
+    /// Pass every string the report holds through the one redactor
+    /// ([`crate::redact`]) — messages, help, paths, source lines (caret
+    /// kept on the same code), environment sources, migration set folders,
+    /// baseline entries. The engine calls it once before handing the report
+    /// out, so renderers only ever see redacted text and cannot forget it.
+    pub fn redact(&mut self) {
+        use crate::redact::in_place;
+        for f in &mut self.findings {
+            in_place(&mut f.message);
+            in_place(&mut f.help);
+            if let Some(p) = &mut f.path {
+                in_place(p);
+            }
+            if let Some(line) = &f.source_line {
+                let (text, caret) = crate::redact::with_caret(line, f.source_caret);
+                f.source_line = Some(text);
+                f.source_caret = caret;
+            }
+        }
+        if let Some(b) = &mut self.verdict.branch {
+            in_place(b);
+        }
+        for e in &mut self.stale_baseline {
+            in_place(&mut e.rule);
+            if let Some(p) = &mut e.path {
+                in_place(p);
+            }
+            if let Some(r) = &mut e.reason {
+                in_place(r);
+            }
+        }
+        for s in &mut self.migration_sets {
+            in_place(&mut s.dir);
+        }
+        for (name, sources) in &mut self.environments {
+            in_place(name);
+            sources.iter_mut().for_each(in_place);
+        }
+    }
+
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
         for f in &self.findings {

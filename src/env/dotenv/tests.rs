@@ -216,10 +216,52 @@ fn errors() {
 
 #[test]
 fn invalid_key_still_consumes_a_multi_line_value() {
-    let f = parse("1K=\"line1\nB=2\"\nC=3");
+    let f = parse("1K=\"line1\nline2\"\nC=3");
     assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
     let got: Vec<_> = f.entries.iter().map(|e| e.key.as_str()).collect();
     assert_eq!(got, ["C"]);
+}
+
+#[test]
+fn an_unclosed_quote_does_not_swallow_the_next_assignments() {
+    // Issue 10: the value used to run on to the next quote, carrying the
+    // live key on line 2 into NODE_ENV's value and into debug/debug-mode's
+    // message.
+    let f = parse("NODE_ENV=\"production\nSTRIPE_SECRET_KEY=sk_live_abc\nexport OTHER=\"x\"\n");
+    assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
+    let e = &f.errors[0];
+    assert_eq!((e.line, e.column), (1, 10));
+    assert!(
+        e.message.contains("line 2 looks like the next assignment"),
+        "{}",
+        e.message
+    );
+    let got: Vec<_> = f
+        .entries
+        .iter()
+        .map(|e| (e.key.as_str(), e.value.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("NODE_ENV", "production"),
+            ("STRIPE_SECRET_KEY", "sk_live_abc"),
+            ("OTHER", "x")
+        ]
+    );
+}
+
+#[test]
+fn a_quoted_multi_line_value_with_base64_lines_is_one_value() {
+    let pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\nabcDEF==\nQUJD=\n-----END PRIVATE KEY-----";
+    let f = parse(&format!("KEY=\"{pem}\"\nNEXT=1\n"));
+    assert!(f.errors.is_empty(), "{:?}", f.errors);
+    let got: Vec<_> = f
+        .entries
+        .iter()
+        .map(|e| (e.key.as_str(), e.value.as_str()))
+        .collect();
+    assert_eq!(got, [("KEY", pem), ("NEXT", "1")]);
 }
 
 #[test]

@@ -77,6 +77,11 @@ impl Target {
 /// by `***`. Over-redacts rather than under-redacts: an `@` anywhere after
 /// the scheme is taken as the end of the userinfo.
 pub fn redact_url(url: &str) -> String {
+    crate::redact::text(&redact_url_shape(url)).into_owned()
+}
+
+/// [`redact_url`] for a URL of the expected shape.
+fn redact_url_shape(url: &str) -> String {
     let (head, query) = match url.find('?') {
         // A `?` inside the userinfo (unencoded password) must not split it.
         Some(q) if !url[q..].contains('@') => (&url[..q], Some(&url[q + 1..])),
@@ -114,32 +119,12 @@ pub fn redact_url(url: &str) -> String {
     out
 }
 
+/// A password parameter, its key percent-decoded (`%70assword`).
 fn is_secret_param(key: &str) -> bool {
-    matches!(
-        key.to_ascii_lowercase().as_str(),
-        "password" | "pass" | "passwd" | "pwd" | "sslpassword"
-    )
+    crate::redact::is_password_param(&decode(key))
 }
 
-/// Percent-decoding, lossy on invalid UTF-8.
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+use crate::redact::percent_decode as decode;
 
 /// Parse `postgres://`, `postgresql://`, `mysql://`, `mariadb://`,
 /// `sqlite:` / `sqlite://` / `file:` URLs. The error text is redacted.

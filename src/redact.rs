@@ -1,0 +1,411 @@
+//! The one redactor every string that leaves the process passes.
+//!
+//! Two kinds of secret are masked, anywhere in a string (no word-boundary
+//! assumption: `x_sk_live_…`, `%3Dsk_live_…`, `"\nsk_live_…"` are masked):
+//! - **Registered values**, the way CI systems mask registered secrets:
+//!   every value shipcheck read from a production source that is a secret
+//!   (by its variable's name or by its score) and every password of a URL
+//!   it was given is registered with [`register`] before anything is
+//!   rendered. A registered value is replaced wherever it appears.
+//! - **Secret-shaped tokens**: Stripe keys and webhook secrets, GitHub and
+//!   Slack tokens, AWS access key ids, JWTs; and the password of anything
+//!   shaped `user:password@` or `?password=…` (percent-encoded keys too),
+//!   whatever the scheme looks like.
+//!
+//! A token keeps its public prefix and last four characters
+//! (`sk_live_…9fQa`), a URL password becomes `***`. The [`Report`] holds
+//! redacted text only (see `Report::redact`), and `main.rs`, the GitHub
+//! client and the job files pass what they write through [`text`] once
+//! more, so a new renderer or message cannot skip it.
+//!
+//! The registry is process-wide, like a CI runner's: registering only ever
+//! hides more.
+//!
+//! [`Report`]: crate::report::Report
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::sync::{LazyLock, RwLock};
+
+#[cfg(test)]
+mod tests;
+
+/// Shortest value (in characters) worth registering: shorter ones are
+/// flags, ports and words, and masking them would mangle the output.
+pub const MIN_REGISTERED_CHARS: usize = 8;
+
+#[derive(Default)]
+struct Registry {
+    values: BTreeSet<String>,
+    matcher: Option<AhoCorasick>,
+}
+
+static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(RwLock::default);
+
+/// Values that are configuration, not secrets, however long: environment
+/// names, database and host names, booleans spelled out, common defaults.
+const COMMON_WORDS: &[&str] = &[
+    "production",
+    "development",
+    "staging",
+    "preview",
+    "postgres",
+    "postgresql",
+    "localhost",
+    "password",
+    "changeme",
+    "disabled",
+    "enabled",
+    "undefined",
+    "required",
+    "optional",
+    "database",
+    "username",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+];
+
+/// Can `value` be a secret worth masking wherever it appears? At least
+/// [`MIN_REGISTERED_CHARS`] characters, not a number or a boolean, not a
+/// common configuration word.
+pub fn is_registrable(value: &str) -> bool {
+    let v = value.trim();
+    if v.chars().count() < MIN_REGISTERED_CHARS {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off"
+    ) || COMMON_WORDS.contains(&lower.as_str())
+    {
+        return false;
+    }
+    // Numbers, versions, dates and durations: digits and separators only.
+    !v.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | ':' | '_' | ',' | ' '))
+}
+
+/// Register a secret value: from now on every string [`text`] redacts has
+/// it (and its JSON-escaped and percent-encoded spellings, and each line of
+/// a multi-line value) masked. Values that cannot be secrets (see
+/// [`is_registrable`]) are ignored. Returns whether anything was added.
+pub fn register(value: &str) -> bool {
+    let mut forms: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        let s = s.trim();
+        if is_registrable(s) && !forms.iter().any(|f| f == s) {
+            forms.push(s.to_string());
+        }
+    };
+    push(value);
+    for line in value.lines() {
+        push(line);
+    }
+    if let Ok(json) = serde_json::to_string(value) {
+        push(&json[1..json.len() - 1]);
+    }
+    push(&percent_encode(value));
+    push(&percent_decode(value));
+    if forms.is_empty() {
+        return false;
+    }
+    let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
+    let before = reg.values.len();
+    reg.values.extend(forms);
+    if reg.values.len() == before {
+        return false;
+    }
+    reg.matcher = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(reg.values.iter())
+        .ok();
+    true
+}
+
+/// Register the passwords of every `user:password@` and `?password=` in
+/// `text` (a database URL, an env value), raw and percent-decoded, even
+/// when the rest of the URL is malformed.
+pub fn register_url_credentials(text: &str) {
+    for (start, end, kind) in url_spans(text) {
+        if kind == Kind::Password {
+            let pw = &text[start..end];
+            register(pw);
+            // `scheme:user:password@`: the span over-masks the user name;
+            // the password alone is what may show up elsewhere.
+            if let Some((_, after)) = pw.split_once(':') {
+                register(after);
+            }
+        }
+    }
+}
+
+/// `text` with every registered value, secret-shaped token and URL
+/// password masked.
+pub fn text(text: &str) -> Cow<'_, str> {
+    let spans = spans(text);
+    if spans.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (start, end, kind) in spans {
+        out.push_str(&text[last..start]);
+        out.push_str(&kind.mask(&text[start..end]));
+        last = end;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
+}
+
+/// Redact `s` in place.
+pub fn in_place(s: &mut String) {
+    if let Cow::Owned(r) = text(s) {
+        *s = r;
+    }
+}
+
+/// `text` cut to at most `max` characters for display, never inside a
+/// token (a run of letters, digits and `_-+/=.$`): a secret is shown whole
+/// (then masked) or not at all, never as a fragment too short for
+/// [`text`] to recognise. Returns the cut text and whether it was cut.
+pub fn shorten(text: &str, max: usize) -> (&str, bool) {
+    let Some((end, _)) = text.char_indices().nth(max) else {
+        return (text, false);
+    };
+    let token =
+        |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '=' | '.' | '$');
+    let mut cut = end;
+    if text[end..].chars().next().is_some_and(token) {
+        while let Some(c) = text[..cut].chars().next_back().filter(|c| token(*c)) {
+            cut -= c.len_utf8();
+        }
+    }
+    (text[..cut].trim_end(), true)
+}
+
+/// [`text`] for a line shown with a caret: the redacted line and the
+/// caret (a character index) moved to the same place in it. Masking
+/// shortens what comes before the caret; a caret inside a masked secret
+/// goes to its start.
+pub fn with_caret(line: &str, caret: u32) -> (String, u32) {
+    let caret_byte = line
+        .char_indices()
+        .nth(caret as usize)
+        .map_or(line.len(), |(b, _)| b);
+    let mut out = String::with_capacity(line.len());
+    let mut new_caret = None;
+    let mut last = 0;
+    for (start, end, kind) in spans(line) {
+        if new_caret.is_none() && caret_byte < start {
+            new_caret = Some(out.chars().count() + line[last..caret_byte].chars().count());
+        }
+        out.push_str(&line[last..start]);
+        if new_caret.is_none() && caret_byte < end {
+            new_caret = Some(out.chars().count());
+        }
+        out.push_str(&kind.mask(&line[start..end]));
+        last = end;
+    }
+    let caret =
+        new_caret.unwrap_or_else(|| out.chars().count() + line[last..caret_byte].chars().count());
+    out.push_str(&line[last..]);
+    (out, caret as u32)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A registered value or a secret-shaped token: prefix and last four.
+    Token,
+    /// A URL password: `***`.
+    Password,
+}
+
+impl Kind {
+    fn mask(self, secret: &str) -> String {
+        match self {
+            Kind::Token => mask_token(secret),
+            Kind::Password => "***".to_string(),
+        }
+    }
+}
+
+/// Every byte range of `text` to mask, sorted, overlaps merged (a merged
+/// range masks as a password if any part of it is one).
+fn spans(text: &str) -> Vec<(usize, usize, Kind)> {
+    let mut found: Vec<(usize, usize, Kind)> = Vec::new();
+    {
+        let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = &reg.matcher {
+            found.extend(m.find_iter(text).map(|m| (m.start(), m.end(), Kind::Token)));
+        }
+    }
+    found.extend(
+        SECRET_SHAPED
+            .find_iter(text)
+            .map(|m| (m.start(), m.end(), Kind::Token)),
+    );
+    found.extend(url_spans(text));
+    if found.is_empty() {
+        return found;
+    }
+    found.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    let mut merged: Vec<(usize, usize, Kind)> = Vec::with_capacity(found.len());
+    for (s, e, k) in found {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => {
+                last.1 = last.1.max(e);
+                if k == Kind::Password {
+                    last.2 = Kind::Password;
+                }
+            }
+            _ => merged.push((s, e, k)),
+        }
+    }
+    merged
+}
+
+/// Tokens that are secrets by their shape. The first alternative keeps the
+/// historical word-bounded form (a body may hold `_` and `-`); the others
+/// match anywhere, glued to whatever precedes, with a body only a real key
+/// has (long enough, the provider's alphabet), so an identifier such as
+/// `desk_test_environment` is not a key.
+static SECRET_SHAPED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA)[A-Za-z0-9_\-]{8,}",
+        r"|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}",
+        r"|whsec_[A-Za-z0-9+/]{16,}",
+        r"|gh[pousr]_[A-Za-z0-9]{30,}",
+        r"|github_pat_[A-Za-z0-9_]{30,}",
+        r"|xox[abprs]-[A-Za-z0-9\-]{10,}",
+        r"|(?:AKIA|ASIA)[A-Z0-9]{16}",
+        r"|eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
+    ))
+    .expect("valid secret pattern")
+});
+
+static PUBLIC_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA|eyJ)",
+    )
+    .expect("valid prefix pattern")
+});
+
+/// `user:password@` in any scheme's shape (`postgres://u:p@h`,
+/// `postgres:/u:p@h`, `postgresql:u:p@h`, `redis://:p@h`). The password may
+/// hold `:` (over-masks a user name rather than showing half a password)
+/// and an unencoded `@` (up to the last `@` before a blank or a quote) but
+/// does not start with `/`, so `https://host/@x` is no credential.
+static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[^\s:/@'"<>`]*:([^\s@'"<>`/][^\s'"<>`]*)@"#).expect("valid userinfo pattern")
+});
+
+/// A query or connection-string parameter: `?key=value`, `&key=value`,
+/// `;key=value`.
+static PARAM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[?&;]([^=&;?#\s'"<>`]+)=([^&;#\s'"<>`]+)"#).expect("valid parameter pattern")
+});
+
+/// Password ranges of `text`: userinfo passwords and the values of
+/// password parameters (keys percent-decoded, so `%70assword` is one).
+fn url_spans(text: &str) -> Vec<(usize, usize, Kind)> {
+    let mut out = Vec::new();
+    if text.contains('@') {
+        for c in USERINFO.captures_iter(text) {
+            if let Some(pw) = c.get(1) {
+                // `http://localhost:3000/@vite/client`: a path, not a password.
+                if !pw.as_str().ends_with('/') {
+                    out.push((pw.start(), pw.end(), Kind::Password));
+                }
+            }
+        }
+    }
+    if text.contains('=') {
+        for c in PARAM.captures_iter(text) {
+            if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
+                if is_password_param(&percent_decode(k.as_str())) {
+                    out.push((v.start(), v.end(), Kind::Password));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A URL or connection-string parameter that holds a password.
+pub fn is_password_param(key: &str) -> bool {
+    matches!(
+        key.to_ascii_lowercase().as_str(),
+        "password"
+            | "pass"
+            | "passwd"
+            | "pwd"
+            | "sslpassword"
+            | "secret"
+            | "token"
+            | "access_token"
+    )
+}
+
+/// Percent-decoding, lossy on invalid UTF-8.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encoding of everything but unreserved characters (RFC 3986).
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A secret-shaped token as shown: its public prefix and last four.
+pub fn mask_token(token: &str) -> String {
+    let prefix = PUBLIC_PREFIX.find(token).map_or("", |m| m.as_str());
+    mask_secret(token, prefix)
+}
+
+/// Show a secret the only way shipcheck ever shows one: a known public
+/// prefix and the last four characters (`sk_live_…9fQa`). Values too short
+/// to keep four characters hidden are shown as `…` alone.
+pub fn mask_secret(value: &str, public_prefix: &str) -> String {
+    let prefix = if value.starts_with(public_prefix) {
+        public_prefix
+    } else {
+        ""
+    };
+    let rest = &value[prefix.len()..];
+    let chars: Vec<char> = rest.chars().collect();
+    if chars.len() < 12 {
+        return format!("{prefix}…");
+    }
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{prefix}…{tail}")
+}

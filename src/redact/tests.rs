@@ -1,0 +1,132 @@
+use super::*;
+
+const LIVE: &str = "sk_live_51HqLyjWDarjtT1zdp7dc4eC39Z9fQa";
+
+#[test]
+fn secret_shapes_are_masked_even_when_glued_to_a_word() {
+    for (input, want) in [
+        (format!("key={LIVE}"), "key=sk_live_…9fQa".to_string()),
+        (format!("\"\\n{LIVE}\""), "\"\\nsk_live_…9fQa\"".to_string()),
+        (format!("%3D{LIVE}"), "%3Dsk_live_…9fQa".to_string()),
+        (format!("x_{LIVE}"), "x_sk_live_…9fQa".to_string()),
+        (format!("é{LIVE}"), "ésk_live_…9fQa".to_string()),
+        (
+            "ghp_abcdefghijklmnopqrstuvwxyz0123456789".to_string(),
+            "ghp_…6789".to_string(),
+        ),
+        (
+            "idAKIAIOSFODNN7EXAMPLE".to_string(),
+            "idAKIA…MPLE".to_string(),
+        ),
+    ] {
+        assert_eq!(text(&input), want, "{input}");
+    }
+}
+
+#[test]
+fn identifiers_that_merely_contain_a_prefix_are_left_alone() {
+    for s in [
+        "desk_test_environment",
+        "task_live_updates_enabled",
+        "const highs_and_lows = 1;",
+        "console.log(x)",
+        "https://example.com/a/b?page=2&sort=asc",
+        "http://localhost:3000/@vite/client",
+        "src/app.ts:12:5",
+        r#"{"rule":"debug/console","message":"a@b"}"#,
+        "TODO(alice): ask @bob",
+    ] {
+        assert_eq!(text(s), s);
+    }
+}
+
+#[test]
+fn url_passwords_are_masked_whatever_the_scheme_looks_like() {
+    for (input, want) in [
+        (
+            "postgres://app:Pw0rd-123@db/app",
+            "postgres://app:***@db/app",
+        ),
+        ("postgres:/app:Pw0rd-123@db/app", "postgres:/app:***@db/app"),
+        ("postgresql:app:Pw0rd-123@db", "postgresql:***@db"),
+        ("postgres//app:Pw0rd-123@db", "postgres//app:***@db"),
+        ("redis://:Pw0rd-123@cache:6379", "redis://:***@cache:6379"),
+        (
+            "postgres://app:p@ss/w?rd@db/app",
+            "postgres://app:***@db/app",
+        ),
+        (
+            "mysql://u@h/db?password=Pw0rd-123&ssl=1",
+            "mysql://u@h/db?password=***&ssl=1",
+        ),
+        (
+            "postgres://h/db?%70assword=Pw0rd-123",
+            "postgres://h/db?%70assword=***",
+        ),
+        (
+            "Host=db;Password=Pw0rd-123;Port=5",
+            "Host=db;Password=***;Port=5",
+        ),
+    ] {
+        assert_eq!(text(input), want, "{input}");
+    }
+}
+
+#[test]
+fn registered_values_are_masked_anywhere_and_in_their_escaped_spellings() {
+    let secret = "Zq8#pL2!vR9$wK4&mN7*hJ3^xB6";
+    assert!(register(secret));
+    assert!(!text(&format!("TODO rotate {secret} soon")).contains("pL2!vR9$"));
+    // JSON-escaped and percent-encoded spellings are registered too.
+    let two_lines = "first-line-Tq9Xw2Lm\nsecond-line-Vb7Kp4Rs";
+    assert!(register(two_lines));
+    let json = serde_json::to_string(two_lines).unwrap();
+    assert!(!text(&json).contains("Tq9Xw2Lm"), "{}", text(&json));
+    assert!(!text("x second-line-Vb7Kp4Rs y").contains("Vb7Kp4"));
+    assert!(!text(&percent_encode(secret)).contains("pL2%21vR9"));
+}
+
+#[test]
+fn only_values_that_can_be_secrets_are_registered() {
+    for v in [
+        "true",
+        "production",
+        "postgres",
+        "5432",
+        "1.2.3",
+        "short",
+        "2026-12-04",
+        "PRODUCTION",
+    ] {
+        assert!(!is_registrable(v), "{v}");
+    }
+    assert!(is_registrable("hunter2hunter2"));
+}
+
+#[test]
+fn the_caret_stays_on_the_same_code_after_masking() {
+    let line = format!("const k = \"{LIVE}\"; console.log(k);");
+    let caret = line.find("console").unwrap() as u32;
+    let (shown, c) = with_caret(&line, caret);
+    assert!(shown[..]
+        .chars()
+        .skip(c as usize)
+        .collect::<String>()
+        .starts_with("console"));
+}
+
+#[test]
+fn register_url_credentials_registers_the_password_of_a_mistyped_url() {
+    register_url_credentials("postgresql:app:Mx7-secret-Qw2@db.internal/app");
+    assert!(!text("password was Mx7-secret-Qw2 yesterday").contains("Mx7-secret"));
+}
+
+#[test]
+fn shortening_never_leaves_a_fragment_of_a_token() {
+    assert_eq!(shorten("fix this soon", 80), ("fix this soon", false));
+    assert_eq!(
+        shorten("rotate Zq8pL2vR9wK4mN7hJ3xB6 now", 10),
+        ("rotate", true)
+    );
+    assert_eq!(shorten("ab cd ef", 5), ("ab cd", true));
+}
