@@ -72,6 +72,7 @@ struct Collected {
     todos: TodoCounts,
     migration_sets: Vec<MigrationSetSummary>,
     environments: Vec<(String, Vec<String>)>,
+    not_checked: Vec<(crate::rules::Area, String)>,
     history: Option<Result<crate::git::Diff, HistoryProblem>>,
 }
 
@@ -135,6 +136,7 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         todos: c.todos,
         migration_sets: c.migration_sets,
         environments: c.environments,
+        not_checked: c.not_checked,
         elapsed: c.started.elapsed(),
     };
     report.redact();
@@ -388,6 +390,13 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
         }
     }
     let suppressed = policy::apply_suppressions(&mut findings, &suppressions, &settings);
+    let not_checked = not_checked(&NotCheckedFacts {
+        files_scanned: scan.files_scanned,
+        has_template: !templates.is_empty(),
+        has_production: environments.iter().any(|e| e.is_production),
+        migration_sets: migration_sets.len(),
+        database_checked: live_report.is_some(),
+    });
     Ok(Collected {
         started,
         today,
@@ -409,6 +418,54 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
             .map(|e| (e.name.clone(), e.sources.clone()))
             .collect(),
         history,
+        not_checked,
         settings,
     })
+}
+
+/// What decides which checklist areas a run could check.
+struct NotCheckedFacts {
+    files_scanned: usize,
+    has_template: bool,
+    has_production: bool,
+    migration_sets: usize,
+    database_checked: bool,
+}
+
+/// The areas this run could not check, and why in words a user can act on.
+fn not_checked(f: &NotCheckedFacts) -> Vec<(crate::rules::Area, String)> {
+    use crate::rules::Area;
+    let mut out = Vec::new();
+    if f.files_scanned == 0 {
+        for area in [Area::DebugCode, Area::Todos] {
+            out.push((area, "no files were scanned".to_string()));
+        }
+    }
+    const NO_PRODUCTION: &str = "no production environment given";
+    if !f.has_production {
+        let how = "add `.env.production`, or pass `--env-file FILE` or `--env-from-process`";
+        let env = if f.has_template {
+            format!("{NO_PRODUCTION}: {how}")
+        } else {
+            format!("no `.env.example` template and {NO_PRODUCTION}: {how}")
+        };
+        out.push((Area::Environment, env));
+        out.push((Area::Secrets, NO_PRODUCTION.to_string()));
+        out.push((
+            Area::Stripe,
+            format!("{NO_PRODUCTION} (the repository's files were still searched for keys)"),
+        ));
+    }
+    if f.migration_sets == 0 {
+        out.push((
+            Area::Migrations,
+            "no migrations found in the repository".to_string(),
+        ));
+    } else if !f.database_checked {
+        out.push((
+            Area::Migrations,
+            "no `--database-url` given: what the database has applied was not compared with the repository".to_string(),
+        ));
+    }
+    out
 }

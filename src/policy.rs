@@ -198,9 +198,12 @@ pub struct Verdict {
 }
 
 pub fn verdict(findings: &[Finding], settings: &Settings, branch: Option<String>) -> Verdict {
+    // An unknown target (a detached HEAD outside a pull request, a bare
+    // checkout) gets the stricter release policy: the gate must not pass
+    // a warning into `main` because it could not tell where it runs.
     let is_release_branch = branch
         .as_deref()
-        .is_some_and(|b| settings.is_release_branch(b));
+        .is_none_or(|b| settings.is_release_branch(b));
     let fail_on = if is_release_branch {
         settings.release_fail_on.min(settings.fail_on)
     } else {
@@ -329,7 +332,9 @@ mod tests {
                 "{branch}"
             );
         }
-        assert!(verdict(&f, &s, None).passed);
+        // Unknown target: the stricter release policy, said in the verdict.
+        let unknown = verdict(&f, &s, None);
+        assert!(!unknown.passed && unknown.is_release_branch && unknown.branch.is_none());
         assert!(!verdict(&[finding("debug/console", Level::Error, 1)], &s, None).passed);
     }
 

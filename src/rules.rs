@@ -87,6 +87,8 @@ pub static RULES: &[Rule] = &[
         "TODO referencing a GitHub issue that is closed, or that this pull request closes (--online)", []),
     rule!("env/undeclared", Some(Level::Error), Area::Environment, "env-undeclared",
         "variable read by code or docker-compose but absent from the template (.env.example)", []),
+    rule!("env/no-template", Some(Level::Warning), Area::Environment, "env-no-template",
+        "code reads environment variables but the repository has no template", []),
     rule!("env/missing", Some(Level::Error), Area::Environment, "env-missing",
         "variable declared in the template but absent or empty in a production environment", []),
     rule!("env/unused", Some(Level::Notice), Area::Environment, "env-unused",

@@ -56,6 +56,7 @@ impl RepoCheck for EnvRules {
             }
         }
         undeclared(facts, ctx, out);
+        no_template(facts, ctx, out);
         missing(facts, ctx, out);
         unused(facts, ctx, out);
         committed(facts, ctx, out);
@@ -111,6 +112,50 @@ fn lower(level: Level) -> Level {
         Level::Error => Level::Warning,
         _ => Level::Notice,
     }
+}
+
+/// `env/no-template`: production code reads variables and there is no
+/// template at all, so `env/undeclared` had nothing to compare with. One
+/// finding, at the first read, naming a few of the variables.
+fn no_template(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(level) = ctx.settings.level("env/no-template") else {
+        return;
+    };
+    if !facts.templates.is_empty() {
+        return;
+    }
+    let reads: Vec<&EnvRead> = facts
+        .reads
+        .iter()
+        .filter(|r| {
+            ctx.settings.is_production(&r.path)
+                && !ctx.settings.env.is_ignored(&r.name)
+                && !IMPLICITLY_READ.contains(&r.name.as_str())
+        })
+        .collect();
+    let Some(first) = reads.first() else {
+        return;
+    };
+    let names: BTreeSet<&str> = reads.iter().map(|r| r.name.as_str()).collect();
+    let shown: Vec<&str> = names.iter().take(5).copied().collect();
+    let more = if names.len() > shown.len() {
+        format!(" and {} more", names.len() - shown.len())
+    } else {
+        String::new()
+    };
+    let message = format!(
+        "the code reads {} environment variable{} ({}{more}) but the repository has no template (`.env.example`): nothing says which a deploy must set",
+        names.len(),
+        if names.len() == 1 { "" } else { "s" },
+        shown.join(", ")
+    );
+    out.push(at_read(
+        "env/no-template",
+        level,
+        first,
+        message,
+        "commit a `.env.example` listing every variable the code reads, with a safe example value or an empty one (`STRIPE_SECRET_KEY=`); then env/undeclared keeps it complete".to_string(),
+    ));
 }
 
 fn undeclared(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {

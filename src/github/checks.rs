@@ -149,13 +149,17 @@ fn id_of(v: &Value) -> Result<u64, ApiError> {
     })
 }
 
-/// `Blocked: 2 errors, 1 warning, 0 notices`.
+/// `Blocked: 2 errors, 1 warning, 0 notices`, `Ready — 2 areas not
+/// checked: 0 errors, …`.
 pub fn title(report: &Report) -> String {
-    let verdict = if report.verdict.passed {
-        "Ready"
-    } else {
-        "Blocked"
-    };
+    let words = report.verdict_words();
+    let mut verdict = words.chars();
+    let verdict: String = verdict
+        .next()
+        .map(|c| c.to_ascii_uppercase())
+        .into_iter()
+        .chain(verdict)
+        .collect();
     format!("{verdict}: {}", report.counts().describe())
 }
 

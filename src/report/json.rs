@@ -21,7 +21,19 @@ struct JsonReport<'a> {
     todos: JsonTodos,
     environments: Vec<JsonEnvironment<'a>>,
     migration_sets: Vec<JsonMigrationSet<'a>>,
+    /// Every checklist area: `passed`, `failed` or `not_checked` (with the
+    /// reason).
+    areas: Vec<JsonArea>,
     findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonArea {
+    area: &'static str,
+    title: &'static str,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +122,19 @@ pub fn render(report: &Report) -> String {
                 framework: m.framework,
                 dir: &m.dir,
                 migrations: m.migrations,
+            })
+            .collect(),
+        areas: report
+            .area_states()
+            .into_iter()
+            .map(|a| JsonArea {
+                area: super::area_slug(a.area),
+                title: a.area.title(),
+                status: a.status.as_str(),
+                reason: match a.status {
+                    super::AreaStatus::NotChecked(why) => Some(why),
+                    _ => None,
+                },
             })
             .collect(),
         findings: report

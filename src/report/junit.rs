@@ -4,11 +4,12 @@
 //! of its area, findings below it are listed in `<system-out>`. No
 //! timestamps or durations, so the output is byte-identical across runs.
 
-use super::{area_of, area_slug, areas, Report};
+use super::{area_of, area_slug, areas, AreaStatus, Report};
 use crate::finding::Finding;
 use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
+    let states = report.area_states();
     let cases: Vec<Case> = areas()
         .into_iter()
         .map(|area| {
@@ -17,11 +18,19 @@ pub fn render(report: &Report) -> String {
                 .iter()
                 .filter(|f| area_of(f) == area)
                 .partition(|f| report.blocks(f));
+            let skipped = states
+                .iter()
+                .find(|s| s.area == area)
+                .and_then(|s| match &s.status {
+                    AreaStatus::NotChecked(why) => Some(why.clone()),
+                    _ => None,
+                });
             Case {
                 title: area.title(),
                 slug: area_slug(area),
                 failures,
                 notes,
+                skipped,
             }
         })
         .collect();
@@ -44,6 +53,8 @@ struct Case<'a> {
     slug: &'static str,
     failures: Vec<&'a Finding>,
     notes: Vec<&'a Finding>,
+    /// Not checked, and why: a `<skipped>` case.
+    skipped: Option<String>,
 }
 
 impl Case<'_> {
@@ -51,18 +62,26 @@ impl Case<'_> {
         let title = escape(self.title);
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{title}\" tests=\"1\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
-            usize::from(!self.failures.is_empty())
+            "  <testsuite name=\"{title}\" tests=\"1\" failures=\"{}\" errors=\"0\" skipped=\"{}\">",
+            usize::from(!self.failures.is_empty()),
+            usize::from(self.skipped.is_some())
         );
         let _ = write!(
             out,
             "    <testcase name=\"{title}\" classname=\"shipcheck.{}\"",
             self.slug
         );
-        if self.failures.is_empty() && self.notes.is_empty() {
+        if self.failures.is_empty() && self.notes.is_empty() && self.skipped.is_none() {
             out.push_str("/>\n");
         } else {
             out.push_str(">\n");
+            if let Some(why) = &self.skipped {
+                let _ = writeln!(
+                    out,
+                    "      <skipped message=\"not checked: {}\"/>",
+                    escape(why)
+                );
+            }
             for f in &self.failures {
                 let _ = writeln!(
                     out,

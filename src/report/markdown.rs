@@ -5,9 +5,8 @@
 //! dropping whole finding lines, never by cutting text. Findings arrive with
 //! secrets already masked; nothing else here reads a value.
 
-use super::{area_of, areas, uri_path, Counts, Report};
+use super::{area_of, areas, uri_path, AreaState, AreaStatus, Counts, Report};
 use crate::finding::Finding;
-use crate::rules::Area;
 
 /// GitHub's `output.summary` limit, in characters.
 pub const MAX_CHARS: usize = 65_535;
@@ -96,49 +95,51 @@ struct Section {
 fn head(report: &Report) -> String {
     let v = &report.verdict;
     let mut out = String::new();
-    out.push_str(if v.passed {
-        "## ✅ shipcheck: ready to deploy\n\n"
-    } else {
-        "## ❌ shipcheck: blocked\n\n"
+    out.push_str(&match (v.passed, report.areas_not_checked()) {
+        (true, 0) => "## ✅ shipcheck: ready to deploy\n\n".to_string(),
+        (true, _) => format!("## ✅ shipcheck: {}\n\n", report.verdict_words()),
+        (false, _) => "## ❌ shipcheck: blocked\n\n".to_string(),
     });
     let branch = match &v.branch {
         Some(b) if v.is_release_branch => format!("release branch {}", code(b)),
         Some(b) => format!("branch {}", code(b)),
-        None => "no branch".to_string(),
+        None => {
+            "an unknown target branch, so the release policy applies (pass --branch)".to_string()
+        }
     };
     out.push_str(&format!(
         "{} — blocking at `{}` and above on {branch}.\n\n",
         report.counts().describe(),
         v.fail_on
     ));
-    for area in areas() {
-        let (mark, counts) = area_status(report, area);
-        let detail = if counts == Counts::default() {
+    for state in report.area_states() {
+        let counts = if state.counts == Counts::default() {
             String::new()
         } else {
-            format!(" — {}", nonzero(counts))
+            format!(" — {}", nonzero(state.counts))
         };
-        out.push_str(&format!("- {mark} {}{detail}\n", area.title()));
+        let detail = match &state.status {
+            AreaStatus::NotChecked(why) => format!(" — not checked: {}", inline(why)),
+            _ => counts,
+        };
+        out.push_str(&format!(
+            "- {} {}{detail}\n",
+            area_mark(&state),
+            state.area.title()
+        ));
     }
     out
 }
 
-/// ✅ no findings, ❌ one at or above the fail level, ⚠️ only below it.
-fn area_status(report: &Report, area: Area) -> (&'static str, Counts) {
-    let mut counts = Counts::default();
-    let mut blocks = false;
-    for f in report.findings.iter().filter(|f| area_of(f) == area) {
-        counts.add(f.level);
-        blocks |= report.blocks(f);
+/// ✅ passed with no findings, ⚠️ passed with findings below the fail
+/// level, ❌ failed, ⚪ not checked (never a tick).
+fn area_mark(state: &AreaState) -> &'static str {
+    match state.status {
+        AreaStatus::Failed => "❌",
+        AreaStatus::NotChecked(_) => "⚪",
+        AreaStatus::Passed if state.counts != Counts::default() => "⚠️",
+        AreaStatus::Passed => "✅",
     }
-    let mark = if blocks {
-        "❌"
-    } else if counts != Counts::default() {
-        "⚠️"
-    } else {
-        "✅"
-    };
-    (mark, counts)
 }
 
 /// `1 error, 2 warnings` without the zeros.
@@ -164,6 +165,7 @@ fn finding_sections(report: &Report, opts: &MarkdownOptions) -> Vec<Section> {
             findings,
         })
     };
+    let states = report.area_states();
     for area in areas() {
         let mut in_area = report.findings.iter().filter(|f| area_of(f) == area);
         let Some(first) = in_area.next() else {
@@ -171,7 +173,10 @@ fn finding_sections(report: &Report, opts: &MarkdownOptions) -> Vec<Section> {
         };
         // The heading travels with the area's first finding, so a cut
         // never leaves a heading with nothing under it.
-        let (mark, _) = area_status(report, area);
+        let mark = states
+            .iter()
+            .find(|s| s.area == area)
+            .map_or("⚠️", area_mark);
         let heading = format!("\n### {mark} {}\n\n", area.title());
         push(heading + &finding_line(first, opts), 1);
         for f in in_area {
@@ -282,7 +287,9 @@ fn code(text: &str) -> String {
 
 /// A message on one list line: newlines become spaces, and outside its
 /// code spans `<`, `>` and `&` are escaped so text like `<your-secret>` is
-/// shown, not swallowed as an HTML tag. With an odd number of backticks
+/// shown, not swallowed as an HTML tag; `[`, `]` and `\` are escaped and
+/// `@` is followed by a zero-width space, so no link, image or mention
+/// can be injected. With an odd number of backticks
 /// there are no spans to trust: everything is escaped.
 fn inline(text: &str) -> String {
     let text = text.replace("\r\n", " ").replace(['\r', '\n'], " ");
@@ -298,6 +305,14 @@ fn inline(text: &str) -> String {
             '<' if !in_code => out.push_str("&lt;"),
             '>' if !in_code => out.push_str("&gt;"),
             '&' if !in_code => out.push_str("&amp;"),
+            // Text from the repository (a TODO, a quoted line) must not
+            // become a link or an image (a request from every viewer's
+            // browser) or an @mention (a notification).
+            '[' | ']' | '\\' if !in_code => {
+                out.push('\\');
+                out.push(c);
+            }
+            '@' if !in_code => out.push_str("@&#8203;"),
             _ => out.push(c),
         }
     }
@@ -380,6 +395,53 @@ Reproduce locally: `shipcheck check --branch feature/x`
                 "[`my dir/.env`](https://github.com/o/r/blob/abc123/my%20dir/.env) — tracked"
             ),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn repository_text_cannot_inject_links_images_or_mentions() {
+        let f = Finding::new(
+            "todo/untracked",
+            Level::Warning,
+            "`TODO` without an issue reference: \"![x](https://evil.example/p.png) [click](https://evil.example) @octocat <img src=x>\"",
+            "h",
+        );
+        let out = render(
+            &report(vec![f], Level::Error, Some("feature")),
+            &MarkdownOptions::default(),
+        );
+        assert!(!out.contains("![x]("), "{out}");
+        assert!(!out.contains("[click]("), "{out}");
+        assert!(!out.contains("@octocat"), "{out}");
+        assert!(!out.contains("<img"), "{out}");
+        assert!(
+            out.contains("\\[click\\](https://evil.example) @&#8203;octocat"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn areas_not_checked_get_no_tick() {
+        let mut r = report(vec![], Level::Error, Some("feature"));
+        r.not_checked = vec![(
+            crate::rules::Area::Migrations,
+            "no `--database-url` given".into(),
+        )];
+        let out = render(&r, &MarkdownOptions::default());
+        assert!(
+            out.starts_with("## ✅ shipcheck: ready — 1 area not checked\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "- ⚪ Database migrations up to date — not checked: no `--database-url` given\n"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("✅ Database migrations"), "{out}");
+        assert_eq!(
+            crate::github::checks::title(&r),
+            "Ready — 1 area not checked: 0 errors, 0 warnings, 0 notices"
         );
     }
 

@@ -46,7 +46,42 @@ pub struct Report {
     pub migration_sets: Vec<MigrationSetSummary>,
     /// Environments checked: (name, sources).
     pub environments: Vec<(String, Vec<String>)>,
+    /// Checklist areas the run could not check, and why (no template, no
+    /// production environment, no `--database-url`, no files). An area here
+    /// is never shown as passed.
+    pub not_checked: Vec<(Area, String)>,
     pub elapsed: Duration,
+}
+
+/// Where an area stands after a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AreaStatus {
+    /// Checked; nothing at or above the fail level (findings below it may
+    /// be there: `counts` says).
+    Passed,
+    /// A finding at or above the fail level.
+    Failed,
+    /// Not checked, and why. A blocking finding wins: the area is then
+    /// `Failed` (what could be checked failed).
+    NotChecked(String),
+}
+
+impl AreaStatus {
+    /// `passed`, `failed`, `not_checked` (JSON).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            AreaStatus::Passed => "passed",
+            AreaStatus::Failed => "failed",
+            AreaStatus::NotChecked(_) => "not_checked",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AreaState {
+    pub area: Area,
+    pub status: AreaStatus,
+    pub counts: Counts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +136,57 @@ impl Report {
         for (name, sources) in &mut self.environments {
             in_place(name);
             sources.iter_mut().for_each(in_place);
+        }
+        for (_, why) in &mut self.not_checked {
+            in_place(why);
+        }
+    }
+
+    /// Every checklist area, in checklist order, with its status.
+    pub fn area_states(&self) -> Vec<AreaState> {
+        areas()
+            .into_iter()
+            .map(|area| {
+                let mut counts = Counts::default();
+                let mut blocks = false;
+                for f in self.findings.iter().filter(|f| area_of(f) == area) {
+                    counts.add(f.level);
+                    blocks |= self.blocks(f);
+                }
+                let why = self.not_checked.iter().find(|(a, _)| *a == area);
+                let status = match (blocks, why) {
+                    (true, _) => AreaStatus::Failed,
+                    (false, Some((_, why))) => AreaStatus::NotChecked(why.clone()),
+                    (false, None) => AreaStatus::Passed,
+                };
+                AreaState {
+                    area,
+                    status,
+                    counts,
+                }
+            })
+            .collect()
+    }
+
+    /// How many areas are shown as not checked.
+    pub fn areas_not_checked(&self) -> usize {
+        self.area_states()
+            .iter()
+            .filter(|s| matches!(s.status, AreaStatus::NotChecked(_)))
+            .count()
+    }
+
+    /// The verdict in words: `ready`, `ready — 2 areas not checked`,
+    /// `blocked`. "Ready" is never said plainly about a run that could not
+    /// look at everything it claims to check.
+    pub fn verdict_words(&self) -> String {
+        if !self.verdict.passed {
+            return "blocked".to_string();
+        }
+        match self.areas_not_checked() {
+            0 => "ready".to_string(),
+            1 => "ready — 1 area not checked".to_string(),
+            n => format!("ready — {n} areas not checked"),
         }
     }
 

@@ -51,6 +51,7 @@ pub fn report(mut findings: Vec<Finding>, fail_on: Level, branch: Option<&str>) 
             migrations: 3,
         }],
         environments: vec![("production".into(), vec![".env.production".into()])],
+        not_checked: Vec::new(),
         elapsed: Duration::from_millis(42),
     }
 }

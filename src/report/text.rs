@@ -131,6 +131,11 @@ fn checked(out: &mut String, report: &Report) {
     };
     let _ = writeln!(out, "environments: {envs}");
     let _ = writeln!(out, "migrations: {sets}");
+    for state in report.area_states() {
+        if let super::AreaStatus::NotChecked(why) = &state.status {
+            let _ = writeln!(out, "not checked: {} — {why}", state.area.title());
+        }
+    }
 }
 
 fn summary(out: &mut String, report: &Report, paint: &Paint) {
@@ -138,14 +143,16 @@ fn summary(out: &mut String, report: &Report, paint: &Paint) {
     let c = report.counts();
     let v = &report.verdict;
     let verdict = if v.passed {
-        paint.wrap("1;32", "ready")
+        paint.wrap("1;32", &report.verdict_words())
     } else {
         paint.wrap("1;31", "blocked")
     };
     let branch = match &v.branch {
         Some(b) if v.is_release_branch => format!("release branch {b}"),
         Some(b) => format!("branch {b}"),
-        None => "no branch".to_string(),
+        None => {
+            "an unknown target branch, so the release policy applies (pass --branch)".to_string()
+        }
     };
     let skipped = &report.skipped;
     let mut skip_parts = Vec::new();

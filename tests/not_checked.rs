@@ -1,0 +1,260 @@
+//! Issue 10: the summary never ticks an area that was not checked. A
+//! repository with no template, no production environment and no database
+//! URL is "ready — N areas not checked" in every format, each area saying
+//! why; `env/no-template` replaces silence; an unknown target branch gets
+//! the release policy and says so.
+
+mod support;
+
+use serde_json::Value;
+use support::{git, json, run, shipcheck, write};
+
+/// A clean app that reads two variables and has nothing else to judge.
+fn bare_app(dir: &std::path::Path) {
+    write(
+        dir,
+        "src/server.ts",
+        "export const db = process.env.DATABASE_URL;\nexport const key = process.env.STRIPE_SECRET_KEY;\n",
+    );
+}
+
+fn areas(v: &Value) -> Vec<(String, String, Option<String>)> {
+    v["areas"]
+        .as_array()
+        .expect("areas array")
+        .iter()
+        .map(|a| {
+            (
+                a["area"].as_str().unwrap().to_string(),
+                a["status"].as_str().unwrap().to_string(),
+                a["reason"].as_str().map(String::from),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn nothing_unchecked_is_ticked_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    bare_app(dir.path());
+    let check = |format: &str| {
+        run(shipcheck()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--branch", "feature", "--format", format]))
+    };
+
+    let out = check("json");
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let v = json(&out);
+    let got = areas(&v);
+    let status = |area: &str| {
+        got.iter()
+            .find(|a| a.0 == area)
+            .unwrap_or_else(|| panic!("no {area} in {got:?}"))
+            .clone()
+    };
+    assert_eq!(status("debug-code").1, "passed");
+    assert_eq!(status("todos").1, "passed");
+    for (area, why) in [
+        ("environment", "no `.env.example` template"),
+        ("secrets", "no production environment"),
+        ("stripe", "no production environment"),
+        ("migrations", "no migrations found"),
+    ] {
+        let (_, st, reason) = status(area);
+        assert_eq!(st, "not_checked", "{area}");
+        assert!(
+            reason.as_deref().unwrap_or("").contains(why),
+            "{area}: {reason:?}"
+        );
+    }
+    // The code's reads without a template are a finding, not silence.
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["env/no-template"]);
+
+    let text = check("text");
+    assert_eq!(text.code, 0);
+    assert!(
+        text.stdout
+            .contains("shipcheck: ready — 4 areas not checked:"),
+        "{}",
+        text.stdout
+    );
+    assert!(text
+        .stdout
+        .contains("not checked: Database migrations up to date — no migrations found"));
+
+    let md = check("markdown");
+    assert!(
+        md.stdout
+            .starts_with("## ✅ shipcheck: ready — 4 areas not checked\n"),
+        "{}",
+        md.stdout
+    );
+    for title in [
+        "Environment variables set",
+        "Secrets strong",
+        "Stripe keys are production keys",
+        "Database migrations up to date",
+    ] {
+        assert!(
+            !md.stdout.contains(&format!("✅ {title}")),
+            "{title} ticked:\n{}",
+            md.stdout
+        );
+        assert!(
+            md.stdout.contains(&format!("- ⚪ {title} — not checked: ")),
+            "{title}:\n{}",
+            md.stdout
+        );
+    }
+    assert!(md.stdout.contains("- ✅ Debug code removed\n"));
+
+    let junit = check("junit");
+    assert_eq!(
+        junit
+            .stdout
+            .matches("<skipped message=\"not checked: ")
+            .count(),
+        4,
+        "{}",
+        junit.stdout
+    );
+}
+
+#[test]
+fn areas_with_their_inputs_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    bare_app(dir.path());
+    write(
+        dir.path(),
+        ".env.example",
+        "DATABASE_URL=\nSTRIPE_SECRET_KEY=\n",
+    );
+    let outside = tempfile::tempdir().unwrap();
+    let prod = outside.path().join("prod.env");
+    let key = format!("sk_live_{}", "4eC39HqLyjWDarjtT1zdp7dcQ9fR");
+    std::fs::write(
+        &prod,
+        format!("DATABASE_URL=postgres://db/app\nSTRIPE_SECRET_KEY={key}\n"),
+    )
+    .unwrap();
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--branch", "feature", "--format", "json", "--env-file"])
+        .arg(&prod));
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let v = json(&out);
+    for (area, status, _) in areas(&v) {
+        let want = if area == "migrations" {
+            "not_checked"
+        } else {
+            "passed"
+        };
+        assert_eq!(status, want, "{area}: {}", out.stdout);
+    }
+    assert!(
+        v["findings"].as_array().unwrap().is_empty(),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_blocking_finding_fails_an_area_even_when_part_of_it_was_not_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    bare_app(dir.path());
+    // A committed live key fails the Stripe area whatever the environment.
+    write(
+        dir.path(),
+        "src/pay.ts",
+        format!("const k = 'sk_live_{}';\n", "4eC39HqLyjWDarjtT1zdp7dcQ9fR"),
+    );
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--branch", "feature", "--format", "json"]));
+    assert_eq!(out.code, 1);
+    let got = areas(&json(&out));
+    assert!(
+        got.contains(&("stripe".into(), "failed".into(), None)),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn env_no_template_decoys() {
+    // Reads only in tests, or only of names frameworks read themselves, or
+    // with a template present: no finding.
+    for (rel, code, template) in [
+        ("src/app.test.ts", "process.env.API_URL;\n", false),
+        (
+            "src/app.ts",
+            "if (process.env.NODE_ENV === 'production') {}\n",
+            false,
+        ),
+        ("src/app.ts", "process.env.API_URL;\n", true),
+        ("src/app.ts", "// process.env.API_URL in a comment\n", false),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), rel, code);
+        if template {
+            write(dir.path(), ".env.example", "API_URL=\n");
+        }
+        let out = run(shipcheck()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--branch", "feature", "--format", "json"]));
+        let v = json(&out);
+        let rules: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        assert!(
+            !rules.contains(&"env/no-template"),
+            "{rel} {code:?}: {rules:?}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_target_branch_gets_the_release_policy_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/a.ts",
+        "// TODO tidy this\nexport const a = 1;\n",
+    );
+    git(dir.path(), &["init", "-q", "-b", "feature"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    // Detached HEAD: git names no branch, and nothing else does.
+    git(dir.path(), &["checkout", "-q", "--detach"]);
+    let out = run(shipcheck().arg("check").arg(dir.path()));
+    assert_eq!(
+        out.code, 1,
+        "a warning blocks under the release policy:\n{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("unknown target branch, so the release policy applies"),
+        "{}",
+        out.stdout
+    );
+    // Named, a feature branch lets the warning through.
+    let named = run(shipcheck()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--branch", "feature"]));
+    assert_eq!(named.code, 0, "{}", named.stdout);
+}
