@@ -436,15 +436,17 @@ impl Settings {
         self.include.as_ref().is_none_or(|inc| inc.is_match(rel))
     }
 
-    /// A `'static` test for directories the walker may prune: vendored or
-    /// excluded trees. `include` is judged per file, so `**/*.ts` still
-    /// reaches nested folders.
-    pub fn dir_filter(&self) -> impl Fn(&str) -> bool + Send + Sync + 'static {
-        let (vendored, exclude) = (self.vendored.clone(), self.exclude.clone());
-        move |rel: &str| {
-            let probe = format!("{rel}/_");
-            !vendored.is_match(&probe) && !exclude.is_match(&probe)
-        }
+    /// Left out by the user (`paths.exclude`, or not in `paths.include`):
+    /// not read at all, only counted.
+    pub fn is_excluded(&self, rel: &str) -> bool {
+        self.exclude.is_match(rel) || self.include.as_ref().is_some_and(|inc| !inc.is_match(rel))
+    }
+
+    /// Vendored or generated code (`node_modules/`, `vendor/`, `*.min.js`):
+    /// it ships, so it is searched for committed secrets, but the debug and
+    /// TODO rules do not judge it.
+    pub fn is_vendored(&self, rel: &str) -> bool {
+        self.vendored.is_match(rel)
     }
 
     pub fn is_production(&self, rel: &str) -> bool {

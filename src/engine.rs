@@ -289,18 +289,50 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
         settings: &settings,
         today,
     });
-    let scan = workspace::scan(&opts.root, &settings, discover::is_relevant, |file| {
-        let mut outcome = checker.check(file);
-        if discover::is_relevant(file.rel) {
-            outcome.repo_files.push(RepoFile {
-                rel: file.rel.to_string(),
-                text: file.text.to_string(),
-            });
-        }
-        outcome
-    })?;
+    if crate::git::is_bare_repository(&opts.root) {
+        anyhow::bail!(
+            "{} is a bare git repository: it has no working tree to check; run shipcheck on a checkout",
+            opts.root.display()
+        );
+    }
+    let repo = crate::git::repository(&opts.root);
+    let scan = workspace::scan(
+        &opts.root,
+        &settings,
+        &repo,
+        discover::is_relevant,
+        |file| {
+            let mut outcome = checker.check(file);
+            if discover::is_relevant(file.rel) {
+                outcome.repo_files.push(RepoFile {
+                    rel: file.rel.to_string(),
+                    text: file.text.to_string(),
+                });
+            }
+            outcome
+        },
+    )?;
 
     let mut findings: Vec<Finding> = Vec::new();
+    for (rel, hit) in &scan.swept {
+        findings.extend(checks::stripe_keys::swept_finding(
+            checker.context(),
+            rel,
+            hit,
+        ));
+    }
+    if let crate::git::Repository::Unavailable(why) = &repo {
+        if let Some(level) = settings.level("scan/git-unavailable") {
+            findings.push(Finding::new(
+                "scan/git-unavailable",
+                level,
+                format!(
+                    "git could not read this repository ({why}), so these were not judged: which env files are committed (env/committed-env-file), the changes against the base branch, and which files git tracks (the files on disk were scanned, .gitignore honoured)"
+                ),
+                "install git in the job's image; if git says \"dubious ownership\", run shipcheck as the checkout's owner (shipcheck already trusts the one repository it checks for its own git commands)",
+            ));
+        }
+    }
     let mut suppressions = Vec::new();
     let mut todos = TodoCounts::default();
     let mut reads = Vec::new();
@@ -327,7 +359,10 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
         }
         environments::register_secrets(&environments, &settings, &known);
     }
-    let tracked_env_files = crate::git::tracked_env_files(&opts.root);
+    let tracked_env_files = match repo {
+        crate::git::Repository::WorkTree => crate::git::tracked_env_files(&opts.root),
+        _ => None,
+    };
     let migration_sets = discover::discover(&repo_files);
     let history = crate::git::base_ref(opts.base.as_deref())
         .map(|base| crate::git::diff_against(&opts.root, &base));

@@ -6,12 +6,81 @@ use std::ops::RangeInclusive;
 use std::path::Path;
 use std::process::Command;
 
+/// `git -C root`, trusting the one repository being checked for this
+/// command only: a checkout owned by another user (a container job's
+/// workspace) makes git refuse with "dubious ownership", and shipcheck only
+/// reads. `safe.directory` is set on the command line, never in any config
+/// file, and names the work tree that holds `root`, not `*`.
+pub fn command(root: &Path) -> Command {
+    let mut c = Command::new("git");
+    if let Some(top) = work_tree_top(root) {
+        let mut trust = std::ffi::OsString::from("safe.directory=");
+        trust.push(top.as_os_str());
+        c.arg("-c").arg(trust);
+    }
+    c.arg("-C").arg(root);
+    c
+}
+
+/// The nearest directory at or above `root` holding `.git` (a directory or
+/// a worktree's file), canonical; `None` outside any work tree.
+pub fn work_tree_top(root: &Path) -> Option<std::path::PathBuf> {
+    let start = root.canonicalize().ok()?;
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// What git can say about `root`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Repository {
+    /// Inside a work tree git can read.
+    WorkTree,
+    /// No `.git` at or above `root`: not a repository.
+    None,
+    /// A `.git` is there but git could not read it: not installed, or it
+    /// failed (the reason, git's first line of stderr).
+    Unavailable(String),
+}
+
+/// Probe `root` once: is it a work tree git can read?
+pub fn repository(root: &Path) -> Repository {
+    if work_tree_top(root).is_none() {
+        return Repository::None;
+    }
+    match command(root)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .output()
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Repository::Unavailable("git is not installed or not on PATH".to_string())
+        }
+        Err(e) => Repository::Unavailable(format!("cannot run git: {e}")),
+        Ok(o) if o.status.success() && o.stdout.starts_with(b"true") => Repository::WorkTree,
+        Ok(o) => Repository::Unavailable(
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .next()
+                .unwrap_or("git failed")
+                .trim()
+                .to_string(),
+        ),
+    }
+}
+
+/// Is `root` itself a bare repository (objects and refs, no work tree)?
+pub fn is_bare_repository(root: &Path) -> bool {
+    root.join("HEAD").is_file()
+        && root.join("objects").is_dir()
+        && root.join("refs").is_dir()
+        && !root.join(".git").exists()
+}
+
 /// The current branch of the repository at `root`, `None` when detached,
 /// not a repository, or git is missing.
 pub fn current_branch(root: &Path) -> Option<String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let out = command(root)
         .args(["symbolic-ref", "--short", "-q", "HEAD"])
         .output()
         .ok()?;
@@ -25,9 +94,7 @@ pub fn current_branch(root: &Path) -> Option<String> {
 /// Files named `.env` or `.env.*` that git tracks under `root`, relative to
 /// `root`; `None` when `root` is not inside a git work tree (or git is missing).
 pub fn tracked_env_files(root: &Path) -> Option<Vec<String>> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let out = command(root)
         .args(["ls-files", "-z", "--", ":(glob)**/.env", ":(glob)**/.env.*"])
         .output()
         .ok()?;
@@ -46,9 +113,7 @@ pub fn tracked_env_files(root: &Path) -> Option<Vec<String>> {
 
 /// Run git in `root`; stdout on success, stderr's first line on failure.
 fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let out = command(root)
         .args(args)
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;

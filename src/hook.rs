@@ -2,7 +2,6 @@
 //! pushed against what the remote already has.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Marks a hook as ours, so reinstalling may replace it.
 pub const MARKER: &str = "# installed by `shipcheck install-hook`";
@@ -43,9 +42,7 @@ exit $status
 
 /// Where git keeps the hook for the repository at `root`.
 fn hook_path(root: &Path) -> anyhow::Result<PathBuf> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let out = crate::git::command(root)
         .args(["rev-parse", "--git-path", "hooks/pre-push"])
         .output()
         .map_err(|e| anyhow::anyhow!("cannot run git: {e}"))?;

@@ -6,8 +6,12 @@ use crate::config::Settings;
 use crate::finding::{ShownLine, Span};
 use crate::lexer::{self, Lang, Region, RegionKind};
 use std::cell::{Cell, OnceCell};
-use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Mutex};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+pub mod listing;
+pub mod sweep;
 
 /// How much of a file is searched for a NUL byte to call it binary.
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
@@ -135,12 +139,50 @@ impl<'a> SourceFile<'a> {
     }
 }
 
-/// Why files were left out, for the summary.
+/// Why files of the scanned set were not fully checked, for the summary.
+/// Every file but the excluded ones and symlinks was still searched for
+/// committed live keys (see [`sweep`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Skipped {
+    /// Over `max-file-size`.
     pub too_large: usize,
+    /// A NUL byte in the first 8 KiB.
     pub binary: usize,
+    /// JS/TS with a line over `minified-line-length`.
     pub minified: usize,
+    /// Vendored or generated (`node_modules/`, `vendor/`, `*.min.js`).
+    pub vendored: usize,
+    /// A format shipcheck does not lex (images, `.pem`, `.csv`, `.ipynb`…).
+    pub other_format: usize,
+    /// Left out by `paths.exclude` / `paths.include`: not read at all.
+    pub excluded: usize,
+    /// Symbolic links: never followed.
+    pub symlinks: usize,
+}
+
+impl Skipped {
+    /// `(count, reason)` for each reason, in a fixed order; the JSON key of
+    /// each reason is its `name`.
+    pub fn reasons(&self) -> [(usize, &'static str, &'static str); 7] {
+        [
+            (self.too_large, "too_large", "over max-file-size"),
+            (self.binary, "binary", "binary"),
+            (self.minified, "minified", "minified"),
+            (self.vendored, "vendored", "vendored"),
+            (self.other_format, "other_format", "in other formats"),
+            (self.excluded, "excluded", "excluded by paths.exclude"),
+            (self.symlinks, "symlinks", "symlinks (not followed)"),
+        ]
+    }
+
+    /// `2 binary, 1 excluded by paths.exclude` without the zeros.
+    pub fn describe(&self) -> Vec<String> {
+        self.reasons()
+            .iter()
+            .filter(|(n, _, _)| *n > 0)
+            .map(|(n, _, what)| format!("{n} {what}"))
+            .collect()
+    }
 }
 
 /// A file that could not be read: reported, never fatal.
@@ -158,25 +200,43 @@ pub struct Scan<T> {
     pub files_scanned: usize,
     pub skipped: Skipped,
     pub unreadable: Vec<ReadError>,
+    /// Live keys found by the sweep of files the checks did not read, by path.
+    pub swept: Vec<(String, sweep::SweepHit)>,
+    /// Where the file list came from.
+    pub set: Option<listing::ScannedSet>,
+}
+
+/// Why a listed file was not visited.
+#[derive(Clone, Copy)]
+enum Reason {
+    TooLarge,
+    Binary,
+    Minified,
+    Vendored,
+    OtherFormat,
+    Excluded,
 }
 
 enum Outcome<T> {
     Visited(String, T),
-    /// Over the size limit, visited with empty text (see `always_listed`).
-    VisitedTooLarge(String, T),
-    Skipped(fn(&mut Skipped)),
+    /// Over the size limit, visited with empty text (see `always_listed`),
+    /// and swept.
+    VisitedTooLarge(String, T, Vec<sweep::SweepHit>),
+    Skipped(String, Reason, Vec<sweep::SweepHit>),
     Unreadable(ReadError),
 }
 
-/// Walk `root` once, in parallel, honouring `.gitignore`, `.ignore` and git's
-/// excludes, and call `visit` for every text file in a language shipcheck
-/// reads. Errors only when `root` itself cannot be walked.
+/// Scan the files that ship under `root` (see [`listing`]), in parallel,
+/// and call `visit` for every text file in a language shipcheck reads. The
+/// rest is swept for committed live keys and counted by reason. Errors only
+/// when `root` itself cannot be read.
 ///
 /// Files over `max-file-size` are skipped, except those `always_listed`
 /// says must be seen: they are visited with empty text.
 pub fn scan<T, F, L>(
     root: &Path,
     settings: &Settings,
+    repo: &crate::git::Repository,
     always_listed: L,
     visit: F,
 ) -> anyhow::Result<Scan<T>>
@@ -192,63 +252,34 @@ where
     }
     std::fs::read_dir(root).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", root.display()))?;
 
-    let root_owned: PathBuf = root.to_path_buf();
-    let dir_is_scanned = settings.dir_filter();
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .git_global(true)
-        .git_ignore(true)
-        .git_exclude(true)
-        .ignore(true)
-        .parents(true)
-        // A .gitignore says what is not source even in an exported tree.
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(move |e| {
-            if e.file_type().is_some_and(|t| t.is_dir()) {
-                if e.file_name() == ".git" {
-                    return false;
-                }
-                if e.depth() > 0 {
-                    let rel = relative(&root_owned, e.path());
-                    return dir_is_scanned(&rel);
-                }
-            }
-            true
-        })
-        .build_parallel();
-
+    let listing = listing::list(root, repo);
     let (tx, rx) = mpsc::channel::<Outcome<T>>();
-    let walk_errors = Mutex::new(Vec::new());
-    walker.run(|| {
-        let tx = tx.clone();
-        let visit = &visit;
-        let always_listed = &always_listed;
-        let walk_errors = &walk_errors;
-        Box::new(move |entry| {
-            match entry {
-                Ok(entry) => {
-                    if let Some(outcome) = visit_entry(root, settings, &entry, always_listed, visit)
-                    {
-                        let _ = tx.send(outcome);
-                    }
-                }
-                Err(err) => {
-                    if let Ok(mut v) = walk_errors.lock() {
-                        v.push(err.to_string());
-                    }
-                }
-            }
-            ignore::WalkState::Continue
-        })
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (next, files, visit, always_listed) =
+                (&next, &listing.files, &visit, &always_listed);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(listed) = files.get(i) else { break };
+                let _ = tx.send(process(settings, listed, always_listed, visit));
+            });
+        }
     });
     drop(tx);
 
     let mut scan = Scan {
         results: Vec::new(),
         files_scanned: 0,
-        skipped: Skipped::default(),
+        skipped: Skipped {
+            symlinks: listing.symlinks,
+            ..Skipped::default()
+        },
         unreadable: Vec::new(),
+        swept: Vec::new(),
+        set: listing.set,
     };
     for outcome in rx {
         match outcome {
@@ -256,17 +287,31 @@ where
                 scan.files_scanned += 1;
                 scan.results.push((rel, t));
             }
-            Outcome::VisitedTooLarge(rel, t) => {
+            Outcome::VisitedTooLarge(rel, t, hits) => {
                 scan.skipped.too_large += 1;
+                scan.swept
+                    .extend(hits.into_iter().map(|h| (rel.clone(), h)));
                 scan.results.push((rel, t));
             }
-            Outcome::Skipped(bump) => bump(&mut scan.skipped),
+            Outcome::Skipped(rel, reason, hits) => {
+                let s = &mut scan.skipped;
+                *match reason {
+                    Reason::TooLarge => &mut s.too_large,
+                    Reason::Binary => &mut s.binary,
+                    Reason::Minified => &mut s.minified,
+                    Reason::Vendored => &mut s.vendored,
+                    Reason::OtherFormat => &mut s.other_format,
+                    Reason::Excluded => &mut s.excluded,
+                } += 1;
+                scan.swept
+                    .extend(hits.into_iter().map(|h| (rel.clone(), h)));
+            }
             Outcome::Unreadable(e) => scan.unreadable.push(e),
         }
     }
-    // Directory-level errors (permission denied on a folder, a symlink loop)
-    // carry a path in their message; keep them as unreadable entries.
-    for message in walk_errors.into_inner().unwrap_or_default() {
+    // Directory-level errors (permission denied on a folder) carry a path
+    // in their message; keep them as unreadable entries.
+    for message in listing.errors {
         scan.unreadable.push(ReadError {
             rel: String::new(),
             message,
@@ -274,78 +319,113 @@ where
         });
     }
     scan.results.sort_by(|a, b| a.0.cmp(&b.0));
+    scan.swept
+        .sort_by(|a, b| (&a.0, a.1.line, a.1.column).cmp(&(&b.0, b.1.line, b.1.column)));
     scan.unreadable
         .sort_by(|a, b| (&a.rel, &a.message).cmp(&(&b.rel, &b.message)));
     Ok(scan)
 }
 
-fn visit_entry<T, F>(
-    root: &Path,
+/// One listed file: visited by the checks, or swept and counted.
+fn process<T, F>(
     settings: &Settings,
-    entry: &ignore::DirEntry,
+    listed: &listing::Listed,
     always_listed: &dyn Fn(&str) -> bool,
     visit: &F,
-) -> Option<Outcome<T>>
+) -> Outcome<T>
 where
     F: Fn(&SourceFile) -> T,
 {
-    if !entry.file_type().is_some_and(|t| t.is_file()) {
-        return None;
+    let rel = listed.rel.clone();
+    if settings.is_excluded(&rel) {
+        return Outcome::Skipped(rel, Reason::Excluded, Vec::new());
     }
-    let rel = relative(root, entry.path());
-    if !settings.is_scanned(&rel) {
-        return None;
+    let unreadable = |rel: String, e: std::io::Error| {
+        Outcome::Unreadable(ReadError {
+            rel,
+            message: e.to_string(),
+            internal: false,
+        })
+    };
+    // Swept from the disk, streamed: the checks will not read it.
+    let swept_from_disk = |rel: String, reason: Reason| match std::fs::File::open(&listed.path)
+        .and_then(sweep::sweep)
+    {
+        Ok(hits) => Outcome::Skipped(rel, reason, hits),
+        Err(e) => unreadable(rel, e),
+    };
+    if settings.is_vendored(&rel) {
+        return swept_from_disk(rel, Reason::Vendored);
     }
-    let name = entry.file_name().to_str().unwrap_or("");
-    let by_name = Lang::from_file_name(name);
+    let name = listed
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let by_name = Lang::from_file_name(&name);
     // Only extension-less files may be scripts with a shebang; anything else
-    // in a language we do not read is not opened at all.
+    // in a language we do not lex is only swept.
     if by_name.is_none() && name.contains('.') && !name.starts_with('.') {
-        return None;
+        return swept_from_disk(rel, Reason::OtherFormat);
     }
-    let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+    // Not `metadata()` on a FIFO or device: the listing holds regular files.
+    let size = std::fs::metadata(&listed.path)
+        .map(|m| m.len())
+        .unwrap_or(0);
     if size > settings.max_file_size {
         // Still listed (with no text) when its existence matters, so a
         // huge migration is not mistaken for a missing one.
         if always_listed(&rel) {
             let lang = by_name.unwrap_or(Lang::Text);
             let file = SourceFile::new(&rel, lang, "", settings);
-            return Some(match guarded(&file, visit) {
-                Ok(result) => Outcome::VisitedTooLarge(rel, result),
+            let hits = match std::fs::File::open(&listed.path).and_then(sweep::sweep) {
+                Ok(h) => h,
+                Err(e) => return unreadable(rel, e),
+            };
+            return match guarded(&file, visit) {
+                Ok(result) => Outcome::VisitedTooLarge(rel, result, hits),
                 Err(e) => Outcome::Unreadable(e),
-            });
+            };
         }
-        return Some(Outcome::Skipped(|s| s.too_large += 1));
+        return swept_from_disk(rel, Reason::TooLarge);
     }
-    let bytes = match std::fs::read(entry.path()) {
+    let bytes = match std::fs::read(&listed.path) {
         Ok(b) => b,
-        Err(e) => {
-            return Some(Outcome::Unreadable(ReadError {
-                rel,
-                message: e.to_string(),
-                internal: false,
-            }))
-        }
+        Err(e) => return unreadable(rel, e),
     };
-    let text = match decode(bytes) {
-        Some(t) => t,
-        None => return Some(Outcome::Skipped(|s| s.binary += 1)),
+    let swept = |rel: String, reason: Reason, bytes: &[u8]| {
+        Outcome::Skipped(rel, reason, sweep::sweep(bytes).unwrap_or_default())
     };
+    if is_binary(&bytes) {
+        return swept(rel, Reason::Binary, &bytes);
+    }
+    let text = decode(bytes).unwrap_or_default();
     let lang = match by_name {
         Some(l) => l,
-        None => Lang::detect(Path::new(name), text.lines().next().unwrap_or(""))?,
+        None => match Lang::detect(Path::new(&name), text.lines().next().unwrap_or("")) {
+            Some(l) => l,
+            None => return swept(rel, Reason::OtherFormat, text.as_bytes()),
+        },
     };
     if lang.is_js_like()
         && settings.minified_line_length > 0
         && has_long_line(&text, settings.minified_line_length)
     {
-        return Some(Outcome::Skipped(|s| s.minified += 1));
+        return swept(rel, Reason::Minified, text.as_bytes());
     }
     let file = SourceFile::new(&rel, lang, &text, settings);
-    Some(match guarded(&file, visit) {
+    match guarded(&file, visit) {
         Ok(result) => Outcome::Visited(rel, result),
         Err(e) => Outcome::Unreadable(e),
-    })
+    }
+}
+
+/// A NUL byte in the first 8 KiB (after a UTF-16 BOM, text is UTF-16).
+fn is_binary(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF_LEN)]).is_some()
 }
 
 /// `visit(file)`, with a panic (a shipcheck bug) confined to this file: it

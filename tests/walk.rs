@@ -37,6 +37,7 @@ fn walk_respects_ignores_and_skips_what_it_must() {
     let root = dir.path();
     git(root, &["init", "-q"]);
     write(root, ".gitignore", b"dist/\n*.log.ts\n");
+    // Not honoured: a pull request must not hide code from the gate.
     write(root, ".ignore", b"generated/\n");
     write(root, ".git/info/exclude", b"local-only.ts\n");
     write(root, "src/real.ts", b"console.log(1);\n");
@@ -95,6 +96,7 @@ fn walk_respects_ignores_and_skips_what_it_must() {
     assert_eq!(
         got,
         [
+            "generated/api.ts:1",
             "src/big.ts:1",
             "src/crlf.ts:2",
             "src/crlf.ts:3",
@@ -106,6 +108,9 @@ fn walk_respects_ignores_and_skips_what_it_must() {
     );
     assert_eq!(v["files_skipped"]["binary"], 1);
     assert_eq!(v["files_skipped"]["minified"], 1);
+    // Every file of the set that was not fully checked is counted by reason.
+    assert_eq!(v["skipped"]["vendored"], 3, "{:#}", v["skipped"]);
+    assert_eq!(v["skipped"]["symlinks"], 1, "{:#}", v["skipped"]);
     assert_eq!(
         v_small["files_skipped"]["too_large"], 2,
         "big.ts and the 5 KB bundle-like file"

@@ -9,7 +9,7 @@ mod migrations;
 pub mod repo;
 mod secret;
 mod stripe;
-mod stripe_keys;
+pub mod stripe_keys;
 #[cfg(test)]
 mod test_support;
 pub mod todo;

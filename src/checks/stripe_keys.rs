@@ -29,6 +29,45 @@ pub fn looks_random(random: &str) -> bool {
     crate::secret_strength::weakness(random).is_none()
 }
 
+/// The message and help of `stripe/live-key-in-repo` for a key with
+/// `prefix` shown as `masked`: one wording for the checked files and the
+/// sweep of the others.
+pub fn live_key_text(prefix: &str, masked: &str) -> (String, String) {
+    let kind = if prefix.starts_with("rk") {
+        "restricted"
+    } else {
+        "secret"
+    };
+    (
+        format!("live Stripe {kind} key {masked} is written in the repository"),
+        "roll the key now in the Stripe dashboard (Developers → API keys → Roll key): anyone with the repository has it; then delete it from the file and read it from the environment".to_string(),
+    )
+}
+
+/// `stripe/live-key-in-repo` for a key the sweep found in a file the
+/// checks did not read (vendored, minified, binary, large, other formats).
+pub fn swept_finding(
+    ctx: &Context,
+    rel: &str,
+    hit: &crate::workspace::sweep::SweepHit,
+) -> Option<crate::finding::Finding> {
+    let level = ctx.settings.level("stripe/live-key-in-repo")?;
+    let (message, help) = live_key_text(hit.prefix, &hit.masked);
+    let span = crate::finding::Span {
+        line: hit.line,
+        column: hit.column,
+        end_line: hit.line,
+        end_column: hit.end_column,
+    };
+    Some(
+        crate::finding::Finding::new("stripe/live-key-in-repo", level, message, help).at_shown(
+            rel,
+            span,
+            hit.shown.clone(),
+        ),
+    )
+}
+
 impl FileCheck for StripeKeysInRepo {
     fn tokens(&self, _ctx: &Context, _kind: FileKind) -> Vec<String> {
         ["sk_live_", "rk_live_", "sk_test_", "rk_test_"]
@@ -56,11 +95,8 @@ impl FileCheck for StripeKeysInRepo {
                 "secret"
             };
             let (rule, message, help) = if live {
-                (
-                    "stripe/live-key-in-repo",
-                    format!("live Stripe {kind} key {shown} is written in the repository"),
-                    "roll the key now in the Stripe dashboard (Developers → API keys → Roll key): anyone with the repository has it; then delete it from the file and read it from the environment".to_string(),
-                )
+                let (message, help) = live_key_text(prefix.as_str(), &shown);
+                ("stripe/live-key-in-repo", message, help)
             } else {
                 (
                     "stripe/test-key-in-repo",

@@ -65,9 +65,7 @@ impl OnlineEnv {
 
 /// `owner/repo` of `git remote get-url origin`, when it is on github.com.
 fn origin_repo(root: &Path) -> Option<String> {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
+    let out = crate::git::command(root)
         .args(["remote", "get-url", "origin"])
         .stderr(std::process::Stdio::null())
         .output()

@@ -13,6 +13,9 @@ struct JsonReport<'a> {
     counts: JsonCounts,
     files_scanned: usize,
     files_skipped: JsonSkipped,
+    /// Files of the scanned set not fully checked, one count per reason
+    /// (all but `excluded` and `symlinks` were still searched for live keys).
+    skipped: std::collections::BTreeMap<&'static str, usize>,
     suppressed: usize,
     /// Findings hidden by the baseline.
     baselined: usize,
@@ -102,6 +105,12 @@ pub fn render(report: &Report) -> String {
             binary: report.skipped.binary,
             minified: report.skipped.minified,
         },
+        skipped: report
+            .skipped
+            .reasons()
+            .iter()
+            .map(|(n, key, _)| (*key, *n))
+            .collect(),
         suppressed: report.suppressed,
         baselined: report.baselined,
         new_only: report.new_only,

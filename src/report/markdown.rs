@@ -219,16 +219,7 @@ fn foot(report: &Report) -> String {
     if report.new_only {
         out.push_str("- Only lines changed since the base were checked (`--new-only`)\n");
     }
-    let s = &report.skipped;
-    let skipped: Vec<String> = [
-        (s.too_large, "over max-file-size"),
-        (s.binary, "binary"),
-        (s.minified, "minified"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, why)| format!("{n} {why}"))
-    .collect();
+    let skipped = report.skipped.describe();
     out.push_str(&format!(
         "- Files scanned: {}; skipped: {}\n",
         report.files_scanned,

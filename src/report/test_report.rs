@@ -32,9 +32,8 @@ pub fn report(mut findings: Vec<Finding>, fail_on: Level, branch: Option<&str>) 
         },
         files_scanned: 12,
         skipped: Skipped {
-            too_large: 0,
             binary: 1,
-            minified: 0,
+            ..Skipped::default()
         },
         suppressed: 1,
         baselined: 0,

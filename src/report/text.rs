@@ -154,17 +154,7 @@ fn summary(out: &mut String, report: &Report, paint: &Paint) {
             "an unknown target branch, so the release policy applies (pass --branch)".to_string()
         }
     };
-    let skipped = &report.skipped;
-    let mut skip_parts = Vec::new();
-    if skipped.too_large > 0 {
-        skip_parts.push(format!("{} over max-file-size", skipped.too_large));
-    }
-    if skipped.binary > 0 {
-        skip_parts.push(format!("{} binary", skipped.binary));
-    }
-    if skipped.minified > 0 {
-        skip_parts.push(format!("{} minified", skipped.minified));
-    }
+    let skip_parts = report.skipped.describe();
     let skipped_text = if skip_parts.is_empty() {
         String::new()
     } else {

@@ -1,0 +1,139 @@
+//! The scanned set: which files ship. In a git work tree that is what git
+//! tracks (a tracked file that `.gitignore` matches still ships) plus
+//! untracked files that are not ignored; outside git, every file under the
+//! root that `.gitignore` does not match. `.ignore` files are not honoured:
+//! a pull request must not be able to hide code from the gate without it
+//! showing in `.shipcheck.yml`, whose `paths.exclude` is the one way to
+//! leave files out. A revision's tree (`--rev`) is the next source.
+
+use crate::git::{self, Repository};
+use std::path::{Path, PathBuf};
+
+/// Where the file list came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScannedSet {
+    /// `git ls-files`: tracked files and untracked files not ignored.
+    GitWorkTree,
+    /// A directory walk honouring `.gitignore` (not a repository, or git
+    /// could not run).
+    Directory,
+}
+
+/// One file of the scanned set.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// Repo-relative, `/`-separated (lossy for names that are not UTF-8).
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: Vec<Listed>,
+    /// Symbolic links in the set: never followed (a link may point out of
+    /// the repository), counted.
+    pub symlinks: usize,
+    /// Walk errors (a folder that cannot be read), with their message.
+    pub errors: Vec<String>,
+    pub set: Option<ScannedSet>,
+}
+
+/// The scanned set under `root`.
+pub fn list(root: &Path, repo: &Repository) -> Listing {
+    if *repo == Repository::WorkTree {
+        if let Some(listing) = from_git(root) {
+            return listing;
+        }
+    }
+    from_walk(root)
+}
+
+/// `git ls-files` (tracked, with submodules' tracked files) and
+/// `git ls-files --others --exclude-standard` (untracked, not ignored).
+fn from_git(root: &Path) -> Option<Listing> {
+    let run = |args: &[&str]| {
+        git::command(root)
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| o.stdout)
+    };
+    let tracked = run(&["ls-files", "-z", "--cached", "--recurse-submodules"])?;
+    let untracked = run(&["ls-files", "-z", "--others", "--exclude-standard"])?;
+    let mut names: Vec<&[u8]> = tracked
+        .split(|&b| b == 0)
+        .chain(untracked.split(|&b| b == 0))
+        .filter(|n| !n.is_empty() && !n.ends_with(b"/"))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut listing = Listing {
+        set: Some(ScannedSet::GitWorkTree),
+        ..Listing::default()
+    };
+    for name in names {
+        let path = root.join(os_path(name));
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => listing.symlinks += 1,
+            Ok(m) if m.is_file() => listing.files.push(Listed {
+                rel: String::from_utf8_lossy(name).into_owned(),
+                path,
+            }),
+            // Deleted in the work tree, or a submodule's folder: not a file
+            // that ships from this checkout.
+            _ => {}
+        }
+    }
+    Some(listing)
+}
+
+#[cfg(unix)]
+fn os_path(name: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(name))
+}
+
+#[cfg(not(unix))]
+fn os_path(name: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(name).into_owned())
+}
+
+/// Every file under `root` that `.gitignore` (and git's excludes) do not
+/// match; `.git` folders are not entered, symlinks not followed.
+fn from_walk(root: &Path) -> Listing {
+    let mut listing = Listing {
+        set: Some(ScannedSet::Directory),
+        ..Listing::default()
+    };
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_global(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .ignore(false)
+        .parents(true)
+        // A .gitignore says what is not source even in an exported tree.
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && e.file_name() == ".git"))
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                let Some(t) = e.file_type() else { continue };
+                if t.is_symlink() {
+                    listing.symlinks += 1;
+                } else if t.is_file() {
+                    listing.files.push(Listed {
+                        rel: super::relative(root, e.path()),
+                        path: e.path().to_path_buf(),
+                    });
+                }
+            }
+            Err(err) => listing.errors.push(err.to_string()),
+        }
+    }
+    listing.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    listing
+}

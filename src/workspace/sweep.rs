@@ -1,0 +1,206 @@
+//! The committed-secret sweep over files the full checks do not read:
+//! vendored, minified, over `max-file-size`, binary-looking, or in a format
+//! shipcheck does not lex (`.pem`, `.csv`, `.ipynb`, …). What ships is what
+//! is committed, so `stripe/live-key-in-repo` must see every one of them.
+//! Files are streamed in chunks: a 2 GB asset costs its read, not its size
+//! in memory.
+
+use crate::finding::ShownLine;
+use regex::bytes::Regex;
+use std::io::Read;
+use std::sync::LazyLock;
+
+/// Bytes read at a time.
+const CHUNK: usize = 1 << 20;
+/// Bytes carried from one chunk into the next: longer than any key (255
+/// characters), so a key cut by a chunk boundary is found whole in the next.
+const CARRY: usize = 512;
+
+/// A live Stripe secret or restricted key: prefix and 24–247 alphanumerics,
+/// glued to whatever precedes it (see `checks::stripe_keys`).
+static LIVE_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:sk|rk)_live_)([A-Za-z0-9]{24,247})(?-u:\b)").expect("valid live key pattern")
+});
+
+/// A live key found by the sweep: where, and what a finding may show of it.
+#[derive(Debug, Clone)]
+pub struct SweepHit {
+    pub line: u32,
+    /// 1-based byte columns (the sweep does not decode the file).
+    pub column: u32,
+    pub end_column: u32,
+    /// `sk_live_` or `rk_live_`.
+    pub prefix: &'static str,
+    /// The key masked: prefix and last four.
+    pub masked: String,
+    pub shown: ShownLine,
+}
+
+/// Sweep `reader` to its end.
+pub fn sweep(mut reader: impl Read) -> std::io::Result<Vec<SweepHit>> {
+    let mut hits = Vec::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + CARRY);
+    // Newlines before `buf[0]`, and bytes since the last one at `buf[0]`.
+    let (mut lines_before, mut col_at_start) = (0usize, 0usize);
+    let mut chunk = vec![0u8; CHUNK];
+    loop {
+        let n = read_full(&mut reader, &mut chunk)?;
+        let eof = n < CHUNK;
+        buf.extend_from_slice(&chunk[..n]);
+        // Keys ending at the buffer's end may go on in the next chunk;
+        // the carry holds them whole next time.
+        let limit = if eof {
+            buf.len()
+        } else {
+            buf.len().saturating_sub(CARRY)
+        };
+        for c in LIVE_KEY.captures_iter(&buf) {
+            let (Some(all), Some(prefix), Some(random)) = (c.get(0), c.get(1), c.get(2)) else {
+                continue;
+            };
+            if all.start() >= limit || (!eof && all.end() >= buf.len()) {
+                continue;
+            }
+            let random = String::from_utf8_lossy(random.as_bytes());
+            if !crate::checks::stripe_keys::looks_random(&random) {
+                continue;
+            }
+            hits.push(hit(
+                &buf,
+                all.start(),
+                all.end(),
+                prefix.as_bytes(),
+                lines_before,
+                col_at_start,
+            ));
+        }
+        if eof {
+            return Ok(hits);
+        }
+        // Keep the last CARRY bytes; account for what is dropped.
+        let cut = limit;
+        let dropped = &buf[..cut];
+        let newlines = memchr::memchr_iter(b'\n', dropped).count();
+        col_at_start = match memchr::memrchr(b'\n', dropped) {
+            Some(i) => cut - i - 1,
+            None => col_at_start + cut,
+        };
+        lines_before += newlines;
+        buf.drain(..cut);
+    }
+}
+
+/// Fill `chunk` as far as the reader allows; fewer bytes only at the end.
+fn read_full(reader: &mut impl Read, chunk: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < chunk.len() {
+        match reader.read(&mut chunk[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn hit(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    prefix: &[u8],
+    lines_before: usize,
+    col_at_start: usize,
+) -> SweepHit {
+    let before = &buf[..start];
+    let line = lines_before + memchr::memchr_iter(b'\n', before).count() + 1;
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+    let column = if line_start == 0 {
+        col_at_start + start + 1
+    } else {
+        start - line_start + 1
+    };
+    let line_end = memchr::memchr(b'\n', &buf[end..]).map_or(buf.len(), |i| end + i);
+    // The line as far as this buffer holds it: a finding shows a window of it.
+    let text = String::from_utf8_lossy(&buf[line_start..line_end]);
+    let (s, e) = (start - line_start, end - line_start);
+    // Lossy decoding keeps ASCII offsets up to the key only if nothing
+    // before it was replaced; otherwise show the key's own bytes.
+    let shown = if text.len() == line_end - line_start {
+        ShownLine::from_bytes(text.trim_end_matches('\r'), s, e)
+    } else {
+        let key = String::from_utf8_lossy(&buf[start..end]).into_owned();
+        ShownLine::from_bytes(&key, 0, key.len())
+    };
+    let prefix: &'static str = if prefix.starts_with(b"rk") {
+        "rk_live_"
+    } else {
+        "sk_live_"
+    };
+    let key = String::from_utf8_lossy(&buf[start..end]);
+    SweepHit {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+        end_column: u32::try_from(column + (end - start)).unwrap_or(u32::MAX),
+        prefix,
+        masked: crate::redact::mask_secret(&key, prefix),
+        shown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: u64) -> String {
+        let a = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let body: String = (0..32)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                a[(x % 62) as usize] as char
+            })
+            .collect();
+        format!("sk_live_{body}")
+    }
+
+    #[test]
+    fn finds_keys_in_binary_and_across_chunk_boundaries_with_their_lines() {
+        let k1 = key(1);
+        let k2 = key(2);
+        let mut bytes = vec![0u8, 1, 2, b'\n'];
+        bytes.extend_from_slice(format!("x_{k1}\n").as_bytes());
+        // Push the second key across the first chunk boundary.
+        let pad = CHUNK - bytes.len() - 10;
+        bytes.extend(std::iter::repeat_n(b'.', pad));
+        bytes.extend_from_slice(k2.as_bytes());
+        bytes.extend_from_slice(b"\n\xff\xfe");
+        let hits = sweep(&bytes[..]).unwrap();
+        let got: Vec<(u32, u32, String)> = hits
+            .iter()
+            .map(|h| (h.line, h.column, h.masked.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (2, 3, crate::redact::mask_secret(&k1, "sk_live_")),
+                (
+                    3,
+                    (pad + 1) as u32,
+                    crate::redact::mask_secret(&k2, "sk_live_")
+                ),
+            ]
+        );
+        for h in &hits {
+            assert!(!h.shown.text.contains(&k1[8..20]) && !h.shown.text.contains(&k2[8..20]));
+        }
+    }
+
+    #[test]
+    fn placeholders_and_prose_are_not_keys() {
+        let text = "keys look like sk_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxx or sk_live_... \n";
+        assert!(sweep(text.as_bytes()).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,306 @@
+//! Issue 10, no silent pass: what ships is what git tracks. A tracked file
+//! that `.gitignore` matches is scanned, `.ignore` hides nothing,
+//! `paths.exclude` is the one way out and is counted; a live key in any
+//! committed file — minified, vendored, large, binary-looking, in a format
+//! shipcheck does not lex, named in bytes that are not UTF-8 — blocks; git
+//! that cannot run is a finding, not a silent drop; a bare repository is an
+//! error.
+
+mod support;
+
+use serde_json::Value;
+use std::path::Path;
+use support::{git, json, run, shipcheck, write};
+
+/// A live key built at run time (no key-shaped literal in this file).
+fn live_key(n: u64) -> String {
+    let a = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut x = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let body: String = (0..32)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            a[(x % 62) as usize] as char
+        })
+        .collect();
+    format!("sk_live_{body}")
+}
+
+fn check(root: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(root)
+        .args(["--format", "json", "--branch", "main"])
+        .args(extra));
+    assert!(
+        out.code == 0 || out.code == 1,
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    (out.code, json(&out))
+}
+
+fn findings(v: &Value, rule: &str) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| format!("{}:{}", f["path"].as_str().unwrap_or("-"), f["line"]))
+        .collect()
+}
+
+#[test]
+fn a_live_key_in_any_committed_file_blocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    let k = |n| live_key(n);
+    let mut bundle = format!("var s=\"{}\";", k(1));
+    bundle.push_str(&"a=1;".repeat(1000));
+    write(root, "public/app.js", format!("{bundle}\n"));
+    write(root, "public/jquery.min.js", format!("x=\"{}\"\n", k(2)));
+    write(root, "vendor/sdk/client.rb", format!("KEY = '{}'\n", k(3)));
+    write(
+        root,
+        "node_modules/pay/index.js",
+        format!("module.exports='{}'\n", k(4)),
+    );
+    let mut big = "// padding\n".repeat(200_000);
+    big.push_str(&format!("const k = '{}';\n", k(5)));
+    write(root, "src/huge.ts", big);
+    write(
+        root,
+        "assets/blob.bin",
+        [b"\x00\x01\x02\n".as_slice(), k(6).as_bytes()].concat(),
+    );
+    write(
+        root,
+        "src/data.ts",
+        [b"\x00\x01\n\n".as_slice(), k(12).as_bytes()].concat(),
+    );
+    write(
+        root,
+        "certs/stripe.pem",
+        format!("-----BEGIN-----\n{}\n", k(7)),
+    );
+    write(root, "data/keys.csv", format!("name,key\nprod,{}\n", k(8)));
+    write(
+        root,
+        "notebooks/try.ipynb",
+        format!("{{\"source\": [\"key = '{}'\\n\"]}}\n", k(9)),
+    );
+    // Tracked although .gitignore matches it: it ships.
+    write(
+        root,
+        "config/secrets.js",
+        format!("export default '{}';\n", k(10)),
+    );
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "app"]);
+    write(root, ".gitignore", "config/secrets.js\nlocal/\n");
+    // Untracked and ignored: does not ship.
+    write(root, "local/scratch.js", format!("'{}'\n", k(11)));
+    // `.ignore` hides nothing.
+    write(root, ".ignore", "src/\n");
+    write(root, "src/app.ts", "console.log('hi');\n");
+
+    let (code, v) = check(root, &["--config", "/dev/null"]);
+    assert_eq!(code, 1);
+    let mut got = findings(&v, "stripe/live-key-in-repo");
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "assets/blob.bin:2",
+            "certs/stripe.pem:2",
+            "config/secrets.js:1",
+            "data/keys.csv:2",
+            "node_modules/pay/index.js:1",
+            "notebooks/try.ipynb:1",
+            "public/app.js:1",
+            "public/jquery.min.js:1",
+            "src/data.ts:3",
+            "src/huge.ts:200001",
+            "vendor/sdk/client.rb:1",
+        ],
+        "{v:#}"
+    );
+    assert_eq!(findings(&v, "debug/console"), ["src/app.ts:1"]);
+    let skipped = &v["skipped"];
+    assert_eq!(skipped["vendored"], 3, "{skipped:#}");
+    assert_eq!(skipped["minified"], 1, "{skipped:#}");
+    assert_eq!(skipped["too_large"], 1, "{skipped:#}");
+    assert_eq!(skipped["binary"], 1, "{skipped:#}");
+    // .bin, .pem, .csv, .ipynb
+    assert_eq!(skipped["other_format"], 4, "{skipped:#}");
+}
+
+#[test]
+fn decoys_in_skipped_files_are_not_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "vendor/docs.md",
+        "keys look like sk_live_... or sk_live_xxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+    );
+    write(
+        root,
+        "data/example.csv",
+        "key\nsk_live_00000000000000000000000000000000\n",
+    );
+    let (code, v) = check(root, &[]);
+    assert_eq!(code, 0, "{v:#}");
+    assert!(findings(&v, "stripe/live-key-in-repo").is_empty());
+}
+
+#[test]
+fn paths_exclude_is_the_one_way_out_and_is_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "legacy/old.js",
+        format!("console.log('{}');\n", live_key(20)),
+    );
+    write(root, "src/app.ts", "export const a = 1;\n");
+    write(
+        root,
+        ".shipcheck.yml",
+        "paths:\n  exclude: [\"legacy/**\"]\n",
+    );
+    let (code, v) = check(root, &[]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(v["skipped"]["excluded"], 1);
+    let text = run(shipcheck()
+        .arg("check")
+        .arg(root)
+        .args(["--branch", "main"]));
+    assert!(
+        text.stdout.contains("1 excluded by paths.exclude"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn files_whose_names_are_not_utf8_are_scanned_and_counted() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.ts");
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src").join(name), "console.log(1);\n").unwrap();
+    for in_git in [false, true] {
+        if in_git {
+            git(root, &["init", "-q", "-b", "main"]);
+            git(root, &["add", "-A"]);
+        }
+        let (code, v) = check(root, &[]);
+        assert_eq!(code, 1, "in git: {in_git}: {v:#}");
+        assert_eq!(v["files_scanned"], 1);
+        assert_eq!(findings(&v, "debug/console"), ["src/caf\u{fffd}.ts:1"]);
+    }
+}
+
+#[test]
+fn git_that_cannot_run_is_reported_not_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, ".env.production", "API_URL=https://api.example.com\n");
+    write(root, "src/app.ts", "export const a = 1;\n");
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "app"]);
+    // A PATH with no git on it.
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(root)
+        .args(["--format", "json", "--branch", "main"])
+        .env("PATH", empty.path()));
+    let v = json(&out);
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"scan/git-unavailable"), "{rules:?}");
+    assert_eq!(out.code, 1, "a warning on main blocks");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "scan/git-unavailable")
+        .unwrap();
+    assert!(
+        f["message"].as_str().unwrap().contains("not installed"),
+        "{f:#}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_checkout_owned_by_another_user_is_still_read_through_git() {
+    // Only root can hand the folder to another user (a container job's
+    // checkout owned by the runner's uid is the real case).
+    let me = std::process::Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&me.stdout).trim() != "0" {
+        return; // CI runs as root, where this runs.
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    std::fs::create_dir_all(&root).unwrap();
+    git(&root, &["init", "-q", "-b", "main"]);
+    write(&root, ".env.local", "API_URL=https://api.example.com\n");
+    write(&root, "src/app.ts", "export const a = 1;\n");
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-qm", "app"]);
+    let status = std::process::Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Plain git now refuses ("dubious ownership")…
+    let plain = std::process::Command::new("git")
+        .arg("-C")
+        .arg(&root)
+        .args(["ls-files"])
+        .env("HOME", dir.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        !plain.status.success(),
+        "git did not refuse: the test proves nothing"
+    );
+    // …and shipcheck still sees the committed env file.
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(&root)
+        .args(["--format", "json", "--branch", "main"])
+        .env("HOME", dir.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1"));
+    let v = json(&out);
+    assert_eq!(
+        findings(&v, "env/committed-env-file"),
+        [".env.local:null"],
+        "{v:#}"
+    );
+    assert!(findings(&v, "scan/git-unavailable").is_empty(), "{v:#}");
+}
+
+#[test]
+fn a_bare_repository_is_an_error_not_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q", "--bare"]);
+    let out = run(shipcheck().arg("check").arg(dir.path()));
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("bare git repository"), "{}", out.stderr);
+}
