@@ -303,6 +303,65 @@ pub struct Settings {
     pub source: Option<String>,
 }
 
+/// The YAML parser's "duplicate entry with key" error said with the lines
+/// of each occurrence of the key.
+fn duplicate_key(text: &str, error: &str) -> Option<String> {
+    let rest = error.split_once("duplicate entry with key \"")?.1;
+    let key = &rest[..rest.find('"')?];
+    let lines: Vec<String> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = l.trim_start().trim_start_matches("- ");
+            let l = l.trim_start_matches(['"', '\'']);
+            l.strip_prefix(key).is_some_and(|r| {
+                r.trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .starts_with(':')
+            })
+        })
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    (lines.len() >= 2).then(|| {
+        format!(
+            "`{key}` is given twice (lines {}): the last would silently win; keep one",
+            lines.join(" and ")
+        )
+    })
+}
+
+/// Deepest nesting of flow collections (`[`, `{`) a config may have.
+const MAX_DEPTH: usize = 32;
+
+/// The line where flow nesting first goes past [`MAX_DEPTH`], and the
+/// limit: the YAML parser takes quadratic time on deep nesting, so it is
+/// refused before parsing. Quotes and comments are skipped.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in text.lines().enumerate() {
+        let mut quote = None;
+        let mut prev = ' ';
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '\'' | '"') => quote = Some(c),
+                (None, '#') if prev.is_whitespace() => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        return Some((n + 1, MAX_DEPTH));
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    None
+}
+
 impl Settings {
     pub fn defaults() -> Settings {
         Self::resolve(RawConfig::default(), None).expect("embedded defaults are valid")
@@ -310,8 +369,10 @@ impl Settings {
 
     /// Load `path`; errors name the file, the key and the line.
     pub fn load(path: &Path) -> anyhow::Result<Settings> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
+        let what = format!("config {}", path.display());
+        let bytes = crate::input_file::read(path, &what, crate::input_file::MAX_CONFIG_FILE)?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{what} is not UTF-8 text"))?;
         Self::parse(&text, &path.display().to_string())
     }
 
@@ -322,6 +383,22 @@ impl Settings {
         let raw: RawConfig = if only_comments {
             RawConfig::default()
         } else {
+            if let Some((line, depth)) = too_deep(text) {
+                anyhow::bail!(
+                    "invalid config {name}: nesting deeper than {depth} levels at line {line}; a shipcheck config is never nested that deep"
+                );
+            }
+            // Through a generic value first: it refuses a key given twice
+            // in one mapping (two `debug/console:` under `rules:` would
+            // otherwise let the last silently win, turning a rule off).
+            let value: Result<serde_yaml_ng::Value, _> = serde_yaml_ng::from_str(text);
+            if let Err(e) = value {
+                let e = e.to_string();
+                anyhow::bail!(
+                    "invalid config {name}: {}",
+                    duplicate_key(text, &e).unwrap_or(e)
+                );
+            }
             serde_yaml_ng::from_str(text)
                 .map_err(|e| anyhow::anyhow!("invalid config {name}: {e}"))?
         };
@@ -467,6 +544,11 @@ impl Settings {
 fn path_globs(patterns: &[String]) -> Result<GlobSet, String> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
+        if p.trim().is_empty() {
+            return Err(
+                "an empty pattern would match every path: remove it, or name the paths".to_string(),
+            );
+        }
         let p = p.trim_start_matches("./");
         let full = if p.contains('/') {
             p.trim_start_matches('/').to_string()

@@ -14,6 +14,7 @@ pub mod github;
 pub mod github_event;
 pub mod hook;
 pub mod init;
+pub mod input_file;
 pub mod lexer;
 pub mod migrations;
 pub mod policy;

@@ -342,3 +342,72 @@ fn unreachable_database_exits_2_naming_host_and_port_but_not_the_password() {
     assert!(r.stderr.contains("127.0.0.1:1"), "{}", r.stderr);
     assert!(!r.stderr.contains(password) && !r.stdout.contains(password));
 }
+
+/// A FIFO (or any non-regular file) where an env file is expected is one
+/// clear error, never a hang; so is a huge env file.
+#[cfg(unix)]
+#[test]
+fn env_files_that_are_not_small_regular_files_are_refused_promptly() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(repo.join("app.ts"), "export const a = 1;\n").unwrap();
+    let fifo = dir.path().join("prod.env");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(&repo)
+        .arg("--env-file")
+        .arg(&fifo)
+        .timeout(std::time::Duration::from_secs(20)));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is not a regular file"), "{}", r.stderr);
+
+    // The same FIFO as the repository's own .env.production, and as a
+    // staging file named in the config.
+    std::fs::rename(&fifo, repo.join(".env.production")).unwrap();
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(&repo)
+        .timeout(std::time::Duration::from_secs(20)));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("env file .env.production is not a regular file"),
+        "{}",
+        r.stderr
+    );
+    std::fs::rename(repo.join(".env.production"), repo.join("staging.env")).unwrap();
+    std::fs::write(
+        repo.join(".shipcheck.yml"),
+        "env:\n  environments:\n    staging: [staging.env]\n",
+    )
+    .unwrap();
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(&repo)
+        .timeout(std::time::Duration::from_secs(20)));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("env file staging.env is not a regular file"),
+        "{}",
+        r.stderr
+    );
+
+    let huge = dir.path().join("huge.env");
+    std::fs::write(&huge, "A=1\n".repeat(300_000)).unwrap();
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(&repo)
+        .arg("--config")
+        .arg("/dev/null")
+        .arg("--env-file")
+        .arg(&huge));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("bytes; files over"), "{}", r.stderr);
+}

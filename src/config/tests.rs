@@ -144,3 +144,40 @@ fn include_and_exclude_globs() {
     assert!(!s.is_scanned("apps/legacy/a.ts"));
     assert!(!s.is_scanned("apps/api/types.gen.ts"));
 }
+
+#[test]
+fn a_key_given_twice_is_an_error_not_a_silent_override() {
+    let e = err("rules:\n  debug/console: error\n  debug/console: off\n");
+    assert!(
+        e.contains("`debug/console` is given twice (lines 2 and 3)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn deep_nesting_is_refused_quickly() {
+    let deep = format!(
+        "paths:\n  exclude: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let started = std::time::Instant::now();
+    let e = err(&deep);
+    assert!(e.contains("nesting deeper than 32 levels at line 2"), "{e}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    // Brackets in strings and comments are not nesting.
+    assert!(Settings::parse(&format!("# {}\nfail-on: error\n", "[".repeat(50)), "c").is_ok());
+}
+
+#[test]
+fn an_empty_pattern_is_an_error() {
+    for text in [
+        "production-code:\n  exclude: [\"\"]\n",
+        "paths:\n  exclude: [\"\"]\n",
+        "paths:\n  include: [\"  \"]\n",
+        "test-files: [\"\"]\n",
+    ] {
+        let e = err(text);
+        assert!(e.contains("empty pattern"), "{text}: {e}");
+    }
+}

@@ -61,7 +61,15 @@ impl Environment {
         }
     }
 
-    fn add_file(&mut self, root: &Path, given: &str, required: bool) -> anyhow::Result<()> {
+    /// Add the env file `given` (absolute, or relative to `root`); `label`
+    /// names it in errors (`env file .env.staging`, `--env-file prod.env`).
+    fn add_file(
+        &mut self,
+        root: &Path,
+        given: &str,
+        required: bool,
+        label: &str,
+    ) -> anyhow::Result<()> {
         let path = if Path::new(given).is_absolute() {
             PathBuf::from(given)
         } else {
@@ -69,15 +77,11 @@ impl Environment {
         };
         if !path.exists() {
             if required {
-                anyhow::bail!(
-                    "env file {given} for the {} environment does not exist",
-                    self.name
-                );
+                anyhow::bail!("{label} for the {} environment does not exist", self.name);
             }
             return Ok(());
         }
-        let bytes = std::fs::read(&path)
-            .map_err(|e| anyhow::anyhow!("cannot read env file {given}: {e}"))?;
+        let bytes = crate::input_file::read(&path, label, crate::input_file::MAX_ENV_FILE)?;
         let text = String::from_utf8_lossy(&bytes);
         let display = display_path(root, &path, given);
         let parsed = dotenv::parse(&text);
@@ -145,7 +149,12 @@ pub fn load(
 ) -> anyhow::Result<Vec<Environment>> {
     let mut production = Environment::new("production", true);
     for f in &settings.env.production {
-        production.add_file(root, f, settings.env.production_configured)?;
+        production.add_file(
+            root,
+            f,
+            settings.env.production_configured,
+            &format!("env file {f}"),
+        )?;
     }
     for f in env_files {
         let given = f.to_string_lossy();
@@ -154,9 +163,12 @@ pub fn load(
         } else {
             std::env::current_dir().unwrap_or_default().join(f)
         };
-        production
-            .add_file(root, &abs.to_string_lossy(), true)
-            .map_err(|_| anyhow::anyhow!("--env-file {given} does not exist or cannot be read"))?;
+        production.add_file(
+            root,
+            &abs.to_string_lossy(),
+            true,
+            &format!("--env-file {given}"),
+        )?;
         // Show the path as the user typed it when it lives outside the repo.
         if let Some(last) = production.files.last_mut() {
             if Path::new(&last.path).is_absolute() {
@@ -175,7 +187,7 @@ pub fn load(
     for (name, files) in &settings.env.environments {
         let mut env = Environment::new(name, false);
         for f in files {
-            env.add_file(root, f, true)?;
+            env.add_file(root, f, true, &format!("env file {f}"))?;
         }
         out.push(env);
     }

@@ -27,6 +27,8 @@ use std::time::Duration;
 pub const CACHE_DIR: &str = ".shipcheck-cache";
 /// How long an open (or missing) issue's state is trusted.
 pub const OPEN_TTL: Duration = Duration::from_secs(3600);
+/// How far in the future a cached answer's time may be and still count.
+const CLOCK_SKEW: Duration = Duration::from_secs(300);
 /// Look-ups in flight at once.
 const CONCURRENCY: usize = 4;
 /// Tries per look-up on a server error or no answer (rate limits: one).
@@ -176,7 +178,11 @@ struct CacheEntry {
 
 impl CacheEntry {
     fn state(&self, now: u64) -> Option<State> {
-        let fresh = now.saturating_sub(self.checked_at) < OPEN_TTL.as_secs();
+        // A `checked_at` in the future (a poisoned or hand-edited cache, a
+        // clock gone wrong) is never fresh: it would hide a closed issue for
+        // ever. A few minutes of clock skew between machines are tolerated.
+        let fresh = self.checked_at <= now + CLOCK_SKEW.as_secs()
+            && now.saturating_sub(self.checked_at) < OPEN_TTL.as_secs();
         match self.state.as_str() {
             "closed" => Some(State::Closed(self.state_reason.clone())),
             "open" if fresh => Some(State::Open),
@@ -558,6 +564,13 @@ mod tests {
         let open = CacheEntry::new(&State::Open, 1000);
         assert_eq!(open.state(1000 + 3599), Some(State::Open));
         assert_eq!(open.state(1000 + 3600), None);
+        // Poisoned: checked "in the future" is never fresh.
+        let future = CacheEntry::new(&State::Open, 10_000_000);
+        assert_eq!(future.state(1000), None);
+        assert_eq!(
+            CacheEntry::new(&State::Missing, 1100).state(1000),
+            Some(State::Missing)
+        );
     }
 
     #[test]
