@@ -111,8 +111,29 @@ struct RawConfig {
     test_files: Option<Vec<String>>,
     env: Option<env::RawEnv>,
     secrets: Option<env::RawSecrets>,
+    migrations: Option<RawMigrations>,
     #[serde(default)]
     rules: BTreeMap<String, RawRule>,
+}
+
+/// `migrations:` — how each migration set's live status is read.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawMigrations {
+    /// Migration set folder → the name of the environment variable holding
+    /// its database's URL (a set whose database is not `--database-url`).
+    database_url_env: Option<BTreeMap<String, String>>,
+    /// Migration set folders the live checks leave out.
+    not_live: Option<Vec<String>>,
+}
+
+/// How the live checks treat the migration sets.
+#[derive(Debug, Default, Clone)]
+pub struct MigrationSettings {
+    /// Set folder → environment variable naming its own database URL.
+    pub database_url_env: BTreeMap<String, String>,
+    /// Set folders left out of the live checks.
+    pub not_live: Vec<String>,
 }
 
 #[derive(Deserialize, Default, Debug)]
@@ -299,6 +320,7 @@ pub struct Settings {
     pub issue_pattern: Option<regex::Regex>,
     pub env: env::EnvSettings,
     pub secrets: env::SecretSettings,
+    pub migrations: MigrationSettings,
     /// Where the settings came from, for messages (`None`: embedded defaults).
     pub source: Option<String>,
 }
@@ -496,6 +518,24 @@ impl Settings {
             issue_pattern,
             env: env::resolve_env(raw.env)?,
             secrets: env::resolve_secrets(raw.secrets)?,
+            migrations: {
+                let m = raw.migrations.unwrap_or_default();
+                let trim = |d: &str| d.trim_matches('/').to_string();
+                MigrationSettings {
+                    database_url_env: m
+                        .database_url_env
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(dir, var)| (trim(&dir), var))
+                        .collect(),
+                    not_live: m
+                        .not_live
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|d| trim(d))
+                        .collect(),
+                }
+            },
             source,
         })
     }

@@ -367,20 +367,8 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     let history = crate::git::base_ref(opts.base.as_deref())
         .map(|base| crate::git::diff_against(&opts.root, &base));
     let database_label = opts.database_url.as_deref().map(live::redact_url);
-    let live_report = match &opts.database_url {
-        Some(url) => {
-            let live_opts = live::LiveOptions {
-                url: url.clone(),
-                connect_timeout: std::time::Duration::from_secs(10),
-                statement_timeout: std::time::Duration::from_secs(15),
-            };
-            Some(
-                live::live_status(&opts.root, &migration_sets, &live_opts)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
-            )
-        }
-        None => None,
-    };
+    let live = live_checks(opts, &settings, &migration_sets)?;
+    let live_report = live.report;
     let facts = RepoFacts {
         reads: &reads,
         templates: &templates,
@@ -430,7 +418,10 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
         has_template: !templates.is_empty(),
         has_production: environments.iter().any(|e| e.is_production),
         migration_sets: migration_sets.len(),
-        database_checked: live_report.is_some(),
+        database_checked: live_report
+            .as_ref()
+            .is_some_and(|r| !r.checked.is_empty() || !r.missing_tables.is_empty()),
+        live_unchecked: live.unchecked.clone(),
     });
     Ok(Collected {
         started,
@@ -446,6 +437,7 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
                 framework: s.framework.name(),
                 dir: s.dir.clone(),
                 migrations: s.migrations.len(),
+                live: live.per_set.get(&s.dir).cloned(),
             })
             .collect(),
         environments: environments
@@ -458,6 +450,112 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     })
 }
 
+/// The live migration checks of a run: one database per URL.
+struct LiveOutcome {
+    /// Every live finding, with `labels` naming each set's database.
+    report: Option<live::LiveReport>,
+    /// Set folder → what the live check did with it, for the summary.
+    per_set: std::collections::BTreeMap<String, String>,
+    /// Sets that should have been checked live and could not be, and why.
+    unchecked: Vec<String>,
+}
+
+/// Read each migration set's status from its database: `--database-url`,
+/// or the URL in the environment variable `migrations.database-url-env`
+/// names for it; sets in `migrations.not-live` are left out.
+fn live_checks(
+    opts: &CheckOptions,
+    settings: &Settings,
+    sets: &[crate::migrations::MigrationSet],
+) -> anyhow::Result<LiveOutcome> {
+    let mut out = LiveOutcome {
+        report: None,
+        per_set: Default::default(),
+        unchecked: Vec::new(),
+    };
+    // URL (None: --database-url) → the sets read from it.
+    let mut by_url: Vec<(Option<String>, Vec<crate::migrations::MigrationSet>)> = Vec::new();
+    let mut add = |url: Option<String>, set: &crate::migrations::MigrationSet| match by_url
+        .iter_mut()
+        .find(|(u, _)| *u == url)
+    {
+        Some((_, v)) => v.push(set.clone()),
+        None => by_url.push((url, vec![set.clone()])),
+    };
+    let m = &settings.migrations;
+    for set in sets {
+        if m.not_live.contains(&set.dir) {
+            out.per_set.insert(
+                set.dir.clone(),
+                "not checked live (migrations.not-live)".into(),
+            );
+            continue;
+        }
+        match m.database_url_env.get(&set.dir) {
+            Some(var) => match std::env::var(var).ok().filter(|v| !v.trim().is_empty()) {
+                Some(url) => {
+                    crate::redact::register_url_credentials(&url);
+                    add(Some(url), set);
+                }
+                None => {
+                    let why = format!(
+                        "{}: ${var} (migrations.database-url-env) is not set",
+                        set.dir
+                    );
+                    out.per_set.insert(
+                        set.dir.clone(),
+                        format!("not checked live: ${var} is not set"),
+                    );
+                    out.unchecked.push(why);
+                }
+            },
+            None if opts.database_url.is_some() => add(None, set),
+            None => {
+                out.per_set.insert(
+                    set.dir.clone(),
+                    "not checked live: no --database-url".into(),
+                );
+            }
+        }
+    }
+    for (url, group) in by_url {
+        let Some(url) = url.or_else(|| opts.database_url.clone()) else {
+            continue;
+        };
+        let live_opts = live::LiveOptions {
+            url: url.clone(),
+            connect_timeout: std::time::Duration::from_secs(10),
+            statement_timeout: std::time::Duration::from_secs(15),
+        };
+        let r = live::live_status(&opts.root, &group, &live_opts)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let label = live::redact_url(&url);
+        for (dir, _, table, applied) in &r.checked {
+            out.per_set.insert(
+                dir.clone(),
+                format!("checked live: {applied} applied in {table}"),
+            );
+        }
+        for (dir, table) in &r.missing_tables {
+            out.per_set.insert(
+                dir.clone(),
+                format!("checked live: no {table} table, all pending"),
+            );
+        }
+        let merged = out.report.get_or_insert_with(live::LiveReport::default);
+        for set in &group {
+            merged.labels.insert(set.dir.clone(), label.clone());
+        }
+        merged.findings.extend(r.findings);
+        merged.checked.extend(r.checked);
+        merged.missing_tables.extend(r.missing_tables);
+    }
+    if let Some(r) = &mut out.report {
+        r.findings.sort_by(|a, b| a.set_dir.cmp(&b.set_dir));
+    }
+    Ok(out)
+}
+
 /// What decides which checklist areas a run could check.
 struct NotCheckedFacts {
     files_scanned: usize,
@@ -465,6 +563,8 @@ struct NotCheckedFacts {
     has_production: bool,
     migration_sets: usize,
     database_checked: bool,
+    /// Sets that should have been checked live and were not, and why.
+    live_unchecked: Vec<String>,
 }
 
 /// The areas this run could not check, and why in words a user can act on.
@@ -500,6 +600,14 @@ fn not_checked(f: &NotCheckedFacts) -> Vec<(crate::rules::Area, String)> {
         out.push((
             Area::Migrations,
             "no `--database-url` given: what the database has applied was not compared with the repository".to_string(),
+        ));
+    } else if !f.live_unchecked.is_empty() {
+        out.push((
+            Area::Migrations,
+            format!(
+                "not every migration set was compared with its database ({})",
+                f.live_unchecked.join("; ")
+            ),
         ));
     }
     out

@@ -300,13 +300,23 @@ fn live_rules(
     ctx: &Context,
     out: &mut Vec<Finding>,
 ) {
-    let db = facts.database_label.unwrap_or("the database");
     for f in &live.findings {
+        let db = live
+            .labels
+            .get(&f.set_dir)
+            .map(String::as_str)
+            .or(facts.database_label)
+            .unwrap_or("the database");
         let (rule, message, help) = match &f.state {
             LiveState::Pending => (
                 "migrations/pending",
                 format!("{} migration {} is not applied to {db}", f.framework.name(), f.migration_name),
                 deploy_command(f.framework),
+            ),
+            LiveState::NoTrackingTable { table } => (
+                "migrations/pending",
+                format!("{} migration {} is not applied to {db}: its tracking table {table} does not exist there, although other migration sets' tables do", f.framework.name(), f.migration_name),
+                format!("{}; if this set uses another database, map it in .shipcheck.yml (`migrations: database-url-env:`), or leave it out of the live checks (`migrations: not-live:`)", deploy_command(f.framework)),
             ),
             LiveState::Failed { detail } => (
                 "migrations/failed",

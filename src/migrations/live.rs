@@ -41,6 +41,9 @@ pub enum LiveState {
     ChecksumMismatch,
     /// Applied in the database, no file in the repository.
     UnknownApplied,
+    /// In the repo, and the set's tracking table does not exist in a
+    /// database where other sets' tables do: nothing of the set has run.
+    NoTrackingTable { table: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +64,12 @@ pub struct LiveReport {
     /// (set dir, framework, tracking table, number of applied migrations)
     /// per set checked.
     pub checked: Vec<(String, Framework, String, usize)>,
+    /// (set dir, tracking table) of the sets whose table does not exist
+    /// (each of their migrations is a `NoTrackingTable` finding).
+    pub missing_tables: Vec<(String, String)>,
+    /// Set folder → the database it was read from, as messages name it
+    /// (password redacted); filled by the caller, which knows the URLs.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 /// Errors name the driver, host and port (and database), never the
@@ -88,8 +97,9 @@ impl std::fmt::Display for LiveError {
 impl std::error::Error for LiveError {}
 
 /// Read every set's tracking table and report what differs from the
-/// repository. With one set, a missing table is an error; with several,
-/// sets whose table is missing are skipped unless no table exists at all.
+/// repository. When no set's table exists the database is likely the wrong
+/// one: an error. When some exist, a set whose table is missing has never
+/// run there: each of its migrations is reported pending.
 pub fn live_status(
     root: &Path,
     sets: &[MigrationSet],
@@ -182,6 +192,31 @@ async fn read_all(
             report
                 .checked
                 .push((set.dir.clone(), framework, shown.clone(), outcome.applied));
+        }
+    }
+    if found_any {
+        // Other sets' tables are here, so this is the right database and
+        // these sets have never run in it: every migration is pending.
+        for (framework, table, members) in groups(sets, target) {
+            let shown = table.display();
+            if !missing.contains(&shown) {
+                continue;
+            }
+            for set in members {
+                report.missing_tables.push((set.dir.clone(), shown.clone()));
+                for m in &set.migrations {
+                    report.findings.push(LiveFinding {
+                        framework,
+                        set_dir: set.dir.clone(),
+                        migration_id: m.id.clone(),
+                        migration_name: m.name.clone(),
+                        path: m.files.first().cloned(),
+                        state: LiveState::NoTrackingTable {
+                            table: shown.clone(),
+                        },
+                    });
+                }
+            }
         }
     }
     if !found_any {

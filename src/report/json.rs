@@ -50,6 +50,9 @@ struct JsonMigrationSet<'a> {
     framework: &'a str,
     dir: &'a str,
     migrations: usize,
+    /// What the live check did with the set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    live: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -131,6 +134,7 @@ pub fn render(report: &Report) -> String {
                 framework: m.framework,
                 dir: &m.dir,
                 migrations: m.migrations,
+                live: m.live.as_deref(),
             })
             .collect(),
         areas: report

@@ -249,7 +249,16 @@ fn foot(report: &Report) -> String {
         report
             .migration_sets
             .iter()
-            .map(|m| format!("{} {} ({})", m.framework, code(&m.dir), m.migrations))
+            .map(|m| match &m.live {
+                Some(live) => format!(
+                    "{} {} ({}; {})",
+                    m.framework,
+                    code(&m.dir),
+                    m.migrations,
+                    inline(live)
+                ),
+                None => format!("{} {} ({})", m.framework, code(&m.dir), m.migrations),
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };

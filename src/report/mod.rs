@@ -89,6 +89,9 @@ pub struct MigrationSetSummary {
     pub framework: &'static str,
     pub dir: String,
     pub migrations: usize,
+    /// What the live check did with the set (`checked live: 4 applied in
+    /// _prisma_migrations`, `not checked live: no --database-url`).
+    pub live: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +135,9 @@ impl Report {
         }
         for s in &mut self.migration_sets {
             in_place(&mut s.dir);
+            if let Some(l) = &mut s.live {
+                in_place(l);
+            }
         }
         for (name, sources) in &mut self.environments {
             in_place(name);

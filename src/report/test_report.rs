@@ -48,6 +48,7 @@ pub fn report(mut findings: Vec<Finding>, fail_on: Level, branch: Option<&str>) 
             framework: "prisma",
             dir: "prisma/migrations".into(),
             migrations: 3,
+            live: None,
         }],
         environments: vec![("production".into(), vec![".env.production".into()])],
         not_checked: Vec::new(),

@@ -125,7 +125,10 @@ fn checked(out: &mut String, report: &Report) {
         report
             .migration_sets
             .iter()
-            .map(|m| format!("{} {} ({})", m.framework, m.dir, m.migrations))
+            .map(|m| match &m.live {
+                Some(live) => format!("{} {} ({}; {live})", m.framework, m.dir, m.migrations),
+                None => format!("{} {} ({})", m.framework, m.dir, m.migrations),
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };

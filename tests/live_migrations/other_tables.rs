@@ -118,11 +118,11 @@ fn tables_of_the_other_frameworks_and_sets_without_a_table() {
         "INSERT INTO __diesel_schema_migrations (version) VALUES ('20240101000000')",
         r#"CREATE TABLE "migrations" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "timestamp" bigint NOT NULL, "name" varchar NOT NULL)"#,
         r#"INSERT INTO "migrations" ("timestamp", "name") VALUES (1700000000000, 'Init1700000000000')"#,
-        // No SequelizeMeta: that set is skipped, the others are read.
+        // No SequelizeMeta: that set never ran here, the others are read.
     ]);
     let sets = [
         set(Framework::Goose, "db/goose", goose.clone()),
-        set(Framework::Sequelize, "db/sequelize", sequelize),
+        set(Framework::Sequelize, "db/sequelize", sequelize.clone()),
         set(Framework::DrizzleJournal, "drizzle", drizzle.clone()),
         set(Framework::Diesel, "migrations", diesel.clone()),
         set(Framework::Knex, "migrations", knex.clone()),
@@ -134,6 +134,13 @@ fn tables_of_the_other_frameworks_and_sets_without_a_table() {
         vec![
             found(&sets[0], &goose[1], LiveState::Pending),
             found(&sets[0], &goose[2], LiveState::Pending),
+            found(
+                &sets[1],
+                &sequelize[0],
+                LiveState::NoTrackingTable {
+                    table: "SequelizeMeta".into()
+                }
+            ),
             found(&sets[2], &drizzle[1], LiveState::ChecksumMismatch),
             found(&sets[2], &drizzle[2], LiveState::Pending),
             found(&sets[3], &diesel[1], LiveState::Pending),
@@ -213,4 +220,63 @@ fn missing_tables_and_missing_files() {
         "{err:?}"
     );
     assert!(!std::path::Path::new(&gone).exists(), "never created");
+}
+
+/// Issue 10: with several sets, a set whose tracking table is absent (while
+/// another set's table exists) has never run in this database: every one
+/// of its migrations is pending, saying the table is absent — never
+/// dropped without a word.
+#[test]
+fn a_set_without_its_table_beside_one_with_it_is_all_pending() {
+    let repo = Repo::new();
+    let db = TestDb::sqlite();
+    db.exec(&[
+        r#"CREATE TABLE "schema_migrations" ("version" varchar NOT NULL PRIMARY KEY)"#,
+        r#"INSERT INTO "schema_migrations" ("version") VALUES ('20240101000000')"#,
+    ]);
+    repo.write(
+        "db/migrate/20240101000000_x.rb",
+        b"class X < ActiveRecord::Migration[7.1]\nend\n",
+    );
+    let rails = set(
+        Framework::Rails,
+        "db/migrate",
+        vec![mig(
+            "20240101000000",
+            "20240101000000_x",
+            "db/migrate/20240101000000_x.rb",
+        )],
+    );
+    let prisma_migs = vec![
+        mig(
+            "20240101000000_init",
+            "20240101000000_init",
+            "prisma/migrations/20240101000000_init/migration.sql",
+        ),
+        mig(
+            "20240201000000_more",
+            "20240201000000_more",
+            "prisma/migrations/20240201000000_more/migration.sql",
+        ),
+    ];
+    let prisma = set(Framework::Prisma, "prisma/migrations", prisma_migs.clone());
+    let report = status(&repo, &[prisma.clone(), rails], &db.url).expect("live status");
+    let absent = || LiveState::NoTrackingTable {
+        table: "_prisma_migrations".into(),
+    };
+    assert_eq!(
+        report.findings,
+        vec![
+            found(&prisma, &prisma_migs[0], absent()),
+            found(&prisma, &prisma_migs[1], absent()),
+        ]
+    );
+    assert_eq!(
+        report.missing_tables,
+        vec![(
+            "prisma/migrations".to_string(),
+            "_prisma_migrations".to_string()
+        )]
+    );
+    assert_eq!(report.checked.len(), 1, "the Rails set was checked");
 }

@@ -503,3 +503,136 @@ fn alembic_heads_and_their_ancestors() {
     let report = status(&repo, std::slice::from_ref(&s), &other.url).expect("live status");
     assert_eq!(report.findings, vec![unknown(&s, "zz99", "zz99")]);
 }
+
+/// `migrations.database-url-env` reads a set from its own database,
+/// `migrations.not-live` leaves one out, and the report says per set what
+/// the live check did; an unset variable is "not checked", never a pass.
+#[test]
+fn each_set_is_read_from_its_own_database_and_the_report_says_so() {
+    let repo = Repo::new();
+    let sql = b"CREATE TABLE t (id INTEGER);\n";
+    let name = "20240101000000_init";
+    let mut dbs = Vec::new();
+    for app in ["a", "b"] {
+        repo.write(
+            &format!("apps/{app}/prisma/schema.prisma"),
+            b"datasource db {\n  provider = \"sqlite\"\n  url = env(\"DATABASE_URL\")\n}\n",
+        );
+        repo.write(
+            &format!("apps/{app}/prisma/migrations/{name}/migration.sql"),
+            sql,
+        );
+        repo.write(
+            &format!("apps/{app}/prisma/migrations/migration_lock.toml"),
+            b"provider = \"sqlite\"\n",
+        );
+        let db = TestDb::sqlite();
+        db.exec(&[
+            PRISMA_DDL,
+            &prisma_row(
+                "1",
+                name,
+                &sha256_hex(sql),
+                "2024-01-01 00:00:00",
+                Some("2024-01-01 00:00:01"),
+                None,
+            ),
+        ]);
+        dbs.push(db);
+    }
+    let run = |config: &str, b_url: Option<&str>| {
+        repo.write(".shipcheck.yml", config.as_bytes());
+        let mut cmd = assert_cmd::Command::cargo_bin("shipcheck").unwrap();
+        cmd.arg("check")
+            .arg(repo.root())
+            .args([
+                "--format",
+                "json",
+                "--branch",
+                "feature",
+                "--database-url",
+                &dbs[0].url,
+            ])
+            .env_remove("B_DATABASE_URL");
+        if let Some(u) = b_url {
+            cmd.env("B_DATABASE_URL", u);
+        }
+        let out = cmd.output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code(), v)
+    };
+    let live = |v: &serde_json::Value| -> Vec<String> {
+        v["migration_sets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}: {}",
+                    s["dir"].as_str().unwrap(),
+                    s["live"].as_str().unwrap_or("-")
+                )
+            })
+            .collect()
+    };
+    let migrations_area = |v: &serde_json::Value| {
+        v["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["area"] == "migrations")
+            .unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let mapped = "migrations:\n  database-url-env:\n    apps/b/prisma/migrations: B_DATABASE_URL\n";
+
+    let (code, v) = run(mapped, Some(&dbs[1].url));
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(
+        live(&v),
+        [
+            "apps/a/prisma/migrations: checked live: 1 applied in _prisma_migrations",
+            "apps/b/prisma/migrations: checked live: 1 applied in _prisma_migrations",
+        ]
+    );
+    assert_eq!(migrations_area(&v), "passed");
+
+    let (code, v) = run(mapped, None);
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(
+        live(&v)[1],
+        "apps/b/prisma/migrations: not checked live: $B_DATABASE_URL is not set"
+    );
+    assert_eq!(migrations_area(&v), "not_checked");
+
+    let (code, v) = run(
+        "migrations:\n  not-live: [apps/b/prisma/migrations]\n",
+        None,
+    );
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(
+        live(&v)[1],
+        "apps/b/prisma/migrations: not checked live (migrations.not-live)"
+    );
+    assert_eq!(migrations_area(&v), "passed");
+
+    // B's own database has no tracking table at all: the wrong database,
+    // most likely, so the run stops (exit 2) and says which one.
+    let empty = TestDb::sqlite();
+    empty.exec(&["CREATE TABLE unrelated (id INTEGER)"]);
+    repo.write(".shipcheck.yml", mapped.as_bytes());
+    let out = assert_cmd::Command::cargo_bin("shipcheck")
+        .unwrap()
+        .arg("check")
+        .arg(repo.root())
+        .args(["--branch", "feature", "--database-url", &dbs[0].url])
+        .env("B_DATABASE_URL", &empty.url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("has no _prisma_migrations table"), "{err}");
+}
