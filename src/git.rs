@@ -95,7 +95,15 @@ pub fn current_branch(root: &Path) -> Option<String> {
 /// `root`; `None` when `root` is not inside a git work tree (or git is missing).
 pub fn tracked_env_files(root: &Path) -> Option<Vec<String>> {
     let out = command(root)
-        .args(["ls-files", "-z", "--", ":(glob)**/.env", ":(glob)**/.env.*"])
+        // Submodules ship too: their committed env files count.
+        .args([
+            "ls-files",
+            "-z",
+            "--recurse-submodules",
+            "--",
+            ":(glob)**/.env",
+            ":(glob)**/.env.*",
+        ])
         .output()
         .ok()?;
     if !out.status.success() {

@@ -145,15 +145,59 @@ fn env_file_outside_the_repository() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     let v = json(&out);
     let lines = finding_lines(&v);
-    let shown = env.to_string_lossy();
+    // SARIF and annotations need repository paths: findings in the outside
+    // file point at the template's declaration, and name the file.
     for want in [
-        format!("debug/debug-mode {shown}:1"),
-        format!("secret/weak {shown}:2"),
-        "env/missing .env.example:3".to_string(),
+        "debug/debug-mode .env.example:1",
+        "secret/weak .env.example:2",
+        "env/missing .env.example:3",
     ] {
-        assert!(lines.contains(&want), "{want} not in {lines:#?}");
+        assert!(lines.contains(want), "{want} not in {lines:#?}");
     }
+    let shown = env.to_string_lossy();
+    let weak = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "secret/weak")
+        .unwrap();
+    assert!(
+        weak["message"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("(in {shown} line 2, outside the repository)")),
+        "{weak:#}"
+    );
+    assert!(
+        !out.stdout.contains(&format!("\"path\": \"{shown}")),
+        "{}",
+        out.stdout
+    );
     assert!(!out.stdout.contains("changeme"));
+    // A variable the template does not declare loses its place, not its finding.
+    std::fs::write(
+        &env,
+        "NODE_ENV=production\nJWT_SECRET=changeme\nEXTRA_SECRET=changeme2\n",
+    )
+    .unwrap();
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(repo.path())
+        .arg("--env-file")
+        .arg(&env)
+        .args(["--format", "sarif"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let sarif: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.len() >= 2, "{}", out.stdout);
+    for r in results {
+        for l in r["locations"].as_array().into_iter().flatten() {
+            let uri = l["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(!uri.starts_with('/') && !uri.starts_with(".."), "{uri}");
+        }
+    }
 }
 
 #[test]

@@ -304,3 +304,48 @@ fn a_bare_repository_is_an_error_not_ready() {
     assert_eq!(out.code, 2, "{}", out.stdout);
     assert!(out.stderr.contains("bare git repository"), "{}", out.stderr);
 }
+
+#[test]
+fn a_submodules_committed_env_file_is_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("sub");
+    std::fs::create_dir_all(&sub).unwrap();
+    git(&sub, &["init", "-q", "-b", "main"]);
+    write(&sub, ".env.production", "API_URL=https://api.example.com\n");
+    write(
+        &sub,
+        "src/pay.ts",
+        format!("export const k = '{}';\n", live_key(30)),
+    );
+    git(&sub, &["add", "-A"]);
+    git(&sub, &["commit", "-qm", "sub"]);
+    let root = dir.path().join("app");
+    std::fs::create_dir_all(&root).unwrap();
+    git(&root, &["init", "-q", "-b", "main"]);
+    write(&root, "src/app.ts", "export const a = 1;\n");
+    git(
+        &root,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "-q",
+            "add",
+            "../sub",
+            "libs/sub",
+        ],
+    );
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-qm", "app"]);
+    let (code, v) = check(&root, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(
+        findings(&v, "env/committed-env-file"),
+        ["libs/sub/.env.production:null"],
+        "{v:#}"
+    );
+    assert_eq!(
+        findings(&v, "stripe/live-key-in-repo"),
+        ["libs/sub/src/pay.ts:1"]
+    );
+}

@@ -32,6 +32,9 @@ pub struct EnvValue {
 pub struct LoadedFile {
     pub path: String,
     pub parsed: EnvFile,
+    /// Outside the repository (`--env-file ../deploy/prod.env`): findings
+    /// cannot point into it (SARIF and annotations need repository paths).
+    pub outside: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -100,9 +103,11 @@ impl Environment {
             );
         }
         self.sources.push(display.clone());
+        let outside = Path::new(&display).is_absolute() || display.starts_with("..");
         self.files.push(LoadedFile {
             path: display,
             parsed,
+            outside,
         });
         Ok(())
     }
