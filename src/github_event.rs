@@ -88,8 +88,9 @@ impl Event {
 
     /// Read a payload file; the error names the file.
     pub fn load(path: &Path) -> Result<Event, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the event payload {}: {e}", path.display()))?;
+        let what = format!("the event payload {}", path.display());
+        let bytes = crate::input_file::read(path, &what, 64 << 20).map_err(|e| e.to_string())?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{what} is not UTF-8 JSON"))?;
         Event::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 

@@ -457,3 +457,37 @@ fn the_vendored_schemas_reject_what_github_rejects() {
     let no_conclusion = json!({"name": "n", "head_sha": HEAD_SHA, "status": "completed"});
     assert!(!create.is_valid(&no_conclusion));
 }
+
+/// Issue 10: a malformed event payload is named, not ignored (it used to
+/// surface as "GITHUB_SHA not set").
+#[test]
+fn a_malformed_event_payload_is_named() {
+    let fake = Fake::start(Script::Ok);
+    let repo = repo(1, false);
+    std::fs::write(&repo.event, "{ not json").unwrap();
+    let mut cmd = shipcheck();
+    cmd.arg("check")
+        .arg(repo.dir.path().join("repo"))
+        .args(["--branch", "feature", "--github", "--format", "json"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_REPOSITORY", "acme/app")
+        .env("GITHUB_API_URL", &fake.url)
+        .env("GITHUB_EVENT_NAME", "pull_request")
+        .env("GITHUB_EVENT_PATH", &repo.event)
+        .env_remove("GITHUB_SHA")
+        .env("GITHUB_STEP_SUMMARY", &repo.summary)
+        .timeout(Duration::from_secs(60));
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("the event payload could not be read") && r.stderr.contains("event.json"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("GITHUB_SHA not set"), "{}", r.stderr);
+    assert!(
+        fake.requests().is_empty(),
+        "nothing posted on an unknown commit"
+    );
+}

@@ -53,6 +53,9 @@ pub struct Env {
     pub api_url: String,
     pub server_url: String,
     pub event: Option<Event>,
+    /// `GITHUB_EVENT_PATH` is set but its payload could not be read or
+    /// parsed: what went wrong (named in the notices, never ignored).
+    pub event_error: Option<String>,
     pub sha: Option<String>,
     pub run_id: Option<String>,
     pub run_attempt: Option<String>,
@@ -70,6 +73,7 @@ impl Env {
             api_url: var("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
             server_url: var("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into()),
             event: crate::github_event::current().and_then(|(_, e)| e.ok()),
+            event_error: crate::github_event::current().and_then(|(_, e)| e.err()),
             sha: var("GITHUB_SHA"),
             run_id: var("GITHUB_RUN_ID"),
             run_attempt: var("GITHUB_RUN_ATTEMPT"),
@@ -99,6 +103,11 @@ pub fn publish(report: &Report, opts: &Options, env: &Env) -> Outcome {
     if let Err(e) = write_job_files(report, &markdown, env) {
         out.notices.push(format!("shipcheck: {e}"));
     }
+    if let (Some(e), Some(_)) = (&env.event_error, sha) {
+        out.notices.push(format!(
+            "shipcheck: the event payload could not be read ({e}); posting on GITHUB_SHA, which in a pull request is the test merge commit, not the head"
+        ));
+    }
     let (Some(token), Some(repo), Some(sha)) = (&env.token, &env.repository, sha) else {
         let missing = [
             ("GITHUB_TOKEN", env.token.is_none()),
@@ -110,13 +119,16 @@ pub fn publish(report: &Report, opts: &Options, env: &Env) -> Outcome {
         .map(|(k, _)| *k)
         .collect::<Vec<_>>()
         .join(", ");
-        fallback(
-            report,
-            opts,
-            env,
-            &mut out,
-            &format!("{missing} not set (pass `GITHUB_TOKEN: ${{{{ github.token }}}}` in env)"),
-        );
+        let why = match (&env.event_error, sha) {
+            (Some(e), None) => {
+                format!(
+                "the event payload could not be read ({e}), so the commit to post on is unknown{}",
+                if missing == "GITHUB_SHA" { String::new() } else { format!("; {missing} not set") }
+            )
+            }
+            _ => format!("{missing} not set (pass `GITHUB_TOKEN: ${{{{ github.token }}}}` in env)"),
+        };
+        fallback(report, opts, env, &mut out, &why);
         return out;
     };
     crate::redact::register(token);

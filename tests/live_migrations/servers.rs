@@ -467,3 +467,35 @@ fn mysql_sqlx_partial_row_and_rails() {
         "{err:?}"
     );
 }
+
+/// Issue 10: a database that does not exist (or that the user may not
+/// use) is said as such — MySQL/MariaDB answer "Access denied … to
+/// database", which is not a wrong password.
+#[test]
+fn mysql_missing_database_is_not_called_an_authentication_failure() {
+    let Some(admin) = server(MY) else { return };
+    let db = TestDb::on_server(Kind::My, &admin);
+    let user = format!("sc_limited_{}", std::process::id());
+    let pw = "Lim1ted-pa55word-q";
+    db.exec(&[
+        &format!("DROP USER IF EXISTS '{user}'@'%'"),
+        &format!("CREATE USER '{user}'@'%' IDENTIFIED BY '{pw}'"),
+    ]);
+    let repo = Repo::new();
+    let s = set(Framework::Prisma, "prisma/migrations", vec![]);
+    let (_, tail) = db.url.split_once('@').expect("admin URL has credentials");
+    let host = tail.split('/').next().unwrap();
+    let url = format!("mysql://{user}:{pw}@{host}/no_such_db_here");
+    let err = status(&repo, std::slice::from_ref(&s), &url).unwrap_err();
+    db.exec(&[&format!("DROP USER IF EXISTS '{user}'@'%'")]);
+    let msg = err.to_string();
+    assert!(matches!(err, LiveError::Unreachable(_)), "{err:?}");
+    assert!(
+        msg.contains("the database does not exist, or user"),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains("authentication failed") && !msg.contains(pw),
+        "{msg}"
+    );
+}

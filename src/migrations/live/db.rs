@@ -218,6 +218,13 @@ fn connect_error(t: &Target, e: &sqlx::Error) -> LiveError {
         .map(|u| format!(" as `{u}`"))
         .unwrap_or_default();
     match e {
+        sqlx::Error::Io(io) if t.host.starts_with('/') && io.kind() == std::io::ErrorKind::NotFound => {
+            LiveError::Unreachable(format!(
+                "cannot connect to {}: no server socket in {} (is the server running, and is that its socket directory?)",
+                t.label(),
+                t.host
+            ))
+        }
         sqlx::Error::Io(io) => LiveError::Unreachable(format!(
             "cannot connect to {} ({})",
             t.label(),
@@ -231,7 +238,18 @@ fn connect_error(t: &Target, e: &sqlx::Error) -> LiveError {
         sqlx::Error::Configuration(_) => config_error(t, e),
         sqlx::Error::Database(db) => {
             let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            let message = db.message().to_ascii_lowercase();
             match (t.driver, code.as_str()) {
+                // MySQL/MariaDB 1044: "Access denied for user … to database
+                // …" — the password was right; the database is missing or
+                // the user has no grant on it (the server does not say which).
+                (Driver::MySql, "42000") if message.contains("to database") => {
+                    let user = t.user.as_deref().map_or("the user".to_string(), |u| format!("user `{u}`"));
+                    LiveError::Unreachable(format!(
+                        "cannot connect to {}: the database does not exist, or {user} may not use it (the password was accepted; check the database name in --database-url and the user's grants)",
+                        t.label()
+                    ))
+                }
                 (Driver::Postgres, "28P01" | "28000") | (Driver::MySql, "28000" | "42000")
                     if is_auth(db.message()) || code == "28P01" =>
                 {

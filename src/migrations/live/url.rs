@@ -232,7 +232,13 @@ pub fn parse(url: &str) -> Result<Target, String> {
     if host.is_empty() {
         host = "localhost".to_string();
     }
-    let mut sqlx_url = format!("{}{}", &url[..sep + 3], &rest[..end + path.len()]);
+    // `postgres://@/app?host=/socket` (an empty userinfo, the socket in
+    // the query) is what libpq accepts; sqlx calls the `@` an empty host.
+    let kept_rest = match userinfo {
+        Some("") if authority.is_empty() => &rest[1..end + path.len()],
+        _ => &rest[..end + path.len()],
+    };
+    let mut sqlx_url = format!("{}{kept_rest}", &url[..sep + 3]);
     if !kept.is_empty() {
         sqlx_url.push('?');
         sqlx_url.push_str(&kept.join("&"));
