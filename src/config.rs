@@ -112,8 +112,24 @@ struct RawConfig {
     env: Option<env::RawEnv>,
     secrets: Option<env::RawSecrets>,
     migrations: Option<RawMigrations>,
+    /// Inputs a release branch may not pass without.
+    require: Option<Vec<Requirement>>,
     #[serde(default)]
     rules: BTreeMap<String, RawRule>,
+}
+
+/// `require:` — an input whose absence blocks a release branch
+/// (`scan/not-checked`) instead of leaving its area "not checked".
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Requirement {
+    /// A production environment (`.env.production`, `--env-file`,
+    /// `--env-from-process`).
+    ProductionEnv,
+    /// An env template (`.env.example`).
+    Template,
+    /// `--database-url` for every migration set.
+    Database,
 }
 
 /// `migrations:` — how each migration set's live status is read.
@@ -321,6 +337,7 @@ pub struct Settings {
     pub env: env::EnvSettings,
     pub secrets: env::SecretSettings,
     pub migrations: MigrationSettings,
+    pub require: Vec<Requirement>,
     /// Where the settings came from, for messages (`None`: embedded defaults).
     pub source: Option<String>,
 }
@@ -536,6 +553,7 @@ impl Settings {
                         .collect(),
                 }
             },
+            require: raw.require.unwrap_or_default(),
             source,
         })
     }

@@ -114,15 +114,23 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         }
         _ => false,
     };
+    let branch = policy::target_branch(opts.branch.as_deref(), || {
+        crate::git::current_branch(&opts.root)
+    });
+    // `require:` turns "not checked" into a blocking finding on release
+    // branches (an unknown target counts as one).
+    let on_release = branch
+        .as_deref()
+        .is_none_or(|b| c.settings.is_release_branch(b));
+    if on_release {
+        about_baseline.extend(required_but_not_checked(&c.settings, &c.not_checked));
+    }
     // Fingerprinted on their own: the occurrence counters of the other
     // findings must not depend on what the baseline hid.
     finding::finalize(&mut about_baseline);
     c.findings.extend(about_baseline);
     c.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
-    let branch = policy::target_branch(opts.branch.as_deref(), || {
-        crate::git::current_branch(&opts.root)
-    });
     let verdict = policy::verdict(&c.findings, &c.settings, branch);
     let mut report = Report {
         findings: c.findings,
@@ -621,6 +629,56 @@ fn live_checks(
         r.findings.sort_by(|a, b| a.set_dir.cmp(&b.set_dir));
     }
     Ok(out)
+}
+
+/// `scan/not-checked` for each input `require:` names that the run lacked.
+fn required_but_not_checked(
+    settings: &Settings,
+    not_checked: &[(crate::rules::Area, String)],
+) -> Vec<Finding> {
+    use crate::config::Requirement;
+    use crate::rules::Area;
+    let Some(level) = settings.level("scan/not-checked") else {
+        return Vec::new();
+    };
+    let why = |area: Area| {
+        not_checked
+            .iter()
+            .find(|(a, _)| *a == area)
+            .map(|(_, w)| w.as_str())
+    };
+    let mut out = Vec::new();
+    for req in &settings.require {
+        let (missing, what, help) = match req {
+            Requirement::ProductionEnv => (
+                why(Area::Secrets).is_some(),
+                "a production environment".to_string(),
+                "pass the production environment: `--env-file FILE` or `--env-from-process` with the deploy's secrets in the job's env",
+            ),
+            Requirement::Template => (
+                why(Area::Environment).is_some_and(|w| w.contains(".env.example")),
+                "an env template (`.env.example`)".to_string(),
+                "commit a `.env.example` listing every variable the code reads",
+            ),
+            Requirement::Database => (
+                why(Area::Migrations).is_some_and(|w| !w.starts_with("no migrations found")),
+                format!(
+                    "the database's migration status ({})",
+                    why(Area::Migrations).unwrap_or("")
+                ),
+                "pass `--database-url` (a read-only user is enough) in the deploy job",
+            ),
+        };
+        if missing {
+            out.push(Finding::new(
+                "scan/not-checked",
+                level,
+                format!("`require:` in the config needs {what}, and this run did not have it, so a release branch cannot pass"),
+                help,
+            ));
+        }
+    }
+    out
 }
 
 /// What decides which checklist areas a run could check.

@@ -163,14 +163,122 @@ pub fn checks(data: &[u8]) {
     }
 }
 
+/// The secrets the redaction target plants: the fuzz input's bytes 0x01
+/// and 0x02 become these, wherever the fuzzer puts them (inside quotes,
+/// glued to other text, across lines, in keys, in comments).
+const PLANTED: [&str; 2] = [
+    "Zq8pL2vR9wK4mN7hJ3xB6tY1cF5gD0sA",
+    "sk_live_51HqLyjWDarjtT1zdp7dcXbBnq4hW3T9fQa",
+];
+
+/// Split input: env file text, then (after the first 0xFF) source text.
+fn planted(data: &[u8]) -> (String, String) {
+    let (env, src) = match data.iter().position(|&b| b == 0xFF) {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &[][..]),
+    };
+    let expand = |b: &[u8]| {
+        let mut out = String::new();
+        for chunk in String::from_utf8_lossy(b).split_inclusive(['\u{1}', '\u{2}']) {
+            match chunk.strip_suffix('\u{1}') {
+                Some(head) => {
+                    out.push_str(head);
+                    out.push_str(PLANTED[0]);
+                }
+                None => match chunk.strip_suffix('\u{2}') {
+                    Some(head) => {
+                        out.push_str(head);
+                        out.push_str(PLANTED[1]);
+                    }
+                    None => out.push_str(chunk),
+                },
+            }
+        }
+        out
+    };
+    (expand(env), expand(src))
+}
+
+/// The whole pipeline on a repository whose production env file and source
+/// file the input writes, with the two planted secrets wherever it puts
+/// them: when the env file gives a secret-named variable a planted value
+/// (`JWT_SECRET=…`, always appended, so it is always registered unless the
+/// input's own text swallows that line), no 8-character slice of that
+/// value's private part appears in any of the six rendered formats, raw or
+/// JSON-escaped; and the run never fails on the input.
+pub fn redaction(data: &[u8]) {
+    use crate::engine::{check, CheckOptions};
+    use crate::report::{Format, TextOptions};
+    crate::redact::forget_all_for_fuzzing();
+    let (env_text, src_text) = planted(data);
+    let env_text = format!(
+        "{env_text}\nJWT_SECRET={}\nAPI_TOKEN=\"{}\"\n",
+        PLANTED[0], PLANTED[1]
+    );
+    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let root = std::env::temp_dir().join(format!(
+        "shipcheck-fuzz-redaction-{}-{n}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&root);
+    let write = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().expect("under root")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(".env.example", "JWT_SECRET=\nAPI_TOKEN=\n");
+    write(".env.production", &env_text);
+    write("src/app.ts", &src_text);
+    let report = check(&CheckOptions {
+        root: root.clone(),
+        branch: Some("main".into()),
+        ..CheckOptions::default()
+    });
+    let _ = std::fs::remove_dir_all(&root);
+    let report = report.expect("the run does its job on any env and source text");
+    // Which planted values the env file really assigned to a secret name.
+    let parsed = crate::env::dotenv::parse(&env_text);
+    for secret in PLANTED {
+        let assigned = parsed.entries.iter().any(|e| {
+            matches!(e.key.as_str(), "JWT_SECRET" | "API_TOKEN") && e.value.contains(secret)
+        });
+        if !assigned {
+            continue;
+        }
+        let prefix = if secret.starts_with("sk_live_") { 8 } else { 0 };
+        let private = &secret[prefix..secret.len() - 4];
+        for format in [
+            Format::Text,
+            Format::Json,
+            Format::Sarif,
+            Format::Github,
+            Format::Markdown,
+            Format::Junit,
+        ] {
+            let out = String::from_utf8(format.render(&report, TextOptions { color: false }))
+                .expect("rendered text is UTF-8");
+            for i in 0..=private.len() - 8 {
+                let slice = &private[i..i + 8];
+                assert!(
+                    !out.contains(slice),
+                    "{} shows part of a planted secret",
+                    format.name()
+                );
+            }
+        }
+    }
+}
+
 /// A fuzz target's body.
 pub type Target = fn(&[u8]);
 
 /// The targets by name, as `fuzz/fuzz_targets/` and `fuzz/corpus/` name them.
-pub const TARGETS: [(&str, Target); 5] = [
+pub const TARGETS: [(&str, Target); 6] = [
     ("checks", checks),
     ("config", config),
     ("dotenv", dotenv),
     ("lexer", lexer),
     ("migrations", migrations),
+    ("redaction", redaction),
 ];

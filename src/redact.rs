@@ -129,6 +129,14 @@ pub fn register(value: &str) -> bool {
     true
 }
 
+/// Forget every registered value. Only the redaction fuzz target calls it,
+/// between executions, so each one must register its secrets anew.
+#[doc(hidden)]
+pub fn forget_all_for_fuzzing() {
+    let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
+    *reg = Registry::default();
+}
+
 /// Register the passwords of every `user:password@` and `?password=` in
 /// `text` (a database URL, an env value), raw and percent-decoded, even
 /// when the rest of the URL is malformed.

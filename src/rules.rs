@@ -139,6 +139,8 @@ pub static RULES: &[Rule] = &[
         "shipcheck-ignore comment without a reason or naming an unknown rule", []),
     rule!("scan/unreadable", Some(Level::Warning), Area::Scan, "scan-unreadable",
         "a file in the tree that could not be read", []),
+    rule!("scan/not-checked", Some(Level::Error), Area::Scan, "scan-not-checked",
+        "an input `require:` names (production environment, template, database) was not given on a release branch", []),
     rule!("scan/git-unavailable", Some(Level::Warning), Area::Scan, "scan-git-unavailable",
         "git could not read the repository: what only git knows was not judged", []),
     rule!("scan/git-history", Some(Level::Warning), Area::Scan, "scan-git-history",

@@ -258,3 +258,49 @@ fn an_unknown_target_branch_gets_the_release_policy_and_says_so() {
         .args(["--branch", "feature"]));
     assert_eq!(named.code, 0, "{}", named.stdout);
 }
+
+#[test]
+fn require_turns_not_checked_into_a_blocking_finding_on_release_branches() {
+    let dir = tempfile::tempdir().unwrap();
+    bare_app(dir.path());
+    write(
+        dir.path(),
+        ".env.example",
+        "DATABASE_URL=\nSTRIPE_SECRET_KEY=\n",
+    );
+    write(
+        dir.path(),
+        ".shipcheck.yml",
+        "require: [production-env, database]\n",
+    );
+    let check = |branch: &str| {
+        run(shipcheck()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--branch", branch, "--format", "json"]))
+    };
+    let main = check("main");
+    assert_eq!(main.code, 1, "{}", main.stdout);
+    let v = json(&main);
+    let msgs: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "scan/not-checked")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    // No migrations in this repository: `database` needs nothing here.
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(msgs[0].contains("a production environment"), "{msgs:?}");
+    // A feature branch keeps "not checked" without blocking.
+    let feature = check("feature");
+    assert_eq!(feature.code, 0, "{}", feature.stdout);
+    write(dir.path(), ".shipcheck.yml", "require: [staging]\n");
+    let bad = run(shipcheck().arg("check").arg(dir.path()));
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("unknown variant `staging`"),
+        "{}",
+        bad.stderr
+    );
+}
