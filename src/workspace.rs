@@ -347,38 +347,30 @@ where
             internal: false,
         })
     };
-    // Swept from the disk, streamed: the checks will not read it.
-    let swept_from_disk = |rel: String, reason: Reason| match std::fs::File::open(&listed.path)
-        .and_then(sweep::sweep)
-    {
+    // Swept, streamed: the checks will not read it.
+    let swept_streamed = |rel: String, reason: Reason| match listed.open().and_then(sweep::sweep) {
         Ok(hits) => Outcome::Skipped(rel, reason, hits),
         Err(e) => unreadable(rel, e),
     };
     if settings.is_vendored(&rel) {
-        return swept_from_disk(rel, Reason::Vendored);
+        return swept_streamed(rel, Reason::Vendored);
     }
-    let name = listed
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = listed.name();
     let by_name = Lang::from_file_name(&name);
     // Only extension-less files may be scripts with a shebang; anything else
     // in a language we do not lex is only swept.
     if by_name.is_none() && name.contains('.') && !name.starts_with('.') {
-        return swept_from_disk(rel, Reason::OtherFormat);
+        return swept_streamed(rel, Reason::OtherFormat);
     }
-    // Not `metadata()` on a FIFO or device: the listing holds regular files.
-    let size = std::fs::metadata(&listed.path)
-        .map(|m| m.len())
-        .unwrap_or(0);
+    // The listing holds regular files only: no FIFO or device is opened.
+    let size = listed.size();
     if size > settings.max_file_size {
         // Still listed (with no text) when its existence matters, so a
         // huge migration is not mistaken for a missing one.
         if always_listed(&rel) {
             let lang = by_name.unwrap_or(Lang::Text);
             let file = SourceFile::new(&rel, lang, "", settings);
-            let hits = match std::fs::File::open(&listed.path).and_then(sweep::sweep) {
+            let hits = match listed.open().and_then(sweep::sweep) {
                 Ok(h) => h,
                 Err(e) => return unreadable(rel, e),
             };
@@ -387,9 +379,9 @@ where
                 Err(e) => Outcome::Unreadable(e),
             };
         }
-        return swept_from_disk(rel, Reason::TooLarge);
+        return swept_streamed(rel, Reason::TooLarge);
     }
-    let bytes = match std::fs::read(&listed.path) {
+    let bytes = match listed.read() {
         Ok(b) => b,
         Err(e) => return unreadable(rel, e),
     };

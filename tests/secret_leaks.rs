@@ -106,6 +106,11 @@ fn secrets() -> Vec<Secret> {
             "ghp_",
         ),
         s("--database-url password", random(14, 18, ALNUM), ""),
+        s(
+            "SESSION_SECRET in a staging env file",
+            random(15, 48, PUNCT),
+            "",
+        ),
     ]
 }
 
@@ -199,6 +204,16 @@ fn plant() -> Planted {
     .unwrap();
     write(
         &root,
+        "deploy/staging.env",
+        format!("SESSION_SECRET='{}'\nNODE_ENV=staging\n", v(14)),
+    );
+    write(
+        &root,
+        ".shipcheck.yml",
+        "env:\n  environments:\n    staging: [deploy/staging.env]\n",
+    );
+    write(
+        &root,
         "src/app.ts",
         format!(
             "// TODO rotate {jwt} before launch\n\
@@ -209,7 +224,8 @@ fn plant() -> Planted {
              const b = process.env.SESSION_SECRET + process.env.API_TOKEN + process.env.WEBHOOK_SIGNING_SECRET;\n\
              console.log(\"x_{k1}\", \"\\n{k2}\", \"%3D{k3}\", \"é{k4}\");\n\
              // TODO(#12) tok_{gh}\n\
-             // TODO a{s1} and {s2}\n",
+             // TODO a{s1} and {s2}\n\
+             // HACK staging uses {st}\n",
             jwt = v(0),
             db = v(1),
             api = v(5),
@@ -221,6 +237,7 @@ fn plant() -> Planted {
             gh = v(12),
             s1 = v(3),
             s2 = v(4),
+            st = v(14),
         ),
     );
     write(
@@ -386,7 +403,7 @@ fn a_mistyped_database_url_is_never_echoed() {
             .timeout(Duration::from_secs(60)));
         assert_eq!(out.code, 2, "{}", out.stderr);
         assert!(out.stderr.contains("shipcheck: error"), "{}", out.stderr);
-        assert_clean("--database-url error", &out.stderr, &p.secrets[13..]);
-        assert_clean("--database-url stdout", &out.stdout, &p.secrets[13..]);
+        assert_clean("--database-url error", &out.stderr, &p.secrets[13..14]);
+        assert_clean("--database-url stdout", &out.stdout, &p.secrets[13..14]);
     }
 }

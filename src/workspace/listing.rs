@@ -24,7 +24,56 @@ pub enum ScannedSet {
 pub struct Listed {
     /// Repo-relative, `/`-separated (lossy for names that are not UTF-8).
     pub rel: String,
-    pub path: PathBuf,
+    pub content: Content,
+}
+
+/// Where a listed file's bytes are. The checks only ever go through
+/// [`Listed`]'s methods, so a revision's tree (`--rev`: blobs read from
+/// the object store) is one more variant here, not a second walk.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// A file in the work tree.
+    Disk(PathBuf),
+}
+
+impl Listed {
+    fn disk(rel: String, path: PathBuf) -> Listed {
+        Listed {
+            rel,
+            content: Content::Disk(path),
+        }
+    }
+
+    /// The file name, for language detection.
+    pub fn name(&self) -> String {
+        match &self.content {
+            Content::Disk(p) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// Its size in bytes (0 when unknown).
+    pub fn size(&self) -> u64 {
+        match &self.content {
+            Content::Disk(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        }
+    }
+
+    /// All of its bytes.
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        match &self.content {
+            Content::Disk(p) => std::fs::read(p),
+        }
+    }
+
+    /// A reader over its bytes, for streaming a large file.
+    pub fn open(&self) -> std::io::Result<impl std::io::Read> {
+        match &self.content {
+            Content::Disk(p) => std::fs::File::open(p),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -76,10 +125,10 @@ fn from_git(root: &Path) -> Option<Listing> {
         let path = root.join(os_path(name));
         match std::fs::symlink_metadata(&path) {
             Ok(m) if m.file_type().is_symlink() => listing.symlinks += 1,
-            Ok(m) if m.is_file() => listing.files.push(Listed {
-                rel: String::from_utf8_lossy(name).into_owned(),
+            Ok(m) if m.is_file() => listing.files.push(Listed::disk(
+                String::from_utf8_lossy(name).into_owned(),
                 path,
-            }),
+            )),
             // Deleted in the work tree, or a submodule's folder: not a file
             // that ships from this checkout.
             _ => {}
@@ -125,10 +174,10 @@ fn from_walk(root: &Path) -> Listing {
                 if t.is_symlink() {
                     listing.symlinks += 1;
                 } else if t.is_file() {
-                    listing.files.push(Listed {
-                        rel: super::relative(root, e.path()),
-                        path: e.path().to_path_buf(),
-                    });
+                    listing.files.push(Listed::disk(
+                        super::relative(root, e.path()),
+                        e.path().to_path_buf(),
+                    ));
                 }
             }
             Err(err) => listing.errors.push(err.to_string()),
