@@ -369,35 +369,24 @@ fn env_files_that_are_not_small_regular_files_are_refused_promptly() {
 
     // The same FIFO as the repository's own .env.production, and as a
     // staging file named in the config.
+    let refused = |name: &str| {
+        let r = run(shipcheck()
+            .arg("check")
+            .arg(&repo)
+            .timeout(std::time::Duration::from_secs(20)));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        let want = format!("env file {name} is not a regular file");
+        assert!(r.stderr.contains(&want), "{}", r.stderr);
+    };
     std::fs::rename(&fifo, repo.join(".env.production")).unwrap();
-    let r = run(shipcheck()
-        .arg("check")
-        .arg(&repo)
-        .timeout(std::time::Duration::from_secs(20)));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("env file .env.production is not a regular file"),
-        "{}",
-        r.stderr
-    );
+    refused(".env.production");
     std::fs::rename(repo.join(".env.production"), repo.join("staging.env")).unwrap();
     std::fs::write(
         repo.join(".shipcheck.yml"),
         "env:\n  environments:\n    staging: [staging.env]\n",
     )
     .unwrap();
-    let r = run(shipcheck()
-        .arg("check")
-        .arg(&repo)
-        .timeout(std::time::Duration::from_secs(20)));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("env file staging.env is not a regular file"),
-        "{}",
-        r.stderr
-    );
+    refused("staging.env");
 
     let huge = dir.path().join("huge.env");
     std::fs::write(&huge, "A=1\n".repeat(300_000)).unwrap();

@@ -227,12 +227,7 @@ fn env_from_process_judges_ci_secrets_without_printing_them() {
         .env("UNRELATED_TOKEN", "x"));
     assert_eq!(out.code, 1, "{}", out.stderr);
     let v = json(&out);
-    let rules: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let rules = support::rules(&v);
     assert!(
         rules.contains(&"secret/weak") && rules.contains(&"stripe/test-key-in-production"),
         "{rules:?}"

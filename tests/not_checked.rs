@@ -70,12 +70,7 @@ fn nothing_unchecked_is_ticked_in_any_format() {
         );
     }
     // The code's reads without a template are a finding, not silence.
-    let rules: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let rules = support::rules(&v);
     assert_eq!(rules, ["env/no-template"]);
 
     let text = check("text");
@@ -213,12 +208,7 @@ fn env_no_template_decoys() {
             .arg(dir.path())
             .args(["--branch", "feature", "--format", "json"]));
         let v = json(&out);
-        let rules: Vec<&str> = v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["rule"].as_str().unwrap())
-            .collect();
+        let rules = support::rules(&v);
         assert!(
             !rules.contains(&"env/no-template"),
             "{rel} {code:?}: {rules:?}"

@@ -224,12 +224,7 @@ fn git_that_cannot_run_is_reported_not_silent() {
         .args(["--format", "json", "--branch", "main"])
         .env("PATH", empty.path()));
     let v = json(&out);
-    let rules: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let rules = support::rules(&v);
     assert!(rules.contains(&"scan/git-unavailable"), "{rules:?}");
     assert_eq!(out.code, 1, "a warning on main blocks");
     let f = v["findings"]

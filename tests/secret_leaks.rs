@@ -363,12 +363,7 @@ fn the_planted_secrets_are_really_where_the_checks_look() {
         .args(["--branch", "feature", "--format", "json", "--env-file"])
         .arg(p.outside_env()));
     let v = support::json(&out);
-    let rules: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let rules = support::rules(&v);
     for want in [
         "env/syntax",
         "stripe/live-key-in-repo",

@@ -51,6 +51,16 @@ pub fn json(out: &Run) -> Value {
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr))
 }
 
+/// The rule id of each finding, in report order.
+pub fn rules(v: &Value) -> Vec<&str> {
+    v["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule id"))
+        .collect()
+}
+
 /// `rule path:line` for each finding (`-` for no path, `null` for no line).
 pub fn finding_lines(v: &Value) -> BTreeSet<String> {
     v["findings"]
