@@ -18,7 +18,10 @@ log_dir="${TMPDIR:-/tmp}/shipcheck-fuzz-logs"
 mkdir -p "$log_dir"
 status=0
 for t in $targets; do
+    # The working corpus is not in git: it starts from the named seeds and
+    # grows with every run (keep it between runs to fuzz on from there).
     mkdir -p "fuzz/corpus/$t"
+    cp -n "fuzz/seeds/$t/"* "fuzz/corpus/$t/" 2>/dev/null || true
     log="$log_dir/$t.log"
     echo "== $t: ${seconds}s (log: $log)"
     # shellcheck disable=SC2086

@@ -1,6 +1,6 @@
 //! The fuzz targets' bodies, shared by `fuzz/fuzz_targets/*` (libFuzzer) and
 //! `tests/fuzz_corpus.rs`, which replays the checked-in corpus and crash
-//! regressions (`fuzz/corpus/`, `fuzz/regressions/`) on every `cargo test`.
+//! regressions (`fuzz/seeds/`, `fuzz/regressions/`) on every `cargo test`.
 //! Each function panics exactly when the property it fuzzes is broken.
 
 use crate::checks::{Context, FileChecker};
@@ -273,7 +273,7 @@ pub fn redaction(data: &[u8]) {
 /// A fuzz target's body.
 pub type Target = fn(&[u8]);
 
-/// The targets by name, as `fuzz/fuzz_targets/` and `fuzz/corpus/` name them.
+/// The targets by name, as `fuzz/fuzz_targets/` and `fuzz/seeds/` name them.
 pub const TARGETS: [(&str, Target); 6] = [
     ("checks", checks),
     ("config", config),

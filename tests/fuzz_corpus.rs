@@ -1,6 +1,6 @@
-//! Replays the checked-in fuzz corpus (`fuzz/corpus/<target>/`, minimised
-//! with `cargo fuzz cmin`) and every crash regression
-//! (`fuzz/regressions/<target>/`) through the fuzz targets' bodies
+//! Replays the checked-in fuzz seeds (`fuzz/seeds/<target>/`, a few dozen
+//! inputs per target picked across the minimised corpus) and every crash
+//! regression (`fuzz/regressions/<target>/`) through the fuzz targets' bodies
 //! (`shipcheck::fuzzing`), so what fuzzing once found stays fixed without
 //! libFuzzer or a nightly toolchain.
 
@@ -11,7 +11,7 @@ fn fuzz_corpus_and_regressions_replay_cleanly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     for (name, target) in shipcheck::fuzzing::TARGETS {
         let mut replayed = 0;
-        for dir in ["corpus", "regressions"] {
+        for dir in ["seeds", "regressions"] {
             let Ok(entries) = std::fs::read_dir(root.join(dir).join(name)) else {
                 continue;
             };
@@ -27,6 +27,6 @@ fn fuzz_corpus_and_regressions_replay_cleanly() {
                 replayed += 1;
             }
         }
-        assert!(replayed > 0, "no corpus checked in for fuzz target {name}");
+        assert!(replayed > 0, "no seeds checked in for fuzz target {name}");
     }
 }
