@@ -57,8 +57,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub sources: SourceArgs,
     /// Format written to stdout
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(crate::report::Format::NAMES))]
-    pub format: String,
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = crate::report::Format::Text)]
+    pub format: crate::report::Format,
     /// Also write FORMAT to FILE (repeatable), e.g. --output json=shipcheck.json
     #[arg(long, value_name = "FORMAT=FILE")]
     pub output: Vec<String>,
@@ -72,8 +72,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
     /// Block at this level and above, overriding `fail-on` in the config (release branches still block at `release-fail-on` when that is stricter)
-    #[arg(long, value_name = "LEVEL", value_parser = ["error", "warning", "notice"])]
-    pub fail_on: Option<String>,
+    #[arg(long, value_name = "LEVEL", value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Allow network look-ups: the state of the GitHub issues TODOs reference (`todo/closed-issue`; GITHUB_TOKEN optional for public repositories, answers cached in .shipcheck-cache/)
     #[arg(long)]
     pub online: bool,
@@ -129,6 +129,24 @@ pub struct SourceArgs {
     /// Read migration status from this database, read-only (postgres://, mysql://, sqlite://)
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+}
+
+/// `--fail-on`: the lowest level that blocks.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Notice,
+}
+
+impl From<FailOn> for crate::finding::Level {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Error => crate::finding::Level::Error,
+            FailOn::Warning => crate::finding::Level::Warning,
+            FailOn::Notice => crate::finding::Level::Notice,
+        }
+    }
 }
 
 #[derive(ValueEnum, Debug, Default, Clone, Copy, PartialEq, Eq)]

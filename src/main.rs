@@ -50,8 +50,7 @@ fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let format = Format::parse(&args.format)
-        .ok_or_else(|| anyhow::anyhow!("unknown format {}", args.format))?;
+    let format = args.format;
     let mut outputs = Vec::new();
     for spec in &args.output {
         let (name, file) = spec.split_once('=').ok_or_else(|| {
@@ -75,10 +74,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         database_url: args.sources.database_url,
         baseline: args.baseline,
         new_only: args.new_only,
-        fail_on: args
-            .fail_on
-            .as_deref()
-            .and_then(shipcheck::finding::Level::parse),
+        fail_on: args.fail_on.map(shipcheck::finding::Level::from),
         online: args.online,
     };
     let report = engine::check(&opts)?;

@@ -302,8 +302,9 @@ pub fn uri_path(path: &str) -> String {
 }
 
 /// Output formats `--format` and `--output FORMAT=FILE` accept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    #[default]
     Text,
     Json,
     Sarif,
