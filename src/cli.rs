@@ -22,7 +22,11 @@ pub enum Command {
     /// Check a repository (the default command)
     Check(CheckArgs),
     /// List every rule with its default level
-    Rules,
+    Rules {
+        /// text (one line each), json (id, level, area, summary, options) or markdown (a table)
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
     /// Show a rule's documentation: what it flags, why, an example, the fix, its config
     Explain {
         /// Rule id, e.g. debug/console
@@ -129,6 +133,15 @@ pub struct SourceArgs {
     /// Read migration status from this database, read-only (postgres://, mysql://, sqlite://)
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+}
+
+/// `shipcheck rules --format`.
+#[derive(ValueEnum, Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum RulesFormat {
+    #[default]
+    Text,
+    Json,
+    Markdown,
 }
 
 /// `--fail-on`: the lowest level that blocks.

@@ -10,7 +10,7 @@
 
 use clap::Parser;
 use shipcheck::baseline::BaselineFile;
-use shipcheck::cli::{BaselineArgs, CheckArgs, Cli, ColorChoice, Command};
+use shipcheck::cli::{BaselineArgs, CheckArgs, Cli, ColorChoice, Command, RulesFormat};
 use shipcheck::engine::{self, CheckOptions};
 use shipcheck::report::{Format, TextOptions};
 use shipcheck::{hook, init, redact, rules};
@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Check(args)) => check(args),
         None => check(cli.check),
-        Some(Command::Rules) => list_rules(),
+        Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Init { path, force }) => init_config(path, force),
         Some(Command::Baseline(args)) => write_baseline(args),
@@ -149,14 +149,19 @@ fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     }
 }
 
-fn list_rules() -> anyhow::Result<ExitCode> {
-    let width = rules::RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    let mut s = String::new();
-    for r in rules::RULES {
-        let level = r.default_level.map_or("off", |l| l.as_str());
-        s.push_str(&format!("{:width$}  {:7}  {}\n", r.id, level, r.summary));
-    }
-    write_stdout(s.as_bytes())?;
+fn list_rules(format: RulesFormat) -> anyhow::Result<ExitCode> {
+    let out = match format {
+        RulesFormat::Text => {
+            let width = rules::RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            rules::RULES
+                .iter()
+                .map(|r| format!("{:width$}  {:7}  {}\n", r.id, r.level_name(), r.summary))
+                .collect()
+        }
+        RulesFormat::Json => rules::json(),
+        RulesFormat::Markdown => rules::markdown_table(&shipcheck::report::areas(), &[]),
+    };
+    write_stdout(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -68,90 +68,137 @@ macro_rules! rule {
 #[rustfmt::skip]
 pub static RULES: &[Rule] = &[
     rule!("debug/console", Some(Level::Error), Area::DebugCode, "debug-console",
-        "console.log/debug/trace/… in production JS/TS (allow-list: error, warn)", ["allow"]),
+        "`console.log/debug/info/trace/dir/table/…` in production JS/TS (allow-list: `error`, `warn`)", ["allow"]),
     rule!("debug/debugger", Some(Level::Error), Area::DebugCode, "debug-debugger",
         "`debugger` statements in production JS/TS", []),
     rule!("debug/focused-test", Some(Level::Error), Area::DebugCode, "debug-focused-test",
-        "it.only / describe.only / test.only / fit / fdescribe in test files", []),
+        "`it.only`, `describe.only`, `test.only`, `test.describe.only`, `fit(`, `fdescribe(` in test files", []),
     rule!("debug/breakpoint", Some(Level::Error), Area::DebugCode, "debug-breakpoint",
-        "breakpoint(), pdb/ipdb, binding.pry, byebug, dbg!, var_dump/dd, runtime.Breakpoint()", []),
+        "`breakpoint()`, `pdb.set_trace()`, `import pdb`/`ipdb`, `binding.pry`, `byebug`, `dbg!`, `var_dump`/`dd(`, `runtime.Breakpoint()`", []),
     rule!("debug/print", None, Area::DebugCode, "debug-print",
-        "plain prints (print(, println!, fmt.Println, System.out.println) in production code", []),
+        "`print(`, `println!`, `fmt.Println`, `System.out.println`, Kotlin `println`, Ruby `puts`", []),
     rule!("debug/debug-mode", Some(Level::Error), Area::Environment, "debug-debug-mode",
-        "NODE_ENV not production, DEBUG/APP_DEBUG true, RAILS_ENV development in a production env", []),
+        "`NODE_ENV` not `production`, `DEBUG`/`APP_DEBUG` on, `RAILS_ENV=development`, … in production", []),
     rule!("todo/untracked", Some(Level::Warning), Area::Todos, "todo-untracked",
-        "TODO/FIXME/XXX/HACK comment without an issue reference", ["markers", "issue-pattern"]),
+        "`TODO`/`FIXME`/`XXX`/`HACK` comment without `#123`, `owner/repo#123`, `ABC-123` or an issue URL", ["markers", "issue-pattern"]),
     rule!("todo/expired", Some(Level::Warning), Area::Todos, "todo-expired",
-        "TODO with a due date that has passed", []),
+        "`TODO(2026-01-15)` / `TODO(by: 2026-01-15)` past its date", []),
     rule!("todo/closed-issue", Some(Level::Warning), Area::Todos, "todo-closed-issue",
-        "TODO referencing a GitHub issue that is closed, or that this pull request closes (--online)", []),
+        "TODO referencing a GitHub issue that is closed, or that the pull request closes (`Closes #12`); only with `--online`", []),
     rule!("env/undeclared", Some(Level::Error), Area::Environment, "env-undeclared",
-        "variable read by code or docker-compose but absent from the template (.env.example)", []),
+        "a variable read by production code or compose but absent from the nearest template (warning if the read has a fallback)", []),
     rule!("env/no-template", Some(Level::Warning), Area::Environment, "env-no-template",
-        "code reads environment variables but the repository has no template", []),
+        "code reads environment variables but the repository has no template (`.env.example`)", []),
     rule!("env/missing", Some(Level::Error), Area::Environment, "env-missing",
-        "variable declared in the template but absent or empty in a production environment", []),
+        "a template variable absent or empty in a production environment", []),
     rule!("env/unused", Some(Level::Notice), Area::Environment, "env-unused",
-        "variable in the template that nothing reads", []),
+        "a template variable that nothing reads", []),
     rule!("env/duplicate-key", Some(Level::Error), Area::Environment, "env-duplicate-key",
         "a key assigned twice in one env file", []),
     rule!("env/syntax", Some(Level::Error), Area::Environment, "env-syntax",
-        "a malformed line in an env file", []),
+        "a malformed env-file line: no `=`, bad key, unterminated quote, text after a quote", []),
     rule!("env/committed-env-file", Some(Level::Error), Area::Environment, "env-committed-env-file",
-        "a real env file (.env, .env.production, ...) tracked by git", []),
+        "`.env`, `.env.local`, `.env.production`, … tracked by git", []),
     rule!("env/public-secret", Some(Level::Error), Area::Environment, "env-public-secret",
-        "a secret-looking name behind a client-exposed prefix (NEXT_PUBLIC_, VITE_, ...)", []),
+        "a secret name behind a client-exposed prefix (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`, …)", []),
     rule!("secret/too-short", Some(Level::Error), Area::Secrets, "secret-too-short",
-        "a secret under its minimum length (64 for JWT/session/signing, 32 otherwise)", []),
+        "a secret shorter than 32 characters (64 for JWT, session, cookie, signing, encryption)", []),
     rule!("secret/weak", Some(Level::Error), Area::Secrets, "secret-weak",
-        "a placeholder, default or otherwise non-random secret", []),
+        "a placeholder, default or low-randomness secret (`changeme`, `keyboard cat`, …)", []),
     rule!("secret/template-value", Some(Level::Error), Area::Secrets, "secret-template-value",
         "a production secret equal to the template's example value", []),
     rule!("secret/reused", Some(Level::Error), Area::Secrets, "secret-reused",
-        "one value used for two different secrets", []),
+        "one value behind two secret names in one environment", []),
     rule!("stripe/test-key-in-production", Some(Level::Error), Area::Stripe, "stripe-test-key-in-production",
-        "sk_test_/pk_test_/rk_test_ key in a production environment", []),
+        "`sk_test_`, `pk_test_` or `rk_test_` key in a production environment", []),
     rule!("stripe/live-key-in-repo", Some(Level::Error), Area::Stripe, "stripe-live-key-in-repo",
-        "a live secret or restricted key (sk_live_, rk_live_) written in a repository file", []),
+        "a real `sk_live_`/`rk_live_` key in any file of the repository", []),
     rule!("stripe/test-key-in-repo", Some(Level::Warning), Area::Stripe, "stripe-test-key-in-repo",
-        "a test secret key written in a tracked source file", []),
+        "a real `sk_test_`/`rk_test_` key in production source", []),
     rule!("stripe/mixed-modes", Some(Level::Error), Area::Stripe, "stripe-mixed-modes",
-        "live and test Stripe keys mixed in one environment", []),
+        "live and test Stripe keys in one environment", []),
     rule!("stripe/malformed-key", Some(Level::Error), Area::Stripe, "stripe-malformed-key",
-        "a Stripe variable whose value has the wrong kind or shape", []),
+        "a Stripe value of the wrong kind: `pk_` as secret key, webhook secret without `whsec_`, bad length", []),
     rule!("migrations/pending", Some(Level::Error), Area::Migrations, "migrations-pending",
-        "migration in the repo not applied to the database (live)", []),
+        "(live) a migration in the repository the database has not applied", []),
     rule!("migrations/failed", Some(Level::Error), Area::Migrations, "migrations-failed",
-        "a migration recorded as failed / unfinished (live)", []),
+        "(live) a migration recorded as failed or unfinished (Prisma P3009, golang-migrate dirty, sqlx/Flyway `success = false`)", []),
     rule!("migrations/checksum-mismatch", Some(Level::Error), Area::Migrations, "migrations-checksum-mismatch",
-        "an applied migration whose file changed since (live)", []),
+        "(live) an applied migration whose file changed since it ran", []),
     rule!("migrations/unknown-applied", Some(Level::Error), Area::Migrations, "migrations-unknown-applied",
-        "applied in the database, missing from the repo (live)", []),
+        "(live) a migration applied in the database that no file in the repository matches", []),
     rule!("migrations/schema-without-migration", Some(Level::Error), Area::Migrations, "migrations-schema-without-migration",
-        "schema file changed against the base branch with no new migration", []),
+        "a schema change (Prisma schema, `schema.rb`, Drizzle schema, Django models) with no new migration", []),
     rule!("migrations/edited", Some(Level::Error), Area::Migrations, "migrations-edited",
-        "a migration that exists on the base branch was modified", []),
+        "a migration already on the base branch modified or deleted on this branch", []),
     rule!("migrations/out-of-order", Some(Level::Warning), Area::Migrations, "migrations-out-of-order",
-        "a new migration sorts before the newest one on the base branch", []),
+        "a new migration that sorts before the newest one on the base branch", []),
     rule!("migrations/layout", Some(Level::Error), Area::Migrations, "migrations-layout",
-        "duplicate versions, folder without SQL, lock-file provider mismatch, multiple heads, stale schema dump", []),
+        "a broken migrations directory: duplicate versions, Prisma P3015/P3019, Alembic multiple heads, Django conflicts, stale `schema.rb`, Drizzle journal gaps, golang-migrate `up` without `down`", []),
     rule!("suppression/invalid", Some(Level::Error), Area::Scan, "suppression-invalid",
-        "shipcheck-ignore comment without a reason or naming an unknown rule", []),
+        "a `shipcheck-ignore` without a reason, or naming an unknown rule", []),
     rule!("scan/unreadable", Some(Level::Warning), Area::Scan, "scan-unreadable",
         "a file in the tree that could not be read", []),
     rule!("scan/not-checked", Some(Level::Error), Area::Scan, "scan-not-checked",
-        "an input `require:` names (production environment, template, database) was not given on a release branch", []),
+        "opt-in with `require:`: on a release branch, an input the config requires (production environment, template, database) was not given", []),
     rule!("scan/git-unavailable", Some(Level::Warning), Area::Scan, "scan-git-unavailable",
-        "git could not read the repository: what only git knows was not judged", []),
+        "git could not read the repository (not installed, \"dubious ownership\"): committed env files, base-branch checks and the tracked set were not judged", []),
     rule!("scan/git-history", Some(Level::Warning), Area::Scan, "scan-git-history",
-        "git-aware checks could not run (shallow clone, unknown base, no merge-base)", []),
+        "the git-aware migration checks or `--new-only` could not compare with the base (shallow clone, unknown base, no merge-base)", []),
     rule!("scan/stale-baseline", Some(Level::Notice), Area::Scan, "scan-stale-baseline",
         "a baseline entry that matches no finding any more: remove it", []),
     rule!("scan/expired-baseline", Some(Level::Warning), Area::Scan, "scan-expired-baseline",
         "a baseline entry past its `expires` date: its finding is reported again", []),
     rule!("scan/online-lookup", Some(Level::Notice), Area::Scan, "scan-online-lookup",
-        "--online look-ups that failed (rate limit, network, no access): what they concern was not checked", []),
+        "`--online` issue look-ups that failed (rate limit, network, no repository): those TODOs were not judged", []),
 ];
+
+impl Rule {
+    /// `error`, `warning`, `notice` or `off`.
+    pub fn level_name(&self) -> &'static str {
+        self.default_level.map_or("off", |l| l.as_str())
+    }
+}
+
+/// A Markdown table of the rules in `areas` (in registry order), plus the
+/// `extra` ids: what the README's rule tables hold, generated so that a rule
+/// is described in one place (see `tests/readme.rs`).
+pub fn markdown_table(areas: &[Area], extra: &[&str]) -> String {
+    let mut out = String::from("| rule | default | flags |\n|---|---|---|\n");
+    for r in RULES
+        .iter()
+        .filter(|r| areas.contains(&r.area) || extra.contains(&r.id))
+    {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            r.id,
+            r.level_name(),
+            r.summary
+        ));
+    }
+    out
+}
+
+/// The registry as JSON (`shipcheck rules --format json`): one object per
+/// rule with its id, default level, area, summary and options.
+pub fn json() -> String {
+    let rules: Vec<serde_json::Value> = RULES
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "level": r.level_name(),
+                "area": crate::report::area_slug(r.area),
+                "area_title": r.area.title(),
+                "summary": r.summary,
+                "options": r.options,
+            })
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&rules).unwrap_or_default();
+    s.push('\n');
+    s
+}
 
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
@@ -207,18 +254,6 @@ mod tests {
                 let body = r.doc[from..].split("\n## ").next().unwrap_or("");
                 assert!(body.trim().len() > 10, "{} section {h:?} is empty", r.id);
             }
-        }
-    }
-
-    #[test]
-    fn readme_rule_table_lists_every_rule() {
-        let readme = include_str!("../README.md");
-        for r in RULES {
-            assert!(
-                readme.contains(&format!("| `{}` |", r.id)),
-                "README rule table lacks {}",
-                r.id
-            );
         }
     }
 

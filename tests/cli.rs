@@ -400,3 +400,27 @@ fn env_files_that_are_not_small_regular_files_are_refused_promptly() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("bytes; files over"), "{}", r.stderr);
 }
+
+#[test]
+fn rules_lists_the_registry_as_text_json_and_markdown() {
+    let json = run(shipcheck().args(["rules", "--format", "json"]));
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let rules = v.as_array().unwrap();
+    assert_eq!(rules.len(), shipcheck::rules::RULES.len());
+    let console = rules.iter().find(|r| r["id"] == "debug/console").unwrap();
+    assert_eq!(console["level"], "error");
+    assert_eq!(console["area"], "debug-code");
+    assert_eq!(console["options"], serde_json::json!(["allow"]));
+    assert!(console["summary"].as_str().unwrap().contains("console.log"));
+    let print = rules.iter().find(|r| r["id"] == "debug/print").unwrap();
+    assert_eq!(print["level"], "off");
+
+    let md = run(shipcheck().args(["rules", "--format", "markdown"]));
+    assert!(md
+        .stdout
+        .starts_with("| rule | default | flags |\n|---|---|---|\n"));
+    assert_eq!(md.stdout.lines().count(), shipcheck::rules::RULES.len() + 2);
+    let text = run(shipcheck().arg("rules"));
+    assert_eq!(text.stdout.lines().count(), shipcheck::rules::RULES.len());
+}
