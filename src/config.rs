@@ -560,6 +560,12 @@ impl Settings {
 
     /// The configured level of a rule; `None` when it is off.
     pub fn level(&self, rule: &str) -> Option<Level> {
+        // A typo in a check's rule id would silently turn its rule off:
+        // every test run catches it here.
+        debug_assert!(
+            self.levels.contains_key(rule),
+            "unknown rule id {rule:?}: declare it in src/rules.rs"
+        );
         self.levels.get(rule).copied().flatten()
     }
 

@@ -98,14 +98,12 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
     finding::finalize(&mut c.findings);
 
     let mut baselined = 0;
-    let mut stale_baseline = Vec::new();
     let mut about_baseline = Vec::new();
     if let (Some(path), Some(file)) = (&baseline_path, &baseline_file) {
         let applied = file.baseline.apply(&mut c.findings, c.today);
         baselined = applied.hidden;
         let shown = display_path(&opts.root, path);
         about_baseline = baseline_findings(&c.settings, file, &shown, &applied);
-        stale_baseline = applied.stale;
     }
     let new_only = match &new_lines {
         Some(Ok(lines)) => {
@@ -139,7 +137,6 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         skipped: c.skipped,
         suppressed: c.suppressed,
         baselined,
-        stale_baseline,
         new_only,
         todos: c.todos,
         migration_sets: c.migration_sets,

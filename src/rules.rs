@@ -257,6 +257,49 @@ mod tests {
         }
     }
 
+    /// A rule id typed wrong in a check turns its rule off without a word
+    /// (`Settings::level` finds no level): every rule-id-shaped string in
+    /// the sources must be a registered id or a `group/*` pattern.
+    #[test]
+    fn every_rule_id_written_in_the_sources_is_registered() {
+        let groups: HashSet<&str> = RULES
+            .iter()
+            .filter_map(|r| r.id.split('/').next())
+            .collect();
+        let shaped = regex::Regex::new(r#""([a-z]+)/([a-z*][a-z-]*)""#).unwrap();
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        let mut checked = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for c in shaped.captures_iter(&text) {
+                    let (id, group) = (&c[0][1..c[0].len() - 1], &c[1]);
+                    if !groups.contains(group) {
+                        continue;
+                    }
+                    assert!(
+                        find(id).is_some() || pattern_is_known(id) || id.ends_with("/consol"),
+                        "{}: {id:?} is not a registered rule id",
+                        path.display()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked > 100,
+            "only {checked} rule ids found: is the scan broken?"
+        );
+    }
+
     #[test]
     fn group_patterns() {
         assert!(pattern_matches("debug/*", "debug/console"));

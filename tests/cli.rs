@@ -25,18 +25,89 @@ fn assert_same(got: &BTreeSet<String>, want: &BTreeSet<String>, what: &str) {
     assert!(missing.is_empty() && extra.is_empty(), "{what}\nmissing (expected, not reported): {missing:#?}\nextra (reported, not expected): {extra:#?}");
 }
 
+/// `tests/expected/<name>.decoys.txt`: places that must produce no finding
+/// of the named rule (`-`: of any rule), each checked to exist in the
+/// fixture so a moved line cannot turn the decoy into a test of nothing.
+fn decoys(name: &str) -> Vec<(String, String)> {
+    let path = support::manifest()
+        .join("tests/expected")
+        .join(format!("{name}.decoys.txt"));
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (rule, place) = line.split_once(' ').expect("<rule|-> <path>:<line>");
+        let (file, n) = place.rsplit_once(':').expect("path:line");
+        let n: usize = n.parse().expect("a line number");
+        let source = std::fs::read_to_string(fixture(name).join(file))
+            .unwrap_or_else(|e| panic!("{name} decoy {place}: {e}"));
+        assert!(
+            n >= 1 && n <= source.lines().count(),
+            "{name} decoy {place}: no such line"
+        );
+        out.push((rule.to_string(), place.to_string()));
+    }
+    out
+}
+
 #[test]
-fn fixtures_report_exactly_the_planted_findings() {
+fn fixtures_report_exactly_the_planted_findings_and_no_decoy() {
+    let mut failures = Vec::new();
     for name in [
         "elearning-platform",
         "clean",
         "only-untracked-todo",
         "debug-code",
         "todos",
+        "env-clean",
+        "env-drift",
+        "stripe-modes",
+        "weak-secrets",
     ] {
         let (_, v, _) = json_of(&fixture(name), &["--branch", "feature/x"]);
-        assert_same(&finding_lines(&v), &expected(name), name);
+        let got = finding_lines(&v);
+        for (rule, place) in decoys(name) {
+            let hit = got.iter().any(|g| {
+                let (r, p) = g.split_once(' ').unwrap();
+                p == place && (rule == "-" || r == rule)
+            });
+            if hit {
+                failures.push(format!("{name}: decoy {rule} {place} was reported"));
+            }
+        }
+        // The env scenarios are checked against their prod.env in tests/env.rs.
+        if !name.starts_with("env-") && !["stripe-modes", "weak-secrets"].contains(&name) {
+            let want = expected(name);
+            for m in want.difference(&got) {
+                failures.push(format!("{name}: expected, not reported: {m}"));
+            }
+            for e in got.difference(&want) {
+                failures.push(format!("{name}: reported, not expected: {e}"));
+            }
+        }
     }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn debug_print_adds_exactly_the_plain_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("print.yml");
+    std::fs::write(&config, "rules:\n  debug/print: warning\n").unwrap();
+    let (_, v, _) = json_of(
+        &fixture("debug-code"),
+        &[
+            "--branch",
+            "feature/x",
+            "--config",
+            config.to_str().unwrap(),
+        ],
+    );
+    let mut want = expected("debug-code");
+    want.extend(expected("debug-code.print"));
+    assert_same(&finding_lines(&v), &want, "debug-code with debug/print on");
 }
 
 #[test]

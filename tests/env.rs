@@ -102,6 +102,16 @@ fn no_output_format_prints_a_secret() {
             } else {
                 check_scenario(name, format)
             };
+            // The run did its job and reported: a crash or an empty output
+            // would pass the search below without proving anything (workflow
+            // commands are one per finding: none for a clean scenario).
+            assert!(
+                (out.code == 0 || out.code == 1)
+                    && (format == "github" || !out.stdout.trim().is_empty()),
+                "{name} --format {format}: exit {}: {}",
+                out.code,
+                out.stderr
+            );
             // SARIF also carries the rule catalog: every rule's doc, whose
             // examples name well-known placeholders (`changeme`, `sk_test_51Fake…`).
             // It is the same for every repository (tests/sarif_schema.rs), so

@@ -35,9 +35,6 @@ pub struct Report {
     pub suppressed: usize,
     /// Findings hidden by the baseline file.
     pub baselined: usize,
-    /// Baseline entries that matched no finding (also reported as
-    /// `scan/stale-baseline` findings).
-    pub stale_baseline: Vec<crate::baseline::Entry>,
     /// `--new-only` limited the findings to lines changed since the base
     /// (false when it was not asked for, or fell back to every finding).
     pub new_only: bool,
@@ -107,6 +104,8 @@ impl Report {
     /// kept on the same code), environment sources, migration set folders,
     /// baseline entries. The engine calls it once before handing the report
     /// out, so renderers only ever see redacted text and cannot forget it.
+    /// (Stale baseline entries reach the report only as
+    /// `scan/stale-baseline` findings, redacted with the others.)
     pub fn redact(&mut self) {
         use crate::redact::in_place;
         for f in &mut self.findings {
@@ -123,15 +122,6 @@ impl Report {
         }
         if let Some(b) = &mut self.verdict.branch {
             in_place(b);
-        }
-        for e in &mut self.stale_baseline {
-            in_place(&mut e.rule);
-            if let Some(p) = &mut e.path {
-                in_place(p);
-            }
-            if let Some(r) = &mut e.reason {
-                in_place(r);
-            }
         }
         for s in &mut self.migration_sets {
             in_place(&mut s.dir);

@@ -37,7 +37,6 @@ pub fn report(mut findings: Vec<Finding>, fail_on: Level, branch: Option<&str>) 
         },
         suppressed: 1,
         baselined: 0,
-        stale_baseline: Vec::new(),
         new_only: false,
         todos: TodoCounts {
             tracked: 2,
