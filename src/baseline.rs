@@ -8,7 +8,7 @@
 //! byte-identical for the same findings):
 //! `{"version":1,"entries":[{"fingerprint","rule","path","line_hint"?,"reason"?,"expires"?}]}`
 
-use crate::checks::{parse_date, Date};
+use crate::date::{parse_date, Date};
 use crate::finding::Finding;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};

@@ -4,6 +4,7 @@ pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;
+pub mod date;
 pub mod engine;
 pub mod env;
 pub mod finding;

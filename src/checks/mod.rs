@@ -22,8 +22,7 @@ use crate::workspace::SourceFile;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::OnceLock;
 
-/// A calendar date, compared as (year, month, day).
-pub type Date = (u16, u8, u8);
+pub use crate::date::{parse_date, Date};
 
 /// What every check may read besides the file.
 pub struct Context<'s> {
@@ -222,50 +221,10 @@ pub fn today() -> anyhow::Result<Date> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    Ok(civil_from_days((secs / 86_400) as i64))
-}
-
-pub fn parse_date(s: &str) -> Option<Date> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y: u16 = s[0..4].parse().ok()?;
-    let m: u8 = s[5..7].parse().ok()?;
-    let d: u8 = s[8..10].parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
-}
-
-/// Days since 1970-01-01 → (year, month, day), Howard Hinnant's algorithm.
-pub fn civil_from_days(z: i64) -> Date {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y as u16, m as u8, d as u8)
+    Ok(crate::date::civil_from_days((secs / 86_400) as i64))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_783), (2026, 11, 26));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-    }
-
-    #[test]
-    fn date_parsing() {
-        assert_eq!(parse_date("2026-12-01"), Some((2026, 12, 1)));
-        for bad in ["2026-13-01", "2026-1-01", "20261201xx", "2026-12-00"] {
-            assert_eq!(parse_date(bad), None, "{bad}");
-        }
-    }
 }

@@ -101,7 +101,7 @@ pub fn minute(raw: &str) -> String {
         let n: i64 = raw.parse().unwrap_or(0);
         let secs = if raw.len() >= 12 { n / 1000 } else { n };
         let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-        let (y, m, d) = crate::checks::civil_from_days(days);
+        let (y, m, d) = crate::date::civil_from_days(days);
         return format!(
             "{y:04}-{m:02}-{d:02} {:02}:{:02}",
             rem / 3600,
