@@ -224,7 +224,3 @@ pub fn today() -> anyhow::Result<Date> {
     Ok(crate::date::civil_from_days((secs / 86_400) as i64))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-}
