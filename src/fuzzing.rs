@@ -201,27 +201,33 @@ fn planted(data: &[u8]) -> (String, String) {
 
 /// The whole pipeline on a repository whose production env file and source
 /// file the input writes, with the two planted secrets wherever it puts
-/// them: when the env file gives a secret-named variable a planted value
-/// (`JWT_SECRET=…`, always appended, so it is always registered unless the
-/// input's own text swallows that line), no 8-character slice of that
-/// value's private part appears in any of the six rendered formats, raw or
-/// JSON-escaped; and the run never fails on the input.
+/// them: when the env file gives `JWT_SECRET` or `API_TOKEN` a value that
+/// holds a planted secret, no 8-character slice of that secret's private
+/// part appears in any of the six rendered formats; and the run never
+/// fails on the input.
 pub fn redaction(data: &[u8]) {
     use crate::engine::{check, CheckOptions};
     use crate::report::{Format, TextOptions};
     crate::redact::forget_all_for_fuzzing();
+    // First byte, lowest bit: 0 appends `JWT_SECRET=<S1>` and
+    // `API_TOKEN="<S2>"` (the secrets are then always registered whole);
+    // 1 leaves the env file as the input wrote it, so what it assigns may
+    // be only a part of a planted secret, or more than one.
+    let Some((&mode, data)) = data.split_first() else {
+        return;
+    };
     let (env_text, src_text) = planted(data);
-    let env_text = format!(
-        "{env_text}\nJWT_SECRET={}\nAPI_TOKEN=\"{}\"\n",
-        PLANTED[0], PLANTED[1]
-    );
-    static SEQ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let root = std::env::temp_dir().join(format!(
-        "shipcheck-fuzz-redaction-{}-{n}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&root);
+    let env_text = if mode & 1 == 0 {
+        format!(
+            "{env_text}\nJWT_SECRET={}\nAPI_TOKEN=\"{}\"\n",
+            PLANTED[0], PLANTED[1]
+        )
+    } else {
+        env_text
+    };
+    // One folder per process, rewritten for each input.
+    let root =
+        std::env::temp_dir().join(format!("shipcheck-fuzz-redaction-{}", std::process::id()));
     let write = |rel: &str, text: &str| {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().expect("under root")).expect("mkdir");
@@ -235,7 +241,6 @@ pub fn redaction(data: &[u8]) {
         branch: Some("main".into()),
         ..CheckOptions::default()
     });
-    let _ = std::fs::remove_dir_all(&root);
     let report = report.expect("the run does its job on any env and source text");
     // Which planted values the env file really assigned to a secret name.
     let parsed = crate::env::dotenv::parse(&env_text);

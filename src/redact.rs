@@ -39,8 +39,18 @@ pub const MIN_REGISTERED_CHARS: usize = 8;
 #[derive(Default)]
 struct Registry {
     values: BTreeSet<String>,
+    /// Every [`FRAGMENT`]-character window of the random-looking values:
+    /// a part of a secret (the value was `x` + key, the text has the key;
+    /// a window cut the value) is a part of a secret.
+    fragments: BTreeSet<String>,
+    /// Over `values` then `fragments`; pattern ids below `values.len()`
+    /// are whole values.
     matcher: Option<AhoCorasick>,
 }
+
+/// Characters of a random-looking secret that, found anywhere, are masked
+/// as a part of it.
+const FRAGMENT: usize = 8;
 
 static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(RwLock::default);
 
@@ -116,15 +126,32 @@ pub fn register(value: &str) -> bool {
     if forms.is_empty() {
         return false;
     }
+    // Random-looking values also register their windows: 8 characters of
+    // a random secret occur elsewhere only by astronomically bad luck,
+    // while 8 characters of `changeme123` are the word `changeme`.
+    let fragments: Vec<String> = forms
+        .iter()
+        .filter(|f| looks_random(f))
+        .flat_map(|f| {
+            // Windows of the private part only: `pk_live_` is public.
+            let private = &f[PUBLIC_PREFIX.find(f).map_or(0, |m| m.end())..];
+            let chars: Vec<char> = private.chars().collect();
+            chars
+                .windows(FRAGMENT)
+                .map(|w| w.iter().collect::<String>())
+                .collect::<Vec<_>>()
+        })
+        .collect();
     let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
-    let before = reg.values.len();
+    let before = (reg.values.len(), reg.fragments.len());
     reg.values.extend(forms);
-    if reg.values.len() == before {
+    reg.fragments.extend(fragments);
+    if (reg.values.len(), reg.fragments.len()) == before {
         return false;
     }
     reg.matcher = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
-        .build(reg.values.iter())
+        .build(reg.values.iter().chain(reg.fragments.iter()))
         .ok();
     true
 }
@@ -135,6 +162,19 @@ pub fn register(value: &str) -> bool {
 pub fn forget_all_for_fuzzing() {
     let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
     *reg = Registry::default();
+}
+
+/// Long and random enough to be a key, whatever its name: 16 characters or
+/// more, no blank, letters and digits both (a host name such as
+/// `learn.example.com` has none; a random 16-character key lacks a digit
+/// about once in 20), and no weakness by `secret_strength`.
+pub fn looks_random(value: &str) -> bool {
+    let v = value.trim();
+    v.chars().count() >= 2 * FRAGMENT
+        && !v.contains(char::is_whitespace)
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic())
+        && crate::secret_strength::weakness(v).is_none()
 }
 
 /// Register the passwords of every `user:password@` and `?password=` in
@@ -233,6 +273,9 @@ enum Kind {
     Token,
     /// A URL password: `***`.
     Password,
+    /// A part of a registered secret, not the whole: `…` alone (its last
+    /// four characters are not the secret's last four).
+    Fragment,
 }
 
 impl Kind {
@@ -240,18 +283,27 @@ impl Kind {
         match self {
             Kind::Token => mask_token(secret),
             Kind::Password => "***".to_string(),
+            Kind::Fragment => "…".to_string(),
         }
     }
 }
 
 /// Every byte range of `text` to mask, sorted, overlaps merged (a merged
-/// range masks as a password if any part of it is one).
+/// range masks as a password, else as a fragment, if any part of it is one).
 fn spans(text: &str) -> Vec<(usize, usize, Kind)> {
     let mut found: Vec<(usize, usize, Kind)> = Vec::new();
     {
         let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
         if let Some(m) = &reg.matcher {
-            found.extend(m.find_iter(text).map(|m| (m.start(), m.end(), Kind::Token)));
+            let whole = reg.values.len();
+            found.extend(m.find_iter(text).map(|m| {
+                let kind = if m.pattern().as_usize() < whole {
+                    Kind::Token
+                } else {
+                    Kind::Fragment
+                };
+                (m.start(), m.end(), kind)
+            }));
         }
     }
     found.extend(
@@ -267,11 +319,15 @@ fn spans(text: &str) -> Vec<(usize, usize, Kind)> {
     let mut merged: Vec<(usize, usize, Kind)> = Vec::with_capacity(found.len());
     for (s, e, k) in found {
         match merged.last_mut() {
-            Some(last) if s < last.1 => {
+            Some(last) if s <= last.1 => {
                 last.1 = last.1.max(e);
-                if k == Kind::Password {
-                    last.2 = Kind::Password;
-                }
+                // The most hiding mask wins: a password or a fragment shows
+                // nothing of what it covers.
+                last.2 = match (last.2, k) {
+                    (Kind::Password, _) | (_, Kind::Password) => Kind::Password,
+                    (Kind::Fragment, _) | (_, Kind::Fragment) => Kind::Fragment,
+                    _ => Kind::Token,
+                };
             }
             _ => merged.push((s, e, k)),
         }

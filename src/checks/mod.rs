@@ -223,4 +223,3 @@ pub fn today() -> anyhow::Result<Date> {
         .unwrap_or(0);
     Ok(crate::date::civil_from_days((secs / 86_400) as i64))
 }
-

@@ -238,22 +238,18 @@ pub fn register_secrets(
                 continue;
             }
             if v.value.contains("://") {
-                for segment in v.value.split(['/', '?', '&', '=', '#']) {
-                    if scores_as_secret(segment) {
+                // Path segments and query values, not hosts or user names.
+                for segment in v
+                    .value
+                    .split(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '~' | '+')))
+                {
+                    if crate::redact::looks_random(segment) {
                         redact::register(segment);
                     }
                 }
-            } else if scores_as_secret(&v.value) {
+            } else if crate::redact::looks_random(&v.value) {
                 redact::register(&v.value);
             }
         }
     }
-}
-
-/// Long enough and random enough to be a key, whatever its name.
-fn scores_as_secret(value: &str) -> bool {
-    let v = value.trim();
-    v.chars().count() >= 16
-        && !v.contains(char::is_whitespace)
-        && crate::secret_strength::weakness(v).is_none()
 }

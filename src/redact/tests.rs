@@ -130,3 +130,29 @@ fn shortening_never_leaves_a_fragment_of_a_token() {
     );
     assert_eq!(shorten("ab cd ef", 5), ("ab cd", true));
 }
+
+#[test]
+fn a_part_of_a_random_secret_is_masked_without_its_tail() {
+    // The production value is `x` + key; the code holds the key alone.
+    let key = "Vq7TzP2mKc9RwL4xNb8HsJ3dFg6YtA1e";
+    assert!(register(&format!("x{key}")));
+    let shown = text(&format!("console.log(\"{key}\")")).into_owned();
+    assert!(
+        !shown.contains(&key[..8]) && !shown.contains(&key[20..28]),
+        "{shown}"
+    );
+    assert_eq!(shown, "console.log(\"…\")");
+    // The whole value still shows its last four.
+    assert_eq!(
+        text(&format!("x{key}")),
+        format!("…{}", &key[key.len() - 4..])
+    );
+    // A host name is not a key: none of it is masked elsewhere.
+    assert!(!looks_random("learn.example.com"));
+    // A weak value registers whole only: its words stay readable.
+    assert!(register("changeme123456"));
+    assert_eq!(
+        text("a placeholder (changeme) was found"),
+        "a placeholder (changeme) was found"
+    );
+}
