@@ -1,7 +1,8 @@
 //! `--format github`: one GitHub Actions workflow command per finding, which
 //! the runner turns into an annotation on the job (no token needed: the
-//! fallback for fork pull requests). Just the findings: the verdict goes to
-//! the job summary (`markdown`).
+//! fallback for fork pull requests). The findings, then one notice for what
+//! the run could not fully look at (files skipped by reason, areas not
+//! checked); the verdict goes to the job summary (`markdown`).
 //!
 //! `::error file={path},line={l},endLine={el},col={c},endColumn={ec},title={rule}::{message}`
 //! with `::warning` / `::notice` by level. Escaping is @actions/core's
@@ -15,6 +16,23 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
         command(&mut out, f);
+    }
+    let mut gaps = Vec::new();
+    let skipped = report.skipped.describe();
+    if !skipped.is_empty() {
+        gaps.push(format!("files not fully checked: {}", skipped.join(", ")));
+    }
+    for a in report.area_states() {
+        if let super::AreaStatus::NotChecked(why) = a.status {
+            gaps.push(format!("{} not checked: {why}", a.area.title()));
+        }
+    }
+    if !gaps.is_empty() {
+        let _ = writeln!(
+            out,
+            "::notice title=shipcheck::{}",
+            escape_data(&gaps.join("\n"))
+        );
     }
     out
 }
@@ -71,7 +89,34 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::test_report::{report, span, two_findings};
+    use crate::report::test_report::{report as with_gaps, span, two_findings as two_with_gaps};
+    use crate::report::Report;
+
+    /// The shared test report with nothing skipped: only the findings' commands.
+    fn report(findings: Vec<Finding>, level: Level, branch: Option<&str>) -> Report {
+        let mut r = with_gaps(findings, level, branch);
+        r.skipped = Default::default();
+        r
+    }
+
+    fn two_findings() -> Report {
+        let mut r = two_with_gaps();
+        r.skipped = Default::default();
+        r
+    }
+
+    #[test]
+    fn what_was_not_looked_at_is_one_notice() {
+        let mut r = with_gaps(vec![], Level::Error, None);
+        r.not_checked = vec![(
+            crate::rules::Area::Migrations,
+            "no `--database-url` given".into(),
+        )];
+        assert_eq!(
+            render(&r),
+            "::notice title=shipcheck::files not fully checked: 1 binary%0ADatabase migrations up to date not checked: no `--database-url` given\n"
+        );
+    }
 
     #[test]
     fn two_findings_golden() {

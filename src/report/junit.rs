@@ -44,6 +44,24 @@ pub fn render(report: &Report) -> String {
     for case in &cases {
         case.write(&mut out);
     }
+    // Files not fully checked, by reason: a suite of properties, as JUnit
+    // viewers show them.
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"Files scanned\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\">\n    <properties>"
+    );
+    let _ = writeln!(
+        out,
+        "      <property name=\"files.scanned\" value=\"{}\"/>",
+        report.files_scanned
+    );
+    for (n, key, _) in report.skipped.reasons() {
+        let _ = writeln!(
+            out,
+            "      <property name=\"files.skipped.{key}\" value=\"{n}\"/>"
+        );
+    }
+    out.push_str("    </properties>\n  </testsuite>\n");
     out.push_str("</testsuites>\n");
     out
 }
@@ -181,6 +199,18 @@ mod tests {
   </testsuite>
   <testsuite name="Scan complete" tests="1" failures="0" errors="0" skipped="0">
     <testcase name="Scan complete" classname="shipcheck.scan"/>
+  </testsuite>
+  <testsuite name="Files scanned" tests="0" failures="0" errors="0" skipped="0">
+    <properties>
+      <property name="files.scanned" value="12"/>
+      <property name="files.skipped.too_large" value="0"/>
+      <property name="files.skipped.binary" value="1"/>
+      <property name="files.skipped.minified" value="0"/>
+      <property name="files.skipped.vendored" value="0"/>
+      <property name="files.skipped.other_format" value="0"/>
+      <property name="files.skipped.excluded" value="0"/>
+      <property name="files.skipped.symlinks" value="0"/>
+    </properties>
   </testsuite>
 </testsuites>
 "#

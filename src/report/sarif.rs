@@ -48,6 +48,17 @@ struct Run<'a> {
     /// UTF-16 code units.
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+    /// What the run could not fully look at: files not fully checked by
+    /// reason, and checklist areas not checked with why (a SARIF property
+    /// bag: viewers ignore it, tools can read it).
+    properties: RunProperties,
+}
+
+#[derive(Serialize)]
+struct RunProperties {
+    skipped: std::collections::BTreeMap<&'static str, usize>,
+    #[serde(rename = "notChecked")]
+    not_checked: std::collections::BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]
@@ -166,6 +177,22 @@ pub fn render(report: &Report) -> String {
             },
             column_kind: "unicodeCodePoints",
             results: report.findings.iter().map(result).collect(),
+            properties: RunProperties {
+                skipped: report
+                    .skipped
+                    .reasons()
+                    .iter()
+                    .map(|(n, key, _)| (*key, *n))
+                    .collect(),
+                not_checked: report
+                    .area_states()
+                    .into_iter()
+                    .filter_map(|a| match a.status {
+                        super::AreaStatus::NotChecked(why) => Some((super::area_slug(a.area), why)),
+                        _ => None,
+                    })
+                    .collect(),
+            },
         }],
     };
     // Serialising plain structs of strings and numbers cannot fail.
@@ -334,9 +361,9 @@ mod tests {
         // The results as written (key order is struct order), re-indented
         // from where they sit in the document.
         let (_, results) = raw.split_once("      \"results\": ").unwrap();
+        let (results, properties) = results.split_once(",\n      \"properties\": ").unwrap();
+        assert!(properties.contains("\"binary\": 1"), "{properties}");
         let results = results
-            .strip_suffix("\n    }\n  ]\n}\n")
-            .unwrap()
             .lines()
             .map(|l| l.strip_prefix("      ").unwrap_or(l))
             .collect::<Vec<_>>()
