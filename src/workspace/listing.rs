@@ -100,16 +100,26 @@ pub fn list(root: &Path, repo: &Repository) -> Listing {
 /// `git ls-files` (tracked, with submodules' tracked files) and
 /// `git ls-files --others --exclude-standard` (untracked, not ignored).
 fn from_git(root: &Path) -> Option<Listing> {
-    let run = |args: &[&str]| {
+    // Both at once: listing untracked files walks the whole tree (tens of
+    // milliseconds on 20,000 files), the tracked list reads the index.
+    let start = |args: &[&str]| {
         git::command(root)
             .args(args)
-            .output()
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
             .ok()
+    };
+    let tracked = start(&["ls-files", "-z", "--cached", "--recurse-submodules"]);
+    let untracked = start(&["ls-files", "-z", "--others", "--exclude-standard"]);
+    let finish = |child: Option<std::process::Child>| {
+        child
+            .and_then(|c| c.wait_with_output().ok())
             .filter(|o| o.status.success())
             .map(|o| o.stdout)
     };
-    let tracked = run(&["ls-files", "-z", "--cached", "--recurse-submodules"])?;
-    let untracked = run(&["ls-files", "-z", "--others", "--exclude-standard"])?;
+    let (tracked, untracked) = (finish(tracked), finish(untracked));
+    let (tracked, untracked) = (tracked?, untracked?);
     let mut names: Vec<&[u8]> = tracked
         .split(|&b| b == 0)
         .chain(untracked.split(|&b| b == 0))
