@@ -7,7 +7,6 @@ use crate::finding::{ShownLine, Span};
 use crate::lexer::{self, Lang, Region, RegionKind};
 use std::cell::{Cell, OnceCell};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 pub mod listing;
@@ -252,21 +251,27 @@ where
     }
     std::fs::read_dir(root).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", root.display()))?;
 
-    let listing = listing::list(root, repo);
+    // The listing feeds the workers as it goes: reading and checking files
+    // overlaps with git's walk for untracked files (or the directory walk).
     let (tx, rx) = mpsc::channel::<Outcome<T>>();
-    let next = AtomicUsize::new(0);
+    let (files_tx, files_rx) = mpsc::channel::<listing::Listed>();
+    let files_rx = std::sync::Mutex::new(files_rx);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|scope| {
+    let listing = std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
-            let (next, files, visit, always_listed) =
-                (&next, &listing.files, &visit, &always_listed);
+            let (files_rx, visit, always_listed) = (&files_rx, &visit, &always_listed);
             scope.spawn(move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(listed) = files.get(i) else { break };
-                let _ = tx.send(process(settings, listed, always_listed, visit));
+                let next = files_rx.lock().ok().and_then(|rx| rx.recv().ok());
+                let Some(listed) = next else { break };
+                let _ = tx.send(process(settings, &listed, always_listed, visit));
             });
         }
+        let summary = listing::list(root, repo, |listed| {
+            let _ = files_tx.send(listed);
+        });
+        drop(files_tx);
+        summary
     });
     drop(tx);
 

@@ -76,9 +76,9 @@ impl Listed {
     }
 }
 
+/// What the listing found besides the files it handed out.
 #[derive(Debug, Default)]
 pub struct Listing {
-    pub files: Vec<Listed>,
     /// Symbolic links in the set: never followed (a link may point out of
     /// the repository), counted.
     pub symlinks: usize,
@@ -87,21 +87,23 @@ pub struct Listing {
     pub set: Option<ScannedSet>,
 }
 
-/// The scanned set under `root`.
-pub fn list(root: &Path, repo: &Repository) -> Listing {
+/// List the scanned set under `root`, handing each file to `emit` as soon
+/// as it is known (so reading can start before the listing ends).
+pub fn list(root: &Path, repo: &Repository, mut emit: impl FnMut(Listed)) -> Listing {
     if *repo == Repository::WorkTree {
-        if let Some(listing) = from_git(root) {
+        if let Some(listing) = from_git(root, &mut emit) {
             return listing;
         }
     }
-    from_walk(root)
+    from_walk(root, &mut emit)
 }
 
 /// `git ls-files` (tracked, with submodules' tracked files) and
-/// `git ls-files --others --exclude-standard` (untracked, not ignored).
-fn from_git(root: &Path) -> Option<Listing> {
-    // Both at once: listing untracked files walks the whole tree (tens of
-    // milliseconds on 20,000 files), the tracked list reads the index.
+/// `git ls-files --others --exclude-standard` (untracked, not ignored),
+/// started together; the tracked files are handed out while git still
+/// walks the tree for untracked ones. `None` (nothing handed out) when git
+/// fails on the tracked list.
+fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
     let start = |args: &[&str]| {
         git::command(root)
             .args(args)
@@ -118,30 +120,43 @@ fn from_git(root: &Path) -> Option<Listing> {
             .filter(|o| o.status.success())
             .map(|o| o.stdout)
     };
-    let (tracked, untracked) = (finish(tracked), finish(untracked));
-    let (tracked, untracked) = (tracked?, untracked?);
-    let mut names: Vec<&[u8]> = tracked
-        .split(|&b| b == 0)
-        .chain(untracked.split(|&b| b == 0))
-        .filter(|n| !n.is_empty() && !n.ends_with(b"/"))
-        .collect();
-    names.sort_unstable();
-    names.dedup();
+    let Some(tracked) = finish(tracked) else {
+        let _ = finish(untracked);
+        return None;
+    };
     let mut listing = Listing {
         set: Some(ScannedSet::GitWorkTree),
         ..Listing::default()
     };
-    for name in names {
+    let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
+    let mut hand_out = |name: &[u8], listing: &mut Listing| {
         let path = root.join(os_path(name));
         match std::fs::symlink_metadata(&path) {
             Ok(m) if m.file_type().is_symlink() => listing.symlinks += 1,
-            Ok(m) if m.is_file() => listing.files.push(Listed::disk(
+            Ok(m) if m.is_file() => emit(Listed::disk(
                 String::from_utf8_lossy(name).into_owned(),
                 path,
             )),
             // Deleted in the work tree, or a submodule's folder: not a file
             // that ships from this checkout.
             _ => {}
+        }
+    };
+    for name in tracked
+        .split(|&b| b == 0)
+        .filter(|n| !n.is_empty() && !n.ends_with(b"/"))
+    {
+        if seen.insert(name) {
+            hand_out(name, &mut listing);
+        }
+    }
+    let untracked = finish(untracked).unwrap_or_default();
+    for name in untracked
+        .split(|&b| b == 0)
+        .filter(|n| !n.is_empty() && !n.ends_with(b"/"))
+    {
+        if seen.insert(name) {
+            hand_out(name, &mut listing);
         }
     }
     Some(listing)
@@ -160,7 +175,7 @@ fn os_path(name: &[u8]) -> PathBuf {
 
 /// Every file under `root` that `.gitignore` (and git's excludes) do not
 /// match; `.git` folders are not entered, symlinks not followed.
-fn from_walk(root: &Path) -> Listing {
+fn from_walk(root: &Path, emit: &mut impl FnMut(Listed)) -> Listing {
     let mut listing = Listing {
         set: Some(ScannedSet::Directory),
         ..Listing::default()
@@ -184,7 +199,7 @@ fn from_walk(root: &Path) -> Listing {
                 if t.is_symlink() {
                     listing.symlinks += 1;
                 } else if t.is_file() {
-                    listing.files.push(Listed::disk(
+                    emit(Listed::disk(
                         super::relative(root, e.path()),
                         e.path().to_path_buf(),
                     ));
@@ -193,6 +208,5 @@ fn from_walk(root: &Path) -> Listing {
             Err(err) => listing.errors.push(err.to_string()),
         }
     }
-    listing.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     listing
 }
