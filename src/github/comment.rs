@@ -1,7 +1,7 @@
 //! `--comment`: one sticky pull request comment, found again by a hidden
 //! marker and edited in place on every run instead of piling up.
 
-use super::checks::clip;
+use super::check_run::clip;
 use super::client::{ApiError, Client, Method};
 use serde_json::json;
 

@@ -9,7 +9,7 @@
 //! runs (403: fork pull request, `checks: none`) or is missing: the most
 //! severe findings as workflow-command annotations, and one line saying so.
 
-pub mod checks;
+pub mod check_run;
 pub mod client;
 pub mod comment;
 pub mod issues;
@@ -162,7 +162,7 @@ pub fn publish(report: &Report, opts: &Options, env: &Env) -> Outcome {
             .run_id
             .as_ref()
             .map(|id| format!("{}/{repo}/actions/runs/{id}", env.server_url));
-        let run = checks::CheckRun {
+        let run = check_run::CheckRun {
             owner_repo: repo,
             name: &opts.check_name,
             head_sha: sha,
@@ -170,7 +170,7 @@ pub fn publish(report: &Report, opts: &Options, env: &Env) -> Outcome {
             details_url: details_url.as_deref(),
             summary: &markdown,
         };
-        match runtime.block_on(checks::publish(&client, &run, report)) {
+        match runtime.block_on(check_run::publish(&client, &run, report)) {
             Ok(_) => {}
             Err(e @ ApiError::Status { status: 403, .. }) => fallback(
                 report,

@@ -440,7 +440,7 @@ Reproduce locally: `shipcheck check --branch feature/x`
         );
         assert!(!out.contains("✅ Database migrations"), "{out}");
         assert_eq!(
-            crate::github::checks::title(&r),
+            crate::github::check_run::title(&r),
             "Ready — 1 area not checked: 0 errors, 0 warnings, 0 notices"
         );
     }
