@@ -13,15 +13,13 @@
 //!   whatever the scheme looks like.
 //!
 //! A token keeps its public prefix and last four characters
-//! (`sk_live_…9fQa`), a URL password becomes `***`. The [`Report`] holds
+//! (`sk_live_…9fQa`), a URL password becomes `***`. The report holds
 //! redacted text only (see `Report::redact`), and `main.rs`, the GitHub
 //! client and the job files pass what they write through [`text`] once
 //! more, so a new renderer or message cannot skip it.
 //!
 //! The registry is process-wide, like a CI runner's: registering only ever
 //! hides more.
-//!
-//! [`Report`]: crate::report::Report
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;

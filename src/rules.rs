@@ -17,6 +17,20 @@ pub enum Area {
 }
 
 impl Area {
+    /// A stable machine name (JSON `areas`, JUnit class names). An
+    /// exhaustive match: a new area does not compile until it has one.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Area::DebugCode => "debug-code",
+            Area::Todos => "todos",
+            Area::Environment => "environment",
+            Area::Secrets => "secrets",
+            Area::Stripe => "stripe",
+            Area::Migrations => "migrations",
+            Area::Scan => "scan",
+        }
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Area::DebugCode => "Debug code removed",
@@ -188,7 +202,7 @@ pub fn json() -> String {
             serde_json::json!({
                 "id": r.id,
                 "level": r.level_name(),
-                "area": crate::report::area_slug(r.area),
+                "area": r.area.slug(),
                 "area_title": r.area.title(),
                 "summary": r.summary,
                 "options": r.options,

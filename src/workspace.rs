@@ -214,9 +214,13 @@ enum Reason {
     Vendored,
     OtherFormat,
     Excluded,
+    Symlink,
 }
 
 enum Outcome<T> {
+    /// Listed (tracked) but not in the work tree as a file: deleted, or a
+    /// submodule's folder. Nothing ships from this checkout at that path.
+    Gone,
     Visited(String, T),
     /// Over the size limit, visited with empty text (see `always_listed`),
     /// and swept.
@@ -278,10 +282,7 @@ where
     let mut scan = Scan {
         results: Vec::new(),
         files_scanned: 0,
-        skipped: Skipped {
-            symlinks: listing.symlinks,
-            ..Skipped::default()
-        },
+        skipped: Skipped::default(),
         unreadable: Vec::new(),
         swept: Vec::new(),
         set: listing.set,
@@ -307,11 +308,13 @@ where
                     Reason::Vendored => &mut s.vendored,
                     Reason::OtherFormat => &mut s.other_format,
                     Reason::Excluded => &mut s.excluded,
+                    Reason::Symlink => &mut s.symlinks,
                 } += 1;
                 scan.swept
                     .extend(hits.into_iter().map(|h| (rel.clone(), h)));
             }
             Outcome::Unreadable(e) => scan.unreadable.push(e),
+            Outcome::Gone => {}
         }
     }
     // Directory-level errors (permission denied on a folder) carry a path
@@ -344,6 +347,11 @@ where
     let rel = listed.rel.clone();
     if settings.is_excluded(&rel) {
         return Outcome::Skipped(rel, Reason::Excluded, Vec::new());
+    }
+    match listed.kind() {
+        listing::FileKind::File => {}
+        listing::FileKind::Symlink => return Outcome::Skipped(rel, Reason::Symlink, Vec::new()),
+        listing::FileKind::Gone => return Outcome::Gone,
     }
     let unreadable = |rel: String, e: std::io::Error| {
         Outcome::Unreadable(ReadError {

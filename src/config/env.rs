@@ -153,6 +153,17 @@ fn name_globs(patterns: &[String]) -> Result<GlobSet, String> {
     b.build().map_err(|e| e.to_string())
 }
 
+/// The accessor regex for a configured function name such as `env`,
+/// `getEnv` or `config.get`: `name("X")` with an optional second argument.
+/// Compiled here, with the rest of the settings, so that the config
+/// depends on nothing that depends on it.
+pub fn accessor_regex(name: &str) -> Result<Regex, regex::Error> {
+    Regex::new(&format!(
+        r#"(?:^|[^\w$.]){}\(\s*['"`]([A-Za-z_][A-Za-z0-9_]*)['"`]\s*(,)?"#,
+        regex::escape(name)
+    ))
+}
+
 fn strs(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
@@ -162,10 +173,7 @@ pub(super) fn resolve_env(raw: Option<RawEnv>) -> Result<EnvSettings, String> {
     let accessor_names = raw.accessors.unwrap_or_default();
     let accessors = accessor_names
         .iter()
-        .map(|a| {
-            crate::env::references::accessor_regex(a)
-                .map_err(|e| format!("env.accessors: {a:?}: {e}"))
-        })
+        .map(|a| accessor_regex(a).map_err(|e| format!("env.accessors: {a:?}: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
     let mut ignore = strs(DEFAULT_IGNORED);
     ignore.extend(raw.ignore.unwrap_or_default());

@@ -204,14 +204,7 @@ fn is_lookup(read: &str) -> bool {
     read.contains("LookupEnv") || read.starts_with("option_env!")
 }
 
-/// The accessor regex for a configured function name such as `env`,
-/// `getEnv` or `config.get`: `name("X")` with an optional second argument.
-pub fn accessor_regex(name: &str) -> Result<Regex, regex::Error> {
-    Regex::new(&format!(
-        r#"(?:^|[^\w$.]){}\(\s*['"`]([A-Za-z_][A-Za-z0-9_]*)['"`]\s*(,)?"#,
-        regex::escape(name)
-    ))
-}
+pub use crate::config::env::accessor_regex;
 
 fn in_code(file: &SourceFile, offset: usize) -> bool {
     region_at(file, offset) == Some(RegionKind::Code)

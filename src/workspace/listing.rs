@@ -27,6 +27,14 @@ pub struct Listed {
     pub content: Content,
 }
 
+/// See [`Listed::kind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    File,
+    Symlink,
+    Gone,
+}
+
 /// Where a listed file's bytes are. The checks only ever go through
 /// [`Listed`]'s methods, so a revision's tree (`--rev`: blobs read from
 /// the object store) is one more variant here, not a second walk.
@@ -51,6 +59,21 @@ impl Listed {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+        }
+    }
+
+    /// What is at its path now: a regular file, a symbolic link (never
+    /// followed: it may point out of the repository), or nothing that
+    /// ships (deleted in the work tree, a folder, a submodule's checkout).
+    /// Asked by the worker that reads the file, not by the listing, so the
+    /// 20,000 `lstat`s of a large repository run in parallel.
+    pub fn kind(&self) -> FileKind {
+        match &self.content {
+            Content::Disk(p) => match std::fs::symlink_metadata(p) {
+                Ok(m) if m.file_type().is_symlink() => FileKind::Symlink,
+                Ok(m) if m.is_file() => FileKind::File,
+                _ => FileKind::Gone,
+            },
         }
     }
 
@@ -79,9 +102,6 @@ impl Listed {
 /// What the listing found besides the files it handed out.
 #[derive(Debug, Default)]
 pub struct Listing {
-    /// Symbolic links in the set: never followed (a link may point out of
-    /// the repository), counted.
-    pub symlinks: usize,
     /// Walk errors (a folder that cannot be read), with their message.
     pub errors: Vec<String>,
     pub set: Option<ScannedSet>,
@@ -124,39 +144,26 @@ fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
         let _ = finish(untracked);
         return None;
     };
-    let mut listing = Listing {
+    let listing = Listing {
         set: Some(ScannedSet::GitWorkTree),
         ..Listing::default()
     };
     let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
-    let mut hand_out = |name: &[u8], listing: &mut Listing| {
-        let path = root.join(os_path(name));
-        match std::fs::symlink_metadata(&path) {
-            Ok(m) if m.file_type().is_symlink() => listing.symlinks += 1,
-            Ok(m) if m.is_file() => emit(Listed::disk(
-                String::from_utf8_lossy(name).into_owned(),
-                path,
-            )),
-            // Deleted in the work tree, or a submodule's folder: not a file
-            // that ships from this checkout.
-            _ => {}
-        }
+    let mut hand_out = |name: &[u8]| {
+        emit(Listed::disk(
+            String::from_utf8_lossy(name).into_owned(),
+            root.join(os_path(name)),
+        ));
     };
-    for name in tracked
-        .split(|&b| b == 0)
-        .filter(|n| !n.is_empty() && !n.ends_with(b"/"))
-    {
+    for name in names(&tracked) {
         if seen.insert(name) {
-            hand_out(name, &mut listing);
+            hand_out(name);
         }
     }
     let untracked = finish(untracked).unwrap_or_default();
-    for name in untracked
-        .split(|&b| b == 0)
-        .filter(|n| !n.is_empty() && !n.ends_with(b"/"))
-    {
+    for name in names(&untracked) {
         if seen.insert(name) {
-            hand_out(name, &mut listing);
+            hand_out(name);
         }
     }
     Some(listing)
@@ -196,9 +203,8 @@ fn from_walk(root: &Path, emit: &mut impl FnMut(Listed)) -> Listing {
         match entry {
             Ok(e) => {
                 let Some(t) = e.file_type() else { continue };
-                if t.is_symlink() {
-                    listing.symlinks += 1;
-                } else if t.is_file() {
+                // Symlinks too: the worker counts them (never followed).
+                if t.is_file() || t.is_symlink() {
                     emit(Listed::disk(
                         super::relative(root, e.path()),
                         e.path().to_path_buf(),
@@ -209,4 +215,12 @@ fn from_walk(root: &Path, emit: &mut impl FnMut(Listed)) -> Listing {
         }
     }
     listing
+}
+
+/// The paths of `git ls-files -z` output (folders, listed with a trailing
+/// `/` for untracked nested repositories, left out).
+fn names(out: &[u8]) -> Vec<&[u8]> {
+    out.split(|&b| b == 0)
+        .filter(|n| !n.is_empty() && !n.ends_with(b"/"))
+        .collect()
 }
