@@ -19,18 +19,23 @@ pub fn outcome(settings: &Settings, path: &str, src: &str) -> FileOutcome {
     checker.check(&SourceFile::new(path, lang, src, settings))
 }
 
-pub fn found_with(settings: &Settings, path: &str, src: &str) -> Vec<(&'static str, u32)> {
+/// The findings of the rule groups in `groups` (`debug`, `todo`, …) on one
+/// file: a group's tests see only their own rules, so another group's new
+/// rule cannot break them.
+pub fn found_in(
+    groups: &[&str],
+    settings: &Settings,
+    path: &str,
+    src: &str,
+) -> Vec<(&'static str, u32)> {
     let mut v: Vec<_> = outcome(settings, path, src)
         .findings
         .iter()
+        .filter(|f| groups.iter().any(|g| f.rule.split('/').next() == Some(*g)))
         .map(|f| (f.rule, f.line().unwrap_or(0)))
         .collect();
     v.sort();
     v
-}
-
-pub fn found(path: &str, src: &str) -> Vec<(&'static str, u32)> {
-    found_with(&Settings::defaults(), path, src)
 }
 
 /// A table row: (path, source, expected `(rule, line)` findings).

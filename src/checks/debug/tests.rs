@@ -1,4 +1,4 @@
-use crate::checks::test_support::{found, found_with, Case};
+use crate::checks::test_support::{found_in, Case};
 use crate::config::Settings;
 
 const C: &str = "debug/console";
@@ -83,7 +83,7 @@ const CASES: &[Case] = &[
 fn debug_rules_hit_real_code_and_skip_decoys() {
     for (path, src, want) in CASES {
         let want: Vec<(&str, u32)> = want.to_vec();
-        let got: Vec<(&str, u32)> = found(path, src);
+        let got: Vec<(&str, u32)> = found_in(&["debug"], &Settings::defaults(), path, src);
         assert_eq!(got, want, "{path}:\n{src}");
     }
 }
@@ -99,7 +99,7 @@ fn print_rule_when_enabled() {
         ("tests/test_a.py", "print('fine in tests')\n", &[]),
     ];
     for (path, src, want) in cases {
-        assert_eq!(found_with(&s, path, src), want.to_vec(), "{path}");
+        assert_eq!(found_in(&["debug"], &s, path, src), want.to_vec(), "{path}");
     }
 }
 
@@ -107,7 +107,12 @@ fn print_rule_when_enabled() {
 fn console_allow_list_is_configurable() {
     let s = Settings::parse("rules:\n  debug/console:\n    allow: [info]\n", "t").unwrap();
     assert_eq!(
-        found_with(&s, "src/a.ts", "console.info(1); console.error(2);\n"),
+        found_in(
+            &["debug"],
+            &s,
+            "src/a.ts",
+            "console.info(1); console.error(2);\n"
+        ),
         vec![(C, 1)]
     );
 }
@@ -116,7 +121,7 @@ fn console_allow_list_is_configurable() {
 fn production_code_filter_is_overridable() {
     let s = Settings::parse("production-code:\n  exclude: []\n", "t").unwrap();
     assert_eq!(
-        found_with(&s, "scripts/x.ts", "console.log(1);\n"),
+        found_in(&["debug"], &s, "scripts/x.ts", "console.log(1);\n"),
         vec![(C, 1)]
     );
 }
@@ -125,7 +130,7 @@ fn production_code_filter_is_overridable() {
 fn off_rules_report_nothing() {
     let s = Settings::parse("rules:\n  debug/console: off\n", "t").unwrap();
     assert_eq!(
-        found_with(&s, "src/a.ts", "console.log(1); debugger;\n"),
+        found_in(&["debug"], &s, "src/a.ts", "console.log(1); debugger;\n"),
         vec![(D, 1)]
     );
 }

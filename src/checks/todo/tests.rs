@@ -1,4 +1,4 @@
-use crate::checks::test_support::{found, found_with, outcome, Case};
+use crate::checks::test_support::{found_in, outcome, Case};
 use crate::checks::TodoCounts;
 use crate::config::Settings;
 
@@ -30,7 +30,11 @@ fn todo_rules_hit_comments_only() {
     for (path, src, want) in CASES {
         let mut want: Vec<(&str, u32)> = want.to_vec();
         want.sort();
-        assert_eq!(found(path, src), want, "{path}:\n{src}");
+        assert_eq!(
+            found_in(&["todo", "suppression"], &Settings::defaults(), path, src),
+            want,
+            "{path}:\n{src}"
+        );
     }
 }
 
@@ -59,7 +63,8 @@ fn markers_and_issue_pattern_are_configurable() {
     )
     .unwrap();
     assert_eq!(
-        found_with(
+        found_in(
+            &["todo", "suppression"],
             &s,
             "src/a.ts",
             "// TODO: ignored\n// NOTE: flagged\n// NOTE: JIRA:12\n"
