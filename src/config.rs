@@ -100,6 +100,7 @@ pub const DEFAULT_MINIFIED_LINE_LENGTH: usize = 1000;
 
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct RawConfig {
     fail_on: Option<Threshold>,
     release_fail_on: Option<Threshold>,
@@ -122,6 +123,7 @@ struct RawConfig {
 /// (`scan/not-checked`) instead of leaving its area "not checked".
 #[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub enum Requirement {
     /// A production environment (`.env.production`, `--env-file`,
     /// `--env-from-process`).
@@ -135,6 +137,7 @@ pub enum Requirement {
 /// `migrations:` — how each migration set's live status is read.
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct RawMigrations {
     /// Migration set folder → the name of the environment variable holding
     /// its database's URL (a set whose database is not `--database-url`).
@@ -154,6 +157,7 @@ pub struct MigrationSettings {
 
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 struct RawPaths {
     include: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
@@ -161,6 +165,7 @@ struct RawPaths {
 
 #[derive(Deserialize, Debug, Clone, Copy)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 enum Threshold {
     Notice,
     Warning,
@@ -179,6 +184,7 @@ impl From<Threshold> for Level {
 
 #[derive(Deserialize, Debug, Clone, Copy)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 enum RuleLevel {
     Off,
     Notice,
@@ -283,6 +289,62 @@ impl<'de> Deserialize<'de> for RawRuleOptions {
 /// `1048576`, `"1MiB"`, `"512KB"`, `"2M"`.
 #[derive(Debug, Clone, Copy)]
 struct ByteSize(u64);
+
+#[cfg(test)]
+impl schemars::JsonSchema for ByteSize {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ByteSize".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Bytes, or a size such as \"512KB\", \"1MiB\", \"2M\"",
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": "^\\s*[0-9]+\\s*([kKmMgG]?([iI]?[bB])?)?\\s*$"}
+            ]
+        })
+    }
+}
+
+#[cfg(test)]
+impl schemars::JsonSchema for RawRule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Rule".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let level = generator.subschema_for::<RuleLevel>();
+        schemars::json_schema!({
+            "description": "A level, or a map of the rule's options (which options a rule takes: `shipcheck rules --format json`)",
+            "anyOf": [
+                level,
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "level": level,
+                        "allow": {"type": "array", "items": {"type": "string"}, "description": "debug/console: console methods allowed in production"},
+                        "markers": {"type": "array", "items": {"type": "string"}, "description": "todo/untracked: the comment markers"},
+                        "issue-pattern": {"type": "string", "description": "todo/untracked: an extra regex that counts as an issue reference"}
+                    }
+                }
+            ]
+        })
+    }
+}
+
+/// The JSON Schema of `.shipcheck.yml` (draft-07, as SchemaStore and
+/// editors expect), generated from the config types; rule names limited to
+/// the registry's ids. Committed as `docs/shipcheck.schema.json`.
+#[cfg(test)]
+pub(crate) fn json_schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let mut schema = serde_json::to_value(generator.into_root_schema_for::<RawConfig>())
+        .expect("a schema is JSON");
+    schema["title"] = "shipcheck configuration (.shipcheck.yml)".into();
+    schema["properties"]["rules"]["propertyNames"] =
+        serde_json::json!({"enum": RULES.iter().map(|r| r.id).collect::<Vec<_>>()});
+    schema
+}
 impl<'de> Deserialize<'de> for ByteSize {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]

@@ -76,6 +76,7 @@ pub const DEFAULT_MIN_LENGTH: usize = 32;
 
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub(super) struct RawEnv {
     templates: Option<Vec<String>>,
     production: Option<Vec<String>>,
@@ -86,6 +87,7 @@ pub(super) struct RawEnv {
 
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
 pub(super) struct RawSecrets {
     names: Option<Vec<String>>,
     min_length: Option<BTreeMap<String, usize>>,

@@ -181,3 +181,73 @@ fn an_empty_pattern_is_an_error() {
         assert!(e.contains("empty pattern"), "{text}: {e}");
     }
 }
+
+/// `docs/shipcheck.schema.json` is generated from the config types and
+/// committed for editors (`# yaml-language-server: $schema=…`); refresh it
+/// with `SHIPCHECK_BLESS=1 cargo test --lib json_schema`.
+#[test]
+fn json_schema_is_generated_from_the_config_types() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/shipcheck.schema.json");
+    let fresh = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&json_schema()).unwrap()
+    );
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if fresh != committed {
+        if std::env::var_os("SHIPCHECK_BLESS").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+        } else {
+            panic!("docs/shipcheck.schema.json differs from the config types: run `SHIPCHECK_BLESS=1 cargo test --lib json_schema`");
+        }
+    }
+}
+
+/// The schema accepts every config the project ships or documents, and
+/// rejects what the parser rejects: a typo'd key, an unknown rule, a bad level.
+#[test]
+fn json_schema_agrees_with_the_parser() {
+    let schema = json_schema();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .build(&schema)
+        .expect("the schema compiles");
+    let as_json =
+        |yaml: &str| -> serde_json::Value { serde_yaml_ng::from_str(yaml).expect("YAML") };
+    let readme = include_str!("../../README.md");
+    let block = readme
+        .split("```yaml\nfail-on: error")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .map(|b| format!("fail-on: error{b}"))
+        .expect("the README's configuration block");
+    let starter = crate::init::starter_config(&crate::init::detect(std::path::Path::new(env!(
+        "CARGO_MANIFEST_DIR"
+    ))));
+    for (what, yaml) in [("README", block.as_str()), ("init", starter.as_str())] {
+        if yaml
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        {
+            continue;
+        }
+        Settings::parse(yaml, what).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&as_json(yaml))
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{what}: {errors:?}");
+    }
+    for bad in [
+        "fail-om: error\n",
+        "rules:\n  debug/consol: error\n",
+        "rules:\n  debug/console: loud\n",
+        "paths:\n  exclud: [x]\n",
+        "max-file-size: lots\n",
+    ] {
+        assert!(
+            Settings::parse(bad, "bad").is_err(),
+            "parser accepts {bad:?}"
+        );
+        assert!(!validator.is_valid(&as_json(bad)), "schema accepts {bad:?}");
+    }
+}
