@@ -120,11 +120,7 @@ mod tests {
 
     #[test]
     fn two_findings_golden() {
-        assert_eq!(
-            render(&two_findings()),
-            "::error file=src/app.ts,line=3,endLine=3,col=5,endColumn=16,title=debug/console::`console.log` call in production code%0Ahelp: delete it or use the app's logger\n\
-             ::warning file=src/lib/util.ts,line=10,endLine=10,col=4,endColumn=8,title=todo/untracked::TODO without an issue reference%0Ahelp: link an issue: `TODO(#123)`\n"
-        );
+        insta::assert_snapshot!("github_two_findings", render(&two_findings()));
     }
 
     #[test]

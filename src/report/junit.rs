@@ -171,50 +171,7 @@ mod tests {
 
     #[test]
     fn two_findings_golden() {
-        assert_eq!(
-            render(&two_findings()),
-            r#"<?xml version="1.0" encoding="UTF-8"?>
-<testsuites name="shipcheck" tests="7" failures="1" errors="0">
-  <testsuite name="Debug code removed" tests="1" failures="1" errors="0" skipped="0">
-    <testcase name="Debug code removed" classname="shipcheck.debug-code">
-      <failure message="`console.log` call in production code" type="debug/console">debug/console src/app.ts:3: `console.log` call in production code (help: delete it or use the app&apos;s logger)</failure>
-    </testcase>
-  </testsuite>
-  <testsuite name="TODOs addressed or tracked" tests="1" failures="0" errors="0" skipped="0">
-    <testcase name="TODOs addressed or tracked" classname="shipcheck.todos">
-      <system-out>warning: todo/untracked src/lib/util.ts:10: TODO without an issue reference (help: link an issue: `TODO(#123)`)&#10;</system-out>
-    </testcase>
-  </testsuite>
-  <testsuite name="Environment variables set" tests="1" failures="0" errors="0" skipped="0">
-    <testcase name="Environment variables set" classname="shipcheck.environment"/>
-  </testsuite>
-  <testsuite name="Secrets strong" tests="1" failures="0" errors="0" skipped="0">
-    <testcase name="Secrets strong" classname="shipcheck.secrets"/>
-  </testsuite>
-  <testsuite name="Stripe keys are production keys" tests="1" failures="0" errors="0" skipped="0">
-    <testcase name="Stripe keys are production keys" classname="shipcheck.stripe"/>
-  </testsuite>
-  <testsuite name="Database migrations up to date" tests="1" failures="0" errors="0" skipped="0">
-    <testcase name="Database migrations up to date" classname="shipcheck.migrations"/>
-  </testsuite>
-  <testsuite name="Scan complete" tests="1" failures="0" errors="0" skipped="0">
-    <testcase name="Scan complete" classname="shipcheck.scan"/>
-  </testsuite>
-  <testsuite name="Files scanned" tests="0" failures="0" errors="0" skipped="0">
-    <properties>
-      <property name="files.scanned" value="12"/>
-      <property name="files.skipped.too_large" value="0"/>
-      <property name="files.skipped.binary" value="1"/>
-      <property name="files.skipped.minified" value="0"/>
-      <property name="files.skipped.vendored" value="0"/>
-      <property name="files.skipped.other_format" value="0"/>
-      <property name="files.skipped.excluded" value="0"/>
-      <property name="files.skipped.symlinks" value="0"/>
-    </properties>
-  </testsuite>
-</testsuites>
-"#
-        );
+        insta::assert_snapshot!("junit_two_findings", render(&two_findings()));
     }
 
     #[test]

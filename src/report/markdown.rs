@@ -338,42 +338,11 @@ mod tests {
     use crate::finding::Level;
     use crate::report::test_report::{report, span, two_findings};
 
-    const TWO_FINDINGS: &str = "\
-## ❌ shipcheck: blocked
-
-1 error, 1 warning, 0 notices — blocking at `error` and above on branch `feature/x`.
-
-- ❌ Debug code removed — 1 error
-- ⚠️ TODOs addressed or tracked — 1 warning
-- ✅ Environment variables set
-- ✅ Secrets strong
-- ✅ Stripe keys are production keys
-- ✅ Database migrations up to date
-- ✅ Scan complete
-
-### ❌ Debug code removed
-
-- **debug/console** `src/app.ts:3` — `console.log` call in production code
-
-### ⚠️ TODOs addressed or tracked
-
-- **todo/untracked** `src/lib/util.ts:10` — TODO without an issue reference
-
----
-
-- Suppressed inline: 1; accepted by the baseline: 0
-- Files scanned: 12; skipped: 1 binary
-- Environments checked: production (`.env.production`)
-- Migration sets checked: prisma `prisma/migrations` (3)
-
-Reproduce locally: `shipcheck check --branch feature/x`
-";
-
     #[test]
     fn two_findings_golden() {
-        assert_eq!(
-            render(&two_findings(), &MarkdownOptions::default()),
-            TWO_FINDINGS
+        insta::assert_snapshot!(
+            "markdown_two_findings",
+            render(&two_findings(), &MarkdownOptions::default())
         );
     }
 
