@@ -224,7 +224,9 @@ fn write_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
         args.reason.as_deref(),
         args.expires.as_deref(),
     )?;
-    std::fs::write(&file, baseline.to_json())
+    // The baseline is a file that leaves the process too: a path named
+    // after a key, a reason quoting a secret, are masked like any output.
+    std::fs::write(&file, redact_bytes(baseline.to_json().as_bytes()).as_ref())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", file.display()))?;
     write_stdout(
         format!(

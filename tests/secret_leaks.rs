@@ -402,3 +402,22 @@ fn a_mistyped_database_url_is_never_echoed() {
         assert_clean("--database-url stdout", &out.stdout, &p.secrets[13..14]);
     }
 }
+
+#[test]
+fn the_baseline_file_holds_no_secret_either() {
+    let p = plant();
+    let file = p.dir.path().join("baseline.json");
+    let out = run(shipcheck()
+        .arg("baseline")
+        .arg(p.root())
+        .arg("--output")
+        .arg(&file)
+        .arg("--env-file")
+        .arg(p.outside_env())
+        .args(["--reason", "accepted for the test"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("debug/console"), "{text}");
+    assert_clean("the baseline file", &text, &p.secrets);
+    assert_clean("baseline stdout", &out.stdout, &p.secrets);
+}
