@@ -1,7 +1,6 @@
-//! Environment completeness: `env/undeclared`, `env/missing`, `env/unused`,
-//! `env/duplicate-key`, `env/syntax`, `env/committed-env-file`,
-//! `env/public-secret`, and `debug/debug-mode` in production environments.
-//! Docs: `docs/rules/env-*.md`, `docs/rules/debug-debug-mode.md`.
+//! Environment completeness: `env/undeclared`, `env/no-template`,
+//! `env/missing`, `env/unused`, `env/duplicate-key`, `env/syntax`,
+//! `env/committed-env-file`, `env/public-secret`. Docs: `docs/rules/env-*.md`.
 
 use super::env_reads::Template;
 use super::repo::{at_entry, at_read, at_value, RepoCheck, RepoFacts};
@@ -61,7 +60,6 @@ impl RepoCheck for EnvRules {
         unused(facts, ctx, out);
         committed(facts, ctx, out);
         public_secrets(facts, ctx, out);
-        debug_mode(facts, ctx, out);
     }
 }
 
@@ -378,75 +376,9 @@ fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn is_true(v: &str) -> bool {
-    matches!(
-        v.trim().to_ascii_lowercase().as_str(),
-        "true" | "1" | "yes" | "on"
-    )
-}
-
-/// A non-secret setting's value as a message may quote it: a short,
-/// single-line word (`"development"`), else only its length. A value that
-/// swallowed other lines (an unterminated quote) or holds anything but a
-/// plain word is never quoted: it may carry a secret.
-fn shown_setting(value: &str) -> String {
-    let plain = value.len() <= 32
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    if plain {
-        format!("{value:?}")
-    } else {
-        format!(
-            "a {}-character value that is not a plain word",
-            value.chars().count()
-        )
-    }
-}
-
-fn debug_mode(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
-    for env in facts.environments.iter().filter(|e| e.is_production) {
-        for v in facts.judged_values(env) {
-            let value = v.value.trim();
-            let problem = match v.key.as_str() {
-                "NODE_ENV" if !value.is_empty() && value != "production" => {
-                    Some(format!("NODE_ENV is {}, not \"production\": frameworks keep debug behaviour and skip optimisations", shown_setting(value)))
-                }
-                "DEBUG" | "APP_DEBUG" | "FLASK_DEBUG" | "DJANGO_DEBUG" if is_true(value) => {
-                    Some(format!("{} is on: stack traces and debug pages reach users", v.key))
-                }
-                "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV"
-                    if matches!(value.to_ascii_lowercase().as_str(), "development" | "dev" | "local" | "test") =>
-                {
-                    Some(format!("{} is {} in production", v.key, shown_setting(value)))
-                }
-                _ => None,
-            };
-            if let Some(message) = problem {
-                let help = match v.key.as_str() {
-                    "NODE_ENV" => "set NODE_ENV=production".to_string(),
-                    "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV" => {
-                        format!("set {}=production", v.key)
-                    }
-                    _ => format!("set {}=false (or remove it)", v.key),
-                };
-                out.extend(at_value(ctx, "debug/debug-mode", v, env, message, help));
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn settings_are_quoted_only_when_they_are_a_plain_word() {
-        assert_eq!(shown_setting("development"), "\"development\"");
-        let swallowed = "production\nSTRIPE_SECRET_KEY=sk_live_abc";
-        assert!(!shown_setting(swallowed).contains("sk_live"));
-        assert!(!shown_setting(&"x".repeat(40)).contains("xxxx"));
-    }
 
     #[test]
     fn public_secret_names() {

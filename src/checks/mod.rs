@@ -3,6 +3,7 @@
 //! Checks are pure: they read a [`SourceFile`] and push findings.
 
 mod debug;
+mod debug_mode;
 mod env;
 pub mod env_reads;
 mod migrations;
@@ -129,6 +130,7 @@ pub static CHECKS: &[&dyn FileCheck] = &[
 /// The whole-repository checks, run once after the walk.
 pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &env::EnvRules,
+    &debug_mode::DebugModeRule,
     &secret::SecretRules,
     &stripe::StripeModes,
     &migrations::MigrationRules,

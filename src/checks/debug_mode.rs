@@ -1,0 +1,86 @@
+//! Debug settings left on in a production environment: `debug/debug-mode`
+//! (`NODE_ENV` not `production`, `DEBUG`/`APP_DEBUG` on, `RAILS_ENV`
+//! development, …). Doc: `docs/rules/debug-debug-mode.md`.
+
+use super::repo::{at_value, RepoCheck, RepoFacts};
+use super::Context;
+use crate::finding::Finding;
+
+pub struct DebugModeRule;
+
+impl RepoCheck for DebugModeRule {
+    fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+        debug_mode(facts, ctx, out);
+    }
+}
+
+fn is_true(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "true" | "1" | "yes" | "on"
+    )
+}
+
+/// A non-secret setting's value as a message may quote it: a short,
+/// single-line word (`"development"`), else only its length. A value that
+/// swallowed other lines (an unterminated quote) or holds anything but a
+/// plain word is never quoted: it may carry a secret.
+fn shown_setting(value: &str) -> String {
+    let plain = value.len() <= 32
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if plain {
+        format!("{value:?}")
+    } else {
+        format!(
+            "a {}-character value that is not a plain word",
+            value.chars().count()
+        )
+    }
+}
+
+fn debug_mode(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    for env in facts.environments.iter().filter(|e| e.is_production) {
+        for v in facts.judged_values(env) {
+            let value = v.value.trim();
+            let problem = match v.key.as_str() {
+                "NODE_ENV" if !value.is_empty() && value != "production" => {
+                    Some(format!("NODE_ENV is {}, not \"production\": frameworks keep debug behaviour and skip optimisations", shown_setting(value)))
+                }
+                "DEBUG" | "APP_DEBUG" | "FLASK_DEBUG" | "DJANGO_DEBUG" if is_true(value) => {
+                    Some(format!("{} is on: stack traces and debug pages reach users", v.key))
+                }
+                "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV"
+                    if matches!(value.to_ascii_lowercase().as_str(), "development" | "dev" | "local" | "test") =>
+                {
+                    Some(format!("{} is {} in production", v.key, shown_setting(value)))
+                }
+                _ => None,
+            };
+            if let Some(message) = problem {
+                let help = match v.key.as_str() {
+                    "NODE_ENV" => "set NODE_ENV=production".to_string(),
+                    "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV" => {
+                        format!("set {}=production", v.key)
+                    }
+                    _ => format!("set {}=false (or remove it)", v.key),
+                };
+                out.extend(at_value(ctx, "debug/debug-mode", v, env, message, help));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_quoted_only_when_they_are_a_plain_word() {
+        assert_eq!(shown_setting("development"), "\"development\"");
+        let swallowed = "production\nSTRIPE_SECRET_KEY=sk_live_abc";
+        assert!(!shown_setting(swallowed).contains("sk_live"));
+        assert!(!shown_setting(&"x".repeat(40)).contains("xxxx"));
+    }
+}
