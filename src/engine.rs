@@ -125,10 +125,7 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
     });
     // `require:` turns "not checked" into a blocking finding on release
     // branches (an unknown target counts as one).
-    let on_release = branch
-        .as_deref()
-        .is_none_or(|b| c.settings.is_release_branch(b));
-    if on_release {
+    if policy::is_release_target(&c.settings, branch.as_deref()) {
         about_baseline.extend(required_but_not_checked(&c.settings, &c.not_checked));
     }
     // Fingerprinted on their own: the occurrence counters of the other
@@ -364,18 +361,11 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     // Results come sorted by path; keep reads in line order within a file.
     reads.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     // Now that the code's reads are known: process values by score too.
-    {
-        let mut known: std::collections::BTreeSet<&str> =
-            reads.iter().map(|r| r.name.as_str()).collect();
-        for t in &templates {
-            known.extend(t.parsed.entries.iter().map(|e| e.key.as_str()));
-        }
-        environments::register_secrets(&environments, &settings, &known);
-    }
-    let tracked_env_files = match repo {
-        crate::git::Repository::WorkTree => crate::git::tracked_env_files(&opts.root),
-        _ => None,
-    };
+    environments::register_secrets(
+        &environments,
+        &settings,
+        &checks::repo::known_names(&reads, &templates),
+    );
     let migration_sets = discover::discover(&repo_files);
     let history = crate::git::base_ref(opts.base.as_deref())
         .map(|base| crate::git::diff_against(&opts.root, &base));
@@ -386,7 +376,7 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
         reads: &reads,
         templates: &templates,
         environments: &environments,
-        tracked_env_files: tracked_env_files.as_deref(),
+        tracked_env_files: scan.tracked_env_files.as_deref(),
         root: &opts.root,
         migration_sets: &migration_sets,
         history: history.as_ref(),

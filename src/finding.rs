@@ -161,11 +161,7 @@ pub const SOURCE_LINE_MAX: usize = 240;
 /// Characters kept either side of the span when a line is cut.
 const SOURCE_CONTEXT: usize = 80;
 
-/// Characters that may belong to one token (an identifier, a number, a
-/// base64 or secret-looking run): a window is never cut inside a run of them.
-fn is_token_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '+' | '/' | '=' | '$')
-}
+use crate::redact::is_token_char;
 
 /// What to show of `line` for a span from 1-based character `column` to
 /// `end_column` (`None`: to the end of the line), and the character index of

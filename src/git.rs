@@ -94,34 +94,6 @@ pub fn current_branch(root: &Path) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
-/// Files named `.env` or `.env.*` that git tracks under `root`, relative to
-/// `root`; `None` when `root` is not inside a git work tree (or git is missing).
-pub fn tracked_env_files(root: &Path) -> Option<Vec<String>> {
-    let out = command(root)
-        // Submodules ship too: their committed env files count.
-        .args([
-            "ls-files",
-            "-z",
-            "--recurse-submodules",
-            "--",
-            ":(glob)**/.env",
-            ":(glob)**/.env.*",
-        ])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let mut files: Vec<String> = out
-        .stdout
-        .split(|&b| b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect();
-    files.sort();
-    Some(files)
-}
-
 /// Run git in `root`; stdout on success, stderr's first line on failure.
 fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = command(root)

@@ -197,13 +197,16 @@ pub struct Verdict {
     pub passed: bool,
 }
 
+/// Does the release-branch policy apply? On a release branch, and when the
+/// target is unknown (a detached HEAD outside a pull request, a bare
+/// checkout): the gate must not pass a warning into `main` because it could
+/// not tell where it runs.
+pub fn is_release_target(settings: &Settings, branch: Option<&str>) -> bool {
+    branch.is_none_or(|b| settings.is_release_branch(b))
+}
+
 pub fn verdict(findings: &[Finding], settings: &Settings, branch: Option<String>) -> Verdict {
-    // An unknown target (a detached HEAD outside a pull request, a bare
-    // checkout) gets the stricter release policy: the gate must not pass
-    // a warning into `main` because it could not tell where it runs.
-    let is_release_branch = branch
-        .as_deref()
-        .is_none_or(|b| settings.is_release_branch(b));
+    let is_release_branch = is_release_target(settings, branch.as_deref());
     let fail_on = if is_release_branch {
         settings.release_fail_on.min(settings.fail_on)
     } else {

@@ -147,11 +147,27 @@ pub fn register(value: &str) -> bool {
     if (reg.values.len(), reg.fragments.len()) == before {
         return false;
     }
-    reg.matcher = AhoCorasick::builder()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(reg.values.iter().chain(reg.fragments.iter()))
-        .ok();
+    // Built on the next redaction, once for a run's many registrations.
+    reg.matcher = None;
     true
+}
+
+/// The matcher over the registered values, built when registrations
+/// changed it.
+fn ensure_matcher() {
+    let stale = {
+        let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+        reg.matcher.is_none() && !reg.values.is_empty()
+    };
+    if stale {
+        let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
+        if reg.matcher.is_none() {
+            reg.matcher = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(reg.values.iter().chain(reg.fragments.iter()))
+                .ok();
+        }
+    }
 }
 
 /// Forget every registered value. Only the redaction fuzz target calls it,
@@ -217,6 +233,14 @@ pub fn in_place(s: &mut String) {
     }
 }
 
+/// Characters that may belong to one token (an identifier, a number, a
+/// base64 or secret-looking run): text shown in part (a long line's window,
+/// a TODO's summary) is never cut inside a run of them, so a secret is shown
+/// whole (and masked) or not at all.
+pub fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '+' | '/' | '=' | '$')
+}
+
 /// `text` cut to at most `max` characters for display, never inside a
 /// token (a run of letters, digits and `_-+/=.$`): a secret is shown whole
 /// (then masked) or not at all, never as a fragment too short for
@@ -225,11 +249,13 @@ pub fn shorten(text: &str, max: usize) -> (&str, bool) {
     let Some((end, _)) = text.char_indices().nth(max) else {
         return (text, false);
     };
-    let token =
-        |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '+' | '/' | '=' | '.' | '$');
     let mut cut = end;
-    if text[end..].chars().next().is_some_and(token) {
-        while let Some(c) = text[..cut].chars().next_back().filter(|c| token(*c)) {
+    if text[end..].chars().next().is_some_and(is_token_char) {
+        while let Some(c) = text[..cut]
+            .chars()
+            .next_back()
+            .filter(|c| is_token_char(*c))
+        {
             cut -= c.len_utf8();
         }
     }
@@ -291,6 +317,7 @@ impl Kind {
 fn spans(text: &str) -> Vec<(usize, usize, Kind)> {
     let mut found: Vec<(usize, usize, Kind)> = Vec::new();
     {
+        ensure_matcher();
         let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
         if let Some(m) = &reg.matcher {
             let whole = reg.values.len();

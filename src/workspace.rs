@@ -174,6 +174,15 @@ impl Skipped {
         ]
     }
 
+    /// The count of every reason by its JSON key (JSON `skipped`, the SARIF
+    /// run's property bag).
+    pub fn counts(&self) -> std::collections::BTreeMap<&'static str, usize> {
+        self.reasons()
+            .iter()
+            .map(|(n, key, _)| (*key, *n))
+            .collect()
+    }
+
     /// `2 binary, 1 excluded by paths.exclude` without the zeros.
     pub fn describe(&self) -> Vec<String> {
         self.reasons()
@@ -203,6 +212,8 @@ pub struct Scan<T> {
     pub swept: Vec<(String, sweep::SweepHit)>,
     /// Where the file list came from.
     pub set: Option<listing::ScannedSet>,
+    /// See [`listing::Listing::tracked_env_files`].
+    pub tracked_env_files: Option<Vec<String>>,
 }
 
 /// Why a listed file was not visited.
@@ -286,6 +297,7 @@ where
         unreadable: Vec::new(),
         swept: Vec::new(),
         set: listing.set,
+        tracked_env_files: listing.tracked_env_files,
     };
     for outcome in rx {
         match outcome {
@@ -404,7 +416,7 @@ where
     if is_binary(&bytes) {
         return swept(rel, Reason::Binary, &bytes);
     }
-    let text = decode(bytes).unwrap_or_default();
+    let text = decode(bytes);
     let lang = match by_name {
         Some(l) => l,
         None => match Lang::detect(Path::new(&name), text.lines().next().unwrap_or("")) {
@@ -459,26 +471,20 @@ where
     })
 }
 
-/// Text from bytes: UTF-8 (BOM dropped, invalid sequences replaced), UTF-16
-/// with a BOM; `None` for binary (a NUL byte in the first 8 KiB).
-pub fn decode(mut bytes: Vec<u8>) -> Option<String> {
+/// Text from the bytes of a file [`is_binary`] called text: UTF-8 (BOM
+/// dropped, invalid sequences replaced), UTF-16 with a BOM.
+fn decode(mut bytes: Vec<u8>) -> String {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return Some(decode_utf16(rest, u16::from_le_bytes));
+        return decode_utf16(rest, u16::from_le_bytes);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return Some(decode_utf16(rest, u16::from_be_bytes));
+        return decode_utf16(rest, u16::from_be_bytes);
     }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
-    if memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF_LEN)]).is_some() {
-        return None;
-    }
     // Valid UTF-8 (nearly every file) is taken as is, without a copy.
-    Some(
-        String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-    )
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {

@@ -3,7 +3,7 @@
 //! `shipcheck::rules::markdown_table` makes of it. Refresh them with
 //! `SHIPCHECK_BLESS=1 cargo test --test readme`.
 
-use shipcheck::report::{area_slug, areas};
+use shipcheck::report::areas;
 use shipcheck::rules::{markdown_table, Area, RULES};
 
 const OPEN: &str = "<!-- rules-table ";
@@ -12,7 +12,7 @@ const CLOSE: &str = "<!-- /rules-table -->";
 fn area(slug: &str) -> Area {
     areas()
         .into_iter()
-        .find(|a| area_slug(*a) == slug)
+        .find(|a| a.slug() == slug)
         .unwrap_or_else(|| panic!("unknown area {slug:?} in a README rules-table marker"))
 }
 

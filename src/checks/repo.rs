@@ -33,11 +33,7 @@ impl RepoFacts<'_> {
     /// Every name declared in a template or read by code: the names a
     /// process environment is judged on.
     pub fn known_names(&self) -> BTreeSet<&str> {
-        let mut names: BTreeSet<&str> = self.reads.iter().map(|r| r.name.as_str()).collect();
-        for t in self.templates {
-            names.extend(t.parsed.entries.iter().map(|e| e.key.as_str()));
-        }
-        names
+        known_names(self.reads, self.templates)
     }
 
     /// The values of `env` worth judging: from files always, from the
@@ -50,6 +46,15 @@ impl RepoFacts<'_> {
             .filter(|v| v.origin != Origin::Process || known.contains(v.key.as_str()))
             .collect()
     }
+}
+
+/// Every name declared in `templates` or read in `reads`.
+pub fn known_names<'a>(reads: &'a [EnvRead], templates: &'a [Template]) -> BTreeSet<&'a str> {
+    let mut names: BTreeSet<&str> = reads.iter().map(|r| r.name.as_str()).collect();
+    for t in templates {
+        names.extend(t.parsed.entries.iter().map(|e| e.key.as_str()));
+    }
+    names
 }
 
 pub trait RepoCheck: Sync {
@@ -100,11 +105,21 @@ pub fn at_entry(
     help: String,
 ) -> Option<Finding> {
     let level = level.or_else(|| ctx.settings.level(rule))?;
-    Some(Finding::new(rule, level, message, help).at(
+    Some(placed_at_entry(
+        Finding::new(rule, level, message, help),
+        path,
+        entry,
+    ))
+}
+
+/// `f` placed on the key of an env file's `entry` in `path`, the line shown
+/// as `KEY=…` (never the value).
+pub fn placed_at_entry(f: Finding, path: &str, entry: &Entry) -> Finding {
+    f.at(
         path,
         key_span(entry.line, entry.column, &entry.key),
         &masked_line(entry.column, &entry.key),
-    ))
+    )
 }
 
 /// A finding at a code read.

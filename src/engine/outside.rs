@@ -3,7 +3,7 @@
 
 use crate::checks;
 use crate::env::environments;
-use crate::finding::{Finding, Span};
+use crate::finding::Finding;
 
 /// Findings placed in an env file outside the repository (`--env-file
 /// ../deploy/prod.env`) move to the template's declaration of the same
@@ -46,20 +46,13 @@ pub(super) fn relocate_outside_env_findings(
         });
         match declared {
             Some((t, e)) => {
-                let span = Span {
-                    line: e.line,
-                    column: e.column,
-                    end_line: e.line,
-                    end_column: e.column + e.key.chars().count() as u32,
-                };
-                let shown = format!(
-                    "{}{}=…",
-                    " ".repeat(e.column.saturating_sub(1) as usize),
-                    e.key
+                let unplaced = Finding::new(
+                    f.rule,
+                    f.level,
+                    std::mem::take(&mut f.message),
+                    std::mem::take(&mut f.help),
                 );
-                let placed = std::mem::replace(f, Finding::new(f.rule, f.level, "", ""));
-                *f = Finding::new(placed.rule, placed.level, placed.message, placed.help)
-                    .at(&t.rel, span, &shown);
+                *f = checks::repo::placed_at_entry(unplaced, &t.rel, e);
             }
             None => {
                 f.path = None;

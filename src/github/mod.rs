@@ -65,6 +65,12 @@ pub struct Env {
 
 impl Env {
     pub fn from_process() -> Env {
+        // The payload is read once: the event, or what went wrong.
+        let (event, event_error) = match crate::github_event::current().map(|(_, e)| e) {
+            Some(Ok(e)) => (Some(e), None),
+            Some(Err(why)) => (None, Some(why)),
+            None => (None, None),
+        };
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         Env {
             actions: var("GITHUB_ACTIONS").as_deref() == Some("true"),
@@ -72,8 +78,8 @@ impl Env {
             repository: var("GITHUB_REPOSITORY"),
             api_url: var("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
             server_url: var("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into()),
-            event: crate::github_event::current().and_then(|(_, e)| e.ok()),
-            event_error: crate::github_event::current().and_then(|(_, e)| e.err()),
+            event,
+            event_error,
             sha: var("GITHUB_SHA"),
             run_id: var("GITHUB_RUN_ID"),
             run_attempt: var("GITHUB_RUN_ATTEMPT"),

@@ -108,12 +108,7 @@ pub fn render(report: &Report) -> String {
             binary: report.skipped.binary,
             minified: report.skipped.minified,
         },
-        skipped: report
-            .skipped
-            .reasons()
-            .iter()
-            .map(|(n, key, _)| (*key, *n))
-            .collect(),
+        skipped: report.skipped.counts(),
         suppressed: report.suppressed,
         baselined: report.baselined,
         new_only: report.new_only,
@@ -141,7 +136,7 @@ pub fn render(report: &Report) -> String {
             .area_states()
             .into_iter()
             .map(|a| JsonArea {
-                area: super::area_slug(a.area),
+                area: a.area.slug(),
                 title: a.area.title(),
                 status: a.status.as_str(),
                 reason: match a.status {

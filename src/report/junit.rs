@@ -4,7 +4,7 @@
 //! of its area, findings below it are listed in `<system-out>`. No
 //! timestamps or durations, so the output is byte-identical across runs.
 
-use super::{area_of, area_slug, areas, AreaStatus, Report};
+use super::{area_of, areas, AreaStatus, Report};
 use crate::finding::Finding;
 use std::fmt::Write;
 
@@ -27,7 +27,7 @@ pub fn render(report: &Report) -> String {
                 });
             Case {
                 title: area.title(),
-                slug: area_slug(area),
+                slug: area.slug(),
                 failures,
                 notes,
                 skipped,

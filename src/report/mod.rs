@@ -243,11 +243,6 @@ pub fn area_of(f: &Finding) -> Area {
     rules::find(f.rule).map_or(Area::Scan, |r| r.area)
 }
 
-/// A stable machine name for an area: see [`Area::slug`].
-pub fn area_slug(area: Area) -> &'static str {
-    area.slug()
-}
-
 /// A repo-relative `/` path as a URI reference (SARIF `artifactLocation.uri`,
 /// Markdown link targets): RFC 3986 path characters stay, everything else —
 /// space, `%`, `#`, `?`, `:` (a first segment with `:` would read as a

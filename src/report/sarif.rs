@@ -178,17 +178,12 @@ pub fn render(report: &Report) -> String {
             column_kind: "unicodeCodePoints",
             results: report.findings.iter().map(result).collect(),
             properties: RunProperties {
-                skipped: report
-                    .skipped
-                    .reasons()
-                    .iter()
-                    .map(|(n, key, _)| (*key, *n))
-                    .collect(),
+                skipped: report.skipped.counts(),
                 not_checked: report
                     .area_states()
                     .into_iter()
                     .filter_map(|a| match a.status {
-                        super::AreaStatus::NotChecked(why) => Some((super::area_slug(a.area), why)),
+                        super::AreaStatus::NotChecked(why) => Some((a.area.slug(), why)),
                         _ => None,
                     })
                     .collect(),

@@ -105,6 +105,9 @@ pub struct Listing {
     /// Walk errors (a folder that cannot be read), with their message.
     pub errors: Vec<String>,
     pub set: Option<ScannedSet>,
+    /// Env files (`.env`, `.env.*`) git tracks, submodules' included, in
+    /// git's order; `None` outside a git work tree (`env/committed-env-file`).
+    pub tracked_env_files: Option<Vec<String>>,
 }
 
 /// List the scanned set under `root`, handing each file to `emit` as soon
@@ -144,8 +147,9 @@ fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
         let _ = finish(untracked);
         return None;
     };
-    let listing = Listing {
+    let mut listing = Listing {
         set: Some(ScannedSet::GitWorkTree),
+        tracked_env_files: Some(Vec::new()),
         ..Listing::default()
     };
     let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
@@ -157,6 +161,12 @@ fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
     };
     for name in names(&tracked) {
         if seen.insert(name) {
+            let file = name.rsplit(|&b| b == b'/').next().unwrap_or(name);
+            if file == b".env" || file.starts_with(b".env.") {
+                if let Some(env) = &mut listing.tracked_env_files {
+                    env.push(String::from_utf8_lossy(name).into_owned());
+                }
+            }
             hand_out(name);
         }
     }

@@ -123,6 +123,8 @@ fn hit(
         start - line_start + 1
     };
     let line_end = memchr::memchr(b'\n', &buf[end..]).map_or(buf.len(), |i| end + i);
+    // The key matched ASCII, so decoding it loses nothing.
+    let key = String::from_utf8_lossy(&buf[start..end]);
     // The line as far as this buffer holds it: a finding shows a window of it.
     let text = String::from_utf8_lossy(&buf[line_start..line_end]);
     let (s, e) = (start - line_start, end - line_start);
@@ -131,7 +133,6 @@ fn hit(
     let shown = if text.len() == line_end - line_start {
         ShownLine::from_bytes(text.trim_end_matches('\r'), s, e)
     } else {
-        let key = String::from_utf8_lossy(&buf[start..end]).into_owned();
         ShownLine::from_bytes(&key, 0, key.len())
     };
     let prefix: &'static str = if prefix.starts_with(b"rk") {
@@ -139,7 +140,6 @@ fn hit(
     } else {
         "sk_live_"
     };
-    let key = String::from_utf8_lossy(&buf[start..end]);
     SweepHit {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         column: u32::try_from(column).unwrap_or(u32::MAX),
