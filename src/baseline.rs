@@ -10,10 +10,36 @@
 
 use crate::date::{parse_date, Date};
 use crate::finding::Finding;
+use crate::rules::{Area, Judged, Level, Rule};
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const STALE_BASELINE: Rule = Rule {
+    id: "scan/stale-baseline",
+    default_level: Some(Level::Notice),
+    area: Area::Scan,
+    judged: Judged::State,
+    summary: "a baseline entry that matches no finding any more: remove it",
+    options: &[],
+    doc: crate::rule_doc!("scan-stale-baseline"),
+};
+
+pub const EXPIRED_BASELINE: Rule = Rule {
+    id: "scan/expired-baseline",
+    default_level: Some(Level::Warning),
+    area: Area::Scan,
+    judged: Judged::State,
+    summary: "a baseline entry past its `expires` date: its finding is reported again",
+    options: &[],
+    doc: crate::rule_doc!("scan-expired-baseline"),
+};
+
+/// This group's rules, in the order `shipcheck rules` lists them.
+pub const RULES: &[&Rule] = &[&STALE_BASELINE, &EXPIRED_BASELINE];
 
 /// The baseline `check` reads from the repository root when `--baseline` is not given.
 pub const FILE: &str = ".shipcheck-baseline.json";
@@ -275,7 +301,7 @@ mod tests {
 
     fn finding(path: &str, line: u32, text: &str) -> Finding {
         Finding::new(
-            "debug/console",
+            crate::registry::rule("debug/console"),
             Level::Error,
             "console.log call",
             "remove it",
@@ -296,7 +322,12 @@ mod tests {
         let mut v = vec![
             finding("src/b.ts", 3, "console.log(secretish)"),
             finding("src/a.ts", 9, "console.log(1)"),
-            Finding::new("env/missing", Level::Error, "API_KEY is not set", "set it"),
+            Finding::new(
+                crate::registry::rule("env/missing"),
+                Level::Error,
+                "API_KEY is not set",
+                "set it",
+            ),
         ];
         finalize(&mut v);
         v

@@ -2,7 +2,7 @@
 //! and line), layered over embedded defaults, resolved into [`Settings`].
 
 use crate::finding::Level;
-use crate::rules::{self, RULES};
+use crate::rules::Rule;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::path::Path;
@@ -115,7 +115,12 @@ pub struct Settings {
     vendored: GlobSet,
     non_production: GlobSet,
     test_files: GlobSet,
-    levels: HashMap<&'static str, Option<Level>>,
+    /// Levels set in the config, by rule id (`None`: `off`); a rule not
+    /// here runs at its default level.
+    levels: HashMap<String, Option<Level>>,
+    /// The rules the config names, with the line and the options it sets:
+    /// checked against the registry by [`Settings::check_rules`].
+    configured: Vec<ConfiguredRule>,
     pub console_allow: Vec<String>,
     pub todo_markers: Vec<String>,
     pub issue_pattern: Option<regex::Regex>,
@@ -186,6 +191,14 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// A rule named under `rules:`.
+#[derive(Debug, Clone)]
+struct ConfiguredRule {
+    id: String,
+    line: Option<usize>,
+    options: Vec<&'static str>,
+}
+
 impl Settings {
     pub fn defaults() -> Settings {
         Self::resolve(RawConfig::default(), None).expect("embedded defaults are valid")
@@ -226,20 +239,37 @@ impl Settings {
             serde_yaml_ng::from_str(text)
                 .map_err(|e| anyhow::anyhow!("invalid config {name}: {e}"))?
         };
-        for (id, rule) in &raw.rules {
-            let line = line_of_key(text, id)
-                .map(|l| format!(" at line {l}"))
-                .unwrap_or_default();
-            let Some(known) = rules::find(id) else {
+        let configured = raw
+            .rules
+            .iter()
+            .map(|(id, rule)| ConfiguredRule {
+                id: id.clone(),
+                line: line_of_key(text, id),
+                options: rule.options_set(),
+            })
+            .collect();
+        let mut settings = Self::resolve(raw, Some(name.to_string()))
+            .map_err(|e| anyhow::anyhow!("invalid config {name}: {e}"))?;
+        settings.configured = configured;
+        Ok(settings)
+    }
+
+    /// Every rule the config names must exist (`find` is the registry's
+    /// lookup, passed in because the registry sits above the config) and
+    /// take the options set for it.
+    pub fn check_rules(&self, find: fn(&str) -> Option<&'static Rule>) -> anyhow::Result<()> {
+        let name = self.source.as_deref().unwrap_or("(defaults)");
+        for c in &self.configured {
+            let (id, line) = (
+                &c.id,
+                c.line.map(|l| format!(" at line {l}")).unwrap_or_default(),
+            );
+            let Some(known) = find(id) else {
                 return Err(anyhow::anyhow!(
                     "invalid config {name}: unknown rule `{id}`{line} (see `shipcheck rules`)"
                 ));
             };
-            if let Some(opt) = rule
-                .options_set()
-                .into_iter()
-                .find(|o| !known.options.contains(o))
-            {
+            if let Some(opt) = c.options.iter().find(|o| !known.options.contains(o)) {
                 let accepted = if known.options.is_empty() {
                     "only `level`".to_string()
                 } else {
@@ -250,8 +280,7 @@ impl Settings {
                 ));
             }
         }
-        Self::resolve(raw, Some(name.to_string()))
-            .map_err(|e| anyhow::anyhow!("invalid config {name}: {e}"))
+        Ok(())
     }
 
     fn resolve(raw: RawConfig, source: Option<String>) -> Result<Settings, String> {
@@ -267,11 +296,11 @@ impl Settings {
                     .into(),
             );
         }
-        let mut levels = HashMap::new();
-        for r in RULES {
-            let configured = raw.rules.get(r.id).and_then(|c| c.level);
-            levels.insert(r.id, configured.map_or(r.default_level, RuleLevel::resolve));
-        }
+        let levels = raw
+            .rules
+            .iter()
+            .filter_map(|(id, c)| Some((id.clone(), c.level.map(RuleLevel::resolve)?)))
+            .collect();
         let rule = |id: &str| raw.rules.get(id);
         let issue_pattern =
             match rule("todo/untracked").and_then(|r| r.issue_pattern.as_deref()) {
@@ -313,6 +342,7 @@ impl Settings {
             )?,
             test_files: path_globs(&raw.test_files.unwrap_or_else(|| strs(DEFAULT_TEST_FILES)))?,
             levels,
+            configured: Vec::new(),
             console_allow: rule("debug/console")
                 .and_then(|r| r.allow.clone())
                 .unwrap_or_else(|| strs(&["error", "warn"])),
@@ -344,14 +374,11 @@ impl Settings {
     }
 
     /// The configured level of a rule; `None` when it is off.
-    pub fn level(&self, rule: &str) -> Option<Level> {
-        // A typo in a check's rule id would silently turn its rule off:
-        // every test run catches it here.
-        debug_assert!(
-            self.levels.contains_key(rule),
-            "unknown rule id {rule:?}: declare it in src/rules.rs"
-        );
-        self.levels.get(rule).copied().flatten()
+    pub fn level(&self, rule: &Rule) -> Option<Level> {
+        self.levels
+            .get(rule.id)
+            .copied()
+            .unwrap_or(rule.default_level)
     }
 
     /// Is this repo-relative path part of the scan at all?

@@ -11,6 +11,7 @@ use crate::git::HistoryProblem;
 use crate::migrations::{discover, live, RepoFile};
 use crate::policy;
 use crate::report::{MigrationSetSummary, Report};
+use crate::rules::Rule;
 use crate::workspace::{self, Skipped};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -54,11 +55,11 @@ pub struct CheckOptions {
 /// else the embedded defaults.
 pub fn load_settings(root: &Path, config: Option<&Path>) -> anyhow::Result<Settings> {
     match config {
-        Some(path) => Settings::load(path),
+        Some(path) => crate::registry::load_settings(path),
         None => {
             let path = root.join(CONFIG_FILE);
             if path.is_file() {
-                Settings::load(&path)
+                crate::registry::load_settings(&path)
             } else {
                 Ok(Settings::defaults())
             }
@@ -148,6 +149,7 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         environments: c.environments,
         not_checked: c.not_checked,
         elapsed: c.started.elapsed(),
+        rules: crate::registry::all(),
     };
     report.redact();
     Ok(report)
@@ -187,7 +189,7 @@ fn baseline_findings(
     applied: &Applied,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut push = |rule: &'static str, entry: &Entry, message: String, help: &str| {
+    let mut push = |rule: &'static Rule, entry: &Entry, message: String, help: &str| {
         let Some(level) = settings.level(rule) else {
             return;
         };
@@ -208,7 +210,7 @@ fn baseline_findings(
     };
     for e in &applied.stale {
         push(
-            "scan/stale-baseline",
+            &crate::baseline::STALE_BASELINE,
             e,
             format!(
                 "baseline entry for {} matches no finding any more: remove it",
@@ -224,7 +226,7 @@ fn baseline_findings(
             .map(|r| format!(" (reason: {r})"))
             .unwrap_or_default();
         push(
-            "scan/expired-baseline",
+            &crate::baseline::EXPIRED_BASELINE,
             e,
             format!(
                 "baseline entry for {} expired on {}{reason}: its finding is reported again",
@@ -241,14 +243,14 @@ fn baseline_findings(
 /// why in one `scan/git-history` finding — merged into the migration
 /// checks' one when both lack the same history.
 fn explain_new_only_fallback(c: &mut Collected, problem: &HistoryProblem) {
-    let Some(level) = c.settings.level("scan/git-history") else {
+    let Some(level) = c.settings.level(&crate::scan::GIT_HISTORY) else {
         return;
     };
     if matches!(&c.history, Some(Err(p)) if p == problem) {
         if let Some(f) = c
             .findings
             .iter_mut()
-            .find(|f| f.rule == "scan/git-history" && f.path.is_none())
+            .find(|f| f.rule == &crate::scan::GIT_HISTORY && f.path.is_none())
         {
             f.message = format!(
                 "migration checks against the base branch did not run and --new-only reports every finding: {}",
@@ -258,7 +260,7 @@ fn explain_new_only_fallback(c: &mut Collected, problem: &HistoryProblem) {
         }
     }
     c.findings.push(Finding::new(
-        "scan/git-history",
+        &crate::scan::GIT_HISTORY,
         level,
         format!(
             "--new-only could not tell new findings from old, so every finding is reported: {}",
@@ -332,9 +334,9 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
         ));
     }
     if let crate::git::Repository::Unavailable(why) = &repo {
-        if let Some(level) = settings.level("scan/git-unavailable") {
+        if let Some(level) = settings.level(&crate::scan::GIT_UNAVAILABLE) {
             findings.push(Finding::new(
-                "scan/git-unavailable",
+                &crate::scan::GIT_UNAVAILABLE,
                 level,
                 format!(
                     "git could not read this repository ({why}), so these were not judged: which env files are committed (env/committed-env-file), the changes against the base branch, and which files git tracks (the files on disk were scanned, .gitignore honoured)"
@@ -394,11 +396,11 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
             &issue_refs,
         ));
     }
-    if let Some(level) = settings.level("scan/unreadable") {
+    if let Some(level) = settings.level(&crate::scan::UNREADABLE) {
         for e in &scan.unreadable {
             let mut f = if e.internal {
                 Finding::new(
-                    "scan/unreadable",
+                    &crate::scan::UNREADABLE,
                     level,
                     e.message.clone(),
                     "a shipcheck bug: please report it with the line printed on stderr; \
@@ -406,7 +408,7 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
                 )
             } else {
                 Finding::new(
-                    "scan/unreadable",
+                    &crate::scan::UNREADABLE,
                     level,
                     format!("could not read: {}", e.message),
                     "fix the permissions (`chmod a+r`) or exclude the path in .shipcheck.yml `paths.exclude`",
@@ -416,7 +418,12 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
             findings.push(f);
         }
     }
-    let suppressed = policy::apply_suppressions(&mut findings, &suppressions, &settings);
+    let suppressed = policy::apply_suppressions(
+        &mut findings,
+        &suppressions,
+        &settings,
+        crate::registry::pattern_is_known,
+    );
     let not_checked = not_checked(&NotCheckedFacts {
         files_scanned: scan.files_scanned,
         has_template: !templates.is_empty(),

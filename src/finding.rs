@@ -1,43 +1,9 @@
 //! Findings are data: what was flagged, where, how bad, and how to fix it.
 
-use serde::{Deserialize, Serialize};
+use crate::rules::Rule;
 use std::borrow::Cow;
-use std::fmt;
 
-/// How much a finding matters. `Off` exists only in configuration: a rule
-/// set to `off` produces no findings at all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Notice,
-    Warning,
-    Error,
-}
-
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Notice => "notice",
-            Level::Warning => "warning",
-            Level::Error => "error",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Level> {
-        match s {
-            "notice" => Some(Level::Notice),
-            "warning" => Some(Level::Warning),
-            "error" => Some(Level::Error),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::rules::Level;
 
 /// A place in the repository. Line and column are 1-based; columns count
 /// characters (Unicode scalar values), not bytes.
@@ -51,7 +17,7 @@ pub struct Span {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: &'static Rule,
     pub level: Level,
     pub message: String,
     /// How to fix it: the command to run or the code change to make.
@@ -74,7 +40,7 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(
-        rule: &'static str,
+        rule: &'static Rule,
         level: Level,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -120,7 +86,7 @@ impl Finding {
         (
             self.path.as_deref(),
             self.span.as_ref().map(|s| (s.line, s.column)),
-            self.rule,
+            self.rule.id,
             self.message.as_str(),
         )
     }
@@ -256,7 +222,7 @@ pub fn finalize(findings: &mut Vec<Finding>) {
             None => f.message.clone(),
         };
         let base = fnv1a64(&[
-            f.rule.as_bytes(),
+            f.rule.id.as_bytes(),
             f.path.as_deref().unwrap_or("").as_bytes(),
             content.as_bytes(),
         ]);
@@ -295,7 +261,13 @@ mod tests {
     use super::*;
 
     fn at(line: u32, text: &str) -> Finding {
-        Finding::new("debug/console", Level::Error, "m", "h").at(
+        Finding::new(
+            crate::registry::rule("debug/console"),
+            Level::Error,
+            "m",
+            "h",
+        )
+        .at(
             "src/a.ts",
             Span {
                 line,
@@ -327,7 +299,13 @@ mod tests {
     }
 
     fn placed(line: &str, column: u32, end_column: u32) -> Finding {
-        Finding::new("debug/console", Level::Error, "m", "h").at(
+        Finding::new(
+            crate::registry::rule("debug/console"),
+            Level::Error,
+            "m",
+            "h",
+        )
+        .at(
             "a.js",
             Span {
                 line: 1,
@@ -441,7 +419,13 @@ mod tests {
             "console.log('charging with', \"{key}\"); // ghp_{}",
             "a".repeat(36)
         );
-        let f = Finding::new("debug/console", Level::Error, "m", "h").at(
+        let f = Finding::new(
+            crate::registry::rule("debug/console"),
+            Level::Error,
+            "m",
+            "h",
+        )
+        .at(
             "a.ts",
             Span {
                 line: 1,

@@ -125,7 +125,6 @@ pub fn starter_config(d: &Detected) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Settings;
 
     #[test]
     fn every_starter_config_loads() {
@@ -147,7 +146,8 @@ mod tests {
             },
         ] {
             let text = starter_config(&d);
-            Settings::parse(&text, "init").unwrap_or_else(|e| panic!("{e}\n{text}"));
+            crate::registry::parse_settings(&text, "init")
+                .unwrap_or_else(|e| panic!("{e}\n{text}"));
         }
     }
 

@@ -13,7 +13,7 @@ use shipcheck::baseline::BaselineFile;
 use shipcheck::cli::{BaselineArgs, CheckArgs, Cli, ColorChoice, Command, RulesFormat};
 use shipcheck::engine::{self, CheckOptions};
 use shipcheck::report::{Format, TextOptions};
-use shipcheck::{hook, init, redact, rules};
+use shipcheck::{hook, init, redact, registry};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -152,23 +152,23 @@ fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
 fn list_rules(format: RulesFormat) -> anyhow::Result<ExitCode> {
     let out = match format {
         RulesFormat::Text => {
-            let width = rules::RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
-            rules::RULES
+            let width = registry::all().iter().map(|r| r.id.len()).max().unwrap_or(0);
+            registry::all()
                 .iter()
                 .map(|r| format!("{:width$}  {:7}  {}\n", r.id, r.level_name(), r.summary))
                 .collect()
         }
-        RulesFormat::Json => rules::json(),
-        RulesFormat::Markdown => rules::markdown_table(&shipcheck::report::areas(), &[]),
+        RulesFormat::Json => registry::json(),
+        RulesFormat::Markdown => registry::markdown_table(&shipcheck::report::areas(), &[]),
     };
     write_stdout(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn explain(id: &str) -> anyhow::Result<ExitCode> {
-    let rule = rules::find(id).ok_or_else(|| {
+    let rule = registry::find(id).ok_or_else(|| {
         let group = id.split('/').next().unwrap_or("");
-        let near: Vec<&str> = rules::RULES
+        let near: Vec<&str> = registry::all()
             .iter()
             .map(|r| r.id)
             .filter(|r| r.starts_with(group))

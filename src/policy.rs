@@ -3,9 +3,21 @@
 
 use crate::config::Settings;
 use crate::finding::{Finding, Level, Span};
-use crate::rules;
+use crate::rules::{self, Area, Judged, Rule};
 use crate::workspace::SourceFile;
 use std::collections::HashMap;
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const SUPPRESSION_INVALID: Rule = Rule {
+    id: "suppression/invalid",
+    default_level: Some(Level::Error),
+    area: Area::Scan,
+    judged: Judged::Lines,
+    summary: "a `shipcheck-ignore` without a reason, or naming an unknown rule",
+    options: &[],
+    doc: crate::rule_doc!("suppression-invalid"),
+};
 
 const MARKER: &str = "shipcheck-ignore";
 
@@ -85,10 +97,14 @@ fn looks_like_rule(s: &str) -> bool {
 
 /// Remove suppressed findings; report invalid suppressions (no reason, or an
 /// unknown rule) as `suppression/invalid`. Returns how many were suppressed.
+///
+/// `known` says whether a rule id or `group/*` names a rule (the registry's
+/// `pattern_is_known`, passed in because the registry sits above policy).
 pub fn apply_suppressions(
     findings: &mut Vec<Finding>,
     suppressions: &[Suppression],
     settings: &Settings,
+    known: fn(&str) -> bool,
 ) -> usize {
     let mut by_place: HashMap<(&str, u32), Vec<&Suppression>> = HashMap::new();
     let mut invalid = Vec::new();
@@ -96,7 +112,7 @@ pub fn apply_suppressions(
         let unknown: Vec<&str> = s
             .rules
             .iter()
-            .filter(|r| !rules::pattern_is_known(r))
+            .filter(|r| !known(r))
             .map(String::as_str)
             .collect();
         if !unknown.is_empty() {
@@ -131,15 +147,15 @@ pub fn apply_suppressions(
             v.iter().any(|s| {
                 s.rules
                     .iter()
-                    .any(|r| rules::pattern_is_known(r) && rules::pattern_matches(r, f.rule))
+                    .any(|r| known(r) && rules::pattern_matches(r, f.rule.id))
             })
         })
     });
     let suppressed = before - findings.len();
-    if let Some(level) = settings.level("suppression/invalid") {
+    if let Some(level) = settings.level(&SUPPRESSION_INVALID) {
         for (s, message, help) in invalid {
             findings.push(
-                Finding::new("suppression/invalid", level, message, help).at_shown(
+                Finding::new(&SUPPRESSION_INVALID, level, message, help).at_shown(
                     &s.path,
                     s.span.clone(),
                     s.source_line.clone(),
@@ -150,33 +166,15 @@ pub fn apply_suppressions(
     suppressed
 }
 
-/// Rules `--new-only` never filters: they judge the run itself (`scan/*`)
-/// or the deployed state — the production environment's values and the live
-/// database — which no diff introduces line by line.
-pub const NOT_FROM_THE_DIFF: &[&str] = &[
-    "scan/*",
-    "env/missing",
-    "debug/debug-mode",
-    "secret/*",
-    "stripe/test-key-in-production",
-    "stripe/mixed-modes",
-    "stripe/malformed-key",
-    "migrations/pending",
-    "migrations/failed",
-    "migrations/checksum-mismatch",
-    "migrations/unknown-applied",
-];
-
 /// `--new-only`: keep findings on added or changed lines, file-level
-/// findings in changed files, findings with no place, and the rules in
-/// [`NOT_FROM_THE_DIFF`]. Returns how many were dropped.
+/// findings in changed files, findings with no place, and findings of rules
+/// that judge the deployed state or the run itself ([`Judged::State`]: the
+/// production environment's values, the live database, `scan/*`), which no
+/// diff introduces line by line. Returns how many were dropped.
 pub fn keep_new(findings: &mut Vec<Finding>, new: &crate::git::NewLines) -> usize {
     let before = findings.len();
     findings.retain(|f| {
-        if NOT_FROM_THE_DIFF
-            .iter()
-            .any(|p| rules::pattern_matches(p, f.rule))
-        {
+        if f.rule.judged == Judged::State {
             return true;
         }
         match (f.path.as_deref(), &f.span) {
@@ -241,7 +239,7 @@ mod tests {
     use super::*;
 
     fn finding(rule: &'static str, level: Level, line: u32) -> Finding {
-        Finding::new(rule, level, "m", "h").at(
+        Finding::new(crate::registry::rule(rule), level, "m", "h").at(
             "a.ts",
             Span {
                 line,
@@ -280,7 +278,12 @@ mod tests {
             finding("debug/console", Level::Error, 6),
             finding("debug/console", Level::Error, 7),
         ];
-        let n = apply_suppressions(&mut f, &[supp(5, &["debug/console"], Some("ok"))], &s);
+        let n = apply_suppressions(
+            &mut f,
+            &[supp(5, &["debug/console"], Some("ok"))],
+            &s,
+            crate::registry::pattern_is_known,
+        );
         assert_eq!(n, 2);
         assert_eq!(f.iter().map(|f| f.line().unwrap()).collect::<Vec<_>>(), [7]);
     }
@@ -293,7 +296,12 @@ mod tests {
             finding("debug/debugger", Level::Error, 3),
         ];
         assert_eq!(
-            apply_suppressions(&mut f, &[supp(2, &["debug/*"], Some("ok"))], &s),
+            apply_suppressions(
+                &mut f,
+                &[supp(2, &["debug/*"], Some("ok"))],
+                &s,
+                crate::registry::pattern_is_known
+            ),
             1
         );
         assert_eq!(f[0].rule, "todo/untracked");
@@ -304,11 +312,19 @@ mod tests {
         let s = Settings::defaults();
         let mut f = vec![finding("debug/console", Level::Error, 3)];
         assert_eq!(
-            apply_suppressions(&mut f, &[supp(2, &["debug/console"], None)], &s),
+            apply_suppressions(
+                &mut f,
+                &[supp(2, &["debug/console"], None)],
+                &s,
+                crate::registry::pattern_is_known
+            ),
             1
         );
         assert_eq!(f.len(), 1);
-        assert_eq!((f[0].rule, f[0].line()), ("suppression/invalid", Some(2)));
+        assert_eq!(
+            (f[0].rule.id, f[0].line()),
+            ("suppression/invalid", Some(2))
+        );
     }
 
     #[test]
@@ -316,7 +332,12 @@ mod tests {
         let s = Settings::defaults();
         let mut f = vec![finding("debug/console", Level::Error, 3)];
         assert_eq!(
-            apply_suppressions(&mut f, &[supp(2, &["debug/consol"], Some("typo"))], &s),
+            apply_suppressions(
+                &mut f,
+                &[supp(2, &["debug/consol"], Some("typo"))],
+                &s,
+                crate::registry::pattern_is_known
+            ),
             0
         );
         let rules: Vec<_> = f.iter().map(|f| f.rule).collect();
@@ -369,7 +390,7 @@ mod tests {
         assert_eq!(keep_new(&mut f, &new), 2);
         let kept: Vec<_> = f
             .iter()
-            .map(|f| (f.rule, f.path.clone(), f.line()))
+            .map(|f| (f.rule.id, f.path.clone(), f.line()))
             .collect();
         assert_eq!(
             kept,
@@ -381,7 +402,6 @@ mod tests {
                 ("scan/git-history", Some("a.ts".to_string()), Some(99)),
             ]
         );
-        assert!(NOT_FROM_THE_DIFF.iter().all(|p| rules::pattern_is_known(p)));
     }
 
     #[test]

@@ -478,7 +478,7 @@ fn rules_lists_the_registry_as_text_json_and_markdown() {
     assert_eq!(json.code, 0, "{}", json.stderr);
     let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     let rules = v.as_array().unwrap();
-    assert_eq!(rules.len(), shipcheck::rules::RULES.len());
+    assert_eq!(rules.len(), shipcheck::registry::all().len());
     let console = rules.iter().find(|r| r["id"] == "debug/console").unwrap();
     assert_eq!(console["level"], "error");
     assert_eq!(console["area"], "debug-code");
@@ -491,7 +491,13 @@ fn rules_lists_the_registry_as_text_json_and_markdown() {
     assert!(md
         .stdout
         .starts_with("| rule | default | flags |\n|---|---|---|\n"));
-    assert_eq!(md.stdout.lines().count(), shipcheck::rules::RULES.len() + 2);
+    assert_eq!(
+        md.stdout.lines().count(),
+        shipcheck::registry::all().len() + 2
+    );
     let text = run(shipcheck().arg("rules"));
-    assert_eq!(text.stdout.lines().count(), shipcheck::rules::RULES.len());
+    assert_eq!(
+        text.stdout.lines().count(),
+        shipcheck::registry::all().len()
+    );
 }

@@ -1,10 +1,11 @@
 //! The README's rule tables are generated from the rule registry: each
 //! `<!-- rules-table areas=… [extra=…] -->` block must equal what
-//! `shipcheck::rules::markdown_table` makes of it. Refresh them with
+//! `shipcheck::registry::markdown_table` makes of it. Refresh them with
 //! `SHIPCHECK_BLESS=1 cargo test --test readme`.
 
+use shipcheck::registry::{all, markdown_table};
 use shipcheck::report::areas;
-use shipcheck::rules::{markdown_table, Area, RULES};
+use shipcheck::rules::Area;
 
 const OPEN: &str = "<!-- rules-table ";
 const CLOSE: &str = "<!-- /rules-table -->";
@@ -55,7 +56,7 @@ fn readme_rule_tables_are_generated_from_the_registry() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
     let (fresh, listed) = regenerate(&readme);
-    for r in RULES {
+    for r in all() {
         assert!(
             listed.iter().any(|l| l == r.id),
             "no README table lists {}",

@@ -13,10 +13,67 @@ mod patterns;
 
 use super::{Context, FileCheck, FileKind, FileOutcome};
 use crate::lexer::Lang;
+use crate::rules::{Area, Judged, Level, Rule};
 use crate::workspace::SourceFile;
 use patterns::PRODUCTION_PATTERNS;
 use regex::Regex;
 use std::sync::LazyLock;
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const CONSOLE: Rule = Rule {
+    id: "debug/console",
+    default_level: Some(Level::Error),
+    area: Area::DebugCode,
+    judged: Judged::Lines,
+    summary: "`console.log/debug/info/trace/dir/table/…` in production JS/TS (allow-list: `error`, `warn`)",
+    options: &["allow"],
+    doc: crate::rule_doc!("debug-console"),
+};
+
+pub const DEBUGGER: Rule = Rule {
+    id: "debug/debugger",
+    default_level: Some(Level::Error),
+    area: Area::DebugCode,
+    judged: Judged::Lines,
+    summary: "`debugger` statements in production JS/TS",
+    options: &[],
+    doc: crate::rule_doc!("debug-debugger"),
+};
+
+pub const FOCUSED_TEST: Rule = Rule {
+    id: "debug/focused-test",
+    default_level: Some(Level::Error),
+    area: Area::DebugCode,
+    judged: Judged::Lines,
+    summary: "`it.only`, `describe.only`, `test.only`, `test.describe.only`, `fit(`, `fdescribe(` in test files",
+    options: &[],
+    doc: crate::rule_doc!("debug-focused-test"),
+};
+
+pub const BREAKPOINT: Rule = Rule {
+    id: "debug/breakpoint",
+    default_level: Some(Level::Error),
+    area: Area::DebugCode,
+    judged: Judged::Lines,
+    summary: "`breakpoint()`, `pdb.set_trace()`, `import pdb`/`ipdb`, `binding.pry`, `byebug`, `dbg!`, `var_dump`/`dd(`, `runtime.Breakpoint()`",
+    options: &[],
+    doc: crate::rule_doc!("debug-breakpoint"),
+};
+
+pub const PRINT: Rule = Rule {
+    id: "debug/print",
+    default_level: None,
+    area: Area::DebugCode,
+    judged: Judged::Lines,
+    summary:
+        "`print(`, `println!`, `fmt.Println`, `System.out.println`, Kotlin `println`, Ruby `puts`",
+    options: &[],
+    doc: crate::rule_doc!("debug-print"),
+};
+
+/// This group's rules, in the order `shipcheck rules` lists them.
+pub const RULES: &[&Rule] = &[&CONSOLE, &DEBUGGER, &FOCUSED_TEST, &BREAKPOINT, &PRINT];
 
 pub struct DebugCode;
 

@@ -5,6 +5,22 @@
 use super::repo::{at_value, RepoCheck, RepoFacts};
 use super::Context;
 use crate::finding::Finding;
+use crate::rules::{Area, Judged, Level, Rule};
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const DEBUG_MODE: Rule = Rule {
+    id: "debug/debug-mode",
+    default_level: Some(Level::Error),
+    area: Area::Environment,
+    judged: Judged::State,
+    summary: "`NODE_ENV` not `production`, `DEBUG`/`APP_DEBUG` on, `RAILS_ENV=development`, … in production",
+    options: &[],
+    doc: crate::rule_doc!("debug-debug-mode"),
+};
+
+/// This group's rules, in the order `shipcheck rules` lists them.
+pub const RULES: &[&Rule] = &[&DEBUG_MODE];
 
 pub struct DebugModeRule;
 
@@ -66,7 +82,7 @@ fn debug_mode(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
                     }
                     _ => format!("set {}=false (or remove it)", v.key),
                 };
-                out.extend(at_value(ctx, "debug/debug-mode", v, env, message, help));
+                out.extend(at_value(ctx, &DEBUG_MODE, v, env, message, help));
             }
         }
     }

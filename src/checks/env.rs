@@ -7,8 +7,104 @@ use super::repo::{at_entry, at_read, at_value, RepoCheck, RepoFacts};
 use super::Context;
 use crate::env::dotenv::EnvFile;
 use crate::env::references::EnvRead;
-use crate::finding::{Finding, Level, Span};
+use crate::finding::{Finding, Span};
+use crate::rules::{Area, Judged, Level, Rule};
 use std::collections::{BTreeMap, BTreeSet};
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const UNDECLARED: Rule = Rule {
+    id: "env/undeclared",
+    default_level: Some(Level::Error),
+    area: Area::Environment,
+    judged: Judged::Lines,
+    summary: "a variable read by production code or compose but absent from the nearest template (warning if the read has a fallback)",
+    options: &[],
+    doc: crate::rule_doc!("env-undeclared"),
+};
+
+pub const NO_TEMPLATE: Rule = Rule {
+    id: "env/no-template",
+    default_level: Some(Level::Warning),
+    area: Area::Environment,
+    judged: Judged::Lines,
+    summary: "code reads environment variables but the repository has no template (`.env.example`)",
+    options: &[],
+    doc: crate::rule_doc!("env-no-template"),
+};
+
+pub const MISSING: Rule = Rule {
+    id: "env/missing",
+    default_level: Some(Level::Error),
+    area: Area::Environment,
+    judged: Judged::State,
+    summary: "a template variable absent or empty in a production environment",
+    options: &[],
+    doc: crate::rule_doc!("env-missing"),
+};
+
+pub const UNUSED: Rule = Rule {
+    id: "env/unused",
+    default_level: Some(Level::Notice),
+    area: Area::Environment,
+    judged: Judged::Lines,
+    summary: "a template variable that nothing reads",
+    options: &[],
+    doc: crate::rule_doc!("env-unused"),
+};
+
+pub const DUPLICATE_KEY: Rule = Rule {
+    id: "env/duplicate-key",
+    default_level: Some(Level::Error),
+    area: Area::Environment,
+    judged: Judged::Lines,
+    summary: "a key assigned twice in one env file",
+    options: &[],
+    doc: crate::rule_doc!("env-duplicate-key"),
+};
+
+pub const SYNTAX: Rule = Rule {
+    id: "env/syntax",
+    default_level: Some(Level::Error),
+    area: Area::Environment,
+    judged: Judged::Lines,
+    summary: "a malformed env-file line: no `=`, bad key, unterminated quote, text after a quote",
+    options: &[],
+    doc: crate::rule_doc!("env-syntax"),
+};
+
+pub const COMMITTED_ENV_FILE: Rule = Rule {
+    id: "env/committed-env-file",
+    default_level: Some(Level::Error),
+    area: Area::Environment,
+    judged: Judged::Lines,
+    summary: "`.env`, `.env.local`, `.env.production`, … tracked by git",
+    options: &[],
+    doc: crate::rule_doc!("env-committed-env-file"),
+};
+
+pub const PUBLIC_SECRET: Rule = Rule {
+    id: "env/public-secret",
+    default_level: Some(Level::Error),
+    area: Area::Environment,
+    judged: Judged::Lines,
+    summary:
+        "a secret name behind a client-exposed prefix (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`, …)",
+    options: &[],
+    doc: crate::rule_doc!("env-public-secret"),
+};
+
+/// This group's rules, in the order `shipcheck rules` lists them.
+pub const RULES: &[&Rule] = &[
+    &UNDECLARED,
+    &NO_TEMPLATE,
+    &MISSING,
+    &UNUSED,
+    &DUPLICATE_KEY,
+    &SYNTAX,
+    &COMMITTED_ENV_FILE,
+    &PUBLIC_SECRET,
+];
 
 pub struct EnvRules;
 
@@ -65,7 +161,7 @@ impl RepoCheck for EnvRules {
 
 /// `env/syntax` and `env/duplicate-key` for one env file.
 fn file_rules(ctx: &Context, path: &str, parsed: &EnvFile, out: &mut Vec<Finding>) {
-    if let Some(level) = ctx.settings.level("env/syntax") {
+    if let Some(level) = ctx.settings.level(&SYNTAX) {
         for e in &parsed.errors {
             let span = Span {
                 line: e.line,
@@ -73,7 +169,7 @@ fn file_rules(ctx: &Context, path: &str, parsed: &EnvFile, out: &mut Vec<Finding
                 end_line: e.line,
                 end_column: e.column + 1,
             };
-            let mut f = Finding::new("env/syntax", level, e.message.clone(), "write the line as KEY=value; quote values that contain spaces or #; close every quote");
+            let mut f = Finding::new(&SYNTAX, level, e.message.clone(), "write the line as KEY=value; quote values that contain spaces or #; close every quote");
             f.path = Some(path.to_string());
             f.span = Some(span);
             out.push(f);
@@ -85,7 +181,7 @@ fn file_rules(ctx: &Context, path: &str, parsed: &EnvFile, out: &mut Vec<Finding
             let message = format!("{} is assigned again (first on line {first}); loaders silently keep one of the values", e.key);
             out.extend(at_entry(
                 ctx,
-                "env/duplicate-key",
+                &DUPLICATE_KEY,
                 None,
                 path,
                 e,
@@ -116,7 +212,7 @@ fn lower(level: Level) -> Level {
 /// template at all, so `env/undeclared` had nothing to compare with. One
 /// finding, at the first read, naming a few of the variables.
 fn no_template(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
-    let Some(level) = ctx.settings.level("env/no-template") else {
+    let Some(level) = ctx.settings.level(&NO_TEMPLATE) else {
         return;
     };
     if !facts.templates.is_empty() {
@@ -148,7 +244,7 @@ fn no_template(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
         shown.join(", ")
     );
     out.push(at_read(
-        "env/no-template",
+        &NO_TEMPLATE,
         level,
         first,
         message,
@@ -157,7 +253,7 @@ fn no_template(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 fn undeclared(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
-    let Some(level) = ctx.settings.level("env/undeclared") else {
+    let Some(level) = ctx.settings.level(&UNDECLARED) else {
         return;
     };
     // (template, name) → reads, in path/line order.
@@ -193,7 +289,7 @@ fn undeclared(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
             "add `{name}=` to {template} with a placeholder and a comment saying what it is for"
         );
         out.push(at_read(
-            "env/undeclared",
+            &UNDECLARED,
             if all_optional { lower(level) } else { level },
             reads[0],
             message,
@@ -216,7 +312,7 @@ fn is_marked_optional(t: &Template, line: u32) -> bool {
 }
 
 fn missing(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
-    if ctx.settings.level("env/missing").is_none() {
+    if ctx.settings.level(&MISSING).is_none() {
         return;
     }
     let mut reads: BTreeMap<&str, Vec<&EnvRead>> = BTreeMap::new();
@@ -252,14 +348,14 @@ fn missing(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
                     "set {} for the {} environment (its env file, the deploy platform's settings, or the CI secret passed with --env-from-process)",
                     e.key, env.name
                 );
-                out.extend(at_entry(ctx, "env/missing", None, &t.rel, e, message, help));
+                out.extend(at_entry(ctx, &MISSING, None, &t.rel, e, message, help));
             }
         }
     }
 }
 
 fn unused(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
-    if ctx.settings.level("env/unused").is_none() {
+    if ctx.settings.level(&UNUSED).is_none() {
         return;
     }
     let mut used: BTreeSet<&str> = facts.reads.iter().map(|r| r.name.as_str()).collect();
@@ -287,7 +383,7 @@ fn unused(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
                     "delete the {} line if it is obsolete, or read it where it is needed",
                     e.key
                 );
-                out.extend(at_entry(ctx, "env/unused", None, &t.rel, e, message, help));
+                out.extend(at_entry(ctx, &UNUSED, None, &t.rel, e, message, help));
             }
         }
     }
@@ -295,7 +391,7 @@ fn unused(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
 
 fn committed(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     let (Some(level), Some(tracked)) = (
-        ctx.settings.level("env/committed-env-file"),
+        ctx.settings.level(&COMMITTED_ENV_FILE),
         facts.tracked_env_files,
     ) else {
         return;
@@ -306,7 +402,7 @@ fn committed(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let mut f = Finding::new(
-            "env/committed-env-file",
+            &COMMITTED_ENV_FILE,
             level,
             format!("{path} is a real env file tracked by git: everyone with the repository has its values"),
             format!("run `git rm --cached {path}`, add it to .gitignore, and rotate every secret it held; commit a template (.env.example) instead"),
@@ -324,7 +420,7 @@ fn is_public_secret(name: &str) -> bool {
 }
 
 fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
-    let Some(level) = ctx.settings.level("env/public-secret") else {
+    let Some(level) = ctx.settings.level(&PUBLIC_SECRET) else {
         return;
     };
     let mut reported = BTreeSet::new();
@@ -339,7 +435,7 @@ fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
             if is_public_secret(&e.key) && reported.insert(e.key.clone()) {
                 out.extend(at_entry(
                     ctx,
-                    "env/public-secret",
+                    &PUBLIC_SECRET,
                     Some(level),
                     &t.rel,
                     e,
@@ -352,7 +448,7 @@ fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     for r in facts.reads {
         if is_public_secret(&r.name) && reported.insert(r.name.clone()) {
             out.push(at_read(
-                "env/public-secret",
+                &PUBLIC_SECRET,
                 level,
                 r,
                 message(&r.name),
@@ -365,7 +461,7 @@ fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
             if is_public_secret(&v.key) && reported.insert(v.key.clone()) {
                 out.extend(at_value(
                     ctx,
-                    "env/public-secret",
+                    &PUBLIC_SECRET,
                     v,
                     env,
                     message(&v.key),

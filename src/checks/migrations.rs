@@ -11,7 +11,102 @@ use crate::git::{self, Change, Diff};
 use crate::lexer::Lang;
 use crate::migrations::live::LiveState;
 use crate::migrations::{normalize, Framework, MigrationSet};
+use crate::rules::{Area, Judged, Level, Rule};
 use std::collections::BTreeSet;
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const PENDING: Rule = Rule {
+    id: "migrations/pending",
+    default_level: Some(Level::Error),
+    area: Area::Migrations,
+    judged: Judged::State,
+    summary: "(live) a migration in the repository the database has not applied",
+    options: &[],
+    doc: crate::rule_doc!("migrations-pending"),
+};
+
+pub const FAILED: Rule = Rule {
+    id: "migrations/failed",
+    default_level: Some(Level::Error),
+    area: Area::Migrations,
+    judged: Judged::State,
+    summary: "(live) a migration recorded as failed or unfinished (Prisma P3009, golang-migrate dirty, sqlx/Flyway `success = false`)",
+    options: &[],
+    doc: crate::rule_doc!("migrations-failed"),
+};
+
+pub const CHECKSUM_MISMATCH: Rule = Rule {
+    id: "migrations/checksum-mismatch",
+    default_level: Some(Level::Error),
+    area: Area::Migrations,
+    judged: Judged::State,
+    summary: "(live) an applied migration whose file changed since it ran",
+    options: &[],
+    doc: crate::rule_doc!("migrations-checksum-mismatch"),
+};
+
+pub const UNKNOWN_APPLIED: Rule = Rule {
+    id: "migrations/unknown-applied",
+    default_level: Some(Level::Error),
+    area: Area::Migrations,
+    judged: Judged::State,
+    summary: "(live) a migration applied in the database that no file in the repository matches",
+    options: &[],
+    doc: crate::rule_doc!("migrations-unknown-applied"),
+};
+
+pub const SCHEMA_WITHOUT_MIGRATION: Rule = Rule {
+    id: "migrations/schema-without-migration",
+    default_level: Some(Level::Error),
+    area: Area::Migrations,
+    judged: Judged::Lines,
+    summary: "a schema change (Prisma schema, `schema.rb`, Drizzle schema, Django models) with no new migration",
+    options: &[],
+    doc: crate::rule_doc!("migrations-schema-without-migration"),
+};
+
+pub const EDITED: Rule = Rule {
+    id: "migrations/edited",
+    default_level: Some(Level::Error),
+    area: Area::Migrations,
+    judged: Judged::Lines,
+    summary: "a migration already on the base branch modified or deleted on this branch",
+    options: &[],
+    doc: crate::rule_doc!("migrations-edited"),
+};
+
+pub const OUT_OF_ORDER: Rule = Rule {
+    id: "migrations/out-of-order",
+    default_level: Some(Level::Warning),
+    area: Area::Migrations,
+    judged: Judged::Lines,
+    summary: "a new migration that sorts before the newest one on the base branch",
+    options: &[],
+    doc: crate::rule_doc!("migrations-out-of-order"),
+};
+
+pub const LAYOUT: Rule = Rule {
+    id: "migrations/layout",
+    default_level: Some(Level::Error),
+    area: Area::Migrations,
+    judged: Judged::Lines,
+    summary: "a broken migrations directory: duplicate versions, Prisma P3015/P3019, Alembic multiple heads, Django conflicts, stale `schema.rb`, Drizzle journal gaps, golang-migrate `up` without `down`",
+    options: &[],
+    doc: crate::rule_doc!("migrations-layout"),
+};
+
+/// This group's rules, in the order `shipcheck rules` lists them.
+pub const RULES: &[&Rule] = &[
+    &PENDING,
+    &FAILED,
+    &CHECKSUM_MISMATCH,
+    &UNKNOWN_APPLIED,
+    &SCHEMA_WITHOUT_MIGRATION,
+    &EDITED,
+    &OUT_OF_ORDER,
+    &LAYOUT,
+];
 
 pub struct MigrationRules;
 
@@ -27,9 +122,9 @@ impl RepoCheck for MigrationRules {
                 }
             }
             Some(Err(problem)) => {
-                if let Some(level) = ctx.settings.level("scan/git-history") {
+                if let Some(level) = ctx.settings.level(&crate::scan::GIT_HISTORY) {
                     out.push(Finding::new(
-                        "scan/git-history",
+                        &crate::scan::GIT_HISTORY,
                         level,
                         format!("migration checks against the base branch did not run: {}", problem.explain()),
                         "give the checkout the history it needs (`fetch-depth: 0` in actions/checkout), or pass --base with a ref that exists here",
@@ -45,7 +140,7 @@ impl RepoCheck for MigrationRules {
 }
 
 fn at(
-    rule: &'static str,
+    rule: &'static Rule,
     ctx: &Context,
     path: &str,
     line: Option<u32>,
@@ -67,7 +162,7 @@ fn at(
 fn layout(set: &MigrationSet, ctx: &Context, out: &mut Vec<Finding>) {
     for p in &set.problems {
         out.extend(at(
-            "migrations/layout",
+            &LAYOUT,
             ctx,
             &p.path,
             p.line,
@@ -127,7 +222,7 @@ fn against_base(
         } else {
             None
         };
-        out.extend(at("migrations/edited", ctx, path, line, message, help));
+        out.extend(at(&EDITED, ctx, path, line, message, help));
     }
 
     // New migrations, and the newest one already on the base branch.
@@ -149,14 +244,7 @@ fn against_base(
                 let path = m.files.first().map_or(set.dir.as_str(), String::as_str);
                 let message = format!("new migration {} sorts before {}, the newest on {base_short}: it runs out of order, or never, on databases already past it", m.name, newest.name);
                 let help = format!("regenerate it so it sorts last (a new timestamp/version after {}), e.g. rename it with a current timestamp", newest.name);
-                out.extend(at(
-                    "migrations/out-of-order",
-                    ctx,
-                    path,
-                    None,
-                    message,
-                    help,
-                ));
+                out.extend(at(&OUT_OF_ORDER, ctx, path, None, message, help));
             }
         }
     }
@@ -217,7 +305,7 @@ fn against_base(
             f => format!("add a {} migration for the schema change", f.name()),
         };
         out.extend(at(
-            "migrations/schema-without-migration",
+            &SCHEMA_WITHOUT_MIGRATION,
             ctx,
             schema,
             line,
@@ -309,27 +397,27 @@ fn live_rules(
             .unwrap_or("the database");
         let (rule, message, help) = match &f.state {
             LiveState::Pending => (
-                "migrations/pending",
+                &PENDING,
                 format!("{} migration {} is not applied to {db}", f.framework.name(), f.migration_name),
                 deploy_command(f.framework),
             ),
             LiveState::NoTrackingTable { table } => (
-                "migrations/pending",
+                &PENDING,
                 format!("{} migration {} is not applied to {db}: its tracking table {table} does not exist there, although other migration sets' tables do", f.framework.name(), f.migration_name),
                 format!("{}; if this set uses another database, map it in .shipcheck.yml (`migrations: database-url-env:`), or leave it out of the live checks (`migrations: not-live:`)", deploy_command(f.framework)),
             ),
             LiveState::Failed { detail } => (
-                "migrations/failed",
+                &FAILED,
                 format!("{} migration {} is recorded as failed in {db} ({detail}): later deploys will refuse to migrate", f.framework.name(), f.migration_name),
                 resolve_command(f.framework, &f.migration_name),
             ),
             LiveState::ChecksumMismatch => (
-                "migrations/checksum-mismatch",
+                &CHECKSUM_MISMATCH,
                 format!("{} migration {} was applied to {db} but its file has changed since", f.framework.name(), f.migration_name),
                 "restore the file to what was applied (see `git log -p` for it) and put the change in a new migration".to_string(),
             ),
             LiveState::UnknownApplied => (
-                "migrations/unknown-applied",
+                &UNKNOWN_APPLIED,
                 format!("{db} has {} migration {} applied, but the repository has no such migration", f.framework.name(), f.migration_name),
                 "restore the missing migration file from the branch that applied it, or check that --database-url points at this app's database".to_string(),
             ),

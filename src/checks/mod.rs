@@ -2,14 +2,14 @@
 //! `impl FileCheck`, helpers, tests); [`CHECKS`] is the one list of them.
 //! Checks are pure: they read a [`SourceFile`] and push findings.
 
-mod debug;
-mod debug_mode;
-mod env;
+pub mod debug;
+pub mod debug_mode;
+pub mod env;
 pub mod env_reads;
-mod migrations;
+pub mod migrations;
 pub mod repo;
-mod secret;
-mod stripe;
+pub mod secret;
+pub mod stripe;
 pub mod stripe_keys;
 #[cfg(test)]
 mod test_support;
@@ -19,6 +19,7 @@ use crate::config::Settings;
 use crate::finding::{Finding, Span};
 use crate::lexer::Lang;
 use crate::policy::{self, Suppression};
+use crate::rules::Rule;
 use crate::workspace::SourceFile;
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::OnceLock;
@@ -37,7 +38,7 @@ impl Context<'_> {
     /// configured level; `None` when the rule is off.
     pub fn finding(
         &self,
-        rule: &'static str,
+        rule: &'static Rule,
         file: &SourceFile,
         start: usize,
         end: usize,
@@ -50,7 +51,7 @@ impl Context<'_> {
         Some(Finding::new(rule, level, message, help).at_shown(file.rel, span, shown))
     }
 
-    pub fn enabled(&self, rule: &str) -> bool {
+    pub fn enabled(&self, rule: &Rule) -> bool {
         self.settings.level(rule).is_some()
     }
 }

@@ -7,6 +7,7 @@ use crate::env::dotenv::Entry;
 use crate::env::environments::{EnvValue, Environment, Origin};
 use crate::env::references::EnvRead;
 use crate::finding::{Finding, Level, Span};
+use crate::rules::Rule;
 use std::collections::BTreeSet;
 
 /// What the walk and the environment loader found.
@@ -65,7 +66,7 @@ pub trait RepoCheck: Sync {
 /// value: the shown line is `KEY=…`).
 pub fn at_value(
     ctx: &Context,
-    rule: &'static str,
+    rule: &'static Rule,
     v: &EnvValue,
     env: &Environment,
     message: String,
@@ -97,7 +98,7 @@ fn place_value(f: Finding, v: &EnvValue, env: &Environment) -> Finding {
 /// A finding at a template's declaration of `entry`.
 pub fn at_entry(
     ctx: &Context,
-    rule: &'static str,
+    rule: &'static Rule,
     level: Option<Level>,
     path: &str,
     entry: &Entry,
@@ -124,7 +125,7 @@ pub fn placed_at_entry(f: Finding, path: &str, entry: &Entry) -> Finding {
 
 /// A finding at a code read.
 pub fn at_read(
-    rule: &'static str,
+    rule: &'static Rule,
     level: Level,
     read: &EnvRead,
     message: String,

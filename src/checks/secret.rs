@@ -6,8 +6,55 @@ use super::repo::{at_value, RepoCheck, RepoFacts};
 use super::Context;
 use crate::env::environments::EnvValue;
 use crate::finding::Finding;
+use crate::rules::{Area, Judged, Level, Rule};
 use crate::secret_strength::weakness;
 use std::collections::BTreeMap;
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const TOO_SHORT: Rule = Rule {
+    id: "secret/too-short",
+    default_level: Some(Level::Error),
+    area: Area::Secrets,
+    judged: Judged::State,
+    summary:
+        "a secret shorter than 32 characters (64 for JWT, session, cookie, signing, encryption)",
+    options: &[],
+    doc: crate::rule_doc!("secret-too-short"),
+};
+
+pub const WEAK: Rule = Rule {
+    id: "secret/weak",
+    default_level: Some(Level::Error),
+    area: Area::Secrets,
+    judged: Judged::State,
+    summary: "a placeholder, default or low-randomness secret (`changeme`, `keyboard cat`, …)",
+    options: &[],
+    doc: crate::rule_doc!("secret-weak"),
+};
+
+pub const TEMPLATE_VALUE: Rule = Rule {
+    id: "secret/template-value",
+    default_level: Some(Level::Error),
+    area: Area::Secrets,
+    judged: Judged::State,
+    summary: "a production secret equal to the template's example value",
+    options: &[],
+    doc: crate::rule_doc!("secret-template-value"),
+};
+
+pub const REUSED: Rule = Rule {
+    id: "secret/reused",
+    default_level: Some(Level::Error),
+    area: Area::Secrets,
+    judged: Judged::State,
+    summary: "one value behind two secret names in one environment",
+    options: &[],
+    doc: crate::rule_doc!("secret-reused"),
+};
+
+/// This group's rules, in the order `shipcheck rules` lists them.
+pub const RULES: &[&Rule] = &[&TOO_SHORT, &WEAK, &TEMPLATE_VALUE, &REUSED];
 
 pub struct SecretRules;
 
@@ -54,7 +101,7 @@ impl RepoCheck for SecretRules {
                     let message = format!("{} in the {} environment is the example value from the template ({len} characters anyone with the repository can read)", v.key, env.name);
                     out.extend(at_value(
                         ctx,
-                        "secret/template-value",
+                        &TEMPLATE_VALUE,
                         v,
                         env,
                         message,
@@ -67,14 +114,7 @@ impl RepoCheck for SecretRules {
                 }
                 if let Some(w) = weakness(&v.value) {
                     let message = format!("{} {} ({len} characters)", v.key, w.describe());
-                    out.extend(at_value(
-                        ctx,
-                        "secret/weak",
-                        v,
-                        env,
-                        message,
-                        GENERATE.to_string(),
-                    ));
+                    out.extend(at_value(ctx, &WEAK, v, env, message, GENERATE.to_string()));
                     continue;
                 }
                 let min = secrets_cfg.min_length(&v.key);
@@ -85,7 +125,7 @@ impl RepoCheck for SecretRules {
                     );
                     out.extend(at_value(
                         ctx,
-                        "secret/too-short",
+                        &TOO_SHORT,
                         v,
                         env,
                         message,
@@ -120,7 +160,7 @@ fn reused(
                 v.key, names[0].key
             );
             let help = format!("give {} its own value: `openssl rand -base64 48`", v.key);
-            out.extend(at_value(ctx, "secret/reused", v, env, message, help));
+            out.extend(at_value(ctx, &REUSED, v, env, message, help));
         }
     }
 }

@@ -6,6 +6,48 @@ use super::repo::{at_value, RepoCheck, RepoFacts};
 use super::Context;
 use crate::env::environments::EnvValue;
 use crate::finding::{mask_secret, Finding};
+use crate::rules::{Area, Judged, Level, Rule};
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const TEST_KEY_IN_PRODUCTION: Rule = Rule {
+    id: "stripe/test-key-in-production",
+    default_level: Some(Level::Error),
+    area: Area::Stripe,
+    judged: Judged::State,
+    summary: "`sk_test_`, `pk_test_` or `rk_test_` key in a production environment",
+    options: &[],
+    doc: crate::rule_doc!("stripe-test-key-in-production"),
+};
+
+pub const MIXED_MODES: Rule = Rule {
+    id: "stripe/mixed-modes",
+    default_level: Some(Level::Error),
+    area: Area::Stripe,
+    judged: Judged::State,
+    summary: "live and test Stripe keys in one environment",
+    options: &[],
+    doc: crate::rule_doc!("stripe-mixed-modes"),
+};
+
+pub const MALFORMED_KEY: Rule = Rule {
+    id: "stripe/malformed-key",
+    default_level: Some(Level::Error),
+    area: Area::Stripe,
+    judged: Judged::State,
+    summary: "a Stripe value of the wrong kind: `pk_` as secret key, webhook secret without `whsec_`, bad length",
+    options: &[],
+    doc: crate::rule_doc!("stripe-malformed-key"),
+};
+
+/// This group's rules, in the order `shipcheck rules` lists them.
+pub const RULES: &[&Rule] = &[
+    &TEST_KEY_IN_PRODUCTION,
+    &super::stripe_keys::LIVE_KEY_IN_REPO,
+    &super::stripe_keys::TEST_KEY_IN_REPO,
+    &MIXED_MODES,
+    &MALFORMED_KEY,
+];
 
 pub struct StripeModes;
 
@@ -101,7 +143,7 @@ impl RepoCheck for StripeModes {
                         let help = format!("set {} to the live key from the Stripe dashboard (Developers → API keys, live mode)", v.key);
                         out.extend(at_value(
                             ctx,
-                            "stripe/test-key-in-production",
+                            &TEST_KEY_IN_PRODUCTION,
                             v,
                             env,
                             message,
@@ -129,19 +171,12 @@ impl RepoCheck for StripeModes {
                     test_names.join(", ")
                 );
                 let help = "use keys from one mode per environment: all live in production, all test elsewhere".to_string();
-                out.extend(at_value(
-                    ctx,
-                    "stripe/mixed-modes",
-                    first_test,
-                    env,
-                    message,
-                    help,
-                ));
+                out.extend(at_value(ctx, &MIXED_MODES, first_test, env, message, help));
             }
             for v in &values {
                 if let Some(message) = malformed(&v.key, &v.value) {
                     let help = format!("copy {} again from the Stripe dashboard (Developers → API keys / Webhooks)", v.key);
-                    out.extend(at_value(ctx, "stripe/malformed-key", v, env, message, help));
+                    out.extend(at_value(ctx, &MALFORMED_KEY, v, env, message, help));
                 }
             }
         }

@@ -7,9 +7,32 @@
 use super::{Context, FileCheck, FileKind, FileOutcome};
 use crate::finding::mask_secret;
 use crate::lexer::Lang;
+use crate::rules::{Area, Judged, Level, Rule};
 use crate::workspace::SourceFile;
 use regex::Regex;
 use std::sync::LazyLock;
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const LIVE_KEY_IN_REPO: Rule = Rule {
+    id: "stripe/live-key-in-repo",
+    default_level: Some(Level::Error),
+    area: Area::Stripe,
+    judged: Judged::Lines,
+    summary: "a real `sk_live_`/`rk_live_` key in any file of the repository",
+    options: &[],
+    doc: crate::rule_doc!("stripe-live-key-in-repo"),
+};
+
+pub const TEST_KEY_IN_REPO: Rule = Rule {
+    id: "stripe/test-key-in-repo",
+    default_level: Some(Level::Warning),
+    area: Area::Stripe,
+    judged: Judged::Lines,
+    summary: "a real `sk_test_`/`rk_test_` key in production source",
+    options: &[],
+    doc: crate::rule_doc!("stripe-test-key-in-repo"),
+};
 
 /// Stripe's secret and restricted keys: a prefix and 24–247 alphanumerics
 /// (keys can be up to 255 characters in all). No word boundary before the
@@ -51,7 +74,7 @@ pub fn swept_finding(
     rel: &str,
     hit: &crate::workspace::sweep::SweepHit,
 ) -> Option<crate::finding::Finding> {
-    let level = ctx.settings.level("stripe/live-key-in-repo")?;
+    let level = ctx.settings.level(&LIVE_KEY_IN_REPO)?;
     let (message, help) = live_key_text(hit.prefix, &hit.masked);
     let span = crate::finding::Span {
         line: hit.line,
@@ -60,7 +83,7 @@ pub fn swept_finding(
         end_column: hit.end_column,
     };
     Some(
-        crate::finding::Finding::new("stripe/live-key-in-repo", level, message, help).at_shown(
+        crate::finding::Finding::new(&LIVE_KEY_IN_REPO, level, message, help).at_shown(
             rel,
             span,
             hit.shown.clone(),
@@ -96,10 +119,10 @@ impl FileCheck for StripeKeysInRepo {
             };
             let (rule, message, help) = if live {
                 let (message, help) = live_key_text(prefix.as_str(), &shown);
-                ("stripe/live-key-in-repo", message, help)
+                (&LIVE_KEY_IN_REPO, message, help)
             } else {
                 (
-                    "stripe/test-key-in-repo",
+                    &TEST_KEY_IN_REPO,
                     format!("Stripe test {kind} key {shown} is written in a source file"),
                     "move it to the environment (`.env`, not committed) and read it with process.env; roll it in the Stripe dashboard if the repository is shared".to_string(),
                 )

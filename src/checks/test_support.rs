@@ -31,8 +31,12 @@ pub fn found_in(
     let mut v: Vec<_> = outcome(settings, path, src)
         .findings
         .iter()
-        .filter(|f| groups.iter().any(|g| f.rule.split('/').next() == Some(*g)))
-        .map(|f| (f.rule, f.line().unwrap_or(0)))
+        .filter(|f| {
+            groups
+                .iter()
+                .any(|g| f.rule.id.split('/').next() == Some(*g))
+        })
+        .map(|f| (f.rule.id, f.line().unwrap_or(0)))
         .collect();
     v.sort();
     v

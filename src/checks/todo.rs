@@ -9,9 +9,35 @@
 
 use super::{parse_date, Context, FileCheck, FileKind, FileOutcome};
 use crate::lexer::{Region, RegionKind};
+use crate::rules::{Area, Judged, Level, Rule};
 use crate::workspace::SourceFile;
 use regex::Regex;
 use std::sync::LazyLock;
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const UNTRACKED: Rule = Rule {
+    id: "todo/untracked",
+    default_level: Some(Level::Warning),
+    area: Area::Todos,
+    judged: Judged::Lines,
+    summary: "`TODO`/`FIXME`/`XXX`/`HACK` comment without `#123`, `owner/repo#123`, `ABC-123` or an issue URL",
+    options: &["markers", "issue-pattern"],
+    doc: crate::rule_doc!("todo-untracked"),
+};
+
+pub const EXPIRED: Rule = Rule {
+    id: "todo/expired",
+    default_level: Some(Level::Warning),
+    area: Area::Todos,
+    judged: Judged::Lines,
+    summary: "`TODO(2026-01-15)` / `TODO(by: 2026-01-15)` past its date",
+    options: &[],
+    doc: crate::rule_doc!("todo-expired"),
+};
+
+/// This group's rules, in the order `shipcheck rules` lists them.
+pub const RULES: &[&Rule] = &[&UNTRACKED, &EXPIRED];
 
 pub struct Todos;
 
@@ -116,7 +142,7 @@ impl FileCheck for Todos {
                 let message = format!("`{}` was due {}: {text}", marker.word, format_date(date));
                 let help = "do the work and delete the comment, or move the date and link the issue tracking it: `TODO(2027-01-31, #123): …`".to_string();
                 out.findings.extend(ctx.finding(
-                    "todo/expired",
+                    &EXPIRED,
                     file,
                     marker.start,
                     marker.end,
@@ -146,7 +172,7 @@ impl FileCheck for Todos {
                     marker.word
                 );
                 out.findings.extend(ctx.finding(
-                    "todo/untracked",
+                    &UNTRACKED,
                     file,
                     marker.start,
                     marker.end,

@@ -1,7 +1,7 @@
 use super::*;
 
 fn err(text: &str) -> String {
-    Settings::parse(text, ".shipcheck.yml")
+    crate::registry::parse_settings(text, ".shipcheck.yml")
         .expect_err("should fail")
         .to_string()
 }
@@ -11,9 +11,15 @@ fn defaults_match_the_design() {
     let s = Settings::defaults();
     assert_eq!(s.fail_on, Level::Error);
     assert_eq!(s.release_fail_on, Level::Warning);
-    assert_eq!(s.level("debug/console"), Some(Level::Error));
-    assert_eq!(s.level("debug/print"), None);
-    assert_eq!(s.level("todo/untracked"), Some(Level::Warning));
+    assert_eq!(
+        s.level(crate::registry::rule("debug/console")),
+        Some(Level::Error)
+    );
+    assert_eq!(s.level(crate::registry::rule("debug/print")), None);
+    assert_eq!(
+        s.level(crate::registry::rule("todo/untracked")),
+        Some(Level::Warning)
+    );
     for b in ["main", "master", "release/2.0", "production"] {
         assert!(s.is_release_branch(b), "{b}");
     }
@@ -25,8 +31,11 @@ fn defaults_match_the_design() {
 
 #[test]
 fn comment_only_file_is_the_defaults() {
-    let s = Settings::parse("# nothing yet\n\n", "x").unwrap();
-    assert_eq!(s.level("debug/console"), Some(Level::Error));
+    let s = crate::registry::parse_settings("# nothing yet\n\n", "x").unwrap();
+    assert_eq!(
+        s.level(crate::registry::rule("debug/console")),
+        Some(Level::Error)
+    );
 }
 
 #[test]
@@ -66,14 +75,17 @@ fn bad_level_is_an_error() {
 
 #[test]
 fn levels_and_options_apply() {
-    let s = Settings::parse(
+    let s = crate::registry::parse_settings(
         "fail-on: warning\nrules:\n  debug/print: warning\n  debug/console:\n    allow: [error, warn, info]\n  todo/untracked:\n    level: off\n    markers: [TODO, NOTE]\n    issue-pattern: 'JIRA:\\d+'\n",
         "x",
     )
     .unwrap();
     assert_eq!(s.fail_on, Level::Warning);
-    assert_eq!(s.level("debug/print"), Some(Level::Warning));
-    assert_eq!(s.level("todo/untracked"), None);
+    assert_eq!(
+        s.level(crate::registry::rule("debug/print")),
+        Some(Level::Warning)
+    );
+    assert_eq!(s.level(crate::registry::rule("todo/untracked")), None);
     assert_eq!(s.console_allow, ["error", "warn", "info"]);
     assert_eq!(s.todo_markers, ["TODO", "NOTE"]);
     assert!(s.issue_pattern.as_ref().unwrap().is_match("JIRA:12"));
@@ -87,7 +99,9 @@ fn sizes_parse() {
         ("max-file-size: 512KB", 512 << 10),
     ] {
         assert_eq!(
-            Settings::parse(text, "x").unwrap().max_file_size,
+            crate::registry::parse_settings(text, "x")
+                .unwrap()
+                .max_file_size,
             want,
             "{text}"
         );
@@ -134,7 +148,7 @@ fn path_classification() {
 
 #[test]
 fn include_and_exclude_globs() {
-    let s = Settings::parse(
+    let s = crate::registry::parse_settings(
         "paths:\n  include: [\"apps/**\"]\n  exclude: [legacy, \"*.gen.ts\"]\n",
         "x",
     )
@@ -166,7 +180,11 @@ fn deep_nesting_is_refused_quickly() {
     assert!(e.contains("nesting deeper than 32 levels at line 2"), "{e}");
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
     // Brackets in strings and comments are not nesting.
-    assert!(Settings::parse(&format!("# {}\nfail-on: error\n", "[".repeat(50)), "c").is_ok());
+    assert!(crate::registry::parse_settings(
+        &format!("# {}\nfail-on: error\n", "[".repeat(50)),
+        "c"
+    )
+    .is_ok());
 }
 
 #[test]
@@ -190,7 +208,7 @@ fn json_schema_is_generated_from_the_config_types() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/shipcheck.schema.json");
     let fresh = format!(
         "{}\n",
-        serde_json::to_string_pretty(&json_schema()).unwrap()
+        serde_json::to_string_pretty(&json_schema(&rule_ids())).unwrap()
     );
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     if fresh != committed {
@@ -206,7 +224,7 @@ fn json_schema_is_generated_from_the_config_types() {
 /// rejects what the parser rejects: a typo'd key, an unknown rule, a bad level.
 #[test]
 fn json_schema_agrees_with_the_parser() {
-    let schema = json_schema();
+    let schema = json_schema(&rule_ids());
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft7)
         .build(&schema)
@@ -230,7 +248,7 @@ fn json_schema_agrees_with_the_parser() {
         {
             continue;
         }
-        Settings::parse(yaml, what).unwrap_or_else(|e| panic!("{what}: {e}"));
+        crate::registry::parse_settings(yaml, what).unwrap_or_else(|e| panic!("{what}: {e}"));
         let errors: Vec<String> = validator
             .iter_errors(&as_json(yaml))
             .map(|e| e.to_string())
@@ -245,9 +263,13 @@ fn json_schema_agrees_with_the_parser() {
         "max-file-size: lots\n",
     ] {
         assert!(
-            Settings::parse(bad, "bad").is_err(),
+            crate::registry::parse_settings(bad, "bad").is_err(),
             "parser accepts {bad:?}"
         );
         assert!(!validator.is_valid(&as_json(bad)), "schema accepts {bad:?}");
     }
+}
+
+fn rule_ids() -> Vec<&'static str> {
+    crate::registry::all().iter().map(|r| r.id).collect()
 }

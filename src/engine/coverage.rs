@@ -12,7 +12,7 @@ pub(super) fn required_but_not_checked(
 ) -> Vec<Finding> {
     use crate::config::Requirement;
     use crate::rules::Area;
-    let Some(level) = settings.level("scan/not-checked") else {
+    let Some(level) = settings.level(&crate::scan::NOT_CHECKED) else {
         return Vec::new();
     };
     let why = |area: Area| {
@@ -45,7 +45,7 @@ pub(super) fn required_but_not_checked(
         };
         if missing {
             out.push(Finding::new(
-                "scan/not-checked",
+                &crate::scan::NOT_CHECKED,
                 level,
                 format!("`require:` in the config needs {what}, and this run did not have it, so a release branch cannot pass"),
                 help,

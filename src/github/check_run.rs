@@ -187,7 +187,7 @@ pub fn annotation(f: &Finding) -> Option<Value> {
         "end_line": end_line,
         "annotation_level": level,
         "message": clip(&message, MAX_MESSAGE),
-        "title": clip(f.rule, 255),
+        "title": clip(f.rule.id, 255),
     });
     if let Some(s) = f.span.as_ref().filter(|s| s.line == s.end_line) {
         a["start_column"] = Value::from(s.column.max(1));
@@ -242,7 +242,13 @@ mod tests {
 
     #[test]
     fn annotation_levels_and_columns() {
-        let f = Finding::new("debug/console", Level::Error, "m", "h").at(
+        let f = Finding::new(
+            crate::registry::rule("debug/console"),
+            Level::Error,
+            "m",
+            "h",
+        )
+        .at(
             "a.js",
             Span {
                 line: 3,
@@ -256,7 +262,12 @@ mod tests {
         assert_eq!(a["annotation_level"], "failure");
         assert_eq!(a["start_column"], 2);
         assert_eq!(a["message"], "m\n\nhelp: h");
-        let placeless = Finding::new("scan/git-history", Level::Warning, "m", "");
+        let placeless = Finding::new(
+            crate::registry::rule("scan/git-history"),
+            Level::Warning,
+            "m",
+            "",
+        );
         assert!(annotation(&placeless).is_none());
     }
 

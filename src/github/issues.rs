@@ -23,8 +23,32 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 mod cache;
 
+use crate::rules::{Area, Judged, Level, Rule};
 use cache::{load_cache, now, save_cache, CacheEntry};
 pub use cache::{CACHE_DIR, OPEN_TTL};
+
+// This module's rules (gathered by `registry`; see `rules::Rule`).
+
+pub const CLOSED_ISSUE: Rule = Rule {
+    id: "todo/closed-issue",
+    default_level: Some(Level::Warning),
+    area: Area::Todos,
+    judged: Judged::Lines,
+    summary: "TODO referencing a GitHub issue that is closed, or that the pull request closes (`Closes #12`); only with `--online`",
+    options: &[],
+    doc: crate::rule_doc!("todo-closed-issue"),
+};
+
+pub const ONLINE_LOOKUP: Rule = Rule {
+    id: "scan/online-lookup",
+    default_level: Some(Level::Notice),
+    area: Area::Scan,
+    judged: Judged::State,
+    summary: "`--online` issue look-ups that failed (rate limit, network, no repository): those TODOs were not judged",
+    options: &[],
+    doc: crate::rule_doc!("scan-online-lookup"),
+};
+
 /// Look-ups in flight at once.
 const CONCURRENCY: usize = 4;
 /// Tries per look-up on a server error or no answer (rate limits: one).
@@ -163,7 +187,7 @@ pub fn check(root: &Path, settings: &Settings, todos: &[TodoIssueRefs]) -> Vec<F
 
 pub fn check_with(env: &OnlineEnv, settings: &Settings, todos: &[TodoIssueRefs]) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Some(level) = settings.level("todo/closed-issue") else {
+    let Some(level) = settings.level(&CLOSED_ISSUE) else {
         return out;
     };
     if todos.is_empty() {
@@ -259,13 +283,11 @@ pub fn check_with(env: &OnlineEnv, settings: &Settings, todos: &[TodoIssueRefs])
             } else {
                 continue;
             };
-            out.push(
-                Finding::new("todo/closed-issue", level, message, help).at_shown(
-                    &t.path,
-                    t.span.clone(),
-                    t.source_line.clone(),
-                ),
-            );
+            out.push(Finding::new(&CLOSED_ISSUE, level, message, help).at_shown(
+                &t.path,
+                t.span.clone(),
+                t.source_line.clone(),
+            ));
         }
     }
 
@@ -286,7 +308,7 @@ fn lookup_notice(
     if failures.is_empty() && unresolved == 0 {
         return None;
     }
-    let level = settings.level("scan/online-lookup")?;
+    let level = settings.level(&ONLINE_LOOKUP)?;
     let count = |f: fn(&Failure) -> bool| failures.iter().filter(|(_, x)| f(x)).count();
     let mut why = Vec::new();
     let limited = count(|f| *f == Failure::RateLimited);
@@ -322,7 +344,7 @@ fn lookup_notice(
         ));
     }
     let mut f = Finding::new(
-        "scan/online-lookup",
+        &ONLINE_LOOKUP,
         level,
         format!(
             "{} GitHub issue look-up(s) failed, so the TODOs referencing them were not checked for closed issues: {}",

@@ -141,11 +141,13 @@ mod tests {
 
     #[test]
     fn hostile_path_and_message_stay_in_one_command() {
-        let f = Finding::new("debug/console", Level::Notice, "a\nb: 50%, ok", "").at(
-            "dir,x/a:b.ts",
-            span(2, 1, 2, 3),
-            "x",
-        );
+        let f = Finding::new(
+            crate::registry::rule("debug/console"),
+            Level::Notice,
+            "a\nb: 50%, ok",
+            "",
+        )
+        .at("dir,x/a:b.ts", span(2, 1, 2, 3), "x");
         assert_eq!(
             render(&report(vec![f], Level::Error, None)),
             "::notice file=dir%2Cx/a%3Ab.ts,line=2,endLine=2,col=1,endColumn=3,title=debug/console::a%0Ab: 50%25, ok\n"
@@ -154,14 +156,26 @@ mod tests {
 
     #[test]
     fn multi_line_spans_lose_columns_and_placeless_findings_lose_file() {
-        let multi = Finding::new("debug/console", Level::Error, "m", "h").at(
-            "a.ts",
-            span(4, 3, 6, 2),
-            "console.log(",
+        let multi = Finding::new(
+            crate::registry::rule("debug/console"),
+            Level::Error,
+            "m",
+            "h",
+        )
+        .at("a.ts", span(4, 3, 6, 2), "console.log(");
+        let mut lineless = Finding::new(
+            crate::registry::rule("env/committed-env-file"),
+            Level::Error,
+            "tracked",
+            "h",
         );
-        let mut lineless = Finding::new("env/committed-env-file", Level::Error, "tracked", "h");
         lineless.path = Some(".env.production".into());
-        let placeless = Finding::new("scan/git-history", Level::Warning, "no history", "h");
+        let placeless = Finding::new(
+            crate::registry::rule("scan/git-history"),
+            Level::Warning,
+            "no history",
+            "h",
+        );
         let got = render(&report(
             vec![multi, lineless, placeless],
             Level::Error,

@@ -151,7 +151,7 @@ pub fn render(report: &Report) -> String {
             .map(|f| {
                 let span = f.span.as_ref();
                 JsonFinding {
-                    rule: f.rule,
+                    rule: f.rule.id,
                     level: f.level.as_str(),
                     path: f.path.as_deref(),
                     line: span.map(|s| s.line),

@@ -105,7 +105,7 @@ impl Case<'_> {
                     out,
                     "      <failure message=\"{}\" type=\"{}\">{}</failure>",
                     escape(&f.message),
-                    escape(f.rule),
+                    escape(f.rule.id),
                     escape(&detail(f))
                 );
             }
@@ -193,7 +193,7 @@ mod tests {
     #[test]
     fn hostile_finding_text_cannot_break_the_document() {
         let f = Finding::new(
-            "debug/console",
+            crate::registry::rule("debug/console"),
             Level::Error,
             "</failure><injected a=\"1\"/>\u{0}",
             "]]> & more",

@@ -356,7 +356,12 @@ mod tests {
             out.contains("- **debug/console** [`src/app.ts:3`](https://github.com/o/r/blob/abc123/src/app.ts#L3) — "),
             "{out}"
         );
-        let mut f = Finding::new("env/committed-env-file", Level::Error, "tracked", "h");
+        let mut f = Finding::new(
+            crate::registry::rule("env/committed-env-file"),
+            Level::Error,
+            "tracked",
+            "h",
+        );
         f.path = Some("my dir/.env".into());
         let out = render(&report(vec![f], Level::Error, None), &opts);
         assert!(
@@ -370,7 +375,7 @@ mod tests {
     #[test]
     fn repository_text_cannot_inject_links_images_or_mentions() {
         let f = Finding::new(
-            "todo/untracked",
+            crate::registry::rule("todo/untracked"),
             Level::Warning,
             "`TODO` without an issue reference: \"![x](https://evil.example/p.png) [click](https://evil.example) @octocat <img src=x>\"",
             "h",
@@ -437,7 +442,7 @@ mod tests {
     #[test]
     fn placeless_findings_and_hostile_text() {
         let f = Finding::new(
-            "env/missing",
+            crate::registry::rule("env/missing"),
             Level::Error,
             "API_URL <unset> & `a<b>`\nsecond line",
             "h",
@@ -482,7 +487,13 @@ mod tests {
                 } else {
                     "todo/untracked"
                 };
-                Finding::new(rule, Level::Error, format!("{i:05} {message}"), "h").at(
+                Finding::new(
+                    crate::registry::rule(rule),
+                    Level::Error,
+                    format!("{i:05} {message}"),
+                    "h",
+                )
+                .at(
                     &format!("src/module_{i:05}/a_rather_long_file_name_{i}.ts"),
                     span(i as u32 + 1, 1, i as u32 + 1, 2),
                     "x",

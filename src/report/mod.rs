@@ -13,7 +13,7 @@ mod text;
 use crate::checks::TodoCounts;
 use crate::finding::{Finding, Level};
 use crate::policy::Verdict;
-use crate::rules::{self, Area};
+use crate::rules::{Area, Rule};
 use crate::workspace::Skipped;
 use std::time::Duration;
 
@@ -48,6 +48,9 @@ pub struct Report {
     /// is never shown as passed.
     pub not_checked: Vec<(Area, String)>,
     pub elapsed: Duration,
+    /// The registry of the binary that ran (SARIF lists it as the tool's
+    /// rules, so each result can point at its rule's metadata).
+    pub rules: &'static [&'static Rule],
 }
 
 /// Where an area stands after a run.
@@ -228,19 +231,14 @@ fn plural(n: usize, one: &str) -> String {
     format!("{n} {one}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The checklist areas in checklist order, read off the rule table so a new
-/// area shows up in every summary without a second list to update.
+/// The checklist areas in checklist order.
 pub fn areas() -> Vec<Area> {
-    let mut areas: Vec<Area> = rules::RULES.iter().map(|r| r.area).collect();
-    areas.sort();
-    areas.dedup();
-    areas
+    Area::ALL.to_vec()
 }
 
-/// The area a finding belongs to (its rule's; `Scan` for an id the table
-/// does not know, which only a test can build).
+/// The area a finding belongs to: its rule's.
 pub fn area_of(f: &Finding) -> Area {
-    rules::find(f.rule).map_or(Area::Scan, |r| r.area)
+    f.rule.area
 }
 
 /// A repo-relative `/` path as a URI reference (SARIF `artifactLocation.uri`,
@@ -351,7 +349,7 @@ mod tests {
         let areas = areas();
         assert_eq!(areas.first(), Some(&Area::DebugCode));
         assert!(areas.windows(2).all(|w| w[0] < w[1]));
-        for r in rules::RULES {
+        for r in crate::registry::all() {
             assert!(areas.contains(&r.area), "{}", r.id);
         }
     }

@@ -6,7 +6,7 @@
 
 use super::{uri_path, Report};
 use crate::finding::{Finding, Level};
-use crate::rules::{Area, Rule, RULES};
+use crate::rules::{Area, Rule};
 use serde::Serialize;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -172,11 +172,15 @@ pub fn render(report: &Report) -> String {
                     name: "shipcheck",
                     version: env!("CARGO_PKG_VERSION"),
                     information_uri: INFORMATION_URI,
-                    rules: RULES.iter().map(rule).collect(),
+                    rules: report.rules.iter().copied().map(rule).collect(),
                 },
             },
             column_kind: "unicodeCodePoints",
-            results: report.findings.iter().map(result).collect(),
+            results: report
+                .findings
+                .iter()
+                .map(|f| result(f, report.rules))
+                .collect(),
             properties: RunProperties {
                 skipped: report.skipped.counts(),
                 not_checked: report
@@ -230,7 +234,7 @@ fn sarif_level(level: Level) -> &'static str {
     }
 }
 
-fn result(f: &Finding) -> SarifResult<'_> {
+fn result<'a>(f: &'a Finding, rules: &[&Rule]) -> SarifResult<'a> {
     let uri = match &f.path {
         Some(path) => uri_path(path),
         None => placeless_uri(super::area_of(f)).to_string(),
@@ -250,8 +254,8 @@ fn result(f: &Finding) -> SarifResult<'_> {
         },
     };
     SarifResult {
-        rule_id: f.rule,
-        rule_index: RULES.iter().position(|r| r.id == f.rule),
+        rule_id: f.rule.id,
+        rule_index: rules.iter().position(|r| r.id == f.rule.id),
         level: sarif_level(f.level),
         message: Text { text: message(f) },
         locations: [Location {
@@ -340,7 +344,6 @@ fn clip(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
     use crate::report::test_report::{report, span, two_findings};
-    use crate::rules;
     use serde_json::Value;
 
     #[test]
@@ -366,7 +369,7 @@ mod tests {
         // Rule indexes point at the rules they name.
         for r in run["results"].as_array().unwrap() {
             let idx = r["ruleIndex"].as_u64().unwrap() as usize;
-            assert_eq!(RULES[idx].id, r["ruleId"]);
+            assert_eq!(crate::registry::all()[idx].id, r["ruleId"]);
         }
         insta::assert_snapshot!("sarif_two_findings_results", results);
         assert!(run["results"][0]["partialFingerprints"]["shipcheck/v1"]
@@ -378,8 +381,8 @@ mod tests {
     fn rules_cover_the_whole_table_with_github_required_fields() {
         let v: Value = serde_json::from_str(&render(&two_findings())).unwrap();
         let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-        assert_eq!(rules.len(), RULES.len());
-        for (r, table) in rules.iter().zip(RULES) {
+        assert_eq!(rules.len(), crate::registry::all().len());
+        for (r, table) in rules.iter().zip(crate::registry::all()) {
             assert_eq!(r["id"], table.id);
             assert_ne!(r["name"], table.id);
             for key in ["shortDescription", "fullDescription"] {
@@ -403,7 +406,10 @@ mod tests {
             );
         }
         let level = |id: &str| {
-            let i = RULES.iter().position(|r| r.id == id).unwrap();
+            let i = crate::registry::all()
+                .iter()
+                .position(|r| r.id == id)
+                .unwrap();
             rules[i]["defaultConfiguration"]["level"].clone()
         };
         assert_eq!(level("debug/console"), "error");
@@ -414,7 +420,7 @@ mod tests {
 
     #[test]
     fn full_description_is_the_what_it_flags_section() {
-        let r = rules::find("env/missing").unwrap();
+        let r = crate::registry::rule("env/missing");
         let text = plain_section(r.doc, "## What it flags");
         assert!(text.starts_with("A variable declared in the template that is absent"));
         assert!(text.ends_with("says `optional`."), "{text}");
@@ -439,29 +445,31 @@ mod tests {
     #[test]
     fn placeless_findings_get_a_file_and_line_one() {
         let pathless_env = Finding::new(
-            "env/missing",
+            crate::registry::rule("env/missing"),
             Level::Error,
             "API_URL is not set [production: process environment]",
             "set it in the deploy platform",
         );
         let pathless_scan = Finding::new(
-            "scan/git-history",
+            crate::registry::rule("scan/git-history"),
             Level::Warning,
             "migration checks against the base branch did not run",
             "fetch-depth: 0",
         );
         let mut lineless = Finding::new(
-            "env/committed-env-file",
+            crate::registry::rule("env/committed-env-file"),
             Level::Error,
             ".env.production is tracked",
             "git rm --cached .env.production",
         );
         lineless.path = Some(".env.production".into());
-        let multiline = Finding::new("debug/console", Level::Error, "m", "h").at(
-            "my app/[id]/page.tsx",
-            span(4, 3, 6, 2),
-            "console.log(",
-        );
+        let multiline = Finding::new(
+            crate::registry::rule("debug/console"),
+            Level::Error,
+            "m",
+            "h",
+        )
+        .at("my app/[id]/page.tsx", span(4, 3, 6, 2), "console.log(");
         let v: Value = serde_json::from_str(&render(&report(
             vec![pathless_env, pathless_scan, lineless, multiline],
             Level::Error,

@@ -52,6 +52,7 @@ pub fn report(mut findings: Vec<Finding>, fail_on: Level, branch: Option<&str>) 
         environments: vec![("production".into(), vec![".env.production".into()])],
         not_checked: Vec::new(),
         elapsed: Duration::from_millis(42),
+        rules: crate::registry::all(),
     }
 }
 
@@ -61,14 +62,14 @@ pub fn two_findings() -> Report {
     report(
         vec![
             Finding::new(
-                "debug/console",
+                crate::registry::rule("debug/console"),
                 Level::Error,
                 "`console.log` call in production code",
                 "delete it or use the app's logger",
             )
             .at("src/app.ts", span(3, 5, 3, 16), "    console.log(user);"),
             Finding::new(
-                "todo/untracked",
+                crate::registry::rule("todo/untracked"),
                 Level::Warning,
                 "TODO without an issue reference",
                 "link an issue: `TODO(#123)`",

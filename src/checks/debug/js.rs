@@ -49,7 +49,7 @@ pub fn check(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
 }
 
 fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
-    if !ctx.enabled("debug/console") {
+    if !ctx.enabled(&crate::checks::debug::CONSOLE) {
         return;
     }
     let code = file.code();
@@ -73,8 +73,14 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
         let help = format!(
             "remove it or log through the app's logger; console methods allowed in production: {allowed} (rules.debug/console.allow)"
         );
-        out.findings
-            .extend(ctx.finding("debug/console", file, start, end, message, help));
+        out.findings.extend(ctx.finding(
+            &crate::checks::debug::CONSOLE,
+            file,
+            start,
+            end,
+            message,
+            help,
+        ));
     }
 }
 
@@ -122,7 +128,7 @@ fn console_members<'t>(text: &'t str, code: &str) -> Vec<(usize, usize, &'t str)
 }
 
 fn debugger(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
-    if !ctx.enabled("debug/debugger") {
+    if !ctx.enabled(&crate::checks::debug::DEBUGGER) {
         return;
     }
     let code = file.code();
@@ -132,7 +138,7 @@ fn debugger(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
         }
         out.findings.extend(
             ctx.finding(
-                "debug/debugger",
+                &crate::checks::debug::DEBUGGER,
                 file,
                 m.start(),
                 m.start() + "debugger".len(),
@@ -159,7 +165,7 @@ fn at_statement_start(code: &str, at: usize) -> bool {
 }
 
 fn focused(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
-    if !ctx.enabled("debug/focused-test") {
+    if !ctx.enabled(&crate::checks::debug::FOCUSED_TEST) {
         return;
     }
     let code = file.code();
@@ -178,7 +184,7 @@ fn focused(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
             flagged.trim_end_matches(".only")
         );
         out.findings.extend(ctx.finding(
-            "debug/focused-test",
+            &crate::checks::debug::FOCUSED_TEST,
             file,
             m.start(),
             m.end() - 1,
@@ -197,7 +203,7 @@ fn focused(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
             &name[1..]
         );
         out.findings.extend(ctx.finding(
-            "debug/focused-test",
+            &crate::checks::debug::FOCUSED_TEST,
             file,
             m.start(),
             m.end() - 1,

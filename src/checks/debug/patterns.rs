@@ -2,12 +2,13 @@
 //! production code outside JavaScript.
 
 use crate::lexer::Lang;
+use crate::rules::Rule;
 use regex::Regex;
 use std::sync::{LazyLock, OnceLock};
 
 /// One pattern of one rule, for some languages.
 pub struct Pattern {
-    pub rule: &'static str,
+    pub rule: &'static Rule,
     pub langs: &'static [Lang],
     /// Literals of which one must be in the file for the pattern to match;
     /// they feed the per-file prefilter too.
@@ -67,12 +68,12 @@ const PHP: &[Lang] = &[Lang::Php];
 const JVM: &[Lang] = &[Lang::Java, Lang::Kotlin];
 const KT: &[Lang] = &[Lang::Kotlin];
 
-const BREAK: &str = "debug/breakpoint";
-const PRINT: &str = "debug/print";
+const BREAK: &Rule = &crate::checks::debug::BREAKPOINT;
+const PRINT: &Rule = &crate::checks::debug::PRINT;
 
 /// (rule, languages, needles, regex, not_after, describe): see [`Pattern`].
 type Row = (
-    &'static str,
+    &'static Rule,
     &'static [Lang],
     &'static [&'static str],
     &'static str,

@@ -90,7 +90,7 @@ fn debug_rules_hit_real_code_and_skip_decoys() {
 
 #[test]
 fn print_rule_when_enabled() {
-    let s = Settings::parse("rules:\n  debug/print: warning\n", "t").unwrap();
+    let s = crate::registry::parse_settings("rules:\n  debug/print: warning\n", "t").unwrap();
     let cases: &[Case] = &[
         ("a.py", "print('x')\n# print('y')\ns = 'print(1)'\ndef print(x): pass\n", &[(P, 1)]),
         ("src/main.rs", "fn main() { println!(\"x\"); eprintln!(\"y\"); }\n#[cfg(test)]\nmod t { fn f() { println!(\"z\"); } }\n", &[(P, 1), (P, 1)]),
@@ -105,7 +105,8 @@ fn print_rule_when_enabled() {
 
 #[test]
 fn console_allow_list_is_configurable() {
-    let s = Settings::parse("rules:\n  debug/console:\n    allow: [info]\n", "t").unwrap();
+    let s = crate::registry::parse_settings("rules:\n  debug/console:\n    allow: [info]\n", "t")
+        .unwrap();
     assert_eq!(
         found_in(
             &["debug"],
@@ -119,7 +120,7 @@ fn console_allow_list_is_configurable() {
 
 #[test]
 fn production_code_filter_is_overridable() {
-    let s = Settings::parse("production-code:\n  exclude: []\n", "t").unwrap();
+    let s = crate::registry::parse_settings("production-code:\n  exclude: []\n", "t").unwrap();
     assert_eq!(
         found_in(&["debug"], &s, "scripts/x.ts", "console.log(1);\n"),
         vec![(C, 1)]
@@ -128,7 +129,7 @@ fn production_code_filter_is_overridable() {
 
 #[test]
 fn off_rules_report_nothing() {
-    let s = Settings::parse("rules:\n  debug/console: off\n", "t").unwrap();
+    let s = crate::registry::parse_settings("rules:\n  debug/console: off\n", "t").unwrap();
     assert_eq!(
         found_in(&["debug"], &s, "src/a.ts", "console.log(1); debugger;\n"),
         vec![(D, 1)]

@@ -57,7 +57,7 @@ fn inventory_counts_tracked_untracked_expired() {
 
 #[test]
 fn markers_and_issue_pattern_are_configurable() {
-    let s = Settings::parse(
+    let s = crate::registry::parse_settings(
         "rules:\n  todo/untracked:\n    markers: [NOTE]\n    issue-pattern: 'JIRA:\\d+'\n",
         "t",
     )
