@@ -12,6 +12,7 @@ use crate::migrations::{discover, live, RepoFile};
 use crate::policy;
 use crate::report::{MigrationSetSummary, Report};
 use crate::rules::Rule;
+use crate::run_context::RunContext;
 use crate::workspace::{self, Skipped};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -85,7 +86,9 @@ struct Collected {
     history: Option<Result<crate::git::Diff, HistoryProblem>>,
 }
 
-pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
+/// One `shipcheck check`: `ctx` is what `main` read from the process once
+/// (date, Actions variables and event, the environment).
+pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
     // Read the baseline first: a broken one fails before the walk.
     let baseline_path = match &opts.baseline {
         Some(p) => Some(p.clone()),
@@ -95,10 +98,10 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         .as_deref()
         .map(BaselineFile::load)
         .transpose()?;
-    let mut c = collect(opts)?;
+    let mut c = collect(opts, ctx)?;
 
     let new_lines = opts.new_only.then(|| {
-        let base = crate::git::new_only_base_from_env(opts.base.as_deref());
+        let base = crate::git::new_only_base_of(opts.base.as_deref(), ctx);
         crate::git::new_lines(&opts.root, &base)
     });
     if let Some(Err(problem)) = &new_lines {
@@ -121,7 +124,7 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
         }
         _ => false,
     };
-    let branch = policy::target_branch(opts.branch.as_deref(), || {
+    let branch = policy::target_branch(opts.branch.as_deref(), ctx, || {
         crate::git::current_branch(&opts.root)
     });
     // `require:` turns "not checked" into a blocking finding on release
@@ -160,11 +163,12 @@ pub fn check(opts: &CheckOptions) -> anyhow::Result<Report> {
 /// their reason and expiry; new ones get `reason` and `expires`.
 pub fn baseline(
     opts: &CheckOptions,
+    ctx: &RunContext,
     previous: Option<&Baseline>,
     reason: Option<&str>,
     expires: Option<&str>,
 ) -> anyhow::Result<(Baseline, Rewrite)> {
-    let mut c = collect(opts)?;
+    let mut c = collect(opts, ctx)?;
     finding::finalize(&mut c.findings);
     Ok(Baseline::from_findings(
         &c.findings,
@@ -271,7 +275,7 @@ fn explain_new_only_fallback(c: &mut Collected, problem: &HistoryProblem) {
 }
 
 /// Walk once, run every check, apply suppressions.
-fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
+fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     let started = Instant::now();
     // Before anything can fail and quote it: the URL's password, however
     // malformed the URL is.
@@ -285,7 +289,7 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     if let Some(level) = opts.fail_on {
         settings.fail_on = level;
     }
-    let today = checks::today()?;
+    let today = ctx.today;
     // Loaded before the walk so that every secret they hold is registered
     // with the redactor before any finding's text is made (a TODO quoting
     // a production secret is cut for display, and a cut secret could no
@@ -294,7 +298,7 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
         &opts.root,
         &settings,
         &opts.env_files,
-        opts.env_from_process,
+        opts.env_from_process.then(|| ctx.vars()),
     )?;
     environments::register_secrets(&environments, &settings, &Default::default());
     let checker = FileChecker::new(Context {
@@ -369,10 +373,10 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
         &checks::repo::known_names(&reads, &templates),
     );
     let migration_sets = discover::discover(&repo_files);
-    let history = crate::git::base_ref(opts.base.as_deref())
+    let history = crate::git::base_ref(opts.base.as_deref(), ctx)
         .map(|base| crate::git::diff_against(&opts.root, &base));
     let database_label = opts.database_url.as_deref().map(live::redact_url);
-    let live = live_checks(opts, &settings, &migration_sets)?;
+    let live = live_checks(opts, ctx, &settings, &migration_sets)?;
     let live_report = live.report;
     let facts = RepoFacts {
         reads: &reads,
@@ -391,6 +395,7 @@ fn collect(opts: &CheckOptions) -> anyhow::Result<Collected> {
     relocate_outside_env_findings(&mut findings, &environments, &templates);
     if opts.online {
         findings.extend(crate::github::issues::check(
+            ctx,
             &opts.root,
             &settings,
             &issue_refs,

@@ -236,11 +236,19 @@ pub fn redaction(data: &[u8]) {
     write(".env.example", "JWT_SECRET=\nAPI_TOKEN=\n");
     write(".env.production", &env_text);
     write("src/app.ts", &src_text);
-    let report = check(&CheckOptions {
-        root: root.clone(),
-        branch: Some("main".into()),
-        ..CheckOptions::default()
-    });
+    let ctx = crate::run_context::RunContext::from_vars(
+        Default::default(),
+        crate::date::parse_date("2026-11-26").expect("a date"),
+    )
+    .expect("no SHIPCHECK_TODAY to misread");
+    let report = check(
+        &CheckOptions {
+            root: root.clone(),
+            branch: Some("main".into()),
+            ..CheckOptions::default()
+        },
+        &ctx,
+    );
     let report = report.expect("the run does its job on any env and source text");
     // Which planted values the env file really assigned to a secret name.
     let parsed = crate::env::dotenv::parse(&env_text);

@@ -1,5 +1,6 @@
 //! The git CLI, for what only git knows.
 
+use crate::run_context::RunContext;
 use std::path::Path;
 use std::process::Command;
 
@@ -113,13 +114,14 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     }
 }
 
-/// The ref to compare against: `--base`, else `origin/$GITHUB_BASE_REF` in
-/// a pull request workflow.
-pub fn base_ref(explicit: Option<&str>) -> Option<String> {
+/// The ref the migration rules compare against: `--base`, else
+/// `origin/$GITHUB_BASE_REF` in a pull request workflow. Narrower than
+/// [`new_only_base`] on purpose: a push's `before` commit is usually not in
+/// a shallow Actions checkout, and the migration rules judge what a branch
+/// brings into its base, which only a pull request (or `--base`) names.
+pub fn base_ref(explicit: Option<&str>, ctx: &RunContext) -> Option<String> {
     explicit.map(String::from).or_else(|| {
-        std::env::var("GITHUB_BASE_REF")
-            .ok()
-            .filter(|b| !b.trim().is_empty())
-            .map(|b| format!("origin/{b}"))
+        ctx.var("GITHUB_BASE_REF")
+            .map(|b| format!("origin/{}", b.trim()))
     })
 }

@@ -179,20 +179,6 @@ pub fn is_null_sha(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b == b'0')
 }
 
-/// The event of this workflow run: `$GITHUB_EVENT_NAME` and its payload
-/// (`Err` when `$GITHUB_EVENT_PATH` is unset or unreadable). `None` outside
-/// GitHub Actions.
-pub fn current() -> Option<(String, Result<Event, String>)> {
-    let name = std::env::var("GITHUB_EVENT_NAME")
-        .ok()
-        .filter(|n| !n.trim().is_empty())?;
-    let payload = match std::env::var_os("GITHUB_EVENT_PATH").filter(|p| !p.is_empty()) {
-        Some(path) => Event::load(Path::new(&path)),
-        None => Err("GITHUB_EVENT_PATH is not set".to_string()),
-    };
-    Some((name, payload))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ pub mod redact;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod run_context;
 pub mod scan;
 pub mod secret_strength;
 pub mod workspace;

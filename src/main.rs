@@ -13,6 +13,7 @@ use shipcheck::baseline::BaselineFile;
 use shipcheck::cli::{BaselineArgs, CheckArgs, Cli, ColorChoice, Command, RulesFormat};
 use shipcheck::engine::{self, CheckOptions};
 use shipcheck::report::{Format, TextOptions};
+use shipcheck::run_context::RunContext;
 use shipcheck::{hook, init, redact, registry};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -77,7 +78,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         fail_on: args.fail_on.map(shipcheck::finding::Level::from),
         online: args.online,
     };
-    let report = engine::check(&opts)?;
+    let ctx = RunContext::from_process()?;
+    let report = engine::check(&opts, &ctx)?;
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -102,7 +104,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 check_name: args.check_name.clone(),
                 stdout_has_commands: format == Format::Github,
             },
-            &shipcheck::github::Env::from_process(),
+            &shipcheck::github::Env::of(&ctx),
         );
         // Keep machine-readable stdout pure: the runner reads workflow
         // commands from stderr as well.
@@ -152,7 +154,11 @@ fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
 fn list_rules(format: RulesFormat) -> anyhow::Result<ExitCode> {
     let out = match format {
         RulesFormat::Text => {
-            let width = registry::all().iter().map(|r| r.id.len()).max().unwrap_or(0);
+            let width = registry::all()
+                .iter()
+                .map(|r| r.id.len())
+                .max()
+                .unwrap_or(0);
             registry::all()
                 .iter()
                 .map(|r| format!("{:width$}  {:7}  {}\n", r.id, r.level_name(), r.summary))
@@ -220,6 +226,7 @@ fn write_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     };
     let (baseline, rewrite) = engine::baseline(
         &opts,
+        &RunContext::from_process()?,
         previous.as_ref().map(|p| &p.baseline),
         args.reason.as_deref(),
         args.expires.as_deref(),

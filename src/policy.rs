@@ -4,6 +4,7 @@
 use crate::config::Settings;
 use crate::finding::{Finding, Level, Span};
 use crate::rules::{self, Area, Judged, Rule};
+use crate::run_context::RunContext;
 use crate::workspace::SourceFile;
 use std::collections::HashMap;
 
@@ -224,13 +225,13 @@ pub fn verdict(findings: &[Finding], settings: &Settings, branch: Option<String>
 /// repository's current branch.
 pub fn target_branch(
     explicit: Option<&str>,
+    ctx: &RunContext,
     current: impl FnOnce() -> Option<String>,
 ) -> Option<String> {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
     explicit
+        .or_else(|| ctx.var("GITHUB_BASE_REF"))
+        .or_else(|| ctx.var("GITHUB_ACTIONS").and(ctx.var("GITHUB_REF_NAME")))
         .map(String::from)
-        .or_else(|| env("GITHUB_BASE_REF"))
-        .or_else(|| env("GITHUB_ACTIONS").and_then(|_| env("GITHUB_REF_NAME")))
         .or_else(current)
 }
 

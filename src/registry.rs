@@ -154,7 +154,8 @@ mod tests {
     /// be missing from `shipcheck rules`, the docs and config validation.
     #[test]
     fn every_declared_rule_is_registered_once() {
-        let decl = regex::Regex::new(r#"(?m)^pub const (\w+): Rule = Rule \{\s*id: "([^"]+)""#).unwrap();
+        let decl =
+            regex::Regex::new(r#"(?m)^pub const (\w+): Rule = Rule \{\s*id: "([^"]+)""#).unwrap();
         let mut declared = Vec::new();
         let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
         while let Some(dir) = stack.pop() {

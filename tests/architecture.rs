@@ -87,3 +87,45 @@ fn no_module_imports_one_that_imports_it_back() {
         );
     }
 }
+
+/// The process environment is read once, in `run_context.rs` (called by
+/// `main`), so no stage can see a different environment than another; only
+/// the two test knobs are read where they act.
+#[test]
+fn the_library_reads_the_environment_only_through_the_run_context() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let read = regex::Regex::new(r"std::env::(var|var_os|vars|vars_os)\(").unwrap();
+    let mut stack = vec![src.clone()];
+    let mut offenders = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !rel.ends_with(".rs") || ["main.rs", "run_context.rs"].contains(&rel.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
+            for (n, line) in code.lines().enumerate() {
+                let knob = line.contains("SHIPCHECK_TEST_PANIC_ON")
+                    || line.contains("SHIPCHECK_GITHUB_BACKOFF_MS");
+                if read.is_match(line) && !knob && !rel.contains("tests") {
+                    offenders.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "read the RunContext instead:\n{}",
+        offenders.join("\n")
+    );
+}

@@ -213,16 +213,3 @@ impl<'s> FileChecker<'s> {
         out
     }
 }
-
-/// Today's date: `SHIPCHECK_TODAY=YYYY-MM-DD`, else the system clock (UTC).
-pub fn today() -> anyhow::Result<Date> {
-    if let Ok(s) = std::env::var("SHIPCHECK_TODAY") {
-        return parse_date(&s)
-            .ok_or_else(|| anyhow::anyhow!("SHIPCHECK_TODAY={s:?} is not a YYYY-MM-DD date"));
-    }
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    Ok(crate::date::civil_from_days((secs / 86_400) as i64))
-}

@@ -4,6 +4,7 @@
 use super::CheckOptions;
 use crate::config::Settings;
 use crate::migrations::live;
+use crate::run_context::RunContext;
 
 /// The live migration checks of a run: one database per URL.
 pub(super) struct LiveOutcome {
@@ -20,6 +21,7 @@ pub(super) struct LiveOutcome {
 /// names for it; sets in `migrations.not-live` are left out.
 pub(super) fn live_checks(
     opts: &CheckOptions,
+    ctx: &RunContext,
     settings: &Settings,
     sets: &[crate::migrations::MigrationSet],
 ) -> anyhow::Result<LiveOutcome> {
@@ -47,10 +49,10 @@ pub(super) fn live_checks(
             continue;
         }
         match m.database_url_env.get(&set.dir) {
-            Some(var) => match std::env::var(var).ok().filter(|v| !v.trim().is_empty()) {
+            Some(var) => match ctx.var(var) {
                 Some(url) => {
-                    crate::redact::register_url_credentials(&url);
-                    add(Some(url), set);
+                    crate::redact::register_url_credentials(url);
+                    add(Some(url.to_string()), set);
                 }
                 None => {
                     let why = format!(

@@ -112,11 +112,8 @@ impl Environment {
         Ok(())
     }
 
-    fn add_process(&mut self) {
-        for (key, value) in std::env::vars_os() {
-            let (Some(key), Some(value)) = (key.to_str(), value.to_str()) else {
-                continue;
-            };
+    fn add_process(&mut self, vars: &BTreeMap<String, String>) {
+        for (key, value) in vars {
             self.values.insert(
                 key.to_string(),
                 EnvValue {
@@ -150,7 +147,7 @@ pub fn load(
     root: &Path,
     settings: &Settings,
     env_files: &[PathBuf],
-    from_process: bool,
+    process: Option<&BTreeMap<String, String>>,
 ) -> anyhow::Result<Vec<Environment>> {
     let mut production = Environment::new("production", true);
     for f in &settings.env.production {
@@ -182,8 +179,8 @@ pub fn load(
             }
         }
     }
-    if from_process {
-        production.add_process();
+    if let Some(vars) = process {
+        production.add_process(vars);
     }
     let mut out = Vec::new();
     if !production.sources.is_empty() {

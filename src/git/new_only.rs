@@ -4,6 +4,7 @@
 use super::history::is_shallow;
 use super::{diff_against, git, Change, HistoryProblem};
 use crate::github_event::Event;
+use crate::run_context::RunContext;
 use std::collections::{HashMap, HashSet};
 use std::ops::RangeInclusive;
 use std::path::Path;
@@ -31,6 +32,7 @@ pub enum NewOnlyBase {
 pub fn new_only_base(
     explicit: Option<&str>,
     github_base_ref: Option<&str>,
+    github_ref_name: Option<&str>,
     event: Option<(&str, &Result<Event, String>)>,
 ) -> NewOnlyBase {
     if let Some(base) = explicit {
@@ -61,7 +63,7 @@ pub fn new_only_base(
                     pushed: payload
                         .pushed_branch()
                         .map(String::from)
-                        .or_else(|| std::env::var("GITHUB_REF_NAME").ok())
+                        .or(github_ref_name.map(String::from))
                         .filter(|b| !b.is_empty()),
                     default_branch: payload.default_branch().map(String::from),
                 }
@@ -77,14 +79,13 @@ pub fn new_only_base(
     }
 }
 
-/// [`new_only_base`] from the process environment.
-pub fn new_only_base_from_env(explicit: Option<&str>) -> NewOnlyBase {
-    let base_ref = std::env::var("GITHUB_BASE_REF").ok();
-    let event = crate::github_event::current();
+/// [`new_only_base`] from the run's Actions variables and event.
+pub fn new_only_base_of(explicit: Option<&str>, ctx: &RunContext) -> NewOnlyBase {
     new_only_base(
         explicit,
-        base_ref.as_deref(),
-        event.as_ref().map(|(n, p)| (n.as_str(), p)),
+        ctx.var("GITHUB_BASE_REF"),
+        ctx.var("GITHUB_REF_NAME"),
+        ctx.event.as_ref().map(|(n, p)| (n.as_str(), p)),
     )
 }
 
@@ -400,21 +401,21 @@ mod tests {
     fn base_resolution_from_events() {
         let ok = |json: &str| Ok::<_, String>(Event::parse(json).unwrap());
         assert_eq!(
-            new_only_base(Some("dev"), Some("main"), None),
+            new_only_base(Some("dev"), Some("main"), None, None),
             NewOnlyBase::Ref("dev".into())
         );
         assert_eq!(
-            new_only_base(None, Some("main"), None),
+            new_only_base(None, Some("main"), None, None),
             NewOnlyBase::Ref("origin/main".into())
         );
         let pr = ok(r#"{"pull_request":{"base":{"ref":"release/2"}}}"#);
         assert_eq!(
-            new_only_base(None, Some(""), Some(("pull_request_target", &pr))),
+            new_only_base(None, Some(""), None, Some(("pull_request_target", &pr))),
             NewOnlyBase::Ref("origin/release/2".into())
         );
         let push = ok(r#"{"ref":"refs/heads/f","before":"abc123"}"#);
         assert_eq!(
-            new_only_base(None, None, Some(("push", &push))),
+            new_only_base(None, None, None, Some(("push", &push))),
             NewOnlyBase::Ref("abc123".into())
         );
         let created = ok(&format!(
@@ -422,7 +423,7 @@ mod tests {
             "0".repeat(40)
         ));
         assert_eq!(
-            new_only_base(None, None, Some(("push", &created))),
+            new_only_base(None, None, None, Some(("push", &created))),
             NewOnlyBase::NewBranch {
                 pushed: Some("f".into()),
                 default_branch: Some("trunk".into())
@@ -430,7 +431,7 @@ mod tests {
         );
         let mg = ok(r#"{"merge_group":{"base_sha":"def456"}}"#);
         assert_eq!(
-            new_only_base(None, None, Some(("merge_group", &mg))),
+            new_only_base(None, None, None, Some(("merge_group", &mg))),
             NewOnlyBase::Ref("def456".into())
         );
         for (name, payload) in [
@@ -444,14 +445,14 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    new_only_base(None, None, Some((name, &payload))),
+                    new_only_base(None, None, None, Some((name, &payload))),
                     NewOnlyBase::Missing(_)
                 ),
                 "{name}"
             );
         }
         assert!(matches!(
-            new_only_base(None, None, None),
+            new_only_base(None, None, None, None),
             NewOnlyBase::Missing(_)
         ));
     }

@@ -70,16 +70,16 @@ pub struct OnlineEnv {
 }
 
 impl OnlineEnv {
-    pub fn from_process(root: &Path) -> OnlineEnv {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    pub fn of(ctx: &crate::run_context::RunContext, root: &Path) -> OnlineEnv {
+        let var = |k: &str| ctx.var(k).map(String::from);
         OnlineEnv {
             api_url: var("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into()),
             token: var("GITHUB_TOKEN"),
             repository: var("GITHUB_REPOSITORY").or_else(|| origin_repo(root)),
-            pr_body: crate::github_event::current()
-                .and_then(|(_, e)| e.ok())
-                .and_then(|e| e.pull_request)
-                .and_then(|p| p.body),
+            pr_body: ctx
+                .event_payload()
+                .and_then(|e| e.pull_request.as_ref())
+                .and_then(|p| p.body.clone()),
             cache_dir: root.join(CACHE_DIR),
         }
     }
@@ -181,8 +181,13 @@ enum Failure {
 
 /// `todo/closed-issue` findings and at most one `scan/online-lookup`
 /// notice for the TODOs' references, reading the environment.
-pub fn check(root: &Path, settings: &Settings, todos: &[TodoIssueRefs]) -> Vec<Finding> {
-    check_with(&OnlineEnv::from_process(root), settings, todos)
+pub fn check(
+    ctx: &crate::run_context::RunContext,
+    root: &Path,
+    settings: &Settings,
+    todos: &[TodoIssueRefs],
+) -> Vec<Finding> {
+    check_with(&OnlineEnv::of(ctx, root), settings, todos)
 }
 
 pub fn check_with(env: &OnlineEnv, settings: &Settings, todos: &[TodoIssueRefs]) -> Vec<Finding> {

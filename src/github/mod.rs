@@ -64,14 +64,14 @@ pub struct Env {
 }
 
 impl Env {
-    pub fn from_process() -> Env {
-        // The payload is read once: the event, or what went wrong.
-        let (event, event_error) = match crate::github_event::current().map(|(_, e)| e) {
-            Some(Ok(e)) => (Some(e), None),
-            Some(Err(why)) => (None, Some(why)),
+    /// The Actions variables and event of this run, as `main` read them.
+    pub fn of(ctx: &crate::run_context::RunContext) -> Env {
+        let (event, event_error) = match ctx.event.as_ref().map(|(_, e)| e) {
+            Some(Ok(e)) => (Some(e.clone()), None),
+            Some(Err(why)) => (None, Some(why.clone())),
             None => (None, None),
         };
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let var = |k: &str| ctx.var(k).map(String::from);
         Env {
             actions: var("GITHUB_ACTIONS").as_deref() == Some("true"),
             token: var("GITHUB_TOKEN"),
