@@ -17,10 +17,11 @@ pub fn dotenv(data: &[u8]) {
     let _ = crate::env::dotenv::parse(&s);
 }
 
-/// `Settings::parse` returns `Ok` or `Err`, never panics.
+/// Reading a config (parse, then the registry's rule checks) returns `Ok` or
+/// `Err`, never panics.
 pub fn config(data: &[u8]) {
     let s = String::from_utf8_lossy(data);
-    let _ = crate::config::Settings::parse(&s, "fuzz.yml");
+    let _ = crate::registry::parse_settings(&s, "fuzz.yml");
 }
 
 /// `lex` in the language the first byte picks keeps its contract: regions
