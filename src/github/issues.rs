@@ -11,19 +11,19 @@
 //! the TODOs they concern are simply not judged. Without `--online` this
 //! module is never called.
 
-use super::client::{ApiError, Client, Method};
 use crate::checks::todo::{GithubRef, TodoIssueRefs};
 use crate::config::Settings;
 use crate::finding::Finding;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::LazyLock;
 
+mod api;
 mod cache;
 
 use crate::rules::{Area, Judged, Level, Rule};
+use api::{fetch_all, Failure, Key, State};
 use cache::{load_cache, now, save_cache, CacheEntry};
 pub use cache::{CACHE_DIR, OPEN_TTL};
 
@@ -48,11 +48,6 @@ pub const ONLINE_LOOKUP: Rule = Rule {
     options: &[],
     doc: crate::rule_doc!("scan-online-lookup"),
 };
-
-/// Look-ups in flight at once.
-const CONCURRENCY: usize = 4;
-/// Tries per look-up on a server error or no answer (rate limits: one).
-const ATTEMPTS: u32 = 3;
 
 /// What the online check reads from the environment.
 #[derive(Debug, Clone, Default)]
@@ -139,46 +134,6 @@ pub fn closing_refs(body: &str) -> Vec<GithubRef> {
         .collect()
 }
 
-/// One issue, `owner/repo` lower-cased (GitHub's names are case-insensitive).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-struct Key {
-    repo: String,
-    number: u64,
-}
-
-impl Key {
-    fn of(r: &GithubRef, current: Option<&str>) -> Option<Key> {
-        let repo = r.repo.as_deref().or(current)?;
-        Some(Key {
-            repo: repo.to_ascii_lowercase(),
-            number: r.number,
-        })
-    }
-}
-
-impl std::fmt::Display for Key {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}#{}", self.repo, self.number)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum State {
-    Open,
-    Closed(Option<String>),
-    /// 404/410: no such issue, or a private repository the token cannot read.
-    Missing,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Failure {
-    RateLimited,
-    /// Not tried: an earlier look-up hit a rate limit or a dead network.
-    Skipped,
-    Network(String),
-    Other(String),
-}
-
 /// `todo/closed-issue` findings and at most one `scan/online-lookup`
 /// notice for the TODOs' references, reading the environment.
 pub fn check(
@@ -236,7 +191,7 @@ pub fn check_with(env: &OnlineEnv, settings: &Settings, todos: &[TodoIssueRefs])
     let mut failures: Vec<(Key, Failure)> = Vec::new();
     if !to_fetch.is_empty() {
         let mut answered = false;
-        for (k, r) in fetch_all(env, to_fetch) {
+        for (k, r) in fetch_all(&env.api_url, env.token.as_deref(), to_fetch) {
             match r {
                 Ok(s) => {
                     cache.issues.insert(k.to_string(), CacheEntry::new(&s, now));
@@ -360,96 +315,6 @@ fn lookup_notice(
     );
     f.path = None;
     Some(f)
-}
-
-type Fetched = Vec<(Key, Result<State, Failure>)>;
-
-/// Look every key up, [`CONCURRENCY`] at a time, on a current-thread runtime.
-fn fetch_all(env: &OnlineEnv, keys: Vec<Key>) -> Fetched {
-    let fail_all = |keys: Vec<Key>, why: String| -> Fetched {
-        keys.into_iter()
-            .map(|k| (k, Err(Failure::Other(why.clone()))))
-            .collect()
-    };
-    let client = match Client::new(&env.api_url, env.token.as_deref().unwrap_or("")) {
-        Ok(c) => Arc::new(c),
-        Err(e) => return fail_all(keys, e),
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => return fail_all(keys, e.to_string()),
-    };
-    let queue = Arc::new(Mutex::new(keys));
-    let stop = Arc::new(AtomicBool::new(false));
-    runtime.block_on(async move {
-        let mut workers = tokio::task::JoinSet::new();
-        for _ in 0..CONCURRENCY {
-            let (client, queue, stop) =
-                (Arc::clone(&client), Arc::clone(&queue), Arc::clone(&stop));
-            workers.spawn(async move {
-                let mut done = Vec::new();
-                loop {
-                    let next = queue.lock().map(|mut q| q.pop()).unwrap_or(None);
-                    let Some(k) = next else { break };
-                    let r = if stop.load(Ordering::Relaxed) {
-                        Err(Failure::Skipped)
-                    } else {
-                        fetch(&client, &k, &stop).await
-                    };
-                    done.push((k, r));
-                }
-                done
-            });
-        }
-        let mut all = Vec::new();
-        while let Some(r) = workers.join_next().await {
-            if let Ok(v) = r {
-                all.extend(v);
-            }
-        }
-        all
-    })
-}
-
-/// One issue's state. A rate limit or a dead network sets `stop` so the
-/// other look-ups are not tried.
-async fn fetch(client: &Client, k: &Key, stop: &AtomicBool) -> Result<State, Failure> {
-    let path = format!("/repos/{}/issues/{}", k.repo, k.number);
-    let mut attempt = 0;
-    loop {
-        match client.once(Method::Get, &path, None).await {
-            Ok(v) => {
-                return match v["state"].as_str() {
-                    Some("closed") => Ok(State::Closed(
-                        v["state_reason"].as_str().map(str::to_string),
-                    )),
-                    Some("open") => Ok(State::Open),
-                    _ => Err(Failure::Other("an answer without a state".into())),
-                }
-            }
-            Err(ApiError::Status {
-                status: 404 | 410, ..
-            }) => return Ok(State::Missing),
-            Err(e) if e.is_rate_limit() => {
-                stop.store(true, Ordering::Relaxed);
-                return Err(Failure::RateLimited);
-            }
-            Err(e) if e.is_transient() && attempt + 1 < ATTEMPTS => {
-                if client.pause(&e, attempt).await.is_err() {
-                    return Err(Failure::Network(e.to_string()));
-                }
-                attempt += 1;
-            }
-            Err(e @ ApiError::Transport(_)) => {
-                stop.store(true, Ordering::Relaxed);
-                return Err(Failure::Network(e.to_string()));
-            }
-            Err(e) => return Err(Failure::Other(e.to_string())),
-        }
-    }
 }
 
 #[cfg(test)]
