@@ -14,7 +14,17 @@ pub fn parse_date(s: &str) -> Option<Date> {
     let y: u16 = s[0..4].parse().ok()?;
     let m: u8 = s[5..7].parse().ok()?;
     let d: u8 = s[8..10].parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then_some((y, m, d))
+}
+
+/// 28–31; February by the Gregorian leap-year rule.
+fn days_in_month(y: u16, m: u8) -> u8 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// `YYYY-MM-DD`.
@@ -64,7 +74,18 @@ mod tests {
     #[test]
     fn date_parsing() {
         assert_eq!(parse_date("2026-12-01"), Some((2026, 12, 1)));
-        for bad in ["2026-13-01", "2026-1-01", "20261201xx", "2026-12-00"] {
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2000-02-29"), Some((2000, 2, 29)));
+        for bad in [
+            "2026-13-01",
+            "2026-1-01",
+            "20261201xx",
+            "2026-12-00",
+            "2026-02-30",
+            "2026-02-29",
+            "1900-02-29",
+            "2026-04-31",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
