@@ -62,7 +62,8 @@ pub fn suppressions_in(file: &SourceFile) -> Vec<Suppression> {
             };
             let rules: Vec<String> = rule_part
                 .split([',', ' ', '\t'])
-                .map(str::trim)
+                // A sentence's full stop is not part of the id.
+                .map(|r| r.trim().trim_end_matches(['.', ';', ':']))
                 .filter(|r| looks_like_rule(r))
                 .map(String::from)
                 .collect();

@@ -138,7 +138,16 @@ const SECRET_WORDS: &[&str] = &[
     "TOKEN",
     "SERVICE_ROLE",
 ];
-const PUBLIC_WORDS: &[&str] = &["PUBLISHABLE", "ANON", "PUBLIC_KEY", "SITE_KEY", "CSRF"];
+/// Names that are public by design (a publishable or anon key, a captcha
+/// site key, the CSRF token a page sends back), matched as whole `_`-words:
+/// `CANONICAL` is not `ANON`.
+const PUBLIC_WORDS: &[&str] = &[
+    "PUBLISHABLE",
+    "ANON",
+    "PUBLIC_KEY",
+    "SITE_KEY",
+    "CSRF_TOKEN",
+];
 
 impl RepoCheck for EnvRules {
     fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
@@ -416,7 +425,11 @@ fn is_public_secret(name: &str) -> bool {
     let Some(rest) = PUBLIC_PREFIXES.iter().find_map(|p| name.strip_prefix(p)) else {
         return false;
     };
-    SECRET_WORDS.iter().any(|w| rest.contains(w)) && !PUBLIC_WORDS.iter().any(|w| rest.contains(w))
+    let words = format!("_{rest}_");
+    SECRET_WORDS.iter().any(|w| rest.contains(w))
+        && !PUBLIC_WORDS
+            .iter()
+            .any(|w| words.contains(&format!("_{w}_")))
 }
 
 fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
@@ -483,6 +496,10 @@ mod tests {
             "VITE_API_TOKEN",
             "REACT_APP_DB_PASSWORD",
             "NEXT_PUBLIC_SUPABASE_SERVICE_ROLE_KEY",
+            // `ANON` inside another word, and a CSRF signing secret.
+            "VITE_CANONICAL_API_TOKEN",
+            "NEXT_PUBLIC_ANONYMIZER_SECRET",
+            "NEXT_PUBLIC_CSRF_SECRET",
         ] {
             assert!(is_public_secret(yes), "{yes}");
         }
@@ -492,6 +509,9 @@ mod tests {
             "JWT_SECRET",
             "VITE_SUPABASE_ANON_KEY",
             "NEXT_PUBLIC_CSRF_TOKEN_HEADER",
+            "NEXT_PUBLIC_CSRF_TOKEN",
+            "NEXT_PUBLIC_RECAPTCHA_SITE_KEY",
+            "VITE_FIREBASE_PUBLIC_KEY",
         ] {
             assert!(!is_public_secret(no), "{no}");
         }
