@@ -264,6 +264,16 @@ impl Settings {
                 &c.id,
                 c.line.map(|l| format!(" at line {l}")).unwrap_or_default(),
             );
+            if crate::rules::is_import_id(id) && !id.ends_with('*') {
+                // Results imported from another tool's SARIF: any id of that
+                // shape, with a level only.
+                if let Some(opt) = c.options.first() {
+                    return Err(anyhow::anyhow!(
+                        "invalid config {name}: rule `{id}`{line} has no option `{opt}` (an imported rule accepts only `level`)"
+                    ));
+                }
+                continue;
+            }
             let Some(known) = find(id) else {
                 return Err(anyhow::anyhow!(
                     "invalid config {name}: unknown rule `{id}`{line} (see `shipcheck rules`)"

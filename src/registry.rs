@@ -45,10 +45,12 @@ pub fn rule(id: &str) -> &'static Rule {
 }
 
 /// Does `pattern` (a rule id or `group/*`) name at least one rule?
+/// Imported ids (`import/<tool>/<rule>`) are known by their shape.
 pub fn pattern_is_known(pattern: &str) -> bool {
-    all()
-        .iter()
-        .any(|r| crate::rules::pattern_matches(pattern, r.id))
+    crate::rules::is_import_id(pattern)
+        || all()
+            .iter()
+            .any(|r| crate::rules::pattern_matches(pattern, r.id))
 }
 
 /// `--config` / `.shipcheck.yml` read and checked against the registry:

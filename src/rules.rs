@@ -175,6 +175,24 @@ impl Rule {
     }
 }
 
+/// `import/<tool>/<rule>`, `import/<tool>/*` or `import/*`: ids of results
+/// imported from other tools' SARIF, which no registry lists. Accepted by
+/// prefix wherever a rule id is (config levels, suppressions).
+pub fn is_import_id(id: &str) -> bool {
+    let Some(rest) = id.strip_prefix("import/") else {
+        return false;
+    };
+    let part = |p: &str| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    match rest.split_once('/') {
+        None => rest == "*",
+        Some((tool, rule)) => part(tool) && (rule == "*" || (!rule.contains('/') && part(rule))),
+    }
+}
+
 /// Does `pattern` (a rule id or `group/*`) name at least one rule?
 pub fn pattern_matches(pattern: &str, id: &str) -> bool {
     match pattern.strip_suffix("/*") {
@@ -193,5 +211,28 @@ mod tests {
         assert!(!pattern_matches("debug/*", "todo/untracked"));
         assert!(pattern_matches("todo/untracked", "todo/untracked"));
         assert!(!pattern_matches("debug/consol", "debug/console"));
+    }
+
+    #[test]
+    fn import_ids_by_prefix() {
+        for ok in [
+            "import/*",
+            "import/semgrep/*",
+            "import/semgrep/js.express.xss",
+            "import/hadolint/DL3008",
+        ] {
+            assert!(is_import_id(ok), "{ok}");
+        }
+        for no in [
+            "import/",
+            "import/semgrep",
+            "import/semgrep/",
+            "import//x",
+            "import/a/b/c",
+            "imports/a/b",
+            "debug/console",
+        ] {
+            assert!(!is_import_id(no), "{no}");
+        }
     }
 }

@@ -252,7 +252,10 @@ pub(crate) fn json_schema(rule_ids: &[&str]) -> serde_json::Value {
     let mut schema = serde_json::to_value(generator.into_root_schema_for::<RawConfig>())
         .expect("a schema is JSON");
     schema["title"] = "shipcheck configuration (.shipcheck.yml)".into();
-    schema["properties"]["rules"]["propertyNames"] = serde_json::json!({"enum": rule_ids});
+    schema["properties"]["rules"]["propertyNames"] = serde_json::json!({"anyOf": [
+        {"enum": rule_ids},
+        {"pattern": "^import/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$"},
+    ]});
     schema
 }
 impl<'de> Deserialize<'de> for ByteSize {

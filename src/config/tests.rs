@@ -51,6 +51,19 @@ fn unknown_rule_names_rule_and_line() {
 }
 
 #[test]
+fn imported_rule_ids_are_accepted_by_shape_with_a_level_only() {
+    let s = crate::registry::parse_settings(
+        "rules:\n  import/semgrep/js.express.xss: warning\n  import/hadolint/DL3008: off\n",
+        "t",
+    );
+    assert!(s.is_ok(), "{s:?}");
+    let e = err("rules:\n  import/semgrep/x:\n    level: error\n    allow: [a]\n");
+    assert!(e.contains("only `level`") && e.contains("line 2"), "{e}");
+    let e = err("rules:\n  import/semgrep: error\n");
+    assert!(e.contains("unknown rule `import/semgrep`"), "{e}");
+}
+
+#[test]
 fn unknown_rule_option_names_option_and_line() {
     let e = err("rules:\n  debug/console:\n    level: error\n    allwo: [info]\n");
     assert!(e.contains("allwo") && e.contains("line 4"), "{e}");
