@@ -375,6 +375,15 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     let migration_sets = discover::discover(&repo_files);
     let history = crate::git::base_ref(opts.base.as_deref(), ctx)
         .map(|base| crate::git::diff_against(&opts.root, &base));
+    // The facts the git-aware migration rules compare, read now so that
+    // the checks read nothing.
+    let set_history: Vec<_> = match &history {
+        Some(Ok(diff)) => migration_sets
+            .iter()
+            .map(|set| crate::migrations::history::gather(&opts.root, set, diff))
+            .collect(),
+        _ => Vec::new(),
+    };
     let database_label = opts.database_url.as_deref().map(live::redact_url);
     let live = live_checks(opts, ctx, &settings, &migration_sets)?;
     let live_report = live.report;
@@ -383,9 +392,9 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         templates: &templates,
         environments: &environments,
         tracked_env_files: scan.tracked_env_files.as_deref(),
-        root: &opts.root,
         migration_sets: &migration_sets,
         history: history.as_ref(),
+        set_history: &set_history,
         live: live_report.as_ref(),
         database_label: database_label.as_deref(),
     };

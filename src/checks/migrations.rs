@@ -7,8 +7,9 @@
 use super::repo::{RepoCheck, RepoFacts};
 use super::Context;
 use crate::finding::{Finding, Span};
-use crate::git::{self, Change, Diff};
+use crate::git::{Change, Diff};
 use crate::lexer::Lang;
+use crate::migrations::history::{SchemaChange, SetHistory};
 use crate::migrations::live::LiveState;
 use crate::migrations::{normalize, Framework, MigrationSet};
 use crate::rules::{Area, Judged, Level, Rule};
@@ -117,8 +118,8 @@ impl RepoCheck for MigrationRules {
         }
         match facts.history {
             Some(Ok(diff)) => {
-                for set in facts.migration_sets {
-                    against_base(facts, set, diff, ctx, out);
+                for (set, hist) in facts.migration_sets.iter().zip(facts.set_history) {
+                    against_base(set, diff, hist, ctx, out);
                 }
             }
             Some(Err(problem)) => {
@@ -190,16 +191,14 @@ fn is_bookkeeping(path: &str) -> bool {
 }
 
 fn against_base(
-    facts: &RepoFacts,
     set: &MigrationSet,
     diff: &Diff,
+    hist: &SetHistory,
     ctx: &Context,
     out: &mut Vec<Finding>,
 ) {
     let prefix = format!("{}/", set.dir);
-    let base_files: BTreeSet<String> = git::files_at(facts.root, &diff.merge_base, &set.dir)
-        .into_iter()
-        .collect();
+    let base_files = &hist.base_files;
     let base_short = &diff.base;
 
     // Edited or deleted after merge.
@@ -217,11 +216,7 @@ fn against_base(
             "restore it (`git checkout {} -- {path}`) and put the change in a new migration",
             diff.merge_base.get(..12).unwrap_or(&diff.merge_base)
         );
-        let line = if *change == Change::Modified {
-            git::first_changed_line(facts.root, &diff.merge_base, path)
-        } else {
-            None
-        };
+        let line = hist.first_changed.get(path).copied().flatten();
         out.extend(at(&EDITED, ctx, path, line, message, help));
     }
 
@@ -251,26 +246,19 @@ fn against_base(
 
     // Schema changed, no migration added (for Prisma: none that touches
     // what changed).
-    for schema in &set.schema_files {
-        if !matches!(
-            diff.status(schema),
-            Some(Change::Modified) | Some(Change::Added)
-        ) {
-            continue;
-        }
-        if !schema_change_matters(facts, set.framework, schema, &diff.merge_base) {
+    for (schema, change) in &hist.schemas {
+        if !schema_change_matters(set.framework, schema, change) {
             continue;
         }
         let uncovered = if new.is_empty() {
             Some(format!("no migration was added to {}", set.dir))
         } else if set.framework == Framework::Prisma {
-            let names =
-                prisma_changed_names(&git::changed_lines(facts.root, &diff.merge_base, schema));
+            let names = prisma_changed_names(&change.changed_lines);
             let sql: String = new
                 .iter()
                 .filter_map(|m| m.files.first())
-                .filter_map(|f| std::fs::read(facts.root.join(f)).ok())
-                .map(|b| String::from_utf8_lossy(&b).to_ascii_lowercase())
+                .filter_map(|f| hist.new_migration_text.get(f))
+                .map(|t| t.to_ascii_lowercase())
                 .collect();
             let covered =
                 names.is_empty() || names.iter().any(|n| sql.contains(&n.to_ascii_lowercase()));
@@ -285,7 +273,7 @@ fn against_base(
             None
         };
         let Some(what) = uncovered else { continue };
-        let line = git::first_changed_line(facts.root, &diff.merge_base, schema);
+        let line = change.first_changed_line;
         let message = format!("{schema} changed on this branch but {what}");
         let help = match set.framework {
             Framework::Prisma => {
@@ -359,25 +347,18 @@ fn prisma_changed_names(lines: &[String]) -> Vec<String> {
 /// Whether the schema file's change reaches the database, judged by the
 /// framework: Prisma and code schemas compared without comments and layout;
 /// Django by the changed lines.
-fn schema_change_matters(
-    facts: &RepoFacts,
-    framework: Framework,
-    path: &str,
-    merge_base: &str,
-) -> bool {
-    let base = git::file_at(facts.root, merge_base, path).unwrap_or_default();
-    let head = std::fs::read(facts.root.join(path))
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default();
+fn schema_change_matters(framework: Framework, path: &str, change: &SchemaChange) -> bool {
+    let (base, head) = (&change.base, &change.head);
     match framework {
-        Framework::Prisma => normalize::prisma(&base) != normalize::prisma(&head),
-        Framework::Django => git::changed_lines(facts.root, merge_base, path)
+        Framework::Prisma => normalize::prisma(base) != normalize::prisma(head),
+        Framework::Django => change
+            .changed_lines
             .iter()
             .any(|l| normalize::django_line_matters(l)),
         _ => {
             let lang =
                 Lang::from_file_name(path.rsplit('/').next().unwrap_or(path)).unwrap_or(Lang::Text);
-            normalize::code(lang, &base) != normalize::code(lang, &head)
+            normalize::code(lang, base) != normalize::code(lang, head)
         }
     }
 }

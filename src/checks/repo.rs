@@ -19,11 +19,12 @@ pub struct RepoFacts<'a> {
     pub environments: &'a [Environment],
     /// Env files tracked by git; `None` when the root is not in a git repository.
     pub tracked_env_files: Option<&'a [String]>,
-    /// The repository root (git-aware checks ask git about it).
-    pub root: &'a std::path::Path,
     pub migration_sets: &'a [crate::migrations::MigrationSet],
     /// The branch's changes against the base, when a base was given.
     pub history: Option<&'a Result<crate::git::Diff, crate::git::HistoryProblem>>,
+    /// With a history: what each migration set (same order) looked like at
+    /// the merge-base, read by the facts stage so the checks read nothing.
+    pub set_history: &'a [crate::migrations::history::SetHistory],
     /// Live migration status, with `--database-url`.
     pub live: Option<&'a crate::migrations::live::LiveReport>,
     /// The database as messages may name it (password redacted).

@@ -6,6 +6,7 @@
 //! and the live reader (`live`).
 
 pub mod discover;
+pub mod history;
 pub mod live;
 pub mod normalize;
 

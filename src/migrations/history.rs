@@ -1,0 +1,82 @@
+//! What the git-aware migration rules need from history, read before the
+//! checks run (the facts stage), so the checks themselves stay pure: they
+//! compare a [`MigrationSet`] with its [`SetHistory`] and read nothing.
+
+use super::{Framework, MigrationSet};
+use crate::git::{self, Change, Diff};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// One migration set against the merge-base with the base branch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetHistory {
+    /// The set's files at the merge-base.
+    pub base_files: BTreeSet<String>,
+    /// For each migration file the branch modified: its first changed line.
+    pub first_changed: BTreeMap<String, Option<u32>>,
+    /// Each schema file the branch added or modified.
+    pub schemas: BTreeMap<String, SchemaChange>,
+    /// The text of the branch's new migrations (their first file), for
+    /// Prisma sets whose schema changed: does a new migration touch what
+    /// the schema change is about?
+    pub new_migration_text: BTreeMap<String, String>,
+}
+
+/// A schema file at the merge-base and now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemaChange {
+    pub base: String,
+    pub head: String,
+    /// The added and removed lines, without the `+`/`-`.
+    pub changed_lines: Vec<String>,
+    pub first_changed_line: Option<u32>,
+}
+
+/// Read, for `set`, what [`SetHistory`] holds: a few git commands per set,
+/// only for the files the branch changed.
+pub fn gather(root: &Path, set: &MigrationSet, diff: &Diff) -> SetHistory {
+    let prefix = format!("{}/", set.dir);
+    let rev = diff.merge_base.as_str();
+    let mut h = SetHistory {
+        base_files: git::files_at(root, rev, &set.dir).into_iter().collect(),
+        ..SetHistory::default()
+    };
+    for (change, path) in &diff.changes {
+        if *change == Change::Modified && path.starts_with(&prefix) {
+            h.first_changed
+                .insert(path.clone(), git::first_changed_line(root, rev, path));
+        }
+    }
+    let read = |path: &str| {
+        std::fs::read(root.join(path))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    };
+    for schema in &set.schema_files {
+        if !matches!(
+            diff.status(schema),
+            Some(Change::Modified) | Some(Change::Added)
+        ) {
+            continue;
+        }
+        h.schemas.insert(
+            schema.clone(),
+            SchemaChange {
+                base: git::file_at(root, rev, schema).unwrap_or_default(),
+                head: read(schema),
+                changed_lines: git::changed_lines(root, rev, schema),
+                first_changed_line: git::first_changed_line(root, rev, schema),
+            },
+        );
+    }
+    if set.framework == Framework::Prisma && !h.schemas.is_empty() {
+        for m in &set.migrations {
+            if let Some(f) = m.files.first() {
+                if diff.status(f) == Some(Change::Added) {
+                    h.new_migration_text.insert(f.clone(), read(f));
+                }
+            }
+        }
+    }
+    h
+}
