@@ -26,6 +26,7 @@ pub const STALE_BASELINE: Rule = Rule {
     summary: "a baseline entry that matches no finding any more: remove it",
     options: &[],
     doc: crate::rule_doc!("scan-stale-baseline"),
+    module: module_path!(),
 };
 
 pub const EXPIRED_BASELINE: Rule = Rule {
@@ -36,6 +37,7 @@ pub const EXPIRED_BASELINE: Rule = Rule {
     summary: "a baseline entry past its `expires` date: its finding is reported again",
     options: &[],
     doc: crate::rule_doc!("scan-expired-baseline"),
+    module: module_path!(),
 };
 
 /// This group's rules, in the order `shipcheck rules` lists them.

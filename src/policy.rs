@@ -18,6 +18,7 @@ pub const SUPPRESSION_INVALID: Rule = Rule {
     summary: "a `shipcheck-ignore` without a reason, or naming an unknown rule",
     options: &[],
     doc: crate::rule_doc!("suppression-invalid"),
+    module: module_path!(),
 };
 
 const MARKER: &str = "shipcheck-ignore";

@@ -88,6 +88,31 @@ pub fn markdown_table(areas: &[Area], extra: &[&str]) -> String {
     out
 }
 
+/// `docs/rules/README.md`: for every rule, in one row, its level, area,
+/// what it judges, and where its code, doc and fixture are (links relative
+/// to `docs/rules/`). Generated; `tests/readme.rs` keeps it in sync.
+pub fn index_markdown() -> String {
+    let mut out = String::from(
+        "# Rules\n\n\
+         <!-- Generated from the registry (src/registry.rs): refresh with `SHIPCHECK_BLESS=1 cargo test --test readme`. -->\n\n\
+         Every rule, where its code, doc and fixture are. `judged`: `lines` findings are filtered by `--new-only`, \
+         `state` findings (production values, the live database, the run itself) never are.\n\n\
+         | rule | default | area | judged | code | fixture |\n|---|---|---|---|---|---|\n",
+    );
+    for r in all() {
+        let stem = r.file_stem();
+        let code = r.source_file();
+        out.push_str(&format!(
+            "| [`{}`]({stem}.md) | {} | {} | {} | [`{code}`](../../{code}) | [`tests/rules/{stem}.txtar`](../../tests/rules/{stem}.txtar) |\n",
+            r.id,
+            r.level_name(),
+            r.area.slug(),
+            r.judged.as_str(),
+        ));
+    }
+    out
+}
+
 /// The registry as JSON (`shipcheck rules --format json`): one object per
 /// rule with its id, default level, area, summary and options.
 pub fn json() -> String {
@@ -101,6 +126,9 @@ pub fn json() -> String {
                 "area_title": r.area.title(),
                 "summary": r.summary,
                 "options": r.options,
+                "judged": r.judged.as_str(),
+                "source": r.source_file(),
+                "doc": format!("docs/rules/{}.md", r.file_stem()),
             })
         })
         .collect();
@@ -175,6 +203,17 @@ mod tests {
         let mut registered: Vec<String> = all().iter().map(|r| r.id.to_string()).collect();
         registered.sort();
         assert_eq!(declared, registered);
+    }
+
+    /// `Rule::source_file` points at the file that declares the rule.
+    #[test]
+    fn every_rule_names_the_file_that_declares_it() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for r in all() {
+            let text = std::fs::read_to_string(root.join(r.source_file()))
+                .unwrap_or_else(|e| panic!("{}: {} ({e})", r.id, r.source_file()));
+            assert!(text.contains(&format!("id: \"{}\"", r.id)), "{}", r.id);
+        }
     }
 
     #[test]

@@ -107,6 +107,16 @@ pub enum Judged {
     State,
 }
 
+impl Judged {
+    /// `lines` or `state` (`shipcheck rules --format json`, the rule index).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Judged::Lines => "lines",
+            Judged::State => "state",
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Rule {
     pub id: &'static str,
@@ -121,6 +131,9 @@ pub struct Rule {
     /// Markdown with the headings in [`DOC_HEADINGS`] (`docs/rules/<id with
     /// `-` for `/`>.md`).
     pub doc: &'static str,
+    /// The module that declares and emits it (`module_path!()`): where its
+    /// code is.
+    pub module: &'static str,
 }
 
 /// Rules are values with an id that the registry keeps unique: two are the
@@ -169,6 +182,24 @@ pub const DOC_HEADINGS: [&str; 5] = [
 ];
 
 impl Rule {
+    /// The source file of [`Rule::module`]: `shipcheck::checks::env` →
+    /// `src/checks/env.rs` (a module with a folder of its own has its
+    /// `mod.rs`-less file next to the folder).
+    pub fn source_file(&self) -> String {
+        let path = self
+            .module
+            .strip_prefix("shipcheck::")
+            .unwrap_or(self.module)
+            .replace("::", "/");
+        format!("src/{path}.rs")
+    }
+
+    /// `docs/rules/<group>-<name>.md` and `tests/rules/<group>-<name>.txtar`
+    /// share this stem.
+    pub fn file_stem(&self) -> String {
+        self.id.replace('/', "-")
+    }
+
     /// `error`, `warning`, `notice` or `off`.
     pub fn level_name(&self) -> &'static str {
         self.default_level.map_or("off", |l| l.as_str())

@@ -15,6 +15,7 @@ pub const UNREADABLE: Rule = Rule {
     summary: "a file in the tree that could not be read",
     options: &[],
     doc: crate::rule_doc!("scan-unreadable"),
+    module: module_path!(),
 };
 
 pub const NOT_CHECKED: Rule = Rule {
@@ -25,6 +26,7 @@ pub const NOT_CHECKED: Rule = Rule {
     summary: "opt-in with `require:`: on a release branch, an input the config requires (production environment, template, database) was not given",
     options: &[],
     doc: crate::rule_doc!("scan-not-checked"),
+    module: module_path!(),
 };
 
 pub const GIT_UNAVAILABLE: Rule = Rule {
@@ -35,6 +37,7 @@ pub const GIT_UNAVAILABLE: Rule = Rule {
     summary: "git could not read the repository (not installed, \"dubious ownership\"): committed env files, base-branch checks and the tracked set were not judged",
     options: &[],
     doc: crate::rule_doc!("scan-git-unavailable"),
+    module: module_path!(),
 };
 
 pub const GIT_HISTORY: Rule = Rule {
@@ -45,6 +48,7 @@ pub const GIT_HISTORY: Rule = Rule {
     summary: "the git-aware migration checks or `--new-only` could not compare with the base (shallow clone, unknown base, no merge-base)",
     options: &[],
     doc: crate::rule_doc!("scan-git-history"),
+    module: module_path!(),
 };
 
 /// This group's rules, in the order `shipcheck rules` lists them.

@@ -1,7 +1,8 @@
 //! The README's rule tables are generated from the rule registry: each
 //! `<!-- rules-table areas=… [extra=…] -->` block must equal what
 //! `shipcheck::registry::markdown_table` makes of it. Refresh them with
-//! `SHIPCHECK_BLESS=1 cargo test --test readme`.
+//! `SHIPCHECK_BLESS=1 cargo test --test readme` (which also refreshes the
+//! rule index, `docs/rules/README.md`).
 
 use shipcheck::registry::{all, markdown_table};
 use shipcheck::report::areas;
@@ -68,6 +69,22 @@ fn readme_rule_tables_are_generated_from_the_registry() {
             std::fs::write(&path, fresh).unwrap();
         } else {
             panic!("README rule tables differ from the registry: run `SHIPCHECK_BLESS=1 cargo test --test readme`");
+        }
+    }
+}
+
+/// `docs/rules/README.md`, the index a newcomer reads to find any rule's
+/// code, doc and fixture, is generated from the registry.
+#[test]
+fn rule_index_is_generated_from_the_registry() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules/README.md");
+    let fresh = shipcheck::registry::index_markdown();
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if fresh != committed {
+        if std::env::var_os("SHIPCHECK_BLESS").is_some() {
+            std::fs::write(&path, fresh).unwrap();
+        } else {
+            panic!("docs/rules/README.md differs from the registry: run `SHIPCHECK_BLESS=1 cargo test --test readme`");
         }
     }
 }

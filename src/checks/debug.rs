@@ -29,6 +29,7 @@ pub const CONSOLE: Rule = Rule {
     summary: "`console.log/debug/info/trace/dir/table/…` in production JS/TS (allow-list: `error`, `warn`)",
     options: &["allow"],
     doc: crate::rule_doc!("debug-console"),
+    module: module_path!(),
 };
 
 pub const DEBUGGER: Rule = Rule {
@@ -39,6 +40,7 @@ pub const DEBUGGER: Rule = Rule {
     summary: "`debugger` statements in production JS/TS",
     options: &[],
     doc: crate::rule_doc!("debug-debugger"),
+    module: module_path!(),
 };
 
 pub const FOCUSED_TEST: Rule = Rule {
@@ -49,6 +51,7 @@ pub const FOCUSED_TEST: Rule = Rule {
     summary: "`it.only`, `describe.only`, `test.only`, `test.describe.only`, `fit(`, `fdescribe(` in test files",
     options: &[],
     doc: crate::rule_doc!("debug-focused-test"),
+    module: module_path!(),
 };
 
 pub const BREAKPOINT: Rule = Rule {
@@ -59,6 +62,7 @@ pub const BREAKPOINT: Rule = Rule {
     summary: "`breakpoint()`, `pdb.set_trace()`, `import pdb`/`ipdb`, `binding.pry`, `byebug`, `dbg!`, `var_dump`/`dd(`, `runtime.Breakpoint()`",
     options: &[],
     doc: crate::rule_doc!("debug-breakpoint"),
+    module: module_path!(),
 };
 
 pub const PRINT: Rule = Rule {
@@ -70,6 +74,7 @@ pub const PRINT: Rule = Rule {
         "`print(`, `println!`, `fmt.Println`, `System.out.println`, Kotlin `println`, Ruby `puts`",
     options: &[],
     doc: crate::rule_doc!("debug-print"),
+    module: module_path!(),
 };
 
 /// This group's rules, in the order `shipcheck rules` lists them.

@@ -17,6 +17,7 @@ pub const DEBUG_MODE: Rule = Rule {
     summary: "`NODE_ENV` not `production`, `DEBUG`/`APP_DEBUG` on, `RAILS_ENV=development`, … in production",
     options: &[],
     doc: crate::rule_doc!("debug-debug-mode"),
+    module: module_path!(),
 };
 
 /// This group's rules, in the order `shipcheck rules` lists them.

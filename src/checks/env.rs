@@ -21,6 +21,7 @@ pub const UNDECLARED: Rule = Rule {
     summary: "a variable read by production code or compose but absent from the nearest template (warning if the read has a fallback)",
     options: &[],
     doc: crate::rule_doc!("env-undeclared"),
+    module: module_path!(),
 };
 
 pub const NO_TEMPLATE: Rule = Rule {
@@ -31,6 +32,7 @@ pub const NO_TEMPLATE: Rule = Rule {
     summary: "code reads environment variables but the repository has no template (`.env.example`)",
     options: &[],
     doc: crate::rule_doc!("env-no-template"),
+    module: module_path!(),
 };
 
 pub const MISSING: Rule = Rule {
@@ -41,6 +43,7 @@ pub const MISSING: Rule = Rule {
     summary: "a template variable absent or empty in a production environment",
     options: &[],
     doc: crate::rule_doc!("env-missing"),
+    module: module_path!(),
 };
 
 pub const UNUSED: Rule = Rule {
@@ -51,6 +54,7 @@ pub const UNUSED: Rule = Rule {
     summary: "a template variable that nothing reads",
     options: &[],
     doc: crate::rule_doc!("env-unused"),
+    module: module_path!(),
 };
 
 pub const DUPLICATE_KEY: Rule = Rule {
@@ -61,6 +65,7 @@ pub const DUPLICATE_KEY: Rule = Rule {
     summary: "a key assigned twice in one env file",
     options: &[],
     doc: crate::rule_doc!("env-duplicate-key"),
+    module: module_path!(),
 };
 
 pub const SYNTAX: Rule = Rule {
@@ -71,6 +76,7 @@ pub const SYNTAX: Rule = Rule {
     summary: "a malformed env-file line: no `=`, bad key, unterminated quote, text after a quote",
     options: &[],
     doc: crate::rule_doc!("env-syntax"),
+    module: module_path!(),
 };
 
 pub const COMMITTED_ENV_FILE: Rule = Rule {
@@ -81,6 +87,7 @@ pub const COMMITTED_ENV_FILE: Rule = Rule {
     summary: "`.env`, `.env.local`, `.env.production`, … tracked by git",
     options: &[],
     doc: crate::rule_doc!("env-committed-env-file"),
+    module: module_path!(),
 };
 
 pub const PUBLIC_SECRET: Rule = Rule {
@@ -92,6 +99,7 @@ pub const PUBLIC_SECRET: Rule = Rule {
         "a secret name behind a client-exposed prefix (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`, …)",
     options: &[],
     doc: crate::rule_doc!("env-public-secret"),
+    module: module_path!(),
 };
 
 /// This group's rules, in the order `shipcheck rules` lists them.

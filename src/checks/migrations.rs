@@ -25,6 +25,7 @@ pub const PENDING: Rule = Rule {
     summary: "(live) a migration in the repository the database has not applied",
     options: &[],
     doc: crate::rule_doc!("migrations-pending"),
+    module: module_path!(),
 };
 
 pub const FAILED: Rule = Rule {
@@ -35,6 +36,7 @@ pub const FAILED: Rule = Rule {
     summary: "(live) a migration recorded as failed or unfinished (Prisma P3009, golang-migrate dirty, sqlx/Flyway `success = false`)",
     options: &[],
     doc: crate::rule_doc!("migrations-failed"),
+    module: module_path!(),
 };
 
 pub const CHECKSUM_MISMATCH: Rule = Rule {
@@ -45,6 +47,7 @@ pub const CHECKSUM_MISMATCH: Rule = Rule {
     summary: "(live) an applied migration whose file changed since it ran",
     options: &[],
     doc: crate::rule_doc!("migrations-checksum-mismatch"),
+    module: module_path!(),
 };
 
 pub const UNKNOWN_APPLIED: Rule = Rule {
@@ -55,6 +58,7 @@ pub const UNKNOWN_APPLIED: Rule = Rule {
     summary: "(live) a migration applied in the database that no file in the repository matches",
     options: &[],
     doc: crate::rule_doc!("migrations-unknown-applied"),
+    module: module_path!(),
 };
 
 pub const SCHEMA_WITHOUT_MIGRATION: Rule = Rule {
@@ -65,6 +69,7 @@ pub const SCHEMA_WITHOUT_MIGRATION: Rule = Rule {
     summary: "a schema change (Prisma schema, `schema.rb`, Drizzle schema, Django models) with no new migration",
     options: &[],
     doc: crate::rule_doc!("migrations-schema-without-migration"),
+    module: module_path!(),
 };
 
 pub const EDITED: Rule = Rule {
@@ -75,6 +80,7 @@ pub const EDITED: Rule = Rule {
     summary: "a migration already on the base branch modified or deleted on this branch",
     options: &[],
     doc: crate::rule_doc!("migrations-edited"),
+    module: module_path!(),
 };
 
 pub const OUT_OF_ORDER: Rule = Rule {
@@ -85,6 +91,7 @@ pub const OUT_OF_ORDER: Rule = Rule {
     summary: "a new migration that sorts before the newest one on the base branch",
     options: &[],
     doc: crate::rule_doc!("migrations-out-of-order"),
+    module: module_path!(),
 };
 
 pub const LAYOUT: Rule = Rule {
@@ -95,6 +102,7 @@ pub const LAYOUT: Rule = Rule {
     summary: "a broken migrations directory: duplicate versions, Prisma P3015/P3019, Alembic multiple heads, Django conflicts, stale `schema.rb`, Drizzle journal gaps, golang-migrate `up` without `down`",
     options: &[],
     doc: crate::rule_doc!("migrations-layout"),
+    module: module_path!(),
 };
 
 /// This group's rules, in the order `shipcheck rules` lists them.

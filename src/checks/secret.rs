@@ -21,6 +21,7 @@ pub const TOO_SHORT: Rule = Rule {
         "a secret shorter than 32 characters (64 for JWT, session, cookie, signing, encryption)",
     options: &[],
     doc: crate::rule_doc!("secret-too-short"),
+    module: module_path!(),
 };
 
 pub const WEAK: Rule = Rule {
@@ -31,6 +32,7 @@ pub const WEAK: Rule = Rule {
     summary: "a placeholder, default or low-randomness secret (`changeme`, `keyboard cat`, …)",
     options: &[],
     doc: crate::rule_doc!("secret-weak"),
+    module: module_path!(),
 };
 
 pub const TEMPLATE_VALUE: Rule = Rule {
@@ -41,6 +43,7 @@ pub const TEMPLATE_VALUE: Rule = Rule {
     summary: "a production secret equal to the template's example value",
     options: &[],
     doc: crate::rule_doc!("secret-template-value"),
+    module: module_path!(),
 };
 
 pub const REUSED: Rule = Rule {
@@ -51,6 +54,7 @@ pub const REUSED: Rule = Rule {
     summary: "one value behind two secret names in one environment",
     options: &[],
     doc: crate::rule_doc!("secret-reused"),
+    module: module_path!(),
 };
 
 /// This group's rules, in the order `shipcheck rules` lists them.

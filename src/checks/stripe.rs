@@ -18,6 +18,7 @@ pub const TEST_KEY_IN_PRODUCTION: Rule = Rule {
     summary: "`sk_test_`, `pk_test_` or `rk_test_` key in a production environment",
     options: &[],
     doc: crate::rule_doc!("stripe-test-key-in-production"),
+    module: module_path!(),
 };
 
 pub const MIXED_MODES: Rule = Rule {
@@ -28,6 +29,7 @@ pub const MIXED_MODES: Rule = Rule {
     summary: "live and test Stripe keys in one environment",
     options: &[],
     doc: crate::rule_doc!("stripe-mixed-modes"),
+    module: module_path!(),
 };
 
 pub const MALFORMED_KEY: Rule = Rule {
@@ -38,6 +40,7 @@ pub const MALFORMED_KEY: Rule = Rule {
     summary: "a Stripe value of the wrong kind: `pk_` as secret key, webhook secret without `whsec_`, bad length",
     options: &[],
     doc: crate::rule_doc!("stripe-malformed-key"),
+    module: module_path!(),
 };
 
 /// This group's rules, in the order `shipcheck rules` lists them.

@@ -22,6 +22,7 @@ pub const LIVE_KEY_IN_REPO: Rule = Rule {
     summary: "a real `sk_live_`/`rk_live_` key in any file of the repository",
     options: &[],
     doc: crate::rule_doc!("stripe-live-key-in-repo"),
+    module: module_path!(),
 };
 
 pub const TEST_KEY_IN_REPO: Rule = Rule {
@@ -32,6 +33,7 @@ pub const TEST_KEY_IN_REPO: Rule = Rule {
     summary: "a real `sk_test_`/`rk_test_` key in production source",
     options: &[],
     doc: crate::rule_doc!("stripe-test-key-in-repo"),
+    module: module_path!(),
 };
 
 /// Stripe's secret and restricted keys: a prefix and 24–247 alphanumerics

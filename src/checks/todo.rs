@@ -24,6 +24,7 @@ pub const UNTRACKED: Rule = Rule {
     summary: "`TODO`/`FIXME`/`XXX`/`HACK` comment without `#123`, `owner/repo#123`, `ABC-123` or an issue URL",
     options: &["markers", "issue-pattern"],
     doc: crate::rule_doc!("todo-untracked"),
+    module: module_path!(),
 };
 
 pub const EXPIRED: Rule = Rule {
@@ -34,6 +35,7 @@ pub const EXPIRED: Rule = Rule {
     summary: "`TODO(2026-01-15)` / `TODO(by: 2026-01-15)` past its date",
     options: &[],
     doc: crate::rule_doc!("todo-expired"),
+    module: module_path!(),
 };
 
 /// This group's rules, in the order `shipcheck rules` lists them.

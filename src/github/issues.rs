@@ -37,6 +37,7 @@ pub const CLOSED_ISSUE: Rule = Rule {
     summary: "TODO referencing a GitHub issue that is closed, or that the pull request closes (`Closes #12`); only with `--online`",
     options: &[],
     doc: crate::rule_doc!("todo-closed-issue"),
+    module: module_path!(),
 };
 
 pub const ONLINE_LOOKUP: Rule = Rule {
@@ -47,6 +48,7 @@ pub const ONLINE_LOOKUP: Rule = Rule {
     summary: "`--online` issue look-ups that failed (rate limit, network, no repository): those TODOs were not judged",
     options: &[],
     doc: crate::rule_doc!("scan-online-lookup"),
+    module: module_path!(),
 };
 
 /// What the online check reads from the environment.
