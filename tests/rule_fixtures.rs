@@ -198,7 +198,9 @@ fn run_fixture(rule: &str, text: &str) -> Result<Outcome, String> {
         .args(["--format", "json"])
         .args(&args)
         .env_remove("GITHUB_TOKEN")
-        .env_remove("GITHUB_REPOSITORY");
+        .env_remove("GITHUB_REPOSITORY")
+        // Retries against a dead port in milliseconds, not seconds.
+        .env("SHIPCHECK_GITHUB_BACKOFF_MS", "1");
     for (k, v) in &env {
         cmd.env(k, v);
     }
@@ -245,11 +247,38 @@ fn run_fixture(rule: &str, text: &str) -> Result<Outcome, String> {
 
 #[test]
 fn every_rule_fires_on_its_fixture_and_on_no_decoy() {
+    // The fixtures run a few at a time: each is mostly waiting on git and
+    // the binary.
+    let rules = shipcheck::registry::all();
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+    let outcomes: Vec<(&str, Option<Result<Outcome, String>>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = rules
+            .chunks(rules.len().div_ceil(workers))
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|rule| {
+                            let path = rules_dir().join(format!("{}.txtar", stem(rule.id)));
+                            let outcome = std::fs::read_to_string(&path)
+                                .ok()
+                                .map(|text| run_fixture(rule.id, &text));
+                            (rule.id, outcome)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a fixture thread"))
+            .collect()
+    });
     let mut failures = Vec::new();
     let mut ran = 0;
-    for rule in shipcheck::registry::all() {
-        let path = rules_dir().join(format!("{}.txtar", stem(rule.id)));
-        let Ok(text) = std::fs::read_to_string(&path) else {
+    for (id, outcome) in outcomes {
+        let rule = shipcheck::registry::rule(id);
+        let Some(outcome) = outcome else {
             failures.push(format!(
                 "{}: no fixture (write tests/rules/{}.txtar)",
                 rule.id,
@@ -257,7 +286,7 @@ fn every_rule_fires_on_its_fixture_and_on_no_decoy() {
             ));
             continue;
         };
-        let o = match run_fixture(rule.id, &text) {
+        let o = match outcome {
             Ok(o) => o,
             Err(e) => {
                 failures.push(format!("{}: {e}", rule.id));
