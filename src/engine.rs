@@ -83,6 +83,8 @@ struct Collected {
     migration_sets: Vec<MigrationSetSummary>,
     environments: Vec<(String, Vec<String>)>,
     not_checked: Vec<(crate::rules::Area, String)>,
+    /// What the run had, for `require:`.
+    coverage: NotCheckedFacts,
     history: Option<Result<crate::git::Diff, HistoryProblem>>,
 }
 
@@ -130,7 +132,11 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
     // `require:` turns "not checked" into a blocking finding on release
     // branches (an unknown target counts as one).
     if policy::is_release_target(&c.settings, branch.as_deref()) {
-        about_baseline.extend(required_but_not_checked(&c.settings, &c.not_checked));
+        about_baseline.extend(required_but_not_checked(
+            &c.settings,
+            &c.coverage,
+            &c.not_checked,
+        ));
     }
     // Fingerprinted on their own: the occurrence counters of the other
     // findings must not depend on what the baseline hid.
@@ -438,7 +444,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         &settings,
         crate::registry::pattern_is_known,
     );
-    let not_checked = not_checked(&NotCheckedFacts {
+    let coverage = NotCheckedFacts {
         files_scanned: scan.files_scanned,
         has_template: !templates.is_empty(),
         has_production: environments.iter().any(|e| e.is_production),
@@ -447,8 +453,10 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
             .as_ref()
             .is_some_and(|r| !r.checked.is_empty() || !r.missing_tables.is_empty()),
         live_unchecked: live.unchecked.clone(),
-    });
+    };
+    let not_checked = not_checked(&coverage);
     Ok(Collected {
+        coverage,
         started,
         today,
         findings,

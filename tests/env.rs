@@ -342,7 +342,8 @@ fn named_environments_get_the_non_production_rules_only() {
     let out = run(shipcheck().arg("check").arg(d).args(["--format", "json"]));
     let lines = finding_lines(&json(&out));
     assert!(
-        lines.contains("stripe/mixed-modes .env.staging:1"),
+        // At the live key: test mode is right outside production.
+        lines.contains("stripe/mixed-modes .env.staging:2"),
         "{lines:#?}"
     );
     assert!(

@@ -294,3 +294,33 @@ fn require_turns_not_checked_into_a_blocking_finding_on_release_branches() {
         bad.stderr
     );
 }
+
+/// `require: [template]` is judged on whether a template exists, whatever
+/// else the run had: a production environment given does not hide it.
+#[test]
+fn require_template_with_a_production_environment_given() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "app.js", "export const x = 1;\n");
+    write(dir.path(), "prod.env", "API_URL=https://api.example.com\n");
+    write(
+        dir.path(),
+        ".shipcheck.yml",
+        "require: [template]\npaths:\n  exclude: [prod.env]\n",
+    );
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--branch", "main", "--format", "json", "--env-file"])
+        .arg(dir.path().join("prod.env")));
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    let v = json(&out);
+    let msgs: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "scan/not-checked")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(msgs[0].contains("an env template"), "{msgs:?}");
+}

@@ -143,6 +143,15 @@ impl RepoCheck for SecretRules {
 }
 
 /// One value behind two names: reported at every name after the first.
+/// Where a value was assigned, for ordering: files by path and line, then
+/// the process environment, by name.
+fn place(v: &EnvValue) -> (bool, &str, u32, &str) {
+    match &v.origin {
+        crate::env::environments::Origin::File { path, line, .. } => (false, path, *line, &v.key),
+        crate::env::environments::Origin::Process => (true, "", 0, &v.key),
+    }
+}
+
 fn reused(
     secrets: &[&EnvValue],
     env: &crate::env::environments::Environment,
@@ -156,8 +165,10 @@ fn reused(
         }
     }
     for group in by_value.values() {
+        // The first assignment keeps the value; the later ones are the
+        // reuse (file order, then the process environment, by name).
         let mut names: Vec<&&EnvValue> = group.iter().collect();
-        names.sort_by(|a, b| a.key.cmp(&b.key));
+        names.sort_by(|a, b| place(a).cmp(&place(b)));
         for v in &names[1..] {
             let message = format!(
                 "{} has the same value as {}: a leak of one is a leak of both",

@@ -81,12 +81,14 @@ fn malformed(key: &str, value: &str) -> Option<String> {
     }
     let kind = key_kind(value);
     if name.contains("WEBHOOK") {
-        return (!value.starts_with("whsec_")).then(|| {
-            format!(
+        return match value.strip_prefix("whsec_") {
+            Some(body) if is_placeholder(body) => Some(placeholder(key, value)),
+            Some(_) => None,
+            None => Some(format!(
                 "{key} should hold a webhook signing secret (whsec_…) but holds {}",
                 describe(value)
-            )
-        });
+            )),
+        };
     }
     if name.contains("PUBLISHABLE") || name.contains("PUBLIC") {
         return match kind {
@@ -116,12 +118,39 @@ fn shape(key: &str, value: &str) -> Option<String> {
     let body = &value[k.len() + m.len() + 2..];
     let ok =
         value.len() <= 255 && body.len() >= 10 && body.chars().all(|c| c.is_ascii_alphanumeric());
-    (!ok).then(|| {
-        format!(
+    if !ok {
+        return Some(format!(
             "{key} holds {} whose length or characters no Stripe key has",
             shown(value)
-        )
-    })
+        ));
+    }
+    is_placeholder(body).then(|| placeholder(key, value))
+}
+
+/// The body of a key someone typed rather than copied: `xxxx…`, one
+/// character repeated, `your…`, `…example…`. Stripe's keys are random.
+fn is_placeholder(body: &str) -> bool {
+    let lower = body.to_ascii_lowercase();
+    let distinct: std::collections::BTreeSet<char> = lower.chars().collect();
+    distinct.len() <= 4
+        || [
+            "xxxx",
+            "your",
+            "example",
+            "placeholder",
+            "changeme",
+            "replace",
+            "dummy",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+fn placeholder(key: &str, value: &str) -> String {
+    format!(
+        "{key} holds a placeholder ({}), not a key from Stripe: payments would fail",
+        shown(value)
+    )
 }
 
 fn describe(value: &str) -> String {
@@ -155,26 +184,31 @@ impl RepoCheck for StripeModes {
                     }
                 }
             }
-            let live: Vec<&str> = keys
-                .iter()
-                .filter(|(_, m)| *m == "live")
-                .map(|(v, _)| v.key.as_str())
-                .collect();
-            let test: Vec<&EnvValue> = keys
-                .iter()
-                .filter(|(_, m)| *m == "test")
-                .map(|(v, _)| *v)
-                .collect();
-            if let (Some(first_test), false) = (test.first(), live.is_empty()) {
-                let test_names: Vec<&str> = test.iter().map(|v| v.key.as_str()).collect();
+            let of_mode = |mode: &str| -> Vec<&EnvValue> {
+                keys.iter()
+                    .filter(|(_, m)| *m == mode)
+                    .map(|(v, _)| *v)
+                    .collect()
+            };
+            let (live, test) = (of_mode("live"), of_mode("test"));
+            if !live.is_empty() && !test.is_empty() {
+                let names = |vs: &[&EnvValue]| {
+                    vs.iter()
+                        .map(|v| v.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
                 let message = format!(
                     "the {} environment mixes Stripe modes: {} live, {} test",
                     env.name,
-                    live.join(", "),
-                    test_names.join(", ")
+                    names(&live),
+                    names(&test)
                 );
                 let help = "use keys from one mode per environment: all live in production, all test elsewhere".to_string();
-                out.extend(at_value(ctx, &MIXED_MODES, first_test, env, message, help));
+                // At the key that is out of place: a test key in
+                // production, a live key anywhere else.
+                let odd = if env.is_production { &test } else { &live };
+                out.extend(at_value(ctx, &MIXED_MODES, odd[0], env, message, help));
             }
             for v in &values {
                 if let Some(message) = malformed(&v.key, &v.value) {
@@ -189,6 +223,35 @@ impl RepoCheck for StripeModes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_not_keys() {
+        for (key, value) in [
+            ("STRIPE_SECRET_KEY", "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx"),
+            ("STRIPE_SECRET_KEY", "sk_test_YOURKEYHERE0000000000"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_xxxxxxxxxxxxxxxxxxxxxxxx"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_000000000000000000000000"),
+            (
+                "NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY",
+                "pk_live_1111111111111111111111",
+            ),
+        ] {
+            let m = malformed(key, value).unwrap_or_else(|| panic!("{key}={value}"));
+            assert!(m.contains("placeholder"), "{m}");
+        }
+        let real = format!(
+            "sk_live_51NfAkE{}",
+            "8rN0cLbyjkGALzXesZLfBNieCNfSHKr2beWPpHHRsybeOMZb4"
+        );
+        assert_eq!(malformed("STRIPE_SECRET_KEY", &real), None);
+        assert_eq!(
+            malformed(
+                "STRIPE_WEBHOOK_SECRET",
+                "whsec_j4VzTRJCOo6NM77NtnW5oH9TjQ8lR2dt"
+            ),
+            None
+        );
+    }
 
     #[test]
     fn malformed_values() {

@@ -6,8 +6,11 @@ use crate::config::Settings;
 use crate::finding::Finding;
 
 /// `scan/not-checked` for each input `require:` names that the run lacked.
+/// Judged on what the run had (`facts`), not on the wording of the areas'
+/// reasons; `not_checked` only words the database's.
 pub(super) fn required_but_not_checked(
     settings: &Settings,
+    facts: &NotCheckedFacts,
     not_checked: &[(crate::rules::Area, String)],
 ) -> Vec<Finding> {
     use crate::config::Requirement;
@@ -25,17 +28,18 @@ pub(super) fn required_but_not_checked(
     for req in &settings.require {
         let (missing, what, help) = match req {
             Requirement::ProductionEnv => (
-                why(Area::Secrets).is_some(),
+                !facts.has_production,
                 "a production environment".to_string(),
                 "pass the production environment: `--env-file FILE` or `--env-from-process` with the deploy's secrets in the job's env",
             ),
             Requirement::Template => (
-                why(Area::Environment).is_some_and(|w| w.contains(".env.example")),
+                !facts.has_template,
                 "an env template (`.env.example`)".to_string(),
                 "commit a `.env.example` listing every variable the code reads",
             ),
             Requirement::Database => (
-                why(Area::Migrations).is_some_and(|w| !w.starts_with("no migrations found")),
+                facts.migration_sets > 0
+                    && (!facts.database_checked || !facts.live_unchecked.is_empty()),
                 format!(
                     "the database's migration status ({})",
                     why(Area::Migrations).unwrap_or("")
