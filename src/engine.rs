@@ -85,7 +85,9 @@ struct Collected {
     not_checked: Vec<(crate::rules::Area, String)>,
     /// What the run had, for `require:`.
     coverage: NotCheckedFacts,
-    history: Option<Result<crate::git::Diff, HistoryProblem>>,
+    /// With `--new-only`: the lines new since its base, or why they could
+    /// not be told.
+    new_lines: Option<Result<crate::git::NewLines, HistoryProblem>>,
 }
 
 /// One `shipcheck check`: `ctx` is what `main` read from the process once
@@ -101,14 +103,6 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
         .map(BaselineFile::load)
         .transpose()?;
     let mut c = collect(opts, ctx)?;
-
-    let new_lines = opts.new_only.then(|| {
-        let base = crate::git::new_only_base_of(opts.base.as_deref(), ctx);
-        crate::git::new_lines(&opts.root, &base)
-    });
-    if let Some(Err(problem)) = &new_lines {
-        explain_new_only_fallback(&mut c, problem);
-    }
     finding::finalize(&mut c.findings);
 
     let mut baselined = 0;
@@ -119,7 +113,7 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
         let shown = display_path(&opts.root, path);
         about_baseline = baseline_findings(&c.settings, file, &shown, &applied);
     }
-    let new_only = match &new_lines {
+    let new_only = match &c.new_lines {
         Some(Ok(lines)) => {
             policy::keep_new(&mut c.findings, lines);
             true
@@ -249,37 +243,6 @@ fn baseline_findings(
     out
 }
 
-/// `--new-only` without the history it needs keeps every finding and says
-/// why in one `scan/git-history` finding — merged into the migration
-/// checks' one when both lack the same history.
-fn explain_new_only_fallback(c: &mut Collected, problem: &HistoryProblem) {
-    let Some(level) = c.settings.level(&crate::scan::GIT_HISTORY) else {
-        return;
-    };
-    if matches!(&c.history, Some(Err(p)) if p == problem) {
-        if let Some(f) = c
-            .findings
-            .iter_mut()
-            .find(|f| f.rule == &crate::scan::GIT_HISTORY && f.path.is_none())
-        {
-            f.message = format!(
-                "migration checks against the base branch did not run and --new-only reports every finding: {}",
-                problem.explain()
-            );
-            return;
-        }
-    }
-    c.findings.push(Finding::new(
-        &crate::scan::GIT_HISTORY,
-        level,
-        format!(
-            "--new-only could not tell new findings from old, so every finding is reported: {}",
-            problem.explain()
-        ),
-        "give the checkout the history it needs (`fetch-depth: 0` in actions/checkout), or pass --base with a ref that exists here",
-    ));
-}
-
 /// Walk once, run every check, apply suppressions.
 fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     let started = Instant::now();
@@ -390,6 +353,12 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
             .collect(),
         _ => Vec::new(),
     };
+    // `--new-only`'s base and new lines: history facts too, so that one
+    // check words every history problem once.
+    let new_lines = opts.new_only.then(|| {
+        let base = crate::git::new_only_base_of(opts.base.as_deref(), ctx);
+        crate::git::new_lines(&opts.root, &base)
+    });
     let database_label = opts.database_url.as_deref().map(live::redact_url);
     let live = live_checks(opts, ctx, &settings, &migration_sets)?;
     let live_report = live.report;
@@ -401,6 +370,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         migration_sets: &migration_sets,
         history: history.as_ref(),
         set_history: &set_history,
+        new_lines: new_lines.as_ref(),
         live: live_report.as_ref(),
         database_label: database_label.as_deref(),
     };
@@ -477,7 +447,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
             .iter()
             .map(|e| (e.name.clone(), e.sources.clone()))
             .collect(),
-        history,
+        new_lines,
         not_checked,
         settings,
     })

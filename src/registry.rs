@@ -21,6 +21,7 @@ const GROUPS: &[&[&Rule]] = &[
     checks::migrations::RULES,
     &[&policy::SUPPRESSION_INVALID],
     scan::RULES,
+    &[&checks::history::GIT_HISTORY],
     baseline::RULES,
     &[&github::issues::ONLINE_LOOKUP],
 ];

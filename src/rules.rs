@@ -1,5 +1,5 @@
 //! What a rule is. Each rule is declared once, as a `const` value next to
-//! the code that emits it (`checks::debug::CONSOLE`, `scan::GIT_HISTORY`, …); findings carry that value, so a misspelt rule does not
+//! the code that emits it (`checks::debug::CONSOLE`, `checks::history::GIT_HISTORY`, …); findings carry that value, so a misspelt rule does not
 //! compile. `registry` gathers the modules' lists into the one table that
 //! `shipcheck rules`, `explain`, config and suppression validation, the docs
 //! and the reports read. This module is a leaf: it knows no check.

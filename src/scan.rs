@@ -40,16 +40,5 @@ pub const GIT_UNAVAILABLE: Rule = Rule {
     module: module_path!(),
 };
 
-pub const GIT_HISTORY: Rule = Rule {
-    id: "scan/git-history",
-    default_level: Some(Level::Warning),
-    area: Area::Scan,
-    judged: Judged::State,
-    summary: "the git-aware migration checks or `--new-only` could not compare with the base (shallow clone, unknown base, no merge-base)",
-    options: &[],
-    doc: crate::rule_doc!("scan-git-history"),
-    module: module_path!(),
-};
-
 /// This group's rules, in the order `shipcheck rules` lists them.
-pub const RULES: &[&Rule] = &[&UNREADABLE, &NOT_CHECKED, &GIT_UNAVAILABLE, &GIT_HISTORY];
+pub const RULES: &[&Rule] = &[&UNREADABLE, &NOT_CHECKED, &GIT_UNAVAILABLE];

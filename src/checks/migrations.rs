@@ -124,23 +124,12 @@ impl RepoCheck for MigrationRules {
         for set in facts.migration_sets {
             layout(set, ctx, out);
         }
-        match facts.history {
-            Some(Ok(diff)) => {
-                for (set, hist) in facts.migration_sets.iter().zip(facts.set_history) {
-                    against_base(set, diff, hist, ctx, out);
-                }
+        // No history to compare with is said by `scan/git-history`
+        // (checks/history.rs).
+        if let Some(Ok(diff)) = facts.history {
+            for (set, hist) in facts.migration_sets.iter().zip(facts.set_history) {
+                against_base(set, diff, hist, ctx, out);
             }
-            Some(Err(problem)) => {
-                if let Some(level) = ctx.settings.level(&crate::scan::GIT_HISTORY) {
-                    out.push(Finding::new(
-                        &crate::scan::GIT_HISTORY,
-                        level,
-                        format!("migration checks against the base branch did not run: {}", problem.explain()),
-                        "give the checkout the history it needs (`fetch-depth: 0` in actions/checkout), or pass --base with a ref that exists here",
-                    ));
-                }
-            }
-            None => {}
         }
         if let Some(live) = facts.live {
             live_rules(facts, live, ctx, out);

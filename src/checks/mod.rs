@@ -6,6 +6,7 @@ pub mod debug;
 pub mod debug_mode;
 pub mod env;
 pub mod env_reads;
+pub mod history;
 pub mod migrations;
 pub mod repo;
 pub mod secret;
@@ -135,6 +136,7 @@ pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &secret::SecretRules,
     &stripe::StripeModes,
     &migrations::MigrationRules,
+    &history::HistoryProblems,
 ];
 
 /// One Aho-Corasick automaton over the tokens that matter for a file kind.

@@ -25,6 +25,8 @@ pub struct RepoFacts<'a> {
     /// With a history: what each migration set (same order) looked like at
     /// the merge-base, read by the facts stage so the checks read nothing.
     pub set_history: &'a [crate::migrations::history::SetHistory],
+    /// With `--new-only`: the lines new since its base, or why not.
+    pub new_lines: Option<&'a Result<crate::git::NewLines, crate::git::HistoryProblem>>,
     /// Live migration status, with `--database-url`.
     pub live: Option<&'a crate::migrations::live::LiveReport>,
     /// The database as messages may name it (password redacted).
