@@ -14,18 +14,20 @@
 mod alembic;
 mod django;
 mod drizzle;
+mod files;
 mod flyway;
 mod js;
 mod prisma;
+mod problems;
 mod rails;
-mod repo;
 mod sql_dirs;
+mod text;
 
 #[cfg(test)]
 mod tests;
 
 use super::{MigrationSet, RepoFile};
-use repo::Repo;
+use files::Repo;
 use std::collections::BTreeSet;
 
 /// Directories already claimed by a framework.
@@ -39,7 +41,7 @@ type Claimed = BTreeSet<String>;
 /// anything under `node_modules/`.
 pub fn is_relevant(rel: &str) -> bool {
     let rel = rel.strip_prefix("./").unwrap_or(rel);
-    if rel.is_empty() || repo::is_excluded(rel) {
+    if rel.is_empty() || files::is_excluded(rel) {
         return false;
     }
     let comps: Vec<&str> = rel.split('/').collect();

@@ -3,7 +3,9 @@
 //! `revision: str = …` form too). Order is the revision graph; a graph
 //! with several heads makes `alembic upgrade head` fail.
 
-use super::repo::{bracketed, file_name, line_at, parent, problem, quoted_strings, re, Repo};
+use super::files::{file_name, parent, Repo};
+use super::problems::problem;
+use super::text::{bracketed, line_at, quoted_strings, re};
 use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};

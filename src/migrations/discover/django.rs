@@ -3,7 +3,9 @@
 //! graph of `dependencies`, `run_before` and squashes' `replaces`; an app
 //! with more than one leaf has conflicting migrations.
 
-use super::repo::{bracketed, file_name, join, parent, problem, re, Repo};
+use super::files::{file_name, join, parent, Repo};
+use super::problems::problem;
+use super::text::{bracketed, re};
 use crate::migrations::{Framework, Migration, MigrationSet};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};

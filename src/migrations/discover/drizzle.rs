@@ -4,7 +4,9 @@
 //! beside `snapshot.json`, and no journal. `out` and the schema files come from
 //! `drizzle.config.{ts,js,…}` (`out` defaults to `./drizzle`).
 
-use super::repo::{file_name, join, js_prop, line_at, parent, problem, resolve, Repo};
+use super::files::{file_name, join, parent, resolve, Repo};
+use super::problems::problem;
+use super::text::{js_prop, line_at};
 use super::Claimed;
 use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
 use std::collections::{BTreeMap, BTreeSet};

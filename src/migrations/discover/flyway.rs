@@ -5,7 +5,9 @@
 //! Versions compare as integer parts with `_` read as `.`: `V01` is `V1`,
 //! `V1_1` is `V1.1`, and trailing zero parts don't count (`1.0` = `1`).
 
-use super::repo::{duplicates, file_name, parent, quoted_strings, re, resolve, Repo};
+use super::files::{file_name, parent, resolve, Repo};
+use super::problems::duplicates;
+use super::text::{quoted_strings, re};
 use super::Claimed;
 use crate::migrations::{Framework, Migration, MigrationSet};
 use regex::Regex;
@@ -34,7 +36,7 @@ pub(super) fn parts(version: &str) -> Option<Vec<String>> {
         if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        parts.push(super::repo::strip_zeros(p));
+        parts.push(super::text::strip_zeros(p));
     }
     while parts.len() > 1 && parts.last().is_some_and(|p| p == "0") {
         parts.pop();

@@ -7,7 +7,9 @@
 //!   implementing `MigrationInterface`; id = class (or `name`) , ordered
 //!   by the 13-digit timestamp.
 
-use super::repo::{file_name, line_at, pad20, parent, problem, re, strip_zeros, Repo};
+use super::files::{file_name, parent, Repo};
+use super::problems::problem;
+use super::text::{line_at, pad20, re, strip_zeros};
 use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
 use regex::Regex;
 use std::collections::BTreeMap;

@@ -4,9 +4,9 @@
 //! `"prisma": {"schema": …}` or `prisma.config.ts` (`schema`,
 //! `migrations.path`) puts it.
 
-use super::repo::{
-    file_name, join, js_object, js_prop, line_at, parent, problem, re, resolve, Repo,
-};
+use super::files::{file_name, join, parent, resolve, Repo};
+use super::problems::problem;
+use super::text::{js_object, js_prop, line_at, re};
 use super::Claimed;
 use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
 use regex::Regex;
@@ -207,7 +207,7 @@ fn timestamp(name: &str) -> Option<&str> {
 }
 
 fn duplicate_timestamps(migrations: &[Migration]) -> Vec<LayoutProblem> {
-    super::repo::duplicates(
+    super::problems::duplicates(
         "Prisma",
         migrations,
         |m| timestamp(&m.name).map(str::to_string),

@@ -2,9 +2,9 @@
 //! optional `.<scope>` before `.rb`; multi-database `db/<name>_migrate`),
 //! with the schema dump `db/schema.rb` or `db/structure.sql` beside it.
 
-use super::repo::{
-    duplicates, file_name, join, line_at, pad20, parent, problem, re, strip_zeros, Repo,
-};
+use super::files::{file_name, join, parent, Repo};
+use super::problems::{duplicates, problem};
+use super::text::{line_at, pad20, re, strip_zeros};
 use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
 use regex::Regex;
 use std::collections::BTreeMap;

@@ -9,9 +9,9 @@
 //! - golang-migrate: `<uint>_<title>.up.<ext>`/`.down.<ext>` elsewhere
 //!   (nearest marker `go.mod`, or none).
 
-use super::repo::{
-    duplicates, file_name, join, pad20, parent, problem, re, resolve, strip_zeros, Repo,
-};
+use super::files::{file_name, join, parent, resolve, Repo};
+use super::problems::{duplicates, problem};
+use super::text::{pad20, re, strip_zeros};
 use super::Claimed;
 use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
 use regex::Regex;
