@@ -243,180 +243,68 @@ fn baseline_findings(
     out
 }
 
-/// Walk once, run every check, apply suppressions.
+/// Walk once, run every check, apply suppressions: the stages in order.
 fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     let started = Instant::now();
-    // Before anything can fail and quote it: the URL's password, however
-    // malformed the URL is.
-    if let Some(url) = &opts.database_url {
-        crate::redact::register_url_credentials(url);
-    }
-    if !opts.root.exists() {
-        anyhow::bail!("path {} does not exist", opts.root.display());
-    }
-    let mut settings = load_settings(&opts.root, opts.config.as_deref())?;
-    if let Some(level) = opts.fail_on {
-        settings.fail_on = level;
-    }
-    let today = ctx.today;
-    // Loaded before the walk so that every secret they hold is registered
-    // with the redactor before any finding's text is made (a TODO quoting
-    // a production secret is cut for display, and a cut secret could no
-    // longer be recognised).
-    let environments = environments::load(
-        &opts.root,
-        &settings,
-        &opts.env_files,
-        opts.env_from_process.then(|| ctx.vars()),
-    )?;
-    environments::register_secrets(&environments, &settings, &Default::default());
+    let (settings, environments) = inputs(opts, ctx)?;
     let checker = FileChecker::new(Context {
         settings: &settings,
-        today,
+        today: ctx.today,
     });
-    if crate::git::is_bare_repository(&opts.root) {
-        anyhow::bail!(
-            "{} is a bare git repository: it has no working tree to check; run shipcheck on a checkout",
-            opts.root.display()
-        );
-    }
-    let repo = crate::git::repository(&opts.root);
-    let scan = workspace::scan(
-        &opts.root,
-        &settings,
-        &repo,
-        discover::is_relevant,
-        |file| {
-            let mut outcome = checker.check(file);
-            if discover::is_relevant(file.rel) {
-                outcome.repo_files.push(RepoFile {
-                    rel: file.rel.to_string(),
-                    text: file.text.to_string(),
-                });
-            }
-            outcome
-        },
-    )?;
-
-    let mut findings: Vec<Finding> = Vec::new();
-    for (rel, hit) in &scan.swept {
-        findings.extend(checks::stripe_keys::swept_finding(
-            checker.context(),
-            rel,
-            hit,
-        ));
-    }
-    if let crate::git::Repository::Unavailable(why) = &repo {
-        if let Some(level) = settings.level(&crate::scan::GIT_UNAVAILABLE) {
-            findings.push(Finding::new(
-                &crate::scan::GIT_UNAVAILABLE,
-                level,
-                format!(
-                    "git could not read this repository ({why}), so these were not judged: which env files are committed (env/committed-env-file), the changes against the base branch, and which files git tracks (the files on disk were scanned, .gitignore honoured)"
-                ),
-                "install git in the job's image; if git says \"dubious ownership\", run shipcheck as the checkout's owner (shipcheck already trusts the one repository it checks for its own git commands)",
-            ));
-        }
-    }
-    let mut suppressions = Vec::new();
-    let mut todos = TodoCounts::default();
-    let mut reads = Vec::new();
-    let mut templates = Vec::new();
-    let mut repo_files = Vec::new();
-    let mut issue_refs = Vec::new();
-    for (_, outcome) in scan.results {
-        findings.extend(outcome.findings);
-        suppressions.extend(outcome.suppressions);
-        todos += outcome.todos;
-        reads.extend(outcome.env_reads);
-        templates.extend(outcome.templates);
-        repo_files.extend(outcome.repo_files);
-        issue_refs.extend(outcome.issue_refs);
-    }
-    // Results come sorted by path; keep reads in line order within a file.
-    reads.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    let walked = walk(opts, &settings, &checker)?;
     // Now that the code's reads are known: process values by score too.
     environments::register_secrets(
         &environments,
         &settings,
-        &checks::repo::known_names(&reads, &templates),
+        &checks::repo::known_names(&walked.reads, &walked.templates),
     );
-    let migration_sets = discover::discover(&repo_files);
-    let history = crate::git::base_ref(opts.base.as_deref(), ctx)
-        .map(|base| crate::git::diff_against(&opts.root, &base));
-    // The facts the git-aware migration rules compare, read now so that
-    // the checks read nothing.
-    let set_history: Vec<_> = match &history {
-        Some(Ok(diff)) => migration_sets
-            .iter()
-            .map(|set| crate::migrations::history::gather(&opts.root, set, diff))
-            .collect(),
-        _ => Vec::new(),
-    };
-    // `--new-only`'s base and new lines: history facts too, so that one
-    // check words every history problem once.
-    let new_lines = opts.new_only.then(|| {
-        let base = crate::git::new_only_base_of(opts.base.as_deref(), ctx);
-        crate::git::new_lines(&opts.root, &base)
-    });
+    let migration_sets = discover::discover(&walked.repo_files);
+    let history = HistoryFacts::gather(opts, ctx, &migration_sets);
     let database_label = opts.database_url.as_deref().map(live::redact_url);
     let live = live_checks(opts, ctx, &settings, &migration_sets)?;
     let live_report = live.report;
+
+    let mut findings = walked.findings;
     let facts = RepoFacts {
-        reads: &reads,
-        templates: &templates,
+        reads: &walked.reads,
+        templates: &walked.templates,
         environments: &environments,
-        tracked_env_files: scan.tracked_env_files.as_deref(),
+        tracked_env_files: walked.scan.tracked_env_files.as_deref(),
         migration_sets: &migration_sets,
-        history: history.as_ref(),
-        set_history: &set_history,
-        new_lines: new_lines.as_ref(),
+        history: history.diff.as_ref(),
+        set_history: &history.sets,
+        new_lines: history.new_lines.as_ref(),
         live: live_report.as_ref(),
         database_label: database_label.as_deref(),
+        git_unavailable: match &walked.repo {
+            crate::git::Repository::Unavailable(why) => Some(why.as_str()),
+            _ => None,
+        },
+        unreadable: &walked.scan.unreadable,
+        swept: &walked.scan.swept,
     };
     for check in checks::REPO_CHECKS {
         check.check_repo(&facts, checker.context(), &mut findings);
     }
-    relocate_outside_env_findings(&mut findings, &environments, &templates);
+    relocate_outside_env_findings(&mut findings, &environments, &walked.templates);
     if opts.online {
         findings.extend(crate::github::issues::check(
             ctx,
             &opts.root,
             &settings,
-            &issue_refs,
+            &walked.issue_refs,
         ));
     }
-    if let Some(level) = settings.level(&crate::scan::UNREADABLE) {
-        for e in &scan.unreadable {
-            let mut f = if e.internal {
-                Finding::new(
-                    &crate::scan::UNREADABLE,
-                    level,
-                    e.message.clone(),
-                    "a shipcheck bug: please report it with the line printed on stderr; \
-                     meanwhile exclude the path in .shipcheck.yml `paths.exclude` if it blocks you",
-                )
-            } else {
-                Finding::new(
-                    &crate::scan::UNREADABLE,
-                    level,
-                    format!("could not read: {}", e.message),
-                    "fix the permissions (`chmod a+r`) or exclude the path in .shipcheck.yml `paths.exclude`",
-                )
-            };
-            f.path = (!e.rel.is_empty()).then(|| e.rel.clone());
-            findings.push(f);
-        }
-    }
+
     let suppressed = policy::apply_suppressions(
         &mut findings,
-        &suppressions,
+        &walked.suppressions,
         &settings,
         crate::registry::pattern_is_known,
     );
     let coverage = NotCheckedFacts {
-        files_scanned: scan.files_scanned,
-        has_template: !templates.is_empty(),
+        files_scanned: walked.scan.files_scanned,
+        has_template: !walked.templates.is_empty(),
         has_production: environments.iter().any(|e| e.is_production),
         migration_sets: migration_sets.len(),
         database_checked: live_report
@@ -428,12 +316,12 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     Ok(Collected {
         coverage,
         started,
-        today,
+        today: ctx.today,
         findings,
         suppressed,
-        files_scanned: scan.files_scanned,
-        skipped: scan.skipped,
-        todos,
+        files_scanned: walked.scan.files_scanned,
+        skipped: walked.scan.skipped,
+        todos: walked.todos,
         migration_sets: migration_sets
             .iter()
             .map(|s| MigrationSetSummary {
@@ -447,8 +335,136 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
             .iter()
             .map(|e| (e.name.clone(), e.sources.clone()))
             .collect(),
-        new_lines,
+        new_lines: history.new_lines,
         not_checked,
         settings,
     })
+}
+
+/// The settings and the environments, with every secret the environments
+/// hold registered with the redactor before any finding's text is made (a
+/// TODO quoting a production secret is cut for display, and a cut secret
+/// could no longer be recognised).
+fn inputs(
+    opts: &CheckOptions,
+    ctx: &RunContext,
+) -> anyhow::Result<(Settings, Vec<environments::Environment>)> {
+    // Before anything can fail and quote it: the URL's password, however
+    // malformed the URL is.
+    if let Some(url) = &opts.database_url {
+        crate::redact::register_url_credentials(url);
+    }
+    if !opts.root.exists() {
+        anyhow::bail!("path {} does not exist", opts.root.display());
+    }
+    let mut settings = load_settings(&opts.root, opts.config.as_deref())?;
+    if let Some(level) = opts.fail_on {
+        settings.fail_on = level;
+    }
+    let environments = environments::load(
+        &opts.root,
+        &settings,
+        &opts.env_files,
+        opts.env_from_process.then(|| ctx.vars()),
+    )?;
+    environments::register_secrets(&environments, &settings, &Default::default());
+    Ok((settings, environments))
+}
+
+/// What the walk gave: the per-file checks' findings and facts, gathered.
+struct Walked {
+    repo: crate::git::Repository,
+    scan: workspace::Scan<()>,
+    findings: Vec<Finding>,
+    suppressions: Vec<policy::Suppression>,
+    todos: TodoCounts,
+    /// Sorted by path, line, column.
+    reads: Vec<crate::env::references::EnvRead>,
+    templates: Vec<checks::env_reads::Template>,
+    repo_files: Vec<RepoFile>,
+    issue_refs: Vec<checks::todo::TodoIssueRefs>,
+}
+
+/// The scanned set, each file read once and run through the per-file
+/// checks (migration discovery's files kept with their text).
+fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyhow::Result<Walked> {
+    if crate::git::is_bare_repository(&opts.root) {
+        anyhow::bail!(
+            "{} is a bare git repository: it has no working tree to check; run shipcheck on a checkout",
+            opts.root.display()
+        );
+    }
+    let repo = crate::git::repository(&opts.root);
+    let scan = workspace::scan(&opts.root, settings, &repo, discover::is_relevant, |file| {
+        let mut outcome = checker.check(file);
+        if discover::is_relevant(file.rel) {
+            outcome.repo_files.push(RepoFile {
+                rel: file.rel.to_string(),
+                text: file.text.to_string(),
+            });
+        }
+        outcome
+    })?;
+    let (results, scan) = scan.split_results();
+    let mut w = Walked {
+        repo,
+        scan,
+        findings: Vec::new(),
+        suppressions: Vec::new(),
+        todos: TodoCounts::default(),
+        reads: Vec::new(),
+        templates: Vec::new(),
+        repo_files: Vec::new(),
+        issue_refs: Vec::new(),
+    };
+    for (_, outcome) in results {
+        w.findings.extend(outcome.findings);
+        w.suppressions.extend(outcome.suppressions);
+        w.todos += outcome.todos;
+        w.reads.extend(outcome.env_reads);
+        w.templates.extend(outcome.templates);
+        w.repo_files.extend(outcome.repo_files);
+        w.issue_refs.extend(outcome.issue_refs);
+    }
+    // Results come sorted by path; keep reads in line order within a file.
+    w.reads
+        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    Ok(w)
+}
+
+/// What the git-aware checks compare, read before they run.
+struct HistoryFacts {
+    /// The migration rules' diff against their base, when there is one.
+    diff: Option<Result<crate::git::Diff, HistoryProblem>>,
+    /// With a diff: each migration set at the merge-base (same order).
+    sets: Vec<crate::migrations::history::SetHistory>,
+    /// With `--new-only`: the lines new since its base, or why not.
+    new_lines: Option<Result<crate::git::NewLines, HistoryProblem>>,
+}
+
+impl HistoryFacts {
+    fn gather(
+        opts: &CheckOptions,
+        ctx: &RunContext,
+        migration_sets: &[crate::migrations::MigrationSet],
+    ) -> HistoryFacts {
+        let diff = crate::git::base_ref(opts.base.as_deref(), ctx)
+            .map(|base| crate::git::diff_against(&opts.root, &base));
+        let sets = match &diff {
+            Some(Ok(diff)) => migration_sets
+                .iter()
+                .map(|set| crate::migrations::history::gather(&opts.root, set, diff))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let new_lines = opts.new_only.then(|| {
+            let base = crate::git::new_only_base_of(opts.base.as_deref(), ctx);
+            crate::git::new_lines(&opts.root, &base)
+        });
+        HistoryFacts {
+            diff,
+            sets,
+            new_lines,
+        }
+    }
 }

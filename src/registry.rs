@@ -20,8 +20,12 @@ const GROUPS: &[&[&Rule]] = &[
     checks::stripe::RULES,
     checks::migrations::RULES,
     &[&policy::SUPPRESSION_INVALID],
+    &[&checks::scan::UNREADABLE],
     scan::RULES,
-    &[&checks::history::GIT_HISTORY],
+    &[
+        &checks::scan::GIT_UNAVAILABLE,
+        &checks::history::GIT_HISTORY,
+    ],
     baseline::RULES,
     &[&github::issues::ONLINE_LOOKUP],
 ];

@@ -1,22 +1,10 @@
-//! The run's own rules: what the engine reports about the scan itself
-//! (files it could not read, git it could not use, inputs `require:` names
-//! that were not given). The engine emits them; they are declared here,
-//! below `registry`, because the engine reads the registry.
+//! `scan/not-checked`: inputs `require:` names that the run did not have.
+//! The engine's coverage stage emits it; it is declared here, below
+//! `registry`, because the engine reads the registry.
 
 use crate::rules::{Area, Judged, Level, Rule};
 
 // This module's rules (gathered by `registry`; see `rules::Rule`).
-
-pub const UNREADABLE: Rule = Rule {
-    id: "scan/unreadable",
-    default_level: Some(Level::Warning),
-    area: Area::Scan,
-    judged: Judged::State,
-    summary: "a file in the tree that could not be read",
-    options: &[],
-    doc: crate::rule_doc!("scan-unreadable"),
-    module: module_path!(),
-};
 
 pub const NOT_CHECKED: Rule = Rule {
     id: "scan/not-checked",
@@ -29,16 +17,5 @@ pub const NOT_CHECKED: Rule = Rule {
     module: module_path!(),
 };
 
-pub const GIT_UNAVAILABLE: Rule = Rule {
-    id: "scan/git-unavailable",
-    default_level: Some(Level::Warning),
-    area: Area::Scan,
-    judged: Judged::State,
-    summary: "git could not read the repository (not installed, \"dubious ownership\"): committed env files, base-branch checks and the tracked set were not judged",
-    options: &[],
-    doc: crate::rule_doc!("scan-git-unavailable"),
-    module: module_path!(),
-};
-
 /// This group's rules, in the order `shipcheck rules` lists them.
-pub const RULES: &[&Rule] = &[&UNREADABLE, &NOT_CHECKED, &GIT_UNAVAILABLE];
+pub const RULES: &[&Rule] = &[&NOT_CHECKED];

@@ -216,6 +216,24 @@ pub struct Scan<T> {
     pub tracked_env_files: Option<Vec<String>>,
 }
 
+impl<T> Scan<T> {
+    /// The visitor results apart from the rest of the scan.
+    pub fn split_results(self) -> (Vec<(String, T)>, Scan<()>) {
+        (
+            self.results,
+            Scan {
+                results: Vec::new(),
+                files_scanned: self.files_scanned,
+                skipped: self.skipped,
+                unreadable: self.unreadable,
+                swept: self.swept,
+                set: self.set,
+                tracked_env_files: self.tracked_env_files,
+            },
+        )
+    }
+}
+
 /// Why a listed file was not visited.
 #[derive(Clone, Copy)]
 enum Reason {

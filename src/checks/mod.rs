@@ -9,6 +9,7 @@ pub mod env_reads;
 pub mod history;
 pub mod migrations;
 pub mod repo;
+pub mod scan;
 pub mod secret;
 pub mod stripe;
 pub mod stripe_keys;
@@ -137,6 +138,8 @@ pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &stripe::StripeModes,
     &migrations::MigrationRules,
     &history::HistoryProblems,
+    &scan::ScanProblems,
+    &stripe_keys::SweptKeys,
 ];
 
 /// One Aho-Corasick automaton over the tokens that matter for a file kind.

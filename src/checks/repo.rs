@@ -31,6 +31,12 @@ pub struct RepoFacts<'a> {
     pub live: Option<&'a crate::migrations::live::LiveReport>,
     /// The database as messages may name it (password redacted).
     pub database_label: Option<&'a str>,
+    /// Why git could not read the repository, when it could not.
+    pub git_unavailable: Option<&'a str>,
+    /// Files the walk could not read.
+    pub unreadable: &'a [crate::workspace::ReadError],
+    /// Live keys the sweep found in files the checks did not read.
+    pub swept: &'a [(String, crate::workspace::sweep::SweepHit)],
 }
 
 impl RepoFacts<'_> {

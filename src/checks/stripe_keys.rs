@@ -69,9 +69,24 @@ pub fn live_key_text(prefix: &str, masked: &str) -> (String, String) {
     )
 }
 
-/// `stripe/live-key-in-repo` for a key the sweep found in a file the
+/// `stripe/live-key-in-repo` for the keys the sweep found in files the
 /// checks did not read (vendored, minified, binary, large, other formats).
-pub fn swept_finding(
+pub struct SweptKeys;
+
+impl super::repo::RepoCheck for SweptKeys {
+    fn check_repo(
+        &self,
+        facts: &super::repo::RepoFacts,
+        ctx: &Context,
+        out: &mut Vec<crate::finding::Finding>,
+    ) {
+        for (rel, hit) in facts.swept {
+            out.extend(swept_finding(ctx, rel, hit));
+        }
+    }
+}
+
+fn swept_finding(
     ctx: &Context,
     rel: &str,
     hit: &crate::workspace::sweep::SweepHit,
