@@ -1,7 +1,6 @@
 //! `shipcheck check`: load settings, walk once, run the checks, apply the
 //! policy, and hand back a [`Report`] for the renderers.
 
-use crate::baseline::{self, Applied, Baseline, BaselineFile, Entry, Rewrite};
 use crate::checks::repo::RepoFacts;
 use crate::checks::{self, Context, Date, FileChecker, TodoCounts};
 use crate::config::{Settings, CONFIG_FILE};
@@ -10,6 +9,7 @@ use crate::finding::{self, Finding, Span};
 use crate::git::HistoryProblem;
 use crate::migrations::{discover, live, RepoFile};
 use crate::policy;
+use crate::policy::baseline::{self, Applied, Baseline, BaselineFile, Entry, Rewrite};
 use crate::report::{MigrationSetSummary, Report};
 use crate::rules::Rule;
 use crate::run_context::RunContext;
@@ -214,7 +214,7 @@ fn baseline_findings(
     };
     for e in &applied.stale {
         push(
-            &crate::baseline::STALE_BASELINE,
+            &crate::policy::baseline::STALE_BASELINE,
             e,
             format!(
                 "baseline entry for {} matches no finding any more: remove it",
@@ -230,7 +230,7 @@ fn baseline_findings(
             .map(|r| format!(" (reason: {r})"))
             .unwrap_or_default();
         push(
-            &crate::baseline::EXPIRED_BASELINE,
+            &crate::policy::baseline::EXPIRED_BASELINE,
             e,
             format!(
                 "baseline entry for {} expired on {}{reason}: its finding is reported again",

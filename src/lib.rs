@@ -1,6 +1,5 @@
 //! shipcheck: a deployment-readiness gate. The library never prints or
 //! exits; `main.rs` and `report/` own the terminal.
-pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod config;

@@ -9,9 +9,9 @@
 )]
 
 use clap::Parser;
-use shipcheck::baseline::BaselineFile;
 use shipcheck::cli::{BaselineArgs, CheckArgs, Cli, ColorChoice, Command, RulesFormat};
 use shipcheck::engine::{self, CheckOptions};
+use shipcheck::policy::baseline::BaselineFile;
 use shipcheck::report::{Format, TextOptions};
 use shipcheck::run_context::RunContext;
 use shipcheck::{hook, init, redact, registry};
@@ -208,7 +208,7 @@ fn write_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     let root = args.path.unwrap_or_else(|| PathBuf::from("."));
     let file = args
         .output
-        .unwrap_or_else(|| root.join(shipcheck::baseline::FILE));
+        .unwrap_or_else(|| root.join(shipcheck::policy::baseline::FILE));
     // A broken previous file is an error, not silently replaced: its
     // reasons and expiry dates would be lost.
     let previous = file

@@ -1,5 +1,8 @@
-//! Policy: inline suppressions, levels against `fail-on`, and which
+//! Policy, the stage after the checks: inline suppressions, the baseline
+//! ([`baseline`]), `--new-only`, levels against `fail-on`, and which
 //! threshold applies on which branch.
+
+pub mod baseline;
 
 use crate::config::Settings;
 use crate::finding::{Finding, Level, Span};

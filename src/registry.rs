@@ -5,8 +5,9 @@
 //! checks; nothing a check imports may import it.
 
 use crate::config::Settings;
+use crate::policy::baseline;
 use crate::rules::{Area, Rule};
-use crate::{baseline, checks, github, policy, scan};
+use crate::{checks, github, policy, scan};
 use std::sync::LazyLock;
 
 /// Group by group, in the order `shipcheck rules` and the README list them.
