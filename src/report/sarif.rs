@@ -361,9 +361,15 @@ mod tests {
         let (_, results) = raw.split_once("      \"results\": ").unwrap();
         let (results, properties) = results.split_once(",\n      \"properties\": ").unwrap();
         assert!(properties.contains("\"binary\": 1"), "{properties}");
+        // A rule's index moves when a rule is added before it: the
+        // snapshot keeps the line, the assertion below its value.
         let results = results
             .lines()
             .map(|l| l.strip_prefix("      ").unwrap_or(l))
+            .map(|l| match l.split_once("\"ruleIndex\": ") {
+                Some((head, _)) => format!("{head}\"ruleIndex\": N,"),
+                None => l.to_string(),
+            })
             .collect::<Vec<_>>()
             .join("\n");
         // Rule indexes point at the rules they name.
