@@ -1,5 +1,5 @@
 //! The table of `debug/breakpoint` and `debug/print` patterns for
-//! production code outside JavaScript.
+//! production code outside JavaScript (JS and TS: `js.rs`).
 
 use crate::lexer::Lang;
 use crate::rules::Rule;
@@ -131,3 +131,21 @@ pub static PRODUCTION_PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         }))
         .collect()
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// JS and TS go through `js.rs` (scope-aware: a local `console` is not
+    /// the global one); a row here for them would never run.
+    #[test]
+    fn no_pattern_is_for_javascript() {
+        for p in PRODUCTION_PATTERNS.iter() {
+            assert!(
+                !p.langs.iter().any(|l| l.is_js_like()),
+                "{}: JS/TS patterns belong in checks/debug/js.rs",
+                p.rule.id
+            );
+        }
+    }
+}
