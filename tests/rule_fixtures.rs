@@ -52,7 +52,20 @@ fn places(body: &str) -> Vec<String> {
     body.lines()
         .map(|l| l.split(" #").next().unwrap_or("").trim())
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// `place level` entries of an `expect` section: the level a finding at
+/// that place must have (`error`, `warning`, `notice`), where one is given.
+fn levels(body: &str) -> Vec<(String, String)> {
+    body.lines()
+        .map(|l| l.split(" #").next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            Some((words.next()?.to_string(), words.next()?.to_string()))
+        })
         .collect()
 }
 
@@ -104,6 +117,10 @@ fn create_sqlite(path: &Path, sql: &str) {
 /// What one fixture asks for and what the run gave.
 struct Outcome {
     expected: Vec<String>,
+    /// (place, level) the expect section pins.
+    levels: Vec<(String, String)>,
+    /// (place, level) of this rule's findings.
+    got_levels: Vec<(String, String)>,
     decoys: Vec<String>,
     got: Vec<String>,
     /// Any finding of any rule (`path:line` → rules), for the messages.
@@ -154,10 +171,13 @@ fn run_fixture(rule: &str, text: &str) -> Result<Outcome, String> {
             git(&root, &["commit", "-qm", message, "--allow-empty"]);
         }
     };
-    let (mut expected, mut decoys, mut sql) = (None, None, None);
+    let (mut expected, mut decoys, mut sql, mut pinned) = (None, None, None, Vec::new());
     for (name, body) in &sections {
         match name.split_once(' ').unwrap_or((name, "")) {
-            ("expect", _) => expected = Some(places(body)),
+            ("expect", _) => {
+                expected = Some(places(body));
+                pinned = levels(body);
+            }
             ("decoys", _) => decoys = Some(places(body)),
             ("@commit", _) => {
                 if !use_git {
@@ -216,11 +236,13 @@ fn run_fixture(rule: &str, text: &str) -> Result<Outcome, String> {
     let findings = v["findings"].as_array().ok_or("no findings array")?;
     let mut all: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut got = Vec::new();
+    let mut got_levels = Vec::new();
     for f in findings {
         let id = f["rule"].as_str().unwrap_or("?");
         all.entry(place(f)).or_default().push(id.to_string());
         if id == rule {
             got.push(place(f));
+            got_levels.push((place(f), f["level"].as_str().unwrap_or("?").to_string()));
         }
     }
     let expected = expected.ok_or("no `-- expect --` section")?;
@@ -239,6 +261,8 @@ fn run_fixture(rule: &str, text: &str) -> Result<Outcome, String> {
     }
     Ok(Outcome {
         expected,
+        levels: pinned,
+        got_levels,
         decoys,
         got,
         all,
@@ -311,6 +335,18 @@ fn every_rule_fires_on_its_fixture_and_on_no_decoy() {
                 rule.id, o.all
             ));
         }
+        for (at, level) in &o.levels {
+            if !o.got_levels.iter().any(|(p, l)| p == at && l == level) {
+                failures.push(format!(
+                    "{}: {at} should be {level}; reported {:?}",
+                    rule.id,
+                    o.got_levels
+                        .iter()
+                        .filter(|(p, _)| p == at)
+                        .collect::<Vec<_>>()
+                ));
+            }
+        }
         for d in &o.decoys {
             if o.got.contains(d) {
                 failures.push(format!("{}: decoy {d} was reported", rule.id));
@@ -344,4 +380,9 @@ fn txtar_sections_keep_their_bytes() {
     assert_eq!(header, ["args: --x"]);
     assert_eq!(sections[0], ("a.ts".into(), "console.log(1)\n\n".into()));
     assert_eq!(places(&sections[1].1), ["a.ts:1"]);
+    assert_eq!(places("a.ts:2 warning  # why\n"), ["a.ts:2"]);
+    assert_eq!(
+        levels("a.ts:2 warning  # why\na.ts:3\n"),
+        [("a.ts:2".to_string(), "warning".to_string())]
+    );
 }

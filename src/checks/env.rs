@@ -282,7 +282,7 @@ fn undeclared(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
         let Some(t) = nearest_template(facts.templates, &read.path) else {
             continue;
         };
-        if !t.parsed.entries.iter().any(|e| e.key == read.name) {
+        if !t.documents(&read.name) {
             groups
                 .entry((t.rel.as_str(), read.name.as_str()))
                 .or_default()
@@ -345,7 +345,7 @@ fn missing(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
                 }
                 if reads
                     .get(e.key.as_str())
-                    .is_some_and(|rs| rs.iter().all(|r| r.optional))
+                    .is_some_and(|rs| rs.iter().all(|r| r.defaulted))
                 {
                     continue;
                 }

@@ -19,6 +19,28 @@ pub struct Template {
     pub lines: Vec<String>,
 }
 
+impl Template {
+    /// Does the template document `name`: an assignment, or one commented
+    /// out (`# SENTRY_DSN=`, `#OPTIONAL_X=value`), which is how templates
+    /// list optional variables?
+    pub fn documents(&self, name: &str) -> bool {
+        self.parsed.entries.iter().any(|e| e.key == name)
+            || self.lines.iter().any(|l| commented_key(l) == Some(name))
+    }
+}
+
+/// `KEY` of a commented-out assignment: `# KEY=`, `#export KEY=v`.
+fn commented_key(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix('#')?.trim_start();
+    let rest = rest.strip_prefix("export ").unwrap_or(rest).trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let key = &rest[..end];
+    let starts_like_a_name = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+    (starts_like_a_name && rest[end..].trim_start().starts_with('=')).then_some(key)
+}
+
 pub struct EnvReads;
 
 impl FileCheck for EnvReads {
@@ -45,5 +67,25 @@ impl FileCheck for EnvReads {
         }
         out.env_reads
             .extend(references::reads_in(file, &ctx.settings.env.accessors));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::commented_key;
+
+    #[test]
+    fn commented_out_assignments_name_their_key() {
+        for (line, key) in [
+            ("# SENTRY_DSN=", Some("SENTRY_DSN")),
+            ("#OPTIONAL_X=value", Some("OPTIONAL_X")),
+            ("  # export REDIS_URL = redis://", Some("REDIS_URL")),
+            ("# Set SENTRY_DSN to report errors", None),
+            ("# ---- Stripe ----", None),
+            ("# 1=one", None),
+            ("SENTRY_DSN=", None),
+        ] {
+            assert_eq!(commented_key(line), key, "{line}");
+        }
     }
 }

@@ -10,7 +10,7 @@ pub const DEFAULT_TEMPLATES: &[&str] =
 pub const DEFAULT_PRODUCTION_FILE: &str = ".env.production";
 /// Variables the platform or runtime provides: never "undeclared".
 pub const DEFAULT_IGNORED: &[&str] = &[
-    "NODE_ENV",
+    // The shell and the OS.
     "HOME",
     "PATH",
     "PWD",
@@ -20,17 +20,45 @@ pub const DEFAULT_IGNORED: &[&str] = &[
     "TZ",
     "LANG",
     "HOSTNAME",
-    "CI",
+    // Set by every platform that routes traffic to the app (Heroku,
+    // Render, Railway, Cloud Run, Fly).
+    "PORT",
+    // Runtimes and toolchains.
+    "NODE_ENV",
     "NODE_OPTIONS",
+    "npm_*",
+    "INIT_CWD",
+    "NEXT_RUNTIME",
+    "NEXT_PHASE",
+    "RAILS_ENV",
+    "RACK_ENV",
+    "BUNDLE_*",
+    "PIDFILE",
+    "DJANGO_SETTINGS_MODULE",
+    "PYTHONPATH",
+    "PYTHONUNBUFFERED",
+    // CI.
+    "CI",
     "GITHUB_*",
     "RUNNER_*",
+    // Hosting platforms (each documents these as set by the platform).
+    "VERCEL",
     "VERCEL_*",
+    "NEXT_PUBLIC_VERCEL_*",
+    "NETLIFY",
+    "NETLIFY_*",
     "RAILWAY_*",
+    "RENDER",
     "RENDER_*",
     "HEROKU_*",
-    "npm_*",
-    "NETLIFY_*",
+    "DYNO",
     "FLY_*",
+    "K_SERVICE",
+    "K_REVISION",
+    "K_CONFIGURATION",
+    "AWS_LAMBDA_*",
+    "AWS_EXECUTION_ENV",
+    "LAMBDA_TASK_ROOT",
 ];
 /// Names that look secret (case-insensitive globs).
 pub const DEFAULT_SECRET_NAMES: &[&str] = &[

@@ -22,7 +22,13 @@ pub struct EnvRead {
     pub column: u32,
     /// The name's byte span in the file, for the finding's caret.
     pub end_column: u32,
+    /// Absence is not an error here: a fallback or default, a declared
+    /// optional key, or a read that yields `None`/`nil` when unset.
     pub optional: bool,
+    /// Absence gives a value the code chose (a fallback, a default, a
+    /// declared optional key): unlike `os.getenv("X")`, which yields `None`
+    /// and may still break later. `env/missing` skips only these.
+    pub defaulted: bool,
     pub source_line: crate::finding::ShownLine,
 }
 
@@ -53,7 +59,7 @@ macro_rules! read_pattern {
     };
 }
 
-static READS: [ReadPattern; 14] = [
+static READS: [ReadPattern; 15] = [
     read_pattern!(
         JS,
         r"process\.env\.([A-Za-z_][A-Za-z0-9_]*)(\s*(?:\?\?|\|\|))?"
@@ -67,18 +73,31 @@ static READS: [ReadPattern; 14] = [
         r"import\.meta\.env\.([A-Za-z_][A-Za-z0-9_]*)(\s*(?:\?\?|\|\|))?"
     ),
     read_pattern!(PY, r#"environ\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]()"#),
+    // `.get("X")` and `getenv("X")` return None when unset: optional with
+    // or without a default. The name must be the whole argument (`"A_" +
+    // suffix` is a dynamic read, no variable).
     read_pattern!(
         PY,
-        r#"environ\.get\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(,)?"#
-    ),
-    read_pattern!(PY, r#"getenv\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(,)?"#),
-    read_pattern!(
-        RB,
-        r#"ENV\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\](\s*\|\|)?"#
+        r#"environ\.get\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*([,)])"#
     ),
     read_pattern!(
+        PY,
+        r#"getenv\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*([,)])"#
+    ),
+    // `ENV["X"] || d`, `ENV["X"].present?` (`.blank?`, `.nil?`,
+    // `.presence`, `&.`): optional.
+    read_pattern!(
         RB,
-        r#"ENV\.fetch\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(,|\)\s*\{|\)\s*do\b)?"#
+        r#"ENV\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\](\s*\|\||\s*\.\s*(?:present\?|blank\?|nil\?|presence\b|empty\?)|&\.)?"#
+    ),
+    read_pattern!(
+        RB,
+        r#"ENV\.fetch\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(?:(,|\)\s*\{|\)\s*do\b)|\))"#
+    ),
+    // `ENV.key?("X")` and friends ask whether it is set: optional.
+    read_pattern!(
+        RB,
+        r#"ENV\.(?:key|has_key|include|member)\?\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(\))"#
     ),
     read_pattern!(
         RS,
@@ -92,7 +111,10 @@ static READS: [ReadPattern; 14] = [
         GO,
         r#"os\.(?:Getenv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"()|LookupEnv\(\s*"([A-Za-z_][A-Za-z0-9_]*)"(\s*))"#
     ),
-    read_pattern!(PHP, r#"getenv\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*(,)?"#),
+    read_pattern!(
+        PHP,
+        r#"getenv\(\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*(?:(,)|\))"#
+    ),
     read_pattern!(
         PHP,
         r#"\$_(?:ENV|SERVER)\[\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]\s*\](\s*\?\?)?"#
@@ -161,12 +183,19 @@ pub fn reads_in(file: &SourceFile, accessors: &[Regex]) -> Vec<EnvRead> {
                 (None, Some(n)) => (n, caps.get(4)),
                 _ => continue,
             };
-            if !in_code(file, whole.start()) || is_vite_builtin(whole.as_str(), name.as_str()) {
+            if !in_code(file, whole.start())
+                || is_vite_builtin(whole.as_str(), name.as_str())
+                || (fallback.is_none_or(|f| f.as_str().is_empty())
+                    && is_assignment(text, whole.end()))
+            {
                 continue;
             }
             let optional =
                 fallback.is_some_and(|f| !f.as_str().is_empty() || is_lookup(whole.as_str()));
             push(file, &mut out, name.start(), name.as_str(), optional);
+            if let (Some(f), Some(last)) = (fallback, out.last_mut()) {
+                last.defaulted = optional && !is_nullable(whole.as_str(), f.as_str());
+            }
         }
     }
     for acc in accessors {
@@ -187,9 +216,29 @@ pub fn reads_in(file: &SourceFile, accessors: &[Regex]) -> Vec<EnvRead> {
     }
     if file.lang.is_js_like() {
         destructured_reads(file, &mut out);
-        schema_reads(file, &mut out);
+        let mut schema = Vec::new();
+        schema_reads(file, &mut schema);
+        // A key the schema declares `.optional()`/`.default(…)` is optional
+        // wherever the file reads it (t3-env's `runtimeEnv: { X:
+        // process.env.X }` re-reads every key).
+        for r in out.iter_mut() {
+            if schema.iter().any(|s| s.optional && s.name == r.name) {
+                r.optional = true;
+                r.defaulted = true;
+            }
+        }
+        out.extend(schema);
     }
     out
+}
+
+/// `process.env.X = …`, `ENV["X"] = …`, `os.environ["X"] = …`: the code
+/// sets the variable, it does not depend on it. (`==`, `===`, `=~`, `=>`
+/// are comparisons and arrows, not assignments.)
+fn is_assignment(text: &str, end: usize) -> bool {
+    let rest = text[end..].trim_start_matches([' ', '\t']);
+    let mut chars = rest.chars();
+    chars.next() == Some('=') && !matches!(chars.next(), Some('=' | '~' | '>'))
 }
 
 /// `import.meta.env.MODE` and friends are set by Vite itself, not by the
@@ -199,9 +248,23 @@ fn is_vite_builtin(read: &str, name: &str) -> bool {
         && matches!(name, "MODE" | "DEV" | "PROD" | "SSR" | "BASE_URL")
 }
 
-/// `os.LookupEnv` and `option_env!` handle absence by design.
+/// A read that yields `None`/`nil` when the variable is unset, with no
+/// value of the code's own: Python's `.get("X")`/`getenv("X")` (the match
+/// ends at `)`), Ruby's `ENV["X"].present?`, `ENV["X"]&.…`, `ENV.key?("X")`.
+fn is_nullable(read: &str, fallback: &str) -> bool {
+    let f = fallback.trim_start();
+    f == ")"
+        || f.starts_with('.')
+        || f.starts_with('&')
+        || (read.starts_with("ENV.") && read.contains("?("))
+}
+
+/// `os.LookupEnv`, `option_env!` and Ruby's `ENV.key?` handle absence by
+/// design.
 fn is_lookup(read: &str) -> bool {
-    read.contains("LookupEnv") || read.starts_with("option_env!")
+    read.contains("LookupEnv")
+        || read.starts_with("option_env!")
+        || (read.starts_with("ENV.") && read.contains("?("))
 }
 
 pub use crate::config::env::accessor_regex;
@@ -225,6 +288,7 @@ fn push(file: &SourceFile, out: &mut Vec<EnvRead>, start: usize, name: &str, opt
         column: span.column,
         end_column: span.end_column,
         optional,
+        defaulted: optional,
         source_line: file.shown_line(start, start + name.len()),
     });
 }
@@ -232,7 +296,15 @@ fn push(file: &SourceFile, out: &mut Vec<EnvRead>, start: usize, name: &str, opt
 fn destructured_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
     let code = file.code();
     for caps in DESTRUCTURE.captures_iter(code) {
-        let Some(body) = caps.get(1) else { continue };
+        let (Some(whole), Some(body)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        // `= process.env.VERCEL === "1" ? geo : {}` destructures something
+        // else: only `= process.env` itself gives variables.
+        let after = code[whole.end()..].trim_start();
+        if after.starts_with(['.', '[', '?']) {
+            continue;
+        }
         let mut offset = body.start();
         for part in body.as_str().split(',') {
             let lead = part.len() - part.trim_start().len();

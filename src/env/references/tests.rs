@@ -61,7 +61,7 @@ fn other_languages() {
     let py = "import os\nA = os.environ['A']\nB = os.environ.get('B', 'd')\nC = os.getenv(\"C\")\n# os.getenv('D')\n";
     assert_eq!(
         reads("w.py", py, &[]),
-        [r("A", 2, false), r("B", 3, true), r("C", 4, false)]
+        [r("A", 2, false), r("B", 3, true), r("C", 4, true)]
     );
     let rb = "a = ENV['A']\nb = ENV.fetch('B', 'x')\nc = ENV.fetch('C')\nd = ENV['D'] || 'y'\n";
     assert_eq!(
@@ -97,6 +97,60 @@ fn other_languages() {
     );
 }
 
+/// Issue 12's classes, from real apps: optional reads, assignments, and
+/// what is not a variable name at all.
+#[test]
+fn optional_reads_assignments_and_dynamic_names() {
+    let py = "import os\nA = os.environ.get('A')\nB = os.getenv('B')\nos.environ['C'] = '1'\nos.environ.setdefault('D', 'x')\nname = os.environ.get('DJANGO_SUPERUSER_' + suffix)\nE = os.environ['E']\nif os.environ['F'] == 'x': pass\n";
+    assert_eq!(
+        reads("settings.py", py, &[]),
+        [
+            r("A", 2, true),
+            r("B", 3, true),
+            r("E", 7, false),
+            r("F", 8, false)
+        ]
+    );
+    let rb = "a = ENV['A'].present?\nb = ENV.key?('B')\nc = ENV.fetch('C', nil)\nENV['D'] = 'true'\ne = ENV['E']&.split(',')\nf = ENV['F'] == 'x'\ng = ENV.fetch('G')\n";
+    assert_eq!(
+        reads("config/application.rb", rb, &[]),
+        [
+            r("A", 1, true),
+            r("B", 2, true),
+            r("C", 3, true),
+            r("E", 5, true),
+            r("F", 6, false),
+            r("G", 7, false)
+        ]
+    );
+    let js = "process.env.TZ = 'UTC';\nif (process.env.CI === 'true') {}\nconst { continent, region } = process.env.VERCEL === '1' ? geo : {};\nconst { A } = process.env;\nprocess.env.B ??= 'x';\n";
+    assert_eq!(
+        reads("src/a.ts", js, &[]),
+        [
+            r("A", 4, false),
+            r("B", 5, true),
+            r("CI", 2, false),
+            r("VERCEL", 3, false)
+        ]
+    );
+}
+
+/// t3-env: a key declared `.optional()` is optional where `runtimeEnv`
+/// re-reads it too.
+#[test]
+fn t3_env_optional_keys_stay_optional_in_runtime_env() {
+    let src = "export const env = createEnv({\n  server: {\n    SENTRY_DSN: z.string().optional(),\n    DATABASE_URL: z.string(),\n  },\n  runtimeEnv: {\n    SENTRY_DSN: process.env.SENTRY_DSN,\n    DATABASE_URL: process.env.DATABASE_URL,\n  },\n});\n";
+    assert_eq!(
+        reads("src/env.mjs", src, &[]),
+        [
+            r("DATABASE_URL", 4, false),
+            r("DATABASE_URL", 8, false),
+            r("SENTRY_DSN", 3, true),
+            r("SENTRY_DSN", 7, true)
+        ]
+    );
+}
+
 #[test]
 fn compose_interpolation() {
     let yml = "services:\n  api:\n    image: \"api:${IMAGE_TAG:-latest}\"\n    environment:\n      DATABASE_URL: ${DATABASE_URL}\n      TOKEN: ${TOKEN:?set it}\n      PRICE: $$NOT_A_VAR\n    # ${IN_COMMENT}\n";
@@ -120,5 +174,28 @@ fn configured_accessors() {
     assert_eq!(
         reads("src/a.ts", src, &["env", "config.get"]),
         [r("A", 1, false), r("B", 2, true)]
+    );
+}
+
+/// `os.getenv("X")` is optional (it yields `None`) but supplies no value of
+/// its own: `env/missing` still wants a variable the template declares.
+#[test]
+fn nullable_reads_are_optional_but_not_defaulted() {
+    let settings = Settings::defaults();
+    let src = "import os\nA = os.getenv('A')\nB = os.getenv('B', 'x')\nC = os.environ.get('C')\n";
+    let lang = Lang::detect(Path::new("w.py"), "").expect("known language");
+    let file = SourceFile::new("w.py", lang, src, &settings);
+    let mut got: Vec<(String, bool, bool)> = reads_in(&file, &[])
+        .into_iter()
+        .map(|r| (r.name, r.optional, r.defaulted))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("A".to_string(), true, false),
+            ("B".to_string(), true, true),
+            ("C".to_string(), true, false)
+        ]
     );
 }
