@@ -18,7 +18,8 @@ Verdicts live in bench/apps-verdicts.json, keyed `<owner>/<name>|<fingerprint>`:
     {"rule": …, "place": "path:line", "verdict": "true"|"false"|"debatable", "why": …}
 "false" is a false alarm. A rerun asks only about findings whose key has no
 verdict; verdicts whose finding is gone are kept (a later pin may bring it back)
-and counted as stale in APPS.md. Notice-level findings are counted, not judged.
+and counted as stale in APPS.md. Notice-level findings are counted and need no
+verdict; verdicts given for them anyway are shown in their row (no target).
 
 `--review` prints one JSON object a line to stdout for each unreviewed error or
 warning finding (with the source line), and does not write APPS.md. A reviewer
@@ -162,7 +163,7 @@ def main():
     ap.add_argument("--raw", default=None, help="also keep each app's JSON report in this directory")
     args = ap.parse_args()
 
-    shipcheck = args.shipcheck or default_shipcheck()
+    shipcheck = os.path.abspath(args.shipcheck or default_shipcheck())  # runs use cwd=/
     if not os.access(shipcheck, os.X_OK):
         die(f"no shipcheck binary at {shipcheck} (cargo build, or --shipcheck PATH)")
     version = subprocess.run([shipcheck, "--version"], capture_output=True, text=True).stdout.strip()
@@ -189,8 +190,10 @@ def main():
             os.makedirs(args.raw, exist_ok=True)
             with open(os.path.join(args.raw, a["dir_name"] + ".json"), "w") as f:
                 json.dump(report, f, indent=1)
+        sets = collections.Counter(m.get("framework", "?") for m in report.get("migration_sets", []))
         per_app[a["app"]] = {"elapsed": elapsed, "files": report.get("files_scanned", 0),
-                             "counts": report.get("counts", {})}
+                             "counts": report.get("counts", {}),
+                             "migrations": ", ".join(f"{k} ×{n}" if n > 1 else k for k, n in sorted(sets.items())) or "—"}
         seen = set()
         for f in report.get("findings", []):
             key = f"{a['app']}|{f['fingerprint']}"
@@ -204,7 +207,7 @@ def main():
     by_key = {f["key"]: f for f in findings}
 
     if args.import_file:
-        added = 0
+        added = stale_imported = 0
         with open(args.import_file, encoding="utf-8") as fh:
             for n, raw in enumerate(fh, 1):
                 raw = raw.strip()
@@ -216,13 +219,19 @@ def main():
                 if rec["verdict"] not in VERDICT_VALUES or not rec.get("why", "").strip():
                     die(f"{args.import_file}:{n}: needs verdict in {VERDICT_VALUES} and a why")
                 f = by_key.get(rec["key"])
-                if f is None:
-                    die(f"{args.import_file}:{n}: {rec['key']} is no current finding")
-                verdicts[rec["key"]] = {"rule": f["rule"], "place": place(f),
+                if f is not None:
+                    rule, where = f["rule"], place(f)
+                elif rec.get("rule") and rec.get("place"):
+                    rule, where = rec["rule"], rec["place"]  # a finding this binary no longer makes
+                    stale_imported += 1
+                else:
+                    die(f"{args.import_file}:{n}: {rec['key']} is no current finding (give rule and place to keep it)")
+                verdicts[rec["key"]] = {"rule": rule, "place": where,
                                         "verdict": rec["verdict"], "why": rec["why"].strip()}
                 added += 1
         save_verdicts(args.verdicts, verdicts)
-        print(f"apps.py: {added} verdicts merged into {args.verdicts}", file=sys.stderr)
+        print(f"apps.py: {added} verdicts merged into {args.verdicts}"
+              + (f" ({stale_imported} for findings no longer made)" if stale_imported else ""), file=sys.stderr)
 
     judged = [f for f in findings if f["level"] in JUDGED]
     unreviewed = [f for f in judged if f["key"] not in verdicts]
@@ -243,13 +252,13 @@ def main():
         r = rows.setdefault((f["rule"], f["level"]), collections.Counter())
         r["findings"] += 1
         v = verdicts.get(f["key"])
-        if f["level"] in JUDGED and v:
+        if v:  # notice-level verdicts are optional, shown when given
             r["reviewed"] += 1
             r[v["verdict"]] += 1
     missed = []
     for (rule, level), r in rows.items():
         if level not in JUDGED:
-            r["target"] = "n/a (notice)"
+            r["target"] = "n/a (notice" + (", optional review" if r["reviewed"] else "") + ")"
         elif not r["reviewed"]:
             r["target"] = "not reviewed"
         else:
@@ -288,21 +297,31 @@ def main():
     w("- target: per rule, no false alarm at error level and at most 2% at warning level "
       "(among reviewed findings; `(sample)` where not every finding is reviewed)")
     w("")
+    w("Review criteria: **true** is what a team would want reported at that level before a deploy;")
+    w("**false** is a false alarm (not production code, dead in production, a platform or tool variable, an")
+    w("optional read reported at error level, a template or fixture taken for a real file, …); **debatable**")
+    w("is intended output or a read guarded a line later. For `debug/console`, true means a console call the")
+    w("rule's contract covers (production code, not a logger): many are deliberate server logs whose fix is a")
+    w("logger or a `shipcheck-ignore` with a reason.")
+    w("")
     w("## Manifest")
     w("")
-    w("| app | commit | kind | files scanned | time (s) |")
-    w("| --- | --- | --- | ---: | ---: |")
+    w("| app | commit | kind | files scanned | migration sets found | time (s) |")
+    w("| --- | --- | --- | ---: | --- | ---: |")
     for a in apps:
         p = per_app[a["app"]]
         w(f"| [{a['app']}](https://github.com/{a['app']}) | `{a['sha'][:12]}` | {a['kind']} | "
-          f"{p['files']} | {p['elapsed']:.1f} |")
+          f"{p['files']} | {p['migrations']} | {p['elapsed']:.1f} |")
+    w("")
+    w("The git-aware migration rules (`migrations/edited`, `out-of-order`, `schema-without-migration`) "
+      "compare with a base and the live ones need `--database-url`: with neither given, they stay quiet here.")
     w("")
     w("## Per rule")
     w("")
     w("| rule | level | findings | reviewed | true | false alarms | debatable | false-alarm rate | target |")
     w("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for (rule, level), r in rows.items():
-        j = level in JUDGED
+        j = level in JUDGED or r["reviewed"] > 0
         w(f"| `{rule}` | {level} | {r['findings']} | {r['reviewed'] if j else '—'} | "
           f"{r['true'] if j else '—'} | {r['false'] if j else '—'} | {r['debatable'] if j else '—'} | "
           f"{pct(r['false'], r['reviewed']) if j else '—'} | {r['target']} |")
@@ -314,7 +333,29 @@ def main():
     for a, c, rev, fa, unrev in app_rows:
         w(f"| {a['app']} | {c['error']} | {c['warning']} | {c['notice']} | {rev} | {fa} | {unrev} |")
     w("")
-    w("## False alarms")
+    w("## False alarms by class")
+    w("")
+    w("A verdict's `why` starts with its class (`class: detail`); notice-level rows come from optional reviews.")
+    w("")
+    classes = collections.OrderedDict()
+    for f in sorted(findings, key=lambda f: (f["rule"], f["app"], f.get("path") or "", f.get("line") or 0)):
+        v = verdicts.get(f["key"])
+        if not v or v["verdict"] != "false":
+            continue
+        why = v["why"]
+        cls = why.split(": ", 1)[0] if ": " in why[:80] else why[:60]
+        c = classes.setdefault((f["rule"], f["level"], cls), {"n": 0, "ex": f})
+        c["n"] += 1
+    if not classes:
+        w("None.")
+    else:
+        w("| rule | level | class | false alarms | example |")
+        w("| --- | --- | --- | ---: | --- |")
+        for (rule, level, cls), c in sorted(classes.items(), key=lambda kv: (kv[0][0], -kv[1]["n"])):
+            ex = c["ex"]
+            w(f"| `{rule}` | {level} | {md_escape(cls)} | {c['n']} | {ex['app']} `{md_escape(place(ex))}` |")
+    w("")
+    w("## False alarms (error and warning)")
     w("")
     fas = [f for f in judged if verdicts.get(f["key"], {}).get("verdict") == "false"]
     if not fas:

@@ -121,8 +121,8 @@ pub struct MigrationRules;
 
 impl RepoCheck for MigrationRules {
     fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
-        for set in facts.migration_sets {
-            layout(set, ctx, out);
+        for (i, set) in facts.migration_sets.iter().enumerate() {
+            layout(set, facts.set_history.get(i), ctx, out);
         }
         // No history to compare with is said by `scan/git-history`
         // (checks/history.rs).
@@ -157,8 +157,17 @@ fn at(
     Some(f)
 }
 
-fn layout(set: &MigrationSet, ctx: &Context, out: &mut Vec<Finding>) {
+/// `migrations/layout`: what the framework rejects or misorders, at the
+/// rule's level; what is legal but risky to add (`only_when_new`), as a
+/// warning and only when the branch added it (no history: nothing).
+fn layout(set: &MigrationSet, hist: Option<&SetHistory>, ctx: &Context, out: &mut Vec<Finding>) {
     for p in &set.problems {
+        let warning_only = match (&p.only_when_new, hist) {
+            (None, _) => false,
+            (Some(files), Some(h)) if files.iter().any(|f| !h.base_files.contains(f)) => true,
+            (Some(_), _) => continue,
+        };
+        let before = out.len();
         out.extend(at(
             &LAYOUT,
             ctx,
@@ -167,6 +176,11 @@ fn layout(set: &MigrationSet, ctx: &Context, out: &mut Vec<Finding>) {
             format!("{}: {}", set.framework.name(), p.message),
             p.help.clone(),
         ));
+        if warning_only {
+            for f in &mut out[before..] {
+                f.level = f.level.min(Level::Warning);
+            }
+        }
     }
 }
 

@@ -97,6 +97,11 @@ pub struct LayoutProblem {
     pub message: String,
     /// The concrete fix (command or change).
     pub help: String,
+    /// `None`: the framework itself rejects or misorders this, whenever it
+    /// was introduced (an error). `Some(files)`: legal, but risky to add:
+    /// a warning only when one of these files is new on the branch, and
+    /// nothing when they are all already on the base (they are deployed).
+    pub only_when_new: Option<Vec<String>>,
 }
 
 /// A file the walk read, handed to discovery.

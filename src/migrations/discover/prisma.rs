@@ -206,21 +206,38 @@ fn timestamp(name: &str) -> Option<&str> {
         .then_some(ts)
 }
 
+/// Two folders sharing a timestamp. Prisma names a migration by its whole
+/// folder name and applies them in name order, so this is legal, and such
+/// pairs ship in real apps, already applied (renaming one would make Prisma
+/// see a new migration). Only a branch that adds such a folder is told, as
+/// a warning: its order against the other now rests on the names' tails.
 fn duplicate_timestamps(migrations: &[Migration]) -> Vec<LayoutProblem> {
-    super::problems::duplicates(
-        "Prisma",
-        migrations,
-        |m| timestamp(&m.name).map(str::to_string),
-        "migration timestamp",
-        |earlier, later| {
+    let mut first: std::collections::BTreeMap<&str, &Migration> = Default::default();
+    let mut out = Vec::new();
+    for m in migrations {
+        let Some(ts) = timestamp(&m.name) else {
+            continue;
+        };
+        let Some(earlier) = first.get(ts).copied() else {
+            first.insert(ts, m);
+            continue;
+        };
+        let mut p = super::problems::problem(
+            m.files.first().map_or("", String::as_str),
+            None,
             format!(
-                "give the migration that is not deployed yet a later timestamp: rename \
-                 `{}` to start after `{}` (before it reaches any database), so the order \
-                 no longer depends on the names",
-                later.name, earlier.name
-            )
-        },
-    )
+                "Prisma migration timestamp {ts} is used by both `{}` and `{}`: Prisma applies them in name order, so `{}` runs first whatever order they were written in",
+                earlier.name, m.name, earlier.name
+            ),
+            format!(
+                "if `{}` is the newer one and not deployed yet, give it a later timestamp (rename the folder before it reaches any database)",
+                m.name
+            ),
+        );
+        p.only_when_new = Some(earlier.files.iter().chain(&m.files).cloned().collect());
+        out.push(p);
+    }
+    out
 }
 
 fn provider_mismatch(repo: &Repo, dir: &str, schema_files: &[String]) -> Option<LayoutProblem> {

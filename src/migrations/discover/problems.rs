@@ -15,6 +15,7 @@ pub(super) fn problem(
         line,
         message,
         help,
+        only_when_new: None,
     }
 }
 

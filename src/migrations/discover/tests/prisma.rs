@@ -143,7 +143,7 @@ fn lock_provider_must_match_the_schema() {
 }
 
 #[test]
-fn equal_timestamps_are_flagged() {
+fn equal_timestamps_are_noted_for_the_branch_that_adds_one() {
     let set = only(&[
         ("prisma/schema.prisma", SCHEMA),
         (
@@ -171,6 +171,12 @@ fn equal_timestamps_are_flagged() {
             && p.message.contains("add_b")
     );
     assert_actionable(&set);
+    // Legal for Prisma: judged only when new on a branch (see checks).
+    assert_eq!(
+        p.only_when_new.as_deref().map(<[String]>::len),
+        Some(2),
+        "{p:#?}"
+    );
 }
 
 #[test]
