@@ -270,6 +270,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         templates: &walked.templates,
         environments: &environments,
         tracked_env_files: walked.scan.tracked_env_files.as_deref(),
+        env_files: &walked.env_files,
         migration_sets: &migration_sets,
         history: history.diff.as_ref(),
         set_history: &history.sets,
@@ -381,6 +382,8 @@ struct Walked {
     /// Sorted by path, line, column.
     reads: Vec<crate::env::references::EnvRead>,
     templates: Vec<checks::env_reads::Template>,
+    /// Env files that are not templates, parsed.
+    env_files: Vec<(String, crate::env::dotenv::EnvFile)>,
     repo_files: Vec<RepoFile>,
     issue_refs: Vec<checks::todo::TodoIssueRefs>,
 }
@@ -414,6 +417,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         todos: TodoCounts::default(),
         reads: Vec::new(),
         templates: Vec::new(),
+        env_files: Vec::new(),
         repo_files: Vec::new(),
         issue_refs: Vec::new(),
     };
@@ -423,6 +427,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         w.todos += outcome.todos;
         w.reads.extend(outcome.env_reads);
         w.templates.extend(outcome.templates);
+        w.env_files.extend(outcome.env_files);
         w.repo_files.extend(outcome.repo_files);
         w.issue_refs.extend(outcome.issue_refs);
     }

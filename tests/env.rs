@@ -296,25 +296,51 @@ fn committed_env_files_are_found_by_asking_git() {
         assert!(ok, "git {args:?}");
     };
     git(&["init", "-q"]);
-    std::fs::write(repo.path().join(".env"), "A=1\n").unwrap();
-    std::fs::write(repo.path().join(".env.example"), "A=\n").unwrap();
+    let secret = "Zx9vQ2mL8pR4tK7wB3nH";
+    std::fs::write(
+        repo.path().join(".env"),
+        format!("A=1\nAPI_SECRET={secret}\n"),
+    )
+    .unwrap();
+    std::fs::write(repo.path().join(".env.example"), "A=\nAPI_SECRET=\n").unwrap();
+    std::fs::write(repo.path().join(".env.local.example"), "A=\n").unwrap();
+    std::fs::write(
+        repo.path().join(".env.development"),
+        "A=1\nAPI_SECRET=changeme\n",
+    )
+    .unwrap();
+    std::fs::write(repo.path().join(".env.production.local"), "A=2\n").unwrap();
     std::fs::write(repo.path().join(".env.local"), "A=2\n").unwrap();
-    git(&["add", ".env", ".env.example"]);
+    git(&[
+        "add",
+        ".env",
+        ".env.example",
+        ".env.local.example",
+        ".env.development",
+        ".env.production.local",
+    ]);
     let out = run(shipcheck()
         .arg("check")
         .arg(repo.path())
         .args(["--format", "json"]));
-    let lines = finding_lines(&json(&out));
-    assert!(
-        lines.contains("env/committed-env-file .env:null"),
+    let v = json(&out);
+    let lines = finding_lines(&v);
+    let committed: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("env/committed-env-file"))
+        .collect();
+    // A secret with a real value, and a local file, whatever it holds; not
+    // defaults without secrets, templates, or an untracked local file.
+    assert_eq!(
+        committed,
+        [
+            "env/committed-env-file .env.production.local:null",
+            "env/committed-env-file .env:null"
+        ],
         "{lines:#?}"
     );
-    assert!(
-        !lines
-            .iter()
-            .any(|l| l.contains(".env.local") || l.contains("committed-env-file .env.example")),
-        "{lines:#?}"
-    );
+    assert!(!out.stdout.contains(secret), "the value is masked");
+    assert!(out.stdout.contains("API_SECRET"), "{}", out.stdout);
 }
 
 #[test]

@@ -306,7 +306,11 @@ fn a_submodules_committed_env_file_is_seen() {
     let sub = dir.path().join("sub");
     std::fs::create_dir_all(&sub).unwrap();
     git(&sub, &["init", "-q", "-b", "main"]);
-    write(&sub, ".env.production", "API_URL=https://api.example.com\n");
+    write(
+        &sub,
+        ".env.production",
+        "API_URL=https://api.example.com\nWEBHOOK_SECRET=mQ7vX2pL9sK4wR8tN3bH6yF1cZ5dJ0gA\n",
+    );
     write(
         &sub,
         "src/pay.ts",

@@ -418,15 +418,69 @@ fn committed(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
         if ctx.settings.env.is_template_name(name) {
             continue;
         }
+        // `.env*.local` is where frameworks put a developer's own values:
+        // never committed. Other env files (`.env`, `.env.production`) may
+        // hold committed non-secret defaults, as Next.js documents: only a
+        // secret-named variable with a real-looking value is a finding.
+        let local = name.split('.').any(|p| p == "local");
+        let message = if local {
+            format!("{path} is a local env file tracked by git: everyone with the repository has its values")
+        } else {
+            let parsed = facts.env_files.iter().find(|(p, _)| p == path);
+            let Some(e) = parsed.and_then(|(_, f)| {
+                f.entries.iter().find(|e| {
+                    ctx.settings.secrets.is_secret_name(&e.key)
+                        && !is_public_by_design(&e.key, &e.value)
+                        && looks_real(&e.value)
+                })
+            }) else {
+                continue;
+            };
+            format!(
+                "{path} is tracked by git and holds {} ({}), a secret with a real-looking value: everyone with the repository has it",
+                e.key,
+                crate::redact::mask_secret(&e.value, "")
+            )
+        };
         let mut f = Finding::new(
             &COMMITTED_ENV_FILE,
             level,
-            format!("{path} is a real env file tracked by git: everyone with the repository has its values"),
+            message,
             format!("run `git rm --cached {path}`, add it to .gitignore, and rotate every secret it held; commit a template (.env.example) instead"),
         );
         f.path = Some(path.clone());
         out.push(f);
     }
+}
+
+/// A value someone would use: 8 characters or more, not a `${reference}`,
+/// not a placeholder or default (`changeme`, `your-key-here`, `xxx…`,
+/// `postgres`), nor a run or a repetition. A weak but real password is
+/// still real.
+fn looks_real(value: &str) -> bool {
+    use crate::secret_strength::{weakness, Weakness};
+    let v = value.trim();
+    v.chars().count() >= 8
+        && !v.starts_with("${")
+        && !matches!(
+            weakness(v),
+            Some(
+                Weakness::Placeholder
+                    | Weakness::FewDistinct
+                    | Weakness::Sequence
+                    | Weakness::Repeated
+            )
+        )
+}
+
+/// Shipped to browsers on purpose: a client-exposed prefix
+/// (`NEXT_PUBLIC_`, `VITE_`, …), a publishable or anon key.
+fn is_public_by_design(key: &str, value: &str) -> bool {
+    PUBLIC_PREFIXES.iter().any(|p| key.starts_with(p))
+        || value.starts_with("pk_")
+        || PUBLIC_WORDS
+            .iter()
+            .any(|w| format!("_{key}_").contains(&format!("_{w}_")))
 }
 
 fn is_public_secret(name: &str) -> bool {
@@ -496,6 +550,32 @@ fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn committed_values_that_look_real() {
+        for real in [
+            "sk_live_51NfAkE8rN0cLbyjkGALz",
+            "hunter2-prod-Passw0rd",
+            "Zx9vQ2mL8pR4tK7w",
+        ] {
+            assert!(looks_real(real), "{real}");
+        }
+        for not in [
+            "",
+            "changeme",
+            "xxxxxxxxxxxx",
+            "your-api-key-here",
+            "${SECRET}",
+            "12345678",
+            "short",
+        ] {
+            assert!(!looks_real(not), "{not}");
+        }
+        assert!(is_public_by_design("NEXT_PUBLIC_STRIPE_KEY", "x"));
+        assert!(is_public_by_design("STRIPE_KEY", "pk_live_abc"));
+        assert!(is_public_by_design("SUPABASE_ANON_KEY", "eyJ…"));
+        assert!(!is_public_by_design("STRIPE_SECRET_KEY", "sk_live_abc"));
+    }
 
     #[test]
     fn public_secret_names() {

@@ -62,6 +62,9 @@ impl FileCheck for EnvReads {
                     parsed: dotenv::parse(file.text),
                     lines: file.text.lines().map(String::from).collect(),
                 });
+            } else {
+                out.env_files
+                    .push((file.rel.to_string(), dotenv::parse(file.text)));
             }
             return;
         }

@@ -83,6 +83,9 @@ pub struct FileOutcome {
     pub todos: TodoCounts,
     pub env_reads: Vec<crate::env::references::EnvRead>,
     pub templates: Vec<env_reads::Template>,
+    /// Env files that are not templates (`.env`, `.env.production`, …),
+    /// parsed: `env/committed-env-file` judges what a committed one holds.
+    pub env_files: Vec<(String, crate::env::dotenv::EnvFile)>,
     /// Files migration discovery needs, with their text.
     pub repo_files: Vec<crate::migrations::RepoFile>,
     /// Tracked TODOs that name GitHub issues (`--online` looks them up).

@@ -19,6 +19,8 @@ pub struct RepoFacts<'a> {
     pub environments: &'a [Environment],
     /// Env files tracked by git; `None` when the root is not in a git repository.
     pub tracked_env_files: Option<&'a [String]>,
+    /// Env files in the scanned set that are not templates, parsed.
+    pub env_files: &'a [(String, crate::env::dotenv::EnvFile)],
     pub migration_sets: &'a [crate::migrations::MigrationSet],
     /// The branch's changes against the base, when a base was given.
     pub history: Option<&'a Result<crate::git::Diff, crate::git::HistoryProblem>>,

@@ -142,8 +142,18 @@ impl EnvSettings {
         self.ignore.is_match(name)
     }
 
+    /// A configured template name, or an env file named as an example:
+    /// `.env.local.example`, `.env.test.sample`, `example.env`,
+    /// `.env-template`, `.env.dist` (a part of the name, split at `.`, `-`
+    /// and `_`, says so).
     pub fn is_template_name(&self, file_name: &str) -> bool {
         self.templates.iter().any(|t| t == file_name)
+            || file_name.split(['.', '-', '_']).any(|part| {
+                matches!(
+                    part.to_ascii_lowercase().as_str(),
+                    "example" | "examples" | "sample" | "template" | "tmpl" | "tpl" | "dist"
+                )
+            })
     }
 }
 
