@@ -488,10 +488,25 @@ fn is_public_secret(name: &str) -> bool {
         return false;
     };
     let words = format!("_{rest}_");
+    let has_word = |w: &&str| words.contains(&format!("_{w}_"));
     SECRET_WORDS.iter().any(|w| rest.contains(w))
-        && !PUBLIC_WORDS
-            .iter()
-            .any(|w| words.contains(&format!("_{w}_")))
+        && !PUBLIC_WORDS.iter().any(has_word)
+        && !FLAG_WORDS.iter().any(has_word)
+}
+
+/// Words that make a name a switch about a secret, not a secret:
+/// `NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP`, `VITE_SHOW_API_KEY_FORM`.
+const FLAG_WORDS: &[&str] = &[
+    "DISABLE", "DISABLED", "ENABLE", "ENABLED", "SHOW", "HIDE", "ALLOW", "USE", "REQUIRE",
+    "REQUIRED", "IS", "HAS", "FEATURE", "FLAG", "LENGTH", "MIN", "MAX",
+];
+
+/// `true`, `false`, `0`, `1`, `yes`, `no`, `on`, `off`: a switch's value.
+fn is_boolean_value(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "true" | "false" | "0" | "1" | "yes" | "no" | "on" | "off"
+    )
 }
 
 fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
@@ -505,6 +520,22 @@ fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     let message = |name: &str| {
         format!("{name} looks like a secret but its prefix exposes it to the browser bundle")
     };
+    // A name whose template or environment value is a boolean is a switch.
+    let switches: BTreeSet<&str> = facts
+        .templates
+        .iter()
+        .flat_map(|t| t.parsed.entries.iter())
+        .chain(
+            facts
+                .environments
+                .iter()
+                .flat_map(|e| e.files.iter())
+                .flat_map(|f| f.parsed.entries.iter()),
+        )
+        .filter(|e| is_boolean_value(&e.value))
+        .map(|e| e.key.as_str())
+        .collect();
+    let is_public_secret = |name: &str| is_public_secret(name) && !switches.contains(name);
     for t in facts.templates {
         for e in &t.parsed.entries {
             if is_public_secret(&e.key) && reported.insert(e.key.clone()) {
@@ -599,6 +630,9 @@ mod tests {
             "NEXT_PUBLIC_CSRF_TOKEN_HEADER",
             "NEXT_PUBLIC_CSRF_TOKEN",
             "NEXT_PUBLIC_RECAPTCHA_SITE_KEY",
+            "NEXT_PUBLIC_DISABLE_EMAIL_PASSWORD_SIGNUP",
+            "VITE_SHOW_API_KEY_FORM",
+            "NEXT_PUBLIC_PASSWORD_MIN_LENGTH",
             "VITE_FIREBASE_PUBLIC_KEY",
         ] {
             assert!(!is_public_secret(no), "{no}");
