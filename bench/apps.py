@@ -279,6 +279,9 @@ def main():
                          sum(1 for f in fs if f["level"] in JUDGED) - len(rev)))
 
     stale = sorted(k for k in verdicts if k not in by_key)
+    # A verdict recorded at another place (a re-pin moved the line, or a fingerprint's occurrence
+    # index now names another finding on the line): worth a second look.
+    moved = sorted(k for k in verdicts if k in by_key and verdicts[k]["place"] != place(by_key[k]))
 
     out = []
     w = out.append
@@ -378,6 +381,14 @@ def main():
         w("| --- | --- | --- | --- |")
         for f in sorted(unreviewed, key=lambda f: (f["rule"], f["app"], f.get("path") or "", f.get("line") or 0)):
             w(f"| `{f['rule']}` | {f['app']} | `{md_escape(place(f))}` | {md_escape(f['message'][:120])} |")
+    if moved:
+        w("")
+        w("## Verdicts recorded at another place")
+        w("")
+        w("The finding moved since it was judged: check the verdict still fits (then fix its `place`).")
+        w("")
+        for k in moved:
+            w(f"- `{k}` ({verdicts[k]['rule']}): recorded at `{verdicts[k]['place']}`, now at `{place(by_key[k])}`")
     if stale:
         w("")
         w("## Stale verdicts")

@@ -211,11 +211,34 @@ fn file_rules(ctx: &Context, path: &str, parsed: &EnvFile, out: &mut Vec<Finding
 }
 
 /// The template that governs `path`: the one in the closest ancestor directory.
-fn nearest_template<'t>(templates: &'t [Template], path: &str) -> Option<&'t Template> {
-    templates
+/// The templates of the directory nearest `path` that has any, the main
+/// one first: a configured template name (`.env.example`) before a derived
+/// one (`.env.local.example`), and a test template (`.env.test.example`)
+/// last.
+fn nearest_templates<'t>(
+    ctx: &Context,
+    templates: &'t [Template],
+    path: &str,
+) -> Vec<&'t Template> {
+    let covering: Vec<&Template> = templates
         .iter()
         .filter(|t| t.dir.is_empty() || path.starts_with(&format!("{}/", t.dir)))
-        .max_by_key(|t| t.dir.len())
+        .collect();
+    let Some(deepest) = covering.iter().map(|t| t.dir.len()).max() else {
+        return Vec::new();
+    };
+    let mut here: Vec<&Template> = covering
+        .into_iter()
+        .filter(|t| t.dir.len() == deepest)
+        .collect();
+    let rank = |t: &Template| {
+        let name = t.rel.rsplit('/').next().unwrap_or(&t.rel);
+        let configured = ctx.settings.env.templates.iter().any(|c| c == name);
+        let test = name.split(['.', '-', '_']).any(|p| p == "test");
+        (!configured, test, t.rel.clone())
+    };
+    here.sort_by_key(|t| rank(t));
+    here
 }
 
 fn lower(level: Level) -> Level {
@@ -279,10 +302,13 @@ fn undeclared(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
         if !ctx.settings.is_production(&read.path) || ctx.settings.env.is_ignored(&read.name) {
             continue;
         }
-        let Some(t) = nearest_template(facts.templates, &read.path) else {
+        // Any template of the nearest directory that documents the name
+        // declares it; the main one is named in the finding.
+        let here = nearest_templates(ctx, facts.templates, &read.path);
+        let Some(t) = here.first() else {
             continue;
         };
-        if !t.documents(&read.name) {
+        if !here.iter().any(|t| t.documents(&read.name)) {
             groups
                 .entry((t.rel.as_str(), read.name.as_str()))
                 .or_default()
@@ -337,6 +363,25 @@ fn missing(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
         reads.entry(r.name.as_str()).or_default().push(r);
     }
     for env in facts.environments {
+        // A committed `.env.production` found by default and holding no
+        // secret is a defaults layer (Next.js documents committing
+        // non-secret defaults there): its values are judged, but the
+        // platform sets the rest, so what it lacks is not missing. Name it
+        // (`env.production`, `--env-file`) to have it judged whole.
+        let tracked = |path: &str| {
+            facts
+                .tracked_env_files
+                .is_some_and(|t| t.iter().any(|p| p == path))
+        };
+        let defaults_layer = !env.explicit
+            && !env.files.is_empty()
+            && env
+                .files
+                .iter()
+                .all(|f| tracked(&f.path) && real_secret(ctx, &f.parsed).is_none());
+        if defaults_layer {
+            continue;
+        }
         let mut reported = BTreeSet::new();
         for t in facts.templates {
             for e in &t.parsed.entries {
@@ -427,13 +472,7 @@ fn committed(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
             format!("{path} is a local env file tracked by git: everyone with the repository has its values")
         } else {
             let parsed = facts.env_files.iter().find(|(p, _)| p == path);
-            let Some(e) = parsed.and_then(|(_, f)| {
-                f.entries.iter().find(|e| {
-                    ctx.settings.secrets.is_secret_name(&e.key)
-                        && !is_public_by_design(&e.key, &e.value)
-                        && looks_real(&e.value)
-                })
-            }) else {
+            let Some(e) = parsed.and_then(|(_, f)| real_secret(ctx, f)) else {
                 continue;
             };
             format!(
@@ -451,6 +490,18 @@ fn committed(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
         f.path = Some(path.clone());
         out.push(f);
     }
+}
+
+/// The first secret-named variable with a real-looking value in `file`.
+fn real_secret<'f>(
+    ctx: &Context,
+    file: &'f crate::env::dotenv::EnvFile,
+) -> Option<&'f crate::env::dotenv::Entry> {
+    file.entries.iter().find(|e| {
+        ctx.settings.secrets.is_secret_name(&e.key)
+            && !is_public_by_design(&e.key, &e.value)
+            && looks_real(&e.value)
+    })
 }
 
 /// A value someone would use: 8 characters or more, not a `${reference}`,

@@ -50,6 +50,10 @@ pub struct Environment {
     /// Process environment included: keys not declared anywhere are not
     /// judged (the process carries PATH, HOME and CI's own variables).
     pub from_process: bool,
+    /// Named by the user (`env.production`/`env.environments` in the
+    /// config, `--env-file`, `--env-from-process`) rather than found by
+    /// default (`.env.production` at the root).
+    pub explicit: bool,
 }
 
 impl Environment {
@@ -61,6 +65,7 @@ impl Environment {
             files: Vec::new(),
             values: BTreeMap::new(),
             from_process: false,
+            explicit: true,
         }
     }
 
@@ -150,6 +155,8 @@ pub fn load(
     process: Option<&BTreeMap<String, String>>,
 ) -> anyhow::Result<Vec<Environment>> {
     let mut production = Environment::new("production", true);
+    production.explicit =
+        settings.env.production_configured || !env_files.is_empty() || process.is_some();
     for f in &settings.env.production {
         production.add_file(
             root,
