@@ -48,6 +48,15 @@ pub const DEFAULT_NON_PRODUCTION: &[&str] = &[
     "**/.storybook/**",
     "seed.*",
     "seeds.*",
+    "seed-*.*",
+    "seed_*.*",
+    "*-seed.*",
+    "*_seed.*",
+    // Rails: rake tasks (ENV there carries task arguments, `puts` is their
+    // output) and binstubs.
+    "*.rake",
+    "**/lib/tasks/**",
+    "**/bin/**",
     "**/seed/**",
     "**/seeds/**",
     "**/seeders/**",

@@ -460,7 +460,9 @@ fn committed(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     };
     for path in tracked {
         let name = path.rsplit('/').next().unwrap_or(path);
-        if ctx.settings.env.is_template_name(name) {
+        // Templates, and env files of tests and fixtures (`test/.env.test`
+        // holds the suite's own values).
+        if ctx.settings.env.is_template_name(name) || !ctx.settings.is_production(path) {
             continue;
         }
         // `.env*.local` is where frameworks put a developer's own values:

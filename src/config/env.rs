@@ -33,6 +33,8 @@ pub const DEFAULT_IGNORED: &[&str] = &[
     "RAILS_ENV",
     "RACK_ENV",
     "BUNDLE_*",
+    "BUNDLER_VERSION",
+    "WEB_CONCURRENCY",
     "PIDFILE",
     "DJANGO_SETTINGS_MODULE",
     "PYTHONPATH",

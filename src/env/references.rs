@@ -190,8 +190,10 @@ pub fn reads_in(file: &SourceFile, accessors: &[Regex]) -> Vec<EnvRead> {
             {
                 continue;
             }
-            let optional =
-                fallback.is_some_and(|f| !f.as_str().is_empty() || is_lookup(whole.as_str()));
+            let optional = fallback
+                .is_some_and(|f| !f.as_str().is_empty() || is_lookup(whole.as_str()))
+                || (tests_presence(file.lang)
+                    && is_presence_test(text, whole.start(), whole.end()));
             push(file, &mut out, name.start(), name.as_str(), optional);
             if let (Some(f), Some(last)) = (fallback, out.last_mut()) {
                 last.defaulted = optional && !is_nullable(whole.as_str(), f.as_str());
@@ -230,6 +232,42 @@ pub fn reads_in(file: &SourceFile, accessors: &[Regex]) -> Vec<EnvRead> {
         out.extend(schema);
     }
     out
+}
+
+/// Languages where an unset variable reads as `undefined`/`nil`/`false`,
+/// so a test of it handles absence (Python's `os.environ["X"]` raises
+/// instead, and Go, Rust return errors or empty strings).
+fn tests_presence(lang: Lang) -> bool {
+    lang.is_js_like() || matches!(lang, Lang::Ruby | Lang::Php)
+}
+
+/// The read at `start..end` is a test of the variable, not a use of its
+/// value: compared (`=== "1"`, `!= nil`), negated (`!X`, `!!X`), a
+/// condition on its own (`if (X)`, `if ENV["X"]`, `X ? a : b`, `X && …`),
+/// or the argument of a call the code falls back from
+/// (`parseInt(X, 10) || 200`). Unset, it is simply false.
+fn is_presence_test(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let before = text[line_start..start].trim_end();
+    let after = text[end..line_end].trim_start();
+    let compared = ["===", "!==", "==", "!=", "&&"]
+        .iter()
+        .any(|op| after.starts_with(op))
+        || (after.starts_with('?') && !after.starts_with("?.") && !after.starts_with("??"));
+    let negated = before.ends_with('!');
+    let condition =
+        (before.ends_with("if (") || before.ends_with("if(") || before.ends_with("while ("))
+            && after.starts_with(')')
+            || before.ends_with("if")
+            || before.ends_with("unless")
+            || before.ends_with("&&");
+    // `f(X, …) || d` / `f(X) ?? d`: the call's result has a fallback.
+    let call_fallback = before.ends_with('(') && {
+        let rest = after.split(';').next().unwrap_or("");
+        rest.contains(") ||") || rest.contains(") ??")
+    };
+    compared || negated || condition || call_fallback
 }
 
 /// `process.env.X = …`, `ENV["X"] = …`, `os.environ["X"] = …`: the code

@@ -119,7 +119,7 @@ fn optional_reads_assignments_and_dynamic_names() {
             r("B", 2, true),
             r("C", 3, true),
             r("E", 5, true),
-            r("F", 6, false),
+            r("F", 6, true),
             r("G", 7, false)
         ]
     );
@@ -129,8 +129,8 @@ fn optional_reads_assignments_and_dynamic_names() {
         [
             r("A", 4, false),
             r("B", 5, true),
-            r("CI", 2, false),
-            r("VERCEL", 3, false)
+            r("CI", 2, true),
+            r("VERCEL", 3, true)
         ]
     );
 }
@@ -198,4 +198,31 @@ fn nullable_reads_are_optional_but_not_defaulted() {
             ("C".to_string(), true, false)
         ]
     );
+}
+
+/// A test of a variable handles its absence: optional (a warning when
+/// undeclared), in JS, Ruby and PHP where unset reads as false.
+#[test]
+fn presence_tests_are_optional_reads() {
+    let js = "if (!!process.env.RUN_CRON) {}\nconst d = process.env.DEBUG_PDF === '1';\nif (process.env.POSTGRES_URL) {}\nconst n = parseInt(process.env.RATE_LIMIT, 10) || 200;\nconst t = process.env.TLS ? 'https' : 'http';\nconst db = process.env.DATABASE_URL;\nconnect(process.env.REDIS_URL);\n";
+    assert_eq!(
+        reads("src/a.ts", js, &[]),
+        [
+            r("DATABASE_URL", 6, false),
+            r("DEBUG_PDF", 2, true),
+            r("POSTGRES_URL", 3, true),
+            r("RATE_LIMIT", 4, true),
+            r("REDIS_URL", 7, false),
+            r("RUN_CRON", 1, true),
+            r("TLS", 5, true)
+        ]
+    );
+    let rb = "if ENV['A']\nend\nb = ENV['B'] == 'true'\nc = ENV['C']\n";
+    assert_eq!(
+        reads("config/x.rb", rb, &[]),
+        [r("A", 1, true), r("B", 3, true), r("C", 4, false)]
+    );
+    // Python raises on a missing key, compared or not.
+    let py = "import os\nif os.environ['A'] == '1': pass\n";
+    assert_eq!(reads("w.py", py, &[]), [r("A", 2, false)]);
 }
