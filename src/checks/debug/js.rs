@@ -57,7 +57,10 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     // Asked only once there is a candidate: most files have none.
     let mut shadowed: Option<Vec<Range<usize>>> = None;
     for (start, end, method) in console_members(file.text, code) {
-        if !starts_token(code, start, "$.") || allow.iter().any(|a| a == method) {
+        if !starts_token(code, start, "$.")
+            || allow.iter().any(|a| a == method)
+            || is_type_query(code, start)
+        {
             continue;
         }
         let local = shadowed.get_or_insert_with(|| scope::local_console_scopes(code));
@@ -82,6 +85,18 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
             help,
         ));
     }
+}
+
+/// `typeof console.log` (in `Parameters<typeof console.log>`, `type Log =
+/// typeof console.log`) names the method's type; it calls nothing. Only
+/// TypeScript's type position matters: a JS `typeof console.log ===
+/// "function"` check calls nothing either.
+fn is_type_query(code: &str, start: usize) -> bool {
+    code[..start].trim_end().ends_with("typeof")
+        && !code[..start]
+            .trim_end()
+            .strip_suffix("typeof")
+            .is_some_and(|b| b.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'))
 }
 
 /// Every `console.name` and `console['name']` (a string-literal key, which

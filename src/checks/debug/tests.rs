@@ -14,6 +14,9 @@ const CASES: &[Case] = &[
     ("src/a.ts", "const a = 1;\nconsole\n  .log(\n  a,\n);\n", &[(C, 2)]),
     ("src/a.js", "console.table(rows); console.debug('x'); console?.info(1)\n", &[(C, 1), (C, 1), (C, 1)]),
     ("src/a.ts", "const f = console.log.bind(console);\n", &[(C, 1)]),
+    // a type position names the method's type, it calls nothing
+    ("src/a.ts", "type Args = Parameters<typeof console.log>;\nfunction d(...args: Parameters<typeof console.debug>) {}\n", &[]),
+    ("src/a.ts", "const mytypeof = 1; mytypeof\nconsole.log(x);\n", &[(C, 2)]),
     ("src/a.ts", "console.error(e); console.warn(w);\n", &[]),
     ("src/a.ts", "// console.log(x)\n/* console.log(y) */\n/** @example console.log(z) */\n", &[]),
     ("src/a.ts", "const s = 'console.log(x)' + \"console.log(y)\";\n", &[]),
@@ -28,6 +31,8 @@ const CASES: &[Case] = &[
     // non-production code is left alone
     ("src/a.test.ts", "console.log(x); debugger;\n", &[]),
     ("scripts/seed.ts", "console.log(x);\n", &[]),
+    ("packages/prisma/seed-database.ts", "console.log(x);\n", &[]),
+    ("lib/tasks/import.rake", "puts 'done'\n", &[]),
     ("next.config.js", "console.log(x);\n", &[]),
     ("src/Button.stories.tsx", "console.log(x);\n", &[]),
     // debugger statements, not properties
