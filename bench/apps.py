@@ -206,6 +206,16 @@ def main():
 
     by_key = {f["key"]: f for f in findings}
 
+    # A verdict holds for the level it was given at: a finding whose level
+    # changed (an optional read now a warning) is asked about again. Older
+    # verdicts without a level count as given at error when their class
+    # says the level was the problem.
+    def judged_level(v, f):
+        return v.get("level") or ("error" if "at error level" in v.get("why", "") else f["level"])
+    relevelled = [k for k, v in verdicts.items() if k in by_key and judged_level(v, by_key[k]) != by_key[k]["level"]]
+    for k in relevelled:
+        del verdicts[k]
+
     if args.import_file:
         added = stale_imported = 0
         with open(args.import_file, encoding="utf-8") as fh:
@@ -227,6 +237,7 @@ def main():
                 else:
                     die(f"{args.import_file}:{n}: {rec['key']} is no current finding (give rule and place to keep it)")
                 verdicts[rec["key"]] = {"rule": rule, "place": where,
+                                        "level": f["level"] if f is not None else rec.get("level"),
                                         "verdict": rec["verdict"], "why": rec["why"].strip()}
                 added += 1
         save_verdicts(args.verdicts, verdicts)

@@ -58,6 +58,7 @@ pub const DEFAULT_IGNORED: &[&str] = &[
     "K_SERVICE",
     "K_REVISION",
     "K_CONFIGURATION",
+    "OPENSHIFT_*",
     "AWS_LAMBDA_*",
     "AWS_EXECUTION_ENV",
     "LAMBDA_TASK_ROOT",

@@ -174,6 +174,8 @@ pub fn reads_in(file: &SourceFile, accessors: &[Regex]) -> Vec<EnvRead> {
         return out;
     }
     let text = file.text;
+    // Names this file tests for presence.
+    let mut tested: std::collections::BTreeSet<String> = Default::default();
     for p in READS.iter().filter(|p| p.langs.contains(&file.lang)) {
         for caps in p.re.captures_iter(text) {
             let Some(whole) = caps.get(0) else { continue };
@@ -190,14 +192,26 @@ pub fn reads_in(file: &SourceFile, accessors: &[Regex]) -> Vec<EnvRead> {
             {
                 continue;
             }
+            let test =
+                tests_presence(file.lang) && is_presence_test(text, whole.start(), whole.end());
+            if test {
+                tested.insert(name.as_str().to_string());
+            }
             let optional = fallback
                 .is_some_and(|f| !f.as_str().is_empty() || is_lookup(whole.as_str()))
-                || (tests_presence(file.lang)
-                    && is_presence_test(text, whole.start(), whole.end()));
+                || test;
             push(file, &mut out, name.start(), name.as_str(), optional);
             if let (Some(f), Some(last)) = (fallback, out.last_mut()) {
                 last.defaulted = optional && !is_nullable(whole.as_str(), f.as_str());
             }
+        }
+    }
+    // A variable the file tests for presence is optional in that file:
+    // the code knows it may be unset, and its other reads sit behind the
+    // test (`if (X) { use(X) }`, `X ? [X] : []`, `if (!X) return; X.split`).
+    for r in out.iter_mut() {
+        if tested.contains(&r.name) {
+            r.optional = true;
         }
     }
     for acc in accessors {
@@ -250,7 +264,15 @@ fn is_presence_test(text: &str, start: usize, end: usize) -> bool {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
     let before = text[line_start..start].trim_end();
-    let after = text[end..line_end].trim_start();
+    let mut after = text[end..line_end].trim_start();
+    // A condition whose `?` or `&&` starts the next line (prettier's
+    // layout of a long ternary).
+    if after.is_empty() {
+        let next = text[line_end..].trim_start();
+        if next.starts_with(['?', '&', '|']) {
+            after = &next[..next.find('\n').unwrap_or(next.len())];
+        }
+    }
     let compared = ["===", "!==", "==", "!=", "&&"]
         .iter()
         .any(|op| after.starts_with(op))

@@ -217,6 +217,11 @@ fn presence_tests_are_optional_reads() {
             r("TLS", 5, true)
         ]
     );
+    let wrapped = "const c = process.env.MCP_ONLY\n  ? [a]\n  : [b];\nconst d = process.env.D\n  .split(',');\n";
+    assert_eq!(
+        reads("src/m.ts", wrapped, &[]),
+        [r("D", 4, false), r("MCP_ONLY", 1, true)]
+    );
     let rb = "if ENV['A']\nend\nb = ENV['B'] == 'true'\nc = ENV['C']\n";
     assert_eq!(
         reads("config/x.rb", rb, &[]),
@@ -225,4 +230,29 @@ fn presence_tests_are_optional_reads() {
     // Python raises on a missing key, compared or not.
     let py = "import os\nif os.environ['A'] == '1': pass\n";
     assert_eq!(reads("w.py", py, &[]), [r("A", 2, false)]);
+}
+
+/// A variable the file tests for presence is optional in that file: its
+/// other reads sit behind the test.
+#[test]
+fn a_variable_tested_for_presence_is_optional_in_its_file() {
+    let js = "if (process.env.POSTGRES_URL) {\n  db = process.env.POSTGRES_URL;\n}\nconst m = process.env.MAIN_URL ? [process.env.MAIN_URL] : [];\nif (!process.env.REPLICAS) return;\nconst r = process.env.REPLICAS.split(',');\nif (process.env.A) {\n  use(process.env.B);\n}\n";
+    assert_eq!(
+        reads("src/db.ts", js, &[]),
+        [
+            r("A", 7, true),
+            r("B", 8, false),
+            r("MAIN_URL", 4, true),
+            r("MAIN_URL", 4, true),
+            r("POSTGRES_URL", 1, true),
+            r("POSTGRES_URL", 2, true),
+            r("REPLICAS", 5, true),
+            r("REPLICAS", 6, true)
+        ]
+    );
+    let rb = "if ENV['PLAID_ID'].present?\n  config.id = ENV['PLAID_ID']\nend\n";
+    assert_eq!(
+        reads("config/initializers/plaid.rb", rb, &[]),
+        [r("PLAID_ID", 1, true), r("PLAID_ID", 2, true)]
+    );
 }
