@@ -400,7 +400,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
     let repo = crate::git::repository(&opts.root);
     let scan = workspace::scan(&opts.root, settings, &repo, discover::is_relevant, |file| {
         let mut outcome = checker.check(file);
-        if discover::is_relevant(file.rel) {
+        if discover::is_relevant(file.rel) || checks::scripts::is_workflow(file.rel) {
             outcome.repo_files.push(RepoFile {
                 rel: file.rel.to_string(),
                 text: file.text.to_string(),
@@ -431,6 +431,15 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         w.repo_files.extend(outcome.repo_files);
         w.issue_refs.extend(outcome.issue_refs);
     }
+    // Files CI runs as commands and command-line packages are not the app:
+    // the debug rules, which saw each file alone, leave them.
+    let scripts = checks::scripts::script_files(&w.repo_files);
+    w.findings.retain(|f| {
+        !(f.rule.area == crate::rules::Area::DebugCode
+            && f.path
+                .as_ref()
+                .is_some_and(|p| checks::scripts::is_script(&scripts, p)))
+    });
     // Results come sorted by path; keep reads in line order within a file.
     w.reads
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));

@@ -10,6 +10,7 @@ pub mod history;
 pub mod migrations;
 pub mod repo;
 pub mod scan;
+pub mod scripts;
 pub mod secret;
 pub mod stripe;
 pub mod stripe_keys;

@@ -39,7 +39,9 @@ pub fn tokens(kind: FileKind) -> Vec<&'static str> {
 }
 
 pub fn check(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
-    if file.is_production {
+    // A file that starts with `#!` is a command-line script: what it
+    // prints is its output, not debug code left in the app.
+    if file.is_production && !file.text.starts_with("#!") {
         console(file, ctx, out);
         debugger(file, ctx, out);
     }

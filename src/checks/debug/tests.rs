@@ -32,6 +32,9 @@ const CASES: &[Case] = &[
     ("src/a.test.ts", "console.log(x); debugger;\n", &[]),
     ("scripts/seed.ts", "console.log(x);\n", &[]),
     ("packages/prisma/seed-database.ts", "console.log(x);\n", &[]),
+    // a script run from the command line prints its output
+    ("other/mdx/compile.ts", "#!/usr/bin/env node\nconsole.log('compiled 3 files');\n", &[]),
+    ("tools/report.py", "#!/usr/bin/env python3\nprint('done')\n", &[]),
     ("lib/tasks/import.rake", "puts 'done'\n", &[]),
     ("next.config.js", "console.log(x);\n", &[]),
     ("src/Button.stories.tsx", "console.log(x);\n", &[]),
