@@ -54,6 +54,11 @@ pub const DEFAULT_NON_PRODUCTION: &[&str] = &[
     "*_seed.*",
     // Rails: rake tasks (ENV there carries task arguments, `puts` is their
     // output) and binstubs.
+    // npm lifecycle scripts run at install or publish time.
+    "prepublish*.*",
+    "prepare.*",
+    "preinstall.*",
+    "postinstall.*",
     "*.rake",
     "**/lib/tasks/**",
     "**/bin/**",

@@ -58,11 +58,17 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     let allow = &ctx.settings.console_allow;
     // Asked only once there is a candidate: most files have none.
     let mut shadowed: Option<Vec<Range<usize>>> = None;
+    let mut dev_only: Option<Vec<Range<usize>>> = None;
     for (start, end, method) in console_members(file.text, code) {
         if !starts_token(code, start, "$.")
             || allow.iter().any(|a| a == method)
             || is_type_query(code, start)
+            || forwards_rest_args(code, end)
         {
+            continue;
+        }
+        let dev_only = dev_only.get_or_insert_with(|| development_only_ranges(file.text, code));
+        if dev_only.iter().any(|r| r.contains(&start)) {
             continue;
         }
         let local = shadowed.get_or_insert_with(|| scope::local_console_scopes(code));
@@ -99,6 +105,104 @@ fn is_type_query(code: &str, start: usize) -> bool {
             .trim_end()
             .strip_suffix("typeof")
             .is_some_and(|b| b.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'))
+}
+
+/// `(...args) => console.debug(prefix, ...args)`: a logger adapter that
+/// hands its callers' arguments to the console (the app's logger, not a
+/// debug print). Judged on the call's arguments in masked code.
+fn forwards_rest_args(code: &str, member_end: usize) -> bool {
+    let rest = code[member_end..].trim_start();
+    let Some(args) = rest.strip_prefix('(') else {
+        return false;
+    };
+    // A spread argument of the call itself, not one inside an object or
+    // array argument (`console.log({ ...stats })` prints an object).
+    let mut depth = 1;
+    for (i, c) in args.char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return false;
+                }
+            }
+            '.' if depth == 1 && args[i..].starts_with("...") => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The code that runs only in development: the block (or the rest of the
+/// line) after an `if` whose condition is `process.env.NODE_ENV ===
+/// "development"`, `!== "production"` (`VERCEL_ENV`, `APP_ENV` alike),
+/// `import.meta.env.DEV` or `__DEV__`. Found once per file from the
+/// conditions' words, so a file of many console calls stays linear. The
+/// condition is read from `text` (strings are blank in `code`).
+fn development_only_ranges(text: &str, code: &str) -> Vec<Range<usize>> {
+    let dev = |cond: &str| {
+        let c = cond
+            .replace([' ', '\'', '"', '`'], "")
+            .replace("===", "==")
+            .replace("!==", "!=");
+        let env = ["NODE_ENV", "VERCEL_ENV", "APP_ENV"]
+            .iter()
+            .any(|v| c.contains(v));
+        (env && ((c.contains("==development") && !c.contains("!=development"))
+            || c.contains("!=production")))
+            || c.contains("import.meta.env.DEV")
+            || c.contains("__DEV__")
+    };
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for word in ["development", "production", "__DEV__", "env.DEV"] {
+        for (m, _) in text.match_indices(word) {
+            let line_start = text[..m].rfind('\n').map_or(0, |i| i + 1);
+            let Some(if_at) = code[line_start..m].rfind("if").map(|i| line_start + i) else {
+                continue;
+            };
+            // The condition's parentheses, from the `if`.
+            let Some(open) = code[if_at..].find('(').map(|i| if_at + i) else {
+                continue;
+            };
+            let Some(close) = matching(code, open, b'(', b')') else {
+                continue;
+            };
+            if !(open..=close).contains(&m) || !dev(&text[open..close]) {
+                continue;
+            }
+            let after =
+                close + 1 + (code[close + 1..].len() - code[close + 1..].trim_start().len());
+            let range = if code[after..].starts_with('{') {
+                match matching(code, after, b'{', b'}') {
+                    Some(end) => after..end,
+                    None => continue,
+                }
+            } else {
+                after..code[after..].find('\n').map_or(code.len(), |i| after + i)
+            };
+            if !out.contains(&range) {
+                out.push(range);
+            }
+        }
+    }
+    out
+}
+
+/// The index of the bracket closing the one at `open`.
+fn matching(code: &str, open: usize, left: u8, right: u8) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, &c) in code.as_bytes().iter().enumerate().skip(open) {
+        if c == left {
+            depth += 1;
+        } else if c == right {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
 }
 
 /// Every `console.name` and `console['name']` (a string-literal key, which

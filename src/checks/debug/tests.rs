@@ -14,6 +14,11 @@ const CASES: &[Case] = &[
     ("src/a.ts", "const a = 1;\nconsole\n  .log(\n  a,\n);\n", &[(C, 2)]),
     ("src/a.js", "console.table(rows); console.debug('x'); console?.info(1)\n", &[(C, 1), (C, 1), (C, 1)]),
     ("src/a.ts", "const f = console.log.bind(console);\n", &[(C, 1)]),
+    // a logger adapter forwards its callers' arguments
+    ("src/jobs.ts", "const logger = {\n  debug: (...args) => console.debug(`[${id}]`, ...args),\n  log: (m) => console.log(m),\n};\nconsole.log({ ...stats, n });\n", &[(C, 3), (C, 5)]),
+    // development-only code does not run in production
+    ("src/api.ts", "if (process.env.NODE_ENV === \"development\") {\n  console.log('response', res);\n}\nif (process.env.NODE_ENV !== 'production') console.log(x);\nif (process.env.NODE_ENV === 'production') {\n  console.log('prod');\n}\nif (import.meta.env.DEV) { console.log(1) }\n", &[(C, 6)]),
+    ("src/log.ts", "export function log(m) {\n  if (process.env.VERCEL_ENV !== \"production\") {\n    if (verbose) {\n      console.log(m);\n    }\n  }\n  console.info(m);\n}\n", &[(C, 7)]),
     // a type position names the method's type, it calls nothing
     ("src/a.ts", "type Args = Parameters<typeof console.log>;\nfunction d(...args: Parameters<typeof console.debug>) {}\n", &[]),
     ("src/a.ts", "const mytypeof = 1; mytypeof\nconsole.log(x);\n", &[(C, 2)]),
