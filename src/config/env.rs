@@ -23,7 +23,12 @@ pub const DEFAULT_IGNORED: &[&str] = &[
     // Set by every platform that routes traffic to the app (Heroku,
     // Render, Railway, Cloud Run, Fly).
     "PORT",
+    // Terminal conventions the user sets (no-color.org, force-color.org).
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "TERM",
     // Runtimes and toolchains.
+    "CARGO_*",
     "NODE_ENV",
     "NODE_OPTIONS",
     "npm_*",

@@ -1,5 +1,6 @@
 use super::*;
 
+// shipcheck-ignore: stripe/live-key-in-repo -- a made-up key the redaction tests mask
 const LIVE: &str = "sk_live_51HqLyjWDarjtT1zdp7dc4eC39Z9fQa";
 
 #[test]

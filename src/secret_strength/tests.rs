@@ -289,6 +289,7 @@ fn strong_and_non_values_are_not_flagged() {
         "Zq3vH8mK1xWp7TnB4rYc9LdF2sGj6QeA",
         "8d1f6c2b9e7a4035b1c8f2e6d9a0b3c7",
         "f47ac10b-58cc-4372-a567-0e02b2c3d479",
+        // shipcheck-ignore: stripe/live-key-in-repo -- a made-up key: random-looking values are strong
         "sk_live_51HqLyjWDarjtT1zdp7dcXk2mP9vB4nQ8rT3wY6zA1cE5fG7hJ0kL2mN4pR6sU8vX",
         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
         "Tq7/Lm2+Rv9WxKc4Ze1NbHs8YpJd3Fg6Ua0Vo5Ei",

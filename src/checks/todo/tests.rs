@@ -6,6 +6,9 @@ const U: &str = "todo/untracked";
 const E: &str = "todo/expired";
 
 const CASES: &[Case] = &[
+    // prose: a hyphenated word, a possessive, and a doc comment's wrapped
+    // sentence are no markers; a marker after a sentence still is
+    ("src/a.rs", "/// TODO-style comments are counted.\n/// The TODO's text is cut.\n/// a secret (a\n/// TODO quoting it) is cut.\n/// Done.\n/// TODO: real one\n// Fix the cache\n// TODO remove after migration\n", &[(U, 6), (U, 8)]),
     ("src/a.ts", "// TODO: retry webhooks\nconst a = 1; // FIXME handle null\n/* HACK */\n/**\n * XXX: temporary\n */\n", &[(U, 1), (U, 2), (U, 3), (U, 5)]),
     ("src/a.ts", "// TODO(#123): x\n// FIXME: see acme/web#45\n// TODO PAY-88 rounding\n// HACK: https://github.com/acme/web/issues/9\n// @TODO(#5) y\n", &[]),
     ("src/a.ts", "// TODO: migrate this\n//   tracked in #77\n", &[]),
