@@ -259,6 +259,14 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         &checks::repo::known_names(&walked.reads, &walked.templates),
     );
     let migration_sets = discover::discover(&walked.repo_files);
+    let mentioned = checks::env::mentioned_template_names(
+        &opts.root,
+        &walked.visited,
+        &walked.templates,
+        &walked.reads,
+        &environments,
+        &settings,
+    );
     let history = HistoryFacts::gather(opts, ctx, &migration_sets);
     let database_label = opts.database_url.as_deref().map(live::redact_url);
     let live = live_checks(opts, ctx, &settings, &migration_sets)?;
@@ -271,6 +279,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         environments: &environments,
         tracked_env_files: walked.scan.tracked_env_files.as_deref(),
         env_files: &walked.env_files,
+        mentioned: &mentioned,
         migration_sets: &migration_sets,
         history: history.diff.as_ref(),
         set_history: &history.sets,
@@ -374,6 +383,8 @@ fn inputs(
 
 /// What the walk gave: the per-file checks' findings and facts, gathered.
 struct Walked {
+    /// The files the walk read, by repo-relative path.
+    visited: Vec<String>,
     repo: crate::git::Repository,
     scan: workspace::Scan<()>,
     findings: Vec<Finding>,
@@ -410,6 +421,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
     })?;
     let (results, scan) = scan.split_results();
     let mut w = Walked {
+        visited: results.iter().map(|(p, _)| p.clone()).collect(),
         repo,
         scan,
         findings: Vec::new(),

@@ -416,6 +416,75 @@ fn missing(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
+/// The template variables no read uses whose exact name a scanned file
+/// other than an env file mentions as a whole word: read through a helper
+/// (`env("X")`, `requireEnv("X")`, `config("X")`), a computed name's
+/// schema, ERB or YAML config (`<%= ENV['X'] %>`), a compose file, a CI
+/// workflow, a shell script, `package.json`. Any such mention counts as a
+/// use for `env/unused`. Read in the facts stage: only when there are
+/// such names, and only the files the walk read.
+pub fn mentioned_template_names(
+    root: &std::path::Path,
+    visited: &[String],
+    templates: &[Template],
+    reads: &[EnvRead],
+    environments: &[crate::env::environments::Environment],
+    settings: &crate::config::Settings,
+) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    if settings.level(&UNUSED).is_none() {
+        return found;
+    }
+    let read: BTreeSet<&str> = reads.iter().map(|r| r.name.as_str()).collect();
+    let referenced: BTreeSet<&str> = templates
+        .iter()
+        .flat_map(|t| t.parsed.entries.iter())
+        .chain(
+            environments
+                .iter()
+                .flat_map(|e| e.files.iter())
+                .flat_map(|f| f.parsed.entries.iter()),
+        )
+        .flat_map(|e| e.references.iter().map(String::as_str))
+        .collect();
+    let candidates: Vec<&str> = templates
+        .iter()
+        .flat_map(|t| t.parsed.entries.iter())
+        .map(|e| e.key.as_str())
+        .filter(|k| !read.contains(k) && !referenced.contains(k) && !IMPLICITLY_READ.contains(k))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if candidates.is_empty() {
+        return found;
+    }
+    let Ok(ac) = aho_corasick::AhoCorasick::new(&candidates) else {
+        return found;
+    };
+    let word = |b: Option<&u8>| b.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    for rel in visited {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        if name.starts_with(".env") || name.ends_with(".env") || settings.env.is_template_name(name)
+        {
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(root.join(rel)) else {
+            continue;
+        };
+        for m in ac.find_overlapping_iter(&bytes) {
+            if !word(m.start().checked_sub(1).and_then(|i| bytes.get(i)))
+                && !word(bytes.get(m.end()))
+            {
+                found.insert(candidates[m.pattern().as_usize()].to_string());
+            }
+        }
+        if found.len() == candidates.len() {
+            break;
+        }
+    }
+    found
+}
+
 fn unused(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     if ctx.settings.level(&UNUSED).is_none() {
         return;
@@ -434,6 +503,7 @@ fn unused(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+    used.extend(facts.mentioned.iter().map(String::as_str));
     for t in facts.templates {
         for e in &t.parsed.entries {
             if !used.contains(e.key.as_str()) {

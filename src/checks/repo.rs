@@ -19,6 +19,10 @@ pub struct RepoFacts<'a> {
     pub environments: &'a [Environment],
     /// Env files tracked by git; `None` when the root is not in a git repository.
     pub tracked_env_files: Option<&'a [String]>,
+    /// Template variables that no read uses but whose name a scanned file
+    /// other than an env file mentions as a whole word (see
+    /// `env::mentioned_template_names`).
+    pub mentioned: &'a std::collections::BTreeSet<String>,
     /// Env files in the scanned set that are not templates, parsed.
     pub env_files: &'a [(String, crate::env::dotenv::EnvFile)],
     pub migration_sets: &'a [crate::migrations::MigrationSet],
