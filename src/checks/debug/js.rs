@@ -60,7 +60,7 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     let mut shadowed: Option<Vec<Range<usize>>> = None;
     let mut dev_only: Option<Vec<Range<usize>>> = None;
     for (start, end, method) in console_members(file.text, code) {
-        if !starts_token(code, start, "$.")
+        if !(starts_token(code, start, "$.") || on_global_object(code, start))
             || allow.iter().any(|a| a == method)
             || is_type_query(code, start)
             || forwards_rest_args(code, end)
@@ -105,6 +105,21 @@ fn is_type_query(code: &str, start: usize) -> bool {
             .trim_end()
             .strip_suffix("typeof")
             .is_some_and(|b| b.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'))
+}
+
+/// `window.console`, `globalThis.console`, `self.console`, `global.console`:
+/// the global console, reached through the global object.
+fn on_global_object(code: &str, start: usize) -> bool {
+    let before = code[..start].trim_end();
+    let Some(object) = before.strip_suffix('.') else {
+        return false;
+    };
+    let object = object.trim_end();
+    ["window", "globalThis", "self", "global"].iter().any(|g| {
+        object.strip_suffix(g).is_some_and(|rest| {
+            !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
+        })
+    })
 }
 
 /// `(...args) => console.debug(prefix, ...args)`: a logger adapter that

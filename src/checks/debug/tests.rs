@@ -28,7 +28,9 @@ const CASES: &[Case] = &[
     ("src/a.ts", "const t = `console.log(${user.name})`;\n", &[]),
     ("src/a.ts", "const t = `value: ${console.log(v)}`;\n", &[(C, 1)]),
     ("src/a.ts", "const re = /console\\.log\\(/g;\nconst n = a / b / c; console.log(n);\n", &[(C, 2)]),
-    ("src/a.ts", "logger.log(x); this.console.log(y); window.console.log(z); myconsole.log(1)\n", &[]),
+    ("src/a.ts", "logger.log(x); this.console.log(y); app.window.console.log(z); myconsole.log(1)\n", &[]),
+    // the global console through the global object
+    ("src/a.ts", "window.console.log(a);\nglobalThis.console.debug(b);\nself.console.info(c);\n", &[(C, 1), (C, 2), (C, 3)]),
     ("src/a.tsx", "export const A = () => <p>Don't console.log here {/* console.log */}</p>;\n", &[]),
     ("src/a.ts", "import { console } from './log';\nconsole.log('shadowed');\n", &[]),
     ("src/a.ts", "const console = makeLogger();\nconsole.log('shadowed');\n", &[]),
