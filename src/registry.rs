@@ -18,6 +18,7 @@ const GROUPS: &[&[&Rule]] = &[
     &[&github::issues::CLOSED_ISSUE],
     checks::env::RULES,
     checks::secret::RULES,
+    &[&checks::stripe_keys::PROVIDER_KEY_IN_REPO],
     checks::stripe::RULES,
     checks::migrations::RULES,
     &[&policy::SUPPRESSION_INVALID],

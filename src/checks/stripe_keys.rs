@@ -14,6 +14,17 @@ use std::sync::LazyLock;
 
 // This module's rules (gathered by `registry`; see `rules::Rule`).
 
+pub const PROVIDER_KEY_IN_REPO: Rule = Rule {
+    id: "secret/provider-key-in-repo",
+    default_level: Some(Level::Error),
+    area: Area::Secrets,
+    judged: Judged::Lines,
+    summary: "a live secret key of another provider (Clerk, UploadThing: `sk_live_` too) written in the repository",
+    options: &[],
+    doc: crate::rule_doc!("secret-provider-key-in-repo"),
+    module: module_path!(),
+};
+
 pub const LIVE_KEY_IN_REPO: Rule = Rule {
     id: "stripe/live-key-in-repo",
     default_level: Some(Level::Error),
@@ -108,6 +119,37 @@ fn swept_finding(
     )
 }
 
+/// Vendors that reuse Stripe's `sk_live_` prefix, told apart by the
+/// variable the key is assigned to on its line, or by the key's shape:
+/// (name in the variable, vendor, how to rotate).
+const OTHER_VENDORS: &[(&str, &str, &str)] = &[
+    (
+        "CLERK",
+        "Clerk",
+        "roll the secret key in the Clerk dashboard (API keys → Secret keys): anyone with the repository has it; then delete it from the file and read it from the environment",
+    ),
+    (
+        "UPLOADTHING",
+        "UploadThing",
+        "create a new API key in the UploadThing dashboard (API Keys) and delete the leaked one: anyone with the repository has it; then read it from the environment",
+    ),
+];
+
+/// The other vendor a `sk_live_` key belongs to, if its line or its shape
+/// says so: a variable named for the vendor, or UploadThing's 64 lowercase
+/// hex characters (Stripe's keys mix cases).
+fn other_vendor(line: &str, body: &str) -> Option<(&'static str, &'static str)> {
+    let upper = line.to_ascii_uppercase();
+    if let Some((_, vendor, help)) = OTHER_VENDORS.iter().find(|(n, _, _)| upper.contains(n)) {
+        return Some((vendor, help));
+    }
+    let hex64 = body.len() == 64
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    hex64.then_some(("UploadThing", OTHER_VENDORS[1].2))
+}
+
 impl FileCheck for StripeKeysInRepo {
     fn tokens(&self, _ctx: &Context, _kind: FileKind) -> Vec<String> {
         ["sk_live_", "rk_live_", "sk_test_", "rk_test_"]
@@ -134,7 +176,20 @@ impl FileCheck for StripeKeysInRepo {
             } else {
                 "secret"
             };
-            let (rule, message, help) = if live {
+            let line_start = file.text[..prefix.start()].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = file.text[random.end()..]
+                .find('\n')
+                .map_or(file.text.len(), |i| random.end() + i);
+            let vendor = (live && prefix.as_str().starts_with("sk"))
+                .then(|| other_vendor(&file.text[line_start..line_end], random.as_str()))
+                .flatten();
+            let (rule, message, help) = if let Some((vendor, help)) = vendor {
+                (
+                    &PROVIDER_KEY_IN_REPO,
+                    format!("live {vendor} secret key {shown} is written in the repository"),
+                    help.to_string(),
+                )
+            } else if live {
                 let (message, help) = live_key_text(prefix.as_str(), &shown);
                 (&LIVE_KEY_IN_REPO, message, help)
             } else {
