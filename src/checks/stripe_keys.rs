@@ -102,8 +102,29 @@ fn swept_finding(
     rel: &str,
     hit: &crate::workspace::sweep::SweepHit,
 ) -> Option<crate::finding::Finding> {
-    let level = ctx.settings.level(&LIVE_KEY_IN_REPO)?;
-    let (message, help) = live_key_text(hit.prefix, &hit.masked);
+    // The sweep keeps only the masked key: its variable (on the shown
+    // line) can still say it is another provider's.
+    let vendor = (hit.prefix == "sk_live_")
+        .then(|| {
+            let upper = hit.shown.text.to_ascii_uppercase();
+            OTHER_VENDORS.iter().find(|(n, _, _)| upper.contains(n))
+        })
+        .flatten();
+    let (rule, message, help) = match vendor {
+        Some((_, vendor, help)) => (
+            &PROVIDER_KEY_IN_REPO,
+            format!(
+                "live {vendor} secret key {} is written in the repository",
+                hit.masked
+            ),
+            help.to_string(),
+        ),
+        None => {
+            let (message, help) = live_key_text(hit.prefix, &hit.masked);
+            (&LIVE_KEY_IN_REPO, message, help)
+        }
+    };
+    let level = ctx.settings.level(rule)?;
     let span = crate::finding::Span {
         line: hit.line,
         column: hit.column,
@@ -111,7 +132,7 @@ fn swept_finding(
         end_column: hit.end_column,
     };
     Some(
-        crate::finding::Finding::new(&LIVE_KEY_IN_REPO, level, message, help).at_shown(
+        crate::finding::Finding::new(rule, level, message, help).at_shown(
             rel,
             span,
             hit.shown.clone(),
