@@ -93,7 +93,7 @@ static RUST_CFG_TEST: LazyLock<Regex> =
 impl FileCheck for DebugCode {
     fn tokens(&self, ctx: &Context, kind: FileKind) -> Vec<String> {
         let mut t: Vec<&str> = Vec::new();
-        if kind.lang.is_js_like() {
+        if kind.lang.is_js_like() || kind.lang == Lang::Html {
             t.extend(js::tokens(kind));
         } else if kind.production {
             for p in PRODUCTION_PATTERNS.iter() {
@@ -108,7 +108,7 @@ impl FileCheck for DebugCode {
     }
 
     fn check_file(&self, file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
-        if file.lang.is_js_like() {
+        if file.lang.is_js_like() || file.lang == Lang::Html {
             js::check(file, ctx, out);
             return;
         }

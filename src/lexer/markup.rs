@@ -37,6 +37,29 @@ pub(super) fn lex(lang: Lang, b: &[u8], out: &mut Out) {
     }
 }
 
+/// The byte ranges of the JavaScript `<script>` blocks' contents, in order.
+pub(super) fn script_ranges(b: &[u8]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(k) = b.get(i..).and_then(|t| memchr(b'<', t)) {
+        let p = i + k;
+        if b[p..].starts_with(b"<!--") {
+            i = find_end(b, p + 4, b"-->");
+        } else if is_tag(b, p, b"script") {
+            let open_end = tag_end(b, p);
+            let close = find_close(b, open_end, b"script");
+            let self_closing = open_end >= 2 && b[open_end - 2] == b'/';
+            if !self_closing && is_js(&b[p..open_end]) {
+                out.push(open_end..close);
+            }
+            i = close.max(p + 1);
+        } else {
+            i = p + 1;
+        }
+    }
+    out
+}
+
 /// Is there a `<name` tag (case-insensitive, then whitespace, `>` or `/`) at `p`?
 fn is_tag(b: &[u8], p: usize, name: &[u8]) -> bool {
     let s = p + 1;

@@ -43,6 +43,12 @@ pub struct Region {
 }
 
 /// Lex `text` as `lang`.
+/// The contents of an HTML file's JavaScript `<script>` blocks: the only
+/// code a page runs (the markup around them is text).
+pub fn script_blocks(text: &str) -> Vec<std::ops::Range<usize>> {
+    markup::script_ranges(text.as_bytes())
+}
+
 pub fn lex(lang: Lang, text: &str) -> Vec<Region> {
     if text.is_empty() {
         return Vec::new();

@@ -38,6 +38,18 @@ pub fn tokens(kind: FileKind) -> Vec<&'static str> {
     t
 }
 
+/// In an HTML page only its `<script>` blocks run: the text around them
+/// may say `console.log` in prose. `None`: the whole file is code.
+fn script_only(file: &SourceFile) -> Option<Vec<Range<usize>>> {
+    (file.lang == crate::lexer::Lang::Html).then(|| crate::lexer::script_blocks(file.text))
+}
+
+fn in_scripts(scripts: &Option<Vec<Range<usize>>>, at: usize) -> bool {
+    scripts
+        .as_ref()
+        .is_none_or(|r| r.iter().any(|r| r.contains(&at)))
+}
+
 pub fn check(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     // A file that starts with `#!` is a command-line script: what it
     // prints is its output, not debug code left in the app.
@@ -58,9 +70,11 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     let allow = &ctx.settings.console_allow;
     // Asked only once there is a candidate: most files have none.
     let mut shadowed: Option<Vec<Range<usize>>> = None;
+    let scripts = script_only(file);
     let mut dev_only: Option<Vec<Range<usize>>> = None;
     for (start, end, method) in console_members(file.text, code) {
-        if !(starts_token(code, start, "$.") || on_global_object(code, start))
+        if !in_scripts(&scripts, start)
+            || !(starts_token(code, start, "$.") || on_global_object(code, start))
             || allow.iter().any(|a| a == method)
             || is_type_query(code, start)
             || forwards_rest_args(code, end)
@@ -268,8 +282,12 @@ fn debugger(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
         return;
     }
     let code = file.code();
+    let scripts = script_only(file);
     for m in DEBUGGER.find_iter(code) {
-        if !starts_token(code, m.start(), "$.") || !at_statement_start(code, m.start()) {
+        if !in_scripts(&scripts, m.start())
+            || !starts_token(code, m.start(), "$.")
+            || !at_statement_start(code, m.start())
+        {
             continue;
         }
         out.findings.extend(
