@@ -6,8 +6,13 @@ use crate::lexer::{self, Lang, RegionKind};
 use regex::Regex;
 use std::sync::LazyLock;
 
-static GENERATOR_BLOCK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?s)\bgenerator\s+\w+\s*\{[^}]*\}").expect("valid pattern"));
+/// `generator` and `datasource` blocks configure the client and the
+/// connection (Prisma 7 moves the `url` out of the schema): no table
+/// changes, no migration. (A provider change is `migrations/layout`'s
+/// P3019.)
+static GENERATOR_BLOCK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)\b(?:generator|datasource)\s+\w+\s*\{[^}]*\}").expect("valid pattern")
+});
 /// Attributes Prisma Client fills in itself; the column is unchanged.
 static CLIENT_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"@updatedAt\b|@default\(\s*(?:cuid|uuid|nanoid|ulid)\s*\([^)]*\)\s*\)")
@@ -59,6 +64,8 @@ mod tests {
         let same = [
             "// the users\ngenerator client {\n  provider = \"prisma-client-js\"\n  previewFeatures = [\"x\"]\n}\nmodel User {\n  /// primary key\n  id String @id @default(uuid())\n  email   String   @unique // login\n}\n",
             "model User {\n  id String @id\n  email String @unique\n}\n",
+            // the Prisma 7 upgrade: the datasource loses its url
+            "datasource db {\n  provider = \"postgresql\"\n}\nmodel User {\n  id String @id\n  email String @unique\n}\n",
         ];
         for s in same {
             assert_eq!(prisma(base), prisma(s), "{s}");
