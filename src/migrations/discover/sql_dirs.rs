@@ -357,12 +357,17 @@ fn golang_migrate(dir: &str, files: &[(&str, &str, &str)]) -> MigrationSet {
                 path.rsplit_once(&format!(".{have}."))
                     .map_or("sql", |(_, e)| e)
             );
-            problems.push(problem(
+            // golang-migrate runs a version with a missing half (it treats
+            // the absent file as empty): legal, so only a branch adding
+            // one hears about it, as a warning.
+            let mut p = problem(
                 path,
                 None,
                 format!("golang-migrate migration {} has {article} {have} file but no {missing} file, unlike the rest of {dir}", file_name(path)),
                 format!("add {}", join(dir, &want)),
-            ));
+            );
+            p.only_when_new = Some(vec![path.to_string()]);
+            problems.push(p);
         }
     }
     set(Framework::GolangMigrate, dir, migrations, problems)
