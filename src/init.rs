@@ -15,6 +15,9 @@ pub struct Detected {
     pub rust: bool,
     pub php: bool,
     pub prisma: bool,
+    /// Functions the code reads variables through (`requireEnv("X")`,
+    /// `env.str("X")`, `get_bool_from_env("X")`): `env.accessors`.
+    pub accessors: Vec<String>,
 }
 
 pub fn detect(root: &Path) -> Detected {
@@ -49,7 +52,70 @@ pub fn detect(root: &Path) -> Detected {
         }
         dirs = next;
     }
+    d.accessors = detect_accessors(root);
     d
+}
+
+/// Functions called with an `UPPER_SNAKE` string literal whose names say
+/// they read the environment (`env` in the name: `requireEnv`, `getEnv`,
+/// `env.str`, `get_bool_from_env`), with at least two different variables.
+/// The built-in reads (`os.getenv`, `ENV.fetch`) are left out: shipcheck
+/// knows them. Reads at most a few thousand source files.
+fn detect_accessors(root: &Path) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    static CALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?:^|[^\w$.])([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)?)\(\s*['"`]([A-Z][A-Z0-9_]{2,})['"`]"#,
+        )
+        .expect("valid pattern")
+    });
+    const BUILT_IN: &[&str] = &["getenv", "os.getenv", "environ.get", "ENV.fetch", "env.get"];
+    let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut stack = vec![(root.to_path_buf(), 0)];
+    let mut files = 0;
+    while let Some((dir, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_dir() {
+                let skip = name.starts_with('.')
+                    || matches!(
+                        name.as_str(),
+                        "node_modules" | "vendor" | "target" | "dist" | "build" | "coverage"
+                    );
+                if depth < 8 && !skip {
+                    stack.push((e.path(), depth + 1));
+                }
+                continue;
+            }
+            let source = [".ts", ".tsx", ".js", ".mjs", ".cjs", ".py", ".rb", ".php"]
+                .iter()
+                .any(|x| name.ends_with(x));
+            if !source || files >= 5000 {
+                continue;
+            }
+            files += 1;
+            let Ok(text) = crate::input_file::read(&e.path(), "source", 256 * 1024) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&text);
+            for caps in CALL.captures_iter(&text) {
+                let callee = &caps[1];
+                if callee.to_ascii_lowercase().contains("env") && !BUILT_IN.contains(&callee) {
+                    seen.entry(callee.to_string())
+                        .or_default()
+                        .insert(caps[2].to_string());
+                }
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, names)| names.len() >= 2)
+        .map(|(callee, _)| callee)
+        .collect()
 }
 
 pub fn starter_config(d: &Detected) -> String {
@@ -119,6 +185,20 @@ pub fn starter_config(d: &Detected) -> String {
     if d.prisma {
         s.push_str("# Prisma detected: migration checks arrive with `migrations/*` rules.\n");
     }
+    if d.accessors.is_empty() {
+        s.push_str(
+            "\n# env:\n#   accessors: [requireEnv]   # functions the code reads variables through\n",
+        );
+    } else {
+        s.push_str(&format!(
+            "\nenv:\n  # Functions the code reads variables through (found in the code):\n  # env/undeclared checks their variables against the template too.\n  accessors: [{}]\n",
+            d.accessors
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     s
 }
 
@@ -143,12 +223,44 @@ mod tests {
                 rust: true,
                 php: true,
                 prisma: true,
+                accessors: vec!["requireEnv".into(), "env.str".into()],
             },
         ] {
             let text = starter_config(&d);
             crate::registry::parse_settings(&text, "init")
                 .unwrap_or_else(|e| panic!("{e}\n{text}"));
         }
+    }
+
+    /// The helpers a repository reads variables through are found and
+    /// configured, so env/undeclared sees their reads.
+    #[test]
+    fn accessors_are_found_in_the_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let w = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        w(
+            "src/env.ts",
+            "export const a = requireEnv('DATABASE_URL');\nconst b = requireEnv(\"REDIS_URL\");\n",
+        );
+        w("settings.py", "DEBUG = env.bool('DJANGO_DEBUG')\nKEY = env.str('SECRET_KEY')\nX = env.str(\"ALLOWED_HOSTS\")\nY = os.getenv('A_B')\nZ = os.getenv('C_D')\n");
+        w(
+            "src/i18n.ts",
+            "t('HELLO_WORLD'); t('BYE_NOW'); getElement('MAIN_ID');\n",
+        );
+        w(
+            "node_modules/x/index.js",
+            "fromEnv('A_A'); fromEnv('B_B');\n",
+        );
+        w("src/once.ts", "loadEnvVar('ONLY_ONE');\n");
+        assert_eq!(detect(dir.path()).accessors, ["env.str", "requireEnv"]);
+        let text = starter_config(&detect(dir.path()));
+        let s = crate::registry::parse_settings(&text, "init")
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert_eq!(s.env.accessor_names, ["env.str", "requireEnv"]);
     }
 
     #[test]
