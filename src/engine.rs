@@ -280,6 +280,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         tracked_env_files: walked.scan.tracked_env_files.as_deref(),
         env_files: &walked.env_files,
         mentioned: &mentioned,
+        image_env: &walked.image_env,
         migration_sets: &migration_sets,
         history: history.diff.as_ref(),
         set_history: &history.sets,
@@ -395,6 +396,8 @@ struct Walked {
     templates: Vec<checks::env_reads::Template>,
     /// Env files that are not templates, parsed.
     env_files: Vec<(String, crate::env::dotenv::EnvFile)>,
+    /// Variables Dockerfiles set with `ENV`.
+    image_env: std::collections::BTreeSet<String>,
     repo_files: Vec<RepoFile>,
     issue_refs: Vec<checks::todo::TodoIssueRefs>,
 }
@@ -430,6 +433,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         reads: Vec::new(),
         templates: Vec::new(),
         env_files: Vec::new(),
+        image_env: Default::default(),
         repo_files: Vec::new(),
         issue_refs: Vec::new(),
     };
@@ -440,6 +444,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         w.reads.extend(outcome.env_reads);
         w.templates.extend(outcome.templates);
         w.env_files.extend(outcome.env_files);
+        w.image_env.extend(outcome.image_env);
         w.repo_files.extend(outcome.repo_files);
         w.issue_refs.extend(outcome.issue_refs);
     }

@@ -299,7 +299,10 @@ fn undeclared(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     // (template, name) → reads, in path/line order.
     let mut groups: BTreeMap<(&str, &str), Vec<&EnvRead>> = BTreeMap::new();
     for read in facts.reads {
-        if !ctx.settings.is_production(&read.path) || ctx.settings.env.is_ignored(&read.name) {
+        if !ctx.settings.is_production(&read.path)
+            || ctx.settings.env.is_ignored(&read.name)
+            || facts.image_env.contains(&read.name)
+        {
             continue;
         }
         // Any template of the nearest directory that documents the name

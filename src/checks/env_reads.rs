@@ -29,6 +29,55 @@ impl Template {
     }
 }
 
+/// The variables a Dockerfile's `ENV` instructions set: `ENV A=1 B=2` and
+/// the legacy `ENV A 1`. The image provides them (a build's `ARG` handed on
+/// with `ENV X=${X}` too), so no template needs to.
+fn image_env(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    // Instructions continue on the next line after a trailing `\`.
+    let mut logical: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in text.lines() {
+        let (body, cont) = match line.trim_end().strip_suffix('\\') {
+            Some(b) => (b, true),
+            None => (line, false),
+        };
+        match logical.last_mut() {
+            Some(last) if open => {
+                last.push(' ');
+                last.push_str(body);
+            }
+            _ => logical.push(body.to_string()),
+        }
+        open = cont;
+    }
+    for line in &logical {
+        let t = line.trim_start();
+        let Some(rest) = t
+            .get(..4)
+            .filter(|k| k.eq_ignore_ascii_case("ENV "))
+            .map(|_| &t[4..])
+        else {
+            continue;
+        };
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let is_name =
+            |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if words.first().is_some_and(|w| w.contains('=')) {
+            out.extend(
+                words
+                    .iter()
+                    .filter_map(|w| w.split_once('=').map(|(k, _)| k))
+                    .filter(|k| is_name(k))
+                    .map(String::from),
+            );
+        } else if let Some(w) = words.first().filter(|w| is_name(w)) {
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
 /// `KEY` of a commented-out assignment: `# KEY=`, `#export KEY=v`.
 fn commented_key(line: &str) -> Option<&str> {
     let rest = line.trim_start().strip_prefix('#')?.trim_start();
@@ -49,6 +98,9 @@ impl FileCheck for EnvReads {
             // Templates are parsed whole; `=` is in every useful one.
             return vec!["=".to_string()];
         }
+        if kind.lang == Lang::Dockerfile {
+            return vec!["ENV".to_string(), "env".to_string()];
+        }
         references::tokens(kind.lang, &ctx.settings.env.accessor_names)
     }
 
@@ -68,6 +120,10 @@ impl FileCheck for EnvReads {
             }
             return;
         }
+        if file.lang == Lang::Dockerfile {
+            out.image_env.extend(image_env(file.text));
+            return;
+        }
         out.env_reads
             .extend(references::reads_in(file, &ctx.settings.env.accessors));
     }
@@ -76,6 +132,22 @@ impl FileCheck for EnvReads {
 #[cfg(test)]
 mod tests {
     use super::commented_key;
+
+    #[test]
+    fn dockerfile_env_sets_variables() {
+        let text = "FROM ruby:3.3\nARG BUILD_COMMIT_SHA\nENV BUILD_COMMIT_SHA=${BUILD_COMMIT_SHA} RAILS_LOG_TO_STDOUT=1\nENV LEGACY_FORM value with spaces\n# ENV COMMENTED=1\nRUN env\nENV RAILS_ENV=\"production\" \\\n    BUNDLE_PATH=\"/usr/local/bundle\" \\\n    GIT_SHA=${GIT_SHA}\n";
+        assert_eq!(
+            super::image_env(text),
+            [
+                "BUILD_COMMIT_SHA",
+                "RAILS_LOG_TO_STDOUT",
+                "LEGACY_FORM",
+                "RAILS_ENV",
+                "BUNDLE_PATH",
+                "GIT_SHA"
+            ]
+        );
+    }
 
     #[test]
     fn commented_out_assignments_name_their_key() {

@@ -87,6 +87,8 @@ pub struct FileOutcome {
     /// Env files that are not templates (`.env`, `.env.production`, …),
     /// parsed: `env/committed-env-file` judges what a committed one holds.
     pub env_files: Vec<(String, crate::env::dotenv::EnvFile)>,
+    /// Variables a Dockerfile's `ENV` sets in the image it builds.
+    pub image_env: Vec<String>,
     /// Files migration discovery needs, with their text.
     pub repo_files: Vec<crate::migrations::RepoFile>,
     /// Tracked TODOs that name GitHub issues (`--online` looks them up).

@@ -23,6 +23,8 @@ pub struct RepoFacts<'a> {
     /// other than an env file mentions as a whole word (see
     /// `env::mentioned_template_names`).
     pub mentioned: &'a std::collections::BTreeSet<String>,
+    /// Variables a Dockerfile sets with `ENV`: the image provides them.
+    pub image_env: &'a std::collections::BTreeSet<String>,
     /// Env files in the scanned set that are not templates, parsed.
     pub env_files: &'a [(String, crate::env::dotenv::EnvFile)],
     pub migration_sets: &'a [crate::migrations::MigrationSet],
