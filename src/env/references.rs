@@ -42,7 +42,13 @@ struct ReadPattern {
     re: LazyLock<Regex>,
 }
 
-const JS: &[Lang] = &[Lang::JavaScript, Lang::TypeScript, Lang::Vue, Lang::Svelte];
+const JS: &[Lang] = &[
+    Lang::JavaScript,
+    Lang::TypeScript,
+    Lang::Vue,
+    Lang::Svelte,
+    Lang::Astro,
+];
 const PY: &[Lang] = &[Lang::Python];
 const RB: &[Lang] = &[Lang::Ruby];
 const RS: &[Lang] = &[Lang::Rust];

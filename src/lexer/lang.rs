@@ -12,6 +12,9 @@ pub enum Lang {
     Vue,
     /// `.svelte` components: HTML with `<script>` blocks.
     Svelte,
+    /// Astro components: a TypeScript frontmatter between `---` lines, then
+    /// markup with `<script>` blocks.
+    Astro,
     Java,
     Kotlin,
     Go,
@@ -42,11 +45,12 @@ pub enum Lang {
 impl Lang {
     /// Every language (the lexer's property tests and fuzz target use it;
     /// `all_is_complete` keeps it complete).
-    pub const ALL: [Lang; 26] = [
+    pub const ALL: [Lang; 27] = [
         Lang::JavaScript,
         Lang::TypeScript,
         Lang::Vue,
         Lang::Svelte,
+        Lang::Astro,
         Lang::Java,
         Lang::Kotlin,
         Lang::Go,
@@ -82,6 +86,7 @@ impl Lang {
             | Self::TypeScript
             | Self::Vue
             | Self::Svelte
+            | Self::Astro
             | Self::Java
             | Self::Kotlin
             | Self::Go
@@ -150,6 +155,7 @@ impl Lang {
             "ts" | "tsx" | "mts" | "cts" => Lang::TypeScript,
             "vue" => Lang::Vue,
             "svelte" => Lang::Svelte,
+            "astro" => Lang::Astro,
             "java" => Lang::Java,
             "kt" | "kts" => Lang::Kotlin,
             "go" => Lang::Go,
@@ -199,7 +205,7 @@ impl Lang {
     pub fn is_js_like(self) -> bool {
         matches!(
             self,
-            Lang::JavaScript | Lang::TypeScript | Lang::Vue | Lang::Svelte
+            Lang::JavaScript | Lang::TypeScript | Lang::Vue | Lang::Svelte | Lang::Astro
         )
     }
 
@@ -210,6 +216,7 @@ impl Lang {
             Lang::TypeScript => "typescript",
             Lang::Vue => "vue",
             Lang::Svelte => "svelte",
+            Lang::Astro => "astro",
             Lang::Java => "java",
             Lang::Kotlin => "kotlin",
             Lang::Go => "go",

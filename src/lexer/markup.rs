@@ -8,9 +8,40 @@ use super::{js, Lang};
 use memchr::memchr;
 
 pub(super) fn lex(lang: Lang, b: &[u8], out: &mut Out) {
-    let scripts = matches!(lang, Lang::Html | Lang::Vue | Lang::Svelte);
+    lex_from(lang, b, 0, out)
+}
+
+/// An Astro component: its frontmatter (between a first line `---` and
+/// the next `---` line) is TypeScript, the rest markup with scripts.
+pub(super) fn lex_astro(b: &[u8], out: &mut Out) {
+    let mut from = 0;
+    let first_line_end = memchr(b'\n', b).unwrap_or(b.len());
+    if b[..first_line_end].trim_ascii() == b"---" {
+        let body = (first_line_end + 1).min(b.len());
+        let mut at = body;
+        let mut close = None;
+        while at < b.len() {
+            let end = b[at..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(b.len(), |k| at + k);
+            if b[at..end].trim_ascii() == b"---" {
+                close = Some((at, end));
+                break;
+            }
+            at = end + 1;
+        }
+        let (fm_end, resume) = close.unwrap_or((b.len(), b.len()));
+        js::lex(b, body, fm_end, out, false);
+        from = resume;
+    }
+    lex_from(Lang::Astro, b, from, out)
+}
+
+fn lex_from(lang: Lang, b: &[u8], from: usize, out: &mut Out) {
+    let scripts = matches!(lang, Lang::Html | Lang::Vue | Lang::Svelte | Lang::Astro);
     let cdata = matches!(lang, Lang::Html | Lang::Xml);
-    let mut i = 0;
+    let mut i = from;
     while let Some(k) = b.get(i..).and_then(|t| memchr(b'<', t)) {
         let p = i + k;
         let rest = &b[p..];

@@ -60,6 +60,7 @@ pub fn lex(lang: Lang, text: &str) -> Vec<Region> {
         Lang::Vue | Lang::Svelte | Lang::Html | Lang::Markdown | Lang::Xml => {
             markup::lex(lang, b, &mut out)
         }
+        Lang::Astro => markup::lex_astro(b, &mut out),
         Lang::Java
         | Lang::Kotlin
         | Lang::Go

@@ -14,6 +14,8 @@ const CASES: &[Case] = &[
     ("src/a.ts", "const a = 1;\nconsole\n  .log(\n  a,\n);\n", &[(C, 2)]),
     ("src/a.js", "console.table(rows); console.debug('x'); console?.info(1)\n", &[(C, 1), (C, 1), (C, 1)]),
     ("src/a.ts", "const f = console.log.bind(console);\n", &[(C, 1)]),
+    // an Astro component: its frontmatter and its scripts are code
+    ("src/pages/index.astro", "---\nconst posts = await getPosts();\nconsole.log(posts);\n// console.log('commented')\n---\n<ul>{posts.map((p) => <li>{p.title}</li>)}</ul>\n<!-- console.log -->\n<script>\n  console.debug('hydrated');\n</script>\n", &[(C, 3), (C, 9)]),
     // an HTML page runs only its script blocks
     ("public/index.html", "<p>Call console.log(x) to debug.</p>\n<script>\n  console.log('boot');\n  debugger;\n</script>\n<script type=\"text/template\">console.log(1)</script>\n", &[(C, 3), (D, 4)]),
     // a logger adapter forwards its callers' arguments

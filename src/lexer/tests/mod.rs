@@ -107,7 +107,7 @@ pub(super) fn assert_kinds(lang: Lang, text: &str, want: &[(&str, RegionKind)]) 
     }
 }
 
-pub(super) const ALL: [Lang; 26] = Lang::ALL;
+pub(super) const ALL: [Lang; 27] = Lang::ALL;
 
 #[test]
 fn empty_text_gives_no_regions() {
