@@ -150,6 +150,24 @@ mod tests {
     use crate::rules::DOC_HEADINGS;
     use std::collections::HashSet;
 
+    /// Every `.rs` file under `src/`, with its text.
+    fn rust_sources() -> Vec<(std::path::PathBuf, String)> {
+        let mut out = Vec::new();
+        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    out.push((path, text));
+                }
+            }
+        }
+        out
+    }
+
     #[test]
     fn rule_ids_are_unique_and_kebab_case_group_slash_name() {
         let mut seen = HashSet::new();
@@ -193,19 +211,10 @@ mod tests {
     fn every_declared_rule_is_registered_once() {
         let decl =
             regex::Regex::new(r#"(?m)^pub const (\w+): Rule = Rule \{\s*id: "([^"]+)""#).unwrap();
-        let mut declared = Vec::new();
-        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    declared.extend(decl.captures_iter(&text).map(|c| c[2].to_string()));
-                }
-            }
-        }
+        let mut declared: Vec<String> = rust_sources()
+            .iter()
+            .flat_map(|(_, text)| decl.captures_iter(text).map(|c| c[2].to_string()))
+            .collect();
         declared.sort();
         let mut registered: Vec<String> = all().iter().map(|r| r.id.to_string()).collect();
         registered.sort();
@@ -246,31 +255,19 @@ mod tests {
             .filter_map(|r| r.id.split('/').next())
             .collect();
         let shaped = regex::Regex::new(r#""([a-z]+)/([a-z*][a-z-]*)""#).unwrap();
-        let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
         let mut checked = 0;
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    stack.push(path);
+        for (path, text) in rust_sources() {
+            for c in shaped.captures_iter(&text) {
+                let (id, group) = (&c[0][1..c[0].len() - 1], &c[1]);
+                if !groups.contains(group) {
                     continue;
                 }
-                if path.extension().is_none_or(|e| e != "rs") {
-                    continue;
-                }
-                let text = std::fs::read_to_string(&path).unwrap();
-                for c in shaped.captures_iter(&text) {
-                    let (id, group) = (&c[0][1..c[0].len() - 1], &c[1]);
-                    if !groups.contains(group) {
-                        continue;
-                    }
-                    assert!(
-                        find(id).is_some() || pattern_is_known(id) || id.ends_with("/consol"),
-                        "{}: {id:?} is not a registered rule id",
-                        path.display()
-                    );
-                    checked += 1;
-                }
+                assert!(
+                    find(id).is_some() || pattern_is_known(id) || id.ends_with("/consol"),
+                    "{}: {id:?} is not a registered rule id",
+                    path.display()
+                );
+                checked += 1;
             }
         }
         assert!(

@@ -6,10 +6,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-fn graph() -> BTreeMap<String, BTreeSet<String>> {
+/// Every `.rs` file under `src/` outside test directories: its path
+/// relative to `src/` (with `/`) and its code before a `mod tests` block.
+fn library_sources() -> Vec<(String, String)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let path_re = regex::Regex::new(r"crate::(\w+)").unwrap();
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut out = Vec::new();
     let mut stack = vec![src.clone()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
@@ -25,25 +26,39 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");
-            let Some(rel) = rel.strip_suffix(".rs") else {
-                continue;
-            };
-            let module = rel.split('/').next().unwrap().to_string();
-            // The binary, the crate root and the fuzzing harness sit above
-            // every stage; test-only files are not part of the graph.
-            if ["main", "lib", "fuzzing"].contains(&module.as_str())
-                || rel.ends_with("tests")
-                || rel.contains("test_")
-            {
+            if !rel.ends_with(".rs") {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
-            let deps = edges.entry(module.clone()).or_default();
-            for c in path_re.captures_iter(code) {
-                if c[1] != module {
-                    deps.insert(c[1].to_string());
-                }
+            let code = text
+                .split("#[cfg(test)]\nmod tests")
+                .next()
+                .unwrap()
+                .to_string();
+            out.push((rel, code));
+        }
+    }
+    out
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let path_re = regex::Regex::new(r"crate::(\w+)").unwrap();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (rel, code) in library_sources() {
+        let rel = rel.strip_suffix(".rs").unwrap_or(&rel);
+        let module = rel.split('/').next().unwrap().to_string();
+        // The binary, the crate root and the fuzzing harness sit above
+        // every stage; test-only files are not part of the graph.
+        if ["main", "lib", "fuzzing"].contains(&module.as_str())
+            || rel.ends_with("tests")
+            || rel.contains("test_")
+        {
+            continue;
+        }
+        let deps = edges.entry(module.clone()).or_default();
+        for c in path_re.captures_iter(&code) {
+            if c[1] != module {
+                deps.insert(c[1].to_string());
             }
         }
     }
@@ -93,33 +108,17 @@ fn no_module_imports_one_that_imports_it_back() {
 /// the two test knobs are read where they act.
 #[test]
 fn the_library_reads_the_environment_only_through_the_run_context() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let read = regex::Regex::new(r"std::env::(var|var_os|vars|vars_os)\(").unwrap();
-    let mut stack = vec![src.clone()];
     let mut offenders = Vec::new();
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let rel = path
-                .strip_prefix(&src)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            if !rel.ends_with(".rs") || ["main.rs", "run_context.rs"].contains(&rel.as_str()) {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap();
-            for (n, line) in code.lines().enumerate() {
-                let knob = line.contains("SHIPCHECK_TEST_PANIC_ON")
-                    || line.contains("SHIPCHECK_GITHUB_BACKOFF_MS");
-                if read.is_match(line) && !knob && !rel.contains("tests") {
-                    offenders.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
-                }
+    for (rel, code) in library_sources() {
+        if ["main.rs", "run_context.rs"].contains(&rel.as_str()) || rel.contains("tests") {
+            continue;
+        }
+        for (n, line) in code.lines().enumerate() {
+            let knob = line.contains("SHIPCHECK_TEST_PANIC_ON")
+                || line.contains("SHIPCHECK_GITHUB_BACKOFF_MS");
+            if read.is_match(line) && !knob {
+                offenders.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
             }
         }
     }

@@ -18,6 +18,17 @@ fn bare_app(dir: &std::path::Path) {
     );
 }
 
+/// The messages of the report's `scan/not-checked` findings.
+fn not_checked_messages(v: &Value) -> Vec<&str> {
+    v["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .filter(|f| f["rule"] == "scan/not-checked")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect()
+}
+
 fn areas(v: &Value) -> Vec<(String, String, Option<String>)> {
     v["areas"]
         .as_array()
@@ -272,13 +283,7 @@ fn require_turns_not_checked_into_a_blocking_finding_on_release_branches() {
     let main = check("main");
     assert_eq!(main.code, 1, "{}", main.stdout);
     let v = json(&main);
-    let msgs: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "scan/not-checked")
-        .map(|f| f["message"].as_str().unwrap())
-        .collect();
+    let msgs = not_checked_messages(&v);
     // No migrations in this repository: `database` needs nothing here.
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert!(msgs[0].contains("a production environment"), "{msgs:?}");
@@ -314,13 +319,7 @@ fn require_template_with_a_production_environment_given() {
         .arg(dir.path().join("prod.env")));
     assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
     let v = json(&out);
-    let msgs: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == "scan/not-checked")
-        .map(|f| f["message"].as_str().unwrap())
-        .collect();
+    let msgs = not_checked_messages(&v);
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert!(msgs[0].contains("an env template"), "{msgs:?}");
 }

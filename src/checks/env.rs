@@ -604,20 +604,23 @@ fn looks_real(value: &str) -> bool {
 fn is_public_by_design(key: &str, value: &str) -> bool {
     PUBLIC_PREFIXES.iter().any(|p| key.starts_with(p))
         || value.starts_with("pk_")
-        || PUBLIC_WORDS
-            .iter()
-            .any(|w| format!("_{key}_").contains(&format!("_{w}_")))
+        || has_any_word(key, PUBLIC_WORDS)
+}
+
+/// Does `name` hold one of `words` as whole `_`-separated words
+/// (`PUBLIC_KEY` in `FIREBASE_PUBLIC_KEY`, not `ANON` in `CANONICAL`)?
+fn has_any_word(name: &str, words: &[&str]) -> bool {
+    let name = format!("_{name}_");
+    words.iter().any(|w| name.contains(&format!("_{w}_")))
 }
 
 fn is_public_secret(name: &str) -> bool {
     let Some(rest) = PUBLIC_PREFIXES.iter().find_map(|p| name.strip_prefix(p)) else {
         return false;
     };
-    let words = format!("_{rest}_");
-    let has_word = |w: &&str| words.contains(&format!("_{w}_"));
     SECRET_WORDS.iter().any(|w| rest.contains(w))
-        && !PUBLIC_WORDS.iter().any(has_word)
-        && !FLAG_WORDS.iter().any(has_word)
+        && !has_any_word(rest, PUBLIC_WORDS)
+        && !has_any_word(rest, FLAG_WORDS)
 }
 
 /// Words that make a name a switch about a secret, not a secret:

@@ -19,7 +19,7 @@ pub fn script_files(files: &[RepoFile]) -> BTreeSet<String> {
     for f in files {
         if is_workflow(&f.rel) {
             for line in f.text.lines() {
-                out.extend(paths_in(line, ""));
+                out.extend(paths_in(line));
             }
         } else if f.rel == "package.json" || f.rel.ends_with("/package.json") {
             let is_cli = serde_json::from_str::<serde_json::Value>(&f.text)
@@ -46,18 +46,20 @@ pub fn is_workflow(rel: &str) -> bool {
     rel.starts_with(".github/workflows/") && (rel.ends_with(".yml") || rel.ends_with(".yaml"))
 }
 
-/// The script paths a command line names, relative to `dir`.
-fn paths_in<'c>(command: &'c str, dir: &'c str) -> impl Iterator<Item = String> + 'c {
+/// The script paths a workflow command names (steps run at the repository
+/// root), repo-relative.
+fn paths_in(command: &str) -> impl Iterator<Item = String> + '_ {
     command
         .split(|c: char| {
             c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '&' | ';' | '|' | '(' | ')')
         })
         .filter(|w| SCRIPT_EXTENSIONS.iter().any(|e| w.ends_with(e)) && !w.contains("://"))
-        .filter_map(move |w| normalize(dir, w.trim_start_matches("./")))
+        .filter_map(|w| normalize(w.trim_start_matches("./")))
 }
 
-fn normalize(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+/// `a/./b/../c` → `a/c`; `None` when it climbs out of the repository.
+fn normalize(rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
     for p in rel.split('/') {
         match p {
             "" | "." => {}
