@@ -30,6 +30,17 @@ pub const DEFAULT_NON_PRODUCTION: &[&str] = &[
     "tests.rs",
     "**/__tests__/**",
     "**/__mocks__/**",
+    // Test doubles and development mocks (MSW handlers, outbound mocks
+    // wired in only by a dev entry point).
+    "**/mocks/**",
+    "mocks.*",
+    "*.mock.*",
+    "*.mocks.*",
+    "mock-*.*",
+    "mock_*.*",
+    "*-mock.*",
+    "*_mock.*",
+    "*-mock-*.*",
     "**/test/**",
     "**/tests/**",
     "**/e2e/**",

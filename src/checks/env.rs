@@ -298,6 +298,20 @@ fn undeclared(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     };
     // (template, name) → reads, in path/line order.
     let mut groups: BTreeMap<(&str, &str), Vec<&EnvRead>> = BTreeMap::new();
+    // Names copied into a declared variable (`process.env.DB_URL =
+    // process.env.POSTGRES_URL`): aliases a platform may set, which the
+    // template documents through the variable they feed.
+    let mut aliases: BTreeSet<&str> = BTreeSet::new();
+    for read in facts.reads {
+        if let Some(target) = &read.feeds {
+            if nearest_templates(ctx, facts.templates, &read.path)
+                .iter()
+                .any(|t| t.documents(target))
+            {
+                aliases.insert(&read.name);
+            }
+        }
+    }
     for read in facts.reads {
         if !ctx.settings.is_production(&read.path)
             || ctx.settings.env.is_ignored(&read.name)
@@ -320,6 +334,9 @@ fn undeclared(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     }
     for ((template, name), reads) in groups {
         let all_optional = reads.iter().all(|r| r.optional);
+        if all_optional && aliases.contains(name) {
+            continue;
+        }
         let places = if reads.len() == 1 {
             String::new()
         } else {

@@ -1,8 +1,10 @@
 //! Files the repository runs as commands in CI, found by the workflow
 //! steps that run them (`run: npx tsx other/index-podcasts.ts`). They are
 //! not the app: what they print is their output, so the debug rules leave
-//! them alone, like files in `scripts/` or with a `#!` line. (`package.json`
-//! scripts are no such sign: `"start": "node server.js"` runs the app.)
+//! them alone, like files in `scripts/` or with a `#!` line. Of a
+//! `package.json`'s scripts only the build-time ones say so (`"build:info":
+//! "node ../../other/generate-build-info.ts"`, `postinstall`, `generate`):
+//! `"start": "node server.js"` and `"dev": "tsx src/index.ts"` run the app.
 
 use crate::migrations::RepoFile;
 use std::collections::BTreeSet;
@@ -22,15 +24,50 @@ pub fn script_files(files: &[RepoFile]) -> BTreeSet<String> {
                 out.extend(paths_in(line));
             }
         } else if f.rel == "package.json" || f.rel.ends_with("/package.json") {
-            let is_cli = serde_json::from_str::<serde_json::Value>(&f.text)
-                .is_ok_and(|v| v.get("bin").is_some_and(|b| !b.is_null()));
+            let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&f.text) else {
+                continue;
+            };
+            let is_cli = manifest.get("bin").is_some_and(|b| !b.is_null());
+            let dir = f.rel.rsplit_once('/').map(|(d, _)| d);
             // The root package's `bin` would cover the whole repository.
-            if let (true, Some((dir, _))) = (is_cli, f.rel.rsplit_once('/')) {
+            if let (true, Some(dir)) = (is_cli, dir) {
                 out.insert(format!("{dir}/"));
+            }
+            let scripts = manifest.get("scripts").and_then(|s| s.as_object());
+            for (name, command) in scripts.into_iter().flatten() {
+                let Some(command) = command.as_str().filter(|_| is_build_time(name)) else {
+                    continue;
+                };
+                let base = dir.map_or(String::new(), |d| format!("{d}/"));
+                out.extend(script_words(command).filter_map(|w| normalize(&format!("{base}{w}"))));
             }
         }
     }
     out
+}
+
+/// A `package.json` script that runs at build, install or generation time,
+/// never as the deployed app: `build`, `prebuild`, `build:info`,
+/// `postinstall`, `prepare`, `generate:types`, `codegen`, `seed`.
+fn is_build_time(name: &str) -> bool {
+    let head = name.split(':').next().unwrap_or(name);
+    let head = head
+        .strip_prefix("pre")
+        .or(head.strip_prefix("post"))
+        .unwrap_or(head);
+    matches!(
+        head,
+        "build"
+            | "install"
+            | "prepare"
+            | "publish"
+            | "publishOnly"
+            | "pack"
+            | "generate"
+            | "gen"
+            | "codegen"
+            | "seed"
+    )
 }
 
 /// Is `path` one of [`script_files`]' files, or in one of its folders?
@@ -49,12 +86,16 @@ pub fn is_workflow(rel: &str) -> bool {
 /// The script paths a workflow command names (steps run at the repository
 /// root), repo-relative.
 fn paths_in(command: &str) -> impl Iterator<Item = String> + '_ {
+    script_words(command).filter_map(normalize)
+}
+
+/// The words of a command that name a script file.
+fn script_words(command: &str) -> impl Iterator<Item = &str> {
     command
         .split(|c: char| {
             c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '&' | ';' | '|' | '(' | ')')
         })
         .filter(|w| SCRIPT_EXTENSIONS.iter().any(|e| w.ends_with(e)) && !w.contains("://"))
-        .filter_map(|w| normalize(w.trim_start_matches("./")))
 }
 
 /// `a/./b/../c` → `a/c`; `None` when it climbs out of the repository.
@@ -90,6 +131,11 @@ mod tests {
             file("package.json", r#"{"scripts": {"start": "node server.js"}, "bin": {"x": "x.js"}}"#),
             file("packages/cli/package.json", r#"{"name": "dub-cli", "bin": {"dub": "./dist/index.js"}}"#),
             file("packages/ui/package.json", r#"{"name": "ui"}"#),
+            // Build-time scripts are scripts; `start` and `dev` run the app.
+            file(
+                "services/site/package.json",
+                r#"{"scripts": {"build:info": "node ../../other/generate-build-info.ts", "prebuild": "tsx ./tools/pre.ts", "start": "node ./server/index.js", "dev": "tsx server/dev.ts", "prestart": "node boot.js"}}"#,
+            ),
             file(
                 ".github/workflows/index.yml",
                 "jobs:\n  x:\n    steps:\n      - run: npx tsx other/semantic-search/index-podcasts.ts --all && node ./tools/x.mjs\n      - run: echo https://x.example.com/a.js\n",
@@ -99,8 +145,10 @@ mod tests {
         assert_eq!(
             got.into_iter().collect::<Vec<_>>(),
             [
+                "other/generate-build-info.ts",
                 "other/semantic-search/index-podcasts.ts",
                 "packages/cli/",
+                "services/site/tools/pre.ts",
                 "tools/x.mjs"
             ]
         );

@@ -29,6 +29,10 @@ pub struct EnvRead {
     /// declared optional key): unlike `os.getenv("X")`, which yields `None`
     /// and may still break later. `env/missing` skips only these.
     pub defaulted: bool,
+    /// `process.env.B = process.env.A`: this read's value becomes the
+    /// variable B (an alias, like a platform's `POSTGRES_URL` mapped onto
+    /// the app's own variable).
+    pub feeds: Option<String>,
     pub source_line: crate::finding::ShownLine,
 }
 
@@ -203,12 +207,20 @@ pub fn reads_in(file: &SourceFile, accessors: &[Regex]) -> Vec<EnvRead> {
             if test {
                 tested.insert(name.as_str().to_string());
             }
+            let default_value = is_default_value(text, whole.start());
             let optional = fallback
                 .is_some_and(|f| !f.as_str().is_empty() || is_lookup(whole.as_str()))
-                || test;
+                || test
+                || default_value;
             push(file, &mut out, name.start(), name.as_str(), optional);
-            if let (Some(f), Some(last)) = (fallback, out.last_mut()) {
-                last.defaulted = optional && !is_nullable(whole.as_str(), f.as_str());
+            if let Some(last) = out.last_mut() {
+                last.feeds = assigned_variable(text, whole.start());
+                if let Some(f) = fallback {
+                    last.defaulted = optional && !is_nullable(whole.as_str(), f.as_str());
+                }
+                if default_value && fallback.is_none() {
+                    last.defaulted = false;
+                }
             }
         }
     }
@@ -298,6 +310,28 @@ fn is_presence_test(text: &str, start: usize, end: usize) -> bool {
     compared || negated || condition || call_fallback
 }
 
+/// `field :token, default: ENV["X"]`, `Field(default=os.getenv("X"))`: the
+/// read is the default of a setting the app can change, unset it is `nil`.
+fn is_default_value(text: &str, start: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..start].trim_end();
+    before.ends_with("default:") || before.ends_with("default =") || before.ends_with("default=")
+}
+
+/// `process.env.B = ` (`ENV["B"] = `, `os.environ["B"] = `) before a read
+/// on its line: the variable the read's value is copied into.
+static ASSIGNED_TO: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?:process\.env\.([A-Za-z_][A-Za-z0-9_]*)|(?:process\.env|ENV|os\.environ)\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\])\s*=\s*$"#,
+    )
+});
+
+fn assigned_variable(text: &str, start: usize) -> Option<String> {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let caps = ASSIGNED_TO.captures(&text[line_start..start])?;
+    caps.get(1).or(caps.get(2)).map(|m| m.as_str().to_string())
+}
+
 /// `process.env.X = …`, `ENV["X"] = …`, `os.environ["X"] = …`: the code
 /// sets the variable, it does not depend on it. (`==`, `===`, `=~`, `=>`
 /// are comparisons and arrows, not assignments.)
@@ -355,6 +389,7 @@ fn push(file: &SourceFile, out: &mut Vec<EnvRead>, start: usize, name: &str, opt
         end_column: span.end_column,
         optional,
         defaulted: optional,
+        feeds: None,
         source_line: file.shown_line(start, start + name.len()),
     });
 }
@@ -485,6 +520,14 @@ fn balanced(code: &str, open: usize) -> Option<std::ops::Range<usize>> {
 }
 
 fn compose_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
+    // `compose.example.yml` shows self-hosters a way to run the app; it
+    // requires nothing of the deployment this repository makes.
+    let example = file.rel.rsplit('/').next().is_some_and(|n| {
+        let n = n.to_ascii_lowercase();
+        ["example", "sample", "template"]
+            .iter()
+            .any(|w| n.contains(w))
+    });
     for caps in COMPOSE.captures_iter(file.text) {
         let Some(whole) = caps.get(0) else { continue };
         // `$$` escapes a dollar in compose files.
@@ -499,7 +542,7 @@ fn compose_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
             (None, Some(n)) => (n, false),
             _ => continue,
         };
-        push(file, out, name.start(), name.as_str(), optional);
+        push(file, out, name.start(), name.as_str(), optional || example);
     }
 }
 

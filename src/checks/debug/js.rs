@@ -38,6 +38,32 @@ pub fn tokens(kind: FileKind) -> Vec<&'static str> {
     t
 }
 
+/// `lib/logger.ts`, `utils/log.ts`, `logging/index.js`: the app's logger,
+/// the place the rule's fix routes console output to. Its console calls
+/// are the logger writing, not debug prints.
+fn is_logger_module(rel: &str) -> bool {
+    const NAMES: &[&str] = &["log", "logs", "logger", "loggers", "logging"];
+    let mut parts = rel.rsplit('/');
+    let name = parts.next().unwrap_or(rel);
+    let stem = name.split('.').next().unwrap_or(name);
+    NAMES.contains(&stem)
+        || (stem == "index" && parts.next().is_some_and(|dir| NAMES.contains(&dir)))
+}
+
+/// A module built on a command-line framework (`nestjs-command`'s
+/// `@Command`, commander, yargs, oclif, …) is a command: what it prints is
+/// its output. One built on a bundler's API (a Vite or webpack plugin) runs
+/// at build time: what it prints is build output. Read from the imports.
+static CLI_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?m)^\s*(?:import\b[^;'"]*?(?:\bfrom\s*)?|(?:const|let|var)\b[^=;]*=\s*require\s*\(\s*)['"](?:nestjs-command|nest-commander|commander|yargs|yargs/yargs|@oclif/core|@oclif/command|clipanion|citty|cac|sade|meow|vite|rollup|webpack|esbuild|tsup|unplugin|@rspack/core)['"]"#,
+    )
+});
+
+fn is_tool_module(text: &str) -> bool {
+    CLI_IMPORT.is_match(text)
+}
+
 /// In an HTML page only its `<script>` blocks run: the text around them
 /// may say `console.log` in prose. `None`: the whole file is code.
 fn script_only(file: &SourceFile) -> Option<Vec<Range<usize>>> {
@@ -54,7 +80,9 @@ pub fn check(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     // A file that starts with `#!` is a command-line script: what it
     // prints is its output, not debug code left in the app.
     if file.is_production && !file.text.starts_with("#!") {
-        console(file, ctx, out);
+        if !is_logger_module(file.rel) {
+            console(file, ctx, out);
+        }
         debugger(file, ctx, out);
     }
     if file.is_test {
@@ -72,6 +100,7 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     let mut shadowed: Option<Vec<Range<usize>>> = None;
     let scripts = script_only(file);
     let mut dev_only: Option<Vec<Range<usize>>> = None;
+    let mut command: Option<bool> = None;
     for (start, end, method) in console_members(file.text, code) {
         if !in_scripts(&scripts, start)
             || !(starts_token(code, start, "$.") || on_global_object(code, start))
@@ -88,6 +117,9 @@ fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
         let local = shadowed.get_or_insert_with(|| scope::local_console_scopes(code));
         if scope::covers(local, start) {
             continue;
+        }
+        if *command.get_or_insert_with(|| is_tool_module(file.text)) {
+            return;
         }
         let message = format!("`console.{method}` left in production code");
         let allowed = if allow.is_empty() {

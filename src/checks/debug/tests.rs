@@ -22,7 +22,7 @@ const CASES: &[Case] = &[
     ("src/jobs.ts", "const logger = {\n  debug: (...args) => console.debug(`[${id}]`, ...args),\n  log: (m) => console.log(m),\n};\nconsole.log({ ...stats, n });\n", &[(C, 3), (C, 5)]),
     // development-only code does not run in production
     ("src/api.ts", "if (process.env.NODE_ENV === \"development\") {\n  console.log('response', res);\n}\nif (process.env.NODE_ENV !== 'production') console.log(x);\nif (process.env.NODE_ENV === 'production') {\n  console.log('prod');\n}\nif (import.meta.env.DEV) { console.log(1) }\n", &[(C, 6)]),
-    ("src/log.ts", "export function log(m) {\n  if (process.env.VERCEL_ENV !== \"production\") {\n    if (verbose) {\n      console.log(m);\n    }\n  }\n  console.info(m);\n}\n", &[(C, 7)]),
+    ("src/notify.ts", "export function log(m) {\n  if (process.env.VERCEL_ENV !== \"production\") {\n    if (verbose) {\n      console.log(m);\n    }\n  }\n  console.info(m);\n}\n", &[(C, 7)]),
     // a type position names the method's type, it calls nothing
     ("src/a.ts", "type Args = Parameters<typeof console.log>;\nfunction d(...args: Parameters<typeof console.debug>) {}\n", &[]),
     ("src/a.ts", "const mytypeof = 1; mytypeof\nconsole.log(x);\n", &[(C, 2)]),
@@ -63,8 +63,8 @@ const CASES: &[Case] = &[
     ("worker/rdb.py", "from celery.contrib.rdb import set_trace\n\ndef f():\n    set_trace()\n", &[(B, 1), (B, 4)]),
     ("worker/pdbs.py", "from pdb import set_trace\nset_trace()\n", &[(B, 1), (B, 2)]),
     ("worker/other.py", "from tracing import set_trace\nset_trace()\n", &[]),
-    ("src/logger.js", "module.exports = ({ level = 'info', console }) => {\n  console.log(level);\n};\n", &[]),
-    ("src/logger2.js", "function make(console, x) {\n  console.debug(x);\n}\n", &[]),
+    ("src/make.js", "module.exports = ({ level = 'info', console }) => {\n  console.log(level);\n};\n", &[]),
+    ("src/make2.js", "function make(console, x) {\n  console.debug(x);\n}\n", &[]),
     ("src/call.js", "send(console);\nconsole.log(1);\n", &[(C, 2)]),
     // a local `console` shadows the global only in its own scope
     ("src/spin.js", "function spin(text, logFn = console.log) {\n  console.log(text);\n}\nconst f = (x = console.info) => x;\n", &[(C, 1), (C, 2), (C, 4)]),
