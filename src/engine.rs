@@ -448,8 +448,9 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         w.repo_files.extend(outcome.repo_files);
         w.issue_refs.extend(outcome.issue_refs);
     }
-    // Files CI runs as commands and command-line packages are not the app:
-    // the debug rules, which saw each file alone, leave them.
+    // Files CI runs as commands, command-line packages and the targets a
+    // Cargo manifest makes tests, benches or examples are not the app: the
+    // debug rules, which saw each file alone, leave them.
     let scripts = checks::scripts::script_files(&w.repo_files);
     w.findings.retain(|f| {
         !(f.rule.area == crate::rules::Area::DebugCode

@@ -85,8 +85,7 @@ pub struct DebugCode;
 /// A definition of the flagged name (`def print(`, `fn dbg`), not a call.
 static DEFINITION_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:def|fn|func|function|fun)\s+$").expect("valid pattern"));
-/// In Rust, `#[cfg(test)]` starts test code (by convention the test module
-/// closes the file).
+/// In Rust, `#[cfg(test)]` marks the item after it as test code.
 static RUST_CFG_TEST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"#\s*\[\s*cfg\s*\(\s*test\s*\)\s*\]").expect("valid pattern"));
 
@@ -117,7 +116,7 @@ impl FileCheck for DebugCode {
         if !file.is_production || file.text.starts_with("#!") {
             return;
         }
-        let mut production_end = None;
+        let mut test_code: Option<Vec<std::ops::Range<usize>>> = None;
         for p in PRODUCTION_PATTERNS.iter() {
             if !p.langs.contains(&file.lang) || !ctx.enabled(p.rule) {
                 continue;
@@ -134,14 +133,15 @@ impl FileCheck for DebugCode {
             if !p.applies_to(code) {
                 continue;
             }
-            let end = *production_end.get_or_insert_with(|| match file.lang {
-                Lang::Rust => RUST_CFG_TEST.find(code).map_or(code.len(), |m| m.start()),
-                _ => code.len(),
+            let test_code = test_code.get_or_insert_with(|| match file.lang {
+                Lang::Rust => rust_test_items(code),
+                _ => Vec::new(),
             });
-            for caps in p.regex().captures_iter(&code[..end]) {
+            for caps in p.regex().captures_iter(code) {
                 let Some(m) = caps.get(1) else { continue };
-                if p.not_after
-                    .is_some_and(|extra| !starts_token(code, m.start(), extra))
+                if test_code.iter().any(|r| r.contains(&m.start()))
+                    || p.not_after
+                        .is_some_and(|extra| !starts_token(code, m.start(), extra))
                     || is_definition(code, m.start())
                 {
                     continue;
@@ -159,6 +159,44 @@ impl FileCheck for DebugCode {
             }
         }
     }
+}
+
+/// The items `#[cfg(test)]` marks (`mod tests { … }`, a test-only `fn`,
+/// `use` or `impl`), from the attribute to the item's closing brace or
+/// semicolon, in masked code (braces in strings and comments are blank).
+/// An item that never closes runs to the end of the file.
+fn rust_test_items(code: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = code.as_bytes();
+    let mut out = Vec::new();
+    for m in RUST_CFG_TEST.find_iter(code) {
+        if out
+            .last()
+            .is_some_and(|r: &std::ops::Range<usize>| r.contains(&m.start()))
+        {
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = code.len();
+        for (i, &b) in bytes.iter().enumerate().skip(m.end()) {
+            match b {
+                b'{' | b'(' | b'[' => depth += 1,
+                b'}' | b')' | b']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 && b == b'}' {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                b';' if depth == 0 => {
+                    end = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        out.push(m.start()..end);
+    }
+    out
 }
 
 /// Does a token start at `at`: the character before it is not part of an

@@ -5,6 +5,8 @@
 //! `package.json`'s scripts only the build-time ones say so (`"build:info":
 //! "node ../../other/generate-build-info.ts"`, `postinstall`, `generate`):
 //! `"start": "node server.js"` and `"dev": "tsx src/index.ts"` run the app.
+//! A Cargo manifest names its test, bench and example targets and its build
+//! script: test code and build tooling, not the app.
 
 use crate::migrations::RepoFile;
 use std::collections::BTreeSet;
@@ -34,6 +36,7 @@ pub fn script_files(files: &[RepoFile]) -> BTreeSet<String> {
                 out.insert(format!("{dir}/"));
             }
             let scripts = manifest.get("scripts").and_then(|s| s.as_object());
+            // (the package's build-time scripts)
             for (name, command) in scripts.into_iter().flatten() {
                 let Some(command) = command.as_str().filter(|_| is_build_time(name)) else {
                     continue;
@@ -41,6 +44,45 @@ pub fn script_files(files: &[RepoFile]) -> BTreeSet<String> {
                 let base = dir.map_or(String::new(), |d| format!("{d}/"));
                 out.extend(script_words(command).filter_map(|w| normalize(&format!("{base}{w}"))));
             }
+        } else if f.rel == "Cargo.toml" || f.rel.ends_with("/Cargo.toml") {
+            out.extend(cargo_non_production(&f.rel, &f.text));
+        }
+    }
+    out
+}
+
+/// The files a Cargo manifest makes test, bench or example targets or its
+/// build script, as cargo's target discovery finds them without running
+/// cargo: `[[test]]`/`[[bench]]`/`[[example]]` `path = …` entries, the
+/// conventional `tests/`, `benches/`, `examples/` folders (ending in `/`)
+/// and `package.build` (default `build.rs`). An unreadable manifest names
+/// nothing: its files stay production code.
+fn cargo_non_production(rel: &str, text: &str) -> Vec<String> {
+    let Ok(manifest) = text.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let base = rel
+        .rsplit_once('/')
+        .map_or(String::new(), |(d, _)| format!("{d}/"));
+    let mut out = Vec::new();
+    let mut add = |path: &str| out.extend(normalize(&format!("{base}{path}")));
+    for kind in ["test", "bench", "example"] {
+        for target in manifest
+            .get(kind)
+            .and_then(|t| t.as_array())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(path) = target.get("path").and_then(|p| p.as_str()) {
+                add(path);
+            }
+        }
+    }
+    if manifest.contains_key("package") {
+        let build = manifest["package"].get("build").and_then(|b| b.as_str());
+        add(build.unwrap_or("build.rs"));
+        for dir in ["tests", "benches", "examples"] {
+            out.push(format!("{base}{dir}/"));
         }
     }
     out
@@ -127,6 +169,12 @@ mod tests {
     #[test]
     fn scripts_run_by_package_json_and_workflows() {
         let got = script_files(&[
+            file(
+                "crates/core/Cargo.toml",
+                "[package]\nname = \"core\"\nbuild = \"gen/build_script.rs\"\n[[test]]\nname = \"it\"\npath = \"integration/it.rs\"\n[[example]]\nname = \"demo\"\npath = \"../../demos/demo.rs\"\n[[bin]]\nname = \"core\"\npath = \"src/cli.rs\"\n",
+            ),
+            // Not TOML: names nothing.
+            file("broken/Cargo.toml", "[package\n"),
             // `start` runs the app: package.json scripts are not read.
             file("package.json", r#"{"scripts": {"start": "node server.js"}, "bin": {"x": "x.js"}}"#),
             file("packages/cli/package.json", r#"{"name": "dub-cli", "bin": {"dub": "./dist/index.js"}}"#),
@@ -145,6 +193,12 @@ mod tests {
         assert_eq!(
             got.into_iter().collect::<Vec<_>>(),
             [
+                "crates/core/benches/",
+                "crates/core/examples/",
+                "crates/core/gen/build_script.rs",
+                "crates/core/integration/it.rs",
+                "crates/core/tests/",
+                "demos/demo.rs",
                 "other/generate-build-info.ts",
                 "other/semantic-search/index-podcasts.ts",
                 "packages/cli/",

@@ -92,6 +92,7 @@ const CASES: &[Case] = &[
     // Ruby, Rust, Go, PHP
     ("app/models/user.rb", "def save\n  binding.pry\n  byebug\n  x = 1 # binding.pry\nend\n", &[(B, 2), (B, 3)]),
     ("src/lib.rs", "fn f() { let x = dbg!(1); let s = \"dbg!(x)\"; }\n// dbg!(y)\n#[cfg(test)]\nmod tests { fn t() { dbg!(2); } }\n", &[(B, 1)]),
+    ("src/lib.rs", "#[cfg(test)]\n#[derive(Debug)]\nstruct S(u8);\nfn f() { dbg!(1); }\n#[cfg(test)]\nmod t;\nfn g() { dbg!(2); }\n", &[(B, 4), (B, 7)]),
     ("main.go", "package main\nimport \"runtime\"\nfunc f() {\n\truntime.Breakpoint()\n\t// runtime.Breakpoint()\n}\n", &[(B, 4)]),
     ("index.php", "<?php\nvar_dump($x);\ndd($y);\n// var_dump($z);\n$this->dd($w);\nfunction dd($v) {}\n", &[(B, 2), (B, 3)]),
     // prints are off by default
