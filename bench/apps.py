@@ -381,6 +381,20 @@ def main():
             w(f"| `{f['rule']}` | {f['level']} | {f['app']} | `{md_escape(place(f))}` | "
               f"{md_escape(verdicts[f['key']]['why'])} |")
     w("")
+    w("## Debatable (error and warning)")
+    w("")
+    w("Findings a reviewer could argue either way, each with the reason; none counts as a false alarm.")
+    w("")
+    deb = [f for f in judged if verdicts.get(f["key"], {}).get("verdict") == "debatable"]
+    if not deb:
+        w("None.")
+    else:
+        w("| rule | level | app | place | why |")
+        w("| --- | --- | --- | --- | --- |")
+        for f in sorted(deb, key=lambda f: (f["rule"], f["app"], f.get("path") or "", f.get("line") or 0)):
+            w(f"| `{f['rule']}` | {f['level']} | {f['app']} | `{md_escape(place(f))}` | "
+              f"{md_escape(verdicts[f['key']]['why'])} |")
+    w("")
     w("## Unreviewed error and warning findings")
     w("")
     if not unreviewed:

@@ -202,8 +202,9 @@ pub fn reads_in(file: &SourceFile, accessors: &[Regex]) -> Vec<EnvRead> {
             {
                 continue;
             }
-            let test =
-                tests_presence(file.lang) && is_presence_test(text, whole.start(), whole.end());
+            let test = tests_presence(file.lang)
+                && (is_presence_test(text, whole.start(), whole.end())
+                    || guarded_after_assignment(text, whole.start(), whole.end()));
             if test {
                 tested.insert(name.as_str().to_string());
             }
@@ -330,6 +331,74 @@ fn assigned_variable(text: &str, start: usize) -> Option<String> {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let caps = ASSIGNED_TO.captures(&text[line_start..start])?;
     caps.get(1).or(caps.get(2)).map(|m| m.as_str().to_string())
+}
+
+/// `const apiKey = process.env.X;` then `if (!apiKey) return` (`secret =
+/// ENV["X"]` then `return nil unless secret.present?`) within the next few
+/// lines: the code handles absence through the local it assigned.
+fn guarded_after_assignment(text: &str, start: usize, end: usize) -> bool {
+    const LOOKAHEAD: usize = 4;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let rest = text[end..line_end].trim();
+    if !(rest.is_empty() || rest == ";") {
+        return false;
+    }
+    let Some(lhs) = text[line_start..start].trim_end().strip_suffix('=') else {
+        return false;
+    };
+    let lhs = lhs.trim_end();
+    let local_at = lhs
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .map_or(0, |i| i + 1);
+    let local = &lhs[local_at..];
+    let keyword = lhs[..local_at].trim();
+    if local.is_empty()
+        || local.starts_with(|c: char| c.is_ascii_digit())
+        || !matches!(keyword, "" | "const" | "let" | "var")
+    {
+        return false;
+    }
+    let is_local_at = |line: &str, at: usize| {
+        let before_ok = line[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$' || c == '.'));
+        let after = &line[at + local.len()..];
+        before_ok && !after.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$')
+    };
+    text[line_end..]
+        .lines()
+        .skip(1)
+        .take(LOOKAHEAD)
+        .any(|line| {
+            line.match_indices(local).any(|(at, _)| {
+                if !is_local_at(line, at) {
+                    return false;
+                }
+                let before = line[..at].trim_end();
+                let after = line[at + local.len()..].trim_start();
+                before.ends_with('!')
+                    || before.ends_with("unless")
+                    || before.ends_with("if")
+                    || (before.ends_with("if (") || before.ends_with("if("))
+                        && after.starts_with(')')
+                    || after.starts_with(".present?")
+                    || after.starts_with(".blank?")
+                    || after.starts_with(".nil?")
+                    || after.starts_with("&&")
+                    || [
+                        "=== undefined",
+                        "== null",
+                        "=== null",
+                        "== nil",
+                        "=== \"\"",
+                        "== \"\"",
+                    ]
+                    .iter()
+                    .any(|t| after.starts_with(t))
+            })
+        })
 }
 
 /// `process.env.X = …`, `ENV["X"] = …`, `os.environ["X"] = …`: the code
