@@ -293,6 +293,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         },
         unreadable: &walked.scan.unreadable,
         swept: &walked.scan.swept,
+        scripts: &walked.scripts,
     };
     for check in checks::REPO_CHECKS {
         check.check_repo(&facts, checker.context(), &mut findings);
@@ -400,6 +401,8 @@ struct Walked {
     image_env: std::collections::BTreeSet<String>,
     repo_files: Vec<RepoFile>,
     issue_refs: Vec<checks::todo::TodoIssueRefs>,
+    /// What the manifests and workflows say is not the app (`checks::scripts`).
+    scripts: std::collections::BTreeSet<String>,
 }
 
 /// The scanned set, each file read once and run through the per-file
@@ -436,6 +439,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         image_env: Default::default(),
         repo_files: Vec::new(),
         issue_refs: Vec::new(),
+        scripts: Default::default(),
     };
     for (_, outcome) in results {
         w.findings.extend(outcome.findings);
@@ -451,12 +455,13 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
     // Files CI runs as commands, command-line packages and the targets a
     // Cargo manifest makes tests, benches or examples are not the app: the
     // debug rules, which saw each file alone, leave them.
-    let scripts = checks::scripts::script_files(&w.repo_files);
+    // (The env rules ask `RepoFacts::is_production`, which knows them too.)
+    w.scripts = checks::scripts::script_files(&w.repo_files);
     w.findings.retain(|f| {
         !(f.rule.area == crate::rules::Area::DebugCode
             && f.path
                 .as_ref()
-                .is_some_and(|p| checks::scripts::is_script(&scripts, p)))
+                .is_some_and(|p| checks::scripts::is_script(&w.scripts, p)))
     });
     // Results come sorted by path; keep reads in line order within a file.
     w.reads

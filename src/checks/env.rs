@@ -262,7 +262,7 @@ fn no_template(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
         .reads
         .iter()
         .filter(|r| {
-            ctx.settings.is_production(&r.path)
+            facts.is_production(ctx, &r.path)
                 && !ctx.settings.env.is_ignored(&r.name)
                 && !IMPLICITLY_READ.contains(&r.name.as_str())
         })
@@ -313,7 +313,7 @@ fn undeclared(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     for read in facts.reads {
-        if !ctx.settings.is_production(&read.path)
+        if !facts.is_production(ctx, &read.path)
             || ctx.settings.env.is_ignored(&read.name)
             || facts.image_env.contains(&read.name)
         {

@@ -45,9 +45,19 @@ pub struct RepoFacts<'a> {
     pub unreadable: &'a [crate::workspace::ReadError],
     /// Live keys the sweep found in files the checks did not read.
     pub swept: &'a [(String, crate::workspace::sweep::SweepHit)],
+    /// Files and folders (ending in `/`) the repository's manifests and
+    /// workflows say are commands, tests or build tooling (see
+    /// `checks::scripts`): not production code, whatever the globs say.
+    pub scripts: &'a BTreeSet<String>,
 }
 
 impl RepoFacts<'_> {
+    /// Is `path` production code: not excluded by `production-code` and
+    /// not a script, command-line package or test target.
+    pub fn is_production(&self, ctx: &super::Context, path: &str) -> bool {
+        ctx.settings.is_production(path) && !super::scripts::is_script(self.scripts, path)
+    }
+
     /// Every name declared in a template or read by code: the names a
     /// process environment is judged on.
     pub fn known_names(&self) -> BTreeSet<&str> {
