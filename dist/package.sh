@@ -14,7 +14,7 @@
 #       @shipcheck/cli-OS-CPU (the binary, `os`/`cpu` fields)
 #   shipcheck-VERSION.tgz                the npm `shipcheck` package (the
 #       launcher); the same for every target, publish it once, last
-#   shipcheck-VERSION-py3-none-TAGS.whl  the PyPI wheel (dist/wheel.py)
+#   shipcheck-VERSION-py3-none-TAGS.whl  the PyPI wheel (dist/pypi_wheel.py)
 #
 # Environment:
 #   TARGET  the Rust target triple BINARY was built for (default: the host's,
@@ -152,7 +152,7 @@ EOF
 npm_platform=$(cd "$work/npm-platform" && npm pack --silent --pack-destination "$outdir")
 npm_main=$(cd "$work/npm-main" && npm pack --silent --pack-destination "$outdir")
 
-# 3. The wheel, from the same binary (see dist/wheel.py for why not maturin).
+# 3. The wheel, from the same binary (see dist/pypi_wheel.py for why not maturin).
 set -- --binary "$binary" --version "$version" --target "$target" --summary "$summary" --outdir "$outdir"
 for doc in "$root"/README.md "$root"/LICENSE*; do
   case $doc in
@@ -160,7 +160,7 @@ for doc in "$root"/README.md "$root"/LICENSE*; do
     *) [ -f "$doc" ] && set -- "$@" --license "$doc" ;;
   esac
 done
-wheel=$("$PYTHON" "$here/wheel.py" "$@")
+wheel=$("$PYTHON" "$here/pypi_wheel.py" "$@")
 
 # What was written, one name a line, for the workflow to pick up.
 printf '%s\n' "$archive" "$archive.sha256" "$npm_platform" "$npm_main" "$wheel"

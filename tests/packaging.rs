@@ -447,6 +447,32 @@ fn npm_publish_to_a_registry_then_npx_installs_the_platform_package_it_needs() {
     }
 }
 
+/// A fresh venv (`python3 -m venv`, with pip); returns it and its bin dir.
+fn fresh_venv() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let venv = dir.path().join("venv");
+    ok(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+    let bin = venv.join(if cfg!(windows) { "Scripts" } else { "bin" });
+    (dir, bin)
+}
+
+/// pip in that venv, offline, with none of this machine's pip settings.
+fn pip(bin: &Path) -> Command {
+    let mut c = Command::new(bin.join("python"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("PIP_") {
+            c.env_remove(name);
+        }
+    }
+    c.env(
+        "PIP_CONFIG_FILE",
+        if cfg!(windows) { "NUL" } else { "/dev/null" },
+    )
+    .args(["-m", "pip"])
+    .args(["--disable-pip-version-check", "--no-cache-dir"]);
+    c
+}
+
 #[test]
 fn the_wheel_installs_with_pip_into_a_fresh_venv_and_runs() {
     let Some(p) = packaged() else { return };
@@ -457,37 +483,40 @@ fn the_wheel_installs_with_pip_into_a_fresh_venv_and_runs() {
             format!("shipcheck-{VERSION}-py3-none-manylinux_2_17_{arch}.manylinux2014_{arch}.musllinux_1_2_{arch}.whl")
         );
     }
-    let dir = tempfile::tempdir().unwrap();
-    let venv = dir.path().join("venv");
-    ok(Command::new("python3").args(["-m", "venv"]).arg(&venv));
-    let bin = venv.join(if cfg!(windows) { "Scripts" } else { "bin" });
-    ok(Command::new(bin.join("python"))
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--no-index",
-            "--no-cache-dir",
-            "--disable-pip-version-check",
-        ])
+    let (_venv, bin) = fresh_venv();
+    ok(pip(&bin)
+        .args(["install", "--no-index"])
         .arg(p.path(&p.wheel)));
     let installed = bin.join("shipcheck");
     let out = ok(Command::new(&installed).arg("--version"));
     assert_eq!(stdout(&out), format!("shipcheck {VERSION}"));
     // RECORD lists it with its hash, so pip can remove it again.
-    ok(Command::new(bin.join("python")).args([
-        "-m",
-        "pip",
-        "uninstall",
-        "--yes",
-        "--disable-pip-version-check",
-        "shipcheck",
-    ]));
+    ok(pip(&bin).args(["uninstall", "--yes", "shipcheck"]));
     assert!(
         !installed.exists(),
         "pip uninstall left {}",
         installed.display()
     );
+}
+
+/// pre-commit installs a `language: python` hook with `python -m pip
+/// install .` on the hook's repository in a fresh venv: done here the same
+/// way, offline, with dist/package.sh's wheel standing in for PyPI.
+#[test]
+fn the_pre_commit_hook_installs_the_wheel_of_this_version() {
+    let Some(p) = packaged() else { return };
+    let manifest = std::fs::read_to_string(repo().join(".pre-commit-hooks.yaml")).unwrap();
+    let hooks: serde_json::Value = serde_yaml_ng::from_str(&manifest).unwrap();
+    assert_eq!(hooks[0]["language"], "python", "{manifest}");
+    assert_eq!(hooks[0]["entry"], "shipcheck check .", "{manifest}");
+
+    let (_venv, bin) = fresh_venv();
+    ok(pip(&bin)
+        .args(["install", "--no-index", "--find-links"])
+        .arg(&p.dir)
+        .arg(repo()));
+    let out = ok(Command::new(bin.join("shipcheck")).arg("--version"));
+    assert_eq!(stdout(&out), format!("shipcheck {VERSION}"));
 }
 
 /// A release download site with GitHub's URLs, holding one release.

@@ -1,6 +1,6 @@
 """Builds the PyPI wheel for one platform from an already-built shipcheck binary.
 
-    python3 dist/wheel.py --binary PATH --version 1.2.3 --target TRIPLE \
+    python3 dist/pypi_wheel.py --binary PATH --version 1.2.3 --target TRIPLE \
         --outdir DIR [--summary TEXT] [--readme README.md] [--license LICENSE]
 
 Prints the wheel's file name. Standard library only, so the release job and
@@ -56,14 +56,14 @@ def platform_tags(target, binary):
         return ["macosx_11_0_arm64"]
     if target.startswith("x86_64-pc-windows-"):
         return ["win_amd64"]
-    raise SystemExit(f"wheel.py: no wheel platform tag for target {target}")
+    raise SystemExit(f"pypi_wheel.py: no wheel platform tag for target {target}")
 
 
 def pep440(version):
     """Cargo's semver as PEP 440: 1.2.3-rc.1 is 1.2.3rc1."""
     match = re.fullmatch(r"(\d+\.\d+\.\d+)(?:-(alpha|beta|rc)\.?(\d+))?", version)
     if not match:
-        raise SystemExit(f"wheel.py: cannot express version {version} for PyPI")
+        raise SystemExit(f"pypi_wheel.py: cannot express version {version} for PyPI")
     release, pre, number = match.groups()
     if pre is None:
         return release
@@ -88,7 +88,7 @@ def metadata(version, summary, readme):
     text = "\n".join(lines) + "\n"
     if readme is not None:
         text += "Description-Content-Type: text/markdown\n\n" + readme
-    return text.encode()
+    return text
 
 
 def record_hash(data):
@@ -96,32 +96,23 @@ def record_hash(data):
     return "sha256=" + digest.decode()
 
 
-def build(args):
-    with open(args.binary, "rb") as f:
-        binary = f.read()
-    version = pep440(args.version)
-    tags = platform_tags(args.target, binary)
-    exe = NAME + (".exe" if "-windows-" in args.target else "")
-    dist_info = f"{NAME}-{version}.dist-info"
-    readme = None
-    if args.readme:
-        with open(args.readme, encoding="utf-8") as f:
-            readme = f.read()
-
-    wheel_file = "Wheel-Version: 1.0\nGenerator: shipcheck dist/wheel.py\nRoot-Is-Purelib: false\n"
+def write_wheel(outdir, name, version, tags, files, metadata_text, purelib=False):
+    """Writes NAME-VERSION-py3-none-TAGS.whl: FILES, a list of (path in the
+    wheel, bytes, Unix mode), then the dist-info's METADATA, WHEEL and
+    RECORD. Returns the file name."""
+    dist_info = f"{name}-{version}.dist-info"
+    wheel_file = "Wheel-Version: 1.0\nGenerator: shipcheck dist/pypi_wheel.py\n"
+    wheel_file += f"Root-Is-Purelib: {'true' if purelib else 'false'}\n"
     wheel_file += "".join(f"Tag: py3-none-{tag}\n" for tag in tags)
-    # (path in the wheel, contents, Unix mode)
-    files = [(f"{NAME}-{version}.data/scripts/{exe}", binary, 0o755)]
-    if args.license:
-        with open(args.license, "rb") as f:
-            files.append((f"{dist_info}/{os.path.basename(args.license)}", f.read(), 0o644))
-    files.append((f"{dist_info}/METADATA", metadata(version, args.summary, readme), 0o644))
-    files.append((f"{dist_info}/WHEEL", wheel_file.encode(), 0o644))
+    files = files + [
+        (f"{dist_info}/METADATA", metadata_text.encode(), 0o644),
+        (f"{dist_info}/WHEEL", wheel_file.encode(), 0o644),
+    ]
     record = "".join(f"{path},{record_hash(data)},{len(data)}\n" for path, data, _ in files)
     record += f"{dist_info}/RECORD,,\n"
     files.append((f"{dist_info}/RECORD", record.encode(), 0o644))
 
-    name = f"{NAME}-{version}-py3-none-{'.'.join(tags)}.whl"
+    file_name = f"{name}-{version}-py3-none-{'.'.join(tags)}.whl"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as wheel:
         for path, data, mode in files:
@@ -129,9 +120,28 @@ def build(args):
             info.external_attr = (0o100000 | mode) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             wheel.writestr(info, data)
-    with open(os.path.join(args.outdir, name), "wb") as f:
+    with open(os.path.join(outdir, file_name), "wb") as f:
         f.write(buffer.getvalue())
-    return name
+    return file_name
+
+
+def build(args):
+    with open(args.binary, "rb") as f:
+        binary = f.read()
+    version = pep440(args.version)
+    exe = NAME + (".exe" if "-windows-" in args.target else "")
+    readme = None
+    if args.readme:
+        with open(args.readme, encoding="utf-8") as f:
+            readme = f.read()
+    # The binary is a script: pip and uv put it in the environment's bin.
+    files = [(f"{NAME}-{version}.data/scripts/{exe}", binary, 0o755)]
+    if args.license:
+        with open(args.license, "rb") as f:
+            license_path = f"{NAME}-{version}.dist-info/{os.path.basename(args.license)}"
+            files.append((license_path, f.read(), 0o644))
+    tags = platform_tags(args.target, binary)
+    return write_wheel(args.outdir, NAME, version, tags, files, metadata(version, args.summary, readme))
 
 
 def main():
