@@ -63,7 +63,7 @@ fetch() {
   if command -v curl >/dev/null 2>&1; then
     # Over HTTPS, never follow a redirect to plain HTTP.
     case $1 in
-      https://*) curl -fsL --retry 2 --proto =https --tlsv1.2 -o "$2" "$1" ;;
+      https://*) curl -fsL --retry 2 --proto =https --proto-redir =https --tlsv1.2 -o "$2" "$1" ;;
       *) curl -fsL --retry 2 -o "$2" "$1" ;;
     esac
   elif command -v wget >/dev/null 2>&1; then

@@ -68,10 +68,14 @@ esac
 exe=shipcheck
 [ "$os" = win32 ] && exe=shipcheck.exe
 
+# The first that runs: on Windows `python3` may be the Store's placeholder.
+python_ok() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 7))' >/dev/null 2>&1; }
 if [ -z "${PYTHON:-}" ]; then
-  if command -v python3 >/dev/null 2>&1; then PYTHON=python3; else PYTHON=python; fi
+  for PYTHON in python3 python; do
+    if python_ok "$PYTHON"; then break; fi
+  done
 fi
-"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 7))' 2>/dev/null || die "Python 3.7 or newer is needed (set PYTHON)"
+python_ok "$PYTHON" || die "Python 3.7 or newer is needed (set PYTHON)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
@@ -97,9 +101,11 @@ stage() {
 # 1. The release archive and its checksum.
 name=shipcheck-$version-$target
 stage "$work/archive"
+# Members are bare names (`shipcheck`, not `./shipcheck`), so
+# `tar -xzf ARCHIVE shipcheck` extracts the binary.
 if [ "$os" = win32 ]; then
   archive=$name.zip
-  (cd "$work/archive" && "$PYTHON" -m zipfile -c "$outdir/$archive" ./*)
+  (cd "$work/archive" && set -- * && "$PYTHON" -m zipfile -c "$outdir/$archive" "$@")
 else
   archive=$name.tar.gz
   # Owned by root in the archive, whoever built it (GNU tar; bsdtar on macOS
@@ -107,7 +113,7 @@ else
   owner=""
   if tar --version 2>/dev/null | grep -q GNU; then owner="--owner=0 --group=0 --numeric-owner"; fi
   # shellcheck disable=SC2086 # $owner is a list of flags, or nothing
-  (cd "$work/archive" && tar $owner -czf "$outdir/$archive" ./*)
+  (cd "$work/archive" && set -- * && tar $owner -czf "$outdir/$archive" "$@")
 fi
 # Written by hand: sha256sum on Windows prints `HASH *NAME` (binary mode).
 printf '%s  %s\n' "$(sha256 "$outdir/$archive")" "$archive" >"$outdir/$archive.sha256"

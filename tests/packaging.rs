@@ -201,13 +201,9 @@ fn the_release_archive_holds_the_binary_and_matches_its_checksum() {
     let sums = std::fs::read_to_string(p.path(&format!("{}.sha256", p.archive))).unwrap();
     assert_eq!(sums, format!("{hex}  {}\n", p.archive), "sha256sum format");
 
+    // Bare member names: `tar -xzf ARCHIVE shipcheck` extracts the binary.
     let listing = ok(Command::new("tar").arg("-tzf").arg(p.path(&p.archive)));
-    let entries: BTreeSet<String> = stdout(&listing)
-        .lines()
-        .map(|l| l.trim_start_matches("./").to_string())
-        .collect();
-    assert!(entries.contains("shipcheck"), "{entries:?}");
-    assert!(entries.contains("README.md"), "{entries:?}");
+    assert_eq!(stdout(&listing), "README.md\nshipcheck");
 }
 
 /// A scratch npm project with its own empty cache and config, so nothing
@@ -704,6 +700,83 @@ fn package_sh_refuses_a_binary_of_another_version_and_an_unknown_target() {
     assert_eq!(out.status.code(), Some(1));
     assert!(one_line(&out)
         .starts_with("package.sh: no package layout for target riscv64gc-unknown-linux-gnu"));
+}
+
+/// The release matrix's names, from a stand-in binary (fast: the names do
+/// not depend on what the binary is). The `shipcheck` npm package is the
+/// same bytes from every target's job, so the workflow publishes it once.
+#[cfg(unix)]
+#[test]
+fn package_sh_names_the_files_of_every_release_target() {
+    use std::os::unix::fs::PermissionsExt;
+    if !have(&["node", "npm", "python3"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("shipcheck");
+    std::fs::write(&binary, format!("#!/bin/sh\necho 'shipcheck {VERSION}'\n")).unwrap();
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let v = VERSION;
+    let linux =
+        |arch: &str| format!("manylinux_2_17_{arch}.manylinux2014_{arch}.musllinux_1_2_{arch}");
+    let matrix = [
+        (
+            "x86_64-unknown-linux-musl",
+            "tar.gz",
+            "linux-x64",
+            linux("x86_64"),
+        ),
+        (
+            "aarch64-unknown-linux-musl",
+            "tar.gz",
+            "linux-arm64",
+            linux("aarch64"),
+        ),
+        (
+            "x86_64-apple-darwin",
+            "tar.gz",
+            "darwin-x64",
+            "macosx_10_12_x86_64".to_string(),
+        ),
+        (
+            "aarch64-apple-darwin",
+            "tar.gz",
+            "darwin-arm64",
+            "macosx_11_0_arm64".to_string(),
+        ),
+        (
+            "x86_64-pc-windows-msvc",
+            "zip",
+            "win32-x64",
+            "win_amd64".to_string(),
+        ),
+    ];
+    let mut launchers = BTreeSet::new();
+    for (target, ext, npm, wheel_tags) in matrix {
+        let out_dir = dir.path().join(target);
+        let out = ok(Command::new(repo().join("dist/package.sh"))
+            .arg(&binary)
+            .arg(&out_dir)
+            .env("TARGET", target));
+        assert_eq!(
+            stdout(&out),
+            [
+                format!("shipcheck-{v}-{target}.{ext}"),
+                format!("shipcheck-{v}-{target}.{ext}.sha256"),
+                format!("shipcheck-cli-{npm}-{v}.tgz"),
+                format!("shipcheck-{v}.tgz"),
+                format!("shipcheck-{v}-py3-none-{wheel_tags}.whl"),
+            ]
+            .join("\n"),
+            "{target}"
+        );
+        launchers.insert(std::fs::read(out_dir.join(format!("shipcheck-{v}.tgz"))).unwrap());
+    }
+    assert_eq!(
+        launchers.len(),
+        1,
+        "the shipcheck npm tarball differs between targets"
+    );
 }
 
 /// Files the build reads at compile time: every `rule_doc!("…")` page and
