@@ -160,11 +160,9 @@ npm_main=$(cd "$work/npm-main" && npm pack --silent --pack-destination "$outdir"
 
 # 3. The wheel, from the same binary (see dist/pypi_wheel.py for why not maturin).
 set -- --binary "$binary" --version "$version" --target "$target" --summary "$summary" --outdir "$outdir"
-for doc in "$root"/README.md "$root"/LICENSE*; do
-  case $doc in
-    */README.md) [ -f "$doc" ] && set -- "$@" --readme "$doc" ;;
-    *) [ -f "$doc" ] && set -- "$@" --license "$doc" ;;
-  esac
+if [ -f "$root/README.md" ]; then set -- "$@" --readme "$root/README.md"; fi
+for doc in "$root"/LICENSE*; do
+  if [ -f "$doc" ]; then set -- "$@" --license "$doc"; fi
 done
 wheel=$("$PYTHON" "$here/pypi_wheel.py" "$@")
 

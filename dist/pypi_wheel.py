@@ -1,7 +1,7 @@
 """Builds the PyPI wheel for one platform from an already-built shipcheck binary.
 
     python3 dist/pypi_wheel.py --binary PATH --version 1.2.3 --target TRIPLE \
-        --outdir DIR [--summary TEXT] [--readme README.md] [--license LICENSE]
+        --outdir DIR [--summary TEXT] [--readme README.md] [--license LICENSE]...
 
 Prints the wheel's file name. Standard library only, so the release job and
 the tests need nothing installed.
@@ -136,9 +136,9 @@ def build(args):
             readme = f.read()
     # The binary is a script: pip and uv put it in the environment's bin.
     files = [(f"{NAME}-{version}.data/scripts/{exe}", binary, 0o755)]
-    if args.license:
-        with open(args.license, "rb") as f:
-            license_path = f"{NAME}-{version}.dist-info/{os.path.basename(args.license)}"
+    for license_file in args.license:
+        with open(license_file, "rb") as f:
+            license_path = f"{NAME}-{version}.dist-info/{os.path.basename(license_file)}"
             files.append((license_path, f.read(), 0o644))
     tags = platform_tags(args.target, binary)
     return write_wheel(args.outdir, NAME, version, tags, files, metadata(version, args.summary, readme))
@@ -152,7 +152,7 @@ def main():
     parser.add_argument("--outdir", required=True)
     parser.add_argument("--summary", default="Deployment-readiness gate")
     parser.add_argument("--readme")
-    parser.add_argument("--license")
+    parser.add_argument("--license", action="append", default=[], help="repeatable")
     print(build(parser.parse_args()))
 
 
