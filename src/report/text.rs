@@ -163,11 +163,14 @@ fn summary(out: &mut String, report: &Report, paint: &Paint) {
     } else {
         format!(", skipped {}", skip_parts.join(", "))
     };
-    let new_only = if report.new_only {
-        ", new lines only"
+    let mut new_only = if report.new_only {
+        ", new lines only".to_string()
     } else {
-        ""
+        String::new()
     };
+    if let Some(rev) = &report.revision {
+        new_only.push_str(&format!(", commit {}", &rev[..rev.len().min(12)]));
+    }
     let _ = writeln!(
         out,
         "shipcheck: {verdict}: {}, {}, {} (fail-on {} on {branch}); {} scanned, {} suppressed, {} baselined{new_only}{skipped_text}; {:.2}s",
