@@ -256,3 +256,24 @@ fn a_foreign_hook_is_kept_unless_forced() {
         .unwrap();
     assert!(out.status.success());
 }
+
+#[test]
+fn without_a_known_default_branch_every_line_counts_and_the_hook_says_so() {
+    let p = Pushing::new();
+    // Only `main` is on the remote; forget it, as a clone of a remote whose
+    // default branch has another name would not have it.
+    ok(p.git(&["update-ref", "-d", "refs/remotes/origin/main"]));
+    ok(p.git(&["checkout", "-q", "-b", "feature"]));
+    p.write("src/f.ts", "export const f = 1;\n");
+    p.commit("feature");
+    let out = p.push_ok(&["origin", "feature"]);
+    assert!(
+        out.contains("origin has no default branch known here")
+            && out.contains("every line counts as new"),
+        "{out}"
+    );
+    assert!(
+        out.contains("policy of feature (the pushed branch)"),
+        "{out}"
+    );
+}
