@@ -316,8 +316,33 @@ fn init_config(root: PathBuf, force: bool) -> anyhow::Result<ExitCode> {
         );
     }
     let detected = init::detect(&root);
-    std::fs::write(&path, init::starter_config(&detected))
+    let mut config = init::starter_config(&detected);
+    std::fs::write(&path, &config)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     write_stdout(format!("wrote {}\n", path.display()).as_bytes())?;
+    // A first run with it, to tune it and say what comes next.
+    let ctx = RunContext::from_process()?;
+    let opts = CheckOptions {
+        root: root.clone(),
+        config: None,
+        branch: None,
+        env_files: Vec::new(),
+        env_from_process: false,
+        base: None,
+        database_url: None,
+        baseline: None,
+        new_only: false,
+        fail_on: None,
+        online: false,
+        rev: None,
+    };
+    let run = init::first_run(&engine::check(&opts, &ctx)?);
+    if let Some(proposal) = init::platform_proposal(&run, !detected.accessors.is_empty()) {
+        config.push_str(&proposal);
+        std::fs::write(&path, &config)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    let shown = root.display().to_string();
+    write_stdout(redact::text(&init::next_steps(&run, &shown)).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
