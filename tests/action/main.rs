@@ -10,6 +10,7 @@ mod support;
 
 mod action_yml;
 mod install;
+mod release_plan;
 mod release_server;
 mod run_step;
 mod runner;
