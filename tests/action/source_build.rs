@@ -38,6 +38,8 @@ fn path_without_cargo(dir: &Path) -> PathBuf {
         "head",
         "tail",
         "sha256sum",
+        "shasum",
+        "perl",
         "printf",
     ] {
         let found = Command::new("bash")
