@@ -93,9 +93,11 @@ fn run_ok(cmd: &mut Command) {
 }
 
 /// Publishes `binary` as the `target` asset of release `version` under
-/// `root`, named and packed like dist/package.sh does (a .tar.gz with the
-/// binary in a top-level directory; a .zip with shipcheck.exe at its root
-/// for Windows), and rewrites the release's SHA256SUMS. Returns the asset.
+/// `root`, named as dist/package.sh names release archives
+/// (`shipcheck-<version>-<target>.tar.gz`, `.zip` for Windows), and rewrites
+/// the release's SHA256SUMS. The binary sits in a top-level directory of the
+/// .tar.gz and at the root of the .zip: install.sh takes either layout.
+/// Returns the asset.
 pub fn publish(root: &Path, version: &str, target: &str, binary: &[u8]) -> PathBuf {
     let release = root.join(format!("v{version}"));
     std::fs::create_dir_all(&release).unwrap();
