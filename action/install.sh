@@ -69,7 +69,7 @@ if [ "${1:-}" = plan ]; then
     echo "version=$version"
     echo "mode=$mode"
     if [ "$mode" = source ]; then
-      echo "cache-key=$("$here/cache-key.sh" "$action_path")"
+      echo "cache-key=$(bash "$here/cache-key.sh" "$action_path")"
       echo "cache-path=$(native_path "$source_dir")"
     fi
   } >> "${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
@@ -104,7 +104,7 @@ fetch() {
 }
 
 install_release() {
-  local target asset sums_url expected actual bin found
+  local target asset sums_url expected actual found
   if ! target=$(platform); then
     fail "no release binary of version $version for $os/$arch; use a Linux, macOS or Windows runner (X64 or ARM64)"
   fi
@@ -154,7 +154,7 @@ install_release() {
 
 install_source() {
   local key
-  key=$("$here/cache-key.sh" "$action_path")
+  key=$(bash "$here/cache-key.sh" "$action_path")
   bin_dir=$source_dir/bin
   # The cache is restored by exact key, and the key is stamped next to the
   # binary too: a binary built from other source is never reused.

@@ -7,7 +7,7 @@
 # the tagged commit must say that version, while every other commit says
 # <version>-dev (not a release: the Action builds that commit's source).
 #
-#   workflow_dispatch  VERSION (1.2.3 or v1.2.3): commits action/VERSION =
+#   workflow_dispatch  RELEASE_VERSION (1.2.3 or v1.2.3): commits action/VERSION =
 #                      1.2.3 on top of the checked-out commit, tags it v1.2.3
 #                      and pushes the tag only; the branch keeps -dev.
 #   push (a tag)       checks that the tagged commit's action/VERSION says
@@ -17,7 +17,7 @@
 # In every case Cargo.toml's version must be the release's (bump it, with
 # Cargo.lock and CHANGELOG.md, in a pull request first).
 #
-# Env: EVENT (github.event_name), REF_NAME (github.ref_name), VERSION (the
+# Env: EVENT (github.event_name), REF_NAME (github.ref_name), RELEASE_VERSION (the
 # workflow_dispatch input), GITHUB_OUTPUT. Outputs: version, tag, ref (what
 # the other jobs check out), prerelease, publish.
 set -euo pipefail
@@ -33,7 +33,7 @@ committed=$(tr -d ' \r\n' < action/VERSION)
 case "${EVENT:?}" in
   pull_request) version=$crate_version ;;
   push) version=${REF_NAME#v} ;;
-  workflow_dispatch) version=${VERSION#v} ;;
+  workflow_dispatch) version=${RELEASE_VERSION#v} ;;
   *) fail "release runs on a version tag, workflow_dispatch or a pull request, not $EVENT" ;;
 esac
 if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.]+)?$ ]] || [[ "$version" == *-dev ]]; then

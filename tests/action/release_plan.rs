@@ -49,7 +49,7 @@ fn plan(work: &Path, event: &str, ref_name: &str, version: &str) -> Plan {
         .current_dir(work)
         .env("EVENT", event)
         .env("REF_NAME", ref_name)
-        .env("VERSION", version)
+        .env("RELEASE_VERSION", version)
         .env("GITHUB_OUTPUT", &output)
         .output()
         .unwrap();
@@ -172,7 +172,7 @@ fn the_release_workflow_plans_with_this_script() {
     for (var, value) in [
         ("EVENT", "${{ github.event_name }}"),
         ("REF_NAME", "${{ github.ref_name }}"),
-        ("VERSION", "${{ inputs.version }}"),
+        ("RELEASE_VERSION", "${{ inputs.version }}"),
     ] {
         assert_eq!(step["env"][var].as_str(), Some(value), "{var}");
     }
