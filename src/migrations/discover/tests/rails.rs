@@ -60,7 +60,26 @@ fn stale_schema_dump() {
             && p.message.contains("20240220100000_add_email_to_users.rb")
     );
     assert!(p.help.contains("bin/rails db:migrate"));
+    assert!(p.message.contains("PendingMigrationError"), "{}", p.message);
+    // Deploys never read the dump: only a branch adding a migration the
+    // dump misses hears about it (a warning, see checks).
+    assert_eq!(
+        p.only_when_new.as_deref(),
+        Some(&[M2.0.to_string()][..]),
+        "{p:#?}"
+    );
     assert_actionable(&set);
+
+    // Several migrations past the dump: all of them count as the change.
+    let m3 = (
+        "db/migrate/20240301000000_add_name_to_users.rb",
+        "class AddNameToUsers < ActiveRecord::Migration[7.1]\nend\n",
+    );
+    let set = only(&[M1, M2, m3, ("db/schema.rb", &schema)]);
+    assert_eq!(
+        set.problems[0].only_when_new.as_deref(),
+        Some(&[M2.0.to_string(), m3.0.to_string()][..])
+    );
 }
 
 #[test]
@@ -76,6 +95,10 @@ fn structure_sql() {
     assert_eq!(
         (set.problems[0].path.as_str(), set.problems[0].line),
         ("db/structure.sql", Some(1))
+    );
+    assert_eq!(
+        set.problems[0].only_when_new.as_deref(),
+        Some(&[M2.0.to_string()][..])
     );
 
     // Both dumps committed, structure.sql current: schema.rb is a leftover.
