@@ -140,12 +140,18 @@ pub(super) fn discover(repo: &Repo) -> Vec<MigrationSet> {
             }
         }
     }
+    // Django's `leaf_nodes()` counts only children in the node's own app: a
+    // migration another app depends on (or runs before) is still a leaf of
+    // its app, so the conflict stands.
     let mut has_child: BTreeSet<Key> = BTreeSet::new();
     for n in nodes.iter().filter(|n| !redirect.contains_key(&key(n))) {
         for d in &n.deps {
-            has_child.insert(redirect.get(d).unwrap_or(d).clone());
+            let parent = redirect.get(d).unwrap_or(d);
+            if parent.0 == n.label {
+                has_child.insert(parent.clone());
+            }
         }
-        if !n.run_before.is_empty() {
+        if n.run_before.iter().any(|(app, _)| *app == n.label) {
             has_child.insert(key(n));
         }
     }
