@@ -77,6 +77,7 @@ fn set_for(repo: &Repo, dir: &str, paths: &[&str]) -> MigrationSet {
         });
     }
     migrations.sort_by(|a, b| (&a.order_key, &a.name).cmp(&(&b.order_key, &b.name)));
+    problems.extend(duplicate_names(&migrations));
     problems.extend(duplicates(
         "Rails",
         &migrations,
@@ -119,6 +120,63 @@ fn set_for(repo: &Repo, dir: &str, paths: &[&str]) -> MigrationSet {
         schema_files,
         problems,
     }
+}
+
+/// `String#camelize` on a migration file's name part (lower-case letters,
+/// digits and underscores): each `_`-separated word capitalized, so
+/// `add_index_to_users` is `AddIndexToUsers` (and `a__b` is `AB`, like
+/// `a_b`). Acronym inflections are the app's own and not known here; two
+/// equal names camelize alike whatever they are.
+fn camelize(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Two migrations in one migrations directory whose names camelize to the
+/// same class (`20240101000000_add_index_to_users.rb` and
+/// `20240301000000_add_index_to_users.rb`; a scope suffix such as
+/// `.active_storage` is not part of the name): `Migrator#validate` raises
+/// DuplicateMigrationNameError, so every `db:migrate` fails.
+///
+/// `migrations` sorted by version; each `name` is `<version>_<name>[.<scope>]`.
+fn duplicate_names(migrations: &[Migration]) -> Vec<LayoutProblem> {
+    let mut by_class: BTreeMap<String, Vec<&Migration>> = BTreeMap::new();
+    for m in migrations {
+        let snake = m.name.split_once('_').map_or("", |(_, rest)| rest);
+        let snake = snake.split('.').next().unwrap_or(snake);
+        by_class.entry(camelize(snake)).or_default().push(m);
+    }
+    let mut out = Vec::new();
+    for (class, ms) in by_class {
+        let Some((first, rest)) = ms.split_first() else {
+            continue;
+        };
+        for m in rest {
+            let file = m.files.first().map_or("", String::as_str);
+            out.push(problem(
+                file,
+                None,
+                format!(
+                    "Rails migrations `{}` and `{}` both have the class name {class}: \
+                     `rails db:migrate` raises DuplicateMigrationNameError",
+                    first.name, m.name
+                ),
+                format!(
+                    "give {} and its class a name no other migration has (Rails records only \
+                     the version, so even an applied migration can be renamed)",
+                    file_name(file)
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// The schema dump doesn't include the newest migration: `schema.rb`'s

@@ -130,6 +130,36 @@ fn other_apps_do_not_resolve_a_conflict() {
 }
 
 #[test]
+fn migrations_package_without_init() {
+    // A namespace package: Django's loader calls the app unmigrated and
+    // never runs its migrations.
+    let m1 = migration("");
+    let m2 = migration("        ('blog', '0001_initial'),\n");
+    let files = vec![
+        ("blog/migrations/0001_initial.py", m1.as_str()),
+        ("blog/migrations/0002_post_slug.py", m2.as_str()),
+    ];
+    let set = only(&files);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    let p = &set.problems[0];
+    assert_eq!((p.path.as_str(), p.line), ("blog/migrations", None));
+    assert!(p.message.contains("__init__.py") && p.message.contains("unmigrated"));
+    assert!(p.help.contains("blog/migrations/__init__.py"));
+    assert_actionable(&set);
+
+    // Decoys: the package marker present; a `class Migration(` that isn't
+    // Django's (no django import, no `migrations.Migration`).
+    let mut with_init = files.clone();
+    with_init.push(("blog/migrations/__init__.py", ""));
+    assert!(only(&with_init).problems.is_empty());
+    let set = only(&[(
+        "tool/migrations/0001_first.py",
+        "class Migration(Base):\n    steps = []\n",
+    )]);
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+}
+
+#[test]
 fn not_django() {
     // Flask-Migrate keeps Alembic's env.py in `migrations/`.
     let sets = discover(&repo(&[

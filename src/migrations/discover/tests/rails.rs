@@ -160,3 +160,61 @@ fn multiple_databases() {
     assert_eq!(set.schema_files, ["db/animals_schema.rb"]);
     assert!(set.problems.is_empty(), "{:#?}", set.problems);
 }
+
+#[test]
+fn duplicate_class_names() {
+    // Both camelize to AddIndexToUsers: Migrator#validate raises
+    // DuplicateMigrationNameError on every `db:migrate`.
+    let a = (
+        "db/migrate/20240101000000_add_index_to_users.rb",
+        "class AddIndexToUsers < ActiveRecord::Migration[7.1]\nend\n",
+    );
+    let b = (
+        "db/migrate/20240301000000_add_index_to_users.rb",
+        "class AddIndexToUsers < ActiveRecord::Migration[7.1]\nend\n",
+    );
+    let set = only(&[b, M1, a]);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    let p = &set.problems[0];
+    assert_eq!(p.path, b.0);
+    assert!(
+        p.message.contains("AddIndexToUsers")
+            && p.message.contains("DuplicateMigrationNameError")
+            && p.message.contains("20240101000000_add_index_to_users"),
+        "{}",
+        p.message
+    );
+    assert_eq!(p.only_when_new, None);
+    assert_actionable(&set);
+
+    // A scope is not part of the name; a doubled underscore camelizes away.
+    let set = only(&[
+        (
+            "db/migrate/20240101000000_create_blobs.active_storage.rb",
+            "class CreateBlobs; end",
+        ),
+        (
+            "db/migrate/20240201000000_create__blobs.rb",
+            "class CreateBlobs; end",
+        ),
+    ]);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    assert_eq!(
+        set.problems[0].path,
+        "db/migrate/20240201000000_create__blobs.rb"
+    );
+
+    // Decoys: different names, and one name in two databases' directories
+    // (separate migrations paths, validated separately).
+    let set = only(&[M1, M2]);
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+    let sets = super::discover(&super::repo(&[
+        a,
+        (
+            "db/animals_migrate/20240301000000_add_index_to_users.rb",
+            "class AddIndexToUsers; end",
+        ),
+    ]));
+    assert_eq!(sets.len(), 2, "{sets:#?}");
+    assert!(sets.iter().all(|s| s.problems.is_empty()), "{sets:#?}");
+}
