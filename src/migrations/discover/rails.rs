@@ -184,7 +184,7 @@ fn duplicate_names(migrations: &[Migration]) -> Vec<LayoutProblem> {
 /// insert lacks it.
 ///
 /// Rails never reads the dump during `db:migrate`, so deploys are
-/// unaffected; a database loaded from it (`db:schema:load`, `db:prepare`,
+/// unaffected; a database loaded from it (`db:schema:load`,
 /// the test database) leaves the newer migrations pending. Only the branch
 /// that adds such a migration hears about it, as a warning: a dump already
 /// stale on the base is history, and blocking every later branch on it
