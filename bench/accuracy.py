@@ -27,8 +27,12 @@ oracle set. ESLint runs only on JS/TS files whose text contains `console` or
 only on files containing a marker word. Files ESLint could not parse are left
 out of the console/debugger comparison and counted.
 Disagreements are written to OUT/disagreements.json with a class (heuristic,
-or read by hand: BY_HAND). Exit status 1 if any disagreement is left
-unexplained (not `deliberate` or `oracle wrong`).
+or read by hand: BY_HAND). The debug rules' deliberate exemptions each have a
+class: command-line packages (a package.json with `bin`), `#!` files, logger
+modules, modules importing a CLI framework or bundler API, `typeof console.x`,
+logger adapters forwarding a spread argument, development-only blocks, and
+`window.console` (shipcheck-only). Exit status 1 if any disagreement is left
+unexplained (not `deliberate` or `oracle wrong`), `shipcheck wrong` included.
 """
 import argparse, json, os, re, subprocess, sys, collections
 
@@ -205,6 +209,15 @@ BY_HAND = {
         'oracle wrong: leasot folds this `// TODO` line into the `// HACK` comment above it',
     ('npm/next/dist/compiled/next-devtools/index.js', 2527):
         'oracle wrong: marker inside a string literal (CSS in a template literal)',
+    # Development-only blocks the indentation heuristic cannot see through (a
+    # template literal's text or an IIFE at column 0 inside the block); only
+    # compared when next's package.json has no `bin` (see ACCURACY.md).
+    ('npm/next/dist/compiled/react-refresh/cjs/react-refresh-runtime.development.js', 428):
+        'deliberate: development-only block (`if (process.env.NODE_ENV !== "production") {` at line 13)',
+    ('npm/next/dist/shared/lib/get-img-props.js', 395):
+        'deliberate: development-only block (`if (process.env.NODE_ENV !== \'production\') {` at line 251)',
+    ('npm/next/dist/esm/shared/lib/get-img-props.js', 387):
+        'deliberate: development-only block (`if (process.env.NODE_ENV !== \'production\') {` at line 243)',
 }
 
 def never_scanned(path):
@@ -231,6 +244,14 @@ def classify_todo(path, line, side):
             return 'deliberate: lower/mixed-case marker (shipcheck markers are case-sensitive)'
         if up and not re.match(r'[\s*#/!-]*@?(TODO|FIXME|XXX|HACK)\b', body):
             return 'deliberate: marker not at comment start'
+        if re.match(r'[\s*#/!]*@?(TODO|FIXME|XXX|HACK)-[A-Z0-9]+\b', body):
+            return ('shipcheck wrong: a tagged marker `TODO-APP: …` is taken for hyphenated prose '
+                    '(`TODO-style`) since 8788243b (todo.rs is_prose)')
+        prev = line_text(path, line - 1)
+        if (re.match(r'\s*(\* |///|//!)', txt) and re.match(r'\s*(\*|///|//!)', prev)
+                and prev.strip(' \t*/!') and not prev.rstrip().endswith(('.', ':', '!', '?', ';'))):
+            return ('shipcheck wrong: a marker starting a doc-comment line after an unpunctuated line is '
+                    'taken for a wrapped sentence since 8788243b (todo.rs is_prose)')
         return 'unclassified'
     else:
         code = re.match(r'\s*(.*?)(//|/\*)', txt)
@@ -238,14 +259,116 @@ def classify_todo(path, line, side):
             return 'oracle wrong: leasot misses comments after code on the same line'
         return 'unclassified'
 
+_cli = {}
+def cli_package(path):
+    """The folder of the nearest package.json above `path` with a `bin` field
+    (a command-line package: shipcheck's debug rules leave its files alone;
+    the corpus root has no package.json, and a root one would not count)."""
+    d = os.path.dirname(path)
+    while d:
+        if d not in _cli:
+            try:
+                with open(os.path.join(CORPUS, d, 'package.json'), encoding='utf-8') as fh:
+                    b = json.load(fh).get('bin')
+                _cli[d] = b is not None
+            except (OSError, ValueError, AttributeError):
+                _cli[d] = False
+        if _cli[d]:
+            return d
+        d = os.path.dirname(d)
+    return None
+
+CONSOLE_CALL = re.compile(r'\bconsole\s*\??\.\s*[A-Za-z_$][\w$]*\s*\(')
+CONSOLE_MEMBER = re.compile(r'\bconsole\s*\??\.\s*[A-Za-z_$]')
+def forwards_spread(txt):
+    """Every console call on the line hands on a spread argument of its own,
+    `console.log(message, ...params)`: a logger adapter (shipcheck reads the
+    call's arguments the same way, at depth 1)."""
+    calls = list(CONSOLE_CALL.finditer(txt))
+    if not calls:
+        return False
+    for m in calls:
+        depth, i, found = 1, m.end(), False
+        while i < len(txt) and depth:
+            c = txt[i]
+            if c in '\'"`':  # a string's text is no spread: skip it
+                j = i + 1
+                while j < len(txt) and txt[j] != c:
+                    j += 2 if txt[j] == '\\' else 1
+                i = j + 1
+                continue
+            if c in '([{':
+                depth += 1
+            elif c in ')]}':
+                depth -= 1
+            elif depth == 1 and txt.startswith('...', i):
+                found = True
+                break
+            i += 1
+        if not found:
+            return False
+    return True
+
+LOGGER_NAMES = ('log', 'logs', 'logger', 'loggers', 'logging')
+def logger_module(path):
+    """The app's own logger: `log.js`, `lib/logger.ts`, `logging/index.js`."""
+    parts = path.split('/')
+    stem = parts[-1].split('.')[0]
+    return stem in LOGGER_NAMES or stem == 'index' and len(parts) > 1 and parts[-2] in LOGGER_NAMES
+
+TOOL_IMPORT = re.compile(r'(?m)^\s*(?:import\b[^;\'"]*?(?:\bfrom\s*)?|(?:const|let|var)\b[^=;]*=\s*require\s*\(\s*)'
+                         r'[\'"](?:nestjs-command|nest-commander|commander|yargs|yargs/yargs|@oclif/core|@oclif/command'
+                         r'|clipanion|citty|cac|sade|meow|vite|rollup|webpack|esbuild|tsup|unplugin|@rspack/core)[\'"]')
+DEV_IF = re.compile(r'\bif\b.*(?:NODE_ENV|VERCEL_ENV|APP_ENV)\s*(?:===?\s*[\'"]development[\'"]|!==?\s*[\'"]production[\'"])'
+                    r'|\bif\b.*(?:import\.meta\.env\.DEV\b|__DEV__)')
+def development_only(path, line):
+    """Inside the block of (or on the line of) an `if` that holds only in
+    development, read from the indentation of formatted code."""
+    ls = _lines[path]
+    txt = ls[line - 1]
+    if len(txt) > 1000:
+        return False
+    if DEV_IF.search(txt) and DEV_IF.search(txt).start() < txt.find('console'):
+        return True
+    ind = len(txt) - len(txt.lstrip())
+    for k in range(line - 2, -1, -1):
+        t = ls[k]
+        if not t.strip():
+            continue
+        i = len(t) - len(t.lstrip())
+        if i < ind:
+            if DEV_IF.search(t) and t.rstrip().endswith('{'):
+                return True
+            ind = i
+            if i == 0:
+                return False
+    return False
+
 def classify_debug(path, line, side, fatal=()):
     if (path, line) in BY_HAND:
         return BY_HAND[(path, line)]
     txt = line_text(path, line)
     if side == 'oracle' and never_scanned(path):
         return 'deliberate: *.min.js / *.bundle.js name, vendored (never scanned)'
-    if side == 'oracle' and re.search(r'\bconsole\s*\[', txt):
+    if side == 'oracle' and re.search(r'\bconsole\s*(\?\.\s*)?\[\s*[^\s\'"`]', txt) and not CONSOLE_MEMBER.search(txt):
         return 'deliberate: computed member console[x] not matched'
+    if side == 'oracle' and cli_package(path):
+        return 'deliberate: file of a command-line package (nested package.json with `bin`); debug rules leave it alone'
+    if side == 'oracle' and _lines[path][:1] and _lines[path][0].startswith('#!'):
+        return 'deliberate: file starts with `#!`, a command-line script'
+    if side == 'oracle' and logger_module(path):
+        return 'deliberate: the app\'s logger module (log/logger/logging file or folder index)'
+    if side == 'oracle' and TOOL_IMPORT.search('\n'.join(_lines[path])):
+        return 'deliberate: module built on a CLI framework or a bundler API (prints its output)'
+    if side == 'oracle' and CONSOLE_MEMBER.search(txt) and all(
+            re.search(r'\btypeof\s*$', txt[:m.start()]) for m in CONSOLE_MEMBER.finditer(txt)):
+        return 'deliberate: `typeof console.x` calls nothing'
+    if side == 'oracle' and forwards_spread(txt):
+        return 'deliberate: logger adapter forwarding a spread argument, `console.x(msg, ...args)`'
+    if side == 'oracle' and development_only(path, line):
+        return 'deliberate: development-only block (`if (process.env.NODE_ENV !== "production")` and alike)'
+    if side == 'shipcheck' and re.search(r'\b(window|globalThis|self|global)\s*\.\s*console\b', txt):
+        return 'deliberate: the global console through the global object (`window.console.log`); ESLint sees only the `console` variable'
     if side == 'shipcheck':
         _ = line_text(path, 1)
         whole = '\n'.join(_lines[path])

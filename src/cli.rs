@@ -41,6 +41,13 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run by the pre-push hook: judge each pushed commit (git's refs on stdin) on the lines it adds
+    PrePush {
+        /// The remote's name (git's first hook argument)
+        remote: String,
+        /// The remote's URL (git's second hook argument; unused)
+        url: Option<String>,
+    },
     /// Record every current finding in a baseline file that `check` then accepts
     Baseline(BaselineArgs),
     /// Write a commented starter .shipcheck.yml tuned to the repository
@@ -66,6 +73,9 @@ pub struct CheckArgs {
     /// Also write FORMAT to FILE (repeatable), e.g. --output json=shipcheck.json
     #[arg(long, value_name = "FORMAT=FILE")]
     pub output: Vec<String>,
+    /// Judge the tree of this commit, read from git's object store (no checkout): its files, config and baseline; production env files still come from the working tree or --env-file
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
     /// Report only findings on lines added or changed since the merge-base with --base (in Actions: the pull request's base, the push's `before`, the merge queue's base); committed changes only
     #[arg(long)]
     pub new_only: bool,

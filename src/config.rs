@@ -157,6 +157,9 @@ pub struct Settings {
     pub secrets: env::SecretSettings,
     pub migrations: MigrationSettings,
     pub require: Vec<Requirement>,
+    /// `hook.policy-branch`: the branch whose policy the pre-push hook
+    /// applies (default: the remote's default branch).
+    pub hook_policy_branch: Option<String>,
     /// Where the settings came from, for messages (`None`: embedded defaults).
     pub source: Option<String>,
 }
@@ -408,6 +411,7 @@ impl Settings {
                 }
             },
             require: raw.require.unwrap_or_default(),
+            hook_policy_branch: raw.hook.and_then(|h| h.policy_branch),
             source,
         })
     }

@@ -50,14 +50,43 @@ pub struct CheckOptions {
     /// `--online`: look up the GitHub issues TODOs reference
     /// (`todo/closed-issue`). Off: no network for it at all.
     pub online: bool,
+    /// `--rev`, resolved to a full commit id: judge that commit's tree,
+    /// read from git's object store, instead of the working tree.
+    pub rev: Option<String>,
 }
 
-/// The settings for a run: `--config`, else `.shipcheck.yml` at `root`,
-/// else the embedded defaults.
-pub fn load_settings(root: &Path, config: Option<&Path>) -> anyhow::Result<Settings> {
-    match config {
-        Some(path) => crate::registry::load_settings(path),
-        None => {
+/// A commit id as people read it.
+fn short(rev: &str) -> &str {
+    &rev[..rev.len().min(12)]
+}
+
+impl CheckOptions {
+    /// The tree this run judges.
+    pub fn tree(&self) -> crate::workspace::tree::Tree {
+        crate::workspace::tree::Tree::new(&self.root, self.rev.as_deref())
+    }
+}
+
+/// The settings for a run: `--config`, else `.shipcheck.yml` at `root`
+/// (with `--rev`: that commit's), else the embedded defaults.
+pub fn load_settings(
+    root: &Path,
+    config: Option<&Path>,
+    rev: Option<&str>,
+) -> anyhow::Result<Settings> {
+    match (config, rev) {
+        (Some(path), _) => crate::registry::load_settings(path),
+        (None, Some(rev)) => {
+            let tree = crate::workspace::tree::Tree::new(root, Some(rev));
+            match tree.read(CONFIG_FILE) {
+                Ok(bytes) => crate::registry::parse_settings(
+                    &String::from_utf8_lossy(&bytes),
+                    &format!("{}:{CONFIG_FILE}", short(rev)),
+                ),
+                Err(_) => Ok(Settings::defaults()),
+            }
+        }
+        (None, None) => {
             let path = root.join(CONFIG_FILE);
             if path.is_file() {
                 crate::registry::load_settings(&path)
@@ -93,15 +122,25 @@ struct Collected {
 /// One `shipcheck check`: `ctx` is what `main` read from the process once
 /// (date, Actions variables and event, the environment).
 pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
-    // Read the baseline first: a broken one fails before the walk.
-    let baseline_path = match &opts.baseline {
-        Some(p) => Some(p.clone()),
-        None => Some(opts.root.join(baseline::FILE)).filter(|p| p.is_file()),
+    // Read the baseline first: a broken one fails before the walk. With
+    // `--rev`, the commit's own baseline.
+    let (baseline_path, baseline_file) = match (&opts.baseline, &opts.rev) {
+        (Some(p), _) => (Some(p.clone()), Some(BaselineFile::load(p)?)),
+        (None, Some(rev)) => match opts.tree().read(baseline::FILE) {
+            Ok(bytes) => {
+                let label = format!("{}:{}", short(rev), baseline::FILE);
+                let file =
+                    BaselineFile::parse(String::from_utf8_lossy(&bytes).into_owned(), &label)?;
+                (Some(PathBuf::from(label)), Some(file))
+            }
+            Err(_) => (None, None),
+        },
+        (None, None) => {
+            let p = Some(opts.root.join(baseline::FILE)).filter(|p| p.is_file());
+            let file = p.as_deref().map(BaselineFile::load).transpose()?;
+            (p, file)
+        }
     };
-    let baseline_file = baseline_path
-        .as_deref()
-        .map(BaselineFile::load)
-        .transpose()?;
     let mut c = collect(opts, ctx)?;
     finding::finalize(&mut c.findings);
 
@@ -120,8 +159,11 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
         }
         _ => false,
     };
-    let branch = policy::target_branch(opts.branch.as_deref(), ctx, || {
-        crate::git::current_branch(&opts.root)
+    let branch = policy::target_branch(opts.branch.as_deref(), ctx, || match &opts.rev {
+        // A commit is on no branch by itself: a local branch whose tip it
+        // is, if one is.
+        Some(rev) => crate::git::branch_at(&opts.root, rev),
+        None => crate::git::current_branch(&opts.root),
     });
     // `require:` turns "not checked" into a blocking finding on release
     // branches (an unknown target counts as one).
@@ -152,6 +194,7 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
         environments: c.environments,
         not_checked: c.not_checked,
         elapsed: c.started.elapsed(),
+        revision: opts.rev.clone(),
         rules: crate::registry::all(),
     };
     report.redact();
@@ -260,7 +303,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     );
     let migration_sets = discover::discover(&walked.repo_files);
     let mentioned = checks::env::mentioned_template_names(
-        &opts.root,
+        &opts.tree(),
         &walked.visited,
         &walked.templates,
         &walked.reads,
@@ -369,7 +412,7 @@ fn inputs(
     if !opts.root.exists() {
         anyhow::bail!("path {} does not exist", opts.root.display());
     }
-    let mut settings = load_settings(&opts.root, opts.config.as_deref())?;
+    let mut settings = load_settings(&opts.root, opts.config.as_deref(), opts.rev.as_deref())?;
     if let Some(level) = opts.fail_on {
         settings.fail_on = level;
     }
@@ -408,23 +451,31 @@ struct Walked {
 /// The scanned set, each file read once and run through the per-file
 /// checks (migration discovery's files kept with their text).
 fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyhow::Result<Walked> {
-    if crate::git::is_bare_repository(&opts.root) {
+    if opts.rev.is_none() && crate::git::is_bare_repository(&opts.root) {
         anyhow::bail!(
             "{} is a bare git repository: it has no working tree to check; run shipcheck on a checkout",
             opts.root.display()
         );
     }
     let repo = crate::git::repository(&opts.root);
-    let scan = workspace::scan(&opts.root, settings, &repo, discover::is_relevant, |file| {
-        let mut outcome = checker.check(file);
-        if discover::is_relevant(file.rel) || checks::scripts::is_workflow(file.rel) {
-            outcome.repo_files.push(RepoFile {
-                rel: file.rel.to_string(),
-                text: file.text.to_string(),
-            });
-        }
-        outcome
-    })?;
+    let rev = opts.rev.as_deref();
+    let scan = workspace::scan(
+        &opts.root,
+        settings,
+        &repo,
+        rev,
+        discover::is_relevant,
+        |file| {
+            let mut outcome = checker.check(file);
+            if discover::is_relevant(file.rel) || checks::scripts::is_workflow(file.rel) {
+                outcome.repo_files.push(RepoFile {
+                    rel: file.rel.to_string(),
+                    text: file.text.to_string(),
+                });
+            }
+            outcome
+        },
+    )?;
     let (results, scan) = scan.split_results();
     let mut w = Walked {
         visited: results.iter().map(|(p, _)| p.clone()).collect(),
@@ -485,18 +536,19 @@ impl HistoryFacts {
         ctx: &RunContext,
         migration_sets: &[crate::migrations::MigrationSet],
     ) -> HistoryFacts {
+        let tree = opts.tree();
         let diff = crate::git::base_ref(opts.base.as_deref(), ctx)
-            .map(|base| crate::git::diff_against(&opts.root, &base));
+            .map(|base| crate::git::diff_against(&opts.root, tree.head(), &base));
         let sets = match &diff {
             Some(Ok(diff)) => migration_sets
                 .iter()
-                .map(|set| crate::migrations::history::gather(&opts.root, set, diff))
+                .map(|set| crate::migrations::history::gather(&tree, set, diff))
                 .collect(),
             _ => Vec::new(),
         };
         let new_lines = opts.new_only.then(|| {
             let base = crate::git::new_only_base_of(opts.base.as_deref(), ctx);
-            crate::git::new_lines(&opts.root, &base)
+            crate::git::new_lines(&opts.root, tree.head(), &base)
         });
         HistoryFacts {
             diff,

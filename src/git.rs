@@ -95,6 +95,74 @@ pub fn current_branch(root: &Path) -> Option<String> {
     (!name.is_empty()).then_some(name)
 }
 
+/// `--rev REV` as a full commit id, or one line saying why not.
+pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
+    match repository(root) {
+        Repository::WorkTree => {}
+        Repository::None => {
+            return Err(format!(
+                "--rev {rev}: {} is not in a git repository",
+                root.display()
+            ))
+        }
+        Repository::Unavailable(why) => return Err(format!("--rev {rev}: {why}")),
+    }
+    git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "-q",
+            "--end-of-options",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+    .map_err(|_| format!("--rev {rev}: no such commit in {}", root.display()))
+}
+
+/// The remote's default branch as this clone knows it: `<remote>/HEAD`'s
+/// target, else `<remote>/main`, else `<remote>/master` — as (ref to diff
+/// against, branch name). `None` when the clone knows none of them.
+pub fn remote_default_branch(root: &Path, remote: &str) -> Option<(String, String)> {
+    if let Ok(out) = git(
+        root,
+        &["symbolic-ref", "-q", &format!("refs/remotes/{remote}/HEAD")],
+    ) {
+        let target = String::from_utf8_lossy(&out).trim().to_string();
+        let prefix = format!("refs/remotes/{remote}/");
+        if let Some(name) = target.strip_prefix(&prefix) {
+            return Some((format!("{remote}/{name}"), name.to_string()));
+        }
+    }
+    ["main", "master"].iter().find_map(|name| {
+        let reference = format!("refs/remotes/{remote}/{name}");
+        git(root, &["rev-parse", "--verify", "-q", &reference])
+            .ok()
+            .map(|_| (format!("{remote}/{name}"), name.to_string()))
+    })
+}
+
+/// A local branch whose tip is `commit` (the first by name), if any.
+pub fn branch_at(root: &Path, commit: &str) -> Option<String> {
+    let out = git(
+        root,
+        &[
+            "for-each-ref",
+            "--points-at",
+            commit,
+            "--format=%(refname:short)",
+            "refs/heads/",
+        ],
+    )
+    .ok()?;
+    String::from_utf8_lossy(&out)
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(String::from)
+}
+
 /// Run git in `root`; stdout on success, stderr's first line on failure.
 fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = command(root)

@@ -6,38 +6,141 @@ use std::path::{Path, PathBuf};
 /// Marks a hook as ours, so reinstalling may replace it.
 pub const MARKER: &str = "# installed by `shipcheck install-hook`";
 
-/// The hook. Git feeds one line per pushed ref on stdin:
-/// `<local ref> <local sha> <remote ref> <remote sha>`. Each pushed ref is
-/// checked with the remote's commit as the base (new branches: the
-/// upstream's default branch), only findings on lines the push adds, and
-/// the policy of the branch it lands on.
+/// The hook: POSIX `sh` (Git for Windows runs it with its bash), handing
+/// git's arguments and stdin to `shipcheck pre-push`, which does the work.
 pub fn script() -> String {
     format!(
         r#"#!/bin/sh
 {MARKER}
-# Blocks a push whose new lines break the deployment checklist.
+# Blocks a push whose new lines break the deployment checklist: each pushed
+# commit is judged as committed (not the checkout), on the lines it adds
+# against what the remote has, by the policy of the branch it will merge into.
 # Skip once with: git push --no-verify
-set -u
-command -v shipcheck >/dev/null 2>&1 || {{ echo "shipcheck: not on PATH; install it with: cargo install --locked shipcheck (or --path)" >&2; exit 1; }}
-zero=0000000000000000000000000000000000000000
-status=0
-while read -r local_ref local_sha remote_ref remote_sha; do
-  [ "$local_sha" = "$zero" ] && continue  # deleting a branch
-  branch=${{remote_ref#refs/heads/}}
-  if [ "$remote_sha" = "$zero" ]; then
-    base=$(git rev-parse -q --verify "refs/remotes/$1/HEAD" 2>/dev/null || true)
-  else
-    base=$remote_sha
-  fi
-  if [ -n "$base" ]; then
-    shipcheck check . --branch "$branch" --base "$base" --new-only || status=$?
-  else
-    shipcheck check . --branch "$branch" || status=$?
-  fi
-done
-exit $status
+command -v shipcheck >/dev/null 2>&1 || {{
+  echo "shipcheck: not on PATH; install it: npm i -D shipcheck, pipx install shipcheck or cargo install --locked shipcheck" >&2
+  exit 1
+}}
+exec shipcheck pre-push "$@"
 "#
     )
+}
+
+/// One ref of a push, as git hands it to the pre-push hook on stdin:
+/// `<local ref> <local sha> <remote ref> <remote sha>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedRef {
+    pub local_ref: String,
+    pub local_sha: String,
+    pub remote_ref: String,
+    pub remote_sha: String,
+}
+
+impl PushedRef {
+    /// The refs of git's pre-push input; malformed lines are errors (git
+    /// never writes them, so something else is feeding the command).
+    pub fn parse_all(input: &str) -> anyhow::Result<Vec<PushedRef>> {
+        input
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
+                [a, b, c, d] => Ok(PushedRef {
+                    local_ref: a.into(),
+                    local_sha: b.into(),
+                    remote_ref: c.into(),
+                    remote_sha: d.into(),
+                }),
+                _ => anyhow::bail!(
+                    "pre-push: expected `<local ref> <local sha> <remote ref> <remote sha>` on stdin, got {l:?}"
+                ),
+            })
+            .collect()
+    }
+
+    fn deletes(&self) -> bool {
+        is_zero(&self.local_sha)
+    }
+
+    /// The branch on the remote (`refs/heads/feature` → `feature`).
+    pub fn remote_branch(&self) -> &str {
+        self.remote_ref
+            .strip_prefix("refs/heads/")
+            .unwrap_or(&self.remote_ref)
+    }
+}
+
+fn is_zero(sha: &str) -> bool {
+    !sha.is_empty() && sha.bytes().all(|b| b == b'0')
+}
+
+/// How one pushed ref is judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The pushed commit (`--rev`).
+    pub rev: String,
+    /// The base whose merge-base with `rev` starts the new lines; `None`:
+    /// every line counts as new.
+    pub base: Option<String>,
+    /// The branch whose policy applies (`--branch`).
+    pub policy_branch: String,
+    /// What the hook tells the user about the base and policy.
+    pub about: String,
+}
+
+/// The plan for each pushed ref (deletions have none). `policy_branch` is
+/// `hook.policy-branch` from the pushed commit's config, asked per commit.
+pub fn plan(
+    root: &Path,
+    remote: &str,
+    pushed: &[PushedRef],
+    policy_branch: impl Fn(&str) -> Option<String>,
+) -> Vec<Plan> {
+    let default = crate::git::remote_default_branch(root, remote);
+    pushed
+        .iter()
+        .filter(|p| !p.deletes())
+        .map(|p| {
+            let short = &p.local_sha[..p.local_sha.len().min(12)];
+            let (base, about_base) = if !is_zero(&p.remote_sha)
+                && crate::git::resolve_commit(root, &p.remote_sha).is_ok()
+            {
+                let remote_short = &p.remote_sha[..p.remote_sha.len().min(12)];
+                (
+                    Some(p.remote_sha.clone()),
+                    format!("new lines since {remote}'s {remote_short}"),
+                )
+            } else {
+                match &default {
+                    Some((reference, _)) => (
+                        Some(reference.clone()),
+                        format!("new lines since the merge-base with {reference}"),
+                    ),
+                    None => (
+                        None,
+                        format!(
+                            "{remote} has no default branch known here ({remote}/HEAD, {remote}/main, {remote}/master): every line counts as new"
+                        ),
+                    ),
+                }
+            };
+            let (policy, why) = match policy_branch(&p.local_sha) {
+                Some(b) => (b, "hook.policy-branch"),
+                None => match &default {
+                    Some((_, name)) => (name.clone(), "the remote's default branch"),
+                    None => (p.remote_branch().to_string(), "the pushed branch"),
+                },
+            };
+            Plan {
+                rev: p.local_sha.clone(),
+                base,
+                about: format!(
+                    "shipcheck pre-push: {} ({short}) to {remote}/{}: {about_base}; policy of {policy} ({why})",
+                    p.local_ref,
+                    p.remote_branch()
+                ),
+                policy_branch: policy,
+            }
+        })
+        .collect()
 }
 
 /// Where git keeps the hook for the repository at `root`.

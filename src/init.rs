@@ -202,6 +202,132 @@ pub fn starter_config(d: &Detected) -> String {
     s
 }
 
+/// Prefixes of variables hosting platforms set at run time that the
+/// built-in ignore list (`docs/rules/env-undeclared.md`) leaves to the
+/// team: a first run's undeclared ones are proposed for `env.ignore`.
+const PLATFORM_HINTS: &[(&str, &str)] = &[
+    ("CF_PAGES", "Cloudflare Pages"),
+    ("DENO_DEPLOYMENT_ID", "Deno Deploy"),
+    ("DENO_REGION", "Deno Deploy"),
+    ("KUBERNETES_", "Kubernetes"),
+    ("WEBSITE_", "Azure App Service"),
+    ("FUNCTIONS_WORKER_RUNTIME", "Azure Functions"),
+    ("GOOGLE_CLOUD_PROJECT", "Google Cloud"),
+    ("FUNCTION_TARGET", "Google Cloud Functions"),
+    ("AWS_REGION", "AWS"),
+    ("AWS_DEFAULT_REGION", "AWS"),
+    ("KOYEB_", "Koyeb"),
+    ("COOLIFY_", "Coolify"),
+    ("CODESPACE", "GitHub Codespaces"),
+    ("GITPOD_", "Gitpod"),
+];
+
+#[cfg(test)]
+#[test]
+fn platform_hints_are_not_already_ignored() {
+    let s = crate::config::Settings::defaults();
+    for (prefix, _) in PLATFORM_HINTS {
+        let name = format!("{}X", prefix.trim_end_matches('_'));
+        assert!(!s.env.is_ignored(&name), "{name} is built in already");
+    }
+}
+
+/// What `init` learns from a first run with the starter config.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct FirstRun {
+    /// (rule, level, findings), most first.
+    pub top_rules: Vec<(String, String, usize)>,
+    /// Undeclared variables a hosting platform may set: (name, platform).
+    pub platform: Vec<(String, &'static str)>,
+    pub findings: usize,
+}
+
+/// Reads what a first run found: the rules that fire most and the
+/// undeclared variables that look platform-provided.
+pub fn first_run(report: &crate::report::Report) -> FirstRun {
+    let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+    let mut platform = std::collections::BTreeMap::new();
+    for f in &report.findings {
+        *counts.entry((f.rule.id, f.level.as_str())).or_default() += 1;
+        if f.rule.id == crate::checks::env::UNDECLARED.id {
+            let name = f
+                .message
+                .split_whitespace()
+                .skip_while(|w| *w != "variable")
+                .nth(1)
+                .unwrap_or("");
+            if let Some((_, p)) = PLATFORM_HINTS.iter().find(|(pre, _)| name.starts_with(pre)) {
+                platform.insert(name.to_string(), *p);
+            }
+        }
+    }
+    let mut top_rules: Vec<_> = counts
+        .into_iter()
+        .map(|((r, l), n)| (r.to_string(), l.to_string(), n))
+        .collect();
+    top_rules.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    FirstRun {
+        top_rules,
+        platform: platform.into_iter().collect(),
+        findings: report.findings.len(),
+    }
+}
+
+/// The commented `env.ignore` proposal appended to the starter config.
+/// `env_section`: the starter config already ends with an `env:` section
+/// (its accessors), which the proposal then continues.
+pub fn platform_proposal(run: &FirstRun, env_section: bool) -> Option<String> {
+    if run.platform.is_empty() {
+        return None;
+    }
+    let mut s = String::from(
+        "  # A first run saw these variables read but not declared; a hosting\n  # platform may set them. If yours does, ignore them (env/undeclared):\n",
+    );
+    if !env_section {
+        s = s.replace("  #", "#");
+        s.insert(0, '\n');
+        s.push_str("# env:\n");
+    }
+    s.push_str("#   ignore:\n");
+    for (name, platform) in &run.platform {
+        s.push_str(&format!("#     - {name}   # {platform}\n"));
+    }
+    Some(s)
+}
+
+/// What `init` prints after writing the config: the first run in brief and
+/// the next steps as commands.
+pub fn next_steps(run: &FirstRun, root: &str) -> String {
+    let mut s = String::new();
+    if run.findings == 0 {
+        s.push_str("first run: nothing to report\n");
+    } else {
+        s.push_str(&format!(
+            "first run: {} findings; the rules that fire most:\n",
+            run.findings
+        ));
+        for (rule, level, n) in run.top_rules.iter().take(5) {
+            s.push_str(&format!(
+                "  {n:>5}  {level:<7}  {rule}   (shipcheck explain {rule})\n"
+            ));
+        }
+    }
+    if !run.platform.is_empty() {
+        s.push_str(&format!(
+            "possibly platform-provided, proposed for env.ignore (commented in the config): {}\n",
+            run.platform
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    s.push_str(&format!(
+        "next steps:\n  - read the findings, then fix them or tune .shipcheck.yml:\n      shipcheck check {root}\n  - accept today's findings so that only new ones block:\n      shipcheck baseline {root} --reason \"debt before shipcheck\"\n  - check every push before it leaves:\n      shipcheck install-hook {root}\n  - check every pull request: add the Action (README: GitHub pull request check),\n    then require the `shipcheck` check in branch protection\n"
+    ));
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +387,32 @@ mod tests {
         let s = crate::registry::parse_settings(&text, "init")
             .unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(s.env.accessor_names, ["env.str", "requireEnv"]);
+    }
+
+    /// The proposal stays valid YAML once uncommented, with or without the
+    /// accessors' `env:` section before it.
+    #[test]
+    fn the_platform_proposal_uncomments_into_valid_config() {
+        let run = FirstRun {
+            platform: vec![("KUBERNETES_SERVICE_HOST".into(), "Kubernetes")],
+            ..FirstRun::default()
+        };
+        for accessors in [vec![], vec!["requireEnv".to_string()]] {
+            let d = Detected {
+                accessors: accessors.clone(),
+                ..Detected::default()
+            };
+            let proposal = platform_proposal(&run, !accessors.is_empty()).unwrap();
+            let uncommented = starter_config(&d)
+                + &proposal
+                    .replace("# env:\n", "env:\n")
+                    .replace("#   ignore:", "  ignore:")
+                    .replace("#     - ", "    - ");
+            let s = crate::registry::parse_settings(&uncommented, "init")
+                .unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
+            assert!(s.env.is_ignored("KUBERNETES_SERVICE_HOST"), "{uncommented}");
+        }
+        assert_eq!(platform_proposal(&FirstRun::default(), false), None);
     }
 
     #[test]

@@ -38,6 +38,7 @@ fn main() -> ExitCode {
         Some(Command::Init { path, force }) => init_config(path, force),
         Some(Command::Baseline(args)) => write_baseline(args),
         Some(Command::InstallHook { path, force }) => install_hook(&path, force),
+        Some(Command::PrePush { remote, .. }) => pre_push(&remote),
     };
     match result {
         Ok(code) => code,
@@ -65,8 +66,14 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         })?;
         outputs.push((f, PathBuf::from(file)));
     }
+    let root = args.path.unwrap_or_else(|| PathBuf::from("."));
+    let rev = match &args.rev {
+        Some(rev) => Some(shipcheck::git::resolve_commit(&root, rev).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
     let opts = CheckOptions {
-        root: args.path.unwrap_or_else(|| PathBuf::from(".")),
+        root,
+        rev,
         config: args.sources.config,
         branch: args.branch,
         env_files: args.sources.env_files,
@@ -199,6 +206,54 @@ fn install_hook(root: &std::path::Path, force: bool) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+/// `shipcheck pre-push REMOTE`: what the installed hook runs. Each pushed
+/// commit is judged by its own tree (`--rev`), on the lines it adds against
+/// what the remote has, by the policy of the branch it will merge into.
+fn pre_push(remote: &str) -> anyhow::Result<ExitCode> {
+    let mut input = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+        .map_err(|e| anyhow::anyhow!("pre-push: cannot read git's refs on stdin: {e}"))?;
+    let pushed = hook::PushedRef::parse_all(&input)?;
+    let root = PathBuf::from(".");
+    let ctx = RunContext::from_process()?;
+    let plans = hook::plan(&root, remote, &pushed, |rev| {
+        engine::load_settings(&root, None, Some(rev))
+            .ok()
+            .and_then(|s| s.hook_policy_branch)
+    });
+    let mut blocked = false;
+    for plan in plans {
+        eprintln!("{}", plan.about);
+        let opts = CheckOptions {
+            root: root.clone(),
+            rev: Some(plan.rev.clone()),
+            branch: Some(plan.policy_branch.clone()),
+            new_only: plan.base.is_some(),
+            base: plan.base.clone(),
+            config: None,
+            env_files: Vec::new(),
+            env_from_process: false,
+            database_url: None,
+            baseline: None,
+            fail_on: None,
+            online: false,
+        };
+        let report = engine::check(&opts, &ctx)?;
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        // stderr: git shows a hook's output there.
+        let text = Format::Text.render(&report, TextOptions { color });
+        std::io::Write::write_all(&mut std::io::stderr(), redact_bytes(&text).as_ref())
+            .map_err(|e| anyhow::anyhow!("cannot write the report: {e}"))?;
+        blocked |= !report.verdict.passed;
+    }
+    Ok(if blocked {
+        eprintln!("shipcheck: push blocked; fix the findings above, or skip once with git push --no-verify");
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn write_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
     if let Some(d) = &args.expires {
         if shipcheck::checks::parse_date(d).is_none() {
@@ -261,8 +316,33 @@ fn init_config(root: PathBuf, force: bool) -> anyhow::Result<ExitCode> {
         );
     }
     let detected = init::detect(&root);
-    std::fs::write(&path, init::starter_config(&detected))
+    let mut config = init::starter_config(&detected);
+    std::fs::write(&path, &config)
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     write_stdout(format!("wrote {}\n", path.display()).as_bytes())?;
+    // A first run with it, to tune it and say what comes next.
+    let ctx = RunContext::from_process()?;
+    let opts = CheckOptions {
+        root: root.clone(),
+        config: None,
+        branch: None,
+        env_files: Vec::new(),
+        env_from_process: false,
+        base: None,
+        database_url: None,
+        baseline: None,
+        new_only: false,
+        fail_on: None,
+        online: false,
+        rev: None,
+    };
+    let run = init::first_run(&engine::check(&opts, &ctx)?);
+    if let Some(proposal) = init::platform_proposal(&run, !detected.accessors.is_empty()) {
+        config.push_str(&proposal);
+        std::fs::write(&path, &config)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    let shown = root.display().to_string();
+    write_stdout(redact::text(&init::next_steps(&run, &shown)).as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

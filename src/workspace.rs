@@ -11,6 +11,7 @@ use std::sync::mpsc;
 
 pub mod listing;
 pub mod sweep;
+pub mod tree;
 
 /// How much of a file is searched for a NUL byte to call it binary.
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
@@ -269,6 +270,7 @@ pub fn scan<T, F, L>(
     root: &Path,
     settings: &Settings,
     repo: &crate::git::Repository,
+    rev: Option<&str>,
     always_listed: L,
     visit: F,
 ) -> anyhow::Result<Scan<T>>
@@ -300,7 +302,7 @@ where
                 let _ = tx.send(process(settings, &listed, always_listed, visit));
             });
         }
-        let summary = listing::list(root, repo, |listed| {
+        let summary = listing::list(root, repo, rev, |listed| {
             let _ = files_tx.send(listed);
         });
         drop(files_tx);

@@ -364,11 +364,40 @@ fn init_writes_a_config_that_loads_and_refuses_to_overwrite() {
         cfg.contains("JavaScript/TypeScript") && cfg.contains("Prisma"),
         "{cfg}"
     );
+    assert!(
+        r.stdout.contains("first run: nothing to report"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("shipcheck install-hook"), "{}", r.stdout);
     let r = run(shipcheck().arg("check").arg(dir.path()));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let r = run(shipcheck().arg("init").arg(dir.path()));
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--force"));
+
+    // A first run with findings: the rules that fire most, and platform
+    // variables proposed for env.ignore.
+    std::fs::write(dir.path().join(".env.example"), "DATABASE_URL=\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/app.ts"),
+        "console.log(process.env.KUBERNETES_SERVICE_HOST);\nconsole.log(1);\n",
+    )
+    .unwrap();
+    let r = run(shipcheck().arg("init").arg("--force").arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("first run: 4 findings")
+            && r.stdout.contains("      2  error    debug/console"),
+        "{}",
+        r.stdout
+    );
+    let cfg = std::fs::read_to_string(dir.path().join(".shipcheck.yml")).unwrap();
+    assert!(
+        cfg.contains("#     - KUBERNETES_SERVICE_HOST   # Kubernetes"),
+        "{cfg}"
+    );
 }
 
 #[test]

@@ -113,7 +113,7 @@ impl FileCheck for DebugCode {
         }
         // A file that starts with `#!` is a command-line script: its
         // prints are its output.
-        if !file.is_production || file.text.starts_with("#!") {
+        if !file.is_production || crate::checks::is_shebang_script(file.text) {
             return;
         }
         let mut test_code: Option<Vec<std::ops::Range<usize>>> = None;

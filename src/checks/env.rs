@@ -444,7 +444,7 @@ fn missing(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
 /// use for `env/unused`. Read in the facts stage: only when there are
 /// such names, and only the files the walk read.
 pub fn mentioned_template_names(
-    root: &std::path::Path,
+    tree: &crate::workspace::tree::Tree,
     visited: &[String],
     templates: &[Template],
     reads: &[EnvRead],
@@ -488,7 +488,7 @@ pub fn mentioned_template_names(
         {
             continue;
         }
-        let Ok(bytes) = std::fs::read(root.join(rel)) else {
+        let Ok(bytes) = tree.read(rel) else {
             continue;
         };
         for m in ac.find_overlapping_iter(&bytes) {

@@ -99,7 +99,7 @@ pub const LAYOUT: Rule = Rule {
     default_level: Some(Level::Error),
     area: Area::Migrations,
     judged: Judged::Lines,
-    summary: "a broken migrations directory: duplicate versions, Prisma P3015/P3019, Alembic multiple heads, Django conflicts, stale `schema.rb`, Drizzle journal gaps, golang-migrate `up` without `down`",
+    summary: "a broken migrations directory: duplicate versions or Rails class names, Prisma P3015/P3019, Alembic multiple heads or a missing parent, Django conflicts or no `__init__.py`, Drizzle journal gaps (warnings for what a branch adds: a stale `schema.rb`, shared timestamps, a snapshot collision)",
     options: &[],
     doc: crate::rule_doc!("migrations-layout"),
     module: module_path!(),

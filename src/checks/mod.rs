@@ -224,3 +224,11 @@ impl<'s> FileChecker<'s> {
         out
     }
 }
+
+/// A file that starts with a `#!` interpreter line (`#!/usr/bin/env node`)
+/// is a command-line script: what it prints is its output. Rust's inner
+/// attributes (`#![allow(…)]`) start with `#!` too and are not one.
+pub fn is_shebang_script(text: &str) -> bool {
+    text.strip_prefix("#!")
+        .is_some_and(|rest| !rest.trim_start_matches([' ', '\t']).starts_with('['))
+}

@@ -29,11 +29,24 @@ pub fn script_files(files: &[RepoFile]) -> BTreeSet<String> {
             let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&f.text) else {
                 continue;
             };
-            let is_cli = manifest.get("bin").is_some_and(|b| !b.is_null());
             let dir = f.rel.rsplit_once('/').map(|(d, _)| d);
-            // The root package's `bin` would cover the whole repository.
-            if let (true, Some(dir)) = (is_cli, dir) {
-                out.insert(format!("{dir}/"));
+            let base = dir.map_or(String::new(), |d| format!("{d}/"));
+            let bins = entry_points(manifest.get("bin"));
+            let library = entry_points(manifest.get("main"))
+                .into_iter()
+                .chain(entry_points(manifest.get("exports")))
+                .any(|e| !bins.contains(&e));
+            match (bins.is_empty(), library, dir) {
+                (true, _, _) => {}
+                // A command-line package: everything in it serves the
+                // command. (The root package's would cover the whole
+                // repository.)
+                (false, false, Some(dir)) => {
+                    out.insert(format!("{dir}/"));
+                }
+                // A library that also ships a command (next, eslint):
+                // only the command's own files.
+                _ => out.extend(bins.iter().filter_map(|b| normalize(&format!("{base}{b}")))),
             }
             let scripts = manifest.get("scripts").and_then(|s| s.as_object());
             // (the package's build-time scripts)
@@ -41,11 +54,26 @@ pub fn script_files(files: &[RepoFile]) -> BTreeSet<String> {
                 let Some(command) = command.as_str().filter(|_| is_build_time(name)) else {
                     continue;
                 };
-                let base = dir.map_or(String::new(), |d| format!("{d}/"));
                 out.extend(script_words(command).filter_map(|w| normalize(&format!("{base}{w}"))));
             }
         } else if f.rel == "Cargo.toml" || f.rel.ends_with("/Cargo.toml") {
             out.extend(cargo_non_production(&f.rel, &f.text));
+        }
+    }
+    out
+}
+
+/// The paths a `package.json` entry-point field names (`"bin": "x.js"`,
+/// `{"name": "x.js"}`, `exports` maps and conditions), `./` dropped.
+fn entry_points(field: Option<&serde_json::Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&serde_json::Value> = field.into_iter().collect();
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::String(p) => out.push(p.trim_start_matches("./").to_string()),
+            serde_json::Value::Object(m) => stack.extend(m.values()),
+            serde_json::Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
         }
     }
     out
@@ -177,7 +205,9 @@ mod tests {
             file("broken/Cargo.toml", "[package\n"),
             // `start` runs the app: package.json scripts are not read.
             file("package.json", r#"{"scripts": {"start": "node server.js"}, "bin": {"x": "x.js"}}"#),
-            file("packages/cli/package.json", r#"{"name": "dub-cli", "bin": {"dub": "./dist/index.js"}}"#),
+            file("packages/cli/package.json", r#"{"name": "dub-cli", "bin": {"dub": "./dist/index.js"}, "main": "./dist/index.js", "exports": "./dist/index.js"}"#),
+            // A library that also ships a command: only the command's file.
+            file("packages/next/package.json", r#"{"name": "next", "bin": {"next": "./dist/bin/next"}, "main": "./dist/server/next.js"}"#),
             file("packages/ui/package.json", r#"{"name": "ui"}"#),
             // Build-time scripts are scripts; `start` and `dev` run the app.
             file(
@@ -202,8 +232,11 @@ mod tests {
                 "other/generate-build-info.ts",
                 "other/semantic-search/index-podcasts.ts",
                 "packages/cli/",
+                "packages/next/dist/bin/next",
                 "services/site/tools/pre.ts",
-                "tools/x.mjs"
+                "tools/x.mjs",
+                // The root package's command file (not the whole repository).
+                "x.js"
             ]
         );
     }

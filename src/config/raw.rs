@@ -26,8 +26,21 @@ pub(super) struct RawConfig {
     pub(super) migrations: Option<RawMigrations>,
     /// Inputs a release branch may not pass without.
     pub(super) require: Option<Vec<Requirement>>,
+    /// The pre-push hook (`shipcheck install-hook`).
+    pub(super) hook: Option<RawHook>,
     #[serde(default)]
     pub(super) rules: BTreeMap<String, RawRule>,
+}
+
+/// `hook:` — what the pre-push hook judges by.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub(super) struct RawHook {
+    /// The branch whose policy (fail-on, release-fail-on, require) a push
+    /// is judged by; default: the remote's default branch, where the work
+    /// will merge, so a push and the pull request's check agree.
+    pub(super) policy_branch: Option<String>,
 }
 
 /// `require:` — an input whose absence blocks a release branch

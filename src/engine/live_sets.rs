@@ -84,7 +84,7 @@ pub(super) fn live_checks(
             connect_timeout: std::time::Duration::from_secs(10),
             statement_timeout: std::time::Duration::from_secs(15),
         };
-        let r = live::live_status(&opts.root, &group, &live_opts)
+        let r = live::live_status(&opts.tree(), &group, &live_opts)
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let label = live::redact_url(&url);
         for (dir, _, table, applied) in &r.checked {

@@ -90,12 +90,18 @@ pub(super) fn is_shallow(root: &Path) -> bool {
     git(root, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|o| o.starts_with(b"true"))
 }
 
-/// The changes of HEAD against its merge-base with `base`.
-pub fn diff_against(root: &Path, base: &str) -> Result<Diff, HistoryProblem> {
+/// The changes of `head` (`HEAD`, or the commit `--rev` names) against its
+/// merge-base with `base`.
+pub fn diff_against(root: &Path, head: &str, base: &str) -> Result<Diff, HistoryProblem> {
     if git(root, &["rev-parse", "--git-dir"]).is_err() {
         return Err(HistoryProblem::NotARepository);
     }
-    if git(root, &["rev-parse", "--verify", "-q", "HEAD^{commit}"]).is_err() {
+    if git(
+        root,
+        &["rev-parse", "--verify", "-q", &format!("{head}^{{commit}}")],
+    )
+    .is_err()
+    {
         return Err(HistoryProblem::NoCommits);
     }
     let spec = format!("{base}^{{commit}}");
@@ -105,7 +111,7 @@ pub fn diff_against(root: &Path, base: &str) -> Result<Diff, HistoryProblem> {
             shallow: is_shallow(root),
         });
     }
-    let merge_base = git(root, &["merge-base", "HEAD", base])
+    let merge_base = git(root, &["merge-base", head, base])
         .map(|o| String::from_utf8_lossy(&o).trim().to_string())
         .map_err(|_| HistoryProblem::NoMergeBase {
             base: base.to_string(),
@@ -120,7 +126,7 @@ pub fn diff_against(root: &Path, base: &str) -> Result<Diff, HistoryProblem> {
             "--no-renames",
             "--relative",
             &merge_base,
-            "HEAD",
+            head,
         ],
     )
     .map_err(|_| HistoryProblem::NoMergeBase {
@@ -168,13 +174,9 @@ pub fn files_at(root: &Path, rev: &str, dir: &str) -> Vec<String> {
     .unwrap_or_default()
 }
 
-/// First added/changed line of `path` in HEAD against `rev` (1-based).
-pub fn first_changed_line(root: &Path, rev: &str, path: &str) -> Option<u32> {
-    let out = git(
-        root,
-        &["diff", "-U0", "--relative", rev, "HEAD", "--", path],
-    )
-    .ok()?;
+/// First added/changed line of `path` in `head` against `rev` (1-based).
+pub fn first_changed_line(root: &Path, rev: &str, head: &str, path: &str) -> Option<u32> {
+    let out = git(root, &["diff", "-U0", "--relative", rev, head, "--", path]).ok()?;
     let text = String::from_utf8_lossy(&out);
     let hunk = text.lines().find(|l| l.starts_with("@@"))?;
     let plus = hunk.split_whitespace().find(|w| w.starts_with('+'))?;
@@ -186,22 +188,19 @@ pub fn first_changed_line(root: &Path, rev: &str, path: &str) -> Option<u32> {
         .map(|n: u32| n.max(1))
 }
 
-/// The `-U0` diff of `path` between `rev` and HEAD: changed lines only.
-pub fn changed_lines(root: &Path, rev: &str, path: &str) -> Vec<String> {
-    git(
-        root,
-        &["diff", "-U0", "--relative", rev, "HEAD", "--", path],
-    )
-    .map(|o| {
-        String::from_utf8_lossy(&o)
-            .lines()
-            .filter(|l| {
-                (l.starts_with('+') || l.starts_with('-'))
-                    && !l.starts_with("+++")
-                    && !l.starts_with("---")
-            })
-            .map(|l| l[1..].to_string())
-            .collect()
-    })
-    .unwrap_or_default()
+/// The `-U0` diff of `path` between `rev` and `head`: changed lines only.
+pub fn changed_lines(root: &Path, rev: &str, head: &str, path: &str) -> Vec<String> {
+    git(root, &["diff", "-U0", "--relative", rev, head, "--", path])
+        .map(|o| {
+            String::from_utf8_lossy(&o)
+                .lines()
+                .filter(|l| {
+                    (l.starts_with('+') || l.starts_with('-'))
+                        && !l.starts_with("+++")
+                        && !l.starts_with("---")
+                })
+                .map(|l| l[1..].to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -128,8 +128,8 @@ impl NewLines {
 }
 
 /// Is HEAD a root commit of a full (not shallow) history: a first commit?
-fn is_first_commit(root: &Path) -> bool {
-    !is_shallow(root) && git(root, &["rev-parse", "--verify", "-q", "HEAD^"]).is_err()
+fn is_first_commit(root: &Path, head: &str) -> bool {
+    !is_shallow(root) && git(root, &["rev-parse", "--verify", "-q", &format!("{head}^")]).is_err()
 }
 
 fn resolves(root: &Path, rev: &str) -> bool {
@@ -174,11 +174,16 @@ fn default_branch_ref(
 /// The lines `--new-only` keeps: those added or changed in HEAD since its
 /// merge-base with the base. Committed changes only: the working tree is
 /// judged as if it were HEAD.
-pub fn new_lines(root: &Path, base: &NewOnlyBase) -> Result<NewLines, HistoryProblem> {
+pub fn new_lines(root: &Path, head: &str, base: &NewOnlyBase) -> Result<NewLines, HistoryProblem> {
     if git(root, &["rev-parse", "--git-dir"]).is_err() {
         return Err(HistoryProblem::NotARepository);
     }
-    if git(root, &["rev-parse", "--verify", "-q", "HEAD^{commit}"]).is_err() {
+    if git(
+        root,
+        &["rev-parse", "--verify", "-q", &format!("{head}^{{commit}}")],
+    )
+    .is_err()
+    {
         return Err(HistoryProblem::NoCommits);
     }
     let base = match base {
@@ -192,17 +197,17 @@ pub fn new_lines(root: &Path, base: &NewOnlyBase) -> Result<NewLines, HistoryPro
             None => return Ok(NewLines::Everything),
         },
     };
-    let diff = match diff_against(root, &base) {
+    let diff = match diff_against(root, head, &base) {
         Ok(d) => d,
         // Every line of a first commit is new, whatever the base.
         Err(HistoryProblem::UnknownBase { .. } | HistoryProblem::NoMergeBase { .. })
-            if is_first_commit(root) =>
+            if is_first_commit(root, head) =>
         {
             return Ok(NewLines::Everything)
         }
         Err(p) => return Err(p),
     };
-    let lines = changed_lines_since(root, &diff.merge_base).map_err(|error| {
+    let lines = changed_lines_since(root, &diff.merge_base, head).map_err(|error| {
         HistoryProblem::DiffFailed {
             base: base.clone(),
             error,
@@ -223,6 +228,7 @@ pub fn new_lines(root: &Path, base: &NewOnlyBase) -> Result<NewLines, HistoryPro
 pub fn changed_lines_since(
     root: &Path,
     rev: &str,
+    head: &str,
 ) -> Result<HashMap<String, Vec<RangeInclusive<u32>>>, String> {
     let out = git(
         root,
@@ -239,7 +245,7 @@ pub fn changed_lines_since(
             "--src-prefix=a/",
             "--dst-prefix=b/",
             rev,
-            "HEAD",
+            head,
         ],
     )?;
     Ok(parse_zero_context_diff(&String::from_utf8_lossy(&out)))

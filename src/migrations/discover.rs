@@ -55,6 +55,7 @@ pub fn is_relevant(rel: &str) -> bool {
         "migration_lock.toml"
             | "package.json"
             | "alembic.ini"
+            | "pyproject.toml"
             | "env.py"
             | "diesel.toml"
             | "sqlx.toml"

@@ -4,8 +4,8 @@
 
 use super::{Framework, MigrationSet};
 use crate::git::{self, Change, Diff};
+use crate::workspace::tree::Tree;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// One migration set against the merge-base with the base branch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,7 +34,8 @@ pub struct SchemaChange {
 
 /// Read, for `set`, what [`SetHistory`] holds: a few git commands per set,
 /// only for the files the branch changed.
-pub fn gather(root: &Path, set: &MigrationSet, diff: &Diff) -> SetHistory {
+pub fn gather(tree: &Tree, set: &MigrationSet, diff: &Diff) -> SetHistory {
+    let (root, head) = (tree.root(), tree.head());
     let prefix = format!("{}/", set.dir);
     let rev = diff.merge_base.as_str();
     let mut h = SetHistory {
@@ -44,11 +45,11 @@ pub fn gather(root: &Path, set: &MigrationSet, diff: &Diff) -> SetHistory {
     for (change, path) in &diff.changes {
         if *change == Change::Modified && path.starts_with(&prefix) {
             h.first_changed
-                .insert(path.clone(), git::first_changed_line(root, rev, path));
+                .insert(path.clone(), git::first_changed_line(root, rev, head, path));
         }
     }
     let read = |path: &str| {
-        std::fs::read(root.join(path))
+        tree.read(path)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default()
     };
@@ -64,8 +65,8 @@ pub fn gather(root: &Path, set: &MigrationSet, diff: &Diff) -> SetHistory {
             SchemaChange {
                 base: git::file_at(root, rev, schema).unwrap_or_default(),
                 head: read(schema),
-                changed_lines: git::changed_lines(root, rev, schema),
-                first_changed_line: git::first_changed_line(root, rev, schema),
+                changed_lines: git::changed_lines(root, rev, head, schema),
+                first_changed_line: git::first_changed_line(root, rev, head, schema),
             },
         );
     }

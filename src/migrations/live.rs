@@ -18,10 +18,10 @@ mod status;
 mod tables;
 mod url;
 
+use crate::workspace::tree::Tree;
 pub use url::redact_url;
 
 use super::{Framework, MigrationSet};
-use std::path::Path;
 use std::time::Duration;
 
 pub struct LiveOptions {
@@ -101,7 +101,7 @@ impl std::error::Error for LiveError {}
 /// one: an error. When some exist, a set whose table is missing has never
 /// run there: each of its migrations is reported pending.
 pub fn live_status(
-    root: &Path,
+    tree: &Tree,
     sets: &[MigrationSet],
     opts: &LiveOptions,
 ) -> Result<LiveReport, LiveError> {
@@ -113,7 +113,7 @@ pub fn live_status(
         .enable_all()
         .build()
         .map_err(|e| LiveError::Query(format!("cannot start the database client: {e}")))?;
-    runtime.block_on(run(root, sets, opts, &target))
+    runtime.block_on(run(tree, sets, opts, &target))
 }
 
 /// Sets grouped by the table they share, in first-seen order.
@@ -136,20 +136,20 @@ fn groups<'a>(
 }
 
 async fn run(
-    root: &Path,
+    tree: &Tree,
     sets: &[MigrationSet],
     opts: &LiveOptions,
     target: &url::Target,
 ) -> Result<LiveReport, LiveError> {
     let mut conn = db::connect(target, opts).await?;
-    let result = read_all(&mut conn, root, sets, opts, target).await;
+    let result = read_all(&mut conn, tree, sets, opts, target).await;
     conn.close().await;
     result
 }
 
 async fn read_all(
     conn: &mut db::Conn,
-    root: &Path,
+    tree: &Tree,
     sets: &[MigrationSet],
     opts: &LiveOptions,
     target: &url::Target,
@@ -186,7 +186,7 @@ async fn read_all(
         let history = records::read(framework, &rows);
         for (set, outcome) in members
             .iter()
-            .zip(status::evaluate(framework, &members, &history, root))
+            .zip(status::evaluate(framework, &members, &history, tree))
         {
             report.findings.extend(outcome.findings);
             report

@@ -107,8 +107,13 @@ impl BaselineFile {
     pub fn load(path: &Path) -> anyhow::Result<BaselineFile> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("baseline {}: cannot read it", path.display()))?;
-        let baseline = Baseline::parse(&text)
-            .map_err(|e| anyhow::anyhow!("baseline {}: {e}", path.display()))?;
+        BaselineFile::parse(text, &path.display().to_string())
+    }
+
+    /// A baseline already read; `name` says where from in errors.
+    pub fn parse(text: String, name: &str) -> anyhow::Result<BaselineFile> {
+        let baseline =
+            Baseline::parse(&text).map_err(|e| anyhow::anyhow!("baseline {name}: {e}"))?;
         Ok(BaselineFile { baseline, text })
     }
 

@@ -28,6 +28,10 @@ struct JsonReport<'a> {
     /// reason).
     areas: Vec<JsonArea>,
     findings: Vec<JsonFinding<'a>>,
+    /// `--rev`: the commit whose tree was judged, instead of the working
+    /// tree (absent without `--rev`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revision: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -164,6 +168,7 @@ pub fn render(report: &Report) -> String {
                 }
             })
             .collect(),
+        revision: report.revision.as_deref(),
     };
     // Serialising plain structs of strings and numbers cannot fail.
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();

@@ -219,6 +219,11 @@ fn foot(report: &Report) -> String {
     if report.new_only {
         out.push_str("- Only lines changed since the base were checked (`--new-only`)\n");
     }
+    if let Some(rev) = &report.revision {
+        out.push_str(&format!(
+            "- Judged commit `{rev}` (its tree, not a checkout)\n"
+        ));
+    }
     let skipped = report.skipped.describe();
     out.push_str(&format!(
         "- Files scanned: {}; skipped: {}\n",

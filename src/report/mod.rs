@@ -48,6 +48,8 @@ pub struct Report {
     /// is never shown as passed.
     pub not_checked: Vec<(Area, String)>,
     pub elapsed: Duration,
+    /// `--rev`: the commit whose tree was judged (not the working tree).
+    pub revision: Option<String>,
     /// The registry of the binary that ran (SARIF lists it as the tool's
     /// rules, so each result can point at its rule's metadata).
     pub rules: &'static [&'static Rule],

@@ -52,6 +52,7 @@ pub fn report(mut findings: Vec<Finding>, fail_on: Level, branch: Option<&str>) 
         environments: vec![("production".into(), vec![".env.production".into()])],
         not_checked: Vec::new(),
         elapsed: Duration::from_millis(42),
+        revision: None,
         rules: crate::registry::all(),
     }
 }

@@ -141,7 +141,33 @@ fn checked(out: &mut String, report: &Report) {
     }
 }
 
+/// Findings per rule and level, most first (like ruff's `--statistics`),
+/// so a long first run can be read from its end. Only when there is more
+/// than one finding.
+fn statistics(out: &mut String, report: &Report) {
+    if report.findings.len() < 2 {
+        return;
+    }
+    let mut by_rule: std::collections::BTreeMap<(&str, Level), usize> = Default::default();
+    for f in &report.findings {
+        *by_rule.entry((f.rule.id, f.level)).or_default() += 1;
+    }
+    let mut rows: Vec<_> = by_rule.into_iter().collect();
+    // Most first; ties by level (errors first), then rule id.
+    rows.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(b.0 .1.cmp(&a.0 .1))
+            .then(a.0 .0.cmp(b.0 .0))
+    });
+    let width = rows.first().map_or(1, |r| r.1.to_string().len());
+    let _ = writeln!(out, "findings by rule:");
+    for ((rule, level), n) in rows {
+        let _ = writeln!(out, "  {n:>width$}  {:<7}  {rule}", level.as_str());
+    }
+}
+
 fn summary(out: &mut String, report: &Report, paint: &Paint) {
+    statistics(out, report);
     checked(out, report);
     let c = report.counts();
     let v = &report.verdict;
@@ -163,11 +189,14 @@ fn summary(out: &mut String, report: &Report, paint: &Paint) {
     } else {
         format!(", skipped {}", skip_parts.join(", "))
     };
-    let new_only = if report.new_only {
-        ", new lines only"
+    let mut new_only = if report.new_only {
+        ", new lines only".to_string()
     } else {
-        ""
+        String::new()
     };
+    if let Some(rev) = &report.revision {
+        new_only.push_str(&format!(", commit {}", &rev[..rev.len().min(12)]));
+    }
     let _ = writeln!(
         out,
         "shipcheck: {verdict}: {}, {}, {} (fail-on {} on {branch}); {} scanned, {} suppressed, {} baselined{new_only}{skipped_text}; {:.2}s",
@@ -180,4 +209,33 @@ fn summary(out: &mut String, report: &Report, paint: &Paint) {
         report.baselined,
         report.elapsed.as_secs_f64(),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_report::two_findings;
+
+    #[test]
+    fn the_summary_counts_findings_per_rule_most_first() {
+        let mut r = two_findings();
+        let extra = r.findings[1].clone();
+        r.findings.push(extra);
+        let text = render(&r, TextOptions { color: false });
+        let block = text
+            .split("findings by rule:\n")
+            .nth(1)
+            .expect("a statistics block");
+        let lines: Vec<&str> = block.lines().take(2).collect();
+        assert_eq!(
+            lines,
+            [
+                "  2  warning  todo/untracked",
+                "  1  error    debug/console"
+            ]
+        );
+        // One finding needs no table.
+        r.findings.truncate(1);
+        assert!(!render(&r, TextOptions { color: false }).contains("findings by rule"));
+    }
 }

@@ -4,7 +4,9 @@
 //! root that `.gitignore` does not match. `.ignore` files are not honoured:
 //! a pull request must not be able to hide code from the gate without it
 //! showing in `.shipcheck.yml`, whose `paths.exclude` is the one way to
-//! leave files out. A revision's tree (`--rev`) is the next source.
+//! leave files out. With `--rev`, the scanned set is the tree of that
+//! commit, read from git's object store: no checkout, no working tree
+//! (what a pre-push hook judges is the pushed commit, not the checkout).
 
 use crate::git::{self, Repository};
 use std::path::{Path, PathBuf};
@@ -17,6 +19,9 @@ pub enum ScannedSet {
     /// A directory walk honouring `.gitignore` (not a repository, or git
     /// could not run).
     Directory,
+    /// `--rev`: the tree of this commit (`git ls-tree`), blobs read from
+    /// the object store.
+    GitRevision(String),
 }
 
 /// One file of the scanned set.
@@ -42,6 +47,17 @@ pub enum FileKind {
 pub enum Content {
     /// A file in the work tree.
     Disk(PathBuf),
+    /// A blob of a revision's tree.
+    Blob(Blob),
+}
+
+/// One entry of `git ls-tree -r -l`: what a revision holds at a path.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    oid: String,
+    size: u64,
+    kind: FileKind,
+    store: std::sync::Arc<ObjectStore>,
 }
 
 impl Listed {
@@ -59,6 +75,7 @@ impl Listed {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+            Content::Blob(_) => self.rel.rsplit('/').next().unwrap_or(&self.rel).to_string(),
         }
     }
 
@@ -74,6 +91,7 @@ impl Listed {
                 Ok(m) if m.is_file() => FileKind::File,
                 _ => FileKind::Gone,
             },
+            Content::Blob(b) => b.kind,
         }
     }
 
@@ -81,6 +99,7 @@ impl Listed {
     pub fn size(&self) -> u64 {
         match &self.content {
             Content::Disk(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Content::Blob(b) => b.size,
         }
     }
 
@@ -88,13 +107,108 @@ impl Listed {
     pub fn read(&self) -> std::io::Result<Vec<u8>> {
         match &self.content {
             Content::Disk(p) => std::fs::read(p),
+            Content::Blob(b) => b.store.read(&b.oid),
         }
     }
 
     /// A reader over its bytes, for streaming a large file.
-    pub fn open(&self) -> std::io::Result<impl std::io::Read> {
+    pub fn open(&self) -> std::io::Result<Box<dyn std::io::Read>> {
         match &self.content {
-            Content::Disk(p) => std::fs::File::open(p),
+            Content::Disk(p) => Ok(Box::new(std::fs::File::open(p)?)),
+            Content::Blob(b) => Ok(Box::new(std::io::Cursor::new(b.store.read(&b.oid)?))),
+        }
+    }
+}
+
+/// Blobs read through one long-lived `git cat-file --batch`: a process per
+/// file would cost more than reading it. Workers take turns; git inflates
+/// while the others check what they already have.
+#[derive(Debug)]
+pub struct ObjectStore {
+    batch: std::sync::Mutex<Option<Batch>>,
+    root: PathBuf,
+}
+
+#[derive(Debug)]
+struct Batch {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+impl ObjectStore {
+    fn new(root: &Path) -> ObjectStore {
+        ObjectStore {
+            batch: std::sync::Mutex::new(None),
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The bytes of blob `oid`.
+    pub fn read(&self, oid: &str) -> std::io::Result<Vec<u8>> {
+        use std::io::{BufRead, Read, Write};
+        let mut guard = self
+            .batch
+            .lock()
+            .map_err(|_| std::io::Error::other("git cat-file reader poisoned"))?;
+        if guard.is_none() {
+            let mut child = git::command(&self.root)
+                .args(["cat-file", "--batch"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()?;
+            let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+                return Err(std::io::Error::other("git cat-file has no pipes"));
+            };
+            *guard = Some(Batch {
+                child,
+                stdin,
+                stdout: std::io::BufReader::new(stdout),
+            });
+        }
+        let result = (|| {
+            let b = guard.as_mut().expect("started above");
+            writeln!(b.stdin, "{oid}")?;
+            b.stdin.flush()?;
+            let mut header = String::new();
+            b.stdout.read_line(&mut header)?;
+            // `<oid> blob <size>`, or `<oid> missing`.
+            let size: usize = match header.split_whitespace().collect::<Vec<_>>()[..] {
+                [_, "blob", size] => size
+                    .parse()
+                    .map_err(|_| std::io::Error::other(format!("git cat-file said {header:?}")))?,
+                _ => {
+                    return Err(std::io::Error::other(format!(
+                        "object {oid} is not a blob in this repository"
+                    )))
+                }
+            };
+            let mut bytes = vec![0; size + 1];
+            b.stdout.read_exact(&mut bytes)?;
+            bytes.pop(); // the newline after the contents
+            Ok(bytes)
+        })();
+        if result.is_err() {
+            // A broken pipe or a short read leaves the stream out of step:
+            // the next read starts a fresh process.
+            if let Some(mut b) = guard.take() {
+                let _ = b.child.kill();
+                let _ = b.child.wait();
+            }
+        }
+        result
+    }
+}
+
+impl Drop for ObjectStore {
+    fn drop(&mut self) {
+        if let Ok(mut guard) = self.batch.lock() {
+            if let Some(b) = guard.take() {
+                drop(b.stdin); // EOF: git exits
+                let mut child = b.child;
+                let _ = child.wait();
+            }
         }
     }
 }
@@ -112,7 +226,15 @@ pub struct Listing {
 
 /// List the scanned set under `root`, handing each file to `emit` as soon
 /// as it is known (so reading can start before the listing ends).
-pub fn list(root: &Path, repo: &Repository, mut emit: impl FnMut(Listed)) -> Listing {
+pub fn list(
+    root: &Path,
+    repo: &Repository,
+    rev: Option<&str>,
+    mut emit: impl FnMut(Listed),
+) -> Listing {
+    if let Some(rev) = rev {
+        return from_rev(root, rev, &mut emit);
+    }
     if *repo == Repository::WorkTree {
         if let Some(listing) = from_git(root, &mut emit) {
             return listing;
@@ -177,6 +299,81 @@ fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
         }
     }
     Some(listing)
+}
+
+/// The tree of commit `rev` under `root` (paths relative to it, as `git
+/// ls-tree` gives them when run there), submodules' commits left out (their
+/// files are not in this repository's object store). A listing git cannot
+/// give is an error of the run, reported by [`Listing::errors`].
+fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
+    let mut listing = Listing {
+        set: Some(ScannedSet::GitRevision(rev.to_string())),
+        tracked_env_files: Some(Vec::new()),
+        ..Listing::default()
+    };
+    let out = git::command(root)
+        .args([
+            "-c",
+            "core.quotePath=false",
+            "ls-tree",
+            "-r",
+            "-l",
+            "-z",
+            rev,
+        ])
+        .stderr(std::process::Stdio::piped())
+        .output();
+    let out = match out {
+        Ok(o) if o.status.success() => o.stdout,
+        Ok(o) => {
+            listing.errors.push(format!(
+                "cannot list the tree of {rev}: {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            ));
+            return listing;
+        }
+        Err(e) => {
+            listing.errors.push(format!("cannot run git ls-tree: {e}"));
+            return listing;
+        }
+    };
+    let store = std::sync::Arc::new(ObjectStore::new(root));
+    for entry in out.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+        // `<mode> SP <type> SP <oid> SP+ <size> TAB <path>`
+        let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
+            continue;
+        };
+        let meta = String::from_utf8_lossy(&entry[..tab]);
+        let name = &entry[tab + 1..];
+        let fields: Vec<&str> = meta.split_whitespace().collect();
+        let [mode, kind, oid, size] = fields[..] else {
+            continue;
+        };
+        if kind != "blob" {
+            continue; // a submodule's commit
+        }
+        let rel = String::from_utf8_lossy(name).into_owned();
+        let file = rel.rsplit('/').next().unwrap_or(&rel);
+        if file == ".env" || file.starts_with(".env.") {
+            if let Some(env) = &mut listing.tracked_env_files {
+                env.push(rel.clone());
+            }
+        }
+        emit(Listed {
+            rel,
+            content: Content::Blob(Blob {
+                oid: oid.to_string(),
+                size: size.parse().unwrap_or(0),
+                kind: if mode == "120000" {
+                    FileKind::Symlink
+                } else {
+                    FileKind::File
+                },
+                store: store.clone(),
+            }),
+        });
+    }
+    listing
 }
 
 #[cfg(unix)]

@@ -361,7 +361,12 @@ fn postgres_wrong_password_missing_table_and_statement_timeout() {
     let mut o = opts(&db.url);
     o.statement_timeout = Duration::from_millis(300);
     let started = Instant::now();
-    let err = live_status(repo.root(), std::slice::from_ref(&s), &o).unwrap_err();
+    let err = live_status(
+        &shipcheck::workspace::tree::Tree::new(repo.root(), None),
+        std::slice::from_ref(&s),
+        &o,
+    )
+    .unwrap_err();
     release_tx.send(()).expect("release");
     holder.join().expect("lock holder");
     assert!(matches!(err, LiveError::Query(_)), "{err:?}");

@@ -102,7 +102,11 @@ pub fn opts(url: &str) -> LiveOptions {
 }
 
 pub fn status(repo: &Repo, sets: &[MigrationSet], url: &str) -> Result<LiveReport, LiveError> {
-    live_status(repo.root(), sets, &opts(url))
+    live_status(
+        &shipcheck::workspace::tree::Tree::new(repo.root(), None),
+        sets,
+        &opts(url),
+    )
 }
 
 // ------------------------------------------------------------ checksums --

@@ -79,7 +79,7 @@ fn in_scripts(scripts: &Option<Vec<Range<usize>>>, at: usize) -> bool {
 pub fn check(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
     // A file that starts with `#!` is a command-line script: what it
     // prints is its output, not debug code left in the app.
-    if file.is_production && !file.text.starts_with("#!") {
+    if file.is_production && !crate::checks::is_shebang_script(file.text) {
         if !is_logger_module(file.rel) {
             console(file, ctx, out);
         }

@@ -1,7 +1,8 @@
 //! Alembic: `<script dir>/versions/*.py`, each declaring `revision` and
 //! `down_revision` (`None`, a string, or a tuple at merge points; the typed
 //! `revision: str = …` form too). Order is the revision graph; a graph
-//! with several heads makes `alembic upgrade head` fail.
+//! with several heads makes `alembic upgrade head` fail, and a
+//! `down_revision` no file defines stops every command.
 
 use super::files::{file_name, parent, Repo};
 use super::problems::problem;
@@ -24,6 +25,8 @@ struct Rev<'a> {
     id: String,
     /// Byte offset of the `revision` assignment.
     at: usize,
+    /// Byte offset of the `down_revision` value.
+    down_at: usize,
     down: Vec<String>,
     labelled: bool,
 }
@@ -53,6 +56,7 @@ fn parse<'a>(path: &'a str, text: &'a str) -> Option<Rev<'a>> {
         text,
         id: id.as_str().to_string(),
         at: id.start(),
+        down_at,
         down,
         labelled,
     })
@@ -66,6 +70,23 @@ pub(super) fn discover(repo: &Repo) -> Vec<MigrationSet> {
         .iter()
         .flat_map(|r| r.down.iter().map(String::as_str))
         .collect();
+    let known: BTreeSet<&str> = revs.iter().map(|r| r.id.as_str()).collect();
+    // Revisions this reading can't see: versions files it couldn't parse,
+    // and directories only a `version_locations` setting names.
+    let unparsed: Vec<&str> = repo
+        .all()
+        .filter(|(p, _)| {
+            p.ends_with(".py")
+                && file_name(parent(p)) == "versions"
+                && !revs.iter().any(|r| r.path == *p)
+        })
+        .map(|(_, t)| t)
+        .collect();
+    let elsewhere = repo.all().any(|(p, t)| {
+        matches!(file_name(p), "alembic.ini" | "pyproject.toml")
+            && t.lines()
+                .any(|l| l.trim_start().starts_with("version_locations"))
+    });
     let mut by_dir: BTreeMap<&str, Vec<&Rev>> = BTreeMap::new();
     for r in &revs {
         by_dir.entry(parent(r.path)).or_default().push(r);
@@ -74,6 +95,9 @@ pub(super) fn discover(repo: &Repo) -> Vec<MigrationSet> {
         .into_iter()
         .map(|(dir, revs)| {
             let mut problems = duplicate_ids(&revs);
+            if !elsewhere {
+                problems.extend(missing_parents(&revs, &known, &unparsed));
+            }
             let mut heads: Vec<&&Rev> = revs
                 .iter()
                 .filter(|r| !parents.contains(r.id.as_str()))
@@ -110,6 +134,40 @@ pub(super) fn discover(repo: &Repo) -> Vec<MigrationSet> {
             }
         })
         .collect()
+}
+
+/// A `down_revision` naming a revision no versions file defines: building
+/// the revision map warns "Revision … referenced from … is not present" and
+/// then fails with a KeyError, so every `alembic` command stops.
+fn missing_parents(revs: &[&Rev], known: &BTreeSet<&str>, unparsed: &[&str]) -> Vec<LayoutProblem> {
+    let mut out = Vec::new();
+    for r in revs {
+        for d in &r.down {
+            if d.is_empty()
+                || known.contains(d.as_str())
+                || unparsed.iter().any(|t| t.contains(d.as_str()))
+            {
+                continue;
+            }
+            out.push(problem(
+                r.path,
+                Some(line_at(r.text, r.down_at)),
+                format!(
+                    "Alembic revision `{}` ({}) has down_revision `{d}`, which no file in the \
+                     versions directories defines: Alembic cannot build its revision map \
+                     (KeyError: '{d}'), so `alembic upgrade head` fails",
+                    r.id,
+                    file_name(r.path)
+                ),
+                format!(
+                    "restore the revision file that defines `{d}` (see `git log --all -- '*{d}*'`), \
+                     or point down_revision in {} at the revision it follows",
+                    file_name(r.path)
+                ),
+            ));
+        }
+    }
+    out
 }
 
 fn duplicate_ids(revs: &[&Rev]) -> Vec<LayoutProblem> {

@@ -6,7 +6,7 @@
 use super::files::{file_name, join, parent, Repo};
 use super::problems::problem;
 use super::text::{bracketed, re};
-use crate::migrations::{Framework, Migration, MigrationSet};
+use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
@@ -140,12 +140,18 @@ pub(super) fn discover(repo: &Repo) -> Vec<MigrationSet> {
             }
         }
     }
+    // Django's `leaf_nodes()` counts only children in the node's own app: a
+    // migration another app depends on (or runs before) is still a leaf of
+    // its app, so the conflict stands.
     let mut has_child: BTreeSet<Key> = BTreeSet::new();
     for n in nodes.iter().filter(|n| !redirect.contains_key(&key(n))) {
         for d in &n.deps {
-            has_child.insert(redirect.get(d).unwrap_or(d).clone());
+            let parent = redirect.get(d).unwrap_or(d);
+            if parent.0 == n.label {
+                has_child.insert(parent.clone());
+            }
         }
-        if !n.run_before.is_empty() {
+        if n.run_before.iter().any(|(app, _)| *app == n.label) {
             has_child.insert(key(n));
         }
     }
@@ -211,6 +217,7 @@ pub(super) fn discover(repo: &Repo) -> Vec<MigrationSet> {
                     ));
                 }
             }
+            problems.extend(missing_init(repo, app_dir, &app));
             MigrationSet {
                 framework: Framework::Django,
                 dir: join(app_dir, "migrations"),
@@ -220,6 +227,38 @@ pub(super) fn discover(repo: &Repo) -> Vec<MigrationSet> {
             }
         })
         .collect()
+}
+
+/// A `migrations` directory with migrations but no `__init__.py`: a
+/// namespace package, which Django's loader (`MigrationLoader.load_disk`)
+/// takes for an unmigrated app, so none of its migrations ever runs.
+/// Only for files that are clearly Django's.
+fn missing_init(repo: &Repo, app_dir: &str, app: &[&Node]) -> Option<LayoutProblem> {
+    let dir = join(app_dir, "migrations");
+    if repo.exists(&join(&dir, "__init__.py")) {
+        return None;
+    }
+    let django = app.iter().any(|n| {
+        repo.text(n.path)
+            .is_some_and(|t| t.contains("migrations.Migration") || t.contains("django"))
+    });
+    if !django {
+        return None;
+    }
+    let label = app.first().map_or("", |n| n.label.as_str());
+    Some(problem(
+        &dir,
+        None,
+        format!(
+            "{dir} has Django migrations but no __init__.py: Django loads it as a namespace \
+             package and treats app `{label}` as unmigrated, so none of its migrations runs"
+        ),
+        format!(
+            "add an empty {dir}/__init__.py; if the app's tables were made without its \
+             migrations (`migrate --run-syncdb`), run `python manage.py migrate {label} \
+             --fake-initial` once"
+        ),
+    ))
 }
 
 /// The app's migrations in dependency order (ties by name).

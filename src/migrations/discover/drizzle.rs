@@ -155,7 +155,10 @@ fn when_ms(v: &serde_json::Value) -> Option<u64> {
 }
 
 /// Two snapshots sharing a `prevId`: two migrations generated from the same
-/// parent on different branches (`drizzle-kit check` reports a collision).
+/// parent on different branches. Only drizzle-kit's `generate` and `check`
+/// refuse this (a collision); `migrate` reads the journal and the SQL files,
+/// never the snapshots, so deploys are unaffected. A warning for the branch
+/// that adds such a snapshot; nothing for a pair already on the base.
 fn snapshot_collisions(repo: &Repo, out: &str) -> Vec<LayoutProblem> {
     let mut by_prev: BTreeMap<String, Vec<(&str, &str)>> = BTreeMap::new();
     for (name, path, text) in repo.children(&join(out, "meta")) {
@@ -179,20 +182,26 @@ fn snapshot_collisions(repo: &Repo, out: &str) -> Vec<LayoutProblem> {
         };
         for (path, text) in rest {
             let line = text.find("\"prevId\"").map(|at| line_at(text, at));
-            problems.push(problem(
+            let (a, b) = (file_name(first), file_name(path));
+            let mut p = problem(
                 path,
                 line,
                 format!(
-                    "Drizzle snapshots {} and {} both follow snapshot {prev}: two migrations \
-                     were generated from the same parent (a branch collision)",
-                    file_name(first),
-                    file_name(path)
+                    "Drizzle snapshots {a} and {b} both follow snapshot {prev}: two migrations \
+                     were generated from the same parent (a branch collision); `drizzle-kit \
+                     generate` and `drizzle-kit check` refuse it, deploys (`drizzle-kit \
+                     migrate`) are unaffected"
                 ),
-                "delete the migration that is not deployed yet (its .sql, snapshot and journal \
-                 entry), merge the schema, run `npx drizzle-kit generate` again and confirm \
-                 with `npx drizzle-kit check`"
-                    .to_string(),
-            ));
+                format!(
+                    "if {b}'s migration has not reached any database, delete it (its .sql, \
+                     snapshot and journal entry), merge the schema and run `npx drizzle-kit \
+                     generate` again; if both are deployed, keep their SQL and relink the chain: \
+                     set `prevId` in {b} to the `id` in {a}, then confirm with `npx drizzle-kit \
+                     check` (review the next generated migration: it must not repeat {a}'s change)"
+                ),
+            );
+            p.only_when_new = Some(vec![first.to_string(), path.to_string()]);
+            problems.push(p);
         }
     }
     problems

@@ -163,8 +163,11 @@ pub(super) fn typeorm_timestamp(name: &str) -> Option<String> {
     (!digits.is_empty() && digits.bytes().any(|b| b != b'0')).then(|| strip_zeros(&digits))
 }
 
-/// Two migrations with one name (TypeORM: "Duplicate migrations"), or with
-/// one timestamp (their relative order is then undefined).
+/// Two migrations with one name: TypeORM throws "Duplicate migrations", an
+/// error. Two with one timestamp: TypeORM identifies migrations by name, so
+/// both run, in an order that rests on load order (a stable sort by
+/// timestamp over the order the files were loaded). Legal, so a warning for
+/// the branch that adds one, and nothing for a pair already on the base.
 fn typeorm_duplicates(items: &[Found]) -> Vec<LayoutProblem> {
     let mut by_name: BTreeMap<&str, &Migration> = BTreeMap::new();
     let mut by_ts: BTreeMap<&str, &Migration> = BTreeMap::new();
@@ -186,12 +189,14 @@ fn typeorm_duplicates(items: &[Found]) -> Vec<LayoutProblem> {
             continue;
         };
         if let Some(first) = by_ts.get(ts) {
-            out.push(problem(
+            let mut p = problem(
                 path,
                 None,
-                format!("TypeORM migrations `{}` and `{}` share the timestamp {ts}, so their order is undefined", first.id, m.id),
-                format!("give `{}` (the one not deployed yet) a later timestamp in its class name and file name", m.id),
-            ));
+                format!("TypeORM migrations `{}` and `{}` share the timestamp {ts}, so their order rests on load order", first.id, m.id),
+                format!("if `{}` has not reached any database, give it a later timestamp in its class name and file name", m.id),
+            );
+            p.only_when_new = Some(first.files.iter().chain(&m.files).cloned().collect());
+            out.push(p);
         } else {
             by_ts.insert(ts, m);
         }

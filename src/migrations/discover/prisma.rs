@@ -211,6 +211,8 @@ fn timestamp(name: &str) -> Option<&str> {
 /// pairs ship in real apps, already applied (renaming one would make Prisma
 /// see a new migration). Only a branch that adds such a folder is told, as
 /// a warning: its order against the other now rests on the names' tails.
+/// Which one runs first is not claimed: Prisma's own comparison (the CLI
+/// sorts with `localeCompare`) is not byte order.
 fn duplicate_timestamps(migrations: &[Migration]) -> Vec<LayoutProblem> {
     let mut first: std::collections::BTreeMap<&str, &Migration> = Default::default();
     let mut out = Vec::new();
@@ -226,8 +228,8 @@ fn duplicate_timestamps(migrations: &[Migration]) -> Vec<LayoutProblem> {
             m.files.first().map_or("", String::as_str),
             None,
             format!(
-                "Prisma migration timestamp {ts} is used by both `{}` and `{}`: Prisma applies them in name order, so `{}` runs first whatever order they were written in",
-                earlier.name, m.name, earlier.name
+                "Prisma migration timestamp {ts} is used by both `{}` and `{}`: their order rests on the rest of the folder names, not on when they were written",
+                earlier.name, m.name
             ),
             format!(
                 "if `{}` is the newer one and not deployed yet, give it a later timestamp (rename the folder before it reaches any database)",

@@ -77,6 +77,7 @@ fn set_for(repo: &Repo, dir: &str, paths: &[&str]) -> MigrationSet {
         });
     }
     migrations.sort_by(|a, b| (&a.order_key, &a.name).cmp(&(&b.order_key, &b.name)));
+    problems.extend(duplicate_names(&migrations));
     problems.extend(duplicates(
         "Rails",
         &migrations,
@@ -106,7 +107,7 @@ fn set_for(repo: &Repo, dir: &str, paths: &[&str]) -> MigrationSet {
         // With both dumps committed, the one kept current is the one in use.
         let stale: Vec<_> = schema_files
             .iter()
-            .map(|f| stale_dump(repo, f, newest))
+            .map(|f| stale_dump(repo, f, newest, &migrations))
             .collect();
         if stale.iter().all(Option::is_some) {
             problems.extend(stale.into_iter().flatten());
@@ -121,48 +122,141 @@ fn set_for(repo: &Repo, dir: &str, paths: &[&str]) -> MigrationSet {
     }
 }
 
+/// `String#camelize` on a migration file's name part (lower-case letters,
+/// digits and underscores): each `_`-separated word capitalized, so
+/// `add_index_to_users` is `AddIndexToUsers` (and `a__b` is `AB`, like
+/// `a_b`). Acronym inflections are the app's own and not known here; two
+/// equal names camelize alike whatever they are.
+fn camelize(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Two migrations in one migrations directory whose names camelize to the
+/// same class (`20240101000000_add_index_to_users.rb` and
+/// `20240301000000_add_index_to_users.rb`; a scope suffix such as
+/// `.active_storage` is not part of the name): `Migrator#validate` raises
+/// DuplicateMigrationNameError, so every `db:migrate` fails.
+///
+/// `migrations` sorted by version; each `name` is `<version>_<name>[.<scope>]`.
+fn duplicate_names(migrations: &[Migration]) -> Vec<LayoutProblem> {
+    let mut by_class: BTreeMap<String, Vec<&Migration>> = BTreeMap::new();
+    for m in migrations {
+        let snake = m.name.split_once('_').map_or("", |(_, rest)| rest);
+        let snake = snake.split('.').next().unwrap_or(snake);
+        by_class.entry(camelize(snake)).or_default().push(m);
+    }
+    let mut out = Vec::new();
+    for (class, ms) in by_class {
+        let Some((first, rest)) = ms.split_first() else {
+            continue;
+        };
+        for m in rest {
+            let file = m.files.first().map_or("", String::as_str);
+            out.push(problem(
+                file,
+                None,
+                format!(
+                    "Rails migrations `{}` and `{}` both have the class name {class}: \
+                     `rails db:migrate` raises DuplicateMigrationNameError",
+                    first.name, m.name
+                ),
+                format!(
+                    "give {} and its class a name no other migration has (Rails records only \
+                     the version, so even an applied migration can be renamed)",
+                    file_name(file)
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// The schema dump doesn't include the newest migration: `schema.rb`'s
 /// `define(version:)` is older, or `structure.sql`'s schema_migrations
 /// insert lacks it.
-fn stale_dump(repo: &Repo, path: &str, newest: &Migration) -> Option<LayoutProblem> {
+///
+/// Rails never reads the dump during `db:migrate`, so deploys are
+/// unaffected; a database loaded from it (`db:schema:load`,
+/// the test database) leaves the newer migrations pending. Only the branch
+/// that adds such a migration hears about it, as a warning: a dump already
+/// stale on the base is history, and blocking every later branch on it
+/// would block main for good.
+fn stale_dump(
+    repo: &Repo,
+    path: &str,
+    newest: &Migration,
+    migrations: &[Migration],
+) -> Option<LayoutProblem> {
     let text = repo.text(path)?;
     let newest_file = newest.files.first().map_or("", |f| file_name(f));
     let help = format!(
         "run `bin/rails db:migrate` and commit the regenerated {}",
         file_name(path)
     );
-    if path.ends_with(".rb") {
+    // The migrations newer than the dump's version: the ones it misses.
+    let newer_than = |dumped: &str| -> Vec<String> {
+        migrations
+            .iter()
+            .filter(|m| m.order_key.as_deref().is_some_and(|k| k > dumped))
+            .flat_map(|m| m.files.iter().cloned())
+            .collect()
+    };
+    let mut p = if path.ends_with(".rb") {
         let m = DEFINE_VERSION.captures(text)?.get(1)?;
         let version: String = m.as_str().chars().filter(|c| *c != '_').collect();
-        (pad20(&version) < newest.order_key.clone()?).then(|| {
-            problem(
-                path,
-                Some(line_at(text, m.start())),
-                format!(
-                    "{path} is at version {} but the newest migration is {newest_file}: the schema \
-                     dump was not regenerated (a fresh `db:schema:load` would miss it)",
-                    m.as_str()
-                ),
-                help,
-            )
-        })
+        let dumped = pad20(&version);
+        if dumped >= newest.order_key.clone()? {
+            return None;
+        }
+        let mut p = problem(
+            path,
+            Some(line_at(text, m.start())),
+            format!(
+                "{path} is at version {} but the newest migration is {newest_file}: the schema \
+                 dump was not regenerated, so databases loaded from it leave it pending \
+                 (PendingMigrationError in tests)",
+                m.as_str()
+            ),
+            help,
+        );
+        p.only_when_new = Some(newer_than(&dumped));
+        p
     } else {
         let at = STRUCTURE_VERSIONS.find(text)?;
-        let listed = QUOTED_VERSION
+        let listed: Vec<String> = QUOTED_VERSION
             .captures_iter(&text[at.end()..])
             .filter_map(|c| c.get(1))
-            .any(|v| strip_zeros(v.as_str()) == newest.id);
-        (!listed).then(|| {
-            problem(
-                path,
-                Some(line_at(text, at.start())),
-                format!(
-                    "{path} does not list version {} of the newest migration {newest_file}: the \
-                     structure dump was not regenerated",
-                    newest.id
-                ),
-                help,
-            )
-        })
+            .map(|v| strip_zeros(v.as_str()))
+            .collect();
+        if listed.contains(&newest.id) {
+            return None;
+        }
+        let dumped = listed.iter().map(|v| pad20(v)).max().unwrap_or_default();
+        let mut p = problem(
+            path,
+            Some(line_at(text, at.start())),
+            format!(
+                "{path} does not list version {} of the newest migration {newest_file}: the \
+                 structure dump was not regenerated, so databases loaded from it leave it \
+                 pending (PendingMigrationError in tests)",
+                newest.id
+            ),
+            help,
+        );
+        p.only_when_new = Some(newer_than(&dumped));
+        p
+    };
+    // Never empty: the newest migration is newer than what the dump holds.
+    if p.only_when_new.as_ref().is_some_and(Vec::is_empty) {
+        p.only_when_new = Some(newest.files.clone());
     }
+    Some(p)
 }

@@ -56,10 +56,22 @@ fn set(
 
 fn dup_help(tool: &'static str) -> impl Fn(&Migration, &Migration) -> String {
     move |earlier, later| {
+        let why = if tool == "Diesel" {
+            // diesel_migrations collects the directory into a HashMap keyed
+            // by version: no error, one of the pair just never runs.
+            format!(
+                "Diesel keys migrations by version, so one of `{}` and `{}` is silently skipped",
+                earlier.name, later.name
+            )
+        } else {
+            format!(
+                "{tool} cannot apply two migrations with the version of `{}`",
+                earlier.name
+            )
+        };
         format!(
-            "renumber `{}` (the one not deployed yet) to a version above every existing one; \
-             {tool} cannot apply two migrations with the version of `{}`",
-            later.name, earlier.name
+            "renumber `{}` (the one not deployed yet) to a version above every existing one; {why}",
+            later.name
         )
     }
 }

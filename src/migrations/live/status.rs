@@ -6,6 +6,7 @@ use super::records::{flyway_version, script_stem, sort_key, strip_zeros, History
 use super::{checksum, python};
 use super::{LiveFinding, LiveState};
 use crate::migrations::{Framework, Migration, MigrationSet};
+use crate::workspace::tree::Tree;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -34,10 +35,8 @@ pub fn key_of(framework: Framework, m: &Migration) -> String {
     }
 }
 
-fn read(root: &Path, m: &Migration) -> Option<Vec<u8>> {
-    m.files
-        .first()
-        .and_then(|f| std::fs::read(root.join(f)).ok())
+fn read(tree: &Tree, m: &Migration) -> Option<Vec<u8>> {
+    m.files.first().and_then(|f| tree.read(f).ok())
 }
 
 fn numeric_le(a: &str, b: &str) -> bool {
@@ -63,7 +62,7 @@ struct Implied {
     pending_unknowable: bool,
 }
 
-fn implied(framework: Framework, sets: &[&MigrationSet], h: &History, root: &Path) -> Implied {
+fn implied(framework: Framework, sets: &[&MigrationSet], h: &History, tree: &Tree) -> Implied {
     let mut out = Implied {
         keys: BTreeSet::new(),
         known: BTreeSet::new(),
@@ -96,7 +95,7 @@ fn implied(framework: Framework, sets: &[&MigrationSet], h: &History, root: &Pat
                 .map(|m| {
                     (
                         m.id.clone(),
-                        read(root, m)
+                        read(tree, m)
                             .map(|b| python::alembic_parents(&String::from_utf8_lossy(&b)))
                             .unwrap_or_default(),
                     )
@@ -117,7 +116,7 @@ fn implied(framework: Framework, sets: &[&MigrationSet], h: &History, root: &Pat
         }
         Framework::Django => {
             for m in all() {
-                let replaces = read(root, m)
+                let replaces = read(tree, m)
                     .map(|b| python::django_replaces(&String::from_utf8_lossy(&b)))
                     .unwrap_or_default();
                 if !replaces.is_empty() && replaces.iter().all(|r| recorded.contains(r.as_str())) {
@@ -148,10 +147,10 @@ pub fn evaluate(
     framework: Framework,
     sets: &[&MigrationSet],
     h: &History,
-    root: &Path,
+    tree: &Tree,
 ) -> Vec<SetOutcome> {
     let by_key: BTreeMap<&str, &Record> = h.records.iter().map(|r| (r.key.as_str(), r)).collect();
-    let implied = implied(framework, sets, h, root);
+    let implied = implied(framework, sets, h, tree);
     let mut matched: BTreeSet<String> = BTreeSet::new();
     let mut outcomes = Vec::new();
     for set in sets {
@@ -160,7 +159,7 @@ pub fn evaluate(
             applied: 0,
         };
         let ignored = match framework {
-            Framework::Sqlx => sqlx_ignored(root, &set.dir),
+            Framework::Sqlx => sqlx_ignored(tree, &set.dir),
             _ => Vec::new(),
         };
         for m in &set.migrations {
@@ -175,7 +174,7 @@ pub fn evaluate(
                 }),
                 Some(rec) => {
                     out.applied += 1;
-                    let edited = match (&rec.stored, read(root, m)) {
+                    let edited = match (&rec.stored, read(tree, m)) {
                         (Some(stored), Some(bytes)) => {
                             !stored.matches(&checksum::without_chars(&bytes, &ignored))
                         }
@@ -254,11 +253,12 @@ pub fn evaluate(
 
 /// `ignored-chars` of the nearest `sqlx.toml` at or above the migrations
 /// directory (sqlx reads it from the crate root).
-fn sqlx_ignored(root: &Path, dir: &str) -> Vec<char> {
+fn sqlx_ignored(tree: &Tree, dir: &str) -> Vec<char> {
     let mut dir = Path::new(dir);
     loop {
-        if let Ok(text) = std::fs::read_to_string(root.join(dir).join("sqlx.toml")) {
-            return checksum::sqlx_ignored_chars(&text);
+        let toml = dir.join("sqlx.toml");
+        if let Ok(bytes) = tree.read(&toml.to_string_lossy()) {
+            return checksum::sqlx_ignored_chars(&String::from_utf8_lossy(&bytes));
         }
         match dir.parent() {
             Some(p) => dir = p,

@@ -90,3 +90,87 @@ fn duplicate_revision_ids() {
     assert_eq!(set.problems[0].path, "db/versions/aaaa_two.py");
     assert!(set.problems[0].message.contains("present more than once"));
 }
+
+#[test]
+fn down_revision_that_exists_nowhere() {
+    let base = rev("base", "None");
+    let orphan = rev("cccc", "'gone'");
+    let merge = rev("mmmm", "('base', 'lost')");
+    let set = only(&[
+        ("migrations/versions/base_init.py", base.as_str()),
+        ("migrations/versions/cccc_orphan.py", orphan.as_str()),
+    ]);
+    // Two problems: the missing parent, and two heads (`cccc` roots a
+    // second chain).
+    let p = set
+        .problems
+        .iter()
+        .find(|p| p.message.contains("`gone`"))
+        .expect("missing parent");
+    assert_eq!(
+        (p.path.as_str(), p.line),
+        ("migrations/versions/cccc_orphan.py", Some(8))
+    );
+    assert!(p.message.contains("KeyError"), "{}", p.message);
+    assert_actionable(&set);
+
+    // A merge point's tuple is checked entry by entry.
+    let set = only(&[
+        ("migrations/versions/base_init.py", base.as_str()),
+        ("migrations/versions/mmmm_merge.py", merge.as_str()),
+    ]);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    assert!(set.problems[0].message.contains("`lost`"));
+
+    // Decoys: the parent in another versions directory; in a file this
+    // reading can't parse (`revision = REV`); directories named by
+    // `version_locations`, which discovery doesn't see.
+    let sets = discover(&repo(&[
+        ("a/versions/base_init.py", base.as_str()),
+        ("b/versions/cccc_orphan.py", rev("cccc", "'base'").as_str()),
+    ]));
+    assert!(
+        sets.iter()
+            .flat_map(|s| &s.problems)
+            .all(|p| !p.message.contains("no file")),
+        "{sets:#?}"
+    );
+    let computed = "REV = 'gone'\nrevision = REV\ndown_revision = None\n";
+    let set = only(&[
+        ("migrations/versions/base_init.py", base.as_str()),
+        ("migrations/versions/cccc_orphan.py", orphan.as_str()),
+        ("migrations/versions/gone_computed.py", computed),
+    ]);
+    assert!(
+        set.problems.iter().all(|p| !p.message.contains("no file")),
+        "{:#?}",
+        set.problems
+    );
+    for (config, text) in [
+        (
+            "alembic.ini",
+            "[alembic]\nversion_locations = %(here)s/more\n",
+        ),
+        (
+            "pyproject.toml",
+            "[tool.alembic]\nversion_locations = [\"more\"]\n",
+        ),
+    ] {
+        let set = only(&[
+            (config, text),
+            ("migrations/versions/base_init.py", base.as_str()),
+            ("migrations/versions/mmmm_merge.py", merge.as_str()),
+        ]);
+        assert!(set.problems.is_empty(), "{:#?}", set.problems);
+    }
+    // A commented-out setting (the generated alembic.ini has one) is not.
+    let set = only(&[
+        (
+            "alembic.ini",
+            "[alembic]\n# version_locations = %(here)s/bar\n",
+        ),
+        ("migrations/versions/base_init.py", base.as_str()),
+        ("migrations/versions/mmmm_merge.py", merge.as_str()),
+    ]);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+}

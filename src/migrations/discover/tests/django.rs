@@ -35,6 +35,7 @@ fn two_leaves_conflict() {
     let m1 = migration("");
     let dep = migration("        ('shop', '0001_initial'),\n");
     let set = only(&[
+        ("shop/migrations/__init__.py", ""),
         ("shop/migrations/0001_initial.py", &m1),
         ("shop/migrations/0002_add_price.py", &dep),
         ("shop/migrations/0002_add_sku.py", &dep),
@@ -61,9 +62,7 @@ fn graphs_without_conflicts() {
         migration("        ('shop', '0002_add_price'),\n        ('shop', '0002_add_sku'),\n");
     let squash = "class Migration(migrations.Migration):\n    replaces = [('shop', '0001_initial'), ('shop', '0002_add_price')]\n    dependencies = []\n";
     let after_replaced = migration("        ('shop', '0002_add_price'),\n");
-    let cross = migration("        ('shop', '0002_add_sku'),\n");
-    let orders2 =
-        migration("        ('orders', '0001_initial'),\n        ('shop', '0002_add_price'),\n");
+    let run_before = "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    dependencies = [('shop', '0001_initial')]\n    run_before = [('shop', '0003_add_sku')]\n";
     let cases: Vec<Vec<(&str, &str)>> = vec![
         // A merge migration joins the branches.
         vec![
@@ -79,19 +78,85 @@ fn graphs_without_conflicts() {
             ("shop/migrations/0001_squashed_0002_add_price.py", squash),
             ("shop/migrations/0003_more.py", &after_replaced),
         ],
-        // Another app depending on one branch: Django counts leaves graph-wide.
+        // `run_before` a later migration of the same app makes it a child.
         vec![
             ("shop/migrations/0001_initial.py", &m1),
-            ("shop/migrations/0002_add_price.py", &dep1),
-            ("shop/migrations/0002_add_sku.py", &dep1),
-            ("orders/migrations/0001_initial.py", &cross),
-            ("orders/migrations/0002_x.py", &orders2),
+            ("shop/migrations/0002_add_price.py", run_before),
+            ("shop/migrations/0003_add_sku.py", &dep1),
         ],
     ];
-    for files in cases {
+    for mut files in cases {
+        files.push(("shop/migrations/__init__.py", ""));
         let sets = discover(&repo(&files));
         assert!(sets.iter().all(|s| s.problems.is_empty()), "{sets:#?}");
     }
+}
+
+#[test]
+fn other_apps_do_not_resolve_a_conflict() {
+    // Django's `leaf_nodes()` counts only children in the node's own app:
+    // `orders` depending on one branch (or `shop` running before `orders`)
+    // leaves `shop` with two leaves, and `migrate` refuses.
+    let m1 = migration("");
+    let dep1 = migration("        ('shop', '0001_initial'),\n");
+    let cross = migration("        ('shop', '0002_add_sku'),\n");
+    let orders2 =
+        migration("        ('orders', '0001_initial'),\n        ('shop', '0002_add_price'),\n");
+    let before_orders = "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    dependencies = [('shop', '0001_initial')]\n    run_before = [('orders', '0001_initial')]\n";
+    let files = [
+        ("shop/migrations/__init__.py", ""),
+        ("shop/migrations/0001_initial.py", m1.as_str()),
+        ("shop/migrations/0002_add_price.py", dep1.as_str()),
+        ("shop/migrations/0002_add_sku.py", before_orders),
+        ("orders/migrations/__init__.py", ""),
+        ("orders/migrations/0001_initial.py", cross.as_str()),
+        ("orders/migrations/0002_x.py", orders2.as_str()),
+    ];
+    let sets = discover(&repo(&files));
+    assert_eq!(sets.len(), 2, "{sets:#?}");
+    let shop = sets
+        .iter()
+        .find(|s| s.dir == "shop/migrations")
+        .expect("shop");
+    assert_eq!(shop.problems.len(), 1, "{:#?}", shop.problems);
+    let p = &shop.problems[0];
+    assert_eq!(p.path, "shop/migrations/0002_add_sku.py");
+    assert!(p.message.contains("0002_add_price") && p.message.contains("0002_add_sku"));
+    let orders = sets
+        .iter()
+        .find(|s| s.dir == "orders/migrations")
+        .expect("orders");
+    assert!(orders.problems.is_empty(), "{:#?}", orders.problems);
+}
+
+#[test]
+fn migrations_package_without_init() {
+    // A namespace package: Django's loader calls the app unmigrated and
+    // never runs its migrations.
+    let m1 = migration("");
+    let m2 = migration("        ('blog', '0001_initial'),\n");
+    let files = vec![
+        ("blog/migrations/0001_initial.py", m1.as_str()),
+        ("blog/migrations/0002_post_slug.py", m2.as_str()),
+    ];
+    let set = only(&files);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    let p = &set.problems[0];
+    assert_eq!((p.path.as_str(), p.line), ("blog/migrations", None));
+    assert!(p.message.contains("__init__.py") && p.message.contains("unmigrated"));
+    assert!(p.help.contains("blog/migrations/__init__.py"));
+    assert_actionable(&set);
+
+    // Decoys: the package marker present; a `class Migration(` that isn't
+    // Django's (no django import, no `migrations.Migration`).
+    let mut with_init = files.clone();
+    with_init.push(("blog/migrations/__init__.py", ""));
+    assert!(only(&with_init).problems.is_empty());
+    let set = only(&[(
+        "tool/migrations/0001_first.py",
+        "class Migration(Base):\n    steps = []\n",
+    )]);
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
 }
 
 #[test]
@@ -121,6 +186,7 @@ fn app_label_other_than_the_directory() {
     );
     let m3 = migration("        ('wagtailimages', '0002_add_focal_point'),\n");
     let set = only(&[
+        ("wagtail/images/migrations/__init__.py", ""),
         ("wagtail/images/migrations/0001_initial.py", &m1),
         ("wagtail/images/migrations/0002_add_focal_point.py", &m2),
         ("wagtail/images/migrations/0003_more.py", &m3),
@@ -142,6 +208,7 @@ fn dependency_on_a_missing_migration() {
     let m3 = migration("        ('blog', '0002_old_name'),\n");
     let m2 = migration("        ('blog', '0001_initial'),\n");
     let set = only(&[
+        ("blog/migrations/__init__.py", ""),
         ("blog/migrations/0001_initial.py", &m1),
         ("blog/migrations/0002_new_name.py", &m2),
         ("blog/migrations/0003_more.py", &m3),

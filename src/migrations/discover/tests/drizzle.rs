@@ -90,6 +90,43 @@ fn journal_problems() {
 }
 
 #[test]
+fn snapshot_collision_is_for_the_branch_that_adds_one() {
+    // Only drizzle-kit generate/check refuse a collision; `migrate` never
+    // reads snapshots, so a deployed pair is history (see checks).
+    let s_a = snapshot("b", "a");
+    let s_b = snapshot("c", "a");
+    let s_c = snapshot("d", "b");
+    let set = only(&[
+        ("db/out/meta/_journal.json", r#"{"entries": []}"#),
+        ("db/out/meta/0001_a_snapshot.json", &s_a),
+        ("db/out/meta/0001_b_snapshot.json", &s_b),
+        ("db/out/meta/0002_snapshot.json", &s_c),
+    ]);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    let p = &set.problems[0];
+    assert_eq!(
+        p.only_when_new.as_deref(),
+        Some(
+            &[
+                "db/out/meta/0001_a_snapshot.json".to_string(),
+                "db/out/meta/0001_b_snapshot.json".to_string()
+            ][..]
+        )
+    );
+    assert!(
+        p.message.contains("generate") && p.message.contains("unaffected"),
+        "{}",
+        p.message
+    );
+    // Both may be deployed: the help covers that, not just "delete one".
+    assert!(
+        p.help.contains("if both are deployed") && p.help.contains("prevId"),
+        "{}",
+        p.help
+    );
+}
+
+#[test]
 fn journal_entry_in_an_unread_folder_is_not_called_missing() {
     // `out: './sql'`: tag files there are not ones the walker keeps unless
     // numbered, so a custom tag can't be called missing.

@@ -84,10 +84,33 @@ fn typeorm_problems() {
         .problems
         .iter()
         .any(|p| p.message.contains("Duplicate migrations")));
-    assert!(set
+    // Duplicate names are an error (TypeORM throws); a shared timestamp is
+    // legal, both run, in load order: a warning for the branch adding one.
+    let dup = set
         .problems
         .iter()
-        .any(|p| p.message.contains("share the timestamp 1700000000000")));
+        .find(|p| p.message.contains("Duplicate migrations"))
+        .expect("duplicate name");
+    assert_eq!(dup.only_when_new, None);
+    let shared = set
+        .problems
+        .iter()
+        .find(|p| p.message.contains("share the timestamp 1700000000000"))
+        .expect("shared timestamp");
+    assert!(
+        shared.message.contains("rests on load order") && !shared.message.contains("undefined"),
+        "{}",
+        shared.message
+    );
+    assert_eq!(
+        shared.only_when_new.as_deref(),
+        Some(
+            &[
+                "src/migrations/1700000000000-AddA.ts".to_string(),
+                "src/migrations/1700000000000-AddB.ts".to_string()
+            ][..]
+        )
+    );
     assert!(set
         .problems
         .iter()

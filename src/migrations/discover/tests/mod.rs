@@ -80,6 +80,7 @@ fn relevance_is_precise() {
         "blog/models/post.py",
         "alembic/versions/abc123_init.py",
         "alembic.ini",
+        "pyproject.toml",
         "src/main/resources/db/migration/V1__init.sql",
         "sql/V2_1__more.sql",
         "sql/R__views.sql",
@@ -232,6 +233,7 @@ fn a_monorepo_lists_every_set_sorted_by_dir() {
             "backend/db/migrate/20240101000000_create_users.rb",
             "class CreateUsers; end",
         ),
+        ("backend/blog/migrations/__init__.py", ""),
         (
             "backend/blog/migrations/0001_initial.py",
             "class Migration(migrations.Migration):\n    dependencies = []\n",

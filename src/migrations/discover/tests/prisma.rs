@@ -170,6 +170,9 @@ fn equal_timestamps_are_noted_for_the_branch_that_adds_one() {
             && p.message.contains("add_a")
             && p.message.contains("add_b")
     );
+    // Prisma's order is not byte order (the CLI uses localeCompare): no
+    // claim about which one runs first.
+    assert!(!p.message.contains("runs first"), "{}", p.message);
     assert_actionable(&set);
     // Legal for Prisma: judged only when new on a branch (see checks).
     assert_eq!(

@@ -60,7 +60,26 @@ fn stale_schema_dump() {
             && p.message.contains("20240220100000_add_email_to_users.rb")
     );
     assert!(p.help.contains("bin/rails db:migrate"));
+    assert!(p.message.contains("PendingMigrationError"), "{}", p.message);
+    // Deploys never read the dump: only a branch adding a migration the
+    // dump misses hears about it (a warning, see checks).
+    assert_eq!(
+        p.only_when_new.as_deref(),
+        Some(&[M2.0.to_string()][..]),
+        "{p:#?}"
+    );
     assert_actionable(&set);
+
+    // Several migrations past the dump: all of them count as the change.
+    let m3 = (
+        "db/migrate/20240301000000_add_name_to_users.rb",
+        "class AddNameToUsers < ActiveRecord::Migration[7.1]\nend\n",
+    );
+    let set = only(&[M1, M2, m3, ("db/schema.rb", &schema)]);
+    assert_eq!(
+        set.problems[0].only_when_new.as_deref(),
+        Some(&[M2.0.to_string(), m3.0.to_string()][..])
+    );
 }
 
 #[test]
@@ -76,6 +95,10 @@ fn structure_sql() {
     assert_eq!(
         (set.problems[0].path.as_str(), set.problems[0].line),
         ("db/structure.sql", Some(1))
+    );
+    assert_eq!(
+        set.problems[0].only_when_new.as_deref(),
+        Some(&[M2.0.to_string()][..])
     );
 
     // Both dumps committed, structure.sql current: schema.rb is a leftover.
@@ -136,4 +159,62 @@ fn multiple_databases() {
     assert_eq!(set.dir, "db/animals_migrate");
     assert_eq!(set.schema_files, ["db/animals_schema.rb"]);
     assert!(set.problems.is_empty(), "{:#?}", set.problems);
+}
+
+#[test]
+fn duplicate_class_names() {
+    // Both camelize to AddIndexToUsers: Migrator#validate raises
+    // DuplicateMigrationNameError on every `db:migrate`.
+    let a = (
+        "db/migrate/20240101000000_add_index_to_users.rb",
+        "class AddIndexToUsers < ActiveRecord::Migration[7.1]\nend\n",
+    );
+    let b = (
+        "db/migrate/20240301000000_add_index_to_users.rb",
+        "class AddIndexToUsers < ActiveRecord::Migration[7.1]\nend\n",
+    );
+    let set = only(&[b, M1, a]);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    let p = &set.problems[0];
+    assert_eq!(p.path, b.0);
+    assert!(
+        p.message.contains("AddIndexToUsers")
+            && p.message.contains("DuplicateMigrationNameError")
+            && p.message.contains("20240101000000_add_index_to_users"),
+        "{}",
+        p.message
+    );
+    assert_eq!(p.only_when_new, None);
+    assert_actionable(&set);
+
+    // A scope is not part of the name; a doubled underscore camelizes away.
+    let set = only(&[
+        (
+            "db/migrate/20240101000000_create_blobs.active_storage.rb",
+            "class CreateBlobs; end",
+        ),
+        (
+            "db/migrate/20240201000000_create__blobs.rb",
+            "class CreateBlobs; end",
+        ),
+    ]);
+    assert_eq!(set.problems.len(), 1, "{:#?}", set.problems);
+    assert_eq!(
+        set.problems[0].path,
+        "db/migrate/20240201000000_create__blobs.rb"
+    );
+
+    // Decoys: different names, and one name in two databases' directories
+    // (separate migrations paths, validated separately).
+    let set = only(&[M1, M2]);
+    assert!(set.problems.is_empty(), "{:#?}", set.problems);
+    let sets = super::discover(&super::repo(&[
+        a,
+        (
+            "db/animals_migrate/20240301000000_add_index_to_users.rb",
+            "class AddIndexToUsers; end",
+        ),
+    ]));
+    assert_eq!(sets.len(), 2, "{sets:#?}");
+    assert!(sets.iter().all(|s| s.problems.is_empty()), "{sets:#?}");
 }
