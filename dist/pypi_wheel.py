@@ -60,13 +60,16 @@ def platform_tags(target, binary):
 
 
 def pep440(version):
-    """Cargo's semver as PEP 440: 1.2.3-rc.1 is 1.2.3rc1."""
-    match = re.fullmatch(r"(\d+\.\d+\.\d+)(?:-(alpha|beta|rc)\.?(\d+))?", version)
-    if not match:
+    """Cargo's semver as PEP 440: 1.2.3-rc.1 is 1.2.3rc1, 1.2.3-dev is
+    1.2.3.dev0 (an unreleased build)."""
+    match = re.fullmatch(r"(\d+\.\d+\.\d+)(?:-(alpha|beta|rc|dev)\.?(\d*))?", version)
+    if not match or (match.group(2) not in (None, "dev") and not match.group(3)):
         raise SystemExit(f"pypi_wheel.py: cannot express version {version} for PyPI")
     release, pre, number = match.groups()
     if pre is None:
         return release
+    if pre == "dev":
+        return f"{release}.dev{number or 0}"
     return release + {"alpha": "a", "beta": "b", "rc": "rc"}[pre] + number
 
 
