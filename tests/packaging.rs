@@ -203,7 +203,7 @@ fn the_release_archive_holds_the_binary_and_matches_its_checksum() {
 
     // Bare member names: `tar -xzf ARCHIVE shipcheck` extracts the binary.
     let listing = ok(Command::new("tar").arg("-tzf").arg(p.path(&p.archive)));
-    assert_eq!(stdout(&listing), "README.md\nshipcheck");
+    assert_eq!(stdout(&listing), "LICENSE\nREADME.md\nshipcheck");
 }
 
 /// A scratch npm project with its own empty cache and config, so nothing
