@@ -316,6 +316,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     let live_report = live.report;
 
     let mut findings = walked.findings;
+    let judged = checks::repo::Judged::default();
     let facts = RepoFacts {
         reads: &walked.reads,
         templates: &walked.templates,
@@ -337,6 +338,8 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         unreadable: &walked.scan.unreadable,
         swept: &walked.scan.swept,
         scripts: &walked.scripts,
+        repo_files: &walked.repo_files,
+        judged: &judged,
     };
     for check in checks::REPO_CHECKS {
         check.check_repo(&facts, checker.context(), &mut findings);
@@ -366,6 +369,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
             .as_ref()
             .is_some_and(|r| !r.checked.is_empty() || !r.missing_tables.is_empty()),
         live_unchecked: live.unchecked.clone(),
+        judged: judged.all(),
     };
     let not_checked = not_checked(&coverage);
     Ok(Collected {
@@ -467,7 +471,10 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         discover::is_relevant,
         |file| {
             let mut outcome = checker.check(file);
-            if discover::is_relevant(file.rel) || checks::scripts::is_workflow(file.rel) {
+            if discover::is_relevant(file.rel)
+                || checks::scripts::is_workflow(file.rel)
+                || checks::infra_files::is_infra_file(file.rel)
+            {
                 outcome.repo_files.push(RepoFile {
                     rel: file.rel.to_string(),
                     text: file.text.to_string(),

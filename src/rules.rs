@@ -51,19 +51,23 @@ pub enum Area {
     Secrets,
     Stripe,
     Migrations,
+    Security,
+    Infrastructure,
     Scan,
 }
 
 impl Area {
     /// Every area, in checklist order (the order of the enum, which
     /// `Ord` follows).
-    pub const ALL: [Area; 7] = [
+    pub const ALL: [Area; 9] = [
         Area::DebugCode,
         Area::Todos,
         Area::Environment,
         Area::Secrets,
         Area::Stripe,
         Area::Migrations,
+        Area::Security,
+        Area::Infrastructure,
         Area::Scan,
     ];
 
@@ -77,6 +81,8 @@ impl Area {
             Area::Secrets => "secrets",
             Area::Stripe => "stripe",
             Area::Migrations => "migrations",
+            Area::Security => "security",
+            Area::Infrastructure => "infrastructure",
             Area::Scan => "scan",
         }
     }
@@ -89,6 +95,8 @@ impl Area {
             Area::Secrets => "Secrets strong",
             Area::Stripe => "Stripe keys are production keys",
             Area::Migrations => "Database migrations up to date",
+            Area::Security => "HTTPS, CORS, security headers and rate limits configured",
+            Area::Infrastructure => "Containers, compose, proxy and app server production-ready",
             Area::Scan => "Scan complete",
         }
     }

@@ -72,6 +72,8 @@ fn nothing_unchecked_is_ticked_in_any_format() {
         ("secrets", "no production environment"),
         ("stripe", "no production environment"),
         ("migrations", "no migrations found"),
+        ("security", "no reverse-proxy config or Node server found"),
+        ("infrastructure", "no Dockerfile, production compose file"),
     ] {
         let (_, st, reason) = status(area);
         assert_eq!(st, "not_checked", "{area}");
@@ -88,7 +90,7 @@ fn nothing_unchecked_is_ticked_in_any_format() {
     assert_eq!(text.code, 0);
     assert!(
         text.stdout
-            .contains("shipcheck: ready — 4 areas not checked:"),
+            .contains("shipcheck: ready — 6 areas not checked:"),
         "{}",
         text.stdout
     );
@@ -99,7 +101,7 @@ fn nothing_unchecked_is_ticked_in_any_format() {
     let md = check("markdown");
     assert!(
         md.stdout
-            .starts_with("## ✅ shipcheck: ready — 4 areas not checked\n"),
+            .starts_with("## ✅ shipcheck: ready — 6 areas not checked\n"),
         "{}",
         md.stdout
     );
@@ -108,6 +110,8 @@ fn nothing_unchecked_is_ticked_in_any_format() {
         "Secrets strong",
         "Stripe keys are production keys",
         "Database migrations up to date",
+        "HTTPS, CORS, security headers and rate limits configured",
+        "Containers, compose, proxy and app server production-ready",
     ] {
         assert!(
             !md.stdout.contains(&format!("✅ {title}")),
@@ -128,7 +132,7 @@ fn nothing_unchecked_is_ticked_in_any_format() {
             .stdout
             .matches("<skipped message=\"not checked: ")
             .count(),
-        4,
+        6,
         "{}",
         junit.stdout
     );
@@ -159,7 +163,7 @@ fn areas_with_their_inputs_are_checked() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let v = json(&out);
     for (area, status, _) in areas(&v) {
-        let want = if area == "migrations" {
+        let want = if matches!(area.as_str(), "migrations" | "security" | "infrastructure") {
             "not_checked"
         } else {
             "passed"

@@ -7,6 +7,7 @@ pub mod debug_mode;
 pub mod env;
 pub mod env_reads;
 pub mod history;
+pub mod infra_files;
 pub mod migrations;
 pub mod repo;
 pub mod scan;

@@ -49,6 +49,29 @@ pub struct RepoFacts<'a> {
     /// workflows say are commands, tests or build tooling (see
     /// `checks::scripts`): not production code, whatever the globs say.
     pub scripts: &'a BTreeSet<String>,
+    /// The text of the files discovery, the workflow scan and the
+    /// Security/Infrastructure rules need (`checks::infra_files`), by path.
+    pub repo_files: &'a [crate::migrations::RepoFile],
+    /// What the Security and Infrastructure checks found to judge: an area
+    /// no check judged is "not checked", never passed.
+    pub judged: &'a Judged,
+}
+
+/// The areas a check judged, and on what (`Dockerfile`, `nginx.conf`):
+/// recorded while the checks run, read by the coverage stage.
+#[derive(Debug, Default)]
+pub struct Judged(std::cell::RefCell<Vec<(crate::rules::Area, String)>>);
+
+impl Judged {
+    /// `check` judged `area` on `what` (a file, or a kind of input).
+    pub fn mark(&self, area: crate::rules::Area, what: impl Into<String>) {
+        self.0.borrow_mut().push((area, what.into()));
+    }
+
+    /// Everything marked, in order.
+    pub fn all(&self) -> Vec<(crate::rules::Area, String)> {
+        self.0.borrow().clone()
+    }
 }
 
 impl RepoFacts<'_> {

@@ -68,6 +68,9 @@ pub(super) struct NotCheckedFacts {
     pub database_checked: bool,
     /// Sets that should have been checked live and were not, and why.
     pub live_unchecked: Vec<String>,
+    /// What the Security and Infrastructure checks judged (see
+    /// `checks::repo::Judged`).
+    pub judged: Vec<(crate::rules::Area, String)>,
 }
 
 /// The areas this run could not check, and why in words a user can act on.
@@ -92,6 +95,20 @@ pub(super) fn not_checked(f: &NotCheckedFacts) -> Vec<(crate::rules::Area, Strin
         out.push((
             Area::Stripe,
             format!("{NO_PRODUCTION} (the repository's files were still searched for keys)"),
+        ));
+    }
+    let judged = |area: Area| f.judged.iter().any(|(a, _)| *a == area);
+    if !judged(Area::Security) {
+        out.push((
+            Area::Security,
+            "no reverse-proxy config or Node server found: HTTPS, CORS, security headers and rate limits are set there".to_string(),
+        ));
+    }
+    if !judged(Area::Infrastructure) {
+        out.push((
+            Area::Infrastructure,
+            "no Dockerfile, production compose file, reverse-proxy config or Node server found"
+                .to_string(),
         ));
     }
     if f.migration_sets == 0 {

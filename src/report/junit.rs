@@ -211,7 +211,7 @@ mod tests {
     fn warnings_fail_on_a_release_branch() {
         let r = two_findings();
         let out = render(&report(r.findings, Level::Warning, Some("main")));
-        assert!(out.contains("tests=\"7\" failures=\"2\""));
+        assert!(out.contains("tests=\"9\" failures=\"2\""));
         assert!(out.contains("type=\"todo/untracked\""));
         assert!(!out.contains("<system-out>"));
     }

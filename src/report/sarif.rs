@@ -28,7 +28,12 @@ const MAX_DESCRIPTION_CHARS: usize = 1024;
 fn placeless_uri(area: Area) -> &'static str {
     match area {
         Area::Environment | Area::Secrets | Area::Stripe => ".env.example",
-        Area::DebugCode | Area::Todos | Area::Migrations | Area::Scan => ".shipcheck.yml",
+        Area::DebugCode
+        | Area::Todos
+        | Area::Migrations
+        | Area::Security
+        | Area::Infrastructure
+        | Area::Scan => ".shipcheck.yml",
     }
 }
 
