@@ -116,9 +116,10 @@ pub const RULES: &[&Rule] = &[
 
 pub struct EnvRules;
 
-/// Read by frameworks without a line of app code naming them.
+/// Read by frameworks and runtimes without a line of app code naming them.
 const IMPLICITLY_READ: &[&str] = &[
     "NODE_ENV",
+    "NODE_OPTIONS",
     "PORT",
     "HOST",
     "TZ",
@@ -127,6 +128,14 @@ const IMPLICITLY_READ: &[&str] = &[
     "AUTH_SECRET",
     "AUTH_URL",
     "DEBUG",
+    // The Python interpreter's own settings (PEP 553's breakpoint hook,
+    // unbuffered output, bytecode, import path, hash seed, warnings).
+    "PYTHONBREAKPOINT",
+    "PYTHONUNBUFFERED",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONPATH",
+    "PYTHONHASHSEED",
+    "PYTHONWARNINGS",
 ];
 /// Prefixes bundlers inline into client-side JavaScript.
 const PUBLIC_PREFIXES: &[&str] = &[
