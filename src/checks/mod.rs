@@ -9,6 +9,7 @@ pub mod env_reads;
 pub mod history;
 pub mod infra_files;
 pub mod migrations;
+pub mod proxy;
 pub mod repo;
 pub mod scan;
 pub mod scripts;
@@ -147,6 +148,7 @@ pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &history::HistoryProblems,
     &scan::ScanProblems,
     &stripe_keys::SweptKeys,
+    &proxy::ProxyRules,
 ];
 
 /// One Aho-Corasick automaton over the tokens that matter for a file kind.
