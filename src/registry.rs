@@ -17,6 +17,7 @@ const GROUPS: &[&[&Rule]] = &[
     checks::todo::RULES,
     &[&github::issues::CLOSED_ISSUE],
     checks::env::RULES,
+    checks::env_values::RULES,
     checks::secret::RULES,
     &[&checks::stripe_keys::PROVIDER_KEY_IN_REPO],
     checks::stripe::RULES,

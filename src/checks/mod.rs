@@ -6,6 +6,7 @@ pub mod debug;
 pub mod debug_mode;
 pub mod env;
 pub mod env_reads;
+pub mod env_values;
 pub mod history;
 pub mod infra_files;
 pub mod migrations;
@@ -142,6 +143,7 @@ pub static CHECKS: &[&dyn FileCheck] = &[
 pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &env::EnvRules,
     &debug_mode::DebugModeRule,
+    &env_values::EnvValueRules,
     &secret::SecretRules,
     &stripe::StripeModes,
     &migrations::MigrationRules,
