@@ -6,9 +6,11 @@ pub mod debug;
 pub mod debug_mode;
 pub mod env;
 pub mod env_reads;
+pub mod env_values;
 pub mod history;
 pub mod infra_files;
 pub mod migrations;
+pub mod proxy;
 pub mod repo;
 pub mod scan;
 pub mod scripts;
@@ -141,12 +143,14 @@ pub static CHECKS: &[&dyn FileCheck] = &[
 pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &env::EnvRules,
     &debug_mode::DebugModeRule,
+    &env_values::EnvValueRules,
     &secret::SecretRules,
     &stripe::StripeModes,
     &migrations::MigrationRules,
     &history::HistoryProblems,
     &scan::ScanProblems,
     &stripe_keys::SweptKeys,
+    &proxy::ProxyRules,
 ];
 
 /// One Aho-Corasick automaton over the tokens that matter for a file kind.

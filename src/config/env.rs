@@ -119,6 +119,9 @@ pub(super) struct RawEnv {
     environments: Option<BTreeMap<String, Vec<String>>>,
     accessors: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
+    /// Variable-name globs whose `localhost` value reaches a proxy or
+    /// sidecar running next to the app (Cloud SQL proxy, pgbouncer).
+    local_proxies: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default, Debug)]
@@ -143,11 +146,18 @@ pub struct EnvSettings {
     pub accessor_names: Vec<String>,
     pub accessors: Vec<Regex>,
     ignore: GlobSet,
+    local_proxies: GlobSet,
 }
 
 impl EnvSettings {
     pub fn is_ignored(&self, name: &str) -> bool {
         self.ignore.is_match(name)
+    }
+
+    /// `env.local-proxies`: does `name`'s localhost value reach a local
+    /// proxy or sidecar (so it is right in production)?
+    pub fn is_local_proxy(&self, name: &str) -> bool {
+        self.local_proxies.is_match(name)
     }
 
     /// A configured template name, or an env file named as an example:
@@ -235,6 +245,7 @@ pub(super) fn resolve_env(raw: Option<RawEnv>) -> Result<EnvSettings, String> {
         accessor_names,
         accessors,
         ignore: name_globs(&ignore)?,
+        local_proxies: name_globs(&raw.local_proxies.unwrap_or_default())?,
     })
 }
 
