@@ -4,6 +4,7 @@
 
 pub mod debug;
 pub mod debug_mode;
+pub mod docker;
 pub mod env;
 pub mod env_reads;
 pub mod history;
@@ -141,6 +142,7 @@ pub static CHECKS: &[&dyn FileCheck] = &[
 pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &env::EnvRules,
     &debug_mode::DebugModeRule,
+    &docker::DockerRules,
     &secret::SecretRules,
     &stripe::StripeModes,
     &migrations::MigrationRules,
