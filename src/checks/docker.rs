@@ -1,10 +1,12 @@
 //! The image a production Dockerfile builds: `docker/root-user`,
 //! `docker/secret-in-image`, `docker/unpinned-base`. Only the final stage
-//! is judged, with the stages it is built `FROM` (their user, settings
-//! and files are the image's too); build stages, dev-named Dockerfiles
+//! (or the one a production compose file's `build.target` names) is
+//! judged, with the stages it is built `FROM` (their user, settings and
+//! files are the image's too); build stages, dev-named Dockerfiles
 //! (`Dockerfile.dev`, `local.Dockerfile`, `.devcontainer/`) and those in
 //! non-production folders are not. Docs: `docs/rules/docker-*.md`.
 
+mod builds;
 mod dockerignore;
 pub mod parse;
 
@@ -58,8 +60,12 @@ pub struct FinalImage<'a> {
     pub path: &'a str,
     lines: Vec<&'a str>,
     file: Dockerfile,
-    /// Stage indexes: the final stage, then the stage it is built `FROM`, …
+    /// Stage indexes: the final stage (or the one a production compose
+    /// file targets), then the stage it is built `FROM`, …
     chain: Vec<usize>,
+    /// The build context, repo-relative: what a compose file says, else
+    /// the Dockerfile's folder.
+    context: String,
 }
 
 /// An `ENV` or `ARG` setting of the final image.
@@ -168,6 +174,7 @@ impl<'a> FinalImage<'a> {
 /// Production Dockerfiles (see the module doc) with a final stage.
 pub fn final_images<'a>(facts: &'a RepoFacts, ctx: &Context) -> Vec<FinalImage<'a>> {
     let mut out = Vec::new();
+    let builds = builds::builds(facts.repo_files);
     for f in facts.repo_files {
         let rel = f.rel.as_str();
         if !super::infra_files::is_dockerfile(rel)
@@ -180,6 +187,15 @@ pub fn final_images<'a>(facts: &'a RepoFacts, ctx: &Context) -> Vec<FinalImage<'
         let Some(last) = file.stages.len().checked_sub(1) else {
             continue;
         };
+        let build = builds.iter().find(|(d, _)| d == rel).map(|(_, b)| b);
+        let last = build
+            .and_then(|b| b.target.as_deref())
+            .and_then(|t| {
+                file.stages
+                    .iter()
+                    .position(|s| s.name.as_deref() == Some(t))
+            })
+            .unwrap_or(last);
         let mut chain = vec![last];
         let mut current = last;
         loop {
@@ -203,6 +219,7 @@ pub fn final_images<'a>(facts: &'a RepoFacts, ctx: &Context) -> Vec<FinalImage<'
             lines: f.text.lines().collect(),
             file,
             chain,
+            context: build.map_or_else(|| dir_of(rel).to_string(), |b| b.context.clone()),
         });
     }
     out
@@ -260,7 +277,7 @@ impl RepoCheck for DockerRules {
             }
             if let Some(level) = ctx.settings.level(&SECRET_IN_IMAGE) {
                 secret_settings(&image, ctx, level, out);
-                let ignore = dockerignore_for(facts, image.path);
+                let ignore = dockerignore_for(facts, &image);
                 env_files_copied(&image, &env_files, &ignore, level, out);
             }
         }
@@ -306,12 +323,12 @@ fn root_user(image: &FinalImage, level: Level) -> Option<Finding> {
                 (last.line, 1, 4),
                 image.line_text(last.line),
                 format!(
-                    "the final image of {} never sets `USER`: the app runs as root, {}'s default",
+                    "the final image of {} never sets `USER`: the app runs as root, the default of its base image {base}{}",
                     image.path,
                     if root.line == last.line {
-                        base.clone()
+                        String::new()
                     } else {
-                        format!("{base} (via stage line {})", root.line)
+                        format!(" (the stage on line {} starts from it)", root.line)
                     }
                 ),
                 help,
@@ -392,7 +409,7 @@ fn unpinned_base(image: &FinalImage, level: Level) -> Option<Finding> {
             "the final image of {} is built on {base}, which {problem}: each build may get a different base, and a rebuild of the same commit can break",
             image.path
         ),
-        "pin a version tag (`node:22.11-alpine`), or a digest for reproducible builds (`node:22-alpine@sha256:…`) with a bot such as Renovate to update it".to_string(),
+        "pin a version tag (`node:22.11-alpine`); for builds that never change under you, also pin the digest (`docker buildx imagetools inspect` prints it; append it as `@sha256:…`) and let a bot such as Renovate update it".to_string(),
     ))
 }
 
@@ -480,12 +497,12 @@ fn context_env_files(facts: &RepoFacts, ctx: &Context) -> Vec<ContextEnvFile> {
         .collect()
 }
 
-/// The `.dockerignore` of a Dockerfile's build context (its folder):
-/// `<Dockerfile>.dockerignore` beside it first, as BuildKit reads it.
-fn dockerignore_for(facts: &RepoFacts, dockerfile: &str) -> DockerIgnore {
-    let dir = dir_of(dockerfile);
-    let beside = format!("{dockerfile}.dockerignore");
-    let in_context = join(dir, ".dockerignore");
+/// The `.dockerignore` of an image's build context:
+/// `<Dockerfile>.dockerignore` beside the Dockerfile first, as BuildKit
+/// reads it, else the one at the context's root.
+fn dockerignore_for(facts: &RepoFacts, image: &FinalImage) -> DockerIgnore {
+    let beside = format!("{}.dockerignore", image.path);
+    let in_context = join(&image.context, ".dockerignore");
     let text = facts
         .repo_files
         .iter()
@@ -522,7 +539,7 @@ fn env_files_copied(
     level: Level,
     out: &mut Vec<Finding>,
 ) {
-    let context = dir_of(image.path);
+    let context = image.context.as_str();
     // Env files inside the context, relative to it, not ignored.
     let in_context: Vec<(String, &ContextEnvFile)> = env_files
         .iter()
