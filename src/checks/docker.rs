@@ -420,7 +420,7 @@ fn secret_settings(image: &FinalImage, ctx: &Context, level: Level, out: &mut Ve
         if value.has_variable
             || !ctx.settings.secrets.is_secret_name(&s.key)
             || super::env::is_public_by_design(&s.key, v)
-            || !super::env::looks_real(v)
+            || !is_literal_secret(&s.key, v)
         {
             continue;
         }
@@ -447,6 +447,39 @@ fn secret_settings(image: &FinalImage, ctx: &Context, level: Level, out: &mut Ve
             ),
         ));
     }
+}
+
+/// Is `value` of the secret-named `key` a real secret written into the
+/// Dockerfile? Literal values there are often build-time dummies
+/// (`NEXTAUTH_SECRET=build-placeholder`, `SECRET_KEY=insecure-for-collectstatic`)
+/// or settings that mention a secret (`TOKEN_HEADER=Authorization`,
+/// `PASSWORD_HASHER=argon2id`): only a long random value counts (the
+/// redactor's judgement of a key), never one that says it is a dummy,
+/// a path, or a GnuPG key id (`GPG_KEY`, a public fingerprint).
+fn is_literal_secret(key: &str, value: &str) -> bool {
+    const DUMMY: &[&str] = &[
+        "dummy",
+        "placeholder",
+        "example",
+        "fake",
+        "insecure",
+        "changeme",
+        "replace",
+        "sample",
+        "notsecret",
+        "not-a-secret",
+        "not_a_secret",
+        "build-only",
+        "buildtime",
+        "build-time",
+    ];
+    let lower = value.to_ascii_lowercase();
+    let upper_key = key.to_ascii_uppercase();
+    crate::redact::looks_random(value)
+        && !value.starts_with(['/', '.', '~'])
+        && !DUMMY.iter().any(|d| lower.contains(d))
+        && !upper_key.contains("GPG")
+        && !upper_key.contains("PGP")
 }
 
 /// An env file the build context may hold: repo-relative path, and the
@@ -682,6 +715,23 @@ mod tests {
             ("registry.example.com:5000/node", None),
         ] {
             assert_eq!(runs_as_root(image), root, "{image}");
+        }
+    }
+
+    #[test]
+    fn literal_secrets_are_random_values_not_build_dummies() {
+        for (key, value, secret) in [
+            ("RAILS_MASTER_KEY", "8f3e1c0b9a7d4e2f6b5a1c3d9e8f7a6b", true),
+            ("DB_PASSWORD", "Tr0ub4dor-horse-9931-battery", true),
+            ("NEXTAUTH_SECRET", "build-time-placeholder", false),
+            ("AUTH_SECRET", "dummy-secret-0123456789-abcdefgh", false),
+            ("SECRET_KEY", "django-insecure-build-only", false),
+            ("PASSWORD_STORE", "/var/lib/passwords", false),
+            ("GPG_KEY", "A035C8C19219BA821ECEA86B64E628F8D684696D", false),
+            ("TOKEN_HEADER", "Authorization", false),
+            ("PASSWORD_HASHER", "argon2id", false),
+        ] {
+            assert_eq!(is_literal_secret(key, value), secret, "{key}={value}");
         }
     }
 
