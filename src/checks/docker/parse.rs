@@ -579,4 +579,19 @@ mod tests {
         assert_eq!(substitute("x:${NOPE}", &vars), None);
         assert_eq!(substitute("x:$NOPE", &vars), None);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+        #[test]
+        fn never_panics(s in "(FROM|ARG|ENV|COPY|RUN|USER|#|\\\\|`|<<-?'?E|\\$\\{|[ a-z=:\"'\n\\[\\]@/.*!-])*") {
+            let f = parse(&s);
+            for stage in &f.stages {
+                for i in &stage.instructions {
+                    let _ = i.assignments();
+                }
+            }
+            let _ = substitute(&s, &|_| Some("v".to_string()));
+            let _ = super::super::dockerignore::DockerIgnore::parse(&s).excludes("a/b");
+        }
+    }
 }
