@@ -288,7 +288,7 @@ fn root_user(image: &FinalImage, level: Level) -> Option<Finding> {
     let last_user = image
         .stages()
         .find_map(|s| s.instructions.iter().rev().find(|i| i.keyword == "USER"));
-    let help = "create an unprivileged user in the final stage and switch to it before CMD: `RUN addgroup --system app && adduser --system --ingroup app app` then `USER app` (official Node images already have `USER node`)".to_string();
+    let help = "create an unprivileged user in the final stage and switch to it before CMD: `RUN addgroup --system app && adduser --system --ingroup app app` then `USER app` (official Node images ship a `node` user: `USER node`)".to_string();
     match last_user {
         Some(user) => {
             let word = user.words.first()?;
