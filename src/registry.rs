@@ -23,6 +23,7 @@ const GROUPS: &[&[&Rule]] = &[
     checks::stripe::RULES,
     checks::migrations::RULES,
     checks::proxy::RULES,
+    checks::docker::RULES,
     &[&policy::SUPPRESSION_INVALID],
     &[&checks::scan::UNREADABLE],
     scan::RULES,

@@ -4,7 +4,7 @@
 
 use super::repo::{at_value, RepoCheck, RepoFacts};
 use super::Context;
-use crate::finding::Finding;
+use crate::finding::{Finding, Span};
 use crate::rules::{Area, Judged, Level, Rule};
 
 // This module's rules (gathered by `registry`; see `rules::Rule`).
@@ -57,34 +57,79 @@ fn shown_setting(value: &str) -> String {
     }
 }
 
+/// Is `key=value` a debug or development setting? Its message and help.
+fn judge(key: &str, value: &str) -> Option<(String, String)> {
+    let value = value.trim();
+    let message = match key {
+        "NODE_ENV" if !value.is_empty() && value != "production" => format!(
+            "NODE_ENV is {}, not \"production\": frameworks keep debug behaviour and skip optimisations",
+            shown_setting(value)
+        ),
+        "DEBUG" | "APP_DEBUG" | "FLASK_DEBUG" | "DJANGO_DEBUG" if is_true(value) => {
+            format!("{key} is on: stack traces and debug pages reach users")
+        }
+        "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV"
+            if matches!(
+                value.to_ascii_lowercase().as_str(),
+                "development" | "dev" | "local" | "test"
+            ) =>
+        {
+            format!("{key} is {} in production", shown_setting(value))
+        }
+        _ => return None,
+    };
+    let help = match key {
+        "NODE_ENV" | "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV" => {
+            format!("set {key}=production")
+        }
+        _ => format!("set {key}=false (or remove it)"),
+    };
+    Some((message, help))
+}
+
 fn debug_mode(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     for env in facts.environments.iter().filter(|e| e.is_production) {
         for v in facts.judged_values(env) {
-            let value = v.value.trim();
-            let problem = match v.key.as_str() {
-                "NODE_ENV" if !value.is_empty() && value != "production" => {
-                    Some(format!("NODE_ENV is {}, not \"production\": frameworks keep debug behaviour and skip optimisations", shown_setting(value)))
-                }
-                "DEBUG" | "APP_DEBUG" | "FLASK_DEBUG" | "DJANGO_DEBUG" if is_true(value) => {
-                    Some(format!("{} is on: stack traces and debug pages reach users", v.key))
-                }
-                "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV"
-                    if matches!(value.to_ascii_lowercase().as_str(), "development" | "dev" | "local" | "test") =>
-                {
-                    Some(format!("{} is {} in production", v.key, shown_setting(value)))
-                }
-                _ => None,
-            };
-            if let Some(message) = problem {
-                let help = match v.key.as_str() {
-                    "NODE_ENV" => "set NODE_ENV=production".to_string(),
-                    "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV" => {
-                        format!("set {}=production", v.key)
-                    }
-                    _ => format!("set {}=false (or remove it)", v.key),
-                };
+            if let Some((message, help)) = judge(&v.key, &v.value) {
                 out.extend(at_value(ctx, &DEBUG_MODE, v, env, message, help));
             }
+        }
+    }
+    let Some(level) = ctx.settings.level(&DEBUG_MODE) else {
+        return;
+    };
+    // The final image of a production Dockerfile: its `ENV` is the
+    // container's environment unless the deploy overrides it.
+    for image in super::docker::final_images(facts, ctx) {
+        for s in image.settings() {
+            let Some(value) = s
+                .value
+                .as_ref()
+                .filter(|v| s.keyword == "ENV" && !v.has_variable)
+            else {
+                continue;
+            };
+            let Some((message, help)) = judge(&s.key, &value.text) else {
+                continue;
+            };
+            let span = Span {
+                line: s.line,
+                column: s.column,
+                end_line: s.line,
+                end_column: s.column + s.key.chars().count() as u32,
+            };
+            out.push(
+                Finding::new(
+                    &DEBUG_MODE,
+                    level,
+                    format!(
+                        "{message} (set with ENV in the final image of {})",
+                        image.path
+                    ),
+                    format!("{help} in the Dockerfile's final stage"),
+                )
+                .at(image.path, span, &image.shown_key(s.line, s.column, &s.key)),
+            );
         }
     }
 }

@@ -594,7 +594,7 @@ fn committed(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
 }
 
 /// The first secret-named variable with a real-looking value in `file`.
-fn real_secret<'f>(
+pub(crate) fn real_secret<'f>(
     ctx: &Context,
     file: &'f crate::env::dotenv::EnvFile,
 ) -> Option<&'f crate::env::dotenv::Entry> {
@@ -609,7 +609,7 @@ fn real_secret<'f>(
 /// not a placeholder or default (`changeme`, `your-key-here`, `xxx…`,
 /// `postgres`), nor a run or a repetition. A weak but real password is
 /// still real.
-fn looks_real(value: &str) -> bool {
+pub(crate) fn looks_real(value: &str) -> bool {
     use crate::secret_strength::{weakness, Weakness};
     let v = value.trim();
     v.chars().count() >= 8
@@ -627,7 +627,7 @@ fn looks_real(value: &str) -> bool {
 
 /// Shipped to browsers on purpose: a client-exposed prefix
 /// (`NEXT_PUBLIC_`, `VITE_`, …), a publishable or anon key.
-fn is_public_by_design(key: &str, value: &str) -> bool {
+pub(crate) fn is_public_by_design(key: &str, value: &str) -> bool {
     PUBLIC_PREFIXES.iter().any(|p| key.starts_with(p))
         || value.starts_with("pk_")
         || has_any_word(key, PUBLIC_WORDS)

@@ -7,6 +7,10 @@
 pub fn is_dockerfile(rel: &str) -> bool {
     let name = file_name(rel);
     let lower = name.to_ascii_lowercase();
+    // `Dockerfile.dockerignore` is the ignore file BuildKit reads beside it.
+    if lower.ends_with(".dockerignore") {
+        return false;
+    }
     lower == "dockerfile"
         || lower.starts_with("dockerfile.")
         || lower.ends_with(".dockerfile")
@@ -50,7 +54,7 @@ pub fn is_infra_file(rel: &str) -> bool {
         || crate::env::references::is_compose_file(rel)
         || is_proxy_config(rel)
         || is_start_script(rel)
-        || file_name(rel) == ".dockerignore"
+        || file_name(rel).ends_with(".dockerignore")
 }
 
 fn file_name(rel: &str) -> &str {
@@ -76,6 +80,7 @@ mod tests {
             "scripts/start.sh",
             "Procfile",
             ".dockerignore",
+            "Dockerfile.dockerignore",
         ] {
             assert!(is_infra_file(yes), "{yes}");
         }
@@ -87,5 +92,6 @@ mod tests {
         ] {
             assert!(!is_infra_file(no), "{no}");
         }
+        assert!(!is_dockerfile("Dockerfile.dockerignore"));
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod debug;
 pub mod debug_mode;
+pub mod docker;
 pub mod env;
 pub mod env_reads;
 pub mod env_values;
@@ -144,6 +145,7 @@ pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &env::EnvRules,
     &debug_mode::DebugModeRule,
     &env_values::EnvValueRules,
+    &docker::DockerRules,
     &secret::SecretRules,
     &stripe::StripeModes,
     &migrations::MigrationRules,
