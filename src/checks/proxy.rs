@@ -190,6 +190,24 @@ impl Server<'_> {
         self.http.iter().filter(|d| d.name == name).collect()
     }
 
+    /// Every `server_name` is a local development name (`localhost`,
+    /// `*.localhost`, `*.test`, `*.local`, `127.0.0.1`): not a deployed site.
+    fn is_local(&self) -> bool {
+        let names: Vec<&str> = self
+            .own("server_name")
+            .flat_map(|d| d.args.iter().map(String::as_str))
+            .collect();
+        !names.is_empty()
+            && names.iter().all(|n| {
+                let n = n.to_ascii_lowercase();
+                n == "localhost"
+                    || n == "127.0.0.1"
+                    || n.ends_with(".localhost")
+                    || n.ends_with(".test")
+                    || n.ends_with(".local")
+            })
+    }
+
     fn has_unresolved_include(&self) -> bool {
         self.block
             .children()
@@ -202,7 +220,9 @@ impl Server<'_> {
 /// The port of a `listen` address: `80`, `[::]:80`, `0.0.0.0:80`,
 /// `example.com` (80); `None` for a unix socket.
 fn listen_port(addr: &str) -> Option<u16> {
-    if addr.starts_with("unix:") {
+    // A unix socket, or a port set when the container starts
+    // (`listen ${PORT};` through envsubst): not known here.
+    if addr.starts_with("unix:") || addr.contains('$') {
         return None;
     }
     if let Ok(p) = addr.parse() {
@@ -417,7 +437,7 @@ fn judge_tree(tree: &[Root], facts: &RepoFacts, ctx: &Context, out: &mut Vec<Fin
     // (a load balancer, the platform's router): its port 80 is not public.
     let terminates_tls = all.iter().any(|s| s.tls_listen().is_some());
     let mut weak_seen = BTreeSet::new();
-    for s in &all {
+    for s in all.iter().filter(|s| !s.is_local()) {
         let what = serving(s);
         if let (Some(level), Some(listen), Some(content), true) = (
             ctx.settings.level(&HTTP_WITHOUT_REDIRECT),
@@ -487,6 +507,7 @@ mod tests {
             ("example.com", Some(80)),
             ("127.0.0.1:443", Some(443)),
             ("unix:/var/run/nginx.sock", None),
+            ("${NGINX_PORT}", None),
         ] {
             assert_eq!(listen_port(addr), port, "{addr}");
         }
