@@ -208,13 +208,27 @@ impl Server<'_> {
             })
     }
 
+    /// An include outside the repository that may add headers (stock
+    /// files that never do — `mime.types`, `*_params`, certbot's
+    /// `options-ssl-nginx.conf` — do not count).
     fn has_unresolved_include(&self) -> bool {
         self.block
             .children()
             .iter()
             .chain(self.http)
-            .any(|d| d.unresolved_include)
+            .any(|d| d.unresolved_include && !d.arg(0).is_some_and(is_stock_include))
     }
+}
+
+/// nginx's and certbot's stock include files: types, upstream parameters
+/// and TLS session settings, never a response header.
+fn is_stock_include(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == "mime.types"
+        || name.ends_with("_params")
+        || name == "fastcgi.conf"
+        || name == "options-ssl-nginx.conf"
+        || path.contains("modules-enabled/")
 }
 
 /// The port of a `listen` address: `80`, `[::]:80`, `0.0.0.0:80`,
