@@ -342,6 +342,15 @@ fn malformed(upper: &str, value: &str) -> Option<(String, String)> {
     if (upper.ends_with("_URL") || upper.ends_with("_URI") || upper == "URL")
         && !upper.contains("VERCEL")
     {
+        // Several hosts (`mongodb://h1:27017,h2:27017/db`, libpq's
+        // `postgres://h1,h2/db`) are valid for their drivers, not for a
+        // WHATWG parser: not judged.
+        let authority = value
+            .split_once("://")
+            .map_or("", |(_, rest)| rest.split(['/', '?']).next().unwrap_or(""));
+        if authority.contains(',') {
+            return None;
+        }
         let bad = value.chars().any(char::is_whitespace)
             || (value.contains("://")
                 && url::Url::parse(value).map_or(true, |u| {
@@ -467,6 +476,12 @@ mod tests {
             ("APP_URL", "example.com", false),
             ("DATABASE_URL", "postgres://u:p@db:5432/app", false),
             ("DATABASE_URL", "file:./prod.db", false),
+            (
+                "MONGODB_URI",
+                "mongodb://a:b@h1:27017,h2:27017/db?replicaSet=rs0",
+                false,
+            ),
+            ("DATABASE_URL", "postgres://u:p@h1:5432,h2:5432/db", false),
         ] {
             assert_eq!(malformed(name, value).is_some(), bad, "{name}={value}");
         }
