@@ -9,8 +9,13 @@ use super::repo::{at_value, RepoCheck, RepoFacts};
 use super::Context;
 use crate::env::environments::{EnvValue, Environment};
 use crate::finding::Finding;
+use crate::migrations::RepoFile;
 use crate::rules::{Area, Judged, Level, Rule};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use reach::{reach, Reach};
+use shape::malformed;
+
+mod reach;
+mod shape;
 
 pub const INSECURE_URL: Rule = Rule {
     id: "env/insecure-url",
@@ -69,77 +74,12 @@ pub struct EnvValueRules;
 
 impl RepoCheck for EnvValueRules {
     fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
-        let local_db_proxy = runs_local_db_proxy(facts);
+        let local_db_proxy = runs_local_db_proxy(facts.repo_files);
         for env in facts.environments.iter().filter(|e| e.is_production) {
             for v in facts.judged_values(env) {
                 judge(v, env, local_db_proxy, ctx, out);
             }
         }
-    }
-}
-
-/// Where a host is, as the app sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reach {
-    /// `localhost`, `127.0.0.1`, `::1`, `0.0.0.0`: the app's own machine.
-    Loopback,
-    /// A compose service name (one label), a private address, `*.internal`,
-    /// `*.local`, `*.svc.cluster.local`: reached without the internet.
-    Private,
-    Public,
-}
-
-fn reach(host: &str) -> Reach {
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_ascii_lowercase();
-    if host == "localhost" || host.ends_with(".localhost") {
-        return Reach::Loopback;
-    }
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return ip_reach(ip);
-    }
-    const PRIVATE_SUFFIXES: &[&str] = &[
-        ".internal",
-        ".local",
-        ".localdomain",
-        ".svc",
-        ".cluster.local",
-        ".lan",
-        ".home.arpa",
-        ".flycast",
-    ];
-    if !host.contains('.') || PRIVATE_SUFFIXES.iter().any(|s| host.ends_with(s)) {
-        Reach::Private
-    } else {
-        Reach::Public
-    }
-}
-
-fn ip_reach(ip: IpAddr) -> Reach {
-    match ip {
-        IpAddr::V4(v4) if v4.is_loopback() || v4 == Ipv4Addr::UNSPECIFIED => Reach::Loopback,
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            // RFC 1918, link-local and carrier-grade NAT (Tailscale).
-            if v4.is_private() || v4.is_link_local() || (a == 100 && (64..128).contains(&b)) {
-                Reach::Private
-            } else {
-                Reach::Public
-            }
-        }
-        IpAddr::V6(v6) if v6.is_loopback() || v6 == Ipv6Addr::UNSPECIFIED => Reach::Loopback,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => ip_reach(IpAddr::V4(v4)),
-            // fc00::/7 unique local, fe80::/10 link-local.
-            None if (v6.segments()[0] & 0xfe00) == 0xfc00
-                || (v6.segments()[0] & 0xffc0) == 0xfe80 =>
-            {
-                Reach::Private
-            }
-            None => Reach::Public,
-        },
     }
 }
 
@@ -177,7 +117,7 @@ fn is_templated(value: &str) -> bool {
 
 /// A deployment file that runs a database proxy next to the app (the
 /// Cloud SQL Auth proxy, pgbouncer, PgCat): `localhost` reaches it.
-fn runs_local_db_proxy(facts: &RepoFacts) -> bool {
+fn runs_local_db_proxy(files: &[RepoFile]) -> bool {
     const PROXIES: &[&str] = &[
         "cloud-sql-proxy",
         "cloud_sql_proxy",
@@ -186,12 +126,10 @@ fn runs_local_db_proxy(facts: &RepoFacts) -> bool {
         "pgbouncer",
         "pgcat",
     ];
-    facts.repo_files.iter().any(|f| {
+    files.iter().any(|f| {
         let lower = f.rel.to_ascii_lowercase();
         let name = lower.rsplit('/').next().unwrap_or(&lower);
-        let deploy_file = super::infra_files::is_infra_file(&f.rel)
-            || name.ends_with(".yaml")
-            || name.ends_with(".yml");
+        let deploy_file = super::infra_files::is_infra_file(&f.rel);
         let dev = name
             .split(['.', '-', '_'])
             .any(|w| matches!(w, "dev" | "development" | "local" | "test"));
@@ -309,68 +247,6 @@ fn insecure_help(scheme: &str) -> String {
     }
 }
 
-/// The documented shape of well-known variables. Extend the table here and
-/// in `docs/rules/env-malformed-value.md`.
-fn malformed(upper: &str, value: &str) -> Option<(String, String)> {
-    if upper.ends_with("SENTRY_DSN") {
-        return (!is_sentry_dsn(value)).then(|| {
-            (
-                "is not a Sentry DSN (`https://<key>@<host>/<project-id>`)".to_string(),
-                "copy the DSN from Sentry: Settings → Projects → Client Keys (DSN)".to_string(),
-            )
-        });
-    }
-    if upper == "RESEND_API_KEY" {
-        return (!value.starts_with("re_")).then(|| {
-            (
-                "does not start with `re_`, as every Resend API key does".to_string(),
-                "create a key in Resend (API Keys) and paste it whole".to_string(),
-            )
-        });
-    }
-    if upper == "PORT" || upper.ends_with("_PORT") {
-        // Kubernetes service links set `<SERVICE>_PORT=tcp://ip:port`.
-        let ok = value.starts_with("tcp://")
-            || value.parse::<u32>().is_ok_and(|p| (1..=65535).contains(&p));
-        return (!ok).then(|| {
-            (
-                "is not a port number (1–65535)".to_string(),
-                format!("set {upper} to a number such as 3000"),
-            )
-        });
-    }
-    if (upper.ends_with("_URL") || upper.ends_with("_URI") || upper == "URL")
-        && !upper.contains("VERCEL")
-    {
-        let bad = value.chars().any(char::is_whitespace)
-            || (value.contains("://")
-                && url::Url::parse(value).map_or(true, |u| {
-                    matches!(u.scheme(), "http" | "https" | "ws" | "wss")
-                        && u.host_str().is_none_or(str::is_empty)
-                }));
-        return bad.then(|| {
-            ("does not parse as a URL".to_string(),
-             "write the whole URL (`https://host/path`), percent-encoding reserved characters in the user and password (`@` is `%40`, `#` is `%23`)".to_string())
-        });
-    }
-    None
-}
-
-/// `https://<key>@<host>/<project-id>` (a path prefix before the project
-/// id is allowed, as Sentry documents; `http://` only to a private host).
-fn is_sentry_dsn(value: &str) -> bool {
-    let Ok(u) = url::Url::parse(value) else {
-        return false;
-    };
-    let secure = u.scheme() == "https"
-        || (u.scheme() == "http" && u.host_str().is_some_and(|h| reach(h) != Reach::Public));
-    let project = u
-        .path_segments()
-        .and_then(|mut s| s.next_back())
-        .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    secure && !u.username().is_empty() && u.host_str().is_some_and(|h| !h.is_empty()) && project
-}
-
 /// The app's database user is a superuser name, outside Supabase (whose
 /// documented app user is `postgres`) and migration-only URLs.
 fn superuser(
@@ -405,70 +281,33 @@ fn superuser(
 mod tests {
     use super::*;
 
-    #[test]
-    fn hosts_by_reach() {
-        for (host, r) in [
-            ("localhost", Reach::Loopback),
-            ("127.0.0.1", Reach::Loopback),
-            ("[::1]", Reach::Loopback),
-            ("0.0.0.0", Reach::Loopback),
-            ("db", Reach::Private),
-            ("postgres", Reach::Private),
-            ("10.1.2.3", Reach::Private),
-            ("172.20.0.5", Reach::Private),
-            ("172.32.0.5", Reach::Public),
-            ("192.168.1.10", Reach::Private),
-            ("[fd12::1]", Reach::Private),
-            ("api.railway.internal", Reach::Private),
-            ("redis.default.svc.cluster.local", Reach::Private),
-            ("printer.local", Reach::Private),
-            ("api.example.com", Reach::Public),
-            ("8.8.8.8", Reach::Public),
-        ] {
-            assert_eq!(reach(host), r, "{host}");
+    fn file(rel: &str, text: &str) -> RepoFile {
+        RepoFile {
+            rel: rel.to_string(),
+            text: text.to_string(),
         }
     }
 
     #[test]
-    fn sentry_dsns() {
-        for ok in [
-            "https://abc123@o12345.ingest.sentry.io/4501234",
-            "https://abc@sentry.example.com/prefix/42",
-            "http://abc@sentry:9000/1",
-        ] {
-            assert!(is_sentry_dsn(ok), "{ok}");
-        }
-        for bad in [
-            "https://o12345.ingest.sentry.io/4501234",
-            "abc123@o12345.ingest.sentry.io/4501234",
-            "https://abc@o1.ingest.sentry.io/",
-            "https://abc@o1.ingest.sentry.io/project",
-            "http://abc@sentry.example.com/1",
-        ] {
-            assert!(!is_sentry_dsn(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn malformed_table() {
-        for (name, value, bad) in [
-            ("RESEND_API_KEY", "re_123", false),
-            ("RESEND_API_KEY", "sk_123", true),
-            ("PORT", "3000", false),
-            ("PORT", "0", true),
-            ("DB_PORT", "70000", true),
-            ("SMTP_PORT", "five", true),
-            ("REDIS_PORT", "tcp://10.0.0.1:6379", false),
-            ("APP_URL", "https://example.com", false),
-            ("APP_URL", "https://", true),
-            ("APP_URL", "https://exa mple.com", true),
-            ("NEXT_PUBLIC_API_URL", "/api", false),
-            ("VERCEL_URL", "my-app.vercel.app", false),
-            ("APP_URL", "example.com", false),
-            ("DATABASE_URL", "postgres://u:p@db:5432/app", false),
-            ("DATABASE_URL", "file:./prod.db", false),
-        ] {
-            assert_eq!(malformed(name, value).is_some(), bad, "{name}={value}");
-        }
+    fn a_database_proxy_in_a_deployment_file() {
+        let sidecar =
+            "services:\n  db-proxy:\n    image: gcr.io/cloud-sql-connectors/cloud-sql-proxy:2\n";
+        assert!(runs_local_db_proxy(&[file(
+            "docker-compose.prod.yml",
+            sidecar
+        )]));
+        assert!(runs_local_db_proxy(&[file(
+            "deploy/start.sh",
+            "pgbouncer -d /etc/pgbouncer.ini\nexec node server.js"
+        )]));
+        assert!(!runs_local_db_proxy(&[file(
+            "docker-compose.dev.yml",
+            sidecar
+        )]));
+        assert!(!runs_local_db_proxy(&[file("src/db.ts", "pgbouncer")]));
+        assert!(!runs_local_db_proxy(&[file(
+            "docker-compose.prod.yml",
+            "image: postgres:16"
+        )]));
     }
 }

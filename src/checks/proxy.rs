@@ -8,6 +8,7 @@
 //! Docs: `docs/rules/proxy-*.md`.
 
 pub mod nginx;
+mod server;
 
 use super::repo::{RepoCheck, RepoFacts};
 use super::Context;
@@ -15,6 +16,7 @@ use crate::finding::{Finding, Span};
 use crate::migrations::RepoFile;
 use crate::rules::{Area, Judged, Level, Rule};
 use nginx::Directive;
+use server::{has_hsts, location_hsts, servers, serving, weak_protocols, Server};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const HTTP_WITHOUT_REDIRECT: Rule = Rule {
@@ -143,233 +145,6 @@ fn trees(files: &[RepoFile]) -> Vec<Vec<Root>> {
     by_dir.into_values().collect()
 }
 
-/// A `server` block with what it inherits from its `http` context.
-struct Server<'a> {
-    block: &'a Directive,
-    http: &'a [Directive],
-}
-
-impl Server<'_> {
-    fn own(&self, name: &str) -> impl Iterator<Item = &Directive> {
-        let name = name.to_string();
-        self.block.children().iter().filter(move |d| d.name == name)
-    }
-
-    /// The `listen` directives that accept TLS, or the `server` block
-    /// itself under the legacy `ssl on;`.
-    fn tls_listen(&self) -> Option<&Directive> {
-        let ssl_on = self.own("ssl").any(|d| d.arg(0) == Some("on"));
-        self.own("listen")
-            .find(|l| ssl_on || l.args.iter().any(|a| a == "ssl" || a == "quic"))
-    }
-
-    /// Where the server accepts plain HTTP on port 80: its `listen 80`, or
-    /// the `server` line when it has no `listen` (nginx's default `*:80`).
-    fn plain_http_listen(&self) -> Option<&Directive> {
-        if self.own("ssl").any(|d| d.arg(0) == Some("on")) {
-            return None;
-        }
-        let mut listens = self.own("listen").peekable();
-        if listens.peek().is_none() {
-            return Some(self.block);
-        }
-        listens.find(|l| {
-            !l.args.iter().any(|a| a == "ssl" || a == "quic")
-                && l.arg(0).is_some_and(|a| listen_port(a) == Some(80))
-        })
-    }
-
-    /// Directives of `name` in effect: the server's own, else `http`'s
-    /// (nginx's array-directive inheritance: a level that sets any does
-    /// not inherit its parent's).
-    fn effective(&self, name: &str) -> Vec<&Directive> {
-        let own: Vec<&Directive> = self.own(name).collect();
-        if !own.is_empty() {
-            return own;
-        }
-        self.http.iter().filter(|d| d.name == name).collect()
-    }
-
-    fn has_unresolved_include(&self) -> bool {
-        self.block
-            .children()
-            .iter()
-            .chain(self.http)
-            .any(|d| d.unresolved_include)
-    }
-}
-
-/// The port of a `listen` address: `80`, `[::]:80`, `0.0.0.0:80`,
-/// `example.com` (80); `None` for a unix socket.
-fn listen_port(addr: &str) -> Option<u16> {
-    if addr.starts_with("unix:") {
-        return None;
-    }
-    if let Ok(p) = addr.parse() {
-        return Some(p);
-    }
-    let tail = match addr.rfind(']') {
-        Some(i) => &addr[i + 1..],
-        None => addr,
-    };
-    match tail.rsplit_once(':') {
-        Some((_, p)) => p.parse().ok(),
-        None => Some(80),
-    }
-}
-
-/// The `http` contexts of a root: `http { … }` blocks, or the file itself
-/// when it is a fragment nginx includes inside `http` (`conf.d/app.conf`).
-fn http_contexts(directives: &[Directive]) -> Vec<&[Directive]> {
-    let blocks: Vec<&[Directive]> = directives
-        .iter()
-        .filter(|d| d.name == "http")
-        .map(|d| d.children())
-        .collect();
-    if blocks.is_empty() {
-        vec![directives]
-    } else {
-        blocks
-    }
-}
-
-fn servers(root: &Root) -> Vec<Server<'_>> {
-    let mut out = Vec::new();
-    for http in http_contexts(&root.directives) {
-        for block in http.iter().filter(|d| d.name == "server") {
-            out.push(Server { block, http });
-        }
-    }
-    out
-}
-
-/// `return 301 https://…`, `return https://…`, `rewrite ^ https://… permanent`.
-fn is_https_redirect(d: &Directive) -> bool {
-    match d.name.as_str() {
-        "return" => match d.args.as_slice() {
-            [url] => url.starts_with("https://"),
-            [code, url, ..] => {
-                matches!(code.as_str(), "301" | "302" | "303" | "307" | "308")
-                    && url.starts_with("https://")
-            }
-            _ => false,
-        },
-        "rewrite" => d.arg(1).is_some_and(|u| u.starts_with("https://")),
-        _ => false,
-    }
-}
-
-/// An `if` on the scheme (`$scheme`, `$https`, `X-Forwarded-Proto`,
-/// `$server_port`) that redirects to HTTPS.
-fn is_scheme_redirect(d: &Directive) -> bool {
-    d.name == "if"
-        && d.args.iter().any(|a| {
-            let a = a.to_ascii_lowercase();
-            a.contains("$scheme")
-                || a.contains("$https")
-                || a.contains("x_forwarded_proto")
-                || a.contains("$server_port")
-        })
-        && d.children().iter().any(is_https_redirect)
-}
-
-const CONTENT: &[&str] = &[
-    "proxy_pass",
-    "fastcgi_pass",
-    "uwsgi_pass",
-    "scgi_pass",
-    "grpc_pass",
-    "memcached_pass",
-    "root",
-    "alias",
-    "try_files",
-];
-
-fn is_acme(location: &Directive) -> bool {
-    location.args.iter().any(|a| a.contains("/.well-known"))
-}
-
-/// The first directive by which the server serves the app over this
-/// connection (a content directive in a location that neither returns nor
-/// is the ACME challenge), or `None` when it only redirects or refuses.
-fn serving(server: &Server) -> Option<&'static str> {
-    let children = server.block.children();
-    // A server-level `return` answers every request before any location.
-    if children.iter().any(|d| d.name == "return") {
-        return None;
-    }
-    if children
-        .iter()
-        .any(|d| is_scheme_redirect(d) || is_https_redirect(d))
-    {
-        return None;
-    }
-    let server_content = children
-        .iter()
-        .find_map(|d| CONTENT.iter().find(|c| **c == d.name).copied());
-    let locations: Vec<&Directive> = children.iter().filter(|d| d.name == "location").collect();
-    if locations.is_empty() {
-        return server_content;
-    }
-    locations
-        .into_iter()
-        .find_map(|l| location_serving(l, server_content))
-}
-
-fn location_serving(l: &Directive, inherited: Option<&'static str>) -> Option<&'static str> {
-    if is_acme(l) {
-        return None;
-    }
-    let children = l.children();
-    if children
-        .iter()
-        .any(|d| d.name == "return" || is_https_redirect(d) || is_scheme_redirect(d))
-    {
-        return None;
-    }
-    let own = children
-        .iter()
-        .find_map(|d| CONTENT.iter().find(|c| **c == d.name).copied());
-    let nested = children
-        .iter()
-        .filter(|d| d.name == "location")
-        .find_map(|n| location_serving(n, own.or(inherited)));
-    own.or(nested).or(inherited)
-}
-
-fn has_hsts(directives: &[&Directive]) -> bool {
-    directives.iter().any(|d| sets_hsts(d))
-}
-
-fn sets_hsts(d: &Directive) -> bool {
-    match d.name.as_str() {
-        "add_header" => d
-            .arg(0)
-            .is_some_and(|h| h.eq_ignore_ascii_case("strict-transport-security")),
-        "more_set_headers" => d.args.iter().any(|a| {
-            a.to_ascii_lowercase()
-                .starts_with("strict-transport-security")
-        }),
-        _ => false,
-    }
-}
-
-/// Any location (at any depth) adding HSTS itself.
-fn location_hsts(directives: &[Directive]) -> bool {
-    directives
-        .iter()
-        .filter(|d| d.name == "location" || d.name == "if")
-        .any(|l| l.children().iter().any(sets_hsts) || location_hsts(l.children()))
-}
-
-fn weak_protocols(d: &Directive) -> Vec<&str> {
-    d.args
-        .iter()
-        .map(String::as_str)
-        .filter(|a| matches!(*a, "TLSv1" | "TLSv1.1" | "SSLv3" | "SSLv2"))
-        .collect()
-}
-
 fn at(
     rule: &'static Rule,
     level: Level,
@@ -405,9 +180,9 @@ fn server_label(s: &Server) -> String {
 
 fn judge_tree(tree: &[Root], facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     let files = facts.repo_files;
-    let all: Vec<Server> = tree.iter().flat_map(servers).collect();
+    let all: Vec<Server> = tree.iter().flat_map(|r| servers(&r.directives)).collect();
     for root in tree {
-        if !servers(root).is_empty() {
+        if !servers(&root.directives).is_empty() {
             facts
                 .judged
                 .mark(Area::Security, format!("nginx config {}", root.rel));
@@ -417,7 +192,7 @@ fn judge_tree(tree: &[Root], facts: &RepoFacts, ctx: &Context, out: &mut Vec<Fin
     // (a load balancer, the platform's router): its port 80 is not public.
     let terminates_tls = all.iter().any(|s| s.tls_listen().is_some());
     let mut weak_seen = BTreeSet::new();
-    for s in &all {
+    for s in all.iter().filter(|s| !s.is_local()) {
         let what = serving(s);
         if let (Some(level), Some(listen), Some(content), true) = (
             ctx.settings.level(&HTTP_WITHOUT_REDIRECT),
@@ -471,56 +246,5 @@ fn judge_tree(tree: &[Root], facts: &RepoFacts, ctx: &Context, out: &mut Vec<Fin
                 ));
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn listen_ports() {
-        for (addr, port) in [
-            ("80", Some(80)),
-            ("[::]:80", Some(80)),
-            ("0.0.0.0:8080", Some(8080)),
-            ("example.com", Some(80)),
-            ("127.0.0.1:443", Some(443)),
-            ("unix:/var/run/nginx.sock", None),
-        ] {
-            assert_eq!(listen_port(addr), port, "{addr}");
-        }
-    }
-
-    fn root(text: &str) -> Root {
-        Root {
-            rel: "nginx.conf".into(),
-            directives: nginx::parse("nginx.conf", text),
-        }
-    }
-
-    #[test]
-    fn what_a_server_serves() {
-        for (text, serves) in [
-            ("server { listen 80; location / { proxy_pass http://app:3000; } }", true),
-            ("server { listen 80; return 301 https://$host$request_uri; }", false),
-            ("server { listen 80; location /.well-known/acme-challenge/ { root /var/www/certbot; } location / { return 301 https://$host$request_uri; } }", false),
-            ("server { listen 80; listen 443 ssl; if ($scheme = http) { return 301 https://$host$request_uri; } location / { proxy_pass http://app; } }", false),
-            ("server { listen 80; root /srv; location / { try_files $uri /index.html; } }", true),
-            ("server { listen 80; root /srv; location /api { } }", true),
-            ("server { listen 80; rewrite ^ https://example.com$request_uri permanent; }", false),
-        ] {
-            let r = root(text);
-            let s = &servers(&r)[0];
-            assert_eq!(serving(s).is_some(), serves, "{text}");
-        }
-    }
-
-    #[test]
-    fn add_header_inheritance() {
-        let r = root("http { add_header Strict-Transport-Security max-age=1; server { listen 443 ssl; add_header X-Frame-Options DENY; } server { listen 443 ssl; } }");
-        let s = servers(&r);
-        assert!(!has_hsts(&s[0].effective("add_header")));
-        assert!(has_hsts(&s[1].effective("add_header")));
     }
 }
