@@ -2,6 +2,7 @@
 //! (`NODE_ENV` not `production`, `DEBUG`/`APP_DEBUG` on, `RAILS_ENV`
 //! development, …). Doc: `docs/rules/debug-debug-mode.md`.
 
+use super::compose;
 use super::repo::{at_value, RepoCheck, RepoFacts};
 use super::Context;
 use crate::finding::Finding;
@@ -57,33 +58,67 @@ fn shown_setting(value: &str) -> String {
     }
 }
 
+/// What is wrong with `key=value` in production, and the fix.
+fn judge(key: &str, value: &str) -> Option<(String, String)> {
+    let value = value.trim();
+    let message = match key {
+        "NODE_ENV" if !value.is_empty() && value != "production" => format!(
+            "NODE_ENV is {}, not \"production\": frameworks keep debug behaviour and skip optimisations",
+            shown_setting(value)
+        ),
+        "DEBUG" | "APP_DEBUG" | "FLASK_DEBUG" | "DJANGO_DEBUG" if is_true(value) => {
+            format!("{key} is on: stack traces and debug pages reach users")
+        }
+        "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV"
+            if matches!(
+                value.to_ascii_lowercase().as_str(),
+                "development" | "dev" | "local" | "test"
+            ) =>
+        {
+            format!("{key} is {} in production", shown_setting(value))
+        }
+        _ => return None,
+    };
+    let help = match key {
+        "NODE_ENV" | "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV" => {
+            format!("set {key}=production")
+        }
+        _ => format!("set {key}=false (or remove it)"),
+    };
+    Some((message, help))
+}
+
 fn debug_mode(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     for env in facts.environments.iter().filter(|e| e.is_production) {
         for v in facts.judged_values(env) {
-            let value = v.value.trim();
-            let problem = match v.key.as_str() {
-                "NODE_ENV" if !value.is_empty() && value != "production" => {
-                    Some(format!("NODE_ENV is {}, not \"production\": frameworks keep debug behaviour and skip optimisations", shown_setting(value)))
-                }
-                "DEBUG" | "APP_DEBUG" | "FLASK_DEBUG" | "DJANGO_DEBUG" if is_true(value) => {
-                    Some(format!("{} is on: stack traces and debug pages reach users", v.key))
-                }
-                "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV"
-                    if matches!(value.to_ascii_lowercase().as_str(), "development" | "dev" | "local" | "test") =>
-                {
-                    Some(format!("{} is {} in production", v.key, shown_setting(value)))
-                }
-                _ => None,
-            };
-            if let Some(message) = problem {
-                let help = match v.key.as_str() {
-                    "NODE_ENV" => "set NODE_ENV=production".to_string(),
-                    "RAILS_ENV" | "RACK_ENV" | "APP_ENV" | "FLASK_ENV" => {
-                        format!("set {}=production", v.key)
-                    }
-                    _ => format!("set {}=false (or remove it)", v.key),
-                };
+            if let Some((message, help)) = judge(&v.key, &v.value) {
                 out.extend(at_value(ctx, &DEBUG_MODE, v, env, message, help));
+            }
+        }
+    }
+    in_compose(facts, ctx, out);
+}
+
+/// The production compose file's `environment:`: a value written there or
+/// taken from an inline default (a value from the production environment
+/// is judged, and reported, where it is set).
+fn in_compose(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    if !ctx.enabled(&DEBUG_MODE) {
+        return;
+    }
+    let vars = compose::production_vars(facts);
+    for project in compose::projects(facts, ctx) {
+        for s in &project.services {
+            for (key, raw) in compose::environment(&s.def) {
+                let value = compose::model::interpolate(&raw, &vars);
+                if value.from_env {
+                    continue;
+                }
+                if let Some((message, help)) = judge(&key, &value.value) {
+                    let message = format!("service `{}`: {message}", s.name);
+                    let help = format!("{help} in the `environment:` of `{}`", s.name);
+                    out.extend(compose::at_service(ctx, &DEBUG_MODE, s, message, help));
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 //! `impl FileCheck`, helpers, tests); [`CHECKS`] is the one list of them.
 //! Checks are pure: they read a [`SourceFile`] and push findings.
 
+pub mod compose;
 pub mod debug;
 pub mod debug_mode;
 pub mod env;
@@ -141,6 +142,7 @@ pub static CHECKS: &[&dyn FileCheck] = &[
 pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &env::EnvRules,
     &debug_mode::DebugModeRule,
+    &compose::ComposeRules,
     &secret::SecretRules,
     &stripe::StripeModes,
     &migrations::MigrationRules,
