@@ -155,12 +155,13 @@ pub fn at_service(
 ) -> Option<Finding> {
     let level = ctx.settings.level(rule)?;
     let span = Span {
-        line: s.line,
-        column: 1,
-        end_line: s.line,
-        end_column: 1,
+        line: s.at.line,
+        column: s.at.column,
+        end_line: s.at.end_line,
+        end_column: s.at.column + s.name.chars().count() as u32,
     };
-    let shown = format!("{}:", s.name);
+    let indent = " ".repeat(s.at.column.saturating_sub(1) as usize);
+    let shown = format!("{indent}{}:", s.name);
     Some(Finding::new(rule, level, message, help).at(&s.path, span, &shown))
 }
 

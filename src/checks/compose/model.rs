@@ -17,7 +17,7 @@ pub struct Service {
     /// The file (and line of the service's key) of the last file in the
     /// project that defines it: where a fix goes.
     pub path: String,
-    pub line: u32,
+    pub at: Lines,
     /// The merged definition, before interpolation.
     pub def: Mapping,
 }
@@ -266,7 +266,7 @@ fn parse(text: &str) -> Option<Value> {
 
 /// Loads and merges `set`; `None` when a file does not parse.
 fn load(files: &[RepoFile], set: Vec<String>, vars: &Vars) -> Option<Project> {
-    let mut merged: BTreeMap<String, (Mapping, String, u32)> = BTreeMap::new();
+    let mut merged: BTreeMap<String, (Mapping, String, Lines)> = BTreeMap::new();
     for rel in &set {
         let text = &files.iter().find(|f| &f.rel == rel)?.text;
         let doc = parse(text)?;
@@ -279,7 +279,11 @@ fn load(files: &[RepoFile], set: Vec<String>, vars: &Vars) -> Option<Project> {
                 continue;
             };
             let def = resolve_extends(files, rel, services, def, vars, 0);
-            let line = lines.get(name).copied().unwrap_or(1);
+            let line = lines.get(name).copied().unwrap_or(Lines {
+                line: 1,
+                column: 1,
+                end_line: 1,
+            });
             let entry = merged
                 .entry(name.to_string())
                 .or_insert_with(|| (Mapping::new(), rel.clone(), line));
@@ -290,10 +294,10 @@ fn load(files: &[RepoFile], set: Vec<String>, vars: &Vars) -> Option<Project> {
     }
     let services = merged
         .into_iter()
-        .map(|(name, (def, path, line))| Service {
+        .map(|(name, (def, path, at))| Service {
             name,
             path,
-            line,
+            at,
             def,
         })
         .collect();
@@ -407,12 +411,25 @@ pub fn as_map(v: &Value) -> Value {
     Value::Mapping(m)
 }
 
-/// A service's line: the key's line under the top-level `services:`.
-pub fn service_lines(text: &str) -> BTreeMap<String, u32> {
-    let mut out = BTreeMap::new();
+/// Where a service's block is in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lines {
+    /// The service key's line and column.
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+}
+
+/// A service's lines: from its key under the top-level `services:` to
+/// its block's last non-blank line (`--new-only` keeps a finding when any
+/// of them changed).
+pub fn service_lines(text: &str) -> BTreeMap<String, Lines> {
+    let mut out: BTreeMap<String, Lines> = BTreeMap::new();
     let mut inside = false;
     let mut indent = None;
+    let mut current: Option<String> = None;
     for (i, line) in text.lines().enumerate() {
+        let n = i as u32 + 1;
         let body = line.trim_start();
         if body.is_empty() || body.starts_with('#') {
             continue;
@@ -420,18 +437,27 @@ pub fn service_lines(text: &str) -> BTreeMap<String, u32> {
         let depth = line.len() - body.len();
         if depth == 0 {
             inside = body.starts_with("services:");
+            current = None;
             continue;
         }
         if !inside {
             continue;
         }
         let want = *indent.get_or_insert(depth);
-        if depth != want {
-            continue;
-        }
-        if let Some((key, _)) = body.split_once(':') {
-            let key = key.trim().trim_matches(['"', '\'']);
-            out.entry(key.to_string()).or_insert(i as u32 + 1);
+        if depth == want {
+            current = body.split_once(':').map(|(key, _)| {
+                let key = key.trim().trim_matches(['"', '\'']).to_string();
+                out.entry(key.clone()).or_insert(Lines {
+                    line: n,
+                    end_line: n,
+                    column: depth as u32 + 1,
+                });
+                key
+            });
+        } else if let Some(key) = &current {
+            if let Some(span) = out.get_mut(key) {
+                span.end_line = n;
+            }
         }
     }
     out

@@ -83,7 +83,17 @@ pub(super) fn insecure_default(j: &Judge, out: &mut Vec<Finding>) {
         return;
     }
     let name = &j.service.name;
-    j.push(out, &INSECURE_DEFAULT, format!("service `{name}`: {}", problems.join("; ")), format!("give `{name}` a strong password from the production environment with no inline default (`${{VAR:?set VAR}}`), and for Redis start it with `--requirepass ${{REDIS_PASSWORD:?}}`"));
+    let help = if j.datastore() == Some(Datastore::Redis) {
+        format!("start `{name}` with a password from the production environment: `command: [\"redis-server\", \"--requirepass\", \"${{REDIS_PASSWORD:?set REDIS_PASSWORD}}\"]`, and put it in the app's Redis URL")
+    } else {
+        format!("give `{name}` a strong password from the production environment with no inline default (`${{VAR:?set VAR}}`), and require passwords for every connection")
+    };
+    j.push(
+        out,
+        &INSECURE_DEFAULT,
+        format!("service `{name}`: {}", problems.join("; ")),
+        help,
+    );
 }
 
 /// Every string in `v`, keys excepted.

@@ -96,8 +96,13 @@ fn deploy_commands_name_their_files() {
 fn service_lines_are_the_keys_under_services() {
     let text = "version: '3'\nx-common: &c\n  image: a\nservices:\n  # api\n  api:\n    image: a\n    ports:\n      - \"1:1\"\n\n  \"web\":\n    image: b\nvolumes:\n  data:\n";
     let lines = service_lines(text);
-    assert_eq!(lines.get("api"), Some(&6));
-    assert_eq!(lines.get("web"), Some(&11));
+    let at = |l, c, e| Lines {
+        line: l,
+        column: c,
+        end_line: e,
+    };
+    assert_eq!(lines.get("api"), Some(&at(6, 3, 9)));
+    assert_eq!(lines.get("web"), Some(&at(11, 3, 12)));
     assert_eq!(lines.get("data"), None);
 }
 
@@ -182,8 +187,8 @@ fn files_merge_and_extends_resolve() {
     assert_eq!(p.files, ["docker-compose.yml", "docker-compose.prod.yml"]);
     let api = p.services.iter().find(|s| s.name == "api").unwrap();
     assert_eq!(
-        (api.path.as_str(), api.line),
-        ("docker-compose.prod.yml", 2)
+        (api.path.as_str(), api.at.line, api.at.end_line),
+        ("docker-compose.prod.yml", 2, 5)
     );
     assert_eq!(api.def.get("image").and_then(Value::as_str), Some("a"));
     let env = super::environment(&api.def);
