@@ -49,7 +49,10 @@ pub fn production_projects(files: &[RepoFile], configured: &[String], vars: &Var
             let set = match set.is_empty() {
                 // `docker compose up` with no `-f`: the default file (and
                 // its override, as Compose loads it), at the root.
-                true => default_files(files),
+                // Only a deploy script or workflow by name: a release
+                // workflow may start a test stack that way.
+                true if rel_says_deploy(&f.rel) => default_files(files),
+                true => Vec::new(),
                 false => set,
             };
             if !set.is_empty() && set.iter().all(|p| text(p).is_some()) {
@@ -83,6 +86,11 @@ pub fn may_be_compose(rel: &str, text: &str) -> bool {
         && (text.starts_with("services:") || text.contains("\nservices:"))
 }
 
+fn rel_says_deploy(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.to_ascii_lowercase().contains("deploy")
+}
+
 /// Only workflows and scripts that deploy: a CI workflow's `docker compose
 /// -f docker-compose.test.yml up` starts test databases.
 fn is_deploy_runner(rel: &str) -> bool {
@@ -90,7 +98,7 @@ fn is_deploy_runner(rel: &str) -> bool {
     let name = lower.rsplit('/').next().unwrap_or(&lower);
     let workflow = lower.starts_with(".github/workflows/")
         && (name.ends_with(".yml") || name.ends_with(".yaml"));
-    let script = name.ends_with(".sh") || name == "makefile" || name == "justfile";
+    let script = name.ends_with(".sh");
     (workflow || script)
         && ["deploy", "release", "prod", "publish"]
             .iter()

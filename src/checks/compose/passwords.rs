@@ -25,7 +25,15 @@ pub(super) fn insecure_default(j: &Judge, out: &mut Vec<Finding>) {
         }
     }
     for (key, raw) in &env {
-        if raw.contains('$') || raw.contains("://") || raw.is_empty() {
+        // Interpolated, a URL, a file path or a flag: not a password.
+        let flag = matches!(
+            raw.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "0" | "1"
+        );
+        if raw.contains('$') || raw.contains("://") || raw.is_empty() || flag {
+            continue;
+        }
+        if raw.starts_with(['/', '.', '~']) {
             continue;
         }
         if secrets.is_secret_name(key) && crate::secret_strength::weakness(raw).is_some() {
