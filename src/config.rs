@@ -156,6 +156,8 @@ pub struct Settings {
     pub env: env::EnvSettings,
     pub secrets: env::SecretSettings,
     pub migrations: MigrationSettings,
+    /// `compose.production`: compose files judged as production.
+    pub compose_production: Vec<String>,
     pub require: Vec<Requirement>,
     /// `hook.policy-branch`: the branch whose policy the pre-push hook
     /// applies (default: the remote's default branch).
@@ -392,6 +394,7 @@ impl Settings {
             issue_pattern,
             env: env::resolve_env(raw.env)?,
             secrets: env::resolve_secrets(raw.secrets)?,
+            compose_production: raw.compose.and_then(|c| c.production).unwrap_or_default(),
             migrations: {
                 let m = raw.migrations.unwrap_or_default();
                 let trim = |d: &str| d.trim_matches('/').to_string();

@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 const GROUPS: &[&[&Rule]] = &[
     checks::debug::RULES,
     checks::debug_mode::RULES,
+    checks::compose::RULES,
     checks::todo::RULES,
     &[&github::issues::CLOSED_ISSUE],
     checks::env::RULES,

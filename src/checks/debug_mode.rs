@@ -2,6 +2,7 @@
 //! (`NODE_ENV` not `production`, `DEBUG`/`APP_DEBUG` on, `RAILS_ENV`
 //! development, …). Doc: `docs/rules/debug-debug-mode.md`.
 
+use super::compose;
 use super::repo::{at_value, RepoCheck, RepoFacts};
 use super::Context;
 use crate::finding::{Finding, Span};
@@ -95,11 +96,16 @@ fn debug_mode(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
+    in_dockerfiles(facts, ctx, out);
+    in_compose(facts, ctx, out);
+}
+
+/// The final image of a production Dockerfile: its `ENV` is the
+/// container's environment unless the deploy overrides it.
+fn in_dockerfiles(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
     let Some(level) = ctx.settings.level(&DEBUG_MODE) else {
         return;
     };
-    // The final image of a production Dockerfile: its `ENV` is the
-    // container's environment unless the deploy overrides it.
     for image in super::docker::final_images(facts, ctx) {
         for s in image.settings() {
             let Some(value) = s
@@ -130,6 +136,31 @@ fn debug_mode(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
                 )
                 .at(image.path, span, &image.shown_key(s.line, s.column, &s.key)),
             );
+        }
+    }
+}
+
+/// The production compose file's `environment:`: a value written there or
+/// taken from an inline default (a value from the production environment
+/// is judged, and reported, where it is set).
+fn in_compose(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    if !ctx.enabled(&DEBUG_MODE) {
+        return;
+    }
+    let vars = compose::production_vars(facts);
+    for project in compose::projects(facts, ctx) {
+        for s in &project.services {
+            for (key, raw) in compose::environment(&s.def) {
+                let value = compose::model::interpolate(&raw, &vars);
+                if value.from_env {
+                    continue;
+                }
+                if let Some((message, help)) = judge(&key, &value.value) {
+                    let message = format!("service `{}`: {message}", s.name);
+                    let help = format!("{help} in the `environment:` of `{}`", s.name);
+                    out.extend(compose::at_service(ctx, &DEBUG_MODE, s, message, help));
+                }
+            }
         }
     }
 }

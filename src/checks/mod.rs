@@ -2,6 +2,7 @@
 //! `impl FileCheck`, helpers, tests); [`CHECKS`] is the one list of them.
 //! Checks are pure: they read a [`SourceFile`] and push findings.
 
+pub mod compose;
 pub mod debug;
 pub mod debug_mode;
 pub mod docker;
@@ -146,6 +147,7 @@ pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &debug_mode::DebugModeRule,
     &env_values::EnvValueRules,
     &docker::DockerRules,
+    &compose::ComposeRules,
     &secret::SecretRules,
     &stripe::StripeModes,
     &migrations::MigrationRules,

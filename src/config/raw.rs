@@ -24,6 +24,8 @@ pub(super) struct RawConfig {
     pub(super) env: Option<env::RawEnv>,
     pub(super) secrets: Option<env::RawSecrets>,
     pub(super) migrations: Option<RawMigrations>,
+    /// How the compose rules find the production compose file.
+    pub(super) compose: Option<RawCompose>,
     /// Inputs a release branch may not pass without.
     pub(super) require: Option<Vec<Requirement>>,
     /// The pre-push hook (`shipcheck install-hook`).
@@ -68,6 +70,17 @@ pub(super) struct RawMigrations {
     pub(super) database_url_env: Option<BTreeMap<String, String>>,
     /// Migration set folders the live checks leave out.
     pub(super) not_live: Option<Vec<String>>,
+}
+
+/// `compose:` — which compose files are production.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub(super) struct RawCompose {
+    /// Compose files that deploy to production, besides those named
+    /// `docker-compose.prod*.yml`/`compose.prod*.yaml` and those a deploy
+    /// workflow or script runs with `-f` (each judged on its own).
+    pub(super) production: Option<Vec<String>>,
 }
 
 /// How the live checks treat the migration sets.
