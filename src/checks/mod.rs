@@ -135,6 +135,7 @@ pub static CHECKS: &[&dyn FileCheck] = &[
     &todo::Todos,
     &env_reads::EnvReads,
     &stripe_keys::StripeKeysInRepo,
+    &stripe_keys::ProviderKeysInRepo,
 ];
 
 /// The whole-repository checks, run once after the walk.
