@@ -21,6 +21,7 @@ const GROUPS: &[&[&Rule]] = &[
     &[&checks::stripe_keys::PROVIDER_KEY_IN_REPO],
     checks::stripe::RULES,
     checks::migrations::RULES,
+    checks::app::RULES,
     &[&policy::SUPPRESSION_INVALID],
     &[&checks::scan::UNREADABLE],
     scan::RULES,

@@ -2,6 +2,7 @@
 //! `impl FileCheck`, helpers, tests); [`CHECKS`] is the one list of them.
 //! Checks are pure: they read a [`SourceFile`] and push findings.
 
+pub mod app;
 pub mod debug;
 pub mod debug_mode;
 pub mod env;
@@ -94,6 +95,8 @@ pub struct FileOutcome {
     pub repo_files: Vec<crate::migrations::RepoFile>,
     /// Tracked TODOs that name GitHub issues (`--online` looks them up).
     pub issue_refs: Vec<todo::TodoIssueRefs>,
+    /// What a JS/TS file says about its app server (`app::scan`).
+    pub app_files: Vec<app::scan::FileFacts>,
 }
 
 /// What decides which tokens can matter in a file.
@@ -136,6 +139,7 @@ pub static CHECKS: &[&dyn FileCheck] = &[
     &env_reads::EnvReads,
     &stripe_keys::StripeKeysInRepo,
     &stripe_keys::ProviderKeysInRepo,
+    &app::scan::AppFiles,
 ];
 
 /// The whole-repository checks, run once after the walk.
@@ -148,6 +152,7 @@ pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &history::HistoryProblems,
     &scan::ScanProblems,
     &stripe_keys::SweptKeys,
+    &app::AppRules,
 ];
 
 /// One Aho-Corasick automaton over the tokens that matter for a file kind.
