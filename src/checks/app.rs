@@ -6,6 +6,7 @@
 //! never flagged.
 
 pub mod scan;
+mod start_script;
 
 use super::repo::{RepoCheck, RepoFacts};
 use super::Context;
@@ -214,7 +215,33 @@ impl RepoCheck for AppRules {
                     "give it a short lifetime (`jwt.sign(payload, secret, { expiresIn: '15m' })`, `.setExpirationTime('15m')`) and refresh it".to_string()));
             }
         }
-        self.servers(facts, ctx, &files, out);
+        let servers = self.servers(facts, ctx, &files, out);
+        if servers > 0 {
+            for (rel, line) in start_script::unexec_scripts(facts.repo_files) {
+                if scan::is_example(rel) || ctx.settings.is_test_file(rel) {
+                    continue;
+                }
+                let Some(level) = ctx.settings.level(&NO_GRACEFUL_SHUTDOWN) else {
+                    continue;
+                };
+                let span = crate::finding::Span {
+                    line,
+                    column: 1,
+                    end_line: line,
+                    end_column: 1,
+                };
+                let text = facts
+                    .repo_files
+                    .iter()
+                    .find(|f| f.rel == rel)
+                    .map_or("", |f| f.text.as_str());
+                let shown = text.lines().nth(line as usize - 1).unwrap_or("");
+                out.push(Finding::new(&NO_GRACEFUL_SHUTDOWN, level,
+                    "the start script runs the server as the shell's child: SIGTERM stops at the shell and never reaches the server".to_string(),
+                    "start the server with `exec` (`exec node dist/server.js`) so it replaces the shell and receives the signal".to_string())
+                    .at(rel, span, shown));
+            }
+        }
     }
 }
 
@@ -225,7 +252,8 @@ impl AppRules {
         ctx: &Context,
         files: &[&FileFacts],
         out: &mut Vec<Finding>,
-    ) {
+    ) -> usize {
+        let mut found = 0;
         let manifests: Vec<(&str, &str)> = facts
             .repo_files
             .iter()
@@ -272,6 +300,7 @@ impl AppRules {
             }) else {
                 continue;
             };
+            found += 1;
             let what = if dir.is_empty() {
                 "the Node server".to_string()
             } else {
@@ -315,6 +344,7 @@ impl AppRules {
                 }
             }
         }
+        found
     }
 }
 

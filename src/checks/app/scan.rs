@@ -127,7 +127,7 @@ pub fn is_health_route_file(rel: &str) -> bool {
 }
 
 /// Examples and demos are never the app.
-fn is_example(rel: &str) -> bool {
+pub fn is_example(rel: &str) -> bool {
     rel.split('/')
         .any(|s| matches!(s, "example" | "examples" | "demo" | "demos" | "fixtures"))
 }
