@@ -340,6 +340,8 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         scripts: &walked.scripts,
         repo_files: &walked.repo_files,
         judged: &judged,
+        app_files: &walked.app_files,
+        visited: &walked.visited,
     };
     for check in checks::REPO_CHECKS {
         check.check_repo(&facts, checker.context(), &mut findings);
@@ -450,6 +452,7 @@ struct Walked {
     issue_refs: Vec<checks::todo::TodoIssueRefs>,
     /// What the manifests and workflows say is not the app (`checks::scripts`).
     scripts: std::collections::BTreeSet<String>,
+    app_files: Vec<checks::app::scan::FileFacts>,
 }
 
 /// The scanned set, each file read once and run through the per-file
@@ -499,6 +502,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         repo_files: Vec::new(),
         issue_refs: Vec::new(),
         scripts: Default::default(),
+        app_files: Vec::new(),
     };
     for (_, outcome) in results {
         w.findings.extend(outcome.findings);
@@ -510,6 +514,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         w.image_env.extend(outcome.image_env);
         w.repo_files.extend(outcome.repo_files);
         w.issue_refs.extend(outcome.issue_refs);
+        w.app_files.extend(outcome.app_files);
     }
     // Files CI runs as commands, command-line packages and the targets a
     // Cargo manifest makes tests, benches or examples are not the app: the

@@ -18,6 +18,7 @@ pub mod input_file;
 pub mod lexer;
 pub mod migrations;
 pub mod policy;
+pub mod provider_keys;
 pub mod redact;
 pub mod registry;
 pub mod report;

@@ -375,13 +375,22 @@ static SECRET_SHAPED: LazyLock<Regex> = LazyLock::new(|| {
         r"|xox[abprs]-[A-Za-z0-9\-]{10,}",
         r"|(?:AKIA|ASIA)[A-Z0-9]{16}",
         r"|eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
+        // The other providers of `provider_keys`: SendGrid, Resend,
+        // Twilio, OpenAI/Anthropic, Slack app tokens, a private key's body
+        // on its header's line (a key in a one-line string).
+        r"|SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}",
+        r"|\bre_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}",
+        r"|\bSK[0-9a-fA-F]{32}",
+        r"|\bsk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}",
+        r"|xapp-[A-Za-z0-9\-]{10,}",
+        r"|PRIVATE KEY-----(?:\\[rn]|\s)*[A-Za-z0-9+/=]{16,}[A-Za-z0-9+/=\\\s]*",
     ))
     .expect("valid secret pattern")
 });
 
 static PUBLIC_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA|eyJ)",
+        r"^(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA|eyJ|SG\.|re_|SK|sk-(?:ant-|proj-|svcacct-|admin-)?|xapp-|PRIVATE KEY-----)",
     )
     .expect("valid prefix pattern")
 });

@@ -25,6 +25,7 @@ const GROUPS: &[&[&Rule]] = &[
     checks::migrations::RULES,
     checks::proxy::RULES,
     checks::docker::RULES,
+    checks::app::RULES,
     &[&policy::SUPPRESSION_INVALID],
     &[&checks::scan::UNREADABLE],
     scan::RULES,

@@ -111,6 +111,38 @@ fn secrets() -> Vec<Secret> {
             random(15, 48, PUNCT),
             "",
         ),
+        s(
+            "SendGrid key in source",
+            format!("SG.{}.{}", random(16, 22, ALNUM), random(17, 43, ALNUM)),
+            "SG.",
+        ),
+        s(
+            "AWS secret access key beside its id",
+            random(18, 40, ALNUM),
+            "",
+        ),
+        s(
+            "AWS access key id",
+            format!("AKIA{}", random(19, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")),
+            "AKIA",
+        ),
+        // An OpenAI key's two random parts (its `T3BlbkFJ` marker is
+        // public: the rule's documentation names it).
+        s(
+            "OpenAI key in source, before its marker",
+            random(20, 20, ALNUM),
+            "",
+        ),
+        s(
+            "OpenAI key in source, after its marker",
+            random(21, 20, ALNUM),
+            "",
+        ),
+        s(
+            "private key body in a one-line string",
+            random(22, 64, ALNUM),
+            "",
+        ),
     ]
 }
 
@@ -238,6 +270,22 @@ fn plant() -> Planted {
             s1 = v(3),
             s2 = v(4),
             st = v(14),
+        ),
+    );
+    write(
+        &root,
+        "src/keys.ts",
+        format!(
+            "const mail = \"{sg}\";\n\
+             const aws = {{ id: \"{id}\", secret: \"{aws}\" }};\n\
+             const ai = \"sk-proj-{ai}T3BlbkFJ{ai2}\";\n\
+             const pem = \"-----BEGIN RSA PRIVATE KEY-----\\n{pem}\\n-----END RSA PRIVATE KEY-----\";\n",
+            sg = v(15),
+            aws = v(16),
+            id = v(17),
+            ai = v(18),
+            ai2 = v(19),
+            pem = v(20),
         ),
     );
     write(

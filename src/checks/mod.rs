@@ -2,6 +2,7 @@
 //! `impl FileCheck`, helpers, tests); [`CHECKS`] is the one list of them.
 //! Checks are pure: they read a [`SourceFile`] and push findings.
 
+pub mod app;
 pub mod compose;
 pub mod debug;
 pub mod debug_mode;
@@ -98,6 +99,8 @@ pub struct FileOutcome {
     pub repo_files: Vec<crate::migrations::RepoFile>,
     /// Tracked TODOs that name GitHub issues (`--online` looks them up).
     pub issue_refs: Vec<todo::TodoIssueRefs>,
+    /// What a JS/TS file says about its app server (`app::scan`).
+    pub app_files: Vec<app::scan::FileFacts>,
 }
 
 /// What decides which tokens can matter in a file.
@@ -139,6 +142,8 @@ pub static CHECKS: &[&dyn FileCheck] = &[
     &todo::Todos,
     &env_reads::EnvReads,
     &stripe_keys::StripeKeysInRepo,
+    &stripe_keys::ProviderKeysInRepo,
+    &app::scan::AppFiles,
 ];
 
 /// The whole-repository checks, run once after the walk.
@@ -155,6 +160,7 @@ pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &scan::ScanProblems,
     &stripe_keys::SweptKeys,
     &proxy::ProxyRules,
+    &app::AppRules,
 ];
 
 /// One Aho-Corasick automaton over the tokens that matter for a file kind.

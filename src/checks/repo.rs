@@ -55,6 +55,10 @@ pub struct RepoFacts<'a> {
     /// What the Security and Infrastructure checks found to judge: an area
     /// no check judged is "not checked", never passed.
     pub judged: &'a Judged,
+    /// What each production JS/TS file says about its app server.
+    pub app_files: &'a [super::app::scan::FileFacts],
+    /// Every file the walk read, by path (file-based routes: `routes/api.health.ts`).
+    pub visited: &'a [String],
 }
 
 /// The areas a check judged, and on what (`Dockerfile`, `nginx.conf`):

@@ -19,7 +19,7 @@ pub const PROVIDER_KEY_IN_REPO: Rule = Rule {
     default_level: Some(Level::Error),
     area: Area::Secrets,
     judged: Judged::Lines,
-    summary: "a live secret key of another provider (Clerk, UploadThing: `sk_live_` too) written in the repository",
+    summary: "a secret key of another provider (AWS, GitHub, Slack, OpenAI, Resend, SendGrid, Twilio, Clerk, UploadThing) or a private key written in the repository",
     options: &[],
     doc: crate::rule_doc!("secret-provider-key-in-repo"),
     module: module_path!(),
@@ -92,18 +92,35 @@ impl super::repo::RepoCheck for SweptKeys {
         out: &mut Vec<crate::finding::Finding>,
     ) {
         for (rel, hit) in facts.swept {
-            out.extend(swept_finding(ctx, rel, hit));
+            out.extend(swept_finding(facts, ctx, rel, hit));
         }
     }
 }
 
 fn swept_finding(
+    facts: &super::repo::RepoFacts,
     ctx: &Context,
     rel: &str,
     hit: &crate::workspace::sweep::SweepHit,
 ) -> Option<crate::finding::Finding> {
     // The sweep keeps only the masked key: its variable (on the shown
     // line) can still say it is another provider's.
+    if let Some(provider) = hit.provider {
+        let private = std::ptr::eq(provider, &crate::provider_keys::PRIVATE_KEY);
+        if private && !facts.is_production(ctx, rel) {
+            return None;
+        }
+        let level = ctx.settings.level(&PROVIDER_KEY_IN_REPO)?;
+        return Some(
+            crate::finding::Finding::new(
+                &PROVIDER_KEY_IN_REPO,
+                level,
+                provider_message(provider, &hit.masked),
+                provider.help.to_string(),
+            )
+            .at_shown(rel, span(hit), hit.shown.clone()),
+        );
+    }
     let vendor = (hit.prefix == "sk_live_")
         .then(|| {
             let upper = hit.shown.text.to_ascii_uppercase();
@@ -125,19 +142,22 @@ fn swept_finding(
         }
     };
     let level = ctx.settings.level(rule)?;
-    let span = crate::finding::Span {
+    Some(
+        crate::finding::Finding::new(rule, level, message, help).at_shown(
+            rel,
+            span(hit),
+            hit.shown.clone(),
+        ),
+    )
+}
+
+fn span(hit: &crate::workspace::sweep::SweepHit) -> crate::finding::Span {
+    crate::finding::Span {
         line: hit.line,
         column: hit.column,
         end_line: hit.line,
         end_column: hit.end_column,
-    };
-    Some(
-        crate::finding::Finding::new(rule, level, message, help).at_shown(
-            rel,
-            span,
-            hit.shown.clone(),
-        ),
-    )
+    }
 }
 
 /// Vendors that reuse Stripe's `sk_live_` prefix, told apart by the
@@ -169,6 +189,45 @@ fn other_vendor(line: &str, body: &str) -> Option<(&'static str, &'static str)> 
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     hex64.then_some(("UploadThing", OTHER_VENDORS[1].2))
+}
+
+/// `secret/provider-key-in-repo` for the shapes of `provider_keys`: in
+/// any file, except private keys, judged in production files only (test
+/// suites and examples carry generated throwaway keys).
+pub struct ProviderKeysInRepo;
+
+impl FileCheck for ProviderKeysInRepo {
+    fn tokens(&self, _ctx: &Context, _kind: FileKind) -> Vec<String> {
+        crate::provider_keys::TOKENS
+            .iter()
+            .map(|t| t.to_string())
+            .collect()
+    }
+
+    fn check_file(&self, file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
+        for key in crate::provider_keys::find(file.text.as_bytes()) {
+            if std::ptr::eq(key.provider, &crate::provider_keys::PRIVATE_KEY) && !file.is_production
+            {
+                continue;
+            }
+            for s in &key.also_secret {
+                crate::redact::register(s);
+            }
+            out.findings.extend(ctx.finding(
+                &PROVIDER_KEY_IN_REPO,
+                file,
+                key.start,
+                key.end,
+                provider_message(key.provider, &key.masked),
+                key.provider.help.to_string(),
+            ));
+        }
+    }
+}
+
+/// One wording for the checked files and the sweep.
+fn provider_message(provider: &crate::provider_keys::Provider, masked: &str) -> String {
+    format!("{} {masked} is written in the repository", provider.name)
 }
 
 impl FileCheck for StripeKeysInRepo {

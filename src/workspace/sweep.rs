@@ -29,8 +29,11 @@ pub struct SweepHit {
     /// 1-based byte columns (the sweep does not decode the file).
     pub column: u32,
     pub end_column: u32,
-    /// `sk_live_` or `rk_live_`.
+    /// `sk_live_` or `rk_live_` (a Stripe key), or "" (another provider's).
     pub prefix: &'static str,
+    /// Another provider's key (`crate::provider_keys`), or `None` for a
+    /// Stripe key.
+    pub provider: Option<&'static crate::provider_keys::Provider>,
     /// The key masked: prefix and last four.
     pub masked: String,
     pub shown: ShownLine,
@@ -67,14 +70,35 @@ pub fn sweep(mut reader: impl Read) -> std::io::Result<Vec<SweepHit>> {
             if crate::secret_strength::weakness(&random).is_some() {
                 continue;
             }
-            hits.push(hit(
-                &buf,
-                all.start(),
-                all.end(),
-                prefix.as_bytes(),
+            let prefix: &'static str = if prefix.as_bytes().starts_with(b"rk") {
+                "rk_live_"
+            } else {
+                "sk_live_"
+            };
+            let key = String::from_utf8_lossy(&buf[all.start()..all.end()]);
+            let masked = crate::redact::mask_secret(&key, prefix);
+            let at = Place {
+                start: all.start(),
+                end: all.end(),
                 lines_before,
                 col_at_start,
-            ));
+            };
+            hits.push(hit(&buf, &at, prefix, None, masked));
+        }
+        for key in crate::provider_keys::find(&buf) {
+            if key.start >= limit || (!eof && key.end >= buf.len()) {
+                continue;
+            }
+            for s in &key.also_secret {
+                crate::redact::register(s);
+            }
+            let at = Place {
+                start: key.start,
+                end: key.end,
+                lines_before,
+                col_at_start,
+            };
+            hits.push(hit(&buf, &at, "", Some(key.provider), key.masked));
         }
         if eof {
             return Ok(hits);
@@ -106,14 +130,24 @@ fn read_full(reader: &mut impl Read, chunk: &mut [u8]) -> std::io::Result<usize>
     Ok(n)
 }
 
-fn hit(
-    buf: &[u8],
+/// Where a key is in the buffer, and where the buffer is in the file.
+struct Place {
     start: usize,
     end: usize,
-    prefix: &[u8],
+    /// Newlines before the buffer, and bytes since the last one at its start.
     lines_before: usize,
     col_at_start: usize,
+}
+
+fn hit(
+    buf: &[u8],
+    at: &Place,
+    prefix: &'static str,
+    provider: Option<&'static crate::provider_keys::Provider>,
+    masked: String,
 ) -> SweepHit {
+    let (start, end, lines_before, col_at_start) =
+        (at.start, at.end, at.lines_before, at.col_at_start);
     let before = &buf[..start];
     let line = lines_before + memchr::memchr_iter(b'\n', before).count() + 1;
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
@@ -135,17 +169,13 @@ fn hit(
     } else {
         ShownLine::from_bytes(&key, 0, key.len())
     };
-    let prefix: &'static str = if prefix.starts_with(b"rk") {
-        "rk_live_"
-    } else {
-        "sk_live_"
-    };
     SweepHit {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         column: u32::try_from(column).unwrap_or(u32::MAX),
         end_column: u32::try_from(column + (end - start)).unwrap_or(u32::MAX),
         prefix,
-        masked: crate::redact::mask_secret(&key, prefix),
+        provider,
+        masked,
         shown,
     }
 }

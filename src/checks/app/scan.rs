@@ -1,0 +1,435 @@
+//! The per-file half of the app server rules: what one JS/TS file says
+//! about its server (creation, shutdown handling, routes, security layers)
+//! and its CORS and JWT calls. Comments are blanked first; strings stay
+//! visible, since routes and signal names are strings.
+
+use super::super::{Context, FileCheck, FileKind, FileOutcome};
+use crate::finding::{ShownLine, Span};
+use crate::lexer::Lang;
+use crate::workspace::SourceFile;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A place in a file, as a finding shows it.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub span: Span,
+    pub shown: ShownLine,
+}
+
+/// What one production JS/TS file says.
+#[derive(Debug, Clone, Default)]
+pub struct FileFacts {
+    pub rel: String,
+    /// The server's creation or `listen` call, and its framework.
+    pub server: Option<(Place, &'static str)>,
+    pub shutdown: bool,
+    pub health_route: bool,
+    pub security_headers: bool,
+    pub rate_limit: bool,
+    /// A login/password/auth route.
+    pub auth_route: Option<Place>,
+    /// CORS options reflecting any origin with credentials.
+    pub cors_wildcard: Vec<(Place, String)>,
+    /// CORS options with credentials whose origin is `process.env.X`.
+    pub cors_env: Vec<(Place, String)>,
+    /// JWTs signed without an expiry.
+    pub jwt_no_expiry: Vec<Place>,
+}
+
+pub struct AppFiles;
+
+/// Literals a file needs for this check to have anything to say.
+const TOKENS: &[&str] = &[
+    "express",
+    "fastify",
+    "koa",
+    "hono",
+    "@nestjs",
+    "createServer",
+    "credentials",
+    "jwt",
+    "SignJWT",
+    "jsonwebtoken",
+    "SIGTERM",
+    "SIGINT",
+    "ShutdownHooks",
+    "closeGracefully",
+    "terminus",
+    "terminator",
+    "stoppable",
+    "lightship",
+    "close-with-grace",
+    "health",
+    "ready",
+    "/live",
+    "/ping",
+    "/status",
+    "/up",
+    "HealthCheck",
+    "under-pressure",
+    "helmet",
+    "lusca",
+    "ecureHeaders",
+    "Strict-Transport",
+    "trict-transport",
+    "Content-Security",
+    "ontent-security",
+    "ateLimit",
+    "atelimit",
+    "hrottle",
+    "login",
+    "signin",
+    "sign-in",
+    "auth",
+    "password",
+    "reset",
+];
+
+impl FileCheck for AppFiles {
+    fn tokens(&self, _ctx: &Context, kind: FileKind) -> Vec<String> {
+        let js = matches!(kind.lang, Lang::JavaScript | Lang::TypeScript);
+        if !js || !kind.production || kind.test {
+            return Vec::new();
+        }
+        TOKENS.iter().map(|t| t.to_string()).collect()
+    }
+
+    fn check_file(&self, file: &SourceFile, _ctx: &Context, out: &mut FileOutcome) {
+        if !file.is_production || file.is_test || is_example(file.rel) {
+            return;
+        }
+        let text = without_comments(file);
+        let facts = facts(file, &text);
+        if facts.server.is_some()
+            || facts.shutdown
+            || facts.health_route
+            || facts.security_headers
+            || facts.rate_limit
+            || facts.auth_route.is_some()
+            || !facts.cors_wildcard.is_empty()
+            || !facts.cors_env.is_empty()
+            || !facts.jwt_no_expiry.is_empty()
+        {
+            out.app_files.push(facts);
+        }
+    }
+}
+
+/// A file-based route serving health (`routes/api+/health.ts`,
+/// `routes/api.healthz.ts`, `app/api/health/route.ts`).
+pub fn is_health_route_file(rel: &str) -> bool {
+    static FILE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:^|[/.+])(?:health|healthz|healthcheck|ready|readyz|live|livez|ping)(?:/route|/index|/\+server|\.controller|\.routes?)?\.[cm]?[jt]sx?$")
+            .expect("valid health file pattern")
+    });
+    FILE.is_match(rel)
+}
+
+/// Examples and demos are never the app.
+pub fn is_example(rel: &str) -> bool {
+    rel.split('/')
+        .any(|s| matches!(s, "example" | "examples" | "demo" | "demos" | "fixtures"))
+}
+
+/// The file with its comments blanked (same offsets; strings kept).
+fn without_comments(file: &SourceFile) -> String {
+    let mut bytes = file.text.as_bytes().to_vec();
+    for c in file.comments() {
+        for b in &mut bytes[c.start..c.end] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    // Blanking whole comment regions byte by byte keeps UTF-8 valid outside
+    // them; inside, every byte became a space.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn place(file: &SourceFile, start: usize, end: usize) -> Place {
+    Place {
+        span: file.span(start, end),
+        shown: file.shown_line(start, end),
+    }
+}
+
+static SERVER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\b(?P<express>express)\(\s*\)",
+        r"|\b(?P<fastify>[Ff]astify)\(\s*[{)]",
+        r"|\bnew\s+(?P<koa>Koa)\(",
+        r"|\b(?P<hono>serve)\(\s*\{[^}]*\bfetch\b",
+        r"|\b(?P<nest>NestFactory)\.create(?:<[^>]*>)?\(",
+        r"|\b(?P<http>(?:https?|http2)\.createServer)\(",
+    ))
+    .expect("valid server pattern")
+});
+
+static SHUTDOWN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"process\s*\.\s*(?:on|once|addListener|prependListener)\(\s*["'`](?:SIGTERM|SIGINT)"#,
+        r"|\benableShutdownHooks\(|\bcloseGracefully\b|\bcreateTerminus\(|\bcreateHttpTerminator\(",
+        r#"|\bstoppable\(|\bcreateLightship\(|\bcloseWithGrace\(|["'](?:fastify-graceful-shutdown|close-with-grace|@godaddy/terminus|http-terminator|stoppable|lightship)["']"#,
+    ))
+    .expect("valid shutdown pattern")
+});
+
+static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"["'`]/(?:api/)?(?:health|healthz|healthcheck|ready|readyz|readiness|live|livez|liveness|up|ping|status)(?:["'`/?])"#,
+        r#"|@(?:Get|Head|All|Controller)\(\s*["'`]/?(?:health|healthz|healthcheck|ready|readyz|live|livez|ping|status)["'`/]"#,
+        r#"|@HealthCheck\(|["'](?:@nestjs/terminus|fastify-healthcheck|@fastify/under-pressure|@godaddy/terminus|lightship)["']"#,
+    ))
+    .expect("valid health pattern")
+});
+
+static HEADERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"["'](?:helmet|@fastify/helmet|fastify-helmet|koa-helmet|hono/secure-headers|lusca)["']"#,
+        r#"|\bsecureHeaders\(|(?i:["'](?:strict-transport-security|content-security-policy)["'])"#,
+    ))
+    .expect("valid headers pattern")
+});
+
+static RATE_LIMIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"["'](?:express-rate-limit|express-slow-down|rate-limiter-flexible|@fastify/rate-limit|fastify-rate-limit|@nestjs/throttler|koa-ratelimit|koa2-ratelimit|hono-rate-limiter|@upstash/ratelimit|express-brute)["']"#,
+        r"|\b\w*(?:[Rr]ate[Ll]imit|[Tt]hrottle)\w*\(|\bThrottlerModule\b|\blimit_req\b",
+    ))
+    .expect("valid rate limit pattern")
+});
+
+static AUTH_ROUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"\.(?:get|post|put|patch|all|use|route)\(\s*["'`](?:/[\w:-]+)*/(?:login|signin|sign-in|auth|password|reset|reset-password|forgot-password)["'`/]"#,
+        r#"|@(?:Controller|Post|Get|Put|Patch)\(\s*["'`]/?(?:[\w:-]+/)*(?:login|signin|sign-in|auth|password|reset|reset-password|forgot-password)["'`/]"#,
+        r#"|\burl:\s*["'`](?:/[\w:-]+)*/(?:login|signin|auth|password|reset)["'`/]"#,
+    ))
+    .expect("valid auth route pattern")
+});
+
+static CREDENTIALS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bcredentials\s*:\s*true\b").expect("valid credentials pattern"));
+
+/// An origin that admits any site: `'*'`, `true` (reflect the request's),
+/// a regex matching anything.
+static ANY_ORIGIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\borigin\s*:\s*(?:["'`]\*["'`]|true\b|/\^?\.[*+]\$?/)"#)
+        .expect("valid origin pattern")
+});
+
+static ENV_ORIGIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\borigin\s*:\s*process\.env\.([A-Z_][A-Z0-9_]*)\s*[,}\n]")
+        .expect("valid env origin pattern")
+});
+
+static CORS_CALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:cors|enableCors|register|cors\s*:)\s*\(?\s*(?:[\w.]+\s*,\s*)?\{?\s*$")
+        .expect("valid cors call pattern")
+});
+
+static JWT_SIGN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:jwt|jsonwebtoken|JWT)\.sign\s*\(").expect("valid jwt pattern")
+});
+
+static SIGN_JWT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bnew\s+SignJWT\s*\(").expect("valid SignJWT pattern"));
+
+fn facts(file: &SourceFile, text: &str) -> FileFacts {
+    let mut f = FileFacts {
+        rel: file.rel.to_string(),
+        ..FileFacts::default()
+    };
+    // The framework's creation call (an Express app passed to
+    // `http.createServer(app)` is still Express).
+    f.server = SERVER
+        .captures_iter(text)
+        .filter_map(|c| {
+            let framework = ["express", "fastify", "koa", "hono", "nest", "http"]
+                .into_iter()
+                .find(|n| c.name(n).is_some())?;
+            let m = c.get(0)?;
+            Some((m.start(), m.end(), framework))
+        })
+        .min_by_key(|(_, _, fw)| *fw == "http")
+        .map(|(s, e, fw)| (place(file, s, e), fw));
+    f.shutdown = SHUTDOWN.is_match(text);
+    f.health_route = HEALTH.is_match(text);
+    f.security_headers = HEADERS.is_match(text);
+    f.rate_limit = RATE_LIMIT.is_match(text);
+    f.auth_route = AUTH_ROUTE
+        .find(text)
+        .map(|m| place(file, m.start(), m.end()));
+    for cred in CREDENTIALS.find_iter(text) {
+        let Some((open, close)) = enclosing_object(text, cred.start()) else {
+            continue;
+        };
+        let body = &text[open..close];
+        let before = &text[open.saturating_sub(80)..open + 1];
+        if !CORS_CALL.is_match(before) && !before.contains("cors") {
+            continue;
+        }
+        let call = before
+            .rfind("cors")
+            .map_or(open, |i| open.saturating_sub(80) + i);
+        if let Some(o) = ANY_ORIGIN.find(body) {
+            let value = body[o.start()..o.end()]
+                .split(':')
+                .nth(1)
+                .unwrap_or("")
+                .trim();
+            f.cors_wildcard
+                .push((place(file, call, call + 4), value.to_string()));
+        } else if let Some(c) = ENV_ORIGIN.captures(body) {
+            let name = c.get(1).map_or("", |m| m.as_str());
+            f.cors_env
+                .push((place(file, call, call + 4), name.to_string()));
+        }
+    }
+    for m in JWT_SIGN.find_iter(text) {
+        let Some(args) = call_args(text, m.end()) else {
+            continue;
+        };
+        if !jwt_args_expire(&args, text) {
+            f.jwt_no_expiry.push(place(file, m.start(), m.end()));
+        }
+    }
+    for m in SIGN_JWT.find_iter(text) {
+        // The builder chain up to its `.sign(`.
+        let rest = &text[m.end()..];
+        let end = rest.find(".sign(").map_or(rest.len().min(2000), |i| i);
+        if !rest[..end].contains(".setExpirationTime(") {
+            f.jwt_no_expiry.push(place(file, m.start(), m.end()));
+        }
+    }
+    f
+}
+
+/// The `{`…`}` object literal around `at`: the offsets of its braces.
+fn enclosing_object(text: &str, at: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut depth = 0i32;
+    let mut open = None;
+    for i in (0..at).rev() {
+        match bytes[i] {
+            b'}' => depth += 1,
+            b'{' if depth == 0 => {
+                open = Some(i);
+                break;
+            }
+            b'{' => depth -= 1,
+            _ => {}
+        }
+    }
+    let open = open?;
+    let mut depth = 0i32;
+    for (i, &b) in bytes.iter().enumerate().skip(open) {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((open, i + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The top-level arguments of the call whose `(` ends at `start`.
+fn call_args(text: &str, start: usize) -> Option<Vec<&str>> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut from, mut args) = (0i32, start, Vec::new());
+    for i in start..bytes.len() {
+        match bytes[i] {
+            b'(' | b'{' | b'[' => depth += 1,
+            b')' | b'}' | b']' if depth > 0 => depth -= 1,
+            b')' => {
+                args.push(text[from..i].trim());
+                return Some(args);
+            }
+            b',' if depth == 0 => {
+                args.push(text[from..i].trim());
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Does `jwt.sign(args)` set an expiry: `expiresIn`/`exp` in its options or
+/// payload literal? An options or payload variable is given the benefit of
+/// the doubt when the file sets `expiresIn` or `exp` somewhere.
+fn jwt_args_expire(args: &[&str], text: &str) -> bool {
+    let sets = |s: &str| s.contains("expiresIn") || s.contains("exp:") || s.contains("exp :");
+    let literal = |s: &str| s.starts_with('{');
+    let payload = args.first().copied().unwrap_or("");
+    let options = args.get(2).copied().filter(|o| !o.is_empty());
+    if sets(payload) || options.is_some_and(sets) {
+        return true;
+    }
+    let unknown = !literal(payload)
+        || options.is_some_and(|o| !literal(o) && !o.starts_with("function") && !o.contains("=>"));
+    unknown && (sets(text) || text.contains(".exp =") || text.contains(".exp="))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn call_args_split_at_the_top_level_only() {
+        let text = "jwt.sign({ a: 1, b: [2, 3] }, key, { expiresIn: f(1, 2) }) + x";
+        let args = call_args(text, "jwt.sign(".len()).unwrap();
+        assert_eq!(
+            args,
+            ["{ a: 1, b: [2, 3] }", "key", "{ expiresIn: f(1, 2) }"]
+        );
+        assert!(call_args("jwt.sign(a, b", 9).is_none());
+    }
+
+    #[test]
+    fn jwt_expiry_from_options_payload_or_the_file() {
+        let none = "";
+        for (args, text, expires) in [
+            (&["{ sub }", "k"][..], none, false),
+            (&["{ sub }", "k", "{ expiresIn: '1h' }"][..], none, true),
+            (&["{ sub, exp: 1 }", "k"][..], none, true),
+            (&["{ sub }", "k", "(err, t) => cb(t)"][..], none, false),
+            (&["payload", "k"][..], none, false),
+            (&["payload", "k"][..], "const payload = { exp: 1 }", true),
+            (
+                &["{ sub }", "k", "opts"][..],
+                "const opts = { expiresIn: '1h' }",
+                true,
+            ),
+        ] {
+            assert_eq!(jwt_args_expire(args, text), expires, "{args:?} in {text:?}");
+        }
+    }
+
+    #[test]
+    fn enclosing_object_finds_the_braces_around() {
+        let text = "cors({ origin: { a: 1 }, credentials: true }) {}";
+        let at = text.find("credentials").unwrap();
+        assert_eq!(enclosing_object(text, at), Some((5, 44)));
+    }
+
+    #[test]
+    fn health_route_files() {
+        for (rel, yes) in [
+            ("apps/remix/app/routes/api+/health.ts", true),
+            ("app/routes/api.healthz.tsx", true),
+            ("app/api/health/route.ts", true),
+            ("src/health/health.controller.ts", true),
+            ("src/healthy-food.ts", false),
+            ("src/readyState.ts", false),
+        ] {
+            assert_eq!(is_health_route_file(rel), yes, "{rel}");
+        }
+    }
+}
