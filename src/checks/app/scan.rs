@@ -40,6 +40,10 @@ pub struct FileFacts {
 pub struct AppFiles;
 
 /// Literals a file needs for this check to have anything to say.
+/// Literals one of which a file must hold for its facts to matter. Route
+/// words are matched with their leading `/` (`"/login"`, `"/health"`), not
+/// as words: `auth`, `ready` or `reset` alone are in most files, and every
+/// file the prefilter passes is lexed.
 const TOKENS: &[&str] = &[
     "express",
     "fastify",
@@ -47,10 +51,11 @@ const TOKENS: &[&str] = &[
     "hono",
     "@nestjs",
     "createServer",
-    "credentials",
-    "jwt",
+    "cors",
+    "Cors",
     "SignJWT",
     "jsonwebtoken",
+    "jwt.sign",
     "SIGTERM",
     "SIGINT",
     "ShutdownHooks",
@@ -60,8 +65,8 @@ const TOKENS: &[&str] = &[
     "stoppable",
     "lightship",
     "close-with-grace",
-    "health",
-    "ready",
+    "/health",
+    "/ready",
     "/live",
     "/ping",
     "/status",
@@ -78,12 +83,12 @@ const TOKENS: &[&str] = &[
     "ateLimit",
     "atelimit",
     "hrottle",
-    "login",
-    "signin",
-    "sign-in",
-    "auth",
-    "password",
-    "reset",
+    "/login",
+    "/signin",
+    "/sign-in",
+    "/auth",
+    "/password",
+    "/reset",
 ];
 
 impl FileCheck for AppFiles {
