@@ -69,8 +69,14 @@ const TOKENS: &[&str] = &[
     "/ready",
     "/live",
     "/ping",
-    "/status",
-    "/up",
+    // `/up` and `/status` end the string: as prefixes they are in every
+    // `/upload` and `/status-page` path.
+    "/up'",
+    "/up\"",
+    "/up`",
+    "/status'",
+    "/status\"",
+    "/status`",
     "HealthCheck",
     "under-pressure",
     "helmet",
@@ -86,7 +92,6 @@ const TOKENS: &[&str] = &[
     "/login",
     "/signin",
     "/sign-in",
-    "/auth",
     "/password",
     "/reset",
 ];
