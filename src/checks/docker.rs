@@ -174,7 +174,11 @@ impl<'a> FinalImage<'a> {
 /// Production Dockerfiles (see the module doc) with a final stage.
 pub fn final_images<'a>(facts: &'a RepoFacts, ctx: &Context) -> Vec<FinalImage<'a>> {
     let mut out = Vec::new();
-    let builds = builds::builds(facts.repo_files);
+    let production: std::collections::BTreeSet<String> = super::compose::projects(facts, ctx)
+        .into_iter()
+        .flat_map(|p| p.files)
+        .collect();
+    let builds = builds::builds(facts.repo_files, &production);
     for f in facts.repo_files {
         let rel = f.rel.as_str();
         if !super::infra_files::is_dockerfile(rel)

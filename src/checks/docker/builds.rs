@@ -1,7 +1,7 @@
 //! How compose files build a Dockerfile: its build context (`build:` or
 //! `build.context`, relative to the compose file) and, in a production
-//! compose file (`docker-compose.prod*.yml`, `compose.production*.yaml`),
-//! the stage it targets (`build.target`).
+//! compose file (the compose module's: by name, folder, config or deploy
+//! command), the stage it targets (`build.target`).
 
 use serde_yaml_ng::Value;
 
@@ -14,15 +14,13 @@ pub struct Build {
     pub target: Option<String>,
 }
 
-/// Is this compose file, by name, a production one?
-fn is_production_compose(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
-    name.starts_with("docker-compose.prod") || name.starts_with("compose.prod")
-}
-
 /// `(dockerfile repo path, build)` for every service build of every compose
-/// file; production compose files first, so their entry wins.
-pub fn builds(files: &[crate::migrations::RepoFile]) -> Vec<(String, Build)> {
+/// file; production compose files (`production`: the compose module's, by
+/// name, folder, config or deploy command) first, so their entry wins.
+pub fn builds(
+    files: &[crate::migrations::RepoFile],
+    production: &std::collections::BTreeSet<String>,
+) -> Vec<(String, Build)> {
     let mut out: Vec<(bool, String, Build)> = Vec::new();
     for f in files {
         if !crate::env::references::is_compose_file(&f.rel) {
@@ -34,7 +32,7 @@ pub fn builds(files: &[crate::migrations::RepoFile]) -> Vec<(String, Build)> {
         let Some(services) = doc.get("services").and_then(Value::as_mapping) else {
             continue;
         };
-        let production = is_production_compose(&f.rel);
+        let production = production.contains(&f.rel);
         let dir = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
         for service in services.values() {
             let (context, dockerfile, target) = match service.get("build") {
@@ -105,7 +103,8 @@ mod tests {
                 "services:\n  api:\n    build:\n      context: ..\n      dockerfile: apps/api/Dockerfile\n      target: Runtime\n  db:\n    image: postgres:16\n",
             ),
         ];
-        let b = builds(&files);
+        let production = ["deploy/docker-compose.prod.yml".to_string()].into();
+        let b = builds(&files, &production);
         assert_eq!(
             b[0],
             (
