@@ -163,14 +163,26 @@ pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &app::AppRules,
 ];
 
-/// One Aho-Corasick automaton over the tokens that matter for a file kind.
+/// Aho-Corasick automata over the tokens that matter for a file kind, a
+/// few dozen patterns each: within that, the automaton searches with its
+/// SIMD (Teddy) searcher; a single automaton over every token falls back to
+/// a byte-at-a-time one several times slower.
 struct Prefilter {
+    parts: Vec<PrefilterPart>,
+}
+
+struct PrefilterPart {
     /// `None` only if the automaton could not be built (it always can for
     /// plain literals); the file is then left unchecked rather than crash.
     ac: Option<AhoCorasick>,
     /// Pattern index → index in CHECKS, or `CHECKS.len()` for suppressions.
     owner: Vec<usize>,
+    /// The bits of every owner in this part.
+    mask: u64,
 }
+
+/// Patterns per automaton: Teddy's limit is 64.
+const PATTERNS_PER_PART: usize = 48;
 
 /// Runs every per-file check on a file, after one pass over its bytes that
 /// says which checks have candidate tokens in it. Automata are built once per
@@ -206,26 +218,39 @@ impl<'s> FileChecker<'s> {
             }
             patterns.push(SUPPRESSION_TOKEN.to_string());
             owner.push(CHECKS.len());
-            // Leftmost-first lets the automaton use its SIMD (Teddy) searcher.
-            let ac = AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostFirst)
-                .build(&patterns)
-                .ok();
-            Prefilter { ac, owner }
+            let parts = patterns
+                .chunks(PATTERNS_PER_PART)
+                .zip(owner.chunks(PATTERNS_PER_PART))
+                .map(|(patterns, owner)| PrefilterPart {
+                    // Leftmost-first lets the automaton use its SIMD (Teddy) searcher.
+                    ac: AhoCorasick::builder()
+                        .match_kind(MatchKind::LeftmostFirst)
+                        .build(patterns)
+                        .ok(),
+                    owner: owner.to_vec(),
+                    mask: owner.iter().fold(0, |m, &o| m | 1 << o),
+                })
+                .collect();
+            Prefilter { parts }
         })
     }
 
     pub fn check(&self, file: &SourceFile) -> FileOutcome {
         let prefilter = self.prefilter(FileKind::of(file));
         let mut out = FileOutcome::default();
-        let Some(ac) = &prefilter.ac else { return out };
         // Bit i: CHECKS[i] has a candidate token; bit CHECKS.len(): suppressions.
-        let all: u64 = (1 << (CHECKS.len() + 1)) - 1;
         let mut wanted: u64 = 0;
-        for m in ac.find_iter(file.text) {
-            wanted |= 1 << prefilter.owner[m.pattern().as_usize()];
-            if wanted == all {
-                break;
+        for part in &prefilter.parts {
+            let Some(ac) = &part.ac else { return out };
+            // A part whose checks all have a candidate already is skipped.
+            if wanted & part.mask == part.mask {
+                continue;
+            }
+            for m in ac.find_iter(file.text) {
+                wanted |= 1 << part.owner[m.pattern().as_usize()];
+                if wanted & part.mask == part.mask {
+                    break;
+                }
             }
         }
         for (i, check) in CHECKS.iter().enumerate() {
