@@ -57,6 +57,24 @@ pub fn is_infra_file(rel: &str) -> bool {
         || file_name(rel).ends_with(".dockerignore")
 }
 
+/// A `/`-separated path with empty parts, `.` and `..` resolved (`a/./b/../c`
+/// → `a/c`); a `..` above the top is dropped, as a path inside the
+/// repository is what every caller wants. Shared by the Dockerfile, compose
+/// and proxy checks, which resolve paths one file names relative to another.
+pub fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
 fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }

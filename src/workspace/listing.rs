@@ -137,14 +137,15 @@ struct Batch {
 }
 
 impl ObjectStore {
-    fn new(root: &Path) -> ObjectStore {
+    pub(crate) fn new(root: &Path) -> ObjectStore {
         ObjectStore {
             batch: std::sync::Mutex::new(None),
             root: root.to_path_buf(),
         }
     }
 
-    /// The bytes of blob `oid`.
+    /// The bytes of blob `oid` (or any object name git resolves to a blob,
+    /// `<commit>:./<path>` included).
     pub fn read(&self, oid: &str) -> std::io::Result<Vec<u8>> {
         use std::io::{BufRead, Read, Write};
         let mut guard = self

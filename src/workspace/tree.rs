@@ -9,15 +9,20 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct Tree {
     root: PathBuf,
-    /// `--rev`, resolved to a full commit id.
-    rev: Option<String>,
+    /// `--rev`, resolved to a full commit id, and one `git cat-file
+    /// --batch` for every read of it (the mention pass of `env/unused` may
+    /// read every scanned file).
+    rev: Option<(String, std::sync::Arc<super::listing::ObjectStore>)>,
 }
 
 impl Tree {
     pub fn new(root: &Path, rev: Option<&str>) -> Tree {
         Tree {
             root: root.to_path_buf(),
-            rev: rev.map(String::from),
+            rev: rev.map(|r| {
+                let store = super::listing::ObjectStore::new(root);
+                (r.to_string(), std::sync::Arc::new(store))
+            }),
         }
     }
 
@@ -27,33 +32,25 @@ impl Tree {
 
     /// The commit `--rev` names, when it does.
     pub fn rev(&self) -> Option<&str> {
-        self.rev.as_deref()
+        self.rev.as_ref().map(|(r, _)| r.as_str())
     }
 
     /// What the git-aware checks call the branch's tip: `HEAD`, or the
     /// commit `--rev` names.
     pub fn head(&self) -> &str {
-        self.rev.as_deref().unwrap_or("HEAD")
+        self.rev().unwrap_or("HEAD")
     }
 
     /// The bytes of `rel` (relative to the root) in this tree.
     pub fn read(&self, rel: &str) -> std::io::Result<Vec<u8>> {
         match &self.rev {
             None => std::fs::read(self.root.join(rel)),
-            Some(rev) => {
-                let out = crate::git::command(&self.root)
-                    .args(["cat-file", "blob", &format!("{rev}:./{rel}")])
-                    .stderr(std::process::Stdio::null())
-                    .output()?;
-                if out.status.success() {
-                    Ok(out.stdout)
-                } else {
-                    Err(std::io::Error::new(
-                        std::io::ErrorKind::NotFound,
-                        format!("{rel} is not in {rev}"),
-                    ))
-                }
-            }
+            Some((rev, store)) => store.read(&format!("{rev}:./{rel}")).map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("{rel} is not in {rev}"),
+                )
+            }),
         }
     }
 

@@ -141,22 +141,13 @@ fn is_dev_name(rel: &str) -> bool {
         .any(|w| name.contains(w))
 }
 
-fn normalize(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in p.trim_matches(['"', '\'']).split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    parts.join("/")
-}
-
 fn dir_of(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// `p` without the quotes YAML may leave around it, `.`/`..` resolved.
+fn normalize(p: &str) -> String {
+    crate::checks::infra_files::normalize(p.trim_matches(['"', '\'']))
 }
 
 pub fn join_path(dir: &str, p: &str) -> String {

@@ -49,8 +49,9 @@ pub fn builds(
             if context.contains("://") || context.contains('$') || dockerfile.contains('$') {
                 continue;
             }
-            let context = normalize(&format!("{dir}/{context}"));
-            let dockerfile = normalize(&format!("{context}/{dockerfile}"));
+            let context = crate::checks::infra_files::normalize(&format!("{dir}/{context}"));
+            let dockerfile =
+                crate::checks::infra_files::normalize(&format!("{context}/{dockerfile}"));
             out.push((
                 production,
                 dockerfile,
@@ -65,21 +66,6 @@ pub fn builds(
     }
     out.sort_by_key(|(production, _, _)| !*production);
     out.into_iter().map(|(_, d, b)| (d, b)).collect()
-}
-
-/// A `/`-joined path with `.`, empty parts and `..` resolved.
-fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
 }
 
 #[cfg(test)]

@@ -28,7 +28,8 @@ impl DockerIgnore {
             if invert {
                 p = p[1..].trim();
             }
-            let cleaned = clean(p);
+            // Go's `filepath.Clean`, without the leading `/`.
+            let cleaned = crate::checks::infra_files::normalize(p);
             if cleaned.is_empty() {
                 continue;
             }
@@ -59,21 +60,6 @@ impl DockerIgnore {
         }
         excluded
     }
-}
-
-/// Go's `filepath.Clean`, for `/`-separated patterns, without the leading `/`.
-fn clean(p: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in p.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            _ => parts.push(part),
-        }
-    }
-    parts.join("/")
 }
 
 /// The pattern as an anchored regex, as moby compiles it.

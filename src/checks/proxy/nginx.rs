@@ -157,17 +157,7 @@ pub fn dir_of(path: &str) -> &str {
 }
 
 fn join(dir: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for p in rel.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
+    crate::checks::infra_files::normalize(&format!("{dir}/{rel}"))
 }
 
 /// The repository files an `include` argument names, seen from `from`
