@@ -43,6 +43,9 @@ impl PushedRef {
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
+                [_, b, _, d] if !is_object_id(b) || !is_object_id(d) => anyhow::bail!(
+                    "pre-push: expected hexadecimal commit ids on stdin, got {l:?}"
+                ),
                 [a, b, c, d] => Ok(PushedRef {
                     local_ref: a.into(),
                     local_sha: b.into(),
@@ -66,6 +69,11 @@ impl PushedRef {
             .strip_prefix("refs/heads/")
             .unwrap_or(&self.remote_ref)
     }
+}
+
+/// A SHA-1 or SHA-256 object id, as git writes them.
+fn is_object_id(s: &str) -> bool {
+    matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn is_zero(sha: &str) -> bool {
@@ -181,4 +189,20 @@ pub fn install(root: &Path, force: bool) -> anyhow::Result<PathBuf> {
             .map_err(|e| anyhow::anyhow!("cannot make {} executable: {e}", path.display()))?;
     }
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pushed_refs_must_carry_commit_ids() {
+        let sha = "a".repeat(40);
+        let zero = "0".repeat(40);
+        let ok = format!("refs/heads/x {sha} refs/heads/x {zero}\n");
+        assert_eq!(PushedRef::parse_all(&ok).unwrap().len(), 1);
+        for bad in ["refs/heads/x ééé refs/heads/x 000\n", "a b c\n"] {
+            assert!(PushedRef::parse_all(bad).is_err(), "{bad}");
+        }
+    }
 }
