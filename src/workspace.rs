@@ -542,3 +542,14 @@ pub fn relative(root: &Path, path: &Path) -> String {
     }
     out
 }
+
+/// Case-insensitive (ASCII) prefix and suffix tests on paths, without a
+/// lowercase copy: the file-kind tests run on every path the walk reads.
+pub fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+pub fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}

@@ -487,11 +487,34 @@ pub fn mentioned_template_names(
     if candidates.is_empty() {
         return found;
     }
-    let Ok(ac) = aho_corasick::AhoCorasick::new(&candidates) else {
+    let Some(ac) = mention_automaton(&candidates) else {
         return found;
     };
-    let word = |b: Option<&u8>| b.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
-    for rel in visited {
+    // Every scanned file is read again: on all cores, each thread its share.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let share = visited.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = visited
+            .chunks(share)
+            .map(|chunk| scope.spawn(|| mentions_in(tree, chunk, &ac, &candidates, settings)))
+            .collect();
+        for w in workers {
+            found.extend(w.join().unwrap_or_default());
+        }
+    });
+    found
+}
+
+/// The candidates that files of `rels` mention as whole words.
+fn mentions_in(
+    tree: &crate::workspace::tree::Tree,
+    rels: &[String],
+    ac: &aho_corasick::AhoCorasick,
+    candidates: &[&str],
+    settings: &crate::config::Settings,
+) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for rel in rels {
         let name = rel.rsplit('/').next().unwrap_or(rel);
         if name.starts_with(".env") || name.ends_with(".env") || settings.env.is_template_name(name)
         {
@@ -500,18 +523,55 @@ pub fn mentioned_template_names(
         let Ok(bytes) = tree.read(rel) else {
             continue;
         };
-        for m in ac.find_overlapping_iter(&bytes) {
-            if !word(m.start().checked_sub(1).and_then(|i| bytes.get(i)))
-                && !word(bytes.get(m.end()))
-            {
-                found.insert(candidates[m.pattern().as_usize()].to_string());
-            }
-        }
+        found.extend(whole_words(ac, candidates, &bytes).map(str::to_string));
         if found.len() == candidates.len() {
             break;
         }
     }
     found
+}
+
+/// An automaton over `candidates` for [`whole_words`]. Names of word
+/// characters only (as env names are) cannot overlap a whole-word mention
+/// of another: the byte before a whole-word match is no word character, so
+/// no match spans it. Then the leftmost-longest search, which has a SIMD
+/// searcher, finds every whole-word mention; otherwise every overlapping
+/// match is looked at.
+fn mention_automaton(candidates: &[&str]) -> Option<aho_corasick::AhoCorasick> {
+    let words_only = candidates
+        .iter()
+        .all(|c| c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    let kind = if words_only {
+        aho_corasick::MatchKind::LeftmostLongest
+    } else {
+        aho_corasick::MatchKind::Standard
+    };
+    aho_corasick::AhoCorasick::builder()
+        .match_kind(kind)
+        .build(candidates)
+        .ok()
+}
+
+/// The candidates `bytes` mentions as whole words.
+fn whole_words<'c, 'a>(
+    ac: &aho_corasick::AhoCorasick,
+    candidates: &'a [&'c str],
+    bytes: &'a [u8],
+) -> impl Iterator<Item = &'c str> + 'a {
+    let word = |b: Option<&u8>| b.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+    let matches: Vec<aho_corasick::Match> = if ac.match_kind() == aho_corasick::MatchKind::Standard
+    {
+        ac.find_overlapping_iter(bytes).collect()
+    } else {
+        ac.find_iter(bytes).collect()
+    };
+    let whole = move |m: &aho_corasick::Match| {
+        !word(m.start().checked_sub(1).and_then(|i| bytes.get(i))) && !word(bytes.get(m.end()))
+    };
+    matches
+        .into_iter()
+        .filter(whole)
+        .map(|m| candidates[m.pattern().as_usize()])
 }
 
 fn unused(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
@@ -736,6 +796,25 @@ fn public_secrets(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_word_mentions_with_names_inside_names() {
+        let text = b"a = NEXT_PUBLIC_API_URL; b = API_URL_2; c = FOO\nd: API_URL";
+        for candidates in [
+            &["API_URL", "NEXT_PUBLIC_API_URL", "FOO", "BAR"][..],
+            &["API_URL", "FOO", "BAR", "X-Y"][..],
+        ] {
+            let ac = mention_automaton(candidates).unwrap();
+            let mut found: Vec<&str> = whole_words(&ac, candidates, text).collect();
+            found.sort_unstable();
+            found.dedup();
+            let want: Vec<&str> = ["API_URL", "FOO", "NEXT_PUBLIC_API_URL"]
+                .into_iter()
+                .filter(|w| candidates.contains(w))
+                .collect();
+            assert_eq!(found, want, "{candidates:?}");
+        }
+    }
 
     #[test]
     fn committed_values_that_look_real() {

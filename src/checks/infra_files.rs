@@ -3,40 +3,38 @@
 //! text after the walk (there are few) for the Security and Infrastructure
 //! rules, which judge them together.
 
+use crate::workspace::{ends_with_ci, starts_with_ci};
+
 /// `Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`, `Containerfile`.
 pub fn is_dockerfile(rel: &str) -> bool {
     let name = file_name(rel);
-    let lower = name.to_ascii_lowercase();
     // `Dockerfile.dockerignore` is the ignore file BuildKit reads beside it.
-    if lower.ends_with(".dockerignore") {
+    if ends_with_ci(name, ".dockerignore") {
         return false;
     }
-    lower == "dockerfile"
-        || lower.starts_with("dockerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower == "containerfile"
-        || lower.starts_with("containerfile.")
+    name.eq_ignore_ascii_case("dockerfile")
+        || starts_with_ci(name, "dockerfile.")
+        || ends_with_ci(name, ".dockerfile")
+        || name.eq_ignore_ascii_case("containerfile")
+        || starts_with_ci(name, "containerfile.")
 }
 
 /// `nginx.conf`, `conf.d/app.conf`, `sites-enabled/app`, a `.conf` under
 /// a folder named `nginx`; `Caddyfile`; Traefik's `traefik.yml`.
 pub fn is_proxy_config(rel: &str) -> bool {
-    let name = file_name(rel).to_ascii_lowercase();
-    let in_dir = |d: &str| {
-        rel.split('/')
-            .rev()
-            .skip(1)
-            .any(|p| p.eq_ignore_ascii_case(d))
-    };
-    name == "nginx.conf"
-        || (name.ends_with(".conf") && (in_dir("nginx") || in_dir("conf.d")))
-        || in_dir("sites-enabled")
-        || in_dir("sites-available")
-        || name == "caddyfile"
-        || name.starts_with("caddyfile.")
-        || name == "traefik.yml"
-        || name == "traefik.yaml"
-        || name == "traefik.toml"
+    let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let in_dir = |d: &str| dirs.split('/').any(|p| p.eq_ignore_ascii_case(d));
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    is("nginx.conf")
+        || is("caddyfile")
+        || starts_with_ci(name, "caddyfile.")
+        || is("traefik.yml")
+        || is("traefik.yaml")
+        || is("traefik.toml")
+        || (!dirs.is_empty()
+            && ((ends_with_ci(name, ".conf") && (in_dir("nginx") || in_dir("conf.d")))
+                || in_dir("sites-enabled")
+                || in_dir("sites-available")))
 }
 
 /// Shell scripts (a container's start script, `deploy.sh`) and `Procfile`.

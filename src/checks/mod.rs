@@ -218,6 +218,13 @@ impl<'s> FileChecker<'s> {
             }
             patterns.push(SUPPRESSION_TOKEN.to_string());
             owner.push(CHECKS.len());
+            // Teddy fingerprints a pattern by its first bytes, as many as
+            // the part's shortest pattern has (at most 4): 3-byte tokens
+            // share a part, so the others are told apart by 4 bytes.
+            let mut order: Vec<usize> = (0..patterns.len()).collect();
+            order.sort_by_key(|&i| patterns[i].len() < 4);
+            let patterns: Vec<String> = order.iter().map(|&i| patterns[i].clone()).collect();
+            let owner: Vec<usize> = order.iter().map(|&i| owner[i]).collect();
             let parts = patterns
                 .chunks(PATTERNS_PER_PART)
                 .zip(owner.chunks(PATTERNS_PER_PART))

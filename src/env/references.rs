@@ -146,9 +146,10 @@ static SCHEMA_SECTION: LazyLock<Regex> =
 
 /// Is this a docker-compose file (by name)?
 pub fn is_compose_file(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
-    (name.starts_with("docker-compose") || name.starts_with("compose"))
-        && (name.ends_with(".yml") || name.ends_with(".yaml"))
+    use crate::workspace::{ends_with_ci, starts_with_ci};
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    (starts_with_ci(name, "docker-compose") || starts_with_ci(name, "compose"))
+        && (ends_with_ci(name, ".yml") || ends_with_ci(name, ".yaml"))
 }
 
 /// Literal tokens of which one must be present for `reads_in` to find

@@ -42,14 +42,15 @@ pub struct SweepHit {
 /// Sweep `reader` to its end.
 pub fn sweep(mut reader: impl Read) -> std::io::Result<Vec<SweepHit>> {
     let mut hits = Vec::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + CARRY);
+    // Grown as the reads need: most swept files (images, fonts, lock
+    // files) are far smaller than a chunk, and a zeroed megabyte per file
+    // cost more than reading them.
+    let mut buf: Vec<u8> = Vec::new();
     // Newlines before `buf[0]`, and bytes since the last one at `buf[0]`.
     let (mut lines_before, mut col_at_start) = (0usize, 0usize);
-    let mut chunk = vec![0u8; CHUNK];
     loop {
-        let n = read_full(&mut reader, &mut chunk)?;
+        let n = (&mut reader).take(CHUNK as u64).read_to_end(&mut buf)?;
         let eof = n < CHUNK;
-        buf.extend_from_slice(&chunk[..n]);
         // Keys ending at the buffer's end may go on in the next chunk;
         // the carry holds them whole next time.
         let limit = if eof {
@@ -114,20 +115,6 @@ pub fn sweep(mut reader: impl Read) -> std::io::Result<Vec<SweepHit>> {
         lines_before += newlines;
         buf.drain(..cut);
     }
-}
-
-/// Fill `chunk` as far as the reader allows; fewer bytes only at the end.
-fn read_full(reader: &mut impl Read, chunk: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < chunk.len() {
-        match reader.read(&mut chunk[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// Where a key is in the buffer, and where the buffer is in the file.

@@ -10,8 +10,11 @@ use std::sync::LazyLock;
 
 mod scope;
 
+/// `\b` is ASCII's word boundary: the regex engine's lazy DFA cannot
+/// evaluate a Unicode one past a non-ASCII byte and falls back to its far
+/// slower PikeVM for the whole search (the import scan reads whole files).
 fn re(s: &str) -> Regex {
-    Regex::new(s).expect("debug patterns are valid")
+    Regex::new(&s.replace(r"\b", r"(?-u:\b)")).expect("debug patterns are valid")
 }
 
 static CONSOLE: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*\??\.\s*([A-Za-z_$][\w$]*)"));

@@ -10,7 +10,9 @@ use std::sync::LazyLock;
 
 /// `import { a, console } from …`, `import { log as console } from …`.
 static IMPORTED_IN_BRACES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\bimport\s*(?:type\s*)?\{[^}]*\bconsole\b[^}]*\}\s*from").expect("valid pattern")
+    // ASCII word boundaries: see `js::re`.
+    Regex::new(r"(?-u:\b)import\s*(?:type\s*)?\{[^}]*(?-u:\b)console(?-u:\b)[^}]*\}\s*from")
+        .expect("valid pattern")
 });
 
 /// How far a parameter list, an import or a return type is searched: far
