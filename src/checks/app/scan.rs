@@ -35,6 +35,15 @@ pub struct FileFacts {
     pub cors_env: Vec<(Place, String)>,
     /// JWTs signed without an expiry.
     pub jwt_no_expiry: Vec<Place>,
+    /// Path-like string literals (`'/health'`, `` `${base}/ready` ``'s
+    /// `/ready`, a NestJS `@Controller('health')` as `/health`): a
+    /// superset of the routes the file defines or mounts, for probes.
+    pub paths: Vec<String>,
+    /// The file defines a route with a literal path.
+    pub defines_routes: bool,
+    /// The file may serve paths no literal names: static files, a
+    /// catch-all or regex route, a mount or route whose path is a variable.
+    pub routes_unsure: bool,
 }
 
 pub struct AppFiles;
@@ -89,6 +98,19 @@ const TOKENS: &[&str] = &[
     "ateLimit",
     "atelimit",
     "hrottle",
+    // Routes and the literals that name them, for probes (see `paths`).
+    "'/",
+    "\"/",
+    "`/",
+    "outer",
+    "@Controller(",
+    "@Get(",
+    "setGlobalPrefix",
+    "express.static",
+    "serveStatic",
+    "serve-static",
+    "/static",
+    "koa-static",
     "/login",
     "/signin",
     "/sign-in",
@@ -120,6 +142,8 @@ impl FileCheck for AppFiles {
             || !facts.cors_wildcard.is_empty()
             || !facts.cors_env.is_empty()
             || !facts.jwt_no_expiry.is_empty()
+            || !facts.paths.is_empty()
+            || facts.routes_unsure
         {
             out.app_files.push(facts);
         }
@@ -171,7 +195,9 @@ static SERVER: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bnew\s+(?P<koa>Koa)\(",
         r"|\b(?P<hono>serve)\(\s*\{[^}]*\bfetch\b",
         r"|\b(?P<nest>NestFactory)\.create(?:<[^>]*>)?\(",
-        r"|\b(?P<http>(?:https?|http2)\.createServer)\(",
+        r#"|\b(?P<http>(?:https?|http2|require\(\s*["'](?:node:)?https?["']\s*\))\.createServer)\("#,
+        // `import { createServer } from 'node:http'`: checked for the import below.
+        r"|(?:^|[^.\w$])(?P<bare>createServer)\(",
     ))
     .expect("valid server pattern")
 });
@@ -219,6 +245,72 @@ static AUTH_ROUTE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid auth route pattern")
 });
 
+static HTTP_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["'](?:node:)?(?:https?|http2)["']"#).expect("valid http import pattern")
+});
+
+/// A path literal, or the path after a template's leading `${…}`.
+static PATH_LITERAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["'`](?:\$\{[^}`]*\})?(/[^"'`\s]*)["'`]"#).expect("valid path literal pattern")
+});
+
+/// NestJS decorators and prefixes, and route config objects, whose paths
+/// are written without the leading `/` (`@Controller('health')`).
+static BARE_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"(?:@(?:Controller|Get|Head|All|Post)\(|\bsetGlobalPrefix\(|\bbasePath\(|\bpath\s*:)"#,
+        r#"\s*(?:\{\s*path\s*:\s*)?["'`]([\w.:-][^"'`\s]*)["'`]"#,
+    ))
+    .expect("valid bare path pattern")
+});
+
+/// A route defined with a literal path.
+static ROUTE_DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"\.(?:get|post|put|patch|delete|head|all|route|on)\(\s*["'`]/"#,
+        r#"|@(?:Controller|Get|Post|Head|All)\("#,
+        r#"|\burl\s*:\s*["'`]/|\breq(?:uest)?\.(?:url|path|pathname)\s*===?\s*["'`]/|\bcase\s+["'`]/"#,
+    ))
+    .expect("valid route definition pattern")
+});
+
+/// What may serve paths no literal names: static files, catch-all and
+/// regex routes, a path or prefix held in a variable, a dynamic method.
+static ROUTES_UNSURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"\bexpress\.static\(|serve-?[Ss]tatic|@fastify/static|fastify-static|koa-static|\bserveStatic\b"#,
+        r#"|["'`](?:\*|/\*|\(\.\*\)|/\(\.\*\))["'`]|["'`]/[^"'`\s]*(?:/\*|:\w+\*|\{\*)"#,
+        r#"|\.(?:get|head|all|use|route)\(\s*/"#,
+        r#"|\.(?:get|head|all|use|route|register)\(\s*[\w.$]*(?i:path|route|url|prefix|base|endpoint|health|ready|live|api|mount)[\w.$]*\s*,"#,
+        r#"|\bprefix\s*:\s*[A-Za-z_$`]|\b(?:setGlobalPrefix|basePath|prefix)\(\s*[^"'`\s)]"#,
+        r#"|\bRouterModule\b|\w\[[\w.]*(?i:method|verb)[\w.]*\]\("#,
+    ))
+    .expect("valid unsure routes pattern")
+});
+
+/// The path literals, route definitions and doubts of `text` (see
+/// `FileFacts::paths`).
+fn routes(text: &str, f: &mut FileFacts) {
+    let mut paths: Vec<String> = PATH_LITERAL
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str())
+        .filter(|p| p.len() < 200)
+        .map(str::to_string)
+        .collect();
+    paths.extend(
+        BARE_PATH
+            .captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .map(|m| format!("/{}", m.as_str())),
+    );
+    paths.sort();
+    paths.dedup();
+    f.paths = paths;
+    f.defines_routes = ROUTE_DEFINITION.is_match(text);
+    f.routes_unsure = ROUTES_UNSURE.is_match(text);
+}
+
 static CREDENTIALS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bcredentials\s*:\s*true\b").expect("valid credentials pattern"));
 
@@ -256,14 +348,25 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
     f.server = SERVER
         .captures_iter(text)
         .filter_map(|c| {
-            let framework = ["express", "fastify", "koa", "hono", "nest", "http"]
+            let framework = ["express", "fastify", "koa", "hono", "nest", "http", "bare"]
                 .into_iter()
                 .find(|n| c.name(n).is_some())?;
-            let m = c.get(0)?;
+            // A bare `createServer(` is Node's only when the file imports
+            // `http`/`https` (not `net`, not Vite's).
+            let (framework, m) = match framework {
+                "bare" if HTTP_IMPORT.is_match(text) => ("http", c.name("bare")?),
+                "bare" => return None,
+                fw => (fw, c.get(0)?),
+            };
             Some((m.start(), m.end(), framework))
         })
         .min_by_key(|(_, _, fw)| *fw == "http")
         .map(|(s, e, fw)| (place(file, s, e), fw));
+    // A plain Node server is one that listens; a module that only creates
+    // one (for tests, a library wrapping it) is not the app.
+    if f.server.as_ref().is_some_and(|(_, fw)| *fw == "http") && !text.contains(".listen(") {
+        f.server = None;
+    }
     f.shutdown = SHUTDOWN.is_match(text);
     f.health_route = HEALTH.is_match(text);
     f.security_headers = HEADERS.is_match(text);
@@ -271,6 +374,7 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
     f.auth_route = AUTH_ROUTE
         .find(text)
         .map(|m| place(file, m.start(), m.end()));
+    routes(text, &mut f);
     for cred in CREDENTIALS.find_iter(text) {
         let Some((open, close)) = enclosing_object(text, cred.start()) else {
             continue;
@@ -427,6 +531,66 @@ mod tests {
         let text = "cors({ origin: { a: 1 }, credentials: true }) {}";
         let at = text.find("credentials").unwrap();
         assert_eq!(enclosing_object(text, at), Some((5, 44)));
+    }
+
+    #[test]
+    fn servers_by_framework_and_plain_http_that_listens() {
+        let settings = crate::config::Settings::defaults();
+        let framework = |text: &str| {
+            let file = SourceFile::new("src/server.js", Lang::JavaScript, text, &settings);
+            facts(&file, text).server.map(|(_, fw)| fw)
+        };
+        for (text, fw) in [
+            (
+                "const app = express();\nhttp.createServer(app).listen(1);",
+                Some("express"),
+            ),
+            ("http.createServer(h).listen(1);", Some("http")),
+            (
+                "require('node:http').createServer(h).listen(1);",
+                Some("http"),
+            ),
+            (
+                "import { createServer } from 'node:http';\ncreateServer(h).listen(1);",
+                Some("http"),
+            ),
+            (
+                "import { createServer } from 'vite';\ncreateServer(c).listen(1);",
+                None,
+            ),
+            (
+                "import net from 'net';\nnet.createServer(h).listen(1);",
+                None,
+            ),
+            ("export const make = (h) => http.createServer(h);", None),
+        ] {
+            assert_eq!(framework(text), fw, "{text}");
+        }
+    }
+
+    #[test]
+    fn route_paths_and_doubts() {
+        let routes_of = |text: &str| {
+            let mut f = FileFacts::default();
+            routes(text, &mut f);
+            (f.paths, f.defines_routes, f.routes_unsure)
+        };
+        let (paths, defines, unsure) = routes_of(
+            "app.get('/health', ok);\nrouter.get(`${base}/ready`, ok);\n@Controller('status')",
+        );
+        assert_eq!(paths, ["/health", "/ready", "/status"]);
+        assert!(defines && !unsure);
+        for unsure in [
+            "app.use(express.static('public'));",
+            "app.get('*', spa);",
+            "app.get(/.*/, spa);",
+            "app.use(API_PREFIX, router);",
+            "fastify.register(routes, { prefix: config.prefix });",
+            "app.setGlobalPrefix(prefix);",
+        ] {
+            assert!(routes_of(unsure).2, "{unsure}");
+        }
+        assert!(!routes_of("app.use(cors(), helmet());").2);
     }
 
     #[test]
