@@ -144,6 +144,7 @@ pub static CHECKS: &[&dyn FileCheck] = &[
     &stripe_keys::StripeKeysInRepo,
     &stripe_keys::ProviderKeysInRepo,
     &app::scan::AppFiles,
+    &app::scan::AppRoutes,
 ];
 
 /// The whole-repository checks, run once after the walk.

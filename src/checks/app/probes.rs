@@ -162,10 +162,10 @@ pub fn unserved<'r>(
 fn package<'r>(probe: &Probe, dirs: &[String], apps: &'r [Routes]) -> Option<&'r Routes> {
     let find = |dir: &str| apps.iter().find(|a| a.dir == dir);
     match &probe.context {
-        Some(c) if c.is_empty() => find(super::package_of("_", dirs)?),
-        Some(c) => find(super::package_of(&format!("{c}/_"), dirs)?),
+        Some(c) if c.is_empty() => find(super::package::package_of("_", dirs)?),
+        Some(c) => find(super::package::package_of(&format!("{c}/_"), dirs)?),
         None => {
-            let dir = super::package_of(&probe.rel, dirs)?;
+            let dir = super::package::package_of(&probe.rel, dirs)?;
             let app = find(dir)?;
             let folder = dir.rsplit('/').next().unwrap_or("");
             let named = probe

@@ -4,6 +4,7 @@
 //! visible, since routes and signal names are strings.
 
 use super::super::{Context, FileCheck, FileKind, FileOutcome};
+use super::routes;
 use crate::finding::{ShownLine, Span};
 use crate::lexer::Lang;
 use crate::workspace::SourceFile;
@@ -98,19 +99,6 @@ const TOKENS: &[&str] = &[
     "ateLimit",
     "atelimit",
     "hrottle",
-    // Routes and the literals that name them, for probes (see `paths`).
-    "'/",
-    "\"/",
-    "`/",
-    "outer",
-    "@Controller(",
-    "@Get(",
-    "setGlobalPrefix",
-    "express.static",
-    "serveStatic",
-    "serve-static",
-    "/static",
-    "koa-static",
     "/login",
     "/signin",
     "/sign-in",
@@ -118,10 +106,19 @@ const TOKENS: &[&str] = &[
     "/reset",
 ];
 
+/// A production JS/TS file the app rules read.
+fn judged(kind: FileKind) -> bool {
+    matches!(kind.lang, Lang::JavaScript | Lang::TypeScript) && kind.production && !kind.test
+}
+
+/// A JSX file: a page or component, whose links are no routes.
+fn is_jsx(rel: &str) -> bool {
+    rel.ends_with(".tsx") || rel.ends_with(".jsx")
+}
+
 impl FileCheck for AppFiles {
     fn tokens(&self, _ctx: &Context, kind: FileKind) -> Vec<String> {
-        let js = matches!(kind.lang, Lang::JavaScript | Lang::TypeScript);
-        if !js || !kind.production || kind.test {
+        if !judged(kind) {
             return Vec::new();
         }
         TOKENS.iter().map(|t| t.to_string()).collect()
@@ -132,7 +129,12 @@ impl FileCheck for AppFiles {
             return;
         }
         let text = without_comments(file);
-        let facts = facts(file, &text);
+        let mut facts = facts(file, &text);
+        // `AppRoutes` leaves JSX files alone; a Hono JSX app's routes are
+        // in one, and it names its framework.
+        if is_jsx(file.rel) {
+            routes::routes(&text, &mut facts);
+        }
         if facts.server.is_some()
             || facts.shutdown
             || facts.health_route
@@ -150,6 +152,35 @@ impl FileCheck for AppFiles {
     }
 }
 
+/// The paths a production JS/TS file names, for probes (see
+/// `FileFacts::paths`): a check of its own, so that its tokens (`'/`) do
+/// not send every file with a path through the server facts.
+pub struct AppRoutes;
+
+impl FileCheck for AppRoutes {
+    fn tokens(&self, _ctx: &Context, kind: FileKind) -> Vec<String> {
+        if !judged(kind) {
+            return Vec::new();
+        }
+        routes::TOKENS.iter().map(|t| t.to_string()).collect()
+    }
+
+    fn check_file(&self, file: &SourceFile, _ctx: &Context, out: &mut FileOutcome) {
+        if !file.is_production || file.is_test || is_example(file.rel) || is_jsx(file.rel) {
+            return;
+        }
+        // Not lexed: a path in a comment only adds to the superset.
+        let mut facts = FileFacts {
+            rel: file.rel.to_string(),
+            ..FileFacts::default()
+        };
+        routes::routes(file.text, &mut facts);
+        if !facts.paths.is_empty() || facts.routes_unsure || facts.defines_routes {
+            out.app_files.push(facts);
+        }
+    }
+}
+
 /// A file-based route serving health (`routes/api+/health.ts`,
 /// `routes/api.healthz.ts`, `app/api/health/route.ts`).
 pub fn is_health_route_file(rel: &str) -> bool {
@@ -158,6 +189,19 @@ pub fn is_health_route_file(rel: &str) -> bool {
             .expect("valid health file pattern")
     });
     FILE.is_match(rel)
+}
+
+/// A dev or mock server by its name or folder (`dev-server.js`,
+/// `mock-api.ts`, `__mocks__/`, `dev/`).
+fn is_dev_tool(rel: &str) -> bool {
+    rel.to_ascii_lowercase().split('/').any(|part| {
+        part.split(['.', '-', '_']).any(|w| {
+            matches!(
+                w,
+                "dev" | "mock" | "mocks" | "local" | "watcher" | "devserver"
+            )
+        })
+    })
 }
 
 /// Examples and demos are never the app.
@@ -197,7 +241,7 @@ static SERVER: LazyLock<Regex> = LazyLock::new(|| {
         r"|\b(?P<nest>NestFactory)\.create(?:<[^>]*>)?\(",
         r#"|\b(?P<http>(?:https?|http2|require\(\s*["'](?:node:)?https?["']\s*\))\.createServer)\("#,
         // `import { createServer } from 'node:http'`: checked for the import below.
-        r"|(?:^|[^.\w$])(?P<bare>createServer)\(",
+        r"|\b(?P<bare>createServer)\(",
     ))
     .expect("valid server pattern")
 });
@@ -249,68 +293,6 @@ static HTTP_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["'](?:node:)?(?:https?|http2)["']"#).expect("valid http import pattern")
 });
 
-/// A path literal, or the path after a template's leading `${…}`.
-static PATH_LITERAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["'`](?:\$\{[^}`]*\})?(/[^"'`\s]*)["'`]"#).expect("valid path literal pattern")
-});
-
-/// NestJS decorators and prefixes, and route config objects, whose paths
-/// are written without the leading `/` (`@Controller('health')`).
-static BARE_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r#"(?:@(?:Controller|Get|Head|All|Post)\(|\bsetGlobalPrefix\(|\bbasePath\(|\bpath\s*:)"#,
-        r#"\s*(?:\{\s*path\s*:\s*)?["'`]([\w.:-][^"'`\s]*)["'`]"#,
-    ))
-    .expect("valid bare path pattern")
-});
-
-/// A route defined with a literal path.
-static ROUTE_DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r#"\.(?:get|post|put|patch|delete|head|all|route|on)\(\s*["'`]/"#,
-        r#"|@(?:Controller|Get|Post|Head|All)\("#,
-        r#"|\burl\s*:\s*["'`]/|\breq(?:uest)?\.(?:url|path|pathname)\s*===?\s*["'`]/|\bcase\s+["'`]/"#,
-    ))
-    .expect("valid route definition pattern")
-});
-
-/// What may serve paths no literal names: static files, catch-all and
-/// regex routes, a path or prefix held in a variable, a dynamic method.
-static ROUTES_UNSURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r#"\bexpress\.static\(|serve-?[Ss]tatic|@fastify/static|fastify-static|koa-static|\bserveStatic\b"#,
-        r#"|["'`](?:\*|/\*|\(\.\*\)|/\(\.\*\))["'`]|["'`]/[^"'`\s]*(?:/\*|:\w+\*|\{\*)"#,
-        r#"|\.(?:get|head|all|use|route)\(\s*/"#,
-        r#"|\.(?:get|head|all|use|route|register)\(\s*[\w.$]*(?i:path|route|url|prefix|base|endpoint|health|ready|live|api|mount)[\w.$]*\s*,"#,
-        r#"|\bprefix\s*:\s*[A-Za-z_$`]|\b(?:setGlobalPrefix|basePath|prefix)\(\s*[^"'`\s)]"#,
-        r#"|\bRouterModule\b|\w\[[\w.]*(?i:method|verb)[\w.]*\]\("#,
-    ))
-    .expect("valid unsure routes pattern")
-});
-
-/// The path literals, route definitions and doubts of `text` (see
-/// `FileFacts::paths`).
-fn routes(text: &str, f: &mut FileFacts) {
-    let mut paths: Vec<String> = PATH_LITERAL
-        .captures_iter(text)
-        .filter_map(|c| c.get(1))
-        .map(|m| m.as_str())
-        .filter(|p| p.len() < 200)
-        .map(str::to_string)
-        .collect();
-    paths.extend(
-        BARE_PATH
-            .captures_iter(text)
-            .filter_map(|c| c.get(1))
-            .map(|m| format!("/{}", m.as_str())),
-    );
-    paths.sort();
-    paths.dedup();
-    f.paths = paths;
-    f.defines_routes = ROUTE_DEFINITION.is_match(text);
-    f.routes_unsure = ROUTES_UNSURE.is_match(text);
-}
-
 static CREDENTIALS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\bcredentials\s*:\s*true\b").expect("valid credentials pattern"));
 
@@ -354,6 +336,8 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
             // A bare `createServer(` is Node's only when the file imports
             // `http`/`https` (not `net`, not Vite's).
             let (framework, m) = match framework {
+                // `vite.createServer(`, `net.createServer(` are not.
+                "bare" if text[..c.get(0)?.start()].ends_with('.') => return None,
                 "bare" if HTTP_IMPORT.is_match(text) => ("http", c.name("bare")?),
                 "bare" => return None,
                 fw => (fw, c.get(0)?),
@@ -363,8 +347,14 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
         .min_by_key(|(_, _, fw)| *fw == "http")
         .map(|(s, e, fw)| (place(file, s, e), fw));
     // A plain Node server is one that listens; a module that only creates
-    // one (for tests, a library wrapping it) is not the app.
-    if f.server.as_ref().is_some_and(|(_, fw)| *fw == "http") && !text.contains(".listen(") {
+    // one (for tests, a library wrapping it) is not the app, nor is a
+    // command (`#!`) or a dev or mock server (`dev-watcher.ts`,
+    // `mocks/server.js`) serving a developer's machine.
+    if f.server.as_ref().is_some_and(|(_, fw)| *fw == "http")
+        && (!text.contains(".listen(")
+            || super::super::is_shebang_script(file.text)
+            || is_dev_tool(file.rel))
+    {
         f.server = None;
     }
     f.shutdown = SHUTDOWN.is_match(text);
@@ -374,7 +364,6 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
     f.auth_route = AUTH_ROUTE
         .find(text)
         .map(|m| place(file, m.start(), m.end()));
-    routes(text, &mut f);
     for cred in CREDENTIALS.find_iter(text) {
         let Some((open, close)) = enclosing_object(text, cred.start()) else {
             continue;
@@ -563,34 +552,10 @@ mod tests {
                 None,
             ),
             ("export const make = (h) => http.createServer(h);", None),
+            ("#!/usr/bin/env node\nhttp.createServer(h).listen(1);", None),
         ] {
             assert_eq!(framework(text), fw, "{text}");
         }
-    }
-
-    #[test]
-    fn route_paths_and_doubts() {
-        let routes_of = |text: &str| {
-            let mut f = FileFacts::default();
-            routes(text, &mut f);
-            (f.paths, f.defines_routes, f.routes_unsure)
-        };
-        let (paths, defines, unsure) = routes_of(
-            "app.get('/health', ok);\nrouter.get(`${base}/ready`, ok);\n@Controller('status')",
-        );
-        assert_eq!(paths, ["/health", "/ready", "/status"]);
-        assert!(defines && !unsure);
-        for unsure in [
-            "app.use(express.static('public'));",
-            "app.get('*', spa);",
-            "app.get(/.*/, spa);",
-            "app.use(API_PREFIX, router);",
-            "fastify.register(routes, { prefix: config.prefix });",
-            "app.setGlobalPrefix(prefix);",
-        ] {
-            assert!(routes_of(unsure).2, "{unsure}");
-        }
-        assert!(!routes_of("app.use(cors(), helmet());").2);
     }
 
     #[test]
