@@ -294,7 +294,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         settings: &settings,
         today: ctx.today,
     });
-    let walked = walk(opts, &settings, &checker)?;
+    let mut walked = walk(opts, &settings, &checker)?;
     // Now that the code's reads are known: process values by score too.
     environments::register_secrets(
         &environments,
@@ -310,6 +310,14 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         &environments,
         &settings,
     );
+    // The app's paths, for its health probes: read only when there are any.
+    let mut app_files = std::mem::take(&mut walked.app_files);
+    app_files.extend(checks::app::routes::gather(
+        &opts.tree(),
+        &walked.visited,
+        &walked.repo_files,
+        &settings,
+    ));
     let history = HistoryFacts::gather(opts, ctx, &migration_sets);
     let database_label = opts.database_url.as_deref().map(live::redact_url);
     let live = live_checks(opts, ctx, &settings, &migration_sets)?;
@@ -340,7 +348,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         scripts: &walked.scripts,
         repo_files: &walked.repo_files,
         judged: &judged,
-        app_files: &walked.app_files,
+        app_files: &app_files,
         visited: &walked.visited,
     };
     for check in checks::REPO_CHECKS {
@@ -477,6 +485,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
             if discover::is_relevant(file.rel)
                 || checks::scripts::is_workflow(file.rel)
                 || checks::infra_files::is_infra_file(file.rel)
+                || checks::infra_files::is_next_config(file.rel)
                 || checks::compose::model::may_be_compose(file.rel, file.text)
             {
                 outcome.repo_files.push(RepoFile {

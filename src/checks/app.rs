@@ -5,13 +5,18 @@
 //! Remix, SvelteKit, Django, Rails) have no server creation to find and are
 //! never flagged.
 
+mod package;
+mod probes;
+pub mod routes;
 pub mod scan;
 mod start_script;
 
+use super::infra_files;
 use super::repo::{RepoCheck, RepoFacts};
 use super::Context;
 use crate::finding::Finding;
 use crate::rules::{Area, Judged, Level, Rule};
+use package::{dependencies, package_of, Manifest, Package};
 use scan::{FileFacts, Place};
 use std::collections::BTreeMap;
 
@@ -101,6 +106,22 @@ const SERVER_DEPS: &[&str] = &[
     "@nestjs/core",
 ];
 
+/// Dependencies that route by files or serve pages on any path: a probe's
+/// path may be one of theirs.
+const FILE_ROUTED_DEPS: &[&str] = &[
+    "next",
+    "@remix-run/express",
+    "@remix-run/node",
+    "@react-router/express",
+    "@sveltejs/kit",
+    "nuxt",
+    "astro",
+    "honox",
+    "@fastify/autoload",
+    "fastify-autoload",
+    "express-file-routing",
+];
+
 /// Dependencies that handle shutdown, serve a health route, add security
 /// headers, limit rates.
 const SHUTDOWN_DEPS: &[&str] = &[
@@ -137,41 +158,6 @@ const RATE_DEPS: &[&str] = &[
     "hono-rate-limiter",
     "@upstash/ratelimit",
 ];
-
-/// A package: its manifest's production dependencies and its files' facts.
-#[derive(Default)]
-struct Package<'a> {
-    deps: Vec<String>,
-    files: Vec<&'a FileFacts>,
-}
-
-impl Package<'_> {
-    fn has_dep(&self, names: &[&str]) -> bool {
-        self.deps.iter().any(|d| names.contains(&d.as_str()))
-    }
-    fn any(&self, f: impl Fn(&FileFacts) -> bool) -> bool {
-        self.files.iter().any(|x| f(x))
-    }
-}
-
-/// The production dependencies of a `package.json`.
-fn dependencies(text: &str) -> Vec<String> {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
-        return Vec::new();
-    };
-    v.get("dependencies")
-        .and_then(|d| d.as_object())
-        .map(|d| d.keys().cloned().collect())
-        .unwrap_or_default()
-}
-
-/// The folder of `rel`'s nearest manifest among `dirs` ("" for the root).
-fn package_of<'d>(rel: &str, dirs: &'d [String]) -> Option<&'d str> {
-    dirs.iter()
-        .filter(|d| d.is_empty() || rel.starts_with(&format!("{d}/")))
-        .max_by_key(|d| d.len())
-        .map(String::as_str)
-}
 
 /// Does a proxy config add the security headers, or limit request rates?
 fn proxy_has(facts: &RepoFacts, needles: &[&str]) -> bool {
@@ -221,25 +207,9 @@ impl RepoCheck for AppRules {
                 if scan::is_example(rel) || ctx.settings.is_test_file(rel) {
                     continue;
                 }
-                let Some(level) = ctx.settings.level(&NO_GRACEFUL_SHUTDOWN) else {
-                    continue;
-                };
-                let span = crate::finding::Span {
-                    line,
-                    column: 1,
-                    end_line: line,
-                    end_column: 1,
-                };
-                let text = facts
-                    .repo_files
-                    .iter()
-                    .find(|f| f.rel == rel)
-                    .map_or("", |f| f.text.as_str());
-                let shown = text.lines().nth(line as usize - 1).unwrap_or("");
-                out.push(Finding::new(&NO_GRACEFUL_SHUTDOWN, level,
+                out.extend(line_finding(facts, ctx, &NO_GRACEFUL_SHUTDOWN, rel, line,
                     "the start script runs the server as the shell's child: SIGTERM stops at the shell and never reaches the server".to_string(),
-                    "start the server with `exec` (`exec node dist/server.js`) so it replaces the shell and receives the signal".to_string())
-                    .at(rel, span, shown));
+                    "start the server with `exec` (`exec node dist/server.js`) so it replaces the shell and receives the signal".to_string()));
             }
         }
     }
@@ -270,13 +240,15 @@ impl AppRules {
         let mut packages: BTreeMap<&str, Package> = BTreeMap::new();
         // A workspace's packages inherit the root's hoisted dependencies:
         // a package's own and its ancestors' manifests count.
-        for (dir, _) in &manifests {
+        for (dir, text) in &manifests {
             let deps = manifests
                 .iter()
                 .filter(|(d, _)| d.is_empty() || *d == *dir || dir.starts_with(&format!("{d}/")))
                 .flat_map(|(_, text)| dependencies(text))
                 .collect();
-            packages.entry(dir).or_default().deps = deps;
+            let pkg = packages.entry(dir).or_default();
+            pkg.deps = deps;
+            pkg.manifest = Manifest::parse(text);
         }
         for f in files {
             if let Some(dir) = package_of(&f.rel, &dirs) {
@@ -288,16 +260,9 @@ impl AppRules {
             &["Strict-Transport-Security", "Content-Security-Policy"],
         );
         let proxy_limit = proxy_has(facts, &["limit_req"]);
+        let mut apps = Vec::new();
         for (dir, pkg) in &packages {
-            if !pkg.has_dep(SERVER_DEPS) {
-                continue;
-            }
-            let Some((server_file, (at, framework))) = pkg.files.iter().find_map(|f| {
-                f.server
-                    .as_ref()
-                    .filter(|(_, fw)| *fw != "http")
-                    .map(|s| (f, s))
-            }) else {
+            let Some((server_file, at, framework)) = pkg.server() else {
                 continue;
             };
             found += 1;
@@ -310,7 +275,7 @@ impl AppRules {
             facts.judged.mark(Area::Security, what);
             let name = framework_name(framework);
             if !pkg.has_dep(SHUTDOWN_DEPS) && !pkg.any(|f| f.shutdown) {
-                let help = if *framework == "nest" {
+                let help = if framework == "nest" {
                     "call `app.enableShutdownHooks()` before `listen`, so SIGTERM closes the app and its connections"
                 } else {
                     "on SIGTERM, stop accepting connections and finish in-flight requests: `process.on('SIGTERM', () => server.close(() => process.exit(0)))` (or `@godaddy/terminus`, `http-terminator`)"
@@ -327,7 +292,26 @@ impl AppRules {
                     format!("{name} server has no health route (`/health`, `/healthz`, `/ready`): the platform cannot tell a hung instance from a healthy one"),
                     "add `GET /health` answering 200 once the app can serve (checking the database if it needs one), and point the load balancer's or orchestrator's probe at it".to_string()));
             }
-            if !pkg.has_dep(HEADER_DEPS) && !pkg.any(|f| f.security_headers) && !proxy_headers {
+            apps.push(probes::Routes {
+                dir: dir.to_string(),
+                name: pkg.manifest.name.clone(),
+                paths: known_paths(pkg, health_file),
+            });
+            // A plain Node server is judged for what every server needs:
+            // shutdown and health. Headers and rate limits belong to apps.
+            if framework == "http" {
+                continue;
+            }
+            let next_headers = facts.repo_files.iter().any(|f| {
+                infra_files::is_next_config(&f.rel)
+                    && package_of(&f.rel, &dirs) == Some(*dir)
+                    && next_config_sets_headers(&f.text)
+            });
+            if !pkg.has_dep(HEADER_DEPS)
+                && !pkg.any(|f| f.security_headers)
+                && !proxy_headers
+                && !next_headers
+            {
                 out.extend(finding(ctx, &NO_SECURITY_HEADERS, &server_file.rel, at,
                     format!("{name} server sends no security headers (CSP, HSTS, X-Frame-Options, nosniff): no helmet and no proxy adding them"),
                     header_help(framework).to_string()));
@@ -344,8 +328,45 @@ impl AppRules {
                 }
             }
         }
+        for (probe, app) in probes::unserved(facts, ctx, &dirs, &apps) {
+            let whose = if app.dir.is_empty() {
+                "the app".to_string()
+            } else {
+                format!("the app in {}", app.dir)
+            };
+            out.extend(line_finding(facts, ctx, &NO_HEALTH_ROUTE, &probe.rel, probe.line,
+                format!("{} requests `{}`, a path {whose} does not define: the probe fails on a healthy instance (or checks nothing)", probe.what, probe.path),
+                "point the probe at the app's health route, or add that route (`app.get('/healthz', …)`) answering 200 once the app can serve".to_string()));
+        }
         found
     }
+}
+
+/// The paths a server package serves, when its literals name them all
+/// (see `probes::Routes::paths`).
+fn known_paths(pkg: &Package, health_file: bool) -> Option<Vec<String>> {
+    let unsure = pkg.has_dep(HEALTH_DEPS)
+        || pkg.has_dep(FILE_ROUTED_DEPS)
+        || health_file
+        || !pkg.any(|f| f.defines_routes)
+        || pkg.any(|f| f.routes_unsure);
+    (!unsure).then(|| pkg.files.iter().flat_map(|f| f.paths.clone()).collect())
+}
+
+/// Does a `next.config` set Content-Security-Policy or
+/// Strict-Transport-Security in its `headers()` (comment lines aside)?
+fn next_config_sets_headers(text: &str) -> bool {
+    let code: String = text
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start();
+            !t.starts_with("//") && !t.starts_with('*') && !t.starts_with("/*")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_ascii_lowercase();
+    code.contains("headers")
+        && (code.contains("content-security-policy") || code.contains("strict-transport-security"))
 }
 
 fn framework_name(framework: &str) -> &'static str {
@@ -366,6 +387,32 @@ fn header_help(framework: &str) -> &'static str {
         "hono" => "use `secureHeaders()` from `hono/secure-headers` (or add the headers at the proxy)",
         _ => "use `helmet()` (`app.use(helmet())`), or add Strict-Transport-Security, Content-Security-Policy, X-Content-Type-Options at the proxy",
     }
+}
+
+/// A finding of `rule` on line `line` of the kept file `rel`.
+fn line_finding(
+    facts: &RepoFacts,
+    ctx: &Context,
+    rule: &'static Rule,
+    rel: &str,
+    line: u32,
+    message: String,
+    help: String,
+) -> Option<Finding> {
+    let level = ctx.settings.level(rule)?;
+    let span = crate::finding::Span {
+        line,
+        column: 1,
+        end_line: line,
+        end_column: 1,
+    };
+    let text = facts
+        .repo_files
+        .iter()
+        .find(|f| f.rel == rel)
+        .map_or("", |f| f.text.as_str());
+    let shown = text.lines().nth(line as usize - 1).unwrap_or("");
+    Some(Finding::new(rule, level, message, help).at(rel, span, shown))
 }
 
 fn finding(

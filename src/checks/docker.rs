@@ -163,6 +163,49 @@ impl<'a> FinalImage<'a> {
         self.lines.get(line as usize - 1).copied().unwrap_or("")
     }
 
+    /// The build context, repo-relative (`""` at the root).
+    pub fn context(&self) -> &str {
+        &self.context
+    }
+
+    /// The image's `HEALTHCHECK` command, as text, and its line: the last
+    /// one of the final stage, else inherited from the stage it is built
+    /// `FROM`; `None` without one or with `HEALTHCHECK NONE`.
+    pub fn healthcheck(&self) -> Option<(u32, String)> {
+        let i = self.stages().find_map(|s| {
+            s.instructions
+                .iter()
+                .rev()
+                .find(|i| i.keyword == "HEALTHCHECK")
+        })?;
+        let words: Vec<&str> = i.words.iter().map(|w| w.text.as_str()).collect();
+        match words.split_first() {
+            Some((cmd, rest)) if cmd.eq_ignore_ascii_case("CMD") => Some((i.line, rest.join(" "))),
+            _ => None,
+        }
+    }
+
+    /// Does the image run a Node app, and only that: a Node base image or
+    /// a Node package manager in its stages, and no web server of its own
+    /// (nginx, Caddy) that a probe could be aimed at instead.
+    pub fn runs_node_only(&self) -> bool {
+        let mut node = false;
+        for stage in self.stages() {
+            let base = stage.base.to_ascii_lowercase();
+            node |= base.contains("node") || base.contains("bun");
+            for i in &stage.instructions {
+                for w in &i.words {
+                    let w = w.text.to_ascii_lowercase();
+                    if w.contains("nginx") || w.contains("caddy") || w.contains("supervisor") {
+                        return false;
+                    }
+                    node |= matches!(w.as_str(), "node" | "npm" | "yarn" | "pnpm" | "bun" | "npx");
+                }
+            }
+        }
+        node
+    }
+
     /// The image the chain starts from, with the `FROM` line naming it:
     /// `None` when a variable in it has no default.
     fn base_image(&self) -> (Option<String>, &Stage) {

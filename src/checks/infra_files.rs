@@ -46,9 +46,42 @@ pub fn is_start_script(rel: &str) -> bool {
         || name == "docker-entrypoint"
 }
 
-/// Any of the above, a compose file or a `.dockerignore`.
+/// A YAML file under a Kubernetes manifests folder (`k8s/`, `kubernetes/`,
+/// `deploy/`, `manifests/`); Helm charts' `templates/` are not YAML until
+/// rendered and are left out.
+pub fn is_kubernetes_manifest(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
+    let mut dirs = lower.split('/').rev().skip(1);
+    yaml && !lower.split('/').any(|d| d == "templates")
+        && dirs.any(|d| {
+            matches!(
+                d,
+                "k8s"
+                    | ".k8s"
+                    | "kubernetes"
+                    | "kube"
+                    | "deploy"
+                    | "deployment"
+                    | "deployments"
+                    | "manifests"
+            )
+        })
+}
+
+/// `next.config.js` (`.mjs`, `.cjs`, `.ts`): where a Next.js app sets its
+/// response headers.
+pub fn is_next_config(rel: &str) -> bool {
+    let name = file_name(rel);
+    name.strip_prefix("next.config.")
+        .is_some_and(|ext| matches!(ext, "js" | "mjs" | "cjs" | "ts" | "mts"))
+}
+
+/// Any of the above, a compose file, a Kubernetes manifest or a
+/// `.dockerignore`.
 pub fn is_infra_file(rel: &str) -> bool {
     is_dockerfile(rel)
+        || is_kubernetes_manifest(rel)
         || crate::env::references::is_compose_file(rel)
         || is_proxy_config(rel)
         || is_start_script(rel)
@@ -97,6 +130,8 @@ mod tests {
             "Procfile",
             ".dockerignore",
             "Dockerfile.dockerignore",
+            "k8s/deployment.yaml",
+            "deploy/kubernetes/api.yml",
         ] {
             assert!(is_infra_file(yes), "{yes}");
         }
@@ -105,9 +140,14 @@ mod tests {
             "docs/nginx.md",
             "config/app.conf",
             "Dockerfile.md.txt/x",
+            "charts/api/templates/deploy/deployment.yaml",
+            "k8s/README.md",
+            "src/deploy.yaml",
         ] {
             assert!(!is_infra_file(no), "{no}");
         }
         assert!(!is_dockerfile("Dockerfile.dockerignore"));
+        assert!(is_next_config("web/next.config.mjs"));
+        assert!(!is_next_config("web/next.config.json"));
     }
 }

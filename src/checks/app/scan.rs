@@ -4,6 +4,7 @@
 //! visible, since routes and signal names are strings.
 
 use super::super::{Context, FileCheck, FileKind, FileOutcome};
+use super::routes;
 use crate::finding::{ShownLine, Span};
 use crate::lexer::Lang;
 use crate::workspace::SourceFile;
@@ -35,6 +36,15 @@ pub struct FileFacts {
     pub cors_env: Vec<(Place, String)>,
     /// JWTs signed without an expiry.
     pub jwt_no_expiry: Vec<Place>,
+    /// Path-like string literals (`'/health'`, `` `${base}/ready` ``'s
+    /// `/ready`, a NestJS `@Controller('health')` as `/health`): a
+    /// superset of the routes the file defines or mounts, for probes.
+    pub paths: Vec<String>,
+    /// The file defines a route with a literal path.
+    pub defines_routes: bool,
+    /// The file may serve paths no literal names: static files, a
+    /// catch-all or regex route, a mount or route whose path is a variable.
+    pub routes_unsure: bool,
 }
 
 pub struct AppFiles;
@@ -118,10 +128,19 @@ const TOKENS: &[&str] = &[
     "/reset",
 ];
 
+/// A production JS/TS file the app rules read.
+fn judged(kind: FileKind) -> bool {
+    matches!(kind.lang, Lang::JavaScript | Lang::TypeScript) && kind.production && !kind.test
+}
+
+/// A JSX file: a page or component, whose links are no routes.
+fn is_jsx(rel: &str) -> bool {
+    rel.ends_with(".tsx") || rel.ends_with(".jsx")
+}
+
 impl FileCheck for AppFiles {
     fn tokens(&self, _ctx: &Context, kind: FileKind) -> Vec<String> {
-        let js = matches!(kind.lang, Lang::JavaScript | Lang::TypeScript);
-        if !js || !kind.production || kind.test {
+        if !judged(kind) {
             return Vec::new();
         }
         TOKENS.iter().map(|t| t.to_string()).collect()
@@ -132,7 +151,12 @@ impl FileCheck for AppFiles {
             return;
         }
         let text = without_comments(file);
-        let facts = facts(file, &text);
+        let mut facts = facts(file, &text);
+        // `AppRoutes` leaves JSX files alone; a Hono JSX app's routes are
+        // in one, and it names its framework.
+        if is_jsx(file.rel) {
+            routes::routes(&text, &mut facts);
+        }
         if facts.server.is_some()
             || facts.shutdown
             || facts.health_route
@@ -142,6 +166,8 @@ impl FileCheck for AppFiles {
             || !facts.cors_wildcard.is_empty()
             || !facts.cors_env.is_empty()
             || !facts.jwt_no_expiry.is_empty()
+            || !facts.paths.is_empty()
+            || facts.routes_unsure
         {
             out.app_files.push(facts);
         }
@@ -157,6 +183,19 @@ pub fn is_health_route_file(rel: &str) -> bool {
         )
     });
     FILE.is_match(rel)
+}
+
+/// A dev or mock server by its name or folder (`dev-server.js`,
+/// `mock-api.ts`, `__mocks__/`, `dev/`).
+fn is_dev_tool(rel: &str) -> bool {
+    rel.to_ascii_lowercase().split('/').any(|part| {
+        part.split(['.', '-', '_']).any(|w| {
+            matches!(
+                w,
+                "dev" | "mock" | "mocks" | "local" | "watcher" | "devserver"
+            )
+        })
+    })
 }
 
 /// Examples and demos are never the app.
@@ -205,7 +244,9 @@ static SERVER: LazyLock<Regex> = LazyLock::new(|| {
         r"|\bnew\s+(?P<koa>Koa)\(",
         r"|\b(?P<hono>serve)\(\s*\{(?u:[^}])*\bfetch\b",
         r"|\b(?P<nest>NestFactory)\.create(?:<(?u:[^>])*>)?\(",
-        r"|\b(?P<http>(?:https?|http2)\.createServer)\(",
+        r#"|\b(?P<http>(?:https?|http2|require\(\s*["'](?:node:)?https?["']\s*\))\.createServer)\("#,
+        // `import { createServer } from 'node:http'`: checked for the import below.
+        r"|\b(?P<bare>createServer)\(",
     ))
 });
 
@@ -247,6 +288,9 @@ static AUTH_ROUTE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+static HTTP_IMPORT: LazyLock<Regex> =
+    LazyLock::new(|| ascii_re(r#"["'](?:node:)?(?:https?|http2)["']"#));
+
 static CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| ascii_re(r"\bcredentials\s*:\s*true\b"));
 
 /// An origin that admits any site: `'*'`, `true` (reflect the request's),
@@ -276,14 +320,33 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
     f.server = SERVER
         .captures_iter(text)
         .filter_map(|c| {
-            let framework = ["express", "fastify", "koa", "hono", "nest", "http"]
+            let framework = ["express", "fastify", "koa", "hono", "nest", "http", "bare"]
                 .into_iter()
                 .find(|n| c.name(n).is_some())?;
-            let m = c.get(0)?;
+            // A bare `createServer(` is Node's only when the file imports
+            // `http`/`https` (not `net`, not Vite's).
+            let (framework, m) = match framework {
+                // `vite.createServer(`, `net.createServer(` are not.
+                "bare" if text[..c.get(0)?.start()].ends_with('.') => return None,
+                "bare" if HTTP_IMPORT.is_match(text) => ("http", c.name("bare")?),
+                "bare" => return None,
+                fw => (fw, c.get(0)?),
+            };
             Some((m.start(), m.end(), framework))
         })
         .min_by_key(|(_, _, fw)| *fw == "http")
         .map(|(s, e, fw)| (place(file, s, e), fw));
+    // A plain Node server is one that listens; a module that only creates
+    // one (for tests, a library wrapping it) is not the app, nor is a
+    // command (`#!`) or a dev or mock server (`dev-watcher.ts`,
+    // `mocks/server.js`) serving a developer's machine.
+    if f.server.as_ref().is_some_and(|(_, fw)| *fw == "http")
+        && (!text.contains(".listen(")
+            || super::super::is_shebang_script(file.text)
+            || is_dev_tool(file.rel))
+    {
+        f.server = None;
+    }
     f.shutdown = SHUTDOWN.is_match(text);
     f.health_route = HEALTH.is_match(text);
     f.security_headers = HEADERS.is_match(text);
@@ -447,6 +510,42 @@ mod tests {
         let text = "cors({ origin: { a: 1 }, credentials: true }) {}";
         let at = text.find("credentials").unwrap();
         assert_eq!(enclosing_object(text, at), Some((5, 44)));
+    }
+
+    #[test]
+    fn servers_by_framework_and_plain_http_that_listens() {
+        let settings = crate::config::Settings::defaults();
+        let framework = |text: &str| {
+            let file = SourceFile::new("src/server.js", Lang::JavaScript, text, &settings);
+            facts(&file, text).server.map(|(_, fw)| fw)
+        };
+        for (text, fw) in [
+            (
+                "const app = express();\nhttp.createServer(app).listen(1);",
+                Some("express"),
+            ),
+            ("http.createServer(h).listen(1);", Some("http")),
+            (
+                "require('node:http').createServer(h).listen(1);",
+                Some("http"),
+            ),
+            (
+                "import { createServer } from 'node:http';\ncreateServer(h).listen(1);",
+                Some("http"),
+            ),
+            (
+                "import { createServer } from 'vite';\ncreateServer(c).listen(1);",
+                None,
+            ),
+            (
+                "import net from 'net';\nnet.createServer(h).listen(1);",
+                None,
+            ),
+            ("export const make = (h) => http.createServer(h);", None),
+            ("#!/usr/bin/env node\nhttp.createServer(h).listen(1);", None),
+        ] {
+            assert_eq!(framework(text), fw, "{text}");
+        }
     }
 
     #[test]

@@ -1,0 +1,187 @@
+//! What a file says about the paths its app serves, for the probes of
+//! `app/no-health-route` (see `probes`): every path-like literal (a
+//! superset of the routes), whether it defines a route with a literal path,
+//! and whether it may serve paths no literal names.
+
+use super::scan::FileFacts;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Does the repository hold an HTTP probe (a Dockerfile `HEALTHCHECK`, a
+/// compose `healthcheck:`, a Kubernetes `httpGet`)? Only then are the
+/// app's paths gathered ([`gather`]): most repositories have none, and the
+/// paths are in nearly every file.
+fn may_have_probes(repo_files: &[crate::migrations::RepoFile]) -> bool {
+    use crate::checks::infra_files::{is_dockerfile, is_kubernetes_manifest};
+    // A HEALTHCHECK or compose test the probes judge requests a URL on the
+    // container itself (`probes::command_path`), written just after the
+    // keyword; a datastore's `pg_isready` or `redis-cli ping` does not, nor
+    // does an app URL elsewhere in the file.
+    let local_url_after = |text: &str, keyword: &str| {
+        text.match_indices(keyword).any(|(at, _)| {
+            let mut end = (at + 1000).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let near = &text[at..end];
+            ["localhost", "127.0.0.1", "0.0.0.0", "[::1]"]
+                .iter()
+                .any(|h| near.contains(&format!("://{h}")))
+        })
+    };
+    repo_files.iter().any(|f| {
+        (is_dockerfile(&f.rel) && local_url_after(&f.text, "HEALTHCHECK"))
+            || (crate::env::references::is_compose_file(&f.rel)
+                && local_url_after(&f.text, "healthcheck"))
+            || (is_kubernetes_manifest(&f.rel) && f.text.contains("httpGet"))
+    })
+}
+
+/// The route facts (paths, definitions, doubts) of the production JS/TS
+/// files the walk read, when the repository has a probe to judge: read
+/// again after the walk, on every core. JSX files (a page's links) are left
+/// out; a Hono JSX app's routes come with its server facts (`scan`).
+/// Comments are not blanked: a path in one only adds to the superset.
+pub fn gather(
+    tree: &crate::workspace::tree::Tree,
+    visited: &[String],
+    repo_files: &[crate::migrations::RepoFile],
+    settings: &crate::config::Settings,
+) -> Vec<FileFacts> {
+    if !may_have_probes(repo_files) {
+        return Vec::new();
+    }
+    let judged = |rel: &&String| {
+        let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
+        matches!(ext, "js" | "mjs" | "cjs" | "ts" | "mts" | "cts")
+            && settings.is_production(rel)
+            && !settings.is_test_file(rel)
+            && !settings.is_vendored(rel)
+            && !super::scan::is_example(rel)
+    };
+    let files: Vec<&String> = visited.iter().filter(judged).collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let share = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(share)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for rel in chunk {
+                        let Ok(bytes) = tree.read(rel) else { continue };
+                        let text = String::from_utf8_lossy(&bytes);
+                        let mut f = FileFacts {
+                            rel: rel.to_string(),
+                            ..FileFacts::default()
+                        };
+                        routes(&text, &mut f);
+                        if !f.paths.is_empty() || f.routes_unsure || f.defines_routes {
+                            out.push(f);
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// A path literal, or the path after a template's leading `${…}`.
+static PATH_LITERAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["'`](?:\$\{[^}`]*\})?/[^"'`\s]*["'`]"#).expect("valid path literal pattern")
+});
+
+/// NestJS decorators and prefixes, and route config objects, whose paths
+/// are written without the leading `/` (`@Controller('health')`).
+static BARE_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"(?:@(?:Controller|Get|Head|All|Post)\(|(?-u:\b)setGlobalPrefix\(|(?-u:\b)basePath\(|(?-u:\b)path\s*:)"#,
+        r#"\s*(?:\{\s*path\s*:\s*)?["'`]([0-9A-Za-z_.:-][^"'`\s]*)["'`]"#,
+    ))
+    .expect("valid bare path pattern")
+});
+
+/// A route defined with a literal path.
+static ROUTE_DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"\.(?:get|post|put|patch|delete|head|all|route|on)\(\s*["'`]/"#,
+        r#"|@(?:Controller|Get|Post|Head|All)\("#,
+        r#"|(?-u:\b)url\s*:\s*["'`]/|(?-u:\b)req(?:uest)?\.(?:url|path|pathname)\s*===?\s*["'`]/|(?-u:\b)case\s+["'`]/"#,
+    ))
+    .expect("valid route definition pattern")
+});
+
+/// What may serve paths no literal names: static files, catch-all and
+/// regex routes, a path or prefix held in a variable, a dynamic method.
+static ROUTES_UNSURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r#"(?-u:\b)express\.static\(|serve-?[Ss]tatic|@fastify/static|fastify-static|koa-static|(?-u:\b)serveStatic(?-u:\b)"#,
+        r#"|["'`](?:\*|/\*|\(\.\*\)|/\(\.\*\))["'`]|["'`]/[^"'`\s]*(?:/\*|:[0-9A-Za-z_]+\*|\{\*)"#,
+        r#"|\.(?:get|head|all|use|route)\(\s*/"#,
+        r#"|\.(?:get|head|all|use|route|register)\(\s*[0-9A-Za-z_.$]*(?i:path|route|url|prefix|base|endpoint|health|ready|live|api|mount)[0-9A-Za-z_.$]*\s*,"#,
+        r#"|(?-u:\b)prefix\s*:\s*[A-Za-z_$`]|(?-u:\b)(?:setGlobalPrefix|basePath|prefix)\(\s*[^"'`\s)]"#,
+        r#"|(?-u:\b)RouterModule(?-u:\b)|[0-9A-Za-z_]\[[0-9A-Za-z_.]*(?i:method|verb)[0-9A-Za-z_.]*\]\("#,
+    ))
+    .expect("valid unsure routes pattern")
+});
+
+/// The path literals, route definitions and doubts of `text` (see
+/// `FileFacts::paths`).
+pub(super) fn routes(text: &str, f: &mut FileFacts) {
+    // `find_iter`, not captures: a file holds many literals, and finding
+    // is what the fast engines do; the path is the match from its `/` to
+    // before the closing quote.
+    let mut paths: Vec<String> = PATH_LITERAL
+        .find_iter(text)
+        .map(|m| m.as_str())
+        .filter_map(|m| m.get(m.find('/')?..m.len() - 1))
+        .filter(|p| p.len() < 200)
+        .map(str::to_string)
+        .collect();
+    paths.extend(
+        BARE_PATH
+            .captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .map(|m| format!("/{}", m.as_str())),
+    );
+    paths.sort();
+    paths.dedup();
+    f.paths = paths;
+    f.defines_routes = ROUTE_DEFINITION.is_match(text);
+    f.routes_unsure = ROUTES_UNSURE.is_match(text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn route_paths_and_doubts() {
+        let routes_of = |text: &str| {
+            let mut f = FileFacts::default();
+            routes(text, &mut f);
+            (f.paths, f.defines_routes, f.routes_unsure)
+        };
+        let (paths, defines, unsure) = routes_of(
+            "app.get('/health', ok);\nrouter.get(`${base}/ready`, ok);\n@Controller('status')",
+        );
+        assert_eq!(paths, ["/health", "/ready", "/status"]);
+        assert!(defines && !unsure);
+        for unsure in [
+            "app.use(express.static('public'));",
+            "app.get('*', spa);",
+            "app.get(/.*/, spa);",
+            "app.use(API_PREFIX, router);",
+            "fastify.register(routes, { prefix: config.prefix });",
+            "app.setGlobalPrefix(prefix);",
+        ] {
+            assert!(routes_of(unsure).2, "{unsure}");
+        }
+        assert!(!routes_of("app.use(cors(), helmet());").2);
+    }
+}
