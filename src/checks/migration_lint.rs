@@ -204,12 +204,13 @@ fn key(name: &str) -> String {
 }
 
 /// Whether `op` acts on a table an earlier statement of the branch created
-/// (its rows are all new), recording the tables `op` creates: a new one, or
+/// or emptied (its rows are all new), recording the tables `op` creates or
+/// empties: a new one, an emptied one, or
 /// a new one renamed (a rebuilt table: `CREATE TABLE new_t … ALTER TABLE
 /// new_t RENAME TO t`).
 fn is_new_table(created: &mut BTreeSet<String>, op: &Op) -> bool {
     match op {
-        Op::CreateTable { table } => {
+        Op::CreateTable { table } | Op::EmptyTable { table } => {
             created.insert(key(table));
             true
         }
@@ -241,12 +242,21 @@ fn is_up_script(path: &str) -> bool {
     name.ends_with(".sql") && name != "down.sql" && !name.contains(".down.")
 }
 
-/// The part of the file a deploy runs: for goose the `-- +goose Up`
-/// section (other lines blanked, so line numbers stay), else all of it.
+/// The part of the file a deploy runs, line numbers kept: for goose the
+/// `-- +goose Up` section (other lines blanked); for Drizzle all of it
+/// without its `--> statement-breakpoint` markers, which drizzle-kit splits
+/// on and the database never sees (MySQL would not read `-->` as a comment).
 fn up_section(framework: Framework, text: &str) -> String {
-    if framework != Framework::Goose {
-        return text.to_string();
+    match framework {
+        Framework::Goose => goose_up(text),
+        Framework::DrizzleJournal | Framework::DrizzleFolders => {
+            text.replace("--> statement-breakpoint", ";")
+        }
+        _ => text.to_string(),
     }
+}
+
+fn goose_up(text: &str) -> String {
     let mut up = false;
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {

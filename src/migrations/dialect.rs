@@ -40,6 +40,11 @@ impl Dialect {
 /// read: a handful per set.
 pub fn declared(set: &MigrationSet, read: &dyn Fn(&str) -> Option<String>) -> Option<Dialect> {
     let dir = set.dir.as_str();
+    // golang-migrate and goose also drive ClickHouse, which no file here
+    // declares; its sets are named for it.
+    if dir.to_ascii_lowercase().contains("clickhouse") {
+        return Some(Dialect::Other);
+    }
     let at = |name: &str| {
         if dir.is_empty() {
             name.to_string()
@@ -148,6 +153,10 @@ pub fn from_statements<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<D
                 !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
             })
         };
+        // ClickHouse (backquotes too) is none of the dialects judged.
+        if code.contains("MERGETREE") || word("LOWCARDINALITY") || code.contains("ON CLUSTER") {
+            return Some(Dialect::Other);
+        }
         if code.contains('`') || word("AUTO_INCREMENT") || word("INNODB") {
             return Some(Dialect::MySql);
         }

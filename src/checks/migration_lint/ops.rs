@@ -12,6 +12,11 @@ pub enum Op {
     CreateTable {
         table: Name,
     },
+    /// Every row deleted (`TRUNCATE`, `DELETE` without `WHERE`): from here
+    /// on the table is as empty as a new one.
+    EmptyTable {
+        table: Name,
+    },
     AddColumn {
         table: Name,
         column: Name,
@@ -70,6 +75,7 @@ impl Op {
     pub fn table(&self) -> &str {
         match self {
             Op::CreateTable { table }
+            | Op::EmptyTable { table }
             | Op::AddColumn { table, .. }
             | Op::SetNotNull { table, .. }
             | Op::CreateIndex { table, .. }

@@ -9,8 +9,8 @@
 use super::ops::{ConstraintKind, Located, Op};
 use crate::migrations::dialect::Dialect;
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, Expr, Ident, ObjectName,
-    ObjectNamePart, ObjectType, Statement, TableConstraint, Value,
+    AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, Expr, FromTable, Ident,
+    ObjectName, ObjectNamePart, ObjectType, Statement, TableConstraint, TableFactor, Value,
 };
 use sqlparser::dialect::{GenericDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
@@ -134,6 +134,14 @@ fn ops_of(s: &Statement) -> Vec<Op> {
                 to: last(&r.new_name),
             })
             .collect(),
+        Statement::Truncate(t) if t.partitions.is_none() => t
+            .table_names
+            .iter()
+            .map(|t| Op::EmptyTable {
+                table: last(&t.name),
+            })
+            .collect(),
+        Statement::Delete(d) => deleted_all(d).into_iter().collect(),
         Statement::AlterTable(a) => {
             let table = last(&a.name);
             a.operations
@@ -142,6 +150,23 @@ fn ops_of(s: &Statement) -> Vec<Op> {
                 .collect()
         }
         _ => Vec::new(),
+    }
+}
+
+/// `DELETE FROM t` with no condition, join or limit: every row.
+fn deleted_all(d: &sqlparser::ast::Delete) -> Option<Op> {
+    if d.selection.is_some() || d.using.is_some() || d.limit.is_some() || !d.tables.is_empty() {
+        return None;
+    }
+    let (FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from)) = &d.from;
+    let [only] = from.as_slice() else {
+        return None;
+    };
+    match &only.relation {
+        TableFactor::Table { name, .. } if only.joins.is_empty() => {
+            Some(Op::EmptyTable { table: last(name) })
+        }
+        _ => None,
     }
 }
 

@@ -50,6 +50,8 @@ fn each_rule_fires_on_an_existing_table() {
         (PG, "ALTER TABLE \"User\" ALTER COLUMN \"age\" TYPE BIGINT USING age::bigint;", &[(DES, 1)]),
         (PG, "ALTER TABLE \"Post\" ADD CONSTRAINT \"fk\" FOREIGN KEY (\"a\") REFERENCES \"User\"(\"id\") ON DELETE CASCADE;", &[(CON, 1)]),
         (PG, "ALTER TABLE t ADD CONSTRAINT c CHECK (n > 0);", &[(CON, 1)]),
+        // Only some rows deleted: still an existing table.
+        (PG, "DELETE FROM t WHERE a IS NULL;\nALTER TABLE t ALTER COLUMN a SET NOT NULL;", &[(NN, 2)]),
         (
             PG,
             "ALTER TABLE \"T\" ADD COLUMN \"a\" INT NOT NULL,\nADD COLUMN \"b\" INT;\nCREATE INDEX i ON \"T\"(a);",
@@ -82,6 +84,9 @@ fn safe_forms_and_decoys_are_quiet() {
         (PG, "CREATE FUNCTION f() RETURNS void AS $$ BEGIN DROP TABLE users; END $$ LANGUAGE plpgsql;"),
         // Not parsed: skipped, never guessed.
         (PG, "ALTER TABLE users FROBNICATE COLUMN x; DROP TABLE"),
+        // An emptied table is as good as new.
+        (PG, "DELETE FROM \"Profile\";\nALTER TABLE \"Profile\" ADD COLUMN \"userId\" INT NOT NULL;"),
+        (PG, "TRUNCATE TABLE t;\nCREATE INDEX i ON t(a);\nALTER TABLE t ALTER COLUMN a SET NOT NULL;"),
         // Temporary tables and other objects.
         (PG, "DROP VIEW v; DROP INDEX i; DROP TYPE \"Role\";"),
     ];
@@ -274,6 +279,17 @@ fn drizzle_breakpoints_and_statement_lines() {
         hits(Framework::DrizzleJournal, PG, sql),
         vec![(NN, 1), (IDX, 2)]
     );
+}
+
+#[test]
+fn drizzle_mysql_breakpoints_are_not_read_as_sql() {
+    // MySQL only reads `-- ` (with the space) as a comment; drizzle-kit
+    // splits on the marker before the database sees it.
+    let sql = "CREATE TABLE `keys` (`id` int);\n--> statement-breakpoint\nALTER TABLE `apis` ADD `plan` varchar(20) NOT NULL;";
+    let lint = lint_set(Framework::DrizzleJournal, MY, &[("d/0001_x.sql", sql)]);
+    assert_eq!(lint.files[0].2, Vec::<u32>::new(), "all parsed");
+    assert_eq!(lint.verdicts.len(), 1);
+    assert_eq!(lint.verdicts[0].line, 3);
 }
 
 #[test]
