@@ -18,7 +18,7 @@ mod tests;
 
 use super::repo::{RepoCheck, RepoFacts};
 use super::Context;
-use crate::finding::{Finding, Span};
+use crate::finding::Finding;
 use crate::migrations::dialect::{self, Dialect};
 use crate::migrations::Framework;
 use crate::rules::{Area, Judged, Level, Rule};
@@ -97,18 +97,10 @@ impl RepoCheck for MigrationLint {
                 .collect();
             let lint = lint_set(set.framework, hist.declared_dialect, &new);
             for v in lint.verdicts {
-                let Some(level) = ctx.settings.level(v.rule) else {
-                    continue;
-                };
-                let mut f = Finding::new(v.rule, level, v.message, v.help);
-                f.path = Some(v.path);
-                f.span = Some(Span {
-                    line: v.line,
-                    column: 1,
-                    end_line: v.line,
-                    end_column: 1,
-                });
-                out.push(f);
+                let line = Some(v.line);
+                out.extend(super::migrations::at(
+                    v.rule, ctx, &v.path, line, v.message, v.help,
+                ));
             }
         }
     }
