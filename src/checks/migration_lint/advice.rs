@@ -72,12 +72,12 @@ pub(super) fn judge(framework: Framework, dialect: Option<Dialect>, op: &Op) -> 
         Op::RenameTable { from, to } => Some((
             &DESTRUCTIVE,
             format!("RENAME TABLE `{from}` to `{to}`: the code still running during the rollout queries `{from}`, which no longer exists"),
-            expand_contract(framework, Shape::RenameTable, from, None),
+            expand_contract(framework, Shape::RenameTable(to), from, None),
         )),
         Op::RenameColumn { table, from, to } => Some((
             &DESTRUCTIVE,
             format!("RENAME COLUMN `{from}` of table `{table}` to `{to}`: the code still running during the rollout reads `{from}`, which no longer exists"),
-            expand_contract(framework, Shape::RenameColumn, table, Some(from)),
+            expand_contract(framework, Shape::RenameColumn(to), table, Some(from)),
         )),
         Op::AlterType { table, column } => Some((
             &DESTRUCTIVE,
@@ -139,11 +139,12 @@ fn prisma_note(framework: Framework) -> &'static str {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
+enum Shape<'a> {
     DropTable,
     DropColumn,
-    RenameTable,
-    RenameColumn,
+    /// The new name.
+    RenameTable(&'a str),
+    RenameColumn(&'a str),
     AlterType,
 }
 
@@ -163,12 +164,12 @@ fn expand_contract(
         Framework::DrizzleJournal | Framework::DrizzleFolders
     );
     match shape {
-        Shape::RenameColumn if prisma => format!("rename only the field and keep the column: `newName Type @map(\"{col}\")` in schema.prisma, and delete this migration"),
-        Shape::RenameTable if prisma => format!("rename only the model and keep the table: `@@map(\"{table}\")` in schema.prisma, and delete this migration"),
-        Shape::RenameColumn if drizzle => format!("rename only the property and keep the column name in the schema (`newName: text(\"{col}\")`), and delete this migration"),
-        Shape::RenameTable if drizzle => format!("rename only the variable and keep the table name in the schema (`pgTable(\"{table}\", …)`), and delete this migration"),
-        Shape::RenameColumn | Shape::AlterType => format!("expand/contract: add a new column, write both, backfill it from `{col}`, switch the reads, and drop `{col}` in a later deploy"),
-        Shape::RenameTable => format!("expand/contract: create the new table (or a view named `{table}` over it), write both, move the reads, and drop `{table}` in a later deploy"),
+        Shape::RenameColumn(to) if prisma => format!("rename only the field and keep the column: `{to} … @map(\"{col}\")` in schema.prisma, and take this statement out of the migration"),
+        Shape::RenameTable(to) if prisma => format!("rename only the model and keep the table: `model {to} {{ … @@map(\"{table}\") }}` in schema.prisma, and take this statement out of the migration"),
+        Shape::RenameColumn(to) if drizzle => format!("rename only the property and keep the column name in the schema (`{to}: text(\"{col}\")`), and take this statement out of the migration"),
+        Shape::RenameTable(_) if drizzle => format!("rename only the variable and keep the table name in the schema (`pgTable(\"{table}\", …)`), and take this statement out of the migration"),
+        Shape::RenameColumn(_) | Shape::AlterType => format!("expand/contract: add a new column, write both, backfill it from `{col}`, switch the reads, and drop `{col}` in a later deploy"),
+        Shape::RenameTable(_) => format!("expand/contract: create the new table (or a view named `{table}` over it), write both, move the reads, and drop `{table}` in a later deploy"),
         Shape::DropColumn if prisma => format!("first deploy with the field marked `@ignore` in schema.prisma and no code using it (a running Prisma Client selects every scalar field and fails once `{col}` is gone), then {later}"),
         Shape::DropTable if prisma => format!("first deploy the code that no longer uses the model, then {later}"),
         Shape::DropColumn | Shape::DropTable => format!("first deploy the code that no longer reads it, then {later}; if it is already unused, say so: `-- shipcheck-ignore: migrations/destructive -- <why>` above the statement"),
