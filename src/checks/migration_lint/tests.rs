@@ -80,6 +80,8 @@ fn safe_forms_and_decoys_are_quiet() {
         // In comments and strings.
         (PG, "-- ALTER TABLE \"User\" DROP COLUMN \"name\";\nSELECT 1;"),
         (PG, "/* DROP TABLE users; */ SELECT 1;"),
+        (MY, "-- ALTER TABLE `t` DROP COLUMN `c`;\n# DROP TABLE `t`;\n/* RENAME TABLE a TO b; */\nINSERT INTO `t` VALUES ('ALTER TABLE t ADD c INT NOT NULL', \"DROP TABLE t\");"),
+        (MY, "ALTER TABLE `t` ADD COLUMN `c` INT NOT NULL DEFAULT 0;"),
         (PG, "INSERT INTO notes (body) VALUES ('DROP TABLE users; ALTER TABLE t ADD COLUMN c INT NOT NULL');"),
         (PG, "CREATE FUNCTION f() RETURNS void AS $$ BEGIN DROP TABLE users; END $$ LANGUAGE plpgsql;"),
         // Not parsed: skipped, never guessed.
