@@ -12,7 +12,7 @@ case "${1:-}" in
     ''|*[!0-9]*) ;;
     *) seconds="$1"; shift ;;
 esac
-targets="${*:-dotenv lexer config migrations checks redaction}"
+targets="${*:-dotenv lexer config migrations migration_sql checks redaction}"
 toolchain="${CARGO_FUZZ_TOOLCHAIN-+nightly}"
 log_dir="${TMPDIR:-/tmp}/shipcheck-fuzz-logs"
 mkdir -p "$log_dir"

@@ -285,15 +285,58 @@ pub fn redaction(data: &[u8]) {
     }
 }
 
+/// The frameworks and declared dialects `migration_sql`'s first byte picks.
+const LINT_FRAMEWORKS: [crate::migrations::Framework; 7] = {
+    use crate::migrations::Framework::*;
+    [
+        Prisma,
+        DrizzleJournal,
+        Goose,
+        Sqlx,
+        Flyway,
+        GolangMigrate,
+        Diesel,
+    ]
+};
+const LINT_DIALECTS: [Option<crate::migrations::dialect::Dialect>; 4] = {
+    use crate::migrations::dialect::Dialect::*;
+    [None, Some(PostgreSql), Some(MySql), Some(Sqlite)]
+};
+
+/// The migration lint (`checks::migration_lint`) on one new SQL migration
+/// whose framework and declared dialect the first byte picks: never a panic
+/// (sqlparser's recursion limit included), and every finding on a line of
+/// the file.
+pub fn migration_sql(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let text = String::from_utf8_lossy(rest);
+    let framework = LINT_FRAMEWORKS[usize::from(pick) % LINT_FRAMEWORKS.len()];
+    let dialect = LINT_DIALECTS[usize::from(pick) / LINT_FRAMEWORKS.len() % LINT_DIALECTS.len()];
+    let lint =
+        crate::checks::migration_lint::lint_set(framework, dialect, &[("m/1_x.up.sql", &text)]);
+    let lines = text.split('\n').count();
+    for v in &lint.verdicts {
+        assert!(
+            v.line >= 1 && v.line as usize <= lines,
+            "{} at line {} of {lines}",
+            v.rule.id,
+            v.line
+        );
+    }
+}
+
 /// A fuzz target's body.
 pub type Target = fn(&[u8]);
 
 /// The targets by name, as `fuzz/fuzz_targets/` and `fuzz/seeds/` name them.
-pub const TARGETS: [(&str, Target); 6] = [
+pub const TARGETS: [(&str, Target); 7] = [
     ("checks", checks),
     ("config", config),
     ("dotenv", dotenv),
     ("lexer", lexer),
+    ("migration_sql", migration_sql),
     ("migrations", migrations),
     ("redaction", redaction),
 ];

@@ -23,6 +23,7 @@ const GROUPS: &[&[&Rule]] = &[
     &[&checks::stripe_keys::PROVIDER_KEY_IN_REPO],
     checks::stripe::RULES,
     checks::migrations::RULES,
+    checks::migration_lint::RULES,
     checks::proxy::RULES,
     checks::docker::RULES,
     checks::app::RULES,

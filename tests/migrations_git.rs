@@ -105,6 +105,8 @@ fn edited_out_of_order_and_schema_without_migration_fire_at_the_right_files() {
     assert_eq!(
         migration_findings(&v),
         [
+            // The new migration indexes main's table without CONCURRENTLY.
+            "migrations/blocking-index prisma/migrations/20250115000000_add_index/migration.sql",
             "migrations/edited prisma/migrations/20250101000000_init/migration.sql",
             "migrations/out-of-order prisma/migrations/20250115000000_add_index/migration.sql",
             "migrations/schema-without-migration prisma/schema.prisma",

@@ -137,7 +137,9 @@ impl RepoCheck for MigrationRules {
     }
 }
 
-fn at(
+/// A finding of `rule` at `path`'s `line`, at the level the settings give
+/// it (`None` when the rule is off). Also the migration lints'.
+pub(super) fn at(
     rule: &'static Rule,
     ctx: &Context,
     path: &str,

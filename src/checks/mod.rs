@@ -12,6 +12,7 @@ pub mod env_reads;
 pub mod env_values;
 pub mod history;
 pub mod infra_files;
+pub mod migration_lint;
 pub mod migrations;
 pub mod proxy;
 pub mod repo;
@@ -156,6 +157,7 @@ pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &secret::SecretRules,
     &stripe::StripeModes,
     &migrations::MigrationRules,
+    &migration_lint::MigrationLint,
     &history::HistoryProblems,
     &scan::ScanProblems,
     &stripe_keys::SweptKeys,

@@ -2,7 +2,8 @@
 //! checks run (the facts stage), so the checks themselves stay pure: they
 //! compare a [`MigrationSet`] with its [`SetHistory`] and read nothing.
 
-use super::{Framework, MigrationSet};
+use super::dialect::{self, Dialect};
+use super::MigrationSet;
 use crate::git::{self, Change, Diff};
 use crate::workspace::tree::Tree;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,10 +17,15 @@ pub struct SetHistory {
     pub first_changed: BTreeMap<String, Option<u32>>,
     /// Each schema file the branch added or modified.
     pub schemas: BTreeMap<String, SchemaChange>,
-    /// The text of the branch's new migrations (their first file), for
-    /// Prisma sets whose schema changed: does a new migration touch what
-    /// the schema change is about?
+    /// The text of the branch's new migrations (their first file: the
+    /// script a framework runs going up), by path: for Prisma sets whose
+    /// schema changed, does a new migration touch what the change is about;
+    /// for every SQL set, what the migration lints judge.
     pub new_migration_text: BTreeMap<String, String>,
+    /// The database the set's own files declare (Prisma's lock file,
+    /// Drizzle's journal, the driver in `Cargo.toml`/`go.mod`), read only
+    /// when the branch adds a migration.
+    pub declared_dialect: Option<Dialect>,
 }
 
 /// A schema file at the merge-base and now.
@@ -70,14 +76,19 @@ pub fn gather(tree: &Tree, set: &MigrationSet, diff: &Diff) -> SetHistory {
             },
         );
     }
-    if set.framework == Framework::Prisma && !h.schemas.is_empty() {
-        for m in &set.migrations {
-            if let Some(f) = m.files.first() {
-                if diff.status(f) == Some(Change::Added) {
-                    h.new_migration_text.insert(f.clone(), read(f));
-                }
+    for m in &set.migrations {
+        if let Some(f) = m.files.first() {
+            if diff.status(f) == Some(Change::Added) {
+                h.new_migration_text.insert(f.clone(), read(f));
             }
         }
+    }
+    if !h.new_migration_text.is_empty() {
+        h.declared_dialect = dialect::declared(set, &|path| {
+            tree.read(path)
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        });
     }
     h
 }

@@ -5,6 +5,7 @@
 //! The model below is shared by discovery (`discover`), the git-aware rules
 //! and the live reader (`live`).
 
+pub mod dialect;
 pub mod discover;
 pub mod history;
 pub mod live;
