@@ -14,16 +14,13 @@ use std::sync::LazyLock;
 fn may_have_probes(repo_files: &[crate::migrations::RepoFile]) -> bool {
     use crate::checks::infra_files::{is_dockerfile, is_kubernetes_manifest};
     // A HEALTHCHECK or compose test the probes judge requests a URL on the
-    // container itself (`probes::command_path`), written just after the
-    // keyword; a datastore's `pg_isready` or `redis-cli ping` does not, nor
-    // does an app URL elsewhere in the file.
+    // container itself (`probes::command_path`) within the keyword's block
+    // (its line, the lines indented under it, `\` continuations); a
+    // datastore's `pg_isready` or `redis-cli ping` does not, nor does an
+    // app URL elsewhere in the file.
     let local_url_after = |text: &str, keyword: &str| {
         text.match_indices(keyword).any(|(at, _)| {
-            let mut end = (at + 1000).min(text.len());
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
-            let near = &text[at..end];
+            let near = block_at(text, at);
             ["localhost", "127.0.0.1", "0.0.0.0", "[::1]"]
                 .iter()
                 .any(|h| near.contains(&format!("://{h}")))
@@ -35,6 +32,26 @@ fn may_have_probes(repo_files: &[crate::migrations::RepoFile]) -> bool {
                 && local_url_after(&f.text, "healthcheck"))
             || (is_kubernetes_manifest(&f.rel) && f.text.contains("httpGet"))
     })
+}
+
+/// The line holding byte `at` and the lines that belong to it: indented
+/// deeper (a YAML block) or continuing it (`\` at a line's end).
+fn block_at(text: &str, at: usize) -> &str {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let mut lines = text[start..].split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    let mut end = start + first.len();
+    let mut continues = first.trim_end().ends_with('\\');
+    for line in lines {
+        let body = line.trim_end();
+        if !(continues || body.is_empty() || indent(body) > indent(first)) {
+            break;
+        }
+        continues = body.ends_with('\\');
+        end += line.len();
+    }
+    &text[start..end]
 }
 
 /// The route facts (paths, definitions, doubts) of the production JS/TS
@@ -159,6 +176,20 @@ pub(super) fn routes(text: &str, f: &mut FileFacts) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_probe_keyword_block_ends_where_its_indentation_does() {
+        let compose = "  db:\n    healthcheck:\n      test: pg_isready\n    ports: [1]\n  web:\n    environment:\n      URL: http://localhost:3000\n";
+        let at = compose.find("healthcheck").unwrap();
+        assert_eq!(
+            block_at(compose, at),
+            "    healthcheck:\n      test: pg_isready\n"
+        );
+        let docker = "FROM node\nHEALTHCHECK --interval=5s \\\n  CMD curl -f http://localhost/health\nCMD node a.js\n";
+        let at = docker.find("HEALTHCHECK").unwrap();
+        assert!(block_at(docker, at).ends_with("http://localhost/health\n"));
+        assert!(!block_at(docker, at).contains("CMD node"));
+    }
 
     #[test]
     fn route_paths_and_doubts() {
