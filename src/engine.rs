@@ -477,6 +477,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
             if discover::is_relevant(file.rel)
                 || checks::scripts::is_workflow(file.rel)
                 || checks::infra_files::is_infra_file(file.rel)
+                || checks::database::pool::is_deploy_config(file.rel)
                 || checks::compose::model::may_be_compose(file.rel, file.text)
             {
                 outcome.repo_files.push(RepoFile {
