@@ -83,13 +83,6 @@ pub fn direct_connection(url: &url::Url) -> Option<bool> {
 mod tests {
     use super::*;
 
-    fn file(rel: &str, text: &str) -> RepoFile {
-        RepoFile {
-            rel: rel.to_string(),
-            text: text.to_string(),
-        }
-    }
-
     #[test]
     fn serverless_configs_by_name_and_sam_by_resource() {
         let any = |_: &str| true;
@@ -101,25 +94,28 @@ mod tests {
             "sst.config.ts",
         ] {
             assert_eq!(
-                serverless_config(&[file(rel, "{}")], any),
+                serverless_config(&[RepoFile::new(rel, "{}")], any),
                 Some(rel),
                 "{rel}"
             );
         }
         let sam = "Resources:\n  Api:\n    Type: AWS::Serverless::Function\n";
         assert_eq!(
-            serverless_config(&[file("template.yaml", sam)], any),
+            serverless_config(&[RepoFile::new("template.yaml", sam)], any),
             Some("template.yaml")
         );
         let cfn = "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n";
-        assert_eq!(serverless_config(&[file("template.yaml", cfn)], any), None);
         assert_eq!(
-            serverless_config(&[file("Dockerfile", "FROM node")], any),
+            serverless_config(&[RepoFile::new("template.yaml", cfn)], any),
+            None
+        );
+        assert_eq!(
+            serverless_config(&[RepoFile::new("Dockerfile", "FROM node")], any),
             None
         );
         let not_examples = |p: &str| !p.starts_with("examples/");
         assert_eq!(
-            serverless_config(&[file("examples/vercel.json", "{}")], not_examples),
+            serverless_config(&[RepoFile::new("examples/vercel.json", "{}")], not_examples),
             None
         );
     }
