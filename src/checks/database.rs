@@ -1,13 +1,14 @@
 //! The checklist's database items that a repository shows without a
-//! connection: `database/unindexed-foreign-key` (a Prisma relation on
-//! PostgreSQL whose fields no index starts with: "Database indexes
-//! created") and `database/connection-pool` (a serverless deployment whose
+//! connection: `database/unindexed-foreign-key` (a Prisma relation, or a
+//! raw SQL migration's foreign key, on PostgreSQL whose fields no index
+//! starts with: "Database indexes created") and `database/connection-pool` (a serverless deployment whose
 //! production database URL has no pooler: "Database connection pooling
 //! configured"). Both notices: they cost performance, not correctness.
 //! Docs: `docs/rules/database-*.md`.
 
 pub mod pool;
 pub mod prisma_schema;
+pub mod sql_keys;
 
 use super::repo::{at_value, RepoCheck, RepoFacts};
 use super::Context;
@@ -22,7 +23,7 @@ pub const UNINDEXED_FOREIGN_KEY: Rule = Rule {
     default_level: Some(Level::Notice),
     area: Area::Migrations,
     judged: Judged::Lines,
-    summary: "a Prisma relation on PostgreSQL whose foreign-key fields no index starts with (PostgreSQL does not index foreign keys itself)",
+    summary: "a Prisma relation or SQL migration foreign key on PostgreSQL whose columns no index starts with (PostgreSQL does not index foreign keys itself)",
     options: &[],
     doc: crate::rule_doc!("database-unindexed-foreign-key"),
     module: module_path!(),
@@ -47,6 +48,7 @@ pub struct DatabaseRules;
 impl RepoCheck for DatabaseRules {
     fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
         unindexed_foreign_keys(facts, ctx, out);
+        unindexed_sql_foreign_keys(facts, ctx, out);
         connection_pool(facts, ctx, out);
     }
 }
@@ -122,6 +124,48 @@ fn unindexed_foreign_keys(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Findin
                     &place.text,
                 ),
             );
+        }
+    }
+}
+
+/// `database/unindexed-foreign-key` on the raw SQL sets on PostgreSQL
+/// that are not Prisma's (whose schema says it above).
+fn unindexed_sql_foreign_keys(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    use crate::checks::migration_lint::{is_sql_framework, is_up_script, up_section};
+    use crate::migrations::dialect::{self, Dialect};
+    let text: BTreeMap<&str, &str> = facts
+        .repo_files
+        .iter()
+        .map(|f| (f.rel.as_str(), f.text.as_str()))
+        .collect();
+    let read = |p: &str| text.get(p).map(|t| t.to_string());
+    for set in facts
+        .migration_sets
+        .iter()
+        .filter(|s| is_sql_framework(s.framework) && s.framework != Framework::Prisma)
+    {
+        let scripts: Vec<(&str, String)> = set
+            .migrations
+            .iter()
+            .flat_map(|m| &m.files)
+            .filter(|f| is_up_script(f) && facts.is_production(ctx, f))
+            .filter_map(|f| Some((f.as_str(), up_section(set.framework, text.get(f.as_str())?))))
+            .collect();
+        let dialect = dialect::declared(set, &read)
+            .or_else(|| dialect::from_statements(scripts.iter().map(|(_, t)| t.as_str())));
+        if dialect != Some(Dialect::PostgreSql) {
+            continue;
+        }
+        for fk in sql_keys::unindexed(&scripts) {
+            let (t, list) = (&fk.table, fk.columns.join(", "));
+            out.extend(super::migrations::at(
+                &UNINDEXED_FOREIGN_KEY,
+                ctx,
+                &fk.path,
+                Some(fk.line),
+                format!("foreign key `{t}.{list}` has no index in the migrations of `{}`: PostgreSQL does not index foreign-key columns, so reading rows by `{list}`, and every delete or key change of the row it references, scans all of `{t}`", set.dir),
+                format!("add `CREATE INDEX CONCURRENTLY ON {t} ({list});` in a new migration of its own"),
+            ));
         }
     }
 }

@@ -259,7 +259,7 @@ fn bracket_list(text: &str) -> Option<Vec<String>> {
 
 /// Does an index on `index` serve lookups by `fk`: are its first
 /// `fk.len()` fields the foreign key's, in any order?
-fn starts_with(index: &[String], fk: &[String]) -> bool {
+pub(super) fn starts_with(index: &[String], fk: &[String]) -> bool {
     index.len() >= fk.len() && fk.iter().all(|f| index[..fk.len()].contains(f))
 }
 
