@@ -6,8 +6,11 @@
 //! SQL reader parses the statements; a table dropped later takes its keys
 //! with it.
 
-use crate::checks::migration_lint::sql::{keys, Key};
+use crate::checks::migration_lint::sql::{each_statement, ident, last};
 use crate::migrations::dialect::Dialect;
+use sqlparser::ast::{
+    AlterTableOperation, ColumnDef, ColumnOption, Expr, ObjectType, Statement, TableConstraint,
+};
 use std::collections::BTreeMap;
 
 /// A foreign key no index starts with: where it is declared, its table and
@@ -54,6 +57,132 @@ pub fn unindexed(scripts: &[(&str, String)]) -> Vec<Unindexed> {
             })
     });
     fks
+}
+
+/// A foreign key or an index a statement declares, or a table it drops
+/// (`database/unindexed-foreign-key` on raw SQL sets).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Key {
+    ForeignKey {
+        table: String,
+        columns: Vec<String>,
+    },
+    /// An index, a primary key or a unique constraint, its columns in order.
+    Index {
+        table: String,
+        columns: Vec<String>,
+    },
+    DropTable {
+        table: String,
+    },
+}
+
+/// The keys `text`'s statements declare, each with its statement's line.
+pub fn keys(text: &str, dialect: Option<Dialect>) -> Vec<(u32, Key)> {
+    let mut out = Vec::new();
+    each_statement(text, dialect, |line, parsed| {
+        out.extend(parsed.into_iter().flat_map(keys_of).map(|k| (line, k)));
+    });
+    out
+}
+
+fn keys_of(s: &Statement) -> Vec<Key> {
+    let index = |table: &str, columns: Vec<String>| Key::Index {
+        table: table.to_string(),
+        columns,
+    };
+    match s {
+        Statement::CreateTable(t) => {
+            let table = last(&t.name);
+            let mut out: Vec<Key> = t
+                .columns
+                .iter()
+                .flat_map(|c| column_keys(&table, c))
+                .collect();
+            out.extend(
+                t.constraints
+                    .iter()
+                    .filter_map(|c| constraint_key(&table, c)),
+            );
+            out
+        }
+        Statement::CreateIndex(i) => vec![index(
+            &last(&i.table_name),
+            i.columns.iter().map(index_column).collect(),
+        )],
+        Statement::Drop {
+            object_type: ObjectType::Table,
+            names,
+            ..
+        } => names
+            .iter()
+            .map(|n| Key::DropTable { table: last(n) })
+            .collect(),
+        Statement::AlterTable(a) => {
+            let table = last(&a.name);
+            a.operations
+                .iter()
+                .flat_map(|op| match op {
+                    AlterTableOperation::AddColumn { column_def, .. } => {
+                        column_keys(&table, column_def)
+                    }
+                    AlterTableOperation::AddConstraint { constraint, .. } => {
+                        constraint_key(&table, constraint).into_iter().collect()
+                    }
+                    _ => Vec::new(),
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A column's inline `REFERENCES`, `PRIMARY KEY` or `UNIQUE`.
+fn column_keys(table: &str, c: &ColumnDef) -> Vec<Key> {
+    let columns = vec![ident(&c.name)];
+    let table = table.to_string();
+    c.options
+        .iter()
+        .filter_map(|o| match &o.option {
+            ColumnOption::ForeignKey(_) => Some(Key::ForeignKey {
+                table: table.clone(),
+                columns: columns.clone(),
+            }),
+            ColumnOption::PrimaryKey(_) | ColumnOption::Unique(_) => Some(Key::Index {
+                table: table.clone(),
+                columns: columns.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+fn constraint_key(table: &str, c: &TableConstraint) -> Option<Key> {
+    let table = table.to_string();
+    Some(match c {
+        TableConstraint::ForeignKey(fk) => Key::ForeignKey {
+            table,
+            columns: fk.columns.iter().map(ident).collect(),
+        },
+        TableConstraint::PrimaryKey(p) => Key::Index {
+            table,
+            columns: p.columns.iter().map(index_column).collect(),
+        },
+        TableConstraint::Unique(u) => Key::Index {
+            table,
+            columns: u.columns.iter().map(index_column).collect(),
+        },
+        _ => return None,
+    })
+}
+
+/// An index column's name; an expression (`lower(email)`) is no column.
+fn index_column(c: &sqlparser::ast::IndexColumn) -> String {
+    match &c.column.expr {
+        Expr::Identifier(i) => ident(i),
+        Expr::CompoundIdentifier(parts) => parts.last().map(ident).unwrap_or_default(),
+        other => format!("({other})"),
+    }
 }
 
 #[cfg(test)]

@@ -42,36 +42,10 @@ pub fn read(text: &str, dialect: Option<Dialect>) -> Reading {
     reading
 }
 
-/// A foreign key or an index a statement declares, or a table it drops
-/// (`database/unindexed-foreign-key` on raw SQL sets).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Key {
-    ForeignKey {
-        table: String,
-        columns: Vec<String>,
-    },
-    /// An index, a primary key or a unique constraint, its columns in order.
-    Index {
-        table: String,
-        columns: Vec<String>,
-    },
-    DropTable {
-        table: String,
-    },
-}
-
-/// The keys `text`'s statements declare, each with its statement's line.
-pub fn keys(text: &str, dialect: Option<Dialect>) -> Vec<(u32, Key)> {
-    let mut out = Vec::new();
-    each_statement(text, dialect, |line, parsed| {
-        out.extend(parsed.into_iter().flat_map(keys_of).map(|k| (line, k)));
-    });
-    out
-}
-
 /// Call `f` with each statement's first line and its parse (`None`: not
-/// parsed; the whole file once when it could not be tokenized).
-fn each_statement(
+/// parsed; the whole file once when it could not be tokenized). Also the
+/// walker of `checks::database::sql_keys`, which reads keys, not ops.
+pub(crate) fn each_statement(
     text: &str,
     dialect: Option<Dialect>,
     mut f: impl FnMut(u32, Option<&Statement>),
@@ -109,105 +83,6 @@ fn each_statement(
     }
 }
 
-fn keys_of(s: &Statement) -> Vec<Key> {
-    let index = |table: &str, columns: Vec<String>| Key::Index {
-        table: table.to_string(),
-        columns,
-    };
-    match s {
-        Statement::CreateTable(t) => {
-            let table = last(&t.name);
-            let mut out: Vec<Key> = t
-                .columns
-                .iter()
-                .flat_map(|c| column_keys(&table, c))
-                .collect();
-            out.extend(
-                t.constraints
-                    .iter()
-                    .filter_map(|c| constraint_key(&table, c)),
-            );
-            out
-        }
-        Statement::CreateIndex(i) => vec![index(
-            &last(&i.table_name),
-            i.columns.iter().map(index_column).collect(),
-        )],
-        Statement::Drop {
-            object_type: ObjectType::Table,
-            names,
-            ..
-        } => names
-            .iter()
-            .map(|n| Key::DropTable { table: last(n) })
-            .collect(),
-        Statement::AlterTable(a) => {
-            let table = last(&a.name);
-            a.operations
-                .iter()
-                .flat_map(|op| match op {
-                    AlterTableOperation::AddColumn { column_def, .. } => {
-                        column_keys(&table, column_def)
-                    }
-                    AlterTableOperation::AddConstraint { constraint, .. } => {
-                        constraint_key(&table, constraint).into_iter().collect()
-                    }
-                    _ => Vec::new(),
-                })
-                .collect()
-        }
-        _ => Vec::new(),
-    }
-}
-
-/// A column's inline `REFERENCES`, `PRIMARY KEY` or `UNIQUE`.
-fn column_keys(table: &str, c: &ColumnDef) -> Vec<Key> {
-    let columns = vec![ident(&c.name)];
-    let table = table.to_string();
-    c.options
-        .iter()
-        .filter_map(|o| match &o.option {
-            ColumnOption::ForeignKey(_) => Some(Key::ForeignKey {
-                table: table.clone(),
-                columns: columns.clone(),
-            }),
-            ColumnOption::PrimaryKey(_) | ColumnOption::Unique(_) => Some(Key::Index {
-                table: table.clone(),
-                columns: columns.clone(),
-            }),
-            _ => None,
-        })
-        .collect()
-}
-
-fn constraint_key(table: &str, c: &TableConstraint) -> Option<Key> {
-    let table = table.to_string();
-    Some(match c {
-        TableConstraint::ForeignKey(fk) => Key::ForeignKey {
-            table,
-            columns: fk.columns.iter().map(ident).collect(),
-        },
-        TableConstraint::PrimaryKey(p) => Key::Index {
-            table,
-            columns: p.columns.iter().map(index_column).collect(),
-        },
-        TableConstraint::Unique(u) => Key::Index {
-            table,
-            columns: u.columns.iter().map(index_column).collect(),
-        },
-        _ => return None,
-    })
-}
-
-/// An index column's name; an expression (`lower(email)`) is no column.
-fn index_column(c: &sqlparser::ast::IndexColumn) -> String {
-    match &c.column.expr {
-        Expr::Identifier(i) => ident(i),
-        Expr::CompoundIdentifier(parts) => parts.last().map(ident).unwrap_or_default(),
-        other => format!("({other})"),
-    }
-}
-
 /// Tokens split at top-level `;` (those inside strings, comments and
 /// dollar quotes are part of one token already).
 fn split(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
@@ -229,7 +104,7 @@ fn is_blank(t: &Token) -> bool {
 }
 
 /// The table or column name without quotes or schema.
-fn last(name: &ObjectName) -> String {
+pub(crate) fn last(name: &ObjectName) -> String {
     match name.0.last() {
         Some(ObjectNamePart::Identifier(i)) => i.value.clone(),
         Some(other) => other.to_string(),
@@ -237,7 +112,7 @@ fn last(name: &ObjectName) -> String {
     }
 }
 
-fn ident(i: &Ident) -> String {
+pub(crate) fn ident(i: &Ident) -> String {
     i.value.clone()
 }
 
