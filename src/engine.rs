@@ -486,6 +486,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
                 || checks::scripts::is_workflow(file.rel)
                 || checks::infra_files::is_infra_file(file.rel)
                 || checks::infra_files::is_next_config(file.rel)
+                || checks::database::pool::is_deploy_config(file.rel)
                 || checks::compose::model::may_be_compose(file.rel, file.text)
             {
                 outcome.repo_files.push(RepoFile {

@@ -24,6 +24,7 @@ const GROUPS: &[&[&Rule]] = &[
     checks::stripe::RULES,
     checks::migrations::RULES,
     checks::migration_lint::RULES,
+    checks::database::RULES,
     checks::proxy::RULES,
     checks::docker::RULES,
     checks::app::RULES,

@@ -83,6 +83,12 @@ impl RepoCheck for EnvValueRules {
     }
 }
 
+/// Is `host` the app's own machine (`localhost`, `127.0.0.1`, `::1`)?
+/// `env/localhost-in-production` speaks about such a URL; other rules leave it.
+pub fn is_loopback(host: &str) -> bool {
+    reach(host) == Reach::Loopback
+}
+
 /// A variable holding a URL by its name: `*_URL`, `*_URI`, `*_ENDPOINT`,
 /// `*_ORIGIN`, `*WEBHOOK*`.
 fn is_url_name(name: &str) -> bool {

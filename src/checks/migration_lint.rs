@@ -229,7 +229,7 @@ fn is_redefined(l: &Located, rest: &[Located], all: &[Located]) -> bool {
 
 /// golang-migrate's and sqlx's `.down.sql`, Diesel's `down.sql`, goose's Go
 /// migrations: not what a deploy runs.
-fn is_up_script(path: &str) -> bool {
+pub(crate) fn is_up_script(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.ends_with(".sql") && name != "down.sql" && !name.contains(".down.")
 }
@@ -238,7 +238,7 @@ fn is_up_script(path: &str) -> bool {
 /// `-- +goose Up` section (other lines blanked); for Drizzle all of it
 /// without its `--> statement-breakpoint` markers, which drizzle-kit splits
 /// on and the database never sees (MySQL would not read `-->` as a comment).
-fn up_section(framework: Framework, text: &str) -> String {
+pub(crate) fn up_section(framework: Framework, text: &str) -> String {
     match framework {
         Framework::Goose => goose_up(text),
         Framework::DrizzleJournal | Framework::DrizzleFolders => {

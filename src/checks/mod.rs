@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod compose;
+pub mod database;
 pub mod debug;
 pub mod debug_mode;
 pub mod docker;
@@ -158,6 +159,7 @@ pub static REPO_CHECKS: &[&dyn repo::RepoCheck] = &[
     &stripe::StripeModes,
     &migrations::MigrationRules,
     &migration_lint::MigrationLint,
+    &database::DatabaseRules,
     &history::HistoryProblems,
     &scan::ScanProblems,
     &stripe_keys::SweptKeys,

@@ -111,3 +111,13 @@ pub struct RepoFile {
     pub rel: String,
     pub text: String,
 }
+
+impl RepoFile {
+    /// A file with this path and text (tests build repositories of them).
+    pub fn new(rel: &str, text: &str) -> RepoFile {
+        RepoFile {
+            rel: rel.to_string(),
+            text: text.to_string(),
+        }
+    }
+}

@@ -29,6 +29,27 @@ pub struct Reading {
 
 /// Read `text` as `dialect` (`None`: not known, parsed permissively).
 pub fn read(text: &str, dialect: Option<Dialect>) -> Reading {
+    let mut reading = Reading::default();
+    each_statement(text, dialect, |line, parsed| {
+        reading.statements += 1;
+        match parsed {
+            Some(s) => reading
+                .ops
+                .extend(ops_of(s).into_iter().map(|op| Located { line, op })),
+            None => reading.unparsed.push(line),
+        }
+    });
+    reading
+}
+
+/// Call `f` with each statement's first line and its parse (`None`: not
+/// parsed; the whole file once when it could not be tokenized). Also the
+/// walker of `checks::database::sql_keys`, which reads keys, not ops.
+pub(crate) fn each_statement(
+    text: &str,
+    dialect: Option<Dialect>,
+    mut f: impl FnMut(u32, Option<&Statement>),
+) {
     let (pg, my, lite, generic) = (
         PostgreSqlDialect {},
         MySqlDialect {},
@@ -41,37 +62,25 @@ pub fn read(text: &str, dialect: Option<Dialect>) -> Reading {
         Some(Dialect::Sqlite) => &lite,
         Some(Dialect::Other) | None => &generic,
     };
-    let mut reading = Reading::default();
-    let tokens = match Tokenizer::new(d, text)
+    let Ok(tokens) = Tokenizer::new(d, text)
         .with_unescape(false)
         .tokenize_with_location()
-    {
-        Ok(t) => t,
-        Err(_) => {
-            reading.statements = 1;
-            reading.unparsed.push(1);
-            return reading;
-        }
+    else {
+        f(1, None);
+        return;
     };
     for statement in split(tokens) {
         let Some(first) = statement.iter().find(|t| !is_blank(&t.token)) else {
             continue;
         };
         let line = u32::try_from(first.span.start.line).unwrap_or(u32::MAX);
-        reading.statements += 1;
         let mut parser = Parser::new(d).with_tokens_with_locations(statement);
         let parsed = parser
             .parse_statement()
             .ok()
             .filter(|_| parser.peek_token().token == Token::EOF);
-        match parsed {
-            Some(s) => reading
-                .ops
-                .extend(ops_of(&s).into_iter().map(|op| Located { line, op })),
-            None => reading.unparsed.push(line),
-        }
+        f(line, parsed.as_ref());
     }
-    reading
 }
 
 /// Tokens split at top-level `;` (those inside strings, comments and
@@ -95,7 +104,7 @@ fn is_blank(t: &Token) -> bool {
 }
 
 /// The table or column name without quotes or schema.
-fn last(name: &ObjectName) -> String {
+pub(crate) fn last(name: &ObjectName) -> String {
     match name.0.last() {
         Some(ObjectNamePart::Identifier(i)) => i.value.clone(),
         Some(other) => other.to_string(),
@@ -103,7 +112,7 @@ fn last(name: &ObjectName) -> String {
     }
 }
 
-fn ident(i: &Ident) -> String {
+pub(crate) fn ident(i: &Ident) -> String {
     i.value.clone()
 }
 

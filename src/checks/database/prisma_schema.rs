@@ -1,0 +1,374 @@
+//! Just enough of a Prisma schema to find foreign keys without an index:
+//! the datasource's provider, and per model its scalar fields (with their
+//! place), the field lists of its relations and the leading fields of its
+//! indexes (`@@index`, `@@unique`, `@@id`, and `@id`/`@unique` on a field).
+//! Comments are blanked by the shared lexer first, so a commented-out
+//! `@@index` does not count and a `//` inside a string is not a comment.
+
+use crate::lexer::{self, Lang, RegionKind};
+
+/// A field's place: file, 1-based line, byte columns of its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_column: u32,
+    /// The line as written (shown under the finding).
+    pub text: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Model {
+    pub name: String,
+    /// Scalar and relation fields by name, with where they are declared.
+    pub fields: Vec<(String, Place)>,
+    /// Each relation's `fields: [...]`, and the relation field's place.
+    pub relations: Vec<(Vec<String>, Place)>,
+    /// Each index's fields, in order (a one-field `@id`/`@unique` too).
+    pub indexes: Vec<Vec<String>>,
+}
+
+/// One schema: every `.prisma` file of it, read together (a schema folder
+/// puts the datasource in one file and models in others).
+#[derive(Debug, Default)]
+pub struct Schema {
+    /// The datasource's `provider` (`postgresql`, `mysql`, …).
+    pub provider: Option<(String, String)>,
+    pub models: Vec<Model>,
+}
+
+impl Schema {
+    /// Add one file of the schema.
+    pub fn add_file(&mut self, path: &str, text: &str) {
+        let code = blank_comments(text);
+        let mut block: Option<Block> = None;
+        for (i, (line, shown)) in code.lines().zip(text.lines()).enumerate() {
+            let trimmed = line.trim();
+            match &mut block {
+                None => block = open_block(trimmed),
+                Some(_) if trimmed.starts_with('}') => {
+                    if let Some(Block::Model(m)) = block.take() {
+                        self.models.push(m);
+                    }
+                }
+                Some(Block::Datasource) => {
+                    if let Some(p) = provider_value(trimmed) {
+                        self.provider = Some((p, path.to_string()));
+                    }
+                }
+                Some(Block::Other) => {}
+                Some(Block::Model(m)) => {
+                    let place = |name: &str| {
+                        let col = line.find(name).unwrap_or(0);
+                        Place {
+                            path: path.to_string(),
+                            line: i as u32 + 1,
+                            column: col as u32 + 1,
+                            end_column: (col + name.len()) as u32 + 1,
+                            text: shown.to_string(),
+                        }
+                    };
+                    model_line(m, trimmed, place);
+                }
+            }
+        }
+    }
+
+    /// Is the database PostgreSQL (the one that does not index foreign keys
+    /// itself and that this rule judges)?
+    pub fn is_postgresql(&self) -> bool {
+        matches!(
+            self.provider.as_ref().map(|(p, _)| p.as_str()),
+            Some("postgresql" | "postgres")
+        )
+    }
+
+    /// Every relation whose scalar fields no index starts with: the model,
+    /// the foreign-key fields and the place of the first of them.
+    pub fn unindexed_foreign_keys(&self) -> Vec<(&Model, &[String], &Place)> {
+        let mut out = Vec::new();
+        for m in &self.models {
+            for (fk, relation_place) in &m.relations {
+                if fk.is_empty() || m.indexes.iter().any(|ix| starts_with(ix, fk)) {
+                    continue;
+                }
+                // Two relations over the same fields are one finding.
+                if out.iter().any(|(o, f, _): &(&Model, &[String], &Place)| {
+                    o.name == m.name && *f == &fk[..]
+                }) {
+                    continue;
+                }
+                let place = m
+                    .fields
+                    .iter()
+                    .find(|(n, _)| *n == fk[0])
+                    .map_or(relation_place, |(_, p)| p);
+                out.push((m, &fk[..], place));
+            }
+        }
+        out
+    }
+}
+
+enum Block {
+    Datasource,
+    Model(Model),
+    /// `generator`, `enum`, `view`, `type`: nothing to judge inside.
+    Other,
+}
+
+fn open_block(line: &str) -> Option<Block> {
+    let mut words = line.split_whitespace();
+    let kind = words.next()?;
+    let name = words.next()?;
+    if !line.ends_with('{') {
+        return None;
+    }
+    Some(match kind {
+        "datasource" => Block::Datasource,
+        "model" => Block::Model(Model {
+            name: name.trim_end_matches('{').to_string(),
+            ..Model::default()
+        }),
+        _ => Block::Other,
+    })
+}
+
+/// `provider = "postgresql"` → `postgresql`.
+fn provider_value(line: &str) -> Option<String> {
+    let rest = line
+        .strip_prefix("provider")?
+        .trim_start()
+        .strip_prefix('=')?;
+    let quoted = rest.trim().strip_prefix('"')?;
+    Some(quoted.split('"').next()?.to_string())
+}
+
+/// One line inside a `model` block: a block attribute or a field.
+fn model_line(m: &mut Model, line: &str, place: impl Fn(&str) -> Place) {
+    if let Some(attr) = line.strip_prefix("@@") {
+        let kind: String = attr
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if matches!(kind.as_str(), "index" | "unique" | "id") {
+            if let Some(fields) = bracket_list(&attr[kind.len()..]) {
+                m.indexes.push(fields);
+            }
+        }
+        return;
+    }
+    let mut words = line.split_whitespace();
+    let (Some(name), Some(_type)) = (words.next(), words.next()) else {
+        return;
+    };
+    if !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return;
+    }
+    m.fields.push((name.to_string(), place(name)));
+    if has_attribute(line, "@id") || has_attribute(line, "@unique") {
+        m.indexes.push(vec![name.to_string()]);
+    }
+    if let Some(at) = line.find("@relation(") {
+        let args = &line[at + "@relation".len()..];
+        if let Some(fields) = named_list(args, "fields") {
+            m.relations.push((fields, place(name)));
+        }
+    }
+}
+
+/// `@id` but not `@ids`, `@unique` but not `@uniqueX`.
+fn has_attribute(line: &str, attr: &str) -> bool {
+    line.match_indices(attr).any(|(i, _)| {
+        !line[i + attr.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
+/// `fields: [a, b]` among a call's arguments.
+fn named_list(args: &str, name: &str) -> Option<Vec<String>> {
+    let mut from = 0;
+    while let Some(i) = args[from..].find(name) {
+        let at = from + i;
+        let before_ok = at == 0
+            || !args[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let rest = args[at + name.len()..].trim_start();
+        if before_ok {
+            if let Some(rest) = rest.strip_prefix(':') {
+                return bracket_list(rest);
+            }
+        }
+        from = at + name.len();
+    }
+    None
+}
+
+/// The names of the first `[ … ]` list: `([a, b(sort: Desc)], map: "x")` →
+/// `a`, `b`; `(fields: [a])` too.
+fn bracket_list(text: &str) -> Option<Vec<String>> {
+    let open = text.find('[')?;
+    let mut depth = 0usize;
+    let mut end = None;
+    for (i, c) in text[open..].char_indices() {
+        match c {
+            '[' | '(' => depth += 1,
+            ']' | ')' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    end = Some(open + i);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let inner = &text[open + 1..end?];
+    let mut names = Vec::new();
+    let mut depth = 0usize;
+    let mut item = String::new();
+    for c in inner.chars().chain(std::iter::once(',')) {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                let name: String = item
+                    .trim()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    names.push(name);
+                }
+                item.clear();
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 {
+            item.push(c);
+        }
+    }
+    Some(names)
+}
+
+/// Does an index on `index` serve lookups by `fk`: are its first
+/// `fk.len()` fields the foreign key's, in any order?
+pub(super) fn starts_with(index: &[String], fk: &[String]) -> bool {
+    index.len() >= fk.len() && fk.iter().all(|f| index[..fk.len()].contains(f))
+}
+
+/// `text` with every comment's bytes (but newlines) replaced by spaces:
+/// lines and columns stay where they were.
+fn blank_comments(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for r in lexer::lex(Lang::Prisma, text) {
+        if r.kind == RegionKind::Comment {
+            for b in &mut bytes[r.start..r.end] {
+                if *b != b'\n' && *b != b'\r' {
+                    *b = b' ';
+                }
+            }
+        }
+    }
+    // Whole comments were blanked, so no character was cut in half.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(text: &str) -> Schema {
+        let mut s = Schema::default();
+        s.add_file("prisma/schema.prisma", text);
+        s
+    }
+
+    fn unindexed(text: &str) -> Vec<String> {
+        let s = schema(text);
+        s.unindexed_foreign_keys()
+            .into_iter()
+            .map(|(m, f, p)| format!("{}.{}:{}:{}", m.name, f.join("+"), p.line, p.column))
+            .collect()
+    }
+
+    const HEAD: &str = "datasource db {\n  provider = \"postgresql\" // a comment\n  url = env(\"DATABASE_URL\")\n}\n";
+
+    #[test]
+    fn the_provider_is_read_outside_comments() {
+        assert!(schema(HEAD).is_postgresql());
+        let mysql = "datasource db {\n  // provider = \"postgresql\"\n  provider = \"mysql\"\n}\n";
+        assert!(!schema(mysql).is_postgresql());
+        assert!(!schema("model A {\n id Int @id\n}\n").is_postgresql());
+    }
+
+    #[test]
+    fn which_relations_lack_an_index() {
+        let cases: &[(&str, &[&str])] = &[
+            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n", &["Post.authorId:1:3"]),
+            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  @@index([authorId])\n", &[]),
+            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  @@index([authorId, createdAt(sort: Desc)])\n", &[]),
+            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  @@index([createdAt, authorId])\n", &["Post.authorId:1:3"]),
+            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  @@unique([authorId, slug])\n", &[]),
+            ("  authorId String @unique\n  author User @relation(fields: [authorId], references: [id])\n", &[]),
+            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  @@id([authorId, tagId])\n", &[]),
+            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  // @@index([authorId])\n", &["Post.authorId:1:3"]),
+            ("  authorId String\n  author User @relation(\"x\", fields: [authorId], references: [id], onDelete: Cascade)\n  @@index(fields: [authorId], map: \"ix\")\n", &[]),
+            ("  a Int\n  b Int\n  parent P @relation(fields: [a, b], references: [x, y])\n  @@index([b, a, c])\n", &[]),
+            ("  a Int\n  b Int\n  parent P @relation(fields: [a, b], references: [x, y])\n  @@index([a])\n", &["Post.a+b:1:3"]),
+            ("  author User @relation(references: [id])\n", &[]),
+            ("  authorId String @map(\"author_uid\")\n  author User @relation(fields: [authorId], references: [id])\n  editor User @relation(\"e\", fields: [authorId], references: [id])\n", &["Post.authorId:1:3"]),
+        ];
+        for (body, want) in cases {
+            let text = format!("{HEAD}model Post {{\n  id Int @id\n{body}}}\n");
+            let got = unindexed(&text)
+                .into_iter()
+                .map(|s| {
+                    // Lines counted from the model's body (its first line is 1).
+                    let (head, rest) = s.split_once(':').unwrap();
+                    let (line, col) = rest.split_once(':').unwrap();
+                    format!("{head}:{}:{col}", line.parse::<u32>().unwrap() - 6)
+                })
+                .collect::<Vec<_>>();
+            assert_eq!(&got, want, "{body}");
+        }
+    }
+
+    #[test]
+    fn a_schema_folder_reads_its_files_together() {
+        let mut s = Schema::default();
+        s.add_file("prisma/schema/schema.prisma", HEAD);
+        s.add_file(
+            "prisma/schema/post.prisma",
+            "model Post {\n  id Int @id\n  userId Int\n  user User @relation(fields: [userId], references: [id])\n}\n",
+        );
+        assert!(s.is_postgresql());
+        let found = s.unindexed_foreign_keys();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].2.path, "prisma/schema/post.prisma");
+        assert_eq!(
+            (found[0].2.line, found[0].2.column, found[0].2.end_column),
+            (3, 3, 9)
+        );
+    }
+
+    #[test]
+    fn lists_take_names_before_arguments() {
+        assert_eq!(
+            bracket_list("([title(ops: raw(\"gin\")), createdAt(sort: Desc)], type: Gin)"),
+            Some(vec!["title".to_string(), "createdAt".to_string()])
+        );
+        assert_eq!(
+            named_list("(name: \"fields\", fields: [a])", "fields"),
+            Some(vec!["a".to_string()])
+        );
+        assert!(has_attribute("id Int @id @default(1)", "@id"));
+        assert!(!has_attribute("x Int @ids", "@id"));
+    }
+}
