@@ -298,7 +298,7 @@ fn code(text: &str) -> String {
 /// there are no spans to trust: everything is escaped.
 fn inline(text: &str) -> String {
     let text = text.replace("\r\n", " ").replace(['\r', '\n'], " ");
-    let balanced = text.matches('`').count() % 2 == 0;
+    let balanced = text.matches('`').count().is_multiple_of(2);
     let mut out = String::with_capacity(text.len());
     let mut in_code = false;
     for c in text.chars() {
