@@ -98,9 +98,26 @@ impl RepoCheck for MigrationLint {
             let lint = lint_set(set.framework, hist.declared_dialect, &new);
             for v in lint.verdicts {
                 let line = Some(v.line);
-                out.extend(super::migrations::at(
-                    v.rule, ctx, &v.path, line, v.message, v.help,
-                ));
+                let statement = new
+                    .iter()
+                    .find(|(p, _)| *p == v.path)
+                    .and_then(|(_, text)| text.lines().nth(v.line as usize - 1));
+                out.extend(
+                    super::migrations::at(v.rule, ctx, &v.path, line, v.message, v.help).map(
+                        |mut f| {
+                            // The statement's first line under the location, as
+                            // every other finding shows its source.
+                            if let (Some(text), Some(span)) = (statement, f.span.clone()) {
+                                let span = crate::finding::Span {
+                                    end_column: text.trim_end().chars().count() as u32 + 1,
+                                    ..span
+                                };
+                                f = f.at(&v.path, span, text);
+                            }
+                            f
+                        },
+                    ),
+                );
             }
         }
     }
