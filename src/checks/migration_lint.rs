@@ -2,7 +2,9 @@
 //! `migrations/blocking-index`, `migrations/destructive` and
 //! `migrations/unvalidated-constraint`, on the migrations a branch adds to a
 //! raw-SQL set (Prisma, Drizzle, sqlx, golang-migrate, goose, Flyway,
-//! Diesel). Migrations already on the base are deployed and never judged;
+//! Diesel) or to a Rails, Django or Alembic set (their schema calls, read
+//! by `rails.rs`, `django.rs`, `alembic.rs` over `code.rs`). Migrations
+//! already on the base are deployed and never judged;
 //! without a base nothing is said (`scan/git-history` says why). A table a
 //! new migration of the branch creates is empty when the rest run: nothing
 //! done to it is judged. Docs: `docs/rules/migrations-*.md`.
