@@ -28,22 +28,11 @@ pub(super) fn read(text: &str) -> Vec<Located> {
         from = block_end(&sk, m.start(), true);
     }
     src.skip.push(from..sk.len());
-    src.calls(&CALLS, false)
-        .iter()
-        .flat_map(|c| {
-            let line = src.line(c.at);
-            ops(&src, c).into_iter().map(move |op| Located { line, op })
-        })
-        .collect()
-}
-
-/// Argument `key`, else the `i`-th positional one.
-fn arg<'c>(c: &'c Call, key: &str, i: usize) -> Option<&'c Range<usize>> {
-    c.kw(key).or_else(|| c.pos(i))
+    src.ops(&CALLS, false, |c| ops(&src, c))
 }
 
 fn ops(src: &Source, c: &Call) -> Vec<Op> {
-    let name = |key: &str, i: usize| arg(c, key, i).and_then(|r| src.name(r));
+    let name = |key: &str, i: usize| c.arg(key, i).and_then(|r| src.name(r));
     let is_true = |key: &str| c.kw(key).and_then(|r| src.boolean(r)) == Some(true);
     // `op.f('ix_users_email')`: the name in `op.f`.
     let index_name = |r: &Range<usize>| {
@@ -69,7 +58,7 @@ fn ops(src: &Source, c: &Call) -> Vec<Op> {
         "add_column" => {
             let (Some(table), Some((callee, col))) = (
                 name("table_name", 0),
-                arg(c, "column", 1).and_then(|r| src.inner_call(r)),
+                c.arg("column", 1).and_then(|r| src.inner_call(r)),
             ) else {
                 return vec![];
             };
@@ -127,16 +116,16 @@ fn ops(src: &Source, c: &Call) -> Vec<Op> {
             let unique = c.name == "create_unique_constraint" || is_true("unique");
             vec![Op::CreateIndex {
                 table,
-                name: arg(
-                    c,
-                    if unique && c.name != "create_index" {
-                        "constraint_name"
-                    } else {
-                        "index_name"
-                    },
-                    0,
-                )
-                .and_then(index_name),
+                name: c
+                    .arg(
+                        if unique && c.name != "create_index" {
+                            "constraint_name"
+                        } else {
+                            "index_name"
+                        },
+                        0,
+                    )
+                    .and_then(index_name),
                 unique,
                 concurrently: is_true("postgresql_concurrently"),
             }]
@@ -152,7 +141,7 @@ fn ops(src: &Source, c: &Call) -> Vec<Op> {
             };
             vec![Op::AddConstraint {
                 table,
-                name: arg(c, "constraint_name", 0).and_then(index_name),
+                name: c.arg("constraint_name", 0).and_then(index_name),
                 kind: if c.name == "create_foreign_key" {
                     ConstraintKind::ForeignKey
                 } else {

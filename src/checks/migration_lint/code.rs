@@ -5,6 +5,7 @@
 //! argument that is not a literal the readers understand reads as `None`,
 //! and the reader then says nothing.
 
+use super::ops::{Located, Op};
 use crate::lexer::call_args::call_args;
 use crate::lexer::{self, Lang, RegionKind};
 use regex::Regex;
@@ -98,6 +99,17 @@ impl<'a> Source<'a> {
             });
         }
         out
+    }
+
+    /// The ops of every call `names` matches, each at its call's line.
+    pub fn ops(&self, names: &Regex, bare: bool, ops: impl Fn(&Call) -> Vec<Op>) -> Vec<Located> {
+        self.calls(names, bare)
+            .iter()
+            .flat_map(|c| {
+                let line = self.line(c.at);
+                ops(c).into_iter().map(move |op| Located { line, op })
+            })
+            .collect()
     }
 
     fn arg(&self, r: Range<usize>) -> Arg {
@@ -195,6 +207,12 @@ impl Call {
     pub fn kw(&self, key: &str) -> Option<&Range<usize>> {
         keyword(&self.args, key)
     }
+
+    /// Argument `key`, else the `i`-th positional one (Python's calls take
+    /// either).
+    pub fn arg(&self, key: &str, i: usize) -> Option<&Range<usize>> {
+        self.kw(key).or_else(|| self.pos(i))
+    }
 }
 
 pub(super) fn positional(args: &[Arg], i: usize) -> Option<&Range<usize>> {
@@ -236,4 +254,22 @@ pub(super) fn block_end(skeleton: &str, start: usize, python: bool) -> usize {
         at += line.len();
     }
     skeleton.len()
+}
+
+/// The offset after the bracket that closes the one at `open`.
+pub(super) fn closing(sk: &str, open: usize) -> usize {
+    let mut depth = 0;
+    for (i, b) in sk.bytes().enumerate().skip(open) {
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    sk.len()
 }

@@ -7,12 +7,10 @@
 //! `AlterField` (without the field's previous definition a type change
 //! cannot be told from a restatement).
 
-use super::code::{keyword, Arg, Call, Source};
+use super::code::{closing, keyword, Arg, Call, Source};
 use super::ops::{ConstraintKind, Located, Op};
-use super::rails::closing;
 use crate::lexer::Lang;
 use regex::Regex;
-use std::ops::Range;
 use std::sync::LazyLock;
 
 static CALLS: LazyLock<Regex> = LazyLock::new(|| {
@@ -36,24 +34,11 @@ pub(super) fn read(path: &str, text: &str) -> Vec<Located> {
     for m in STATE_ONLY.find_iter(&sk) {
         src.skip.push(m.start()..closing(&sk, m.end() - 1));
     }
-    src.calls(&CALLS, false)
-        .iter()
-        .flat_map(|c| {
-            let line = src.line(c.at);
-            ops(&src, &app, c)
-                .into_iter()
-                .map(move |op| Located { line, op })
-        })
-        .collect()
-}
-
-/// Argument `key`, else the `i`-th positional one.
-fn arg<'c>(c: &'c Call, key: &str, i: usize) -> Option<&'c Range<usize>> {
-    c.kw(key).or_else(|| c.pos(i))
+    src.ops(&CALLS, false, |c| ops(&src, &app, c))
 }
 
 fn ops(src: &Source, app: &str, c: &Call) -> Vec<Op> {
-    let name = |key: &str, i: usize| arg(c, key, i).and_then(|r| src.name(r));
+    let name = |key: &str, i: usize| c.arg(key, i).and_then(|r| src.name(r));
     let table = |model: String| format!("{app}_{}", model.to_ascii_lowercase());
     let column = |field: String| field.to_ascii_lowercase();
     let model = if c.name.ends_with("Model") && c.name != "RenameModel" {
@@ -91,13 +76,13 @@ fn ops(src: &Source, app: &str, c: &Call) -> Vec<Op> {
         },
         "AddField" => match (
             name("name", 1),
-            arg(c, "field", 2).and_then(|r| src.inner_call(r)),
+            c.arg("field", 2).and_then(|r| src.inner_call(r)),
         ) {
             (Some(f), Some((callee, args))) => add_field(src, t, column(f), &callee, &args),
             _ => vec![],
         },
         "AddIndex" | "AddIndexConcurrently" => {
-            let Some((_, index)) = arg(c, "index", 1).and_then(|r| src.inner_call(r)) else {
+            let Some((_, index)) = c.arg("index", 1).and_then(|r| src.inner_call(r)) else {
                 return vec![];
             };
             vec![Op::CreateIndex {
@@ -108,7 +93,7 @@ fn ops(src: &Source, app: &str, c: &Call) -> Vec<Op> {
             }]
         }
         "AddConstraint" | "AddConstraintNotValid" => {
-            let Some((kind, args)) = arg(c, "constraint", 1).and_then(|r| src.inner_call(r)) else {
+            let Some((kind, args)) = c.arg("constraint", 1).and_then(|r| src.inner_call(r)) else {
                 return vec![];
             };
             let name = keyword(&args, "name").and_then(|r| src.name(r));

@@ -3,7 +3,7 @@
 //! going up is read: `change`, `up`, and the class body; `def down`
 //! (`def self.down`) and a `reversible` block's `down` part are not.
 
-use super::code::{block_end, Call, Source};
+use super::code::{block_end, closing, Call, Source};
 use super::ops::{ConstraintKind, Located, Op};
 use crate::lexer::Lang;
 use regex::Regex;
@@ -37,13 +37,7 @@ pub(super) fn read(text: &str) -> Vec<Located> {
         };
         src.skip.push(all.start()..end);
     }
-    src.calls(&CALLS, true)
-        .iter()
-        .flat_map(|c| {
-            let line = src.line(c.at);
-            ops(&src, c).into_iter().map(move |op| Located { line, op })
-        })
-        .collect()
+    src.ops(&CALLS, true, |c| ops(&src, c))
 }
 
 fn ops(src: &Source, c: &Call) -> Vec<Op> {
@@ -141,22 +135,4 @@ fn reference(src: &Source, c: &Call, table: String, r: String) -> Vec<Op> {
         });
     }
     ops
-}
-
-/// The offset after the bracket that closes the one at `open`.
-pub(super) fn closing(sk: &str, open: usize) -> usize {
-    let mut depth = 0;
-    for (i, b) in sk.bytes().enumerate().skip(open) {
-        match b {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    sk.len()
 }
