@@ -45,9 +45,14 @@ impl<'a> Source<'a> {
                     *b = b' ';
                 }
             }
-            if r.kind == RegionKind::String && r.end - r.start >= 2 {
-                sk[r.start] = b'"';
-                sk[r.end - 1] = b'"';
+            // Every byte of the region is now a blank or a newline: the
+            // quotes replace blanks only (a heredoc body may end in `\n`).
+            if r.kind == RegionKind::String {
+                for at in [r.start, r.end - 1] {
+                    if sk[at] == b' ' {
+                        sk[at] = b'"';
+                    }
+                }
             }
         }
         let skeleton = String::from_utf8(sk).unwrap_or_default();

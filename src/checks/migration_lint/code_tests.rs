@@ -2,6 +2,7 @@
 //! framework, through `lint_set` as a branch's new migrations.
 
 use super::*;
+use proptest::prelude::*;
 
 const PG: Option<Dialect> = Some(Dialect::PostgreSql);
 const NN: &str = "migrations/unsafe-not-null";
@@ -192,4 +193,34 @@ fn postgresql_only_rules_wait_for_a_postgresql_set() {
         .iter()
         .all(|v| v.rule.id != IDX && v.rule.id != CON));
     assert!(lint.verdicts.iter().any(|v| v.rule.id == NN));
+}
+
+proptest! {
+    /// Any text, in each framework: no panic, and every finding on a line
+    /// of the file.
+    #[test]
+    fn code_shaped_input_never_panics(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("add_column :t, :c, :s, null: false\n"), Just("def down\n"), Just("end\n"),
+                Just("dir.down { "), Just("}"), Just("op.add_column('t', sa.Column('c', nullable=False))\n"),
+                Just("def upgrade():\n"), Just("migrations.AddField(model_name='m', name='n', field=models.X("),
+                Just(")"), Just("("), Just("\""), Just("'"), Just("#"), Just("<<~SQL\n"), Just("é"),
+                Just("state_operations=["), Just("]"), Just(", "), Just("\n"), Just("    "),
+            ],
+            0..40,
+        )
+    ) {
+        let text: String = parts.concat();
+        let lines = u32::try_from(text.lines().count().max(1)).unwrap_or(u32::MAX);
+        for (framework, path) in [
+            (Framework::Rails, "db/migrate/1_a.rb"),
+            (Framework::Django, "app/migrations/0001_a.py"),
+            (Framework::Alembic, "alembic/versions/1_a.py"),
+        ] {
+            for v in lint_set(framework, PG, &[(path, &text)]).verdicts {
+                prop_assert!(v.line >= 1 && v.line <= lines, "{v:?} in {text:?}");
+            }
+        }
+    }
 }
