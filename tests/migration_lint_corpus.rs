@@ -1,5 +1,6 @@
 //! Not a test of the suite: the real-app measurement of the migration lint
 //! (`bench/migration_lint.py` runs it). Every migration of every raw-SQL set
+//! and every Rails, Django and Alembic set
 //! in the apps is judged as if it were a branch's only new migration: the
 //! tables earlier migrations created exist, its own are new. One JSON line
 //! per migration file on stdout.
@@ -12,7 +13,7 @@
     reason = "a measurement: its JSON lines on stdout are its output"
 )]
 
-use shipcheck::checks::migration_lint::{is_sql_framework, lint_set};
+use shipcheck::checks::migration_lint::{is_code_framework, is_sql_framework, lint_set};
 use shipcheck::migrations::dialect::{self, Dialect};
 use shipcheck::migrations::{discover, RepoFile};
 use std::path::Path;
@@ -65,7 +66,7 @@ fn judge_every_migration_of_the_corpus() {
             })
             .collect();
         for set in discover::discover(&files) {
-            if !is_sql_framework(set.framework) {
+            if !is_sql_framework(set.framework) && !is_code_framework(set.framework) {
                 continue;
             }
             let read = |p: &str| std::fs::read_to_string(app.join(p)).ok();

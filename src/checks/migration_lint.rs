@@ -2,7 +2,9 @@
 //! `migrations/blocking-index`, `migrations/destructive` and
 //! `migrations/unvalidated-constraint`, on the migrations a branch adds to a
 //! raw-SQL set (Prisma, Drizzle, sqlx, golang-migrate, goose, Flyway,
-//! Diesel). Migrations already on the base are deployed and never judged;
+//! Diesel) or to a Rails, Django or Alembic set (their schema calls, read
+//! by `rails.rs`, `django.rs`, `alembic.rs` over `code.rs`). Migrations
+//! already on the base are deployed and never judged;
 //! without a base nothing is said (`scan/git-history` says why). A table a
 //! new migration of the branch creates is empty when the rest run: nothing
 //! done to it is judged. Docs: `docs/rules/migrations-*.md`.
@@ -11,7 +13,13 @@
 //! `sql.rs` turns them into [`ops::Op`]s, `advice.rs` words the findings.
 
 mod advice;
+mod alembic;
+mod code;
+#[cfg(test)]
+mod code_tests;
+mod django;
 pub mod ops;
+mod rails;
 pub mod sql;
 #[cfg(test)]
 mod tests;
@@ -158,9 +166,39 @@ pub fn is_sql_framework(f: Framework) -> bool {
     )
 }
 
+/// Whether the framework's migrations are code whose schema calls a
+/// reader here turns into ops (Rails, Django, Alembic).
+pub fn is_code_framework(f: Framework) -> bool {
+    matches!(f, Framework::Rails | Framework::Django | Framework::Alembic)
+}
+
+/// The ops of a migration written as code, and their lines.
+fn code_ops(framework: Framework, path: &str, text: &str) -> Vec<Located> {
+    match framework {
+        Framework::Rails => rails::read(text),
+        Framework::Django => django::read(path, text),
+        Framework::Alembic => alembic::read(text),
+        _ => Vec::new(),
+    }
+}
+
 /// Judge `new` (a set's new migrations, in the framework's order: path and
 /// text) as one branch adds them.
 pub fn lint_set(framework: Framework, declared: Option<Dialect>, new: &[(&str, &str)]) -> SetLint {
+    if is_code_framework(framework) {
+        let read: Vec<(&str, Vec<Located>)> = new
+            .iter()
+            .map(|(path, text)| (*path, code_ops(framework, path, text)))
+            .collect();
+        let mut lint = SetLint {
+            dialect: declared,
+            ..SetLint::default()
+        };
+        if declared != Some(Dialect::Other) {
+            judge_set(&mut lint, framework, &read);
+        }
+        return lint;
+    }
     let mut lint = SetLint::default();
     if !is_sql_framework(framework) {
         return lint;
@@ -185,9 +223,16 @@ pub fn lint_set(framework: Framework, declared: Option<Dialect>, new: &[(&str, &
             (*path, r.ops)
         })
         .collect();
+    judge_set(&mut lint, framework, &read);
+    lint
+}
+
+/// The verdicts on a set's new migrations' ops, in migration order.
+fn judge_set(lint: &mut SetLint, framework: Framework, read: &[(&str, Vec<Located>)]) {
+    let dialect = lint.dialect;
     // Tables created so far on the branch, in migration order.
     let mut created = BTreeSet::new();
-    for (path, ops) in &read {
+    for (path, ops) in read {
         for (i, located) in ops.iter().enumerate() {
             if is_new_table(&mut created, &located.op) || is_redefined(located, &ops[i + 1..], ops)
             {
@@ -204,7 +249,6 @@ pub fn lint_set(framework: Framework, declared: Option<Dialect>, new: &[(&str, &
             }
         }
     }
-    lint
 }
 
 /// Tables are compared case-insensitively: a miss only costs an exemption.

@@ -10,6 +10,7 @@
 //!   substitutions are Code (nested arbitrarily); the literal parts are String.
 //! - It never panics and runs in linear time on any input.
 
+pub mod call_args;
 mod clike;
 mod hash;
 mod heredoc;

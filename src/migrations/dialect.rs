@@ -1,7 +1,9 @@
 //! Which SQL database a migration set targets: declared by the framework's
 //! own files (Prisma `migration_lock.toml`, Drizzle's journal or snapshot,
 //! the driver in `Cargo.toml` / `go.mod` for sqlx, Diesel, golang-migrate
-//! and goose), else read from the statements outside comments and strings.
+//! and goose, Rails' `config/database.yml` adapter, the driver in a Python
+//! app's requirements for Django and Alembic), else read from the
+//! statements outside comments and strings.
 //! The migration lints parse with it and word their messages by it.
 
 use super::{Framework, MigrationSet};
@@ -75,6 +77,13 @@ pub fn declared(set: &MigrationSet, read: &dyn Fn(&str) -> Option<String>) -> Op
         Framework::GolangMigrate | Framework::Goose => {
             manifest_above(dir, "go.mod", read).and_then(|t| drivers(&t, GO_DRIVERS))
         }
+        Framework::Rails => {
+            manifest_above(dir, "config/database.yml", read).and_then(|t| rails_adapter(&t))
+        }
+        Framework::Django | Framework::Alembic => PYTHON_MANIFESTS
+            .iter()
+            .filter_map(|name| manifest_above(dir, name, read))
+            .find_map(|t| drivers(&t.to_ascii_lowercase(), PYTHON_DRIVERS)),
         _ => None,
     }
 }
@@ -117,6 +126,55 @@ const GO_DRIVERS: &[(&str, Dialect)] = &[
     ("github.com/mattn/go-sqlite3", Dialect::Sqlite),
     ("modernc.org/sqlite", Dialect::Sqlite),
 ];
+
+/// Where a Python app names its database driver.
+const PYTHON_MANIFESTS: &[&str] = &[
+    "requirements.txt",
+    "requirements/base.txt",
+    "requirements/production.txt",
+    "pyproject.toml",
+    "Pipfile",
+];
+
+const PYTHON_DRIVERS: &[(&str, Dialect)] = &[
+    ("psycopg", Dialect::PostgreSql),
+    ("asyncpg", Dialect::PostgreSql),
+    ("mysqlclient", Dialect::MySql),
+    ("pymysql", Dialect::MySql),
+    ("mysql-connector", Dialect::MySql),
+];
+
+/// The `adapter:` of Rails' `config/database.yml`: the production
+/// section's, else the one every section names (an ERB value is not read).
+fn rails_adapter(yml: &str) -> Option<Dialect> {
+    let mut section = "";
+    let (mut production, mut all) = (None, Vec::new());
+    for line in yml.lines() {
+        if !line.starts_with([' ', '\t', '#']) && line.trim_end().ends_with(':') {
+            section = line.trim_end().trim_end_matches(':');
+        }
+        let Some(value) = line.trim().strip_prefix("adapter:").map(str::trim) else {
+            continue;
+        };
+        if value.contains("<%") {
+            continue;
+        }
+        let d = match value.trim_matches(['"', '\'']) {
+            "mysql2" | "trilogy" | "mysql" => Dialect::MySql,
+            "sqlite3" => Dialect::Sqlite,
+            "postgis" => Dialect::PostgreSql,
+            other => Dialect::from_name(other),
+        };
+        if section == "production" {
+            production = Some(d);
+        }
+        all.push(d);
+    }
+    production.or_else(|| {
+        let first = *all.first()?;
+        all.iter().all(|d| *d == first).then_some(first)
+    })
+}
 
 /// The one dialect whose driver the manifest names; none or several (an
 /// app that talks to two databases): undecided.
@@ -258,5 +316,33 @@ mod tests {
         let both = "github.com/lib/pq v1\ngithub.com/mattn/go-sqlite3 v1\n";
         assert_eq!(declared_with(&goose, &[("go.mod", both)]), None);
         assert_eq!(Dialect::from_name(" \"sqlserver\""), Dialect::Other);
+        let rails = set(Framework::Rails, "db/migrate", &[]);
+        let yml = "default: &default\n  adapter: sqlite3\ndevelopment:\n  <<: *default\nproduction:\n  adapter: postgresql\n";
+        assert_eq!(
+            declared_with(&rails, &[("config/database.yml", yml)]),
+            Some(Dialect::PostgreSql)
+        );
+        let yml = "default: &default\n  adapter: mysql2\ndevelopment:\n  <<: *default\n";
+        assert_eq!(
+            declared_with(&rails, &[("config/database.yml", yml)]),
+            Some(Dialect::MySql)
+        );
+        let django = set(Framework::Django, "shop/migrations", &[]);
+        assert_eq!(
+            declared_with(
+                &django,
+                &[("requirements.txt", "Django==5.0\npsycopg2-binary==2.9\n")]
+            ),
+            Some(Dialect::PostgreSql)
+        );
+        let alembic = set(Framework::Alembic, "alembic/versions", &[]);
+        assert_eq!(
+            declared_with(
+                &alembic,
+                &[("pyproject.toml", "dependencies = [\"PyMySQL\"]\n")]
+            ),
+            Some(Dialect::MySql)
+        );
+        assert_eq!(declared_with(&alembic, &[]), None);
     }
 }

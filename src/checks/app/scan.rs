@@ -434,24 +434,8 @@ fn enclosing_object(text: &str, at: usize) -> Option<(usize, usize)> {
 
 /// The top-level arguments of the call whose `(` ends at `start`.
 fn call_args(text: &str, start: usize) -> Option<Vec<&str>> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut from, mut args) = (0i32, start, Vec::new());
-    for i in start..bytes.len() {
-        match bytes[i] {
-            b'(' | b'{' | b'[' => depth += 1,
-            b')' | b'}' | b']' if depth > 0 => depth -= 1,
-            b')' => {
-                args.push(text[from..i].trim());
-                return Some(args);
-            }
-            b',' if depth == 0 => {
-                args.push(text[from..i].trim());
-                from = i + 1;
-            }
-            _ => {}
-        }
-    }
-    None
+    let (args, _) = crate::lexer::call_args::call_args(text, start, true)?;
+    Some(args.into_iter().map(|r| &text[r]).collect())
 }
 
 /// Does `jwt.sign(args)` set an expiry: `expiresIn`/`exp` in its options or
@@ -473,17 +457,6 @@ fn jwt_args_expire(args: &[&str], text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn call_args_split_at_the_top_level_only() {
-        let text = "jwt.sign({ a: 1, b: [2, 3] }, key, { expiresIn: f(1, 2) }) + x";
-        let args = call_args(text, "jwt.sign(".len()).unwrap();
-        assert_eq!(
-            args,
-            ["{ a: 1, b: [2, 3] }", "key", "{ expiresIn: f(1, 2) }"]
-        );
-        assert!(call_args("jwt.sign(a, b", 9).is_none());
-    }
 
     #[test]
     fn jwt_expiry_from_options_payload_or_the_file() {

@@ -23,7 +23,9 @@ pub(super) fn judge(framework: Framework, dialect: Option<Dialect>, op: &Op) -> 
         Op::SetNotNull { table, column } if dialect != Some(Dialect::Sqlite) => Some((
             &UNSAFE_NOT_NULL,
             format!("SET NOT NULL on column `{column}` of existing table `{table}`: PostgreSQL scans the whole table under an ACCESS EXCLUSIVE lock (reads and writes wait), and the migration fails if a row is still NULL"),
-            format!("backfill the NULLs, then in steps: `ALTER TABLE \"{table}\" ADD CONSTRAINT \"{column}_not_null\" CHECK (\"{column}\" IS NOT NULL) NOT VALID;`, in a later migration `ALTER TABLE \"{table}\" VALIDATE CONSTRAINT \"{column}_not_null\";` (no exclusive lock), then `ALTER TABLE \"{table}\" ALTER COLUMN \"{column}\" SET NOT NULL;` (PostgreSQL 12+ trusts the validated check and skips the scan) and drop the check"),
+            if framework == Framework::Rails {
+                format!("backfill the NULLs, then in steps (strong_migrations' way): `add_check_constraint :{table}, \"{column} IS NOT NULL\", name: \"{column}_not_null\", validate: false`, in a later migration `validate_check_constraint :{table}, name: \"{column}_not_null\"` (no exclusive lock), then `change_column_null :{table}, :{column}, false` (PostgreSQL 12+ trusts the validated check and skips the scan) and `remove_check_constraint`")
+            } else { format!("backfill the NULLs, then in steps: `ALTER TABLE \"{table}\" ADD CONSTRAINT \"{column}_not_null\" CHECK (\"{column}\" IS NOT NULL) NOT VALID;`, in a later migration `ALTER TABLE \"{table}\" VALIDATE CONSTRAINT \"{column}_not_null\";` (no exclusive lock), then `ALTER TABLE \"{table}\" ALTER COLUMN \"{column}\" SET NOT NULL;` (PostgreSQL 12+ trusts the validated check and skips the scan) and drop the check") },
         )),
         Op::CreateIndex {
             table,
@@ -107,6 +109,9 @@ fn add_not_null(
     let help = match framework {
         Framework::Prisma => format!("give the field a `@default(…)` in schema.prisma, or {sql} (make the field optional first, required after the backfill)"),
         Framework::DrizzleJournal | Framework::DrizzleFolders => format!("give the column a `.default(…)` in the Drizzle schema, or {sql}"),
+        Framework::Rails => format!("give it a `default:` (Rails writes it into the ADD COLUMN), or add it with `null: true`, backfill in batches, and `change_column_null :{table}, :{column}, false` in a later migration"),
+        Framework::Django => "give the field a `default=` (Django writes it into the ADD COLUMN, and with `preserve_default=False` drops it afterwards), or add it with `null=True`, backfill, and make it non-null in a later migration".to_string(),
+        Framework::Alembic => format!("give the column a `server_default=` (a Python-side `default=` never reaches the database), or add it nullable, backfill, and `op.alter_column(\"{table}\", \"{column}\", nullable=False)` in a later migration"),
         _ => format!("{sql}, or give the column a DEFAULT"),
     };
     Some((&UNSAFE_NOT_NULL, message, help))
@@ -123,6 +128,9 @@ fn concurrent_help(framework: Framework) -> String {
         Framework::Flyway => "write `CREATE INDEX CONCURRENTLY …` in a migration of its own (Flyway runs it outside a transaction; mixing it with other statements needs `mixed = true`)",
         Framework::GolangMigrate => "write `CREATE INDEX CONCURRENTLY …` alone in a migration of its own (several statements in one file run in one implicit transaction, where CONCURRENTLY fails)",
         Framework::DrizzleJournal | Framework::DrizzleFolders => "drizzle-kit migrate runs pending migrations in one transaction, where CONCURRENTLY fails: create the index with `CREATE INDEX CONCURRENTLY IF NOT EXISTS …` before the deploy, outside the migrator, and make the migration's statement `CREATE INDEX IF NOT EXISTS …`",
+        Framework::Rails => "add `disable_ddl_transaction!` to the migration class and `algorithm: :concurrently` to the index (`add_index …, algorithm: :concurrently`; for `add_reference`, `index: { algorithm: :concurrently }`), ideally in a migration of its own",
+        Framework::Django => "use `AddIndexConcurrently` (and `AddConstraint` of a unique constraint built on a concurrent unique index) from `django.contrib.postgres.operations`, in a migration with `atomic = False`; for a field's own index, add the field with `db_index=False` and the index concurrently",
+        Framework::Alembic => "pass `postgresql_concurrently=True` to `op.create_index`, inside `with op.get_context().autocommit_block():` (CONCURRENTLY cannot run in Alembic's transaction)",
         _ => "create it with `CREATE INDEX CONCURRENTLY …`, outside a transaction",
     };
     format!("{how}; if a concurrent build fails it leaves an INVALID index: drop it and retry")
@@ -163,7 +171,14 @@ fn expand_contract(
         framework,
         Framework::DrizzleJournal | Framework::DrizzleFolders
     );
+    let rails = framework == Framework::Rails;
+    let django = framework == Framework::Django;
     match shape {
+        Shape::DropColumn if rails => format!("first deploy with `self.ignored_columns += [\"{col}\"]` in the model (ActiveRecord caches the columns it saw, and the running app's INSERTs and SELECTs fail once `{col}` is gone), then {later} (strong_migrations' way)"),
+        Shape::RenameColumn(_) if rails => format!("expand/contract: add the new column, write both, backfill it from `{col}`, switch the reads, then `self.ignored_columns += [\"{col}\"]` and drop `{col}` in a later deploy"),
+        Shape::DropColumn if django => format!("first deploy the code without the field: remove it from the model state only (`migrations.SeparateDatabaseAndState(state_operations=[RemoveField(…)])`), so no running code reads `{col}`, then drop the column in a later deploy"),
+        Shape::RenameColumn(to) if django => format!("rename only the field and keep the column: `{to} = models.…(db_column=\"{col}\")` (Django then changes no table)"),
+        Shape::RenameTable(_) if django => format!("rename only the model and keep the table: `db_table = \"{table}\"` in its `Meta` (Django then changes no table)"),
         Shape::RenameColumn(to) if prisma => format!("rename only the field and keep the column: `{to} … @map(\"{col}\")` in schema.prisma, and take this statement out of the migration"),
         Shape::RenameTable(to) if prisma => format!("rename only the model and keep the table: `model {to} {{ … @@map(\"{table}\") }}` in schema.prisma, and take this statement out of the migration"),
         Shape::RenameColumn(to) if drizzle => format!("rename only the property and keep the column name in the schema (`{to}: text(\"{col}\")`), and take this statement out of the migration"),

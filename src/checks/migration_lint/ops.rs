@@ -1,7 +1,7 @@
 //! What a migration does to the schema, whatever it is written in: the SQL
-//! reader (`sql.rs`) produces these, and a reader of a code DSL (Rails'
-//! `add_column`, Django's `AddField`, Alembic's `op.add_column`) can produce
-//! the same, so the rules judge one shape.
+//! reader (`sql.rs`) and the readers of code DSLs (`rails.rs`' `add_column`,
+//! `django.rs`' `AddField`, `alembic.rs`' `op.add_column`) produce these,
+//! so the rules judge one shape.
 
 /// A table or column name as written, without quotes or schema
 /// (`"public"."User"` is `User`).
