@@ -6,6 +6,7 @@
 //! configured"). Both notices: they cost performance, not correctness.
 //! Docs: `docs/rules/database-*.md`.
 
+pub mod missing_index;
 pub mod pool;
 pub mod prisma_schema;
 pub mod sql_keys;
@@ -50,6 +51,7 @@ impl RepoCheck for DatabaseRules {
         unindexed_foreign_keys(facts, ctx, out);
         unindexed_sql_foreign_keys(facts, ctx, out);
         connection_pool(facts, ctx, out);
+        missing_index::check(facts, ctx, out);
     }
 }
 

@@ -111,6 +111,7 @@ pub const RULES: &[&Rule] = &[
     &FAILED,
     &CHECKSUM_MISMATCH,
     &UNKNOWN_APPLIED,
+    &super::database::missing_index::MISSING_INDEX,
     &SCHEMA_WITHOUT_MIGRATION,
     &EDITED,
     &OUT_OF_ORDER,
