@@ -16,6 +16,7 @@ use crate::checks::migration_lint::sql::{each_statement, last};
 use crate::checks::repo::RepoFacts;
 use crate::checks::Context;
 use crate::finding::Finding;
+use crate::migrations::dialect::Dialect;
 use crate::migrations::live::{IndexCatalog, LiveReport, LiveState};
 use crate::migrations::{Framework, MigrationSet};
 use crate::rules::{Area, Judged, Level, Rule};
@@ -189,8 +190,14 @@ fn sql_declared(
         .collect();
     let dialect = dialect::declared(set, &read)
         .or_else(|| dialect::from_statements(scripts.iter().map(|(_, t)| t.as_str())));
+    created_indexes(&scripts, dialect)
+}
+
+/// Each `CREATE INDEX` of `scripts` (path and text, in migration order)
+/// that no later `DROP INDEX` or `DROP TABLE` undoes.
+fn created_indexes(scripts: &[(&str, String)], dialect: Option<Dialect>) -> Vec<Declared> {
     let mut out: Vec<Declared> = Vec::new();
-    for (path, script) in &scripts {
+    for (path, script) in scripts {
         each_statement(script, dialect, |line, parsed| match parsed {
             Some(Statement::CreateIndex(i)) => {
                 let columns: Vec<String> = i.columns.iter().map(index_column).collect();
@@ -227,4 +234,51 @@ fn sql_declared(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn created_indexes_are_what_the_applied_scripts_leave() {
+        let scripts: Vec<(&str, String)> = vec![
+            (
+                "m/1.sql",
+                "CREATE TABLE users (id int, email text, name text);\n\
+                 CREATE UNIQUE INDEX users_email_key ON users (email);\n\
+                 CREATE INDEX ON users (name, id);\n\
+                 CREATE INDEX users_lower ON users (lower(email));\n\
+                 -- CREATE INDEX users_commented ON users (id);\n\
+                 CREATE INDEX gone_idx ON users (id);\n"
+                    .to_string(),
+            ),
+            (
+                "m/2.sql",
+                "DROP INDEX gone_idx;\nCREATE TABLE tmp (id int);\nCREATE INDEX tmp_idx ON tmp (id);\nDROP TABLE tmp;\n"
+                    .to_string(),
+            ),
+        ];
+        let got: Vec<String> = created_indexes(&scripts, Some(Dialect::PostgreSql))
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{} {} {}({}){}",
+                    d.path,
+                    d.line,
+                    d.name,
+                    d.table,
+                    d.columns.join(","),
+                    if d.unique { " unique" } else { "" }
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "m/1.sql:2 users_email_key users(email) unique",
+                "m/1.sql:3 users_name_id_idx users(name,id)",
+            ]
+        );
+    }
 }

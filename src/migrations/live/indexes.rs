@@ -119,3 +119,67 @@ pub fn read(rows: &Rows, driver: Driver) -> IndexCatalog {
     }
     catalog
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: [Option<&str>; 5]) -> Vec<Option<String>> {
+        cells.iter().map(|c| c.map(str::to_string)).collect()
+    }
+
+    #[test]
+    fn rows_become_indexes_matched_by_columns_and_uniqueness() {
+        let rows = vec![
+            row([
+                Some("Post"),
+                Some("Post_a_b_idx"),
+                Some("a"),
+                Some("1"),
+                Some("0"),
+            ]),
+            row([
+                Some("Post"),
+                Some("Post_a_b_idx"),
+                Some("b"),
+                Some("2"),
+                Some("0"),
+            ]),
+            row([
+                Some("Post"),
+                Some("Post_slug_key"),
+                Some("slug"),
+                Some("1"),
+                Some("1"),
+            ]),
+            row([Some("Post"), Some("lower_idx"), None, Some("1"), Some("0")]),
+            row([Some("empty"), None, None, None, None]),
+        ];
+        let c = read(&rows, Driver::Postgres);
+        assert!(c.postgres && c.has_table("post") && c.has_table("EMPTY") && !c.has_table("tag"));
+        let cols = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            c.find("post", &cols(&["A", "b"]), false)
+                .map(|i| i.name.as_str()),
+            Some("Post_a_b_idx")
+        );
+        assert!(
+            c.find("Post", &cols(&["b", "a"]), false).is_none(),
+            "order matters"
+        );
+        assert!(
+            c.find("Post", &cols(&["a"]), false).is_none(),
+            "a prefix is another index"
+        );
+        assert!(
+            c.find("Post", &cols(&["a", "b"]), true).is_none(),
+            "not unique"
+        );
+        assert!(c.find("Post", &cols(&["slug"]), true).is_some());
+        assert!(
+            c.find("Post", &cols(&["slug"]), false).is_some(),
+            "a unique index serves lookups"
+        );
+        assert!(c.find("empty", &cols(&["id"]), false).is_none());
+    }
+}
