@@ -61,7 +61,7 @@ fn scenario(db: &TestDb) -> Repo {
 }
 
 /// `path:line rule` of every finding of the two rules this is about.
-fn run(repo: &Repo, url: &str) -> Vec<String> {
+fn run_rule(repo: &Repo, url: &str) -> Vec<String> {
     let out = assert_cmd::Command::cargo_bin("shipcheck")
         .expect("binary")
         .args(["check", ".", "--format", "json", "--database-url", url])
@@ -107,7 +107,7 @@ fn postgres_missing_index_reads_only_the_catalog() {
     let db = TestDb::on_server(Kind::Pg, &admin);
     let repo = scenario(&db);
     let before = pg_snapshot(&db, "_sqlx_migrations");
-    assert_eq!(run(&repo, &db.url), WANT);
+    assert_eq!(run_rule(&repo, &db.url), WANT);
     let after = pg_snapshot_settled(&db, "_sqlx_migrations", &before);
     assert_eq!(
         before, after,
@@ -115,7 +115,7 @@ fn postgres_missing_index_reads_only_the_catalog() {
     );
     // Once created, nothing is missing.
     db.exec(&["CREATE INDEX users_name_idx ON users (name)"]);
-    assert_eq!(run(&repo, &db.url), WANT[1..]);
+    assert_eq!(run_rule(&repo, &db.url), WANT[1..]);
 }
 
 #[test]
@@ -131,7 +131,7 @@ fn mariadb_missing_index_reads_only_the_catalog() {
         ])
     };
     let before = snapshot();
-    assert_eq!(run(&repo, &db.url), WANT);
+    assert_eq!(run_rule(&repo, &db.url), WANT);
     assert_eq!(before, snapshot(), "no new table, index or row");
     // A non-unique index does not stand in for a declared unique one.
     db.exec(&[
@@ -140,10 +140,64 @@ fn mariadb_missing_index_reads_only_the_catalog() {
         "CREATE INDEX users_name_idx ON users (name)",
     ]);
     assert_eq!(
-        run(&repo, &db.url),
+        run_rule(&repo, &db.url),
         [
             "migrations/1_users.sql:2 migrations/missing-index",
             "migrations/3_tags.sql:0 migrations/pending"
         ]
     );
 }
+
+const PRISMA_SCHEMA: &str = "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n\n\
+    model Post {\n  id       Int    @id\n  slug     String @unique\n  authorId Int    @map(\"author_id\")\n  title    String\n  @@index([authorId])\n  @@index([title], map: \"post_title\")\n  @@map(\"posts\")\n}\n\n\
+    model Draft {\n  id    Int    @id\n  title String\n  @@index([title])\n}\n";
+
+/// Prisma on PostgreSQL in the URL's `?schema=app`: the same table in
+/// `public` with every index does not count; mixed-case quoted names
+/// match; with a migration pending, the schema's indexes are not judged.
+#[test]
+fn postgres_prisma_schema_in_its_own_schema() {
+    let Some(admin) = server(PG) else { return };
+    let db = TestDb::on_server(Kind::Pg, &admin);
+    let repo = Repo::new();
+    repo.write("prisma/schema.prisma", PRISMA_SCHEMA.as_bytes());
+    repo.write(
+        "prisma/migrations/migration_lock.toml",
+        b"provider = \"postgresql\"\n",
+    );
+    let init = "CREATE TABLE \"posts\" (\"id\" INTEGER PRIMARY KEY, \"slug\" TEXT NOT NULL, \"author_id\" INTEGER NOT NULL, \"title\" TEXT NOT NULL);\n";
+    repo.write(
+        "prisma/migrations/20240101000000_init/migration.sql",
+        init.as_bytes(),
+    );
+    let posts = "CREATE TABLE %s.posts (id INTEGER PRIMARY KEY, slug TEXT NOT NULL, author_id INTEGER NOT NULL, title TEXT NOT NULL)";
+    db.exec(&[
+        "CREATE SCHEMA app",
+        &PRISMA_PG_TABLE.replace("%s", "app"),
+        &format!(
+            "INSERT INTO app._prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ('a1', '{}', now(), '20240101000000_init', now(), 1)",
+            sha256_hex(init.as_bytes())
+        ),
+        &posts.replace("%s", "app"),
+        "CREATE UNIQUE INDEX \"posts_slug_key\" ON app.posts (slug)",
+        "CREATE INDEX \"posts_author_id_idx\" ON app.posts (author_id)",
+        &posts.replace("%s", "public"),
+        "CREATE INDEX post_title ON public.posts (title)",
+    ]);
+    let url = format!("{}?schema=app", db.url);
+    assert_eq!(
+        run_rule(&repo, &url),
+        ["prisma/schema.prisma:12 migrations/missing-index"]
+    );
+    repo.write(
+        "prisma/migrations/20240102000000_drafts/migration.sql",
+        b"CREATE TABLE \"Draft\" (\"id\" INTEGER PRIMARY KEY, \"title\" TEXT NOT NULL);\n",
+    );
+    assert_eq!(
+        run_rule(&repo, &url),
+        ["prisma/migrations/20240102000000_drafts/migration.sql:0 migrations/pending"]
+    );
+}
+
+/// Prisma's `_prisma_migrations` in schema `%s`.
+const PRISMA_PG_TABLE: &str = "CREATE TABLE %s._prisma_migrations (id VARCHAR(36) PRIMARY KEY NOT NULL, checksum VARCHAR(64) NOT NULL, finished_at TIMESTAMPTZ, migration_name VARCHAR(255) NOT NULL, logs TEXT, rolled_back_at TIMESTAMPTZ, started_at TIMESTAMPTZ NOT NULL DEFAULT now(), applied_steps_count INTEGER NOT NULL DEFAULT 0)";
