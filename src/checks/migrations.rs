@@ -384,12 +384,7 @@ fn live_rules(
     out: &mut Vec<Finding>,
 ) {
     for f in &live.findings {
-        let db = live
-            .labels
-            .get(&f.set_dir)
-            .map(String::as_str)
-            .or(facts.database_label)
-            .unwrap_or("the database");
+        let db = live.database_of(&f.set_dir, facts.database_label);
         let (rule, message, help) = match &f.state {
             LiveState::Pending => (
                 &PENDING,

@@ -77,6 +77,18 @@ pub struct LiveReport {
     pub indexes: std::collections::BTreeMap<String, IndexCatalog>,
 }
 
+impl LiveReport {
+    /// The database a set was read from, as messages name it: its own
+    /// label, else `fallback` (`--database-url`'s), else "the database".
+    pub fn database_of<'a>(&'a self, set_dir: &str, fallback: Option<&'a str>) -> &'a str {
+        self.labels
+            .get(set_dir)
+            .map(String::as_str)
+            .or(fallback)
+            .unwrap_or("the database")
+    }
+}
+
 /// Errors name the driver, host and port (and database), never the
 /// password or the full URL. Each is one line.
 #[derive(Debug)]

@@ -21,7 +21,7 @@ use crate::migrations::live::{IndexCatalog, LiveReport, LiveState};
 use crate::migrations::{Framework, MigrationSet};
 use crate::rules::{Area, Judged, Level, Rule};
 use sqlparser::ast::{ObjectType, Statement};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 pub const MISSING_INDEX: Rule = Rule {
     id: "migrations/missing-index",
@@ -59,12 +59,7 @@ pub(super) fn check(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
             }
             _ => continue,
         };
-        let db = live
-            .labels
-            .get(&set.dir)
-            .map(String::as_str)
-            .or(facts.database_label)
-            .unwrap_or("the database");
+        let db = live.database_of(&set.dir, facts.database_label);
         for d in declared {
             if !catalog.has_table(&d.table)
                 || catalog.find(&d.table, &d.columns, d.unique).is_some()
@@ -172,24 +167,8 @@ fn sql_declared(
     set: &MigrationSet,
     unapplied: &BTreeSet<&str>,
 ) -> Vec<Declared> {
-    use crate::checks::migration_lint::{is_up_script, up_section};
-    use crate::migrations::dialect;
-    let text: BTreeMap<&str, &str> = facts
-        .repo_files
-        .iter()
-        .map(|f| (f.rel.as_str(), f.text.as_str()))
-        .collect();
-    let read = |p: &str| text.get(p).map(|t| t.to_string());
-    let scripts: Vec<(&str, String)> = set
-        .migrations
-        .iter()
-        .filter(|m| !unapplied.contains(m.id.as_str()))
-        .flat_map(|m| &m.files)
-        .filter(|f| is_up_script(f) && facts.is_production(ctx, f))
-        .filter_map(|f| Some((f.as_str(), up_section(set.framework, text.get(f.as_str())?))))
-        .collect();
-    let dialect = dialect::declared(set, &read)
-        .or_else(|| dialect::from_statements(scripts.iter().map(|(_, t)| t.as_str())));
+    let (scripts, dialect) =
+        super::up_scripts(facts, ctx, set, |m| !unapplied.contains(m.id.as_str()));
     created_indexes(&scripts, dialect)
 }
 
