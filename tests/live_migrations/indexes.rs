@@ -60,8 +60,8 @@ fn scenario(db: &TestDb) -> Repo {
     repo
 }
 
-/// `path:line rule` of every finding of the two rules this is about.
-fn run_rule(repo: &Repo, url: &str) -> Vec<String> {
+/// Every finding of a JSON run of the binary.
+fn findings(repo: &Repo, url: &str) -> Vec<Value> {
     let out = assert_cmd::Command::cargo_bin("shipcheck")
         .expect("binary")
         .args(["check", ".", "--format", "json", "--database-url", url])
@@ -73,9 +73,12 @@ fn run_rule(repo: &Repo, url: &str) -> Vec<String> {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let v: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
-    let mut got: Vec<String> = v["findings"]
-        .as_array()
-        .expect("findings")
+    v["findings"].as_array().expect("findings").clone()
+}
+
+/// `path:line rule` of every finding of the two rules this is about.
+fn run_rule(repo: &Repo, url: &str) -> Vec<String> {
+    let mut got: Vec<String> = findings(repo, url)
         .iter()
         .filter(|f| {
             matches!(
@@ -94,6 +97,16 @@ fn run_rule(repo: &Repo, url: &str) -> Vec<String> {
         .collect();
     got.sort();
     got
+}
+
+/// The help of the one `migrations/missing-index` finding.
+fn help(repo: &Repo, url: &str) -> String {
+    let all = findings(repo, url);
+    let mut helps = all
+        .iter()
+        .filter(|f| f["rule"] == "migrations/missing-index")
+        .map(|f| f["help"].as_str().unwrap_or_default().to_string());
+    helps.next().expect("a missing-index finding")
 }
 
 const WANT: [&str; 2] = [
@@ -133,6 +146,12 @@ fn mariadb_missing_index_reads_only_the_catalog() {
     let before = snapshot();
     assert_eq!(run_rule(&repo, &db.url), WANT);
     assert_eq!(before, snapshot(), "no new table, index or row");
+    let h = help(&repo, &db.url);
+    assert!(
+        h.contains("`CREATE INDEX `users_name_idx` ON `users` (`name`);`")
+            && !h.contains("CONCURRENTLY"),
+        "{h}"
+    );
     // A non-unique index does not stand in for a declared unique one.
     db.exec(&[
         "DROP INDEX users_email_key ON users",

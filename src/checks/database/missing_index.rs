@@ -90,15 +90,25 @@ fn finding(
     } else {
         format!("queries by `{list}` scan all of `{t}`")
     };
-    let pg = catalog.postgres;
+    let pg = catalog.dialect == Dialect::PostgreSql;
+    let q = |name: &str| match catalog.dialect {
+        Dialect::MySql => format!("`{name}`"),
+        _ => format!("\"{name}\""),
+    };
+    let cols: Vec<String> = d.columns.iter().map(|c| q(c)).collect();
     let create = format!(
-        "CREATE {}INDEX {}{name} ON {t} ({list})",
+        "CREATE {}INDEX {}{} ON {} ({})",
         if d.unique { "UNIQUE " } else { "" },
-        if pg { "CONCURRENTLY " } else { "" }
+        if pg { "CONCURRENTLY " } else { "" },
+        q(name),
+        q(t),
+        cols.join(", ")
     );
+    // Prisma runs each migration in a transaction, where CONCURRENTLY fails.
+    let own = if pg { " in a migration of its own" } else { "" };
     let help = match set.framework {
-        Framework::Prisma => format!("run `npx prisma migrate deploy`; if every migration is applied, the index was dropped or never created by one: add a migration that creates it (`npx prisma migrate dev --create-only`, then `{create}`; CONCURRENTLY in a migration of its own)"),
-        _ => format!("the migration is recorded as applied, so the index was dropped or its creation failed: recreate it (`{create}`), and in a new migration if it was dropped on purpose elsewhere"),
+        Framework::Prisma => format!("run `npx prisma migrate deploy`; if every migration is applied, the index was dropped or never created: create it with a migration{own} (`npx prisma migrate dev --create-only`, then `{create};`)"),
+        _ => format!("the migration is recorded as applied, so the index was dropped or its creation failed: create it again (`{create};`){own}, or, if it was dropped on purpose, add a migration that drops it so the repository says so"),
     };
     super::super::migrations::at(
         &MISSING_INDEX,

@@ -8,6 +8,7 @@
 
 use super::db::Rows;
 use super::url::{Driver, Target};
+use crate::migrations::dialect::Dialect;
 use std::collections::BTreeMap;
 
 /// One index as the database has it.
@@ -21,11 +22,11 @@ pub struct LiveIndex {
 
 /// The tables of one database's current schema and their indexes; table
 /// names lower-cased (matching is case-insensitive, as unquoted names are).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexCatalog {
     pub tables: BTreeMap<String, Vec<LiveIndex>>,
-    /// Read from PostgreSQL (where an index is built `CONCURRENTLY`).
-    pub postgres: bool,
+    /// The database's SQL dialect (how a fix's `CREATE INDEX` is spelled).
+    pub dialect: Dialect,
 }
 
 impl IndexCatalog {
@@ -99,8 +100,12 @@ pub fn query(target: &Target) -> (&'static str, Vec<String>) {
 /// position, so each index's columns arrive in order.
 pub fn read(rows: &Rows, driver: Driver) -> IndexCatalog {
     let mut catalog = IndexCatalog {
-        postgres: driver == Driver::Postgres,
-        ..IndexCatalog::default()
+        dialect: match driver {
+            Driver::Postgres => Dialect::PostgreSql,
+            Driver::MySql => Dialect::MySql,
+            Driver::Sqlite => Dialect::Sqlite,
+        },
+        tables: BTreeMap::new(),
     };
     for row in rows {
         let cell = |i: usize| row.get(i).cloned().flatten();
@@ -156,7 +161,12 @@ mod tests {
             row([Some("empty"), None, None, None, None]),
         ];
         let c = read(&rows, Driver::Postgres);
-        assert!(c.postgres && c.has_table("post") && c.has_table("EMPTY") && !c.has_table("tag"));
+        assert!(
+            c.dialect == Dialect::PostgreSql
+                && c.has_table("post")
+                && c.has_table("EMPTY")
+                && !c.has_table("tag")
+        );
         let cols = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             c.find("post", &cols(&["A", "b"]), false)
