@@ -129,6 +129,13 @@ fn postgres_missing_index_reads_only_the_catalog() {
     // Once created, nothing is missing.
     db.exec(&["CREATE INDEX users_name_idx ON users (name)"]);
     assert_eq!(run_rule(&repo, &db.url), WANT[1..]);
+    // A migration edited after it ran is migrations/checksum-mismatch's:
+    // the index it now creates was never asked of the database.
+    repo.write(
+        "migrations/1_users.sql",
+        format!("{USERS}CREATE INDEX users_id_name_idx ON users (id, name);\n").as_bytes(),
+    );
+    assert_eq!(run_rule(&repo, &db.url), WANT[1..]);
 }
 
 #[test]

@@ -7,8 +7,10 @@
 //! catalog the live stage read (`migrations::live::IndexCatalog`).
 //!
 //! Only tables the database has are judged, and a Prisma schema only when
-//! every migration of its set is applied: a missing table or an unapplied
-//! migration is `migrations/pending`'s finding, not this rule's.
+//! every migration of its set is applied as it is in the repository: a
+//! missing table or an unapplied migration is `migrations/pending`'s
+//! finding, a migration edited since it ran `migrations/checksum-mismatch`'s
+//! (and `failed`'s), not this rule's.
 
 use super::prisma_schema::Schema;
 use super::sql_keys::index_column;
@@ -120,8 +122,9 @@ fn finding(
     )
 }
 
-/// The set's migrations the database has not applied (pending, failed, or
-/// its tracking table absent).
+/// The set's migrations the database has not applied as they are in the
+/// repository (pending, failed, its tracking table absent, or edited since
+/// they ran): another live rule's finding, whose indexes are not judged.
 fn unapplied<'a>(live: &'a LiveReport, set: &MigrationSet) -> BTreeSet<&'a str> {
     live.findings
         .iter()
@@ -129,7 +132,10 @@ fn unapplied<'a>(live: &'a LiveReport, set: &MigrationSet) -> BTreeSet<&'a str> 
         .filter(|f| {
             matches!(
                 f.state,
-                LiveState::Pending | LiveState::Failed { .. } | LiveState::NoTrackingTable { .. }
+                LiveState::Pending
+                    | LiveState::Failed { .. }
+                    | LiveState::NoTrackingTable { .. }
+                    | LiveState::ChecksumMismatch
             )
         })
         .map(|f| f.migration_id.as_str())
