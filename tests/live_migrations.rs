@@ -6,6 +6,8 @@
 
 #[path = "live_migrations/flyway.rs"]
 mod flyway;
+#[path = "live_migrations/indexes.rs"]
+mod indexes;
 #[path = "live_migrations/other_tables.rs"]
 mod other_tables;
 #[path = "live_migrations/servers.rs"]

@@ -327,3 +327,41 @@ fn require_template_with_a_production_environment_given() {
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert!(msgs[0].contains("an env template"), "{msgs:?}");
 }
+
+#[test]
+fn declared_indexes_without_a_database_are_not_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    bare_app(dir.path());
+    write(
+        dir.path(),
+        "prisma/schema.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n  url = env(\"DATABASE_URL\")\n}\n\nmodel Post {\n  id Int @id\n  title String\n  @@index([title])\n}\n",
+    );
+    write(
+        dir.path(),
+        "prisma/migrations/20240101000000_init/migration.sql",
+        "CREATE TABLE \"Post\" (\"id\" INTEGER PRIMARY KEY, \"title\" TEXT NOT NULL);\n",
+    );
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--branch", "feature", "--format", "json"]));
+    let v = json(&out);
+    let migrations = areas(&v)
+        .into_iter()
+        .find(|(a, _, _)| a == "migrations")
+        .expect("migrations area");
+    assert_eq!(migrations.1, "not_checked", "{}", out.stdout);
+    assert!(
+        migrations
+            .2
+            .as_deref()
+            .is_some_and(|r| r.contains("which indexes it has")),
+        "{migrations:?}"
+    );
+    assert!(
+        !out.stdout.contains("migrations/missing-index"),
+        "no finding without a database: {}",
+        out.stdout
+    );
+}

@@ -6,6 +6,7 @@
 //! configured"). Both notices: they cost performance, not correctness.
 //! Docs: `docs/rules/database-*.md`.
 
+pub mod missing_index;
 pub mod pool;
 pub mod prisma_schema;
 pub mod sql_keys;
@@ -50,6 +51,7 @@ impl RepoCheck for DatabaseRules {
         unindexed_foreign_keys(facts, ctx, out);
         unindexed_sql_foreign_keys(facts, ctx, out);
         connection_pool(facts, ctx, out);
+        missing_index::check(facts, ctx, out);
     }
 }
 
@@ -128,31 +130,50 @@ fn unindexed_foreign_keys(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Findin
     }
 }
 
-/// `database/unindexed-foreign-key` on the raw SQL sets on PostgreSQL
-/// that are not Prisma's (whose schema says it above).
-fn unindexed_sql_foreign_keys(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
-    use crate::checks::migration_lint::{is_sql_framework, is_up_script, up_section};
-    use crate::migrations::dialect::{self, Dialect};
+/// A raw SQL set's up scripts (path and the text of its up section) of
+/// the migrations `take` keeps, in migration order, and the set's dialect
+/// (declared by the framework's files, or told from the statements).
+pub(super) fn up_scripts<'a>(
+    facts: &'a RepoFacts,
+    ctx: &Context,
+    set: &'a crate::migrations::MigrationSet,
+    take: impl Fn(&crate::migrations::Migration) -> bool,
+) -> (
+    Vec<(&'a str, String)>,
+    Option<crate::migrations::dialect::Dialect>,
+) {
+    use crate::checks::migration_lint::{is_up_script, up_section};
+    use crate::migrations::dialect;
     let text: BTreeMap<&str, &str> = facts
         .repo_files
         .iter()
         .map(|f| (f.rel.as_str(), f.text.as_str()))
         .collect();
     let read = |p: &str| text.get(p).map(|t| t.to_string());
+    let scripts: Vec<(&str, String)> = set
+        .migrations
+        .iter()
+        .filter(|m| take(m))
+        .flat_map(|m| &m.files)
+        .filter(|f| is_up_script(f) && facts.is_production(ctx, f))
+        .filter_map(|f| Some((f.as_str(), up_section(set.framework, text.get(f.as_str())?))))
+        .collect();
+    let dialect = dialect::declared(set, &read)
+        .or_else(|| dialect::from_statements(scripts.iter().map(|(_, t)| t.as_str())));
+    (scripts, dialect)
+}
+
+/// `database/unindexed-foreign-key` on the raw SQL sets on PostgreSQL
+/// that are not Prisma's (whose schema says it above).
+fn unindexed_sql_foreign_keys(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
+    use crate::checks::migration_lint::is_sql_framework;
+    use crate::migrations::dialect::Dialect;
     for set in facts
         .migration_sets
         .iter()
         .filter(|s| is_sql_framework(s.framework) && s.framework != Framework::Prisma)
     {
-        let scripts: Vec<(&str, String)> = set
-            .migrations
-            .iter()
-            .flat_map(|m| &m.files)
-            .filter(|f| is_up_script(f) && facts.is_production(ctx, f))
-            .filter_map(|f| Some((f.as_str(), up_section(set.framework, text.get(f.as_str())?))))
-            .collect();
-        let dialect = dialect::declared(set, &read)
-            .or_else(|| dialect::from_statements(scripts.iter().map(|(_, t)| t.as_str())));
+        let (scripts, dialect) = up_scripts(facts, ctx, set, |_| true);
         if dialect != Some(Dialect::PostgreSql) {
             continue;
         }

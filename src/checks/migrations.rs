@@ -111,6 +111,7 @@ pub const RULES: &[&Rule] = &[
     &FAILED,
     &CHECKSUM_MISMATCH,
     &UNKNOWN_APPLIED,
+    &super::database::missing_index::MISSING_INDEX,
     &SCHEMA_WITHOUT_MIGRATION,
     &EDITED,
     &OUT_OF_ORDER,
@@ -383,12 +384,7 @@ fn live_rules(
     out: &mut Vec<Finding>,
 ) {
     for f in &live.findings {
-        let db = live
-            .labels
-            .get(&f.set_dir)
-            .map(String::as_str)
-            .or(facts.database_label)
-            .unwrap_or("the database");
+        let db = live.database_of(&f.set_dir, facts.database_label);
         let (rule, message, help) = match &f.state {
             LiveState::Pending => (
                 &PENDING,

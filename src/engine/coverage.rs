@@ -119,7 +119,7 @@ pub(super) fn not_checked(f: &NotCheckedFacts) -> Vec<(crate::rules::Area, Strin
     } else if !f.database_checked {
         out.push((
             Area::Migrations,
-            "no `--database-url` given: what the database has applied was not compared with the repository".to_string(),
+            "no `--database-url` given: what the database has applied, and which indexes it has, were not compared with the repository".to_string(),
         ));
     } else if !f.live_unchecked.is_empty() {
         out.push((

@@ -106,6 +106,7 @@ pub(super) fn live_checks(
         merged.findings.extend(r.findings);
         merged.checked.extend(r.checked);
         merged.missing_tables.extend(r.missing_tables);
+        merged.indexes.extend(r.indexes);
     }
     if let Some(r) = &mut out.report {
         r.findings.sort_by(|a, b| a.set_dir.cmp(&b.set_dir));

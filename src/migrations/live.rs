@@ -3,7 +3,7 @@
 //! repository's migrations.
 //!
 //! Read-only by construction: a catalog lookup and one `SELECT` per table,
-//! nothing else; no advisory lock, no `CREATE`, no write. PostgreSQL
+//! and one catalog `SELECT` of the indexes (`indexes.rs`), nothing else; no advisory lock, no `CREATE`, no write. PostgreSQL
 //! sessions are opened with `default_transaction_read_only=on` and a
 //! `statement_timeout`; MySQL/MariaDB sessions set `TRANSACTION READ ONLY`
 //! and a statement time limit; SQLite files are opened read-only. Every
@@ -12,6 +12,7 @@
 
 mod checksum;
 mod db;
+mod indexes;
 mod python;
 mod records;
 mod status;
@@ -19,6 +20,7 @@ mod tables;
 mod url;
 
 use crate::workspace::tree::Tree;
+pub use indexes::{IndexCatalog, LiveIndex};
 pub use url::redact_url;
 
 use super::{Framework, MigrationSet};
@@ -70,6 +72,21 @@ pub struct LiveReport {
     /// Set folder → the database it was read from, as messages name it
     /// (password redacted); filled by the caller, which knows the URLs.
     pub labels: std::collections::BTreeMap<String, String>,
+    /// Set folder → the tables and indexes of its database's current
+    /// schema (`migrations/missing-index`), for every set read.
+    pub indexes: std::collections::BTreeMap<String, IndexCatalog>,
+}
+
+impl LiveReport {
+    /// The database a set was read from, as messages name it: its own
+    /// label, else `fallback` (`--database-url`'s), else "the database".
+    pub fn database_of<'a>(&'a self, set_dir: &str, fallback: Option<&'a str>) -> &'a str {
+        self.labels
+            .get(set_dir)
+            .map(String::as_str)
+            .or(fallback)
+            .unwrap_or("the database")
+    }
 }
 
 /// Errors name the driver, host and port (and database), never the
@@ -217,6 +234,17 @@ async fn read_all(
                     });
                 }
             }
+        }
+    }
+    if found_any {
+        let (sql, binds) = indexes::query(target);
+        let binds: Vec<&str> = binds.iter().map(String::as_str).collect();
+        let rows = conn
+            .select(target, "the index catalog", sql, &binds, limit)
+            .await?;
+        let catalog = indexes::read(&rows, target.driver);
+        for set in sets {
+            report.indexes.insert(set.dir.clone(), catalog.clone());
         }
     }
     if !found_any {

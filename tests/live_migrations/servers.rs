@@ -10,8 +10,8 @@ use shipcheck::migrations::{Framework, Migration};
 use sqlx::Connection;
 use std::time::{Duration, Instant};
 
-const PG: &str = "SHIPCHECK_TEST_POSTGRES_URL";
-const MY: &str = "SHIPCHECK_TEST_MYSQL_URL";
+pub(crate) const PG: &str = "SHIPCHECK_TEST_POSTGRES_URL";
+pub(crate) const MY: &str = "SHIPCHECK_TEST_MYSQL_URL";
 
 /// Prisma's PostgreSQL DDL (`sql-schema-connector/src/flavour/postgres.rs`).
 const PRISMA_PG_DDL: &str = "CREATE TABLE _prisma_migrations (
@@ -27,10 +27,11 @@ const PRISMA_PG_DDL: &str = "CREATE TABLE _prisma_migrations (
 
 /// Everything a read-only reader must leave as it was: schemas, tables,
 /// the tracking table's rows, locks and sessions on this database.
-fn pg_snapshot(db: &TestDb, table: &str) -> Vec<Rows> {
+pub(crate) fn pg_snapshot(db: &TestDb, table: &str) -> Vec<Rows> {
     let queries = [
         "SELECT CAST(schema_name AS TEXT) FROM information_schema.schemata ORDER BY 1".to_string(),
         "SELECT CAST(table_schema || '.' || table_name || ' ' || table_type AS TEXT) FROM information_schema.tables ORDER BY 1".to_string(),
+        "SELECT CAST(schemaname || '.' || indexname || ' ' || indexdef AS TEXT) FROM pg_indexes ORDER BY 1".to_string(),
         format!("SELECT CAST(row_to_json(t) AS TEXT) FROM {table} t ORDER BY 1"),
         // Client sessions only: an autovacuum worker may visit the new
         // database at any time.
@@ -47,7 +48,7 @@ fn pg_snapshot(db: &TestDb, table: &str) -> Vec<Rows> {
 }
 
 /// The server notices a closed session a moment after the client has gone.
-fn pg_snapshot_settled(db: &TestDb, table: &str, want: &[Rows]) -> Vec<Rows> {
+pub(crate) fn pg_snapshot_settled(db: &TestDb, table: &str, want: &[Rows]) -> Vec<Rows> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         let snap = pg_snapshot(db, table);
@@ -174,7 +175,7 @@ fn postgres_prisma_done_when_scenario_leaves_the_database_unchanged() {
         "no new schema, table, row, lock or lingering session"
     );
     assert!(
-        before[3].is_empty() && before[4].is_empty(),
+        before[4].is_empty() && before[5].is_empty(),
         "nothing else holds locks or sessions: {before:?}"
     );
 }

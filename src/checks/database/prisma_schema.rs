@@ -27,6 +27,38 @@ pub struct Model {
     pub relations: Vec<(Vec<String>, Place)>,
     /// Each index's fields, in order (a one-field `@id`/`@unique` too).
     pub indexes: Vec<Vec<String>>,
+    /// The table's name in the database (`@@map`), when not the model's.
+    pub table: Option<String>,
+    /// Field → column (`@map`), for the fields that are renamed.
+    pub columns: Vec<(String, String)>,
+    /// Each `@@index`, `@@unique` and `@unique`, where it is declared.
+    pub declared: Vec<DeclaredIndex>,
+}
+
+/// An index the schema asks the database for (`migrations/missing-index`).
+#[derive(Debug, Clone)]
+pub struct DeclaredIndex {
+    pub fields: Vec<String>,
+    pub unique: bool,
+    /// `map:` (or `@@index`'s older `name:`): its name in the database.
+    pub name: Option<String>,
+    pub place: Place,
+}
+
+impl Model {
+    /// The table's name in the database.
+    pub fn table_name(&self) -> &str {
+        self.table.as_deref().unwrap_or(&self.name)
+    }
+
+    /// A field's column in the database.
+    pub fn column(&self, field: &str) -> String {
+        self.columns
+            .iter()
+            .find(|(f, _)| f == field)
+            .map_or(field, |(_, c)| c)
+            .to_string()
+    }
 }
 
 /// One schema: every `.prisma` file of it, read together (a schema folder
@@ -152,10 +184,27 @@ fn model_line(m: &mut Model, line: &str, place: impl Fn(&str) -> Place) {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
+        let args = &attr[kind.len()..];
         if matches!(kind.as_str(), "index" | "unique" | "id") {
-            if let Some(fields) = bracket_list(&attr[kind.len()..]) {
+            if let Some(fields) = bracket_list(args) {
+                if kind != "id" {
+                    let name = named_string(args, "map").or_else(|| {
+                        (kind == "index")
+                            .then(|| named_string(args, "name"))
+                            .flatten()
+                    });
+                    m.declared.push(DeclaredIndex {
+                        fields: fields.clone(),
+                        unique: kind == "unique",
+                        name,
+                        place: place(&format!("@@{kind}")),
+                    });
+                }
                 m.indexes.push(fields);
             }
+        }
+        if kind == "map" {
+            m.table = first_string(args);
         }
         return;
     }
@@ -169,6 +218,21 @@ fn model_line(m: &mut Model, line: &str, place: impl Fn(&str) -> Place) {
     m.fields.push((name.to_string(), place(name)));
     if has_attribute(line, "@id") || has_attribute(line, "@unique") {
         m.indexes.push(vec![name.to_string()]);
+    }
+    if has_attribute(line, "@unique") {
+        let args = line.split_once("@unique").map_or("", |(_, a)| a);
+        let args = if args.starts_with('(') { args } else { "" };
+        m.declared.push(DeclaredIndex {
+            fields: vec![name.to_string()],
+            unique: true,
+            name: named_string(args, "map"),
+            place: place(name),
+        });
+    }
+    if let Some((_, args)) = line.split_once("@map(") {
+        if let Some(column) = first_string(args) {
+            m.columns.push((name.to_string(), column));
+        }
     }
     if let Some(at) = line.find("@relation(") {
         let args = &line[at + "@relation".len()..];
@@ -207,6 +271,34 @@ fn named_list(args: &str, name: &str) -> Option<Vec<String>> {
         from = at + name.len();
     }
     None
+}
+
+/// `name: "x"` among a call's arguments.
+fn named_string(args: &str, name: &str) -> Option<String> {
+    let mut from = 0;
+    while let Some(i) = args[from..].find(name) {
+        let at = from + i;
+        let before_ok = !args[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let rest = args[at + name.len()..].trim_start();
+        if let (true, Some(rest)) = (before_ok, rest.strip_prefix(':')) {
+            return first_string(rest);
+        }
+        from = at + name.len();
+    }
+    None
+}
+
+/// The first quoted string of `text`, when it comes before any `)`.
+fn first_string(text: &str) -> Option<String> {
+    let open = text.find('"')?;
+    if text[..open].contains(')') {
+        return None;
+    }
+    let rest = &text[open + 1..];
+    Some(rest[..rest.find('"')?].to_string())
 }
 
 /// The names of the first `[ … ]` list: `([a, b(sort: Desc)], map: "x")` →
@@ -281,94 +373,4 @@ fn blank_comments(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn schema(text: &str) -> Schema {
-        let mut s = Schema::default();
-        s.add_file("prisma/schema.prisma", text);
-        s
-    }
-
-    fn unindexed(text: &str) -> Vec<String> {
-        let s = schema(text);
-        s.unindexed_foreign_keys()
-            .into_iter()
-            .map(|(m, f, p)| format!("{}.{}:{}:{}", m.name, f.join("+"), p.line, p.column))
-            .collect()
-    }
-
-    const HEAD: &str = "datasource db {\n  provider = \"postgresql\" // a comment\n  url = env(\"DATABASE_URL\")\n}\n";
-
-    #[test]
-    fn the_provider_is_read_outside_comments() {
-        assert!(schema(HEAD).is_postgresql());
-        let mysql = "datasource db {\n  // provider = \"postgresql\"\n  provider = \"mysql\"\n}\n";
-        assert!(!schema(mysql).is_postgresql());
-        assert!(!schema("model A {\n id Int @id\n}\n").is_postgresql());
-    }
-
-    #[test]
-    fn which_relations_lack_an_index() {
-        let cases: &[(&str, &[&str])] = &[
-            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n", &["Post.authorId:1:3"]),
-            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  @@index([authorId])\n", &[]),
-            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  @@index([authorId, createdAt(sort: Desc)])\n", &[]),
-            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  @@index([createdAt, authorId])\n", &["Post.authorId:1:3"]),
-            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  @@unique([authorId, slug])\n", &[]),
-            ("  authorId String @unique\n  author User @relation(fields: [authorId], references: [id])\n", &[]),
-            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  @@id([authorId, tagId])\n", &[]),
-            ("  authorId String\n  author User @relation(fields: [authorId], references: [id])\n  // @@index([authorId])\n", &["Post.authorId:1:3"]),
-            ("  authorId String\n  author User @relation(\"x\", fields: [authorId], references: [id], onDelete: Cascade)\n  @@index(fields: [authorId], map: \"ix\")\n", &[]),
-            ("  a Int\n  b Int\n  parent P @relation(fields: [a, b], references: [x, y])\n  @@index([b, a, c])\n", &[]),
-            ("  a Int\n  b Int\n  parent P @relation(fields: [a, b], references: [x, y])\n  @@index([a])\n", &["Post.a+b:1:3"]),
-            ("  author User @relation(references: [id])\n", &[]),
-            ("  authorId String @map(\"author_uid\")\n  author User @relation(fields: [authorId], references: [id])\n  editor User @relation(\"e\", fields: [authorId], references: [id])\n", &["Post.authorId:1:3"]),
-        ];
-        for (body, want) in cases {
-            let text = format!("{HEAD}model Post {{\n  id Int @id\n{body}}}\n");
-            let got = unindexed(&text)
-                .into_iter()
-                .map(|s| {
-                    // Lines counted from the model's body (its first line is 1).
-                    let (head, rest) = s.split_once(':').unwrap();
-                    let (line, col) = rest.split_once(':').unwrap();
-                    format!("{head}:{}:{col}", line.parse::<u32>().unwrap() - 6)
-                })
-                .collect::<Vec<_>>();
-            assert_eq!(&got, want, "{body}");
-        }
-    }
-
-    #[test]
-    fn a_schema_folder_reads_its_files_together() {
-        let mut s = Schema::default();
-        s.add_file("prisma/schema/schema.prisma", HEAD);
-        s.add_file(
-            "prisma/schema/post.prisma",
-            "model Post {\n  id Int @id\n  userId Int\n  user User @relation(fields: [userId], references: [id])\n}\n",
-        );
-        assert!(s.is_postgresql());
-        let found = s.unindexed_foreign_keys();
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].2.path, "prisma/schema/post.prisma");
-        assert_eq!(
-            (found[0].2.line, found[0].2.column, found[0].2.end_column),
-            (3, 3, 9)
-        );
-    }
-
-    #[test]
-    fn lists_take_names_before_arguments() {
-        assert_eq!(
-            bracket_list("([title(ops: raw(\"gin\")), createdAt(sort: Desc)], type: Gin)"),
-            Some(vec!["title".to_string(), "createdAt".to_string()])
-        );
-        assert_eq!(
-            named_list("(name: \"fields\", fields: [a])", "fields"),
-            Some(vec!["a".to_string()])
-        );
-        assert!(has_attribute("id Int @id @default(1)", "@id"));
-        assert!(!has_attribute("x Int @ids", "@id"));
-    }
-}
+mod tests;

@@ -177,7 +177,7 @@ fn constraint_key(table: &str, c: &TableConstraint) -> Option<Key> {
 }
 
 /// An index column's name; an expression (`lower(email)`) is no column.
-fn index_column(c: &sqlparser::ast::IndexColumn) -> String {
+pub(super) fn index_column(c: &sqlparser::ast::IndexColumn) -> String {
     match &c.column.expr {
         Expr::Identifier(i) => ident(i),
         Expr::CompoundIdentifier(parts) => parts.last().map(ident).unwrap_or_default(),
