@@ -16,6 +16,8 @@ mod servers;
 mod sqlite;
 #[path = "live_migrations/support.rs"]
 mod support;
+#[path = "live_migrations/wire_log.rs"]
+mod wire_log;
 
 use shipcheck::migrations::live::{redact_url, LiveError};
 use shipcheck::migrations::Framework;

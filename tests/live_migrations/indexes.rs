@@ -1,10 +1,12 @@
 //! `migrations/missing-index` on real PostgreSQL and MariaDB, through the
 //! binary: a sqlx set whose applied migrations create indexes, one of them
 //! absent from the database; a table the database lacks and a pending
-//! migration are not judged; the run leaves the database as it was.
+//! migration are not judged; the run leaves the database as it was, and the
+//! statement log taken from the wire (`wire_log`) shows only reads.
 
 use crate::servers::{pg_snapshot, pg_snapshot_settled, MY, PG};
 use crate::support::*;
+use crate::wire_log::{is_read, WireLog};
 use serde_json::Value;
 
 const USERS: &str =
@@ -76,6 +78,26 @@ fn findings(repo: &Repo, url: &str) -> Vec<Value> {
     v["findings"].as_array().expect("findings").clone()
 }
 
+/// The run through a statement-logging proxy: its findings as
+/// [`run_rule`] gives them, after checking that every statement shipcheck
+/// sent only reads and that the index catalog was among them (so the log
+/// is of the run that judged the indexes).
+fn run_logged(repo: &Repo, kind: Kind, url: &str, catalog: &str) -> Vec<String> {
+    let wire = WireLog::start(kind, url);
+    let got = run_rule(repo, &wire.url);
+    let log = wire.statements();
+    let writes: Vec<&String> = log.iter().filter(|s| !is_read(s)).collect();
+    assert!(
+        writes.is_empty(),
+        "statements that are not reads: {writes:#?}"
+    );
+    assert!(
+        log.iter().any(|s| s.contains(catalog)),
+        "the index catalog ({catalog}) is not in the statement log: {log:#?}"
+    );
+    got
+}
+
 /// `path:line rule` of every finding of the two rules this is about.
 fn run_rule(repo: &Repo, url: &str) -> Vec<String> {
     let mut got: Vec<String> = findings(repo, url)
@@ -120,7 +142,7 @@ fn postgres_missing_index_reads_only_the_catalog() {
     let db = TestDb::on_server(Kind::Pg, &admin);
     let repo = scenario(&db);
     let before = pg_snapshot(&db, "_sqlx_migrations");
-    assert_eq!(run_rule(&repo, &db.url), WANT);
+    assert_eq!(run_logged(&repo, Kind::Pg, &db.url, "pg_index"), WANT);
     let after = pg_snapshot_settled(&db, "_sqlx_migrations", &before);
     assert_eq!(
         before, after,
@@ -151,7 +173,10 @@ fn mariadb_missing_index_reads_only_the_catalog() {
         ])
     };
     let before = snapshot();
-    assert_eq!(run_rule(&repo, &db.url), WANT);
+    assert_eq!(
+        run_logged(&repo, Kind::My, &db.url, "information_schema.statistics"),
+        WANT
+    );
     assert_eq!(before, snapshot(), "no new table, index or row");
     let h = help(&repo, &db.url);
     assert!(
