@@ -143,6 +143,9 @@ pub struct SourceArgs {
     /// Read migration status from this database, read-only (postgres://, mysql://, sqlite://)
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Fold another tool's SARIF 2.1.0 results into the gate as `import/<tool>/<rule>` findings (repeatable)
+    #[arg(long = "import", value_name = "FILE")]
+    pub imports: Vec<PathBuf>,
 }
 
 /// `shipcheck rules --format`.

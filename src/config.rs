@@ -419,6 +419,13 @@ impl Settings {
         })
     }
 
+    /// The level the config sets for this exact rule id, if it sets one
+    /// (`Some(None)`: off). Imported rules (`import/…`) have no default of
+    /// their own: each SARIF result brings its level.
+    pub fn level_override(&self, id: &str) -> Option<Option<Level>> {
+        self.levels.get(id).copied()
+    }
+
     /// The configured level of a rule; `None` when it is off.
     pub fn level(&self, rule: &Rule) -> Option<Level> {
         self.levels

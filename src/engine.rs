@@ -53,6 +53,8 @@ pub struct CheckOptions {
     /// `--rev`, resolved to a full commit id: judge that commit's tree,
     /// read from git's object store, instead of the working tree.
     pub rev: Option<String>,
+    /// `--import`: other tools' SARIF files, folded in as `import/…` findings.
+    pub imports: Vec<PathBuf>,
 }
 
 /// A commit id as people read it.
@@ -290,6 +292,8 @@ fn baseline_findings(
 fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     let started = Instant::now();
     let (settings, environments) = inputs(opts, ctx)?;
+    // Before the walk: a malformed SARIF file fails the run at once.
+    let imported = crate::import::findings(&opts.imports, &opts.root, &opts.tree(), &settings)?;
     let checker = FileChecker::new(Context {
         settings: &settings,
         today: ctx.today,
@@ -364,6 +368,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         ));
     }
 
+    findings.extend(imported);
     let suppressed = policy::apply_suppressions(
         &mut findings,
         &walked.suppressions,

@@ -13,6 +13,7 @@ pub mod git;
 pub mod github;
 pub mod github_event;
 pub mod hook;
+pub mod import;
 pub mod init;
 pub mod input_file;
 pub mod lexer;

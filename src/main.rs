@@ -80,6 +80,7 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         env_from_process: args.sources.env_from_process,
         base: args.sources.base,
         database_url: args.sources.database_url,
+        imports: args.sources.imports,
         baseline: args.baseline,
         new_only: args.new_only,
         fail_on: args.fail_on.map(shipcheck::finding::Level::from),
@@ -232,6 +233,7 @@ fn pre_push(remote: &str) -> anyhow::Result<ExitCode> {
             base: plan.base.clone(),
             config: None,
             env_files: Vec::new(),
+            imports: Vec::new(),
             env_from_process: false,
             database_url: None,
             baseline: None,
@@ -277,6 +279,7 @@ fn write_baseline(args: BaselineArgs) -> anyhow::Result<ExitCode> {
         env_from_process: args.sources.env_from_process,
         base: args.sources.base,
         database_url: args.sources.database_url,
+        imports: args.sources.imports,
         ..CheckOptions::default()
     };
     let (baseline, rewrite) = engine::baseline(
@@ -327,6 +330,7 @@ fn init_config(root: PathBuf, force: bool) -> anyhow::Result<ExitCode> {
         config: None,
         branch: None,
         env_files: Vec::new(),
+        imports: Vec::new(),
         env_from_process: false,
         base: None,
         database_url: None,

@@ -90,6 +90,10 @@ pub fn suppressions_in(file: &SourceFile) -> Vec<Suppression> {
 }
 
 fn looks_like_rule(s: &str) -> bool {
+    // `import/<tool>/<rule>` keeps the other tool's spelling (`CKV_DOCKER_2`).
+    if crate::rules::is_import_id(s) {
+        return true;
+    }
     let Some((group, name)) = s.split_once('/') else {
         return false;
     };

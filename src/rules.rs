@@ -54,6 +54,9 @@ pub enum Area {
     Security,
     Infrastructure,
     Scan,
+    /// Other tools' results read with `--import`: not in [`Area::ALL`],
+    /// shown only by a run that imported something.
+    Imported,
 }
 
 impl Area {
@@ -84,6 +87,7 @@ impl Area {
             Area::Security => "security",
             Area::Infrastructure => "infrastructure",
             Area::Scan => "scan",
+            Area::Imported => "imported",
         }
     }
 
@@ -98,6 +102,7 @@ impl Area {
             Area::Security => "HTTPS, CORS, security headers and rate limits configured",
             Area::Infrastructure => "Containers, compose, proxy and app server production-ready",
             Area::Scan => "Scan complete",
+            Area::Imported => "Other tools' results clean",
         }
     }
 }
@@ -235,7 +240,10 @@ pub fn is_import_id(id: &str) -> bool {
 /// Does `pattern` (a rule id or `group/*`) name at least one rule?
 pub fn pattern_matches(pattern: &str, id: &str) -> bool {
     match pattern.strip_suffix("/*") {
-        Some(group) => id.split_once('/').is_some_and(|(g, _)| g == group),
+        // `group/*`, and for imported ids `import/<tool>/*` too.
+        Some(prefix) => id
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/')),
         None => pattern == id,
     }
 }

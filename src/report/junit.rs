@@ -4,13 +4,14 @@
 //! of its area, findings below it are listed in `<system-out>`. No
 //! timestamps or durations, so the output is byte-identical across runs.
 
-use super::{area_of, areas, AreaStatus, Report};
+use super::{area_of, AreaStatus, Report};
 use crate::finding::Finding;
 use std::fmt::Write;
 
 pub fn render(report: &Report) -> String {
     let states = report.area_states();
-    let cases: Vec<Case> = areas()
+    let cases: Vec<Case> = report
+        .areas()
         .into_iter()
         .map(|area| {
             let (failures, notes): (Vec<&Finding>, Vec<&Finding>) = report

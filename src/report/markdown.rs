@@ -5,7 +5,7 @@
 //! dropping whole finding lines, never by cutting text. Findings arrive with
 //! secrets already masked; nothing else here reads a value.
 
-use super::{area_of, areas, uri_path, AreaState, AreaStatus, Counts, Report};
+use super::{area_of, uri_path, AreaState, AreaStatus, Counts, Report};
 use crate::finding::Finding;
 
 /// GitHub's `output.summary` limit, in characters.
@@ -166,7 +166,7 @@ fn finding_sections(report: &Report, opts: &MarkdownOptions) -> Vec<Section> {
         })
     };
     let states = report.area_states();
-    for area in areas() {
+    for area in report.areas() {
         let mut in_area = report.findings.iter().filter(|f| area_of(f) == area);
         let Some(first) = in_area.next() else {
             continue;
@@ -431,7 +431,7 @@ mod tests {
             &MarkdownOptions::default(),
         );
         assert!(out.starts_with("## ✅ shipcheck: ready to deploy\n\n0 errors, 0 warnings, 0 notices — blocking at `warning` and above on release branch `main`.\n"), "{out}");
-        assert_eq!(out.matches("- ✅ ").count(), areas().len());
+        assert_eq!(out.matches("- ✅ ").count(), crate::report::areas().len());
         assert!(!out.contains("###"));
     }
 

@@ -144,8 +144,18 @@ impl Report {
     }
 
     /// Every checklist area, in checklist order, with its status.
+    /// The areas this report shows: every checklist area, and
+    /// [`Area::Imported`] when the run imported a result.
+    pub fn areas(&self) -> Vec<Area> {
+        let mut out = areas();
+        if self.findings.iter().any(|f| area_of(f) == Area::Imported) {
+            out.push(Area::Imported);
+        }
+        out
+    }
+
     pub fn area_states(&self) -> Vec<AreaState> {
-        areas()
+        self.areas()
             .into_iter()
             .map(|area| {
                 let mut counts = Counts::default();

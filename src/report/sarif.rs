@@ -33,7 +33,8 @@ fn placeless_uri(area: Area) -> &'static str {
         | Area::Migrations
         | Area::Security
         | Area::Infrastructure
-        | Area::Scan => ".shipcheck.yml",
+        | Area::Scan
+        | Area::Imported => ".shipcheck.yml",
     }
 }
 

@@ -1,0 +1,362 @@
+//! `--import FILE`: other tools' SARIF results as `import/<tool>/<rule>`
+//! findings, through the binary: levels, places, masking in every format,
+//! the policy, malformed files, and real semgrep and checkov output
+//! (`tests/import/README.md` says how it was made).
+
+mod support;
+
+use serde_json::{json, Value};
+use std::path::Path;
+use support::{json as json_of, manifest, run, shipcheck, write};
+
+/// What semgrep and checkov ran on (`tests/import/README.md`).
+const APP_PY: &str =
+    "import subprocess\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n";
+const DOCKERFILE: &str = "FROM python:3.12\nRUN pip install flask\nCMD [\"python\", \"app.py\"]\n";
+
+/// A throwaway repository (no git: the walk lists the files) with the
+/// files the real tools saw.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "app.py", APP_PY);
+    write(dir.path(), "Dockerfile", DOCKERFILE);
+    dir
+}
+
+fn sarif(runs: Value) -> Value {
+    json!({"version": "2.1.0", "runs": runs})
+}
+
+fn save(dir: &Path, name: &str, doc: &Value) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, serde_json::to_string_pretty(doc).unwrap()).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+/// `--format json` with these `--import`s.
+fn check(root: &Path, imports: &[&str], extra: &[&str]) -> (i32, Value) {
+    let mut cmd = shipcheck();
+    cmd.arg("check").arg(root).args(["--format", "json"]);
+    for i in imports {
+        cmd.args(["--import", i]);
+    }
+    let r = run(cmd.args(extra));
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    (r.code, json_of(&r))
+}
+
+/// The imported findings as `rule level path:line:col message`.
+fn imported(v: &Value) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("import/"))
+        .map(|f| {
+            format!(
+                "{} {} {}:{}:{} {}",
+                f["rule"].as_str().unwrap(),
+                f["level"].as_str().unwrap(),
+                f["path"].as_str().unwrap_or("-"),
+                f["line"],
+                f["column"],
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn result(rule: &str, level: Option<&str>, text: &str) -> Value {
+    let mut r = json!({"ruleId": rule, "message": {"text": text},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "app.py"},
+            "region": {"startLine": 4, "startColumn": 12}}}]});
+    if let Some(level) = level {
+        r["level"] = json!(level);
+    }
+    r
+}
+
+#[test]
+fn levels_map_and_fall_back_to_the_rules_default_then_warning() {
+    let dir = repo();
+    let doc = sarif(json!([{
+        "tool": {"driver": {"name": "Hand Tool", "rules": [
+            {"id": "R-err", "defaultConfiguration": {"level": "error"}},
+            {"id": "R-note", "defaultConfiguration": {"level": "note"}},
+            {"id": "R-plain"},
+            {"id": "R-msg", "messageStrings": {"m": {"text": "{0} called with {1}"}}}
+        ]}},
+        "results": [
+            result("R-plain", Some("error"), "explicit error"),
+            result("R-plain", Some("warning"), "explicit warning"),
+            result("R-plain", Some("note"), "explicit note"),
+            result("R-plain", Some("none"), "dropped"),
+            result("R-err", None, "default error"),
+            result("R-note", None, "default note"),
+            result("R-plain", None, "no default"),
+            result("R-other", None, "unknown rule"),
+            {"ruleId": "R-msg", "level": "warning",
+             "message": {"id": "m", "arguments": ["subprocess", "shell=True"]}}
+        ]
+    }]));
+    let file = save(dir.path(), "hand.sarif", &doc);
+    let (_, v) = check(dir.path(), &[&file], &[]);
+    let got = imported(&v);
+    let want = [
+        "import/hand-tool/R-plain error app.py:4:12 explicit error",
+        "import/hand-tool/R-plain warning app.py:4:12 explicit warning",
+        "import/hand-tool/R-plain notice app.py:4:12 explicit note",
+        "import/hand-tool/R-err error app.py:4:12 default error",
+        "import/hand-tool/R-note notice app.py:4:12 default note",
+        "import/hand-tool/R-plain warning app.py:4:12 no default",
+        "import/hand-tool/R-other warning app.py:4:12 unknown rule",
+        "import/hand-tool/R-msg warning -:null:null subprocess called with shell=True",
+    ];
+    for w in want {
+        assert!(got.contains(&w.to_string()), "missing {w}\ngot {got:#?}");
+    }
+    assert_eq!(got.len(), want.len(), "{got:#?}");
+    assert!(!got.iter().any(|g| g.contains("dropped")));
+    // An error-level import blocks like a native error.
+    assert_eq!(v["passed"], false);
+    let area = v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["area"] == "imported")
+        .expect("an imported area");
+    assert_eq!(area["status"], "failed");
+}
+
+#[test]
+fn uri_forms_are_made_repository_relative_and_outside_paths_named() {
+    let dir = repo();
+    let root = dir.path().canonicalize().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let outside_file = outside.path().join("elsewhere.py");
+    let at = |n: u32, uri: Value, base: Option<&str>| {
+        let mut loc = json!({"uri": uri});
+        if let Some(b) = base {
+            loc["uriBaseId"] = json!(b);
+        }
+        json!({"ruleId": "U", "level": "warning", "message": {"text": format!("{n} via {uri}")},
+            "locations": [{"physicalLocation": {"artifactLocation": loc,
+                "region": {"startLine": 1}}}]})
+    };
+    let doc = sarif(json!([{
+        "tool": {"driver": {"name": "uris"}},
+        "originalUriBaseIds": {"SRC": {"uri": format!("file://{}/", root.display())}},
+        "results": [
+            at(1, json!("app.py"), None),
+            at(2, json!("./Dockerfile"), Some("%SRCROOT%")),
+            at(3, json!("app.py"), Some("SRC")),
+            at(4, json!(format!("file://{}/Dockerfile", root.display())), None),
+            at(5, json!(format!("{}/app.py", root.display())), None),
+            at(6, json!(outside_file.to_string_lossy()), None),
+        ]
+    }]));
+    let file = save(outside.path(), "uris.sarif", &doc);
+    let (_, v) = check(dir.path(), &[&file], &[]);
+    let places: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "import/uris/U")
+        .map(|f| format!("{} {}", f["path"].as_str().unwrap_or("-"), f["line"]))
+        .collect();
+    assert_eq!(
+        places.iter().filter(|p| *p == "app.py 1").count(),
+        3,
+        "{places:#?}"
+    );
+    assert_eq!(
+        places.iter().filter(|p| *p == "Dockerfile 1").count(),
+        2,
+        "{places:#?}"
+    );
+    let lost = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "import/uris/U" && f["path"].is_null())
+        .expect("the outside result is kept, with no place");
+    let msg = lost["message"].as_str().unwrap();
+    assert!(
+        msg.contains("elsewhere.py") && msg.contains("outside the repository"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_secret_in_an_imported_message_is_masked_in_every_format() {
+    let dir = repo();
+    let key = format!("sk_live_{}", "4eC39HqLyjWDarjtT1zdp7dcQ2xY");
+    write(dir.path(), "config.py", format!("STRIPE = \"{key}\"\n"));
+    let doc = sarif(json!([{
+        "tool": {"driver": {"name": "gitleaks"}},
+        "results": [{"ruleId": "stripe-access-token", "level": "error",
+            "message": {"text": format!("stripe-access-token has detected secret for file config.py: {key}")},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "config.py"},
+                "region": {"startLine": 1, "startColumn": 11, "endColumn": 43}}}]}]
+    }]));
+    let file = save(dir.path(), "gitleaks.sarif", &doc);
+    let out = tempfile::tempdir().unwrap();
+    let mut cmd = shipcheck();
+    cmd.arg("check").arg(dir.path()).args(["--import", &file]);
+    for f in ["json", "sarif", "github", "markdown", "junit"] {
+        cmd.arg("--output")
+            .arg(format!("{f}={}", out.path().join(f).display()));
+    }
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("import/gitleaks/stripe-access-token"),
+        "{}",
+        r.stdout
+    );
+    let secret_part = &key[12..];
+    assert!(!r.stdout.contains(secret_part) && !r.stderr.contains(secret_part));
+    for f in ["json", "sarif", "github", "markdown", "junit"] {
+        let text = std::fs::read_to_string(out.path().join(f)).unwrap();
+        assert!(text.contains("stripe-access-token"), "{f}: {text}");
+        assert!(!text.contains(secret_part), "{f} leaks the key:\n{text}");
+    }
+}
+
+#[test]
+fn suppressions_and_the_baseline_apply_to_imported_findings() {
+    let file = manifest().join("tests/import/semgrep-1.187.0.sarif");
+    let file = file.to_str().unwrap();
+    let id = "import/semgrep-oss/subprocess-shell-true";
+
+    // The baseline written with the import hides it on the next check.
+    let dir = repo();
+    let (_, before) = check(dir.path(), &[file], &[]);
+    assert_eq!(
+        support::rules(&before).iter().filter(|r| **r == id).count(),
+        1
+    );
+    let r = run(shipcheck()
+        .arg("baseline")
+        .arg(dir.path())
+        .args(["--import", file]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (_, after) = check(dir.path(), &[file], &[]);
+    assert!(!support::rules(&after).contains(&id), "{after}");
+    assert!(after["baselined"].as_u64().unwrap() >= 1);
+
+    // An inline suppression on the line above.
+    let dir = repo();
+    write(
+        dir.path(),
+        "app.py",
+        APP_PY.replace(
+            "    return",
+            "    # shipcheck-ignore: import/semgrep-oss/* -- cmd is a constant\n    return",
+        ),
+    );
+    // The line moved down by one: the tool would say so too.
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let region = &mut doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    region["startLine"] = json!(5);
+    region["endLine"] = json!(5);
+    let moved = save(dir.path(), "moved.sarif", &doc);
+    let (_, v) = check(dir.path(), &[&moved], &[]);
+    assert!(!support::rules(&v).contains(&id), "{v}");
+    assert!(v["suppressed"].as_u64().unwrap() >= 1, "{v}");
+}
+
+#[test]
+fn real_semgrep_and_checkov_sarif_import() {
+    let dir = repo();
+    let semgrep = manifest().join("tests/import/semgrep-1.187.0.sarif");
+    let checkov = manifest().join("tests/import/checkov-3.3.30.sarif");
+    let (code, v) = check(
+        dir.path(),
+        &[semgrep.to_str().unwrap(), checkov.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(code, 1);
+    let got = imported(&v);
+    assert_eq!(
+        got,
+        [
+            "import/checkov/CKV_DOCKER_2 error Dockerfile:1:1 Ensure that HEALTHCHECK instructions have been added to container images",
+            "import/checkov/CKV_DOCKER_3 error Dockerfile:1:1 Ensure that a user for the container has been created",
+            "import/semgrep-oss/subprocess-shell-true error app.py:4:12 subprocess called with shell=True",
+        ],
+        "{got:#?}"
+    );
+    // The flagged line is read from the repository, as for native findings.
+    let text = run(shipcheck()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--import", semgrep.to_str().unwrap()]));
+    assert!(
+        text.stdout
+            .contains("return subprocess.call(cmd, shell=True)"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn malformed_sarif_exits_2_naming_the_file_and_the_json_path() {
+    let dir = repo();
+    let run_result = json!({"ruleId": "x", "level": "warning"});
+    let cases: [(&str, String, &str); 6] = [
+        ("not-json.sarif", "{ nope".to_string(), "not JSON"),
+        (
+            "old.sarif",
+            json!({"version": "2.0.0", "runs": []}).to_string(),
+            "version: \"2.0.0\" is not \"2.1.0\"",
+        ),
+        (
+            "no-runs.sarif",
+            json!({"version": "2.1.0"}).to_string(),
+            "runs: missing",
+        ),
+        (
+            "no-message.sarif",
+            sarif(json!([{"tool": {"driver": {"name": "t"}},
+                "results": [result("x", None, "ok"), result("x", None, "ok"),
+                            result("x", None, "ok"), run_result]}]))
+            .to_string(),
+            "runs[0].results[3].message: missing",
+        ),
+        (
+            "no-tool.sarif",
+            sarif(json!([{"results": []}])).to_string(),
+            "runs[0].tool.driver.name: missing",
+        ),
+        (
+            "bad-level.sarif",
+            sarif(json!([{"tool": {"driver": {"name": "t"}},
+                "results": [result("x", Some("fatal"), "m")]}]))
+            .to_string(),
+            "runs[0].results[0].level: \"fatal\" is not error, warning, note or none",
+        ),
+    ];
+    for (name, text, want) in cases {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        let r = run(shipcheck()
+            .arg("check")
+            .arg(dir.path())
+            .args(["--import", p.to_str().unwrap()]));
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(name) && r.stderr.contains(want),
+            "{name}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    }
+    let r = run(shipcheck()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--import", "no-such-file.sarif"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no-such-file.sarif"), "{}", r.stderr);
+}
