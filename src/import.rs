@@ -78,6 +78,13 @@ fn interned(id: String, tool: &str) -> &'static Rule {
     }
     let summary: &'static str =
         Box::leak(format!("a result of {tool}, read with --import").into_boxed_str());
+    // SARIF's rule metadata shows the doc: say where the rule comes from.
+    let doc: &'static str = Box::leak(
+        format!(
+            "## What it flags\n\nWhat {tool} reports as `{id}`, read from its SARIF output with `--import`.\n\n## How to fix\n\nSee {tool}'s documentation for the rule.\n"
+        )
+        .into_boxed_str(),
+    );
     let id_static: &'static str = Box::leak(id.clone().into_boxed_str());
     let rule: &'static Rule = Box::leak(Box::new(Rule {
         id: id_static,
@@ -88,7 +95,7 @@ fn interned(id: String, tool: &str) -> &'static Rule {
         summary,
         options: &[],
         judged: Judged::Lines,
-        doc: "",
+        doc,
         module: module_path!(),
     }));
     rules.insert(id, rule);

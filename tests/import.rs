@@ -360,3 +360,25 @@ fn malformed_sarif_exits_2_naming_the_file_and_the_json_path() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no-such-file.sarif"), "{}", r.stderr);
 }
+
+#[test]
+fn the_config_sets_an_imported_rules_level_or_turns_it_off() {
+    let file = manifest().join("tests/import/semgrep-1.187.0.sarif");
+    let id = "import/semgrep-oss/subprocess-shell-true";
+    for (level, want) in [("notice", Some("notice")), ("off", None)] {
+        let dir = repo();
+        write(
+            dir.path(),
+            ".shipcheck.yml",
+            format!("rules:\n  {id}: {level}\n"),
+        );
+        let (_, v) = check(dir.path(), &[file.to_str().unwrap()], &[]);
+        let got = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == id)
+            .map(|f| f["level"].as_str().unwrap().to_string());
+        assert_eq!(got.as_deref(), want, "{level}");
+    }
+}

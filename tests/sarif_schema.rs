@@ -300,3 +300,38 @@ fn rule_catalog_is_the_same_for_every_repository() {
     let catalog = |v: &Value| v["runs"][0]["tool"].clone();
     assert_eq!(catalog(&bare), catalog(&planted));
 }
+
+/// Results imported from other tools' SARIF are valid in ours too: their
+/// rules, built at run time, are listed in `rules[]` after the registry's.
+#[test]
+fn imported_results_are_valid_too() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("app.py"),
+        "import subprocess\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n",
+    )
+    .unwrap();
+    let semgrep = support::manifest().join("tests/import/semgrep-1.187.0.sarif");
+    let out = run(shipcheck()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--format", "sarif", "--import"])
+        .arg(&semgrep));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let sarif = sarif_of(&out);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "import/semgrep-oss/subprocess-shell-true"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(github_problems(&sarif), Vec::<String>::new());
+    let errors = schema_errors(&schema_validator(), &sarif);
+    assert!(
+        errors.is_empty(),
+        "schema violations:\n{}",
+        errors.join("\n")
+    );
+}

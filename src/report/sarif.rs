@@ -168,7 +168,22 @@ struct Fingerprints<'a> {
     shipcheck_v1: &'a str,
 }
 
+/// The rule table, and after it the rules of imported results (built at run
+/// time, in no registry), each once, by id: every `ruleId` is in `rules[]`.
+fn rules_of(report: &Report) -> Vec<&'static Rule> {
+    let mut imported: Vec<&'static Rule> = report
+        .findings
+        .iter()
+        .map(|f| f.rule)
+        .filter(|r| r.area == Area::Imported)
+        .collect();
+    imported.sort_by_key(|r| r.id);
+    imported.dedup_by_key(|r| r.id);
+    report.rules.iter().copied().chain(imported).collect()
+}
+
 pub fn render(report: &Report) -> String {
+    let rules = rules_of(report);
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -178,15 +193,11 @@ pub fn render(report: &Report) -> String {
                     name: "shipcheck",
                     version: env!("CARGO_PKG_VERSION"),
                     information_uri: INFORMATION_URI,
-                    rules: report.rules.iter().copied().map(rule).collect(),
+                    rules: rules.iter().copied().map(rule).collect(),
                 },
             },
             column_kind: "unicodeCodePoints",
-            results: report
-                .findings
-                .iter()
-                .map(|f| result(f, report.rules))
-                .collect(),
+            results: report.findings.iter().map(|f| result(f, &rules)).collect(),
             properties: RunProperties {
                 skipped: report.skipped.counts(),
                 not_checked: report
