@@ -382,3 +382,28 @@ fn the_config_sets_an_imported_rules_level_or_turns_it_off() {
         assert_eq!(got.as_deref(), want, "{level}");
     }
 }
+
+#[test]
+fn new_only_keeps_imported_results_on_changed_lines_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    support::git(d, &["init", "-q", "-b", "main"]);
+    write(d, "app.py", APP_PY);
+    support::git(d, &["add", "-A"]);
+    support::git(d, &["commit", "-q", "-m", "main"]);
+    support::git(d, &["checkout", "-q", "-b", "feature"]);
+    write(d, "app.py", format!("{APP_PY}    eval(cmd)\n"));
+    support::git(d, &["commit", "-q", "-am", "feature"]);
+    let at = |line: u32, text: &str| {
+        json!({"ruleId": "R", "level": "error", "message": {"text": text},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "app.py"},
+                "region": {"startLine": line}}}]})
+    };
+    let doc = sarif(json!([{"tool": {"driver": {"name": "t"}},
+        "results": [at(4, "old line"), at(5, "new line")]}]));
+    let outside = tempfile::tempdir().unwrap();
+    let file = save(outside.path(), "t.sarif", &doc);
+    let (_, v) = check(d, &[&file], &["--new-only", "--base", "main"]);
+    let got = imported(&v);
+    assert_eq!(got, ["import/t/R error app.py:5:1 new line"], "{got:#?}");
+}
