@@ -368,6 +368,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         ));
     }
 
+    let imported = crate::import::without_duplicates(&mut findings, imported);
     findings.extend(imported);
     let suppressed = policy::apply_suppressions(
         &mut findings,

@@ -45,6 +45,65 @@ pub fn findings(
     Ok(out)
 }
 
+/// The native rules whose finding is a committed secret at its place: a
+/// secret scanner's result at the same place is the same secret. For other
+/// rules two tools at one place may mean two problems (checkov's missing
+/// HEALTHCHECK and `docker/root-user` both sit on a Dockerfile's first
+/// line), so both are reported.
+const SECRET_AT_PLACE: &[&str] = &[
+    "stripe/live-key-in-repo",
+    "stripe/test-key-in-repo",
+    "secret/provider-key-in-repo",
+    "env/committed-env-file",
+];
+
+/// The imported findings that are not a native finding again: an imported
+/// result on the same secret as a native finding (same file, overlapping
+/// span — gitleaks and `stripe/live-key-in-repo` on one key) is reported
+/// once, as the native finding, whose message names the tool and its rule.
+pub fn without_duplicates(native: &mut [Finding], imported: Vec<Finding>) -> Vec<Finding> {
+    let mut kept = Vec::new();
+    for f in imported {
+        let same = f
+            .path
+            .as_ref()
+            .zip(f.span.as_ref())
+            .and_then(|(path, span)| {
+                native.iter_mut().find(|n| {
+                    SECRET_AT_PLACE.contains(&n.rule.id)
+                        && n.path.as_ref() == Some(path)
+                        && n.span.as_ref().is_some_and(|s| overlap(s, span))
+                })
+            });
+        match same {
+            Some(n) => {
+                let mut parts = f.rule.id.splitn(3, '/').skip(1);
+                let (tool, rule) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                n.message
+                    .push_str(&format!(" (also reported by {tool} as `{rule}`)"));
+            }
+            None => kept.push(f),
+        }
+    }
+    kept
+}
+
+/// Do two spans share a character? Lines first, then columns on a shared
+/// single line (an end column before the start means "to the start").
+fn overlap(a: &crate::finding::Span, b: &crate::finding::Span) -> bool {
+    let lines = a.line <= b.end_line.max(b.line) && b.line <= a.end_line.max(a.line);
+    if !lines {
+        return false;
+    }
+    let single = a.line == a.end_line && b.line == b.end_line && a.line == b.line;
+    if !single {
+        return true;
+    }
+    let (a0, a1) = (a.column, a.end_column.max(a.column));
+    let (b0, b1) = (b.column, b.end_column.max(b.column));
+    a0 <= b1 && b0 <= a1
+}
+
 /// `import/<tool>/<rule>`: the tool lower-cased, each part reduced to the
 /// characters rule ids allow (others become `-`), so config and
 /// suppressions can name it.

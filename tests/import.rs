@@ -196,8 +196,10 @@ fn a_secret_in_an_imported_message_is_masked_in_every_format() {
         "tool": {"driver": {"name": "gitleaks"}},
         "results": [{"ruleId": "stripe-access-token", "level": "error",
             "message": {"text": format!("stripe-access-token has detected secret for file config.py: {key}")},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "config.py"},
-                "region": {"startLine": 1, "startColumn": 11, "endColumn": 43}}}]}]
+            // Elsewhere than the key itself, which shipcheck reports too
+            // (the duplicate is the next test's).
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": "app.py"},
+                "region": {"startLine": 1, "startColumn": 1}}}]}]
     }]));
     let file = save(dir.path(), "gitleaks.sarif", &doc);
     let out = tempfile::tempdir().unwrap();
@@ -221,6 +223,55 @@ fn a_secret_in_an_imported_message_is_masked_in_every_format() {
         assert!(text.contains("stripe-access-token"), "{f}: {text}");
         assert!(!text.contains(secret_part), "{f} leaks the key:\n{text}");
     }
+}
+
+/// gitleaks and `stripe/live-key-in-repo` on one key: reported once, as
+/// the native finding, which names the tool; a gitleaks result on another
+/// line of the file stays.
+#[test]
+fn a_secret_both_report_is_reported_once_as_the_native_finding() {
+    let dir = repo();
+    let key = format!("sk_live_{}", "9fQ2mX7kLp4RtZ8vWc3nBy6H");
+    write(
+        dir.path(),
+        "config.py",
+        format!("STRIPE = \"{key}\"\nTOKEN = load()\n"),
+    );
+    let at = |line: u32, col: u32, end: u32| {
+        json!([{"physicalLocation": {"artifactLocation": {"uri": "config.py"},
+            "region": {"startLine": line, "startColumn": col, "endColumn": end}}}])
+    };
+    let doc = sarif(json!([{
+        "tool": {"driver": {"name": "gitleaks"}},
+        "results": [
+            {"ruleId": "stripe-access-token", "level": "error",
+             "message": {"text": "stripe-access-token has detected secret for file config.py"},
+             "locations": at(1, 11, 43)},
+            {"ruleId": "generic-api-key", "level": "error",
+             "message": {"text": "generic-api-key has detected secret for file config.py"},
+             "locations": at(2, 1, 15)}
+        ]
+    }]));
+    let file = save(dir.path(), "gitleaks.sarif", &doc);
+    let (code, v) = check(dir.path(), &[&file], &[]);
+    assert_eq!(code, 1);
+    let on_line_1: Vec<&Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "config.py" && f["line"] == 1)
+        .collect();
+    assert_eq!(on_line_1.len(), 1, "{on_line_1:#?}");
+    assert_eq!(on_line_1[0]["rule"], "stripe/live-key-in-repo");
+    let message = on_line_1[0]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("(also reported by gitleaks as `stripe-access-token`)"),
+        "{message}"
+    );
+    assert_eq!(
+        imported(&v),
+        ["import/gitleaks/generic-api-key error config.py:2:1 generic-api-key has detected secret for file config.py"]
+    );
 }
 
 #[test]

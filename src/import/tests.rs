@@ -130,3 +130,25 @@ fn malformed_documents_name_the_json_path() {
         assert!(e.contains(want), "{doc}: {e}");
     }
 }
+
+#[test]
+fn spans_overlap_on_a_shared_character() {
+    use crate::finding::Span;
+    let span = |line, column, end_column| Span {
+        line,
+        column,
+        end_line: line,
+        end_column,
+    };
+    assert!(super::overlap(&span(3, 10, 40), &span(3, 12, 12)));
+    assert!(super::overlap(&span(3, 10, 40), &span(3, 1, 10)));
+    assert!(!super::overlap(&span(3, 10, 40), &span(3, 41, 50)));
+    assert!(!super::overlap(&span(3, 10, 40), &span(4, 10, 40)));
+    let lines = Span {
+        line: 2,
+        column: 1,
+        end_line: 5,
+        end_column: 1,
+    };
+    assert!(super::overlap(&lines, &span(4, 30, 31)));
+}
