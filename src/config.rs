@@ -298,7 +298,7 @@ impl Settings {
                 &c.id,
                 c.line.map(|l| format!(" at line {l}")).unwrap_or_default(),
             );
-            if crate::rules::is_import_id(id) && !id.ends_with('*') {
+            if crate::rules::is_import_id(id) {
                 // Results imported from another tool's SARIF: any id of that
                 // shape, with a level only.
                 if let Some(opt) = c.options.first() {

@@ -174,8 +174,16 @@ fn finding(
         SarifLevel::None => return None,
     };
     let rule = interned(rule_id(&r.tool, &r.rule_id), &r.tool);
-    // `rules: import/<tool>/<rule>: LEVEL|off` in the config wins.
-    let level = match settings.level_override(rule.id) {
+    // `rules:` in the config wins: the exact id, else the tool's
+    // `import/<tool>/*`, else `import/*`.
+    let tool_wildcard = rule
+        .id
+        .rsplit_once('/')
+        .map_or_else(String::new, |(tool, _)| format!("{tool}/*"));
+    let configured = [rule.id, tool_wildcard.as_str(), "import/*"]
+        .into_iter()
+        .find_map(|id| settings.level_override(id));
+    let level = match configured {
         Some(level) => level?,
         None => level,
     };

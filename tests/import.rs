@@ -416,12 +416,29 @@ fn malformed_sarif_exits_2_naming_the_file_and_the_json_path() {
 fn the_config_sets_an_imported_rules_level_or_turns_it_off() {
     let file = manifest().join("tests/import/semgrep-1.187.0.sarif");
     let id = "import/semgrep-oss/subprocess-shell-true";
-    for (level, want) in [("notice", Some("notice")), ("off", None)] {
+    // The exact id, else the tool's wildcard, else every imported rule;
+    // the most precise one wins.
+    for (config, want) in [
+        (format!("{id}: notice"), Some("notice")),
+        (format!("{id}: off"), None),
+        ("import/semgrep-oss/*: notice".to_string(), Some("notice")),
+        ("import/*: off".to_string(), None),
+        (
+            format!("import/*: off\n  import/semgrep-oss/*: warning\n  {id}: notice"),
+            Some("notice"),
+        ),
+        (
+            "import/*: off\n  import/semgrep-oss/*: warning".to_string(),
+            Some("warning"),
+        ),
+        ("import/checkov/*: off".to_string(), Some("error")),
+    ] {
+        let level = &config;
         let dir = repo();
         write(
             dir.path(),
             ".shipcheck.yml",
-            format!("rules:\n  {id}: {level}\n"),
+            format!("rules:\n  {config}\n"),
         );
         let (_, v) = check(dir.path(), &[file.to_str().unwrap()], &[]);
         let got = v["findings"]

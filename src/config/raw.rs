@@ -280,7 +280,7 @@ pub(crate) fn json_schema(rule_ids: &[&str]) -> serde_json::Value {
     schema["title"] = "shipcheck configuration (.shipcheck.yml)".into();
     schema["properties"]["rules"]["propertyNames"] = serde_json::json!({"anyOf": [
         {"enum": rule_ids},
-        {"pattern": "^import/[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$"},
+        {"pattern": "^import/(?:\\*|[A-Za-z0-9._-]+/(?:\\*|[A-Za-z0-9._-]+))$"},
     ]});
     schema
 }

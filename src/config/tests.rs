@@ -53,7 +53,7 @@ fn unknown_rule_names_rule_and_line() {
 #[test]
 fn imported_rule_ids_are_accepted_by_shape_with_a_level_only() {
     let s = crate::registry::parse_settings(
-        "rules:\n  import/semgrep/js.express.xss: warning\n  import/hadolint/DL3008: off\n",
+        "rules:\n  import/semgrep/js.express.xss: warning\n  import/hadolint/DL3008: off\n  import/checkov/*: notice\n  import/*: warning\n",
         "t",
     );
     assert!(s.is_ok(), "{s:?}");
