@@ -198,6 +198,7 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
         elapsed: c.started.elapsed(),
         revision: opts.rev.clone(),
         rules: crate::registry::all(),
+        imports: opts.imports.len(),
     };
     report.redact();
     Ok(report)

@@ -128,6 +128,28 @@ fn levels_map_and_fall_back_to_the_rules_default_then_warning() {
     assert_eq!(area["status"], "failed");
 }
 
+/// A SARIF file with no result left (none, or all suppressed) shows the
+/// imported area as passed: what was imported was judged and is clean.
+#[test]
+fn an_import_with_no_result_left_shows_its_area_passed() {
+    let dir = repo();
+    let empty = sarif(json!([{"tool": {"driver": {"name": "gitleaks"}}, "results": []}]));
+    let file = save(dir.path(), "empty.sarif", &empty);
+    let area = |v: &Value| {
+        v["areas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["area"] == "imported")
+            .map(|a| a["status"].as_str().unwrap().to_string())
+    };
+    let (_, v) = check(dir.path(), &[&file], &[]);
+    assert_eq!(area(&v).as_deref(), Some("passed"), "{v:#}");
+    // Without --import there is no such area.
+    let (_, v) = check(dir.path(), &[], &[]);
+    assert_eq!(area(&v), None);
+}
+
 #[test]
 fn uri_forms_are_made_repository_relative_and_outside_paths_named() {
     let dir = repo();

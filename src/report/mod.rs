@@ -53,6 +53,9 @@ pub struct Report {
     /// The registry of the binary that ran (SARIF lists it as the tool's
     /// rules, so each result can point at its rule's metadata).
     pub rules: &'static [&'static Rule],
+    /// SARIF files read with `--import`: with any, the imported area is
+    /// shown, passed when none of their results is left.
+    pub imports: usize,
 }
 
 /// Where an area stands after a run.
@@ -145,10 +148,11 @@ impl Report {
 
     /// Every checklist area, in checklist order, with its status.
     /// The areas this report shows: every checklist area, and
-    /// [`Area::Imported`] when the run imported a result.
+    /// [`Area::Imported`] when the run read a SARIF file (or holds an
+    /// imported result).
     pub fn areas(&self) -> Vec<Area> {
         let mut out = areas();
-        if self.findings.iter().any(|f| area_of(f) == Area::Imported) {
+        if self.imports > 0 || self.findings.iter().any(|f| area_of(f) == Area::Imported) {
             out.push(Area::Imported);
         }
         out

@@ -54,6 +54,7 @@ pub fn report(mut findings: Vec<Finding>, fail_on: Level, branch: Option<&str>) 
         elapsed: Duration::from_millis(42),
         revision: None,
         rules: crate::registry::all(),
+        imports: 0,
     }
 }
 
