@@ -543,6 +543,25 @@ pub fn relative(root: &Path, path: &Path) -> String {
     out
 }
 
+/// `f` over `items` split into one share per core (at most 8), the results
+/// in the items' order: the facts stage's second reads of the walked files.
+/// A worker's panic goes on in the caller, never a silently missing share.
+pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let share = items.len().div_ceil(threads).max(1);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .chunks(share)
+            .map(|chunk| scope.spawn(move || f(chunk)))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// Case-insensitive (ASCII) prefix and suffix tests on paths, without a
 /// lowercase copy: the file-kind tests run on every path the walk reads.
 pub fn starts_with_ci(s: &str, prefix: &str) -> bool {

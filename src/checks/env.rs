@@ -491,17 +491,11 @@ pub fn mentioned_template_names(
         return found;
     };
     // Every scanned file is read again: on all cores, each thread its share.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let share = visited.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = visited
-            .chunks(share)
-            .map(|chunk| scope.spawn(|| mentions_in(tree, chunk, &ac, &candidates, settings)))
-            .collect();
-        for w in workers {
-            found.extend(w.join().unwrap_or_default());
-        }
-    });
+    found.extend(crate::workspace::on_every_core(visited, |chunk| {
+        mentions_in(tree, chunk, &ac, &candidates, settings)
+            .into_iter()
+            .collect()
+    }));
     found
 }
 

@@ -50,22 +50,25 @@ pub fn is_start_script(rel: &str) -> bool {
 /// `deploy/`, `manifests/`); Helm charts' `templates/` are not YAML until
 /// rendered and are left out.
 pub fn is_kubernetes_manifest(rel: &str) -> bool {
-    let lower = rel.to_ascii_lowercase();
-    let yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
-    let mut dirs = lower.split('/').rev().skip(1);
-    yaml && !lower.split('/').any(|d| d == "templates")
-        && dirs.any(|d| {
-            matches!(
-                d,
-                "k8s"
-                    | ".k8s"
-                    | "kubernetes"
-                    | "kube"
-                    | "deploy"
-                    | "deployment"
-                    | "deployments"
-                    | "manifests"
-            )
+    // Case-insensitive without a lowercase copy: this runs on every path
+    // the walk reads.
+    let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let yaml = ends_with_ci(name, ".yaml") || ends_with_ci(name, ".yml");
+    let is = |d: &str, n: &str| d.eq_ignore_ascii_case(n);
+    yaml && !dirs.split('/').any(|d| is(d, "templates"))
+        && dirs.split('/').any(|d| {
+            [
+                "k8s",
+                ".k8s",
+                "kubernetes",
+                "kube",
+                "deploy",
+                "deployment",
+                "deployments",
+                "manifests",
+            ]
+            .iter()
+            .any(|n| is(d, n))
         })
 }
 

@@ -77,34 +77,21 @@ pub fn gather(
             && !super::scan::is_example(rel)
     };
     let files: Vec<&String> = visited.iter().filter(judged).collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let share = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(share)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    for rel in chunk {
-                        let Ok(bytes) = tree.read(rel) else { continue };
-                        let text = String::from_utf8_lossy(&bytes);
-                        let mut f = FileFacts {
-                            rel: rel.to_string(),
-                            ..FileFacts::default()
-                        };
-                        routes(&text, &mut f);
-                        if !f.paths.is_empty() || f.routes_unsure || f.defines_routes {
-                            out.push(f);
-                        }
-                    }
-                    out
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
+    crate::workspace::on_every_core(&files, |chunk| {
+        let mut out = Vec::new();
+        for rel in chunk {
+            let Ok(bytes) = tree.read(rel) else { continue };
+            let text = String::from_utf8_lossy(&bytes);
+            let mut f = FileFacts {
+                rel: rel.to_string(),
+                ..FileFacts::default()
+            };
+            routes(&text, &mut f);
+            if !f.paths.is_empty() || f.routes_unsure || f.defines_routes {
+                out.push(f);
+            }
+        }
+        out
     })
 }
 
