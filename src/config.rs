@@ -162,6 +162,9 @@ pub struct Settings {
     /// `hook.policy-branch`: the branch whose policy the pre-push hook
     /// applies (default: the remote's default branch).
     pub hook_policy_branch: Option<String>,
+    /// The checklist the report is laid out as (`checklist:`, else the
+    /// built-in one).
+    pub checklist: crate::checklist::Checklist,
     /// Where the settings came from, for messages (`None`: embedded defaults).
     pub source: Option<String>,
 }
@@ -415,8 +418,26 @@ impl Settings {
             },
             require: raw.require.unwrap_or_default(),
             hook_policy_branch: raw.hook.and_then(|h| h.policy_branch),
+            checklist: checklist::resolve(raw.checklist)?,
             source,
         })
+    }
+
+    /// Every rule a checklist item names must exist (`known`: the
+    /// registry's pattern check, passed in like [`Settings::check_rules`]'s).
+    pub fn check_checklist(&self, known: fn(&str) -> bool) -> anyhow::Result<()> {
+        let name = self.source.as_deref().unwrap_or("(defaults)");
+        for (_, item) in self.checklist.items() {
+            if let crate::checklist::Backing::Rules(ids) = &item.backing {
+                if let Some(bad) = ids.iter().find(|id| !known(id)) {
+                    anyhow::bail!(
+                        "invalid config {name}: checklist item {:?} names unknown rule `{bad}` (see `shipcheck rules`)",
+                        item.text
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The level the config sets for this exact rule id, if it sets one
@@ -518,6 +539,7 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+mod checklist;
 pub mod env;
 mod raw;
 #[cfg(test)]

@@ -119,6 +119,12 @@ struct Collected {
     /// With `--new-only`: the lines new since its base, or why they could
     /// not be told.
     new_lines: Option<Result<crate::git::NewLines, HistoryProblem>>,
+    /// Rule groups that had something to judge.
+    judged_groups: Vec<&'static str>,
+    /// The commit judged, when git knows it.
+    commit: Option<String>,
+    /// The base the git-aware rules compared with.
+    base: Option<String>,
 }
 
 /// One `shipcheck check`: `ctx` is what `main` read from the process once
@@ -169,12 +175,38 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
     });
     // `require:` turns "not checked" into a blocking finding on release
     // branches (an unknown target counts as one).
-    if policy::is_release_target(&c.settings, branch.as_deref()) {
+    let release_target = policy::is_release_target(&c.settings, branch.as_deref());
+    if release_target {
         about_baseline.extend(required_but_not_checked(
             &c.settings,
             &c.coverage,
             &c.not_checked,
         ));
+    }
+    // The pull request's ticked boxes, and `checklist/unticked` where the
+    // config requires them.
+    let ticks = ctx
+        .event
+        .as_ref()
+        .and_then(|(_, e)| e.as_ref().ok())
+        .and_then(|e| e.pull_request.as_ref())
+        .map(|pr| crate::checklist::Ticks::parse(pr.body.as_deref().unwrap_or("")));
+    let checklist = &c.settings.checklist;
+    let checklist_required = checklist.requires_ticks(release_target)
+        && checklist
+            .items()
+            .any(|(_, i)| i.backing == crate::checklist::Backing::Manual)
+        && c.settings.level(&crate::checklist::UNTICKED).is_some();
+    if checklist_required {
+        match (&ticks, c.settings.level(&crate::checklist::UNTICKED)) {
+            (Some(t), Some(level)) => {
+                about_baseline.extend(crate::checklist::unticked(checklist, t, level))
+            }
+            _ => c.not_checked.push((
+                crate::rules::Area::Checklist,
+                "no pull request description to read: the manual items are ticked in the description of a pull request (a `pull_request` event)".into(),
+            )),
+        }
     }
     // Fingerprinted on their own: the occurrence counters of the other
     // findings must not depend on what the baseline hid.
@@ -199,6 +231,18 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
         revision: opts.rev.clone(),
         rules: crate::registry::all(),
         imports: opts.imports.len(),
+        rules_off: crate::registry::all()
+            .iter()
+            .filter(|r| c.settings.level(r).is_none())
+            .map(|r| r.id)
+            .collect(),
+        checklist: c.settings.checklist.clone(),
+        ticks,
+        checklist_required,
+        ci: Default::default(),
+        judged_groups: c.judged_groups,
+        commit: c.commit,
+        base: c.base,
     };
     report.redact();
     Ok(report)
@@ -405,6 +449,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
                 dir: s.dir.clone(),
                 migrations: s.migrations.len(),
                 live: live.per_set.get(&s.dir).cloned(),
+                newest: s.migrations.last().map(|m| m.name.clone()),
             })
             .collect(),
         environments: environments
@@ -413,6 +458,18 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
             .collect(),
         new_lines: history.new_lines,
         not_checked,
+        judged_groups: judged.groups(),
+        commit: match (&opts.rev, &walked.repo) {
+            (Some(rev), _) => Some(rev.clone()),
+            (None, crate::git::Repository::WorkTree) => {
+                crate::git::resolve_commit(&opts.root, "HEAD").ok()
+            }
+            _ => None,
+        },
+        base: match &history.diff {
+            Some(Ok(d)) => Some(format!("{} (merge base {})", d.base, short(&d.merge_base))),
+            _ => None,
+        },
         settings,
     })
 }

@@ -1,5 +1,6 @@
 //! shipcheck: a deployment-readiness gate. The library never prints or
 //! exits; `main.rs` and `report/` own the terminal.
+pub mod checklist;
 pub mod checks;
 pub mod cli;
 pub mod config;

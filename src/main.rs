@@ -87,7 +87,13 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         online: args.online,
     };
     let ctx = RunContext::from_process()?;
-    let report = engine::check(&opts, &ctx)?;
+    let mut report = engine::check(&opts, &ctx)?;
+    if args.github {
+        // The checklist's `ci:` items: the head commit's other check runs,
+        // read before anything is rendered so every format shows them.
+        report.ci =
+            shipcheck::github::read_ci_runs(&shipcheck::github::Env::of(&ctx), &args.check_name);
+    }
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -173,7 +179,11 @@ fn list_rules(format: RulesFormat) -> anyhow::Result<ExitCode> {
                 .collect()
         }
         RulesFormat::Json => registry::json(),
-        RulesFormat::Markdown => registry::markdown_table(&shipcheck::report::areas(), &[]),
+        RulesFormat::Markdown => {
+            let mut areas = shipcheck::report::areas();
+            areas.push(shipcheck::rules::Area::Checklist);
+            registry::markdown_table(&areas, &[])
+        }
     };
     write_stdout(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)

@@ -37,6 +37,7 @@ const GROUPS: &[&[&Rule]] = &[
     ],
     baseline::RULES,
     &[&github::issues::ONLINE_LOOKUP],
+    crate::checklist::RULES,
 ];
 
 static RULES: LazyLock<Vec<&'static Rule>> =
@@ -73,6 +74,7 @@ pub fn pattern_is_known(pattern: &str) -> bool {
 pub fn load_settings(path: &std::path::Path) -> anyhow::Result<Settings> {
     let settings = Settings::load(path)?;
     settings.check_rules(find)?;
+    settings.check_checklist(pattern_is_known)?;
     Ok(settings)
 }
 
@@ -80,6 +82,7 @@ pub fn load_settings(path: &std::path::Path) -> anyhow::Result<Settings> {
 pub fn parse_settings(text: &str, name: &str) -> anyhow::Result<Settings> {
     let settings = Settings::parse(text, name)?;
     settings.check_rules(find)?;
+    settings.check_checklist(pattern_is_known)?;
     Ok(settings)
 }
 
@@ -247,7 +250,12 @@ mod tests {
         let slugs: HashSet<&str> = Area::ALL.iter().map(|a| a.slug()).collect();
         assert_eq!(slugs.len(), Area::ALL.len());
         for r in all() {
-            assert!(Area::ALL.contains(&r.area), "{}", r.id);
+            // `checklist/unticked`'s area is shown only when ticking is required.
+            assert!(
+                Area::ALL.contains(&r.area) || r.area == Area::Checklist,
+                "{}",
+                r.id
+            );
         }
     }
 

@@ -57,6 +57,10 @@ pub enum Area {
     /// Other tools' results read with `--import`: not in [`Area::ALL`],
     /// shown only by a run that imported something.
     Imported,
+    /// The manual checklist items a pull request must tick
+    /// (`checklist.require-on`): not in [`Area::ALL`], shown only when
+    /// ticking is required of the run.
+    Checklist,
 }
 
 impl Area {
@@ -88,6 +92,7 @@ impl Area {
             Area::Infrastructure => "infrastructure",
             Area::Scan => "scan",
             Area::Imported => "imported",
+            Area::Checklist => "checklist",
         }
     }
 
@@ -103,7 +108,16 @@ impl Area {
             Area::Infrastructure => "Containers, compose, proxy and app server production-ready",
             Area::Scan => "Scan complete",
             Area::Imported => "Other tools' results clean",
+            Area::Checklist => "Manual checklist items ticked",
         }
+    }
+
+    /// The area with this [`Area::slug`].
+    pub fn from_slug(slug: &str) -> Option<Area> {
+        Area::ALL
+            .into_iter()
+            .chain([Area::Imported, Area::Checklist])
+            .find(|a| a.slug() == slug)
     }
 }
 

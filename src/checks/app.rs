@@ -271,8 +271,8 @@ impl AppRules {
             } else {
                 format!("the Node server in {dir}")
             };
-            facts.judged.mark(Area::Infrastructure, what.clone());
-            facts.judged.mark(Area::Security, what);
+            facts.judged.mark("app", Area::Infrastructure, what.clone());
+            facts.judged.mark("app", Area::Security, what);
             let name = framework_name(framework);
             if !pkg.has_dep(SHUTDOWN_DEPS) && !pkg.any(|f| f.shutdown) {
                 let help = if framework == "nest" {

@@ -87,7 +87,9 @@ impl RepoCheck for ComposeRules {
         let vars = production_vars(facts);
         for project in projects(facts, ctx) {
             for f in &project.files {
-                facts.judged.mark(Area::Infrastructure, f.clone());
+                facts
+                    .judged
+                    .mark("compose", Area::Infrastructure, f.clone());
             }
             for s in &project.services {
                 let judge = Judge {

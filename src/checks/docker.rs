@@ -315,7 +315,9 @@ impl RepoCheck for DockerRules {
     fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
         let env_files = context_env_files(facts, ctx);
         for image in final_images(facts, ctx) {
-            facts.judged.mark(Area::Infrastructure, image.path);
+            facts
+                .judged
+                .mark("docker", Area::Infrastructure, image.path);
             if let Some(level) = ctx.settings.level(&ROOT_USER) {
                 out.extend(root_user(&image, level));
             }

@@ -183,9 +183,11 @@ fn judge_tree(tree: &[Root], facts: &RepoFacts, ctx: &Context, out: &mut Vec<Fin
     let all: Vec<Server> = tree.iter().flat_map(|r| servers(&r.directives)).collect();
     for root in tree {
         if !servers(&root.directives).is_empty() {
-            facts
-                .judged
-                .mark(Area::Security, format!("nginx config {}", root.rel));
+            facts.judged.mark(
+                "proxy",
+                Area::Security,
+                format!("nginx config {}", root.rel),
+            );
         }
     }
     // A tree with no TLS server sits behind something that terminates TLS

@@ -64,19 +64,41 @@ pub struct RepoFacts<'a> {
 /// The areas a check judged, and on what (`Dockerfile`, `nginx.conf`):
 /// recorded while the checks run, read by the coverage stage.
 #[derive(Debug, Default)]
-pub struct Judged(std::cell::RefCell<Vec<(crate::rules::Area, String)>>);
+pub struct Judged(std::cell::RefCell<Vec<(&'static str, crate::rules::Area, String)>>);
 
 impl Judged {
-    /// `check` judged `area` on `what` (a file, or a kind of input).
-    pub fn mark(&self, area: crate::rules::Area, what: impl Into<String>) {
-        self.0.borrow_mut().push((area, what.into()));
+    /// The rules of `group` (`docker`, the part of their ids before `/`)
+    /// judged `area` on `what` (a file, or a kind of input).
+    pub fn mark(&self, group: &'static str, area: crate::rules::Area, what: impl Into<String>) {
+        self.0.borrow_mut().push((group, area, what.into()));
     }
 
-    /// Everything marked, in order.
+    /// Every area marked and on what, in order.
     pub fn all(&self) -> Vec<(crate::rules::Area, String)> {
-        self.0.borrow().clone()
+        self.0
+            .borrow()
+            .iter()
+            .map(|(_, a, w)| (*a, w.clone()))
+            .collect()
+    }
+
+    /// The rule groups that judged something, sorted, once each.
+    pub fn groups(&self) -> Vec<&'static str> {
+        let mut g: Vec<&'static str> = self.0.borrow().iter().map(|(g, _, _)| *g).collect();
+        g.sort_unstable();
+        g.dedup();
+        g
     }
 }
+
+/// Rule groups that record what they judged ([`Judged::mark`]): a rule of
+/// one of these with nothing marked had nothing to judge.
+pub const MARKING_GROUPS: &[(&str, &str)] = &[
+    ("docker", "no production Dockerfile found"),
+    ("compose", "no production compose file found"),
+    ("proxy", "no nginx config found"),
+    ("app", "no Node server found"),
+];
 
 impl RepoFacts<'_> {
     /// Is `path` production code: not excluded by `production-code` and

@@ -30,8 +30,71 @@ pub(super) struct RawConfig {
     pub(super) require: Option<Vec<Requirement>>,
     /// The pre-push hook (`shipcheck install-hook`).
     pub(super) hook: Option<RawHook>,
+    /// The deployment checklist the pull request's report is laid out as
+    /// (default: the built-in one `shipcheck init` writes).
+    pub(super) checklist: Option<RawChecklist>,
     #[serde(default)]
     pub(super) rules: BTreeMap<String, RawRule>,
+}
+
+/// `checklist:` — the report's sections and items.
+#[derive(Deserialize, Default, Debug)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub(super) struct RawChecklist {
+    /// When the manual items must be ticked in the pull request's
+    /// description (`checklist/unticked`): `never` (default), `release`
+    /// (a pull request into a release branch) or `always`.
+    pub(super) require_on: Option<RawRequireOn>,
+    /// The sections, in order; without it, the built-in checklist's.
+    pub(super) sections: Option<Vec<RawSection>>,
+}
+
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub(super) enum RawRequireOn {
+    Never,
+    Release,
+    Always,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub(super) struct RawSection {
+    /// The section's heading.
+    pub(super) section: String,
+    pub(super) items: Vec<RawItem>,
+}
+
+/// An item: a plain string is a manual item (ticked by a person in the
+/// pull request's description); a mapping names what checks it.
+#[derive(Deserialize, Debug)]
+#[serde(untagged)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub(super) enum RawItem {
+    Manual(String),
+    Backed(RawBackedItem),
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(schemars::JsonSchema))]
+pub(super) struct RawBackedItem {
+    /// The item's text, as the report shows it.
+    pub(super) item: String,
+    /// Backed by an area's status: `debug-code`, `todos`, `environment`,
+    /// `secrets`, `stripe`, `migrations`, `security`, `infrastructure`,
+    /// `scan`, `imported`.
+    pub(super) area: Option<String>,
+    /// Backed by these rules' findings (ids or `group/*`).
+    pub(super) rules: Option<Vec<String>>,
+    /// Backed by the head commit's other check runs whose names match
+    /// these globs (case-insensitive), read with `--github`.
+    pub(super) ci: Option<Vec<String>>,
+    /// `true`: a manual item (the same as writing the item as a string).
+    pub(super) manual: Option<bool>,
 }
 
 /// `hook:` — what the pre-push hook judges by.

@@ -15,7 +15,7 @@ pub mod comment;
 pub mod issues;
 
 use crate::github_event::Event;
-use crate::report::{render_github, render_markdown, MarkdownOptions, Report};
+use crate::report::{render_github, render_markdown, CiRun, CiRuns, MarkdownOptions, Report};
 use client::{ApiError, Client};
 use std::io::Write;
 
@@ -96,6 +96,65 @@ impl Env {
             .and_then(Event::head_sha)
             .or(self.sha.as_deref())
     }
+}
+
+/// The head commit's other check runs (tests, lint, build), for the
+/// checklist's `ci:` items: read before the report is rendered. Our own
+/// runs (named `own_name`) are left out. Never fails the run: what went
+/// wrong is the answer.
+pub fn read_ci_runs(env: &Env, own_name: &str) -> CiRuns {
+    let (Some(token), Some(repo), Some(sha)) = (&env.token, &env.repository, env.head_sha()) else {
+        return CiRuns::Unreadable(
+            "GITHUB_TOKEN, GITHUB_REPOSITORY or the head commit is not known".into(),
+        );
+    };
+    crate::redact::register(token);
+    let client = match Client::new(&env.api_url, token) {
+        Ok(c) => c,
+        Err(e) => return CiRuns::Unreadable(e),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return CiRuns::Unreadable(e.to_string()),
+    };
+    match runtime.block_on(list_runs(&client, repo, sha)) {
+        Ok(runs) => CiRuns::Read(runs.into_iter().filter(|r| r.name != own_name).collect()),
+        Err(e @ ApiError::Status { status: 403, .. }) => CiRuns::Unreadable(format!(
+            "{e} (the workflow needs `permissions: checks: read`)"
+        )),
+        Err(e) => CiRuns::Unreadable(e.to_string()),
+    }
+}
+
+/// Every check run on `sha` (the latest of each name), page by page.
+async fn list_runs(client: &Client, repo: &str, sha: &str) -> Result<Vec<CiRun>, ApiError> {
+    const PER_PAGE: usize = 100;
+    const MAX_PAGES: usize = 10;
+    let mut out = Vec::new();
+    for page in 1..=MAX_PAGES {
+        let path = format!(
+            "/repos/{repo}/commits/{sha}/check-runs?filter=latest&per_page={PER_PAGE}&page={page}"
+        );
+        let list = client.send(client::Method::Get, &path, None).await?;
+        let runs = list["check_runs"].as_array().cloned().unwrap_or_default();
+        let n = runs.len();
+        out.extend(runs.iter().filter_map(|r| {
+            Some(CiRun {
+                name: r["name"].as_str()?.to_string(),
+                status: r["status"].as_str().unwrap_or("completed").to_string(),
+                conclusion: r["conclusion"].as_str().map(String::from),
+                url: r["html_url"].as_str().map(String::from),
+            })
+        }));
+        let total = list["total_count"].as_u64().unwrap_or(0) as usize;
+        if n < PER_PAGE || out.len() >= total {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 pub fn publish(report: &Report, opts: &Options, env: &Env) -> Outcome {

@@ -27,6 +27,10 @@ struct JsonReport<'a> {
     /// Every checklist area: `passed`, `failed` or `not_checked` (with the
     /// reason).
     areas: Vec<JsonArea>,
+    /// The configured checklist's items, in order, with their state: a
+    /// presentation layer over the areas, the rules, the other check runs
+    /// and the pull request's ticked boxes.
+    checklist: Vec<JsonItem<'a>>,
     findings: Vec<JsonFinding<'a>>,
     /// `--rev`: the commit whose tree was judged, instead of the working
     /// tree (absent without `--rev`).
@@ -41,6 +45,39 @@ struct JsonArea {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    section: &'a str,
+    item: &'a str,
+    /// `passed`, `failed`, `not_checked`, `pending`, `ticked`, `unticked`
+    /// or `manual` (no pull request description was read).
+    state: &'static str,
+    backing: JsonBacking,
+    /// Why not checked, or which of its rules were not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    /// Findings behind the item.
+    findings: usize,
+    /// The check runs behind a `ci:` item, as read with `--github`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    check_runs: Vec<JsonCheckRun<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonBacking {
+    /// `area`, `rules`, `ci` or `manual`.
+    kind: &'static str,
+    /// The area slug, rule ids or check-run name patterns.
+    names: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonCheckRun<'a> {
+    name: &'a str,
+    status: &'a str,
+    conclusion: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -147,6 +184,33 @@ pub fn render(report: &Report) -> String {
                     super::AreaStatus::NotChecked(why) => Some(why),
                     _ => None,
                 },
+            })
+            .collect(),
+        checklist: report
+            .checklist_states()
+            .into_iter()
+            .map(|st| JsonItem {
+                section: st.section,
+                item: &st.item.text,
+                state: st.status.as_str(),
+                backing: JsonBacking {
+                    kind: st.item.backing.kind(),
+                    names: st.item.backing.names(),
+                },
+                reason: match st.status {
+                    super::ItemStatus::NotChecked(why) => Some(why),
+                    _ => st.note,
+                },
+                findings: st.findings.len(),
+                check_runs: st
+                    .runs
+                    .iter()
+                    .map(|r| JsonCheckRun {
+                        name: &r.name,
+                        status: &r.status,
+                        conclusion: r.conclusion.as_deref(),
+                    })
+                    .collect(),
             })
             .collect(),
         findings: report

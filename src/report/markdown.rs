@@ -5,7 +5,7 @@
 //! dropping whole finding lines, never by cutting text. Findings arrive with
 //! secrets already masked; nothing else here reads a value.
 
-use super::{area_of, uri_path, AreaState, AreaStatus, Counts, Report};
+use super::{area_of, uri_path, AreaState, AreaStatus, Counts, ItemState, ItemStatus, Report};
 use crate::finding::Finding;
 
 /// GitHub's `output.summary` limit, in characters.
@@ -26,7 +26,7 @@ pub fn render(report: &Report, opts: &MarkdownOptions) -> String {
 /// fit, so the cut can fall neither inside a character nor inside a
 /// Markdown construct.
 fn render_within(report: &Report, opts: &MarkdownOptions, max_chars: usize) -> String {
-    let head = head(report);
+    let head = head(report, opts);
     let foot = foot(report);
     let sections = finding_sections(report, opts);
     let total = report.findings.len();
@@ -92,7 +92,7 @@ struct Section {
     findings: usize,
 }
 
-fn head(report: &Report) -> String {
+fn head(report: &Report, opts: &MarkdownOptions) -> String {
     let v = &report.verdict;
     let mut out = String::new();
     out.push_str(&match (v.passed, report.areas_not_checked()) {
@@ -112,23 +112,185 @@ fn head(report: &Report) -> String {
         report.counts().describe(),
         v.fail_on
     ));
+    out.push_str(&judged(report));
+    let states = report.checklist_states();
+    if !states.is_empty() {
+        out.push_str(&checklist(report, &states, opts));
+        return out;
+    }
     for state in report.area_states() {
-        let counts = if state.counts == Counts::default() {
-            String::new()
-        } else {
-            format!(" — {}", nonzero(state.counts))
-        };
-        let detail = match &state.status {
-            AreaStatus::NotChecked(why) => format!(" — not checked: {}", inline(why)),
-            _ => counts,
-        };
-        out.push_str(&format!(
-            "- {} {}{detail}\n",
-            area_mark(&state),
-            state.area.title()
-        ));
+        out.push_str(&area_line(&state));
     }
     out
+}
+
+/// What was judged, in one line: commit, base, newest migration,
+/// environments, database.
+fn judged(report: &Report) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = &report.commit {
+        parts.push(format!("commit {}", code(&c[..c.len().min(12)])));
+    }
+    if let Some(b) = &report.base {
+        parts.push(format!("base {}", inline(b)));
+    }
+    for m in &report.migration_sets {
+        if let Some(n) = &m.newest {
+            parts.push(format!("newest migration {} ({})", code(n), code(&m.dir)));
+        }
+    }
+    parts.push(if report.environments.is_empty() {
+        "environments: none".to_string()
+    } else {
+        format!(
+            "environments: {}",
+            report
+                .environments
+                .iter()
+                .map(|(n, _)| inline(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
+    let database = if report.migration_sets.is_empty() {
+        "no migrations".to_string()
+    } else if report
+        .migration_sets
+        .iter()
+        .any(|m| m.live.as_deref().is_some_and(|l| l.starts_with("checked")))
+    {
+        "checked live".to_string()
+    } else {
+        "not checked".to_string()
+    };
+    parts.push(format!("database: {database}"));
+    format!("Judged: {}.\n", parts.join(" · "))
+}
+
+/// The checklist's sections in order, then the areas no item covers.
+fn checklist(report: &Report, states: &[ItemState], opts: &MarkdownOptions) -> String {
+    let mut out = String::new();
+    let mut section = "";
+    for st in states {
+        if st.section != section {
+            section = st.section;
+            out.push_str(&format!("\n**{}**\n\n", inline(section)));
+        }
+        out.push_str(&item_line(report, st, opts));
+    }
+    let covered = |area: crate::rules::Area| {
+        report.checklist.items().any(|(_, i)| match &i.backing {
+            crate::checklist::Backing::Area(a) => *a == area,
+            crate::checklist::Backing::Rules(ps) => report.rules.iter().any(|r| {
+                r.area == area && ps.iter().any(|p| crate::rules::pattern_matches(p, r.id))
+            }),
+            _ => false,
+        })
+    };
+    let rest: Vec<AreaState> = report
+        .area_states()
+        .into_iter()
+        .filter(|s| !covered(s.area))
+        .collect();
+    if !rest.is_empty() {
+        out.push_str("\n**Also checked**\n\n");
+        for state in rest {
+            out.push_str(&area_line(&state));
+        }
+    }
+    if states.iter().any(|s| s.status == ItemStatus::Pending) {
+        out.push_str("\n⏳ Some check runs were still going when shipcheck read them: re-run this check once they finish, or run shipcheck from a workflow on `workflow_run: types: [completed]` (GitHub sends no `check_suite` event for suites GitHub Actions creates).\n");
+    }
+    let unticked = states
+        .iter()
+        .filter(|s| s.status == ItemStatus::Unticked || s.status == ItemStatus::Manual)
+        .count();
+    if report.checklist_required && unticked > 0 {
+        out.push_str("\nThe manual items must be ticked in the pull request's description before merging (`- [x] item`); editing the description runs this check again.\n");
+    }
+    out
+}
+
+fn item_line(report: &Report, st: &ItemState, opts: &MarkdownOptions) -> String {
+    let text = inline(&st.item.text);
+    let note = st
+        .note
+        .as_ref()
+        .map(|n| format!(" ({})", inline(n)))
+        .unwrap_or_default();
+    let runs = |verb: &str| {
+        let names: Vec<String> = st
+            .runs
+            .iter()
+            .map(|r| match &r.url {
+                Some(u) if u.starts_with("https://") || u.starts_with("http://") => {
+                    format!("[{}]({u})", code(&r.name))
+                }
+                _ => code(&r.name),
+            })
+            .collect();
+        format!(" — {} {verb}", names.join(", "))
+    };
+    match &st.status {
+        ItemStatus::Ticked => format!("- [x] {text}\n"),
+        ItemStatus::Unticked | ItemStatus::Manual => format!("- [ ] {text}\n"),
+        ItemStatus::NotChecked(why) => format!("- ⚪ {text} — not checked: {}\n", inline(why)),
+        ItemStatus::Pending => format!("- ⏳ {text}{}\n", runs("still running")),
+        ItemStatus::Passed | ItemStatus::Failed => {
+            let failed = st.status == ItemStatus::Failed;
+            let mark = if failed {
+                "❌"
+            } else if st.counts != Counts::default() {
+                "⚠️"
+            } else {
+                "✅"
+            };
+            let detail = if !st.runs.is_empty() {
+                runs(if failed { "failed" } else { "passed" })
+            } else if st.counts != Counts::default() {
+                let mut all: Vec<String> = Vec::new();
+                for p in st
+                    .findings
+                    .iter()
+                    .filter(|f| !failed || report.blocks(f))
+                    .filter_map(|f| place(f, opts))
+                {
+                    if !all.contains(&p) {
+                        all.push(p);
+                    }
+                }
+                let more = all.len().saturating_sub(3);
+                let places: Vec<String> = all.into_iter().take(3).collect();
+                let mut d = format!(" — {}", nonzero(st.counts));
+                if !places.is_empty() {
+                    d.push_str(&format!(": {}", places.join(", ")));
+                    if more > 0 {
+                        d.push_str(&format!(
+                            " and {more} more place{}",
+                            if more == 1 { "" } else { "s" }
+                        ));
+                    }
+                }
+                d
+            } else {
+                String::new()
+            };
+            format!("- {mark} {text}{detail}{note}\n")
+        }
+    }
+}
+
+fn area_line(state: &AreaState) -> String {
+    let counts = if state.counts == Counts::default() {
+        String::new()
+    } else {
+        format!(" — {}", nonzero(state.counts))
+    };
+    let detail = match &state.status {
+        AreaStatus::NotChecked(why) => format!(" — not checked: {}", inline(why)),
+        _ => counts,
+    };
+    format!("- {} {}{detail}\n", area_mark(state), state.area.title())
 }
 
 /// ✅ passed with no findings, ⚠️ passed with findings below the fail
@@ -188,7 +350,14 @@ fn finding_sections(report: &Report, opts: &MarkdownOptions) -> Vec<Section> {
 
 /// `- **rule** `path:line` — message`, the place linked when a base is set.
 fn finding_line(f: &Finding, opts: &MarkdownOptions) -> String {
-    let place = f.path.as_deref().map(|path| {
+    let place = place(f, opts);
+    let place = place.map(|p| format!(" {p}")).unwrap_or_default();
+    format!("- **{}**{place} — {}\n", f.rule, inline(&f.message))
+}
+
+/// `` `path:line` ``, linked when a base is set.
+fn place(f: &Finding, opts: &MarkdownOptions) -> Option<String> {
+    f.path.as_deref().map(|path| {
         let line = f.line();
         let label = match line {
             Some(l) => code(&format!("{path}:{l}")),
@@ -205,9 +374,7 @@ fn finding_line(f: &Finding, opts: &MarkdownOptions) -> String {
             }
             None => label,
         }
-    });
-    let place = place.map(|p| format!(" {p}")).unwrap_or_default();
-    format!("- **{}**{place} — {}\n", f.rule, inline(&f.message))
+    })
 }
 
 fn foot(report: &Report) -> String {

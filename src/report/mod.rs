@@ -1,6 +1,7 @@
 //! Renderers: pure `Report → bytes`, one module per format. Only `main.rs`
 //! writes the bytes anywhere.
 
+mod checklist;
 mod github;
 mod json;
 mod junit;
@@ -17,6 +18,7 @@ use crate::rules::{Area, Rule};
 use crate::workspace::Skipped;
 use std::time::Duration;
 
+pub use checklist::{CiRun, CiRuns, ItemState, ItemStatus};
 pub use github::render as render_github;
 pub use json::render as render_json;
 pub use junit::render as render_junit;
@@ -56,6 +58,25 @@ pub struct Report {
     /// SARIF files read with `--import`: with any, the imported area is
     /// shown, passed when none of their results is left.
     pub imports: usize,
+    /// The checklist the summary is laid out as.
+    pub checklist: crate::checklist::Checklist,
+    /// The boxes of the pull request's description, when the run had one.
+    pub ticks: Option<crate::checklist::Ticks>,
+    /// Manual items must be ticked by this run (`checklist.require-on`):
+    /// the [`Area::Checklist`] area is shown.
+    pub checklist_required: bool,
+    /// The head commit's other check runs (`--github` reads them before
+    /// rendering).
+    pub ci: CiRuns,
+    /// Rule groups that had something to judge (`checks::repo::Judged`).
+    pub judged_groups: Vec<&'static str>,
+    /// Rules the config turned off.
+    pub rules_off: Vec<&'static str>,
+    /// The commit whose tree (or checkout) was judged, when git knows it.
+    pub commit: Option<String>,
+    /// The base the git-aware rules compared with: `origin/main (merge
+    /// base 1a2b3c4d5e6f)`.
+    pub base: Option<String>,
 }
 
 /// Where an area stands after a run.
@@ -97,6 +118,8 @@ pub struct MigrationSetSummary {
     /// What the live check did with the set (`checked live: 4 applied in
     /// _prisma_migrations`, `not checked live: no --database-url`).
     pub live: Option<String>,
+    /// The last migration in the framework's order.
+    pub newest: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +156,9 @@ impl Report {
         }
         for s in &mut self.migration_sets {
             in_place(&mut s.dir);
+            if let Some(n) = &mut s.newest {
+                in_place(n);
+            }
             if let Some(l) = &mut s.live {
                 in_place(l);
             }
@@ -144,6 +170,9 @@ impl Report {
         for (_, why) in &mut self.not_checked {
             in_place(why);
         }
+        if let Some(b) = &mut self.base {
+            in_place(b);
+        }
     }
 
     /// Every checklist area, in checklist order, with its status.
@@ -154,6 +183,9 @@ impl Report {
         let mut out = areas();
         if self.imports > 0 || self.findings.iter().any(|f| area_of(f) == Area::Imported) {
             out.push(Area::Imported);
+        }
+        if self.checklist_required || self.findings.iter().any(|f| area_of(f) == Area::Checklist) {
+            out.push(Area::Checklist);
         }
         out
     }
@@ -366,7 +398,11 @@ mod tests {
         assert_eq!(areas.first(), Some(&Area::DebugCode));
         assert!(areas.windows(2).all(|w| w[0] < w[1]));
         for r in crate::registry::all() {
-            assert!(areas.contains(&r.area), "{}", r.id);
+            assert!(
+                areas.contains(&r.area) || r.area == Area::Checklist,
+                "{}",
+                r.id
+            );
         }
     }
 

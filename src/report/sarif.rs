@@ -34,7 +34,8 @@ fn placeless_uri(area: Area) -> &'static str {
         | Area::Security
         | Area::Infrastructure
         | Area::Scan
-        | Area::Imported => ".shipcheck.yml",
+        | Area::Imported
+        | Area::Checklist => ".shipcheck.yml",
     }
 }
 

@@ -48,6 +48,7 @@ pub fn report(mut findings: Vec<Finding>, fail_on: Level, branch: Option<&str>) 
             dir: "prisma/migrations".into(),
             migrations: 3,
             live: None,
+            newest: Some("20250301_add_quiz".into()),
         }],
         environments: vec![("production".into(), vec![".env.production".into()])],
         not_checked: Vec::new(),
@@ -55,6 +56,14 @@ pub fn report(mut findings: Vec<Finding>, fail_on: Level, branch: Option<&str>) 
         revision: None,
         rules: crate::registry::all(),
         imports: 0,
+        checklist: crate::checklist::Checklist::default(),
+        ticks: None,
+        checklist_required: false,
+        ci: Default::default(),
+        judged_groups: Vec::new(),
+        rules_off: Vec::new(),
+        commit: None,
+        base: None,
     }
 }
 
