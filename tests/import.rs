@@ -1,7 +1,7 @@
 //! `--import FILE`: other tools' SARIF results as `import/<tool>/<rule>`
 //! findings, through the binary: levels, places, masking in every format,
-//! the policy, malformed files, and real semgrep and checkov output
-//! (`tests/import/README.md` says how it was made).
+//! the policy, malformed files, and real semgrep, checkov and hadolint
+//! output (`tests/import/README.md` says how it was made).
 
 mod support;
 
@@ -370,6 +370,122 @@ fn real_semgrep_and_checkov_sarif_import() {
             .contains("return subprocess.call(cmd, shell=True)"),
         "{}",
         text.stdout
+    );
+}
+
+/// Where hadolint ran, from the repository root, and what on
+/// (`tests/import/README.md`): the SARIF names this path.
+const HADOLINT_DOCKERFILE: &str = "tests/import/hadolint/Dockerfile";
+
+/// A repository holding the Dockerfile hadolint saw, at the path it saw it,
+/// with `edit` applied to its text (the line count must stay the same, or
+/// the SARIF's lines would no longer point at the same instructions).
+fn hadolint_repo(edit: impl Fn(&str) -> String, config: Option<&str>) -> tempfile::TempDir {
+    let text = std::fs::read_to_string(manifest().join(HADOLINT_DOCKERFILE)).unwrap();
+    let edited = edit(&text);
+    assert_eq!(edited.lines().count(), text.lines().count(), "{edited}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), HADOLINT_DOCKERFILE, edited);
+    if let Some(config) = config {
+        write(dir.path(), ".shipcheck.yml", config);
+    }
+    dir
+}
+
+fn hadolint_sarif() -> String {
+    let p = manifest().join("tests/import/hadolint-2.15.1.sarif");
+    p.to_str().unwrap().to_string()
+}
+
+/// hadolint's own levels: error and warning as they are, info and style
+/// both written as SARIF `note` (a notice here). The committed Dockerfile
+/// suppresses DL3008 on its `RUN` line; DL3009 and DL3015 on that same line
+/// are not named and stay.
+#[test]
+fn real_hadolint_sarif_import() {
+    let dir = hadolint_repo(str::to_string, None);
+    let (code, v) = check(dir.path(), &[&hadolint_sarif()], &[]);
+    // DL4000 and DL3020 are errors.
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["passed"], false);
+    let mut got = imported(&v);
+    got.sort();
+    let at = |rule: &str, level: &str, line: u32, message: &str| {
+        format!("import/hadolint/{rule} {level} {HADOLINT_DOCKERFILE}:{line}:1 {message}")
+    };
+    let mut want = vec![
+        at("DL3002", "warning", 10, "Last USER should not be root"),
+        at("DL3003", "warning", 9, "Use WORKDIR to switch to a directory"),
+        at("DL3007", "warning", 2, "Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag"),
+        at("DL3009", "notice", 6, "Delete the apt lists (/var/lib/apt/lists) after installing something"),
+        at("DL3015", "notice", 6, "Avoid additional packages by specifying `--no-install-recommends`"),
+        at("DL3020", "error", 7, "Use COPY instead of ADD for files and folders"),
+        at("DL3048", "notice", 4, "Invalid label key."),
+        at("DL3066", "notice", 10, "Non-numeric user-id may not be resolvable by host system"),
+        at("DL4000", "error", 3, "MAINTAINER is deprecated"),
+    ];
+    want.sort();
+    assert_eq!(got, want, "{got:#?}");
+    assert!(v["suppressed"].as_u64().unwrap() >= 1, "{v:#}");
+    let area = v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["area"] == "imported")
+        .expect("an imported area");
+    assert_eq!(area["status"], "failed");
+    // The flagged line is read from the repository.
+    let text = run(shipcheck()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--import", &hadolint_sarif()]));
+    assert_eq!(text.code, 1, "{}", text.stderr);
+    assert!(
+        text.stdout.contains("import/hadolint/DL3020")
+            && text.stdout.contains("ADD server.js /srv/"),
+        "{}",
+        text.stdout
+    );
+}
+
+/// Without the suppression comment (replaced by a plain one, so the lines
+/// stay put) the same SARIF reports DL3008; the config's tool wildcard
+/// turns hadolint off but for the one rule named more precisely.
+#[test]
+fn hadolint_results_follow_suppressions_and_the_config() {
+    let unsuppressed = |text: &str| {
+        text.replace(
+            "# shipcheck-ignore: import/hadolint/DL3008 -- the base image pins the distribution",
+            "# apt packages",
+        )
+    };
+    let dir = hadolint_repo(unsuppressed, None);
+    let (code, v) = check(dir.path(), &[&hadolint_sarif()], &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let got = imported(&v);
+    let dl3008 = format!(
+        "import/hadolint/DL3008 warning {HADOLINT_DOCKERFILE}:6:1 Pin versions in apt get install. Instead of `apt-get install <package>` use `apt-get install <package>=<version>`"
+    );
+    assert!(got.contains(&dl3008), "{got:#?}");
+    assert_eq!(got.len(), 10, "{got:#?}");
+
+    // Nothing else blocks in this repository: turning hadolint off passes.
+    let dir = hadolint_repo(unsuppressed, Some("rules:\n  import/hadolint/*: off\n"));
+    let (code, v) = check(dir.path(), &[&hadolint_sarif()], &[]);
+    assert_eq!(imported(&v), Vec::<String>::new());
+    assert_eq!(code, 0, "{v:#}");
+
+    let dir = hadolint_repo(
+        unsuppressed,
+        Some("rules:\n  import/hadolint/*: off\n  import/hadolint/DL3007: error\n"),
+    );
+    let (code, v) = check(dir.path(), &[&hadolint_sarif()], &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let got = imported(&v);
+    assert_eq!(
+        got,
+        [format!("import/hadolint/DL3007 error {HADOLINT_DOCKERFILE}:2:1 Using latest is prone to errors if the image will ever update. Pin the version explicitly to a release tag")],
+        "{got:#?}"
     );
 }
 

@@ -316,21 +316,65 @@ fn imported_results_are_valid_too() {
         "import subprocess\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n",
     )
     .unwrap();
+    // What hadolint ran on, where it was (tests/import/README.md).
+    let dockerfile = "tests/import/hadolint/Dockerfile";
+    std::fs::create_dir_all(repo.path().join("tests/import/hadolint")).unwrap();
+    std::fs::copy(manifest().join(dockerfile), repo.path().join(dockerfile)).unwrap();
     let semgrep = support::manifest().join("tests/import/semgrep-1.187.0.sarif");
+    let hadolint = support::manifest().join("tests/import/hadolint-2.15.1.sarif");
     let out = run(shipcheck()
         .arg("check")
         .arg(repo.path())
         .args(["--format", "sarif", "--import"])
-        .arg(&semgrep));
+        .arg(&semgrep)
+        .arg("--import")
+        .arg(&hadolint));
     assert_eq!(out.code, 1, "{}", out.stderr);
     let sarif = sarif_of(&out);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
-    assert!(
-        results
-            .iter()
-            .any(|r| r["ruleId"] == "import/semgrep-oss/subprocess-shell-true"),
-        "{}",
-        out.stdout
-    );
+    for id in [
+        "import/semgrep-oss/subprocess-shell-true",
+        "import/hadolint/DL3020",
+        "import/hadolint/DL3048",
+    ] {
+        assert!(
+            results.iter().any(|r| r["ruleId"] == id),
+            "{id}: {}",
+            out.stdout
+        );
+    }
     assert_accepted(&sarif);
+}
+
+/// The committed outputs of other tools (tests/import/) are SARIF 2.1.0 as
+/// the schema has it, so the import tests read what a valid log looks like.
+#[test]
+fn the_imported_tools_own_sarif_is_valid() {
+    let validator = schema_validator();
+    let dir = manifest().join("tests/import");
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "sarif") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let doc: Value = serde_json::from_str(&text).unwrap();
+            let errors = schema_errors(&validator, &doc);
+            assert!(
+                errors.is_empty(),
+                "{}:\n{}",
+                path.display(),
+                errors.join("\n")
+            );
+            seen.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "checkov-3.3.30.sarif",
+            "hadolint-2.15.1.sarif",
+            "semgrep-1.187.0.sarif"
+        ]
+    );
 }
