@@ -202,10 +202,13 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
             (Some(t), Some(level)) => {
                 about_baseline.extend(crate::checklist::unticked(checklist, t, level))
             }
-            _ => c.not_checked.push((
-                crate::rules::Area::Checklist,
-                "no pull request description to read: the manual items are ticked in the description of a pull request (a `pull_request` event)".into(),
-            )),
+            _ => {
+                let why = match &ctx.event {
+                    Some((_, Err(e))) => format!("the event payload could not be read ({e}), so the pull request's description was not"),
+                    _ => "no pull request description to read: the manual items are ticked in the description of a pull request (a `pull_request` event)".to_string(),
+                };
+                c.not_checked.push((crate::rules::Area::Checklist, why))
+            }
         }
     }
     // Fingerprinted on their own: the occurrence counters of the other

@@ -185,6 +185,12 @@ pub fn starter_config(d: &Detected) -> String {
     if d.prisma {
         s.push_str("# Prisma detected: migration checks arrive with `migrations/*` rules.\n");
     }
+    s.push_str(
+        "\n# The deployment checklist the pull request's check run reads like: each\n\
+         # item backed by an `area:`, `rules:` (ids or group/*), `ci:` (the names of\n\
+         # other check runs on the commit, globs) or, written as plain text, a person.\n",
+    );
+    s.push_str(crate::checklist::DEFAULT_YAML);
     if d.accessors.is_empty() {
         s.push_str(
             "\n# env:\n#   accessors: [requireEnv]   # functions the code reads variables through\n",
@@ -415,6 +421,17 @@ mod tests {
         assert_eq!(platform_proposal(&FirstRun::default(), false), None);
     }
 
+    /// `init` writes the built-in checklist, so the file it writes lays
+    /// the report out exactly as a run without `checklist:` does.
+    #[test]
+    fn the_starter_config_holds_the_built_in_checklist() {
+        let text = starter_config(&Detected::default());
+        let s = crate::registry::parse_settings(&text, "init").unwrap();
+        assert_eq!(s.checklist, crate::config::Settings::defaults().checklist);
+        assert!(s.checklist.items().count() > 30);
+        assert!(text.contains("\nchecklist:\n  # manual items must be ticked"));
+    }
+
     #[test]
     fn tuned_to_the_repository() {
         let js = starter_config(&Detected {
@@ -426,6 +443,6 @@ mod tests {
             python: true,
             ..Detected::default()
         });
-        assert!(py.contains("debug/breakpoint") && !py.contains("debug/console"));
+        assert!(py.contains("debug/breakpoint") && !py.contains("  debug/console:\n"));
     }
 }

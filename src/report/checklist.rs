@@ -164,11 +164,17 @@ impl Report {
             checked.push("import");
         }
         if checked.is_empty() && st.findings.is_empty() {
-            let why = unchecked
-                .first()
-                .map(|(_, w)| w.clone())
-                .unwrap_or_else(|| "no rule of it ran".into());
-            st.status = ItemStatus::NotChecked(why);
+            let mut reasons: Vec<&str> = Vec::new();
+            for (_, why) in &unchecked {
+                if !reasons.contains(&why.as_str()) {
+                    reasons.push(why);
+                }
+            }
+            st.status = ItemStatus::NotChecked(if reasons.is_empty() {
+                "no rule of it ran".into()
+            } else {
+                reasons.join("; ")
+            });
             return;
         }
         if !unchecked.is_empty() {
@@ -204,6 +210,11 @@ impl Report {
             if !self.judged_groups.contains(&group) {
                 return Some((*why).to_string());
             }
+        }
+        // The database's rules read its schema and migrations: with none,
+        // there was nothing to judge.
+        if matches!(group, "migrations" | "database") && self.migration_sets.is_empty() {
+            return Some("no migrations found in the repository".into());
         }
         match rule.judged {
             // Read from the repository's lines: checked whenever files were.

@@ -17,6 +17,8 @@ pub enum Script {
     CreateThen502,
     /// The first `POST check-runs` answers 429 with `retry-after: 1`.
     RateLimitedOnce,
+    /// `GET …/commits/{sha}/check-runs` answers 403 (no `checks: read`).
+    ListForbidden,
 }
 
 pub use crate::support::http::Request;
@@ -40,8 +42,19 @@ impl Fake {
     }
 
     pub fn start_with_comments(script: Script, comments: Vec<Value>) -> Fake {
+        Fake::start_with(script, comments, vec![])
+    }
+
+    /// With check runs other CI jobs made already (`name`, `head_sha`,
+    /// `status`, `conclusion`, `html_url`).
+    pub fn start_with_runs(script: Script, runs: Vec<Value>) -> Fake {
+        Fake::start_with(script, vec![], runs)
+    }
+
+    fn start_with(script: Script, comments: Vec<Value>, runs: Vec<Value>) -> Fake {
         let state = Arc::new(Mutex::new(State {
             comments,
+            runs,
             ..State::default()
         }));
         let st = Arc::clone(&state);
@@ -122,6 +135,13 @@ fn answer(req: &Request, state: &Mutex<State>, script: Script) -> (u16, String, 
                 }
             }
             (200, String::new(), run.clone())
+        }
+        ("GET", ["repos", _, _, "commits", _, "check-runs"]) if script == Script::ListForbidden => {
+            (
+                403,
+                String::new(),
+                json!({"message": "Resource not accessible by integration"}),
+            )
         }
         ("GET", ["repos", _, _, "commits", sha, "check-runs"]) => {
             let runs: Vec<Value> = st
