@@ -70,12 +70,34 @@ pub(super) struct RawSection {
 
 /// An item: a plain string is a manual item (ticked by a person in the
 /// pull request's description); a mapping names what checks it.
-#[derive(Deserialize, Debug)]
-#[serde(untagged)]
+#[derive(Debug)]
 #[cfg_attr(test, derive(schemars::JsonSchema))]
+#[cfg_attr(test, serde(untagged))]
 pub(super) enum RawItem {
     Manual(String),
     Backed(RawBackedItem),
+}
+
+/// By hand rather than `untagged`, so a bad mapping is reported by its key
+/// (`unknown field `owner``) instead of "matched no variant".
+impl<'de> Deserialize<'de> for RawItem {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ItemVisitor;
+        impl<'de> Visitor<'de> for ItemVisitor {
+            type Value = RawItem;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an item's text (a manual item) or a mapping with `item:`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawItem, E> {
+                Ok(RawItem::Manual(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawItem, A::Error> {
+                RawBackedItem::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawItem::Backed)
+            }
+        }
+        d.deserialize_any(ItemVisitor)
+    }
 }
 
 #[derive(Deserialize, Debug)]

@@ -286,3 +286,63 @@ fn json_schema_agrees_with_the_parser() {
 fn rule_ids() -> Vec<&'static str> {
     crate::registry::all().iter().map(|r| r.id).collect()
 }
+
+/// A checklist item must name one real backing, once; the error names the
+/// item and what is wrong.
+#[test]
+fn checklist_items_are_validated() {
+    let items =
+        |yaml: &str| format!("checklist:\n  sections:\n    - section: S\n      items:\n{yaml}");
+    for (yaml, want) in [
+        (
+            "        - item: A\n          area: debugging\n",
+            "unknown area `debugging`",
+        ),
+        (
+            "        - item: A\n          rules: [debug/consol]\n",
+            "names unknown rule `debug/consol`",
+        ),
+        (
+            "        - item: A\n          rules: [nope/*]\n",
+            "names unknown rule `nope/*`",
+        ),
+        (
+            "        - item: A\n          area: todos\n          ci: [test]\n",
+            "needs exactly one of",
+        ),
+        ("        - item: A\n", "needs exactly one of"),
+        (
+            "        - item: A\n          ci: []\n",
+            "at least one non-empty name",
+        ),
+        (
+            "        - Backups tested\n        - backups  TESTED\n",
+            "listed twice",
+        ),
+        (
+            "        - item: A\n          area: todos\n          owner: me\n",
+            "unknown field `owner`",
+        ),
+    ] {
+        let e = crate::registry::parse_settings(&items(yaml), "c.yml")
+            .err()
+            .unwrap_or_else(|| panic!("accepted {yaml:?}"))
+            .to_string();
+        assert!(e.contains(want), "{yaml:?}: {e}");
+    }
+    let ok = crate::registry::parse_settings(
+        &items("        - item: A\n          rules: [\"docker/*\", import/semgrep/*]\n        - item: B\n          manual: true\n        - C\n"),
+        "c.yml",
+    )
+    .unwrap();
+    let kinds: Vec<&str> = ok
+        .checklist
+        .items()
+        .map(|(_, i)| i.backing.kind())
+        .collect();
+    assert_eq!(kinds, ["rules", "manual", "manual"]);
+    assert_eq!(ok.checklist.require_on, crate::checklist::RequireOn::Never);
+    // `sections: []` turns the checklist off (the summary lists areas).
+    let off = crate::registry::parse_settings("checklist:\n  sections: []\n", "c.yml").unwrap();
+    assert_eq!(off.checklist.items().count(), 0);
+}
