@@ -105,6 +105,11 @@ fn unindexed_foreign_keys(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Findin
         return;
     };
     for schema in schemas(facts, ctx).iter().filter(|s| s.is_postgresql()) {
+        facts.judged.mark(
+            UNINDEXED_FOREIGN_KEY.id,
+            Area::Migrations,
+            "a PostgreSQL Prisma schema",
+        );
         for (model, fields, place) in schema.unindexed_foreign_keys() {
             let (m, list) = (&model.name, fields.join(", "));
             let message = format!(
@@ -177,6 +182,9 @@ fn unindexed_sql_foreign_keys(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Fi
         if dialect != Some(Dialect::PostgreSql) {
             continue;
         }
+        facts
+            .judged
+            .mark(UNINDEXED_FOREIGN_KEY.id, Area::Migrations, set.dir.clone());
         for fk in sql_keys::unindexed(&scripts) {
             let (t, list) = (&fk.table, fk.columns.join(", "));
             out.extend(super::migrations::at(
@@ -205,6 +213,9 @@ fn connection_pool(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
             let Ok(url) = url::Url::parse(value) else {
                 continue;
             };
+            facts
+                .judged
+                .mark(CONNECTION_POOL.id, Area::Migrations, env.name.clone());
             let local = url.host_str().is_some_and(super::env_values::is_loopback);
             if local || pool::direct_connection(&url) != Some(true) {
                 continue;

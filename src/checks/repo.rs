@@ -91,14 +91,31 @@ impl Judged {
     }
 }
 
-/// Rule groups that record what they judged ([`Judged::mark`]): a rule of
-/// one of these with nothing marked had nothing to judge.
+/// Rule groups (or single rules) that record what they judged
+/// ([`Judged::mark`]): a rule of one of these with nothing marked had
+/// nothing to judge, and why.
 pub const MARKING_GROUPS: &[(&str, &str)] = &[
     ("docker", "no production Dockerfile found"),
     ("compose", "no production compose file found"),
     ("proxy", "no nginx config found"),
     ("app", "no Node server found"),
+    (
+        "database/unindexed-foreign-key",
+        "no PostgreSQL Prisma schema or SQL migrations to read foreign keys from",
+    ),
+    (
+        "database/connection-pool",
+        "no serverless deploy (Vercel, Netlify, Lambda) with a production database URL",
+    ),
 ];
+
+/// The [`MARKING_GROUPS`] entry a rule id falls under.
+pub fn marking_group(id: &str) -> Option<(&'static str, &'static str)> {
+    MARKING_GROUPS
+        .iter()
+        .find(|(g, _)| id == *g || id.strip_prefix(g).is_some_and(|r| r.starts_with('/')))
+        .copied()
+}
 
 impl RepoFacts<'_> {
     /// Is `path` production code: not excluded by `production-code` and

@@ -202,15 +202,12 @@ impl Report {
         if self.rules_off.contains(&rule.id) {
             return Some("turned off in the config".into());
         }
-        let group = rule.id.split('/').next().unwrap_or("");
-        if let Some((_, why)) = crate::checks::repo::MARKING_GROUPS
-            .iter()
-            .find(|(g, _)| *g == group)
-        {
-            if !self.judged_groups.contains(&group) {
-                return Some((*why).to_string());
+        if let Some((marks, why)) = crate::checks::repo::marking_group(rule.id) {
+            if !self.judged_groups.contains(&marks) {
+                return Some(why.to_string());
             }
         }
+        let group = rule.id.split('/').next().unwrap_or("");
         // The database's rules read its schema and migrations: with none,
         // there was nothing to judge.
         if matches!(group, "migrations" | "database") && self.migration_sets.is_empty() {
