@@ -510,6 +510,105 @@ mod tests {
     use crate::finding::Level;
     use crate::report::test_report::{report, span, two_findings};
 
+    /// An imported result, as `--import` makes them (one interned rule per id).
+    static HADOLINT_DL3007: crate::rules::Rule = crate::rules::Rule {
+        id: "import/hadolint/DL3007",
+        default_level: Some(Level::Warning),
+        area: crate::rules::Area::Imported,
+        judged: crate::rules::Judged::Lines,
+        summary: "a result of hadolint, read with --import",
+        options: &[],
+        doc: "",
+        module: module_path!(),
+    };
+
+    /// The check run's summary with a checklist: automated items passed,
+    /// failed (linked to their findings) and not checked, other check runs
+    /// passed and still running, manual boxes ticked and not, an imported
+    /// result, and the judged header.
+    #[test]
+    fn checklist_golden() {
+        use crate::checklist::{Backing, Checklist, Item, RequireOn, Section, Ticks};
+        use crate::report::{CiRun, CiRuns};
+        let mut r = two_findings();
+        r.findings.push(
+            Finding::new(
+                &HADOLINT_DL3007,
+                Level::Warning,
+                "Using latest is prone to errors if the image will ever update.",
+                "",
+            )
+            .at("Dockerfile", span(1, 1, 1, 19), "FROM node:latest"),
+        );
+        crate::finding::finalize(&mut r.findings);
+        r.imports = 1;
+        r.commit = Some("0123456789abcdef0123456789abcdef01234567".into());
+        r.base = Some("origin/main (merge base 89abcdef0123)".into());
+        let item = |text: &str, backing: Backing| Item {
+            text: text.into(),
+            backing,
+        };
+        let rules = |ids: &[&str]| Backing::Rules(ids.iter().map(|s| s.to_string()).collect());
+        r.checklist = Checklist {
+            require_on: RequireOn::Release,
+            sections: vec![
+                Section {
+                    name: "Code & Build".into(),
+                    items: vec![
+                        item("All tests pass", Backing::Ci(vec!["*test*".into()])),
+                        item("Build succeeds", Backing::Ci(vec!["*build*".into()])),
+                        item("No ESLint errors", Backing::Ci(vec!["*lint*".into()])),
+                        item(
+                            "Debug code removed",
+                            Backing::Area(crate::rules::Area::DebugCode),
+                        ),
+                        item(
+                            "All TODO comments addressed or tracked",
+                            Backing::Area(crate::rules::Area::Todos),
+                        ),
+                    ],
+                },
+                Section {
+                    name: "Infrastructure".into(),
+                    items: vec![
+                        item("Docker images production-ready", rules(&["docker/*"])),
+                        item("Dockerfiles pass hadolint", rules(&["import/hadolint/*"])),
+                    ],
+                },
+                Section {
+                    name: "Before deploying".into(),
+                    items: vec![
+                        item("Database backup created", Backing::Manual),
+                        item("Team notified of the deployment", Backing::Manual),
+                    ],
+                },
+            ],
+        };
+        r.checklist_required = true;
+        let ticks = Ticks::parse("- [x] Team notified of the deployment\n");
+        r.findings.extend(crate::checklist::unticked(
+            &r.checklist,
+            &ticks,
+            Level::Error,
+        ));
+        crate::finding::finalize(&mut r.findings);
+        r.ticks = Some(ticks);
+        let run = |name: &str, status: &str, conclusion: Option<&str>, id: u32| CiRun {
+            name: name.into(),
+            status: status.into(),
+            conclusion: conclusion.map(String::from),
+            url: Some(format!("https://github.com/o/r/runs/{id}")),
+        };
+        r.ci = CiRuns::Read(vec![
+            run("test (ubuntu-latest)", "completed", Some("success"), 1),
+            run("build", "in_progress", None, 2),
+        ]);
+        let opts = MarkdownOptions {
+            link_base: Some("https://github.com/o/r/blob/0123456789ab".into()),
+        };
+        insta::assert_snapshot!("markdown_checklist", render(&r, &opts));
+    }
+
     #[test]
     fn two_findings_golden() {
         insta::assert_snapshot!(
