@@ -380,7 +380,8 @@ where
     if settings.is_excluded(&rel) {
         return Outcome::Skipped(rel, Reason::Excluded, Vec::new());
     }
-    match listed.kind() {
+    let (kind, size) = listed.kind();
+    match kind {
         listing::FileKind::File => {}
         listing::FileKind::Symlink => return Outcome::Skipped(rel, Reason::Symlink, Vec::new()),
         listing::FileKind::Gone => return Outcome::Gone,
@@ -408,7 +409,6 @@ where
         return swept_streamed(rel, Reason::OtherFormat);
     }
     // The listing holds regular files only: no FIFO or device is opened.
-    let size = listed.size();
     if size > settings.max_file_size {
         // Still listed (with no text) when its existence matters, so a
         // huge migration is not mistaken for a missing one.
@@ -426,20 +426,46 @@ where
         }
         return swept_streamed(rel, Reason::TooLarge);
     }
-    let bytes = match listed.read() {
-        Ok(b) => b,
-        Err(e) => return unreadable(rel, e),
-    };
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        if let Err(e) = listed.read_into(size, &mut buf) {
+            return unreadable(rel, e);
+        }
+        let outcome = judge_text(settings, rel, &name, by_name, &buf, visit);
+        // A rare huge file does not keep its buffer for the rest of the walk.
+        if buf.capacity() > 4 << 20 {
+            *buf = Vec::new();
+        }
+        outcome
+    })
+}
+
+/// The rest of [`process`] once the file's bytes are read: binary,
+/// language, minified, then the checks.
+fn judge_text<T, F>(
+    settings: &Settings,
+    rel: String,
+    name: &str,
+    by_name: Option<Lang>,
+    bytes: &[u8],
+    visit: &F,
+) -> Outcome<T>
+where
+    F: Fn(&SourceFile) -> T,
+{
     let swept = |rel: String, reason: Reason, bytes: &[u8]| {
         Outcome::Skipped(rel, reason, sweep::sweep(bytes).unwrap_or_default())
     };
-    if is_binary(&bytes) {
-        return swept(rel, Reason::Binary, &bytes);
+    if is_binary(bytes) {
+        return swept(rel, Reason::Binary, bytes);
     }
     let text = decode(bytes);
     let lang = match by_name {
         Some(l) => l,
-        None => match Lang::detect(Path::new(&name), text.lines().next().unwrap_or("")) {
+        None => match Lang::detect(Path::new(name), text.lines().next().unwrap_or("")) {
             Some(l) => l,
             None => return swept(rel, Reason::OtherFormat, text.as_bytes()),
         },
@@ -493,18 +519,16 @@ where
 
 /// Text from the bytes of a file [`is_binary`] called text: UTF-8 (BOM
 /// dropped, invalid sequences replaced), UTF-16 with a BOM.
-fn decode(mut bytes: Vec<u8>) -> String {
+fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return decode_utf16(rest, u16::from_le_bytes);
+        return decode_utf16(rest, u16::from_le_bytes).into();
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return decode_utf16(rest, u16::from_be_bytes);
+        return decode_utf16(rest, u16::from_be_bytes).into();
     }
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    // Valid UTF-8 (nearly every file) is taken as is, without a copy.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    // Valid UTF-8 (nearly every file) is borrowed as is, without a copy.
+    String::from_utf8_lossy(bytes)
 }
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {

@@ -83,32 +83,37 @@ impl Listed {
     /// followed: it may point out of the repository), or nothing that
     /// ships (deleted in the work tree, a folder, a submodule's checkout).
     /// Asked by the worker that reads the file, not by the listing, so the
-    /// 20,000 `lstat`s of a large repository run in parallel.
-    pub fn kind(&self) -> FileKind {
+    /// 20,000 `lstat`s of a large repository run in parallel. With it, the
+    /// size in bytes of a regular file (0 otherwise): one `lstat` says both.
+    pub fn kind(&self) -> (FileKind, u64) {
         match &self.content {
             Content::Disk(p) => match std::fs::symlink_metadata(p) {
-                Ok(m) if m.file_type().is_symlink() => FileKind::Symlink,
-                Ok(m) if m.is_file() => FileKind::File,
-                _ => FileKind::Gone,
+                Ok(m) if m.file_type().is_symlink() => (FileKind::Symlink, 0),
+                Ok(m) if m.is_file() => (FileKind::File, m.len()),
+                _ => (FileKind::Gone, 0),
             },
-            Content::Blob(b) => b.kind,
+            Content::Blob(b) => (b.kind, b.size),
         }
     }
 
-    /// Its size in bytes (0 when unknown).
-    pub fn size(&self) -> u64 {
+    /// All of its bytes, into `buf` (cleared first): a worker reuses one
+    /// buffer for all its files, so the kernel copies into memory already
+    /// in cache instead of fresh pages. `size` (from [`Listed::kind`])
+    /// sizes it, so no second `stat` is made (`std::fs::read` makes one).
+    pub fn read_into(&self, size: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
+        use std::io::Read;
+        buf.clear();
         match &self.content {
-            Content::Disk(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
-            Content::Blob(b) => b.size,
+            Content::Disk(p) => {
+                let file = std::fs::File::open(p)?;
+                buf.reserve(usize::try_from(size).unwrap_or(0) + 1);
+                // Through `Take`: `File`'s own `read_to_end` stats the file
+                // again for a size hint.
+                file.take(u64::MAX).read_to_end(buf)?;
+            }
+            Content::Blob(b) => buf.extend_from_slice(&b.store.read(&b.oid)?),
         }
-    }
-
-    /// All of its bytes.
-    pub fn read(&self) -> std::io::Result<Vec<u8>> {
-        match &self.content {
-            Content::Disk(p) => std::fs::read(p),
-            Content::Blob(b) => b.store.read(&b.oid),
-        }
+        Ok(())
     }
 
     /// A reader over its bytes, for streaming a large file.

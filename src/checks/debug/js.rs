@@ -17,9 +17,6 @@ fn re(s: &str) -> Regex {
     Regex::new(&s.replace(r"\b", r"(?-u:\b)")).expect("debug patterns are valid")
 }
 
-static CONSOLE: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*\??\.\s*([A-Za-z_$][\w$]*)"));
-/// `console[` or `console?.[`: the key after it is read from the text.
-static CONSOLE_COMPUTED: LazyLock<Regex> = LazyLock::new(|| re(r"console\s*(?:\?\.\s*)?\["));
 /// `debugger` as a statement: at a statement start, ending the statement.
 static DEBUGGER: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)debugger[ \t\r]*(?:;|$|\})"));
 static FOCUSED_ONLY: LazyLock<Regex> = LazyLock::new(|| {
@@ -218,9 +215,12 @@ fn development_only_ranges(text: &str, code: &str) -> Vec<Range<usize>> {
             || c.contains("import.meta.env.DEV")
             || c.contains("__DEV__")
     };
+    static WORDS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::new(|| {
+        ["development", "production", "__DEV__", "env.DEV"].map(memchr::memmem::Finder::new)
+    });
     let mut out: Vec<Range<usize>> = Vec::new();
-    for word in ["development", "production", "__DEV__", "env.DEV"] {
-        for (m, _) in text.match_indices(word) {
+    for word in WORDS.iter() {
+        for m in word.find_iter(text.as_bytes()) {
             let line_start = text[..m].rfind('\n').map_or(0, |i| i + 1);
             let Some(if_at) = code[line_start..m].rfind("if").map(|i| line_start + i) else {
                 continue;
@@ -275,16 +275,52 @@ fn matching(code: &str, open: usize, left: u8, right: u8) -> Option<usize> {
 /// not a literal, `console[level]`, is a logger choosing its method at run
 /// time, not debug output: it is not reported.
 fn console_members<'t>(text: &'t str, code: &str) -> Vec<(usize, usize, &'t str)> {
-    let mut found: Vec<(usize, usize, &'t str)> = CONSOLE
-        .captures_iter(code)
-        .filter_map(|caps| {
-            let (whole, method) = (caps.get(0)?, caps.get(1)?);
-            Some((whole.start(), method.end(), &text[method.range()]))
-        })
-        .collect();
-    for m in CONSOLE_COMPUTED.find_iter(code) {
-        // Skipped in the text: in `code` the quoted key is blanks too.
-        let at = m.end() + (text.len() - m.end() - text[m.end()..].trim_start().len());
+    static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+        LazyLock::new(|| memchr::memmem::Finder::new("console"));
+    let mut found: Vec<(usize, usize, &'t str)> = Vec::new();
+    // What `console\s*\??\.\s*([A-Za-z_$][\w$]*)` and
+    // `console\s*(?:\?\.\s*)?\[` matched, in one SIMD pass over `console`
+    // and a few bytes after each (a capturing regex ran its slow engine on
+    // every match). Each form resumes after its own last match, as the two
+    // regexes' iterations did.
+    let (mut member_end, mut computed_end) = (0, 0);
+    for start in FINDER.find_iter(code.as_bytes()) {
+        let after = start + "console".len();
+        let skip_ws = |at: usize| at + (code[at..].len() - code[at..].trim_start().len());
+        let at = skip_ws(after);
+        let rest = &code[at..];
+        if start >= member_end {
+            let dot = match rest.as_bytes() {
+                [b'?', b'.', ..] => Some(at + 2),
+                [b'.', ..] => Some(at + 1),
+                _ => None,
+            };
+            if let Some(dot) = dot {
+                let name_at = skip_ws(dot);
+                let name = &code[name_at..];
+                if name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '$') {
+                    let len = name
+                        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                        .unwrap_or(name.len());
+                    member_end = name_at + len;
+                    found.push((start, member_end, &text[name_at..member_end]));
+                    continue;
+                }
+            }
+        }
+        if start < computed_end {
+            continue;
+        }
+        let bracket = match rest.as_bytes() {
+            [b'[', ..] => Some(at),
+            [b'?', b'.', ..] => Some(skip_ws(at + 2)).filter(|&b| code[b..].starts_with('[')),
+            _ => None,
+        };
+        let Some(bracket) = bracket else { continue };
+        computed_end = bracket + 1;
+        // The key, skipped in the text: in `code` the quoted key is blanks too.
+        let at =
+            computed_end + (text.len() - computed_end - text[computed_end..].trim_start().len());
         let rest = &text[at..];
         let Some(quote) = rest
             .chars()
@@ -301,11 +337,11 @@ fn console_members<'t>(text: &'t str, code: &str) -> Vec<(usize, usize, &'t str)
             continue;
         }
         let close = at + after + 1;
-        let Some(bracket) = code[close..].find(|c: char| !c.is_whitespace()) else {
+        let Some(b) = code[close..].find(|c: char| !c.is_whitespace()) else {
             continue;
         };
-        if code[close + bracket..].starts_with(']') {
-            found.push((m.start(), close + bracket + 1, &rest[1..after]));
+        if code[close + b..].starts_with(']') {
+            found.push((start, close + b + 1, &rest[1..after]));
         }
     }
     found.sort_unstable_by_key(|f| f.0);
