@@ -60,8 +60,24 @@ static CLI_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 
+/// The quoted module names [`CLI_IMPORT`] imports end with: the regex
+/// (which must read every line start) runs only on a file that names one.
+static CLI_NAMES: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    let names = CLI_IMPORT
+        .as_str()
+        .split("['\"](?:")
+        .nth(1)
+        .and_then(|r| r.split(")['\"]").next())
+        .unwrap_or("");
+    let quoted: Vec<String> = names
+        .split('|')
+        .flat_map(|n| [format!("'{n}'"), format!("\"{n}\"")])
+        .collect();
+    aho_corasick::AhoCorasick::new(quoted).expect("literal patterns")
+});
+
 fn is_tool_module(text: &str) -> bool {
-    CLI_IMPORT.is_match(text)
+    CLI_NAMES.is_match(text) && CLI_IMPORT.is_match(text)
 }
 
 /// In an HTML page only its `<script>` blocks run: the text around them
@@ -435,5 +451,29 @@ fn focused(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
             message,
             help,
         ));
+    }
+}
+
+#[cfg(test)]
+mod cli_names_tests {
+    use super::*;
+
+    /// The prefilter holds every module name of the regex, quoted both
+    /// ways, so it never hides a match.
+    #[test]
+    fn the_prefilter_names_every_module_of_the_import_regex() {
+        assert_eq!(CLI_NAMES.patterns_len(), 2 * 19);
+        for (text, tool) in [
+            (
+                "import { Command } from 'commander';\nconsole.log(1);\n",
+                true,
+            ),
+            ("const yargs = require(\"yargs/yargs\");\n", true),
+            ("import { defineConfig } from \"@rspack/core\"\n", true),
+            ("import x from 'commander-extra';\n", false),
+            ("// see 'commander'\nconst a = 1;\n", false),
+        ] {
+            assert_eq!(is_tool_module(text), tool, "{text}");
+        }
     }
 }
