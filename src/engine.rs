@@ -561,12 +561,14 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
                     text: file.text.to_string(),
                 });
             }
-            outcome
+            // Most files yield nothing: held until the walk ends, an empty
+            // outcome would cost its ten empty lists per file.
+            (!outcome.is_empty()).then(|| Box::new(outcome))
         },
     )?;
     let (results, scan) = scan.split_results();
     let mut w = Walked {
-        visited: results.iter().map(|(p, _)| p.clone()).collect(),
+        visited: Vec::with_capacity(results.len()),
         repo,
         scan,
         findings: Vec::new(),
@@ -581,7 +583,10 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         scripts: Default::default(),
         app_files: Vec::new(),
     };
-    for (_, outcome) in results {
+    for (rel, outcome) in results {
+        w.visited.push(rel);
+        let Some(outcome) = outcome else { continue };
+        let outcome = *outcome;
         w.findings.extend(outcome.findings);
         w.suppressions.extend(outcome.suppressions);
         w.todos += outcome.todos;

@@ -289,7 +289,9 @@ where
     // The listing feeds the workers as it goes: reading and checking files
     // overlaps with git's walk for untracked files (or the directory walk).
     let (tx, rx) = mpsc::channel::<Outcome<T>>();
-    let (files_tx, files_rx) = mpsc::channel::<listing::Listed>();
+    // Bounded: the listing (git's, or the directory walk) runs far ahead of
+    // the workers, and a million listed paths waiting would be held at once.
+    let (files_tx, files_rx) = mpsc::sync_channel::<listing::Listed>(4096);
     let files_rx = std::sync::Mutex::new(files_rx);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let listing = std::thread::scope(|scope| {

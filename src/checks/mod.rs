@@ -105,6 +105,34 @@ pub struct FileOutcome {
     pub app_files: Vec<app::scan::FileFacts>,
 }
 
+impl FileOutcome {
+    /// Nothing found and nothing to keep.
+    pub fn is_empty(&self) -> bool {
+        let FileOutcome {
+            findings,
+            suppressions,
+            todos,
+            env_reads,
+            templates,
+            env_files,
+            image_env,
+            repo_files,
+            issue_refs,
+            app_files,
+        } = self;
+        findings.is_empty()
+            && suppressions.is_empty()
+            && *todos == TodoCounts::default()
+            && env_reads.is_empty()
+            && templates.is_empty()
+            && env_files.is_empty()
+            && image_env.is_empty()
+            && repo_files.is_empty()
+            && issue_refs.is_empty()
+            && app_files.is_empty()
+    }
+}
+
 /// What decides which tokens can matter in a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FileKind {
