@@ -464,9 +464,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         judged_groups: judged.groups(),
         commit: match (&opts.rev, &walked.repo) {
             (Some(rev), _) => Some(rev.clone()),
-            (None, crate::git::Repository::WorkTree) => {
-                crate::git::resolve_commit(&opts.root, "HEAD").ok()
-            }
+            (None, crate::git::Repository::WorkTree) => crate::git::head_commit(&opts.root),
             _ => None,
         },
         base: match &history.diff {

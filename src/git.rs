@@ -121,6 +121,15 @@ pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
     .map_err(|_| format!("--rev {rev}: no such commit in {}", root.display()))
 }
 
+/// The commit `HEAD` points at in a work tree already known to be one
+/// (`None` before the first commit): one git call, no second probe.
+pub fn head_commit(root: &Path) -> Option<String> {
+    git(root, &["rev-parse", "--verify", "-q", "HEAD^{commit}"])
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
 /// The remote's default branch as this clone knows it: `<remote>/HEAD`'s
 /// target, else `<remote>/main`, else `<remote>/master` — as (ref to diff
 /// against, branch name). `None` when the clone knows none of them.
