@@ -291,22 +291,41 @@ where
     let (tx, rx) = mpsc::channel::<Outcome<T>>();
     // Bounded: the listing (git's, or the directory walk) runs far ahead of
     // the workers, and a million listed paths waiting would be held at once.
-    let (files_tx, files_rx) = mpsc::sync_channel::<listing::Listed>(4096);
+    // In batches: a bounded channel wakes its blocked sender on every
+    // receive, and a wake per file cost more system time than the walk's
+    // reads.
+    const BATCH: usize = 256;
+    let (files_tx, files_rx) = mpsc::sync_channel::<Vec<listing::Listed>>(32);
     let files_rx = std::sync::Mutex::new(files_rx);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let listing = std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
             let (files_rx, visit, always_listed) = (&files_rx, &visit, &always_listed);
-            scope.spawn(move || loop {
-                let next = files_rx.lock().ok().and_then(|rx| rx.recv().ok());
-                let Some(listed) = next else { break };
-                let _ = tx.send(process(settings, &listed, always_listed, visit));
+            scope.spawn(move || {
+                // A worker that panics outside the checks' own guard still
+                // takes (and drops) the rest of the listing, so the bounded
+                // channel never leaves the listing waiting forever.
+                let _drain = DrainOnPanic(files_rx);
+                loop {
+                    let next = files_rx.lock().ok().and_then(|rx| rx.recv().ok());
+                    let Some(batch) = next else { break };
+                    for listed in &batch {
+                        let _ = tx.send(process(settings, listed, always_listed, visit));
+                    }
+                }
             });
         }
+        let mut batch = Vec::with_capacity(BATCH);
         let summary = listing::list(root, repo, rev, |listed| {
-            let _ = files_tx.send(listed);
+            batch.push(listed);
+            if batch.len() == BATCH {
+                let _ = files_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+            }
         });
+        if !batch.is_empty() {
+            let _ = files_tx.send(batch);
+        }
         drop(files_tx);
         summary
     });
@@ -485,6 +504,19 @@ where
     }
 }
 
+/// See the walk's workers in [`scan`]: on a panic, receive until the
+/// listing is done.
+struct DrainOnPanic<'a, T>(&'a std::sync::Mutex<mpsc::Receiver<T>>);
+
+impl<T> Drop for DrainOnPanic<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let rx = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            while rx.recv().is_ok() {}
+        }
+    }
+}
+
 /// A NUL byte in the first 8 KiB (after a UTF-16 BOM, text is UTF-16).
 fn is_binary(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -597,4 +629,30 @@ pub fn starts_with_ci(s: &str, prefix: &str) -> bool {
 pub fn ends_with_ci(s: &str, suffix: &str) -> bool {
     s.len() >= suffix.len()
         && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+#[cfg(test)]
+mod drain_tests {
+    use super::*;
+
+    /// A worker that dies takes the rest of the listing with it: the sender
+    /// of a bounded channel is never left blocked (the walk would hang).
+    #[test]
+    fn a_panicking_worker_drains_the_bounded_listing() {
+        let (tx, rx) = mpsc::sync_channel::<u32>(1);
+        let rx = std::sync::Mutex::new(rx);
+        let joined = std::thread::scope(|scope| {
+            let worker = scope.spawn(|| {
+                let _drain = DrainOnPanic(&rx);
+                let first = rx.lock().unwrap().recv().unwrap();
+                panic!("worker died after item {first}");
+            });
+            for i in 0..100 {
+                tx.send(i).expect("the channel stays open while draining");
+            }
+            drop(tx);
+            worker.join()
+        });
+        assert!(joined.is_err(), "the panic still reaches the caller");
+    }
 }
