@@ -103,11 +103,20 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
     };
     for (f, path) in &outputs {
-        let rendered = f.render(&report, TextOptions { color: false });
-        std::fs::write(path, redact_bytes(&rendered).as_ref())
+        std::fs::File::create(path)
+            .and_then(|file| write_report(*f, &report, TextOptions { color: false }, file))
             .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
-    write_stdout(&format.render(&report, TextOptions { color }))?;
+    match write_report(
+        format,
+        &report,
+        TextOptions { color },
+        std::io::stdout().lock(),
+    ) {
+        // A closed pipe (`| head`) is the reader's choice, not our failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        r => r.map_err(|e| anyhow::anyhow!("cannot write to stdout: {e}"))?,
+    }
     if args.github || args.comment {
         // Whatever happens to the API, the verdict below decides the exit.
         let published = shipcheck::github::publish(
@@ -152,6 +161,26 @@ fn redact_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
                 .into_owned()
                 .into_bytes(),
         ),
+    }
+}
+
+/// The report in `format`, through the redactor, to `w`. JSON is streamed
+/// a line at a time (a million findings' report is never held whole); the
+/// other formats are rendered, then redacted whole.
+fn write_report(
+    format: Format,
+    report: &shipcheck::report::Report,
+    text: TextOptions,
+    w: impl Write,
+) -> std::io::Result<()> {
+    if format == Format::Json {
+        let mut out = redact::LineRedactor::new(std::io::BufWriter::with_capacity(1 << 16, w));
+        format.write_to(report, text, &mut out)?;
+        out.finish()?.flush()
+    } else {
+        let mut w = w;
+        w.write_all(&redact_bytes(&format.render(report, text)))?;
+        w.flush()
     }
 }
 

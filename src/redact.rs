@@ -226,6 +226,65 @@ pub fn text(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A writer that passes everything through [`text`] a line at a time, for
+/// output too large to redact whole (a JSON report of a million findings).
+/// Equivalent to redacting the whole text for output whose secrets never
+/// span a line break — JSON, where a string's newlines are escaped, and the
+/// line-oriented formats. Call [`LineRedactor::finish`] for the last line.
+pub struct LineRedactor<W: std::io::Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> LineRedactor<W> {
+    pub fn new(inner: W) -> Self {
+        LineRedactor {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    fn emit(&mut self, line: &[u8]) -> std::io::Result<()> {
+        let line = String::from_utf8_lossy(line);
+        self.inner.write_all(text(&line).as_bytes())
+    }
+
+    /// Write what is left after the last newline, and flush.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        let rest = std::mem::take(&mut self.pending);
+        if !rest.is_empty() {
+            self.emit(&rest)?;
+        }
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for LineRedactor<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            let (line, tail) = rest.split_at(i + 1);
+            if self.pending.is_empty() {
+                self.emit(line)?;
+            } else {
+                self.pending.extend_from_slice(line);
+                let whole = std::mem::take(&mut self.pending);
+                self.emit(&whole)?;
+            }
+            rest = tail;
+        }
+        self.pending.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    /// Lines are written as they complete; a partial line waits for its
+    /// end (or [`LineRedactor::finish`]): a secret is never split.
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Redact `s` in place.
 pub fn in_place(s: &mut String) {
     if let Cow::Owned(r) = text(s) {

@@ -157,3 +157,20 @@ fn a_part_of_a_random_secret_is_masked_without_its_tail() {
         "a placeholder (changeme) was found"
     );
 }
+
+/// The streaming redactor gives what redacting the whole text gives, however
+/// the writes cut the text (a key split across two writes is still masked).
+#[test]
+fn the_line_redactor_masks_keys_split_across_writes() {
+    use std::io::Write;
+    let whole = format!("{{\n  \"message\": \"key {LIVE} here\",\n  \"x\": 1\n}}\nlast {LIVE}");
+    let want = text(&whole).into_owned();
+    assert!(!want.contains(LIVE));
+    for cut in [1, 7, 20, 30, 33, 50, whole.len() - 3] {
+        let mut w = LineRedactor::new(Vec::new());
+        w.write_all(&whole.as_bytes()[..cut]).unwrap();
+        w.write_all(&whole.as_bytes()[cut..]).unwrap();
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(out, want, "cut at {cut}");
+    }
+}

@@ -31,7 +31,9 @@ struct JsonReport<'a> {
     /// presentation layer over the areas, the rules, the other check runs
     /// and the pull request's ticked boxes.
     checklist: Vec<JsonItem<'a>>,
-    findings: Vec<JsonFinding<'a>>,
+    /// Serialised one by one as written: a list of a million findings'
+    /// views is not built first.
+    findings: JsonFindings<'a>,
     /// `--rev`: the commit whose tree was judged, instead of the working
     /// tree (absent without `--rev`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -131,7 +133,42 @@ struct JsonFinding<'a> {
     fingerprint: &'a str,
 }
 
+/// The findings, each turned into its JSON shape while being written.
+struct JsonFindings<'a>(&'a [crate::finding::Finding]);
+
+impl Serialize for JsonFindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for f in self.0 {
+            let span = f.span.as_ref();
+            seq.serialize_element(&JsonFinding {
+                rule: f.rule.id,
+                level: f.level.as_str(),
+                path: f.path.as_deref(),
+                line: span.map(|s| s.line),
+                column: span.map(|s| s.column),
+                end_line: span.map(|s| s.end_line),
+                end_column: span.map(|s| s.end_column),
+                message: &f.message,
+                help: &f.help,
+                fingerprint: &f.fingerprint,
+            })?;
+        }
+        seq.end()
+    }
+}
+
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail; the JSON is UTF-8.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The report as JSON, streamed to `w` (a large report is never held
+/// whole in memory).
+pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let counts = report.counts();
     let doc = JsonReport {
         version: 1,
@@ -213,29 +250,9 @@ pub fn render(report: &Report) -> String {
                     .collect(),
             })
             .collect(),
-        findings: report
-            .findings
-            .iter()
-            .map(|f| {
-                let span = f.span.as_ref();
-                JsonFinding {
-                    rule: f.rule.id,
-                    level: f.level.as_str(),
-                    path: f.path.as_deref(),
-                    line: span.map(|s| s.line),
-                    column: span.map(|s| s.column),
-                    end_line: span.map(|s| s.end_line),
-                    end_column: span.map(|s| s.end_column),
-                    message: &f.message,
-                    help: &f.help,
-                    fingerprint: &f.fingerprint,
-                }
-            })
-            .collect(),
+        findings: JsonFindings(&report.findings),
         revision: report.revision.as_deref(),
     };
-    // Serialising plain structs of strings and numbers cannot fail.
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    w.write_all(b"\n")
 }

@@ -362,6 +362,20 @@ impl Format {
         }
     }
 
+    /// [`Format::render`] streamed to `w`: JSON is written as it is
+    /// serialised, never held whole.
+    pub fn write_to(
+        self,
+        report: &Report,
+        text: TextOptions,
+        w: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self {
+            Format::Json => json::write(report, w),
+            _ => w.write_all(&self.render(report, text)),
+        }
+    }
+
     pub fn render(self, report: &Report, text: TextOptions) -> Vec<u8> {
         let out = match self {
             Format::Text => render_text(report, text),
