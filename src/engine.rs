@@ -561,7 +561,10 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
             }
             // Most files yield nothing: held until the walk ends, an empty
             // outcome would cost its ten empty lists per file.
-            (!outcome.is_empty()).then(|| Box::new(outcome))
+            (!outcome.is_empty()).then(|| {
+                outcome.shrink_to_fit();
+                Box::new(outcome)
+            })
         },
     )?;
     let (results, scan) = scan.split_results();

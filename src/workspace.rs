@@ -288,7 +288,10 @@ where
 
     // The listing feeds the workers as it goes: reading and checking files
     // overlaps with git's walk for untracked files (or the directory walk).
-    let (tx, rx) = mpsc::channel::<Outcome<T>>();
+    // Workers hand back their outcomes a batch at a time, and this thread
+    // takes them in as they come: held in a channel until the walk ended,
+    // a million files' outcomes were stored twice.
+    let (tx, rx) = mpsc::channel::<Vec<Outcome<T>>>();
     // Bounded: the listing (git's, or the directory walk) runs far ahead of
     // the workers, and a million listed paths waiting would be held at once.
     // In batches: a bounded channel wakes its blocked sender on every
@@ -298,6 +301,15 @@ where
     let (files_tx, files_rx) = mpsc::sync_channel::<Vec<listing::Listed>>(32);
     let files_rx = std::sync::Mutex::new(files_rx);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut scan = Scan {
+        results: Vec::new(),
+        files_scanned: 0,
+        skipped: Skipped::default(),
+        unreadable: Vec::new(),
+        swept: Vec::new(),
+        set: None,
+        tracked_env_files: None,
+    };
     let listing = std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
@@ -310,66 +322,38 @@ where
                 loop {
                     let next = files_rx.lock().ok().and_then(|rx| rx.recv().ok());
                     let Some(batch) = next else { break };
-                    for listed in &batch {
-                        let _ = tx.send(process(settings, listed, always_listed, visit));
-                    }
+                    let done = batch
+                        .iter()
+                        .map(|listed| process(settings, listed, always_listed, visit))
+                        .collect();
+                    let _ = tx.send(done);
                 }
             });
         }
-        let mut batch = Vec::with_capacity(BATCH);
-        let summary = listing::list(root, repo, rev, |listed| {
-            batch.push(listed);
-            if batch.len() == BATCH {
-                let _ = files_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+        drop(tx);
+        let lister = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            let summary = listing::list(root, repo, rev, |listed| {
+                batch.push(listed);
+                if batch.len() == BATCH {
+                    let _ = files_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                }
+            });
+            if !batch.is_empty() {
+                let _ = files_tx.send(batch);
             }
+            summary
         });
-        if !batch.is_empty() {
-            let _ = files_tx.send(batch);
+        for outcome in rx.iter().flatten() {
+            absorb(&mut scan, outcome);
         }
-        drop(files_tx);
-        summary
+        lister
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     });
-    drop(tx);
+    scan.set = listing.set;
+    scan.tracked_env_files = listing.tracked_env_files;
 
-    let mut scan = Scan {
-        results: Vec::new(),
-        files_scanned: 0,
-        skipped: Skipped::default(),
-        unreadable: Vec::new(),
-        swept: Vec::new(),
-        set: listing.set,
-        tracked_env_files: listing.tracked_env_files,
-    };
-    for outcome in rx {
-        match outcome {
-            Outcome::Visited(rel, t) => {
-                scan.files_scanned += 1;
-                scan.results.push((rel, t));
-            }
-            Outcome::VisitedTooLarge(rel, t, hits) => {
-                scan.skipped.too_large += 1;
-                scan.swept
-                    .extend(hits.into_iter().map(|h| (rel.clone(), h)));
-                scan.results.push((rel, t));
-            }
-            Outcome::Skipped(rel, reason, hits) => {
-                let s = &mut scan.skipped;
-                *match reason {
-                    Reason::TooLarge => &mut s.too_large,
-                    Reason::Binary => &mut s.binary,
-                    Reason::Minified => &mut s.minified,
-                    Reason::Vendored => &mut s.vendored,
-                    Reason::OtherFormat => &mut s.other_format,
-                    Reason::Excluded => &mut s.excluded,
-                    Reason::Symlink => &mut s.symlinks,
-                } += 1;
-                scan.swept
-                    .extend(hits.into_iter().map(|h| (rel.clone(), h)));
-            }
-            Outcome::Unreadable(e) => scan.unreadable.push(e),
-            Outcome::Gone => {}
-        }
-    }
     // Directory-level errors (permission denied on a folder) carry a path
     // in their message; keep them as unreadable entries.
     for message in listing.errors {
@@ -501,6 +485,38 @@ where
     match guarded(&file, visit) {
         Ok(result) => Outcome::Visited(rel, result),
         Err(e) => Outcome::Unreadable(e),
+    }
+}
+
+/// One file's outcome, counted and kept.
+fn absorb<T>(scan: &mut Scan<T>, outcome: Outcome<T>) {
+    match outcome {
+        Outcome::Visited(rel, t) => {
+            scan.files_scanned += 1;
+            scan.results.push((rel, t));
+        }
+        Outcome::VisitedTooLarge(rel, t, hits) => {
+            scan.skipped.too_large += 1;
+            scan.swept
+                .extend(hits.into_iter().map(|h| (rel.clone(), h)));
+            scan.results.push((rel, t));
+        }
+        Outcome::Skipped(rel, reason, hits) => {
+            let s = &mut scan.skipped;
+            *match reason {
+                Reason::TooLarge => &mut s.too_large,
+                Reason::Binary => &mut s.binary,
+                Reason::Minified => &mut s.minified,
+                Reason::Vendored => &mut s.vendored,
+                Reason::OtherFormat => &mut s.other_format,
+                Reason::Excluded => &mut s.excluded,
+                Reason::Symlink => &mut s.symlinks,
+            } += 1;
+            scan.swept
+                .extend(hits.into_iter().map(|h| (rel.clone(), h)));
+        }
+        Outcome::Unreadable(e) => scan.unreadable.push(e),
+        Outcome::Gone => {}
     }
 }
 

@@ -106,6 +106,20 @@ pub struct FileOutcome {
 }
 
 impl FileOutcome {
+    /// Give back the lists' spare room: an outcome is held until the walk
+    /// ends, and a list of one finding has room for four.
+    pub fn shrink_to_fit(&mut self) {
+        self.findings.shrink_to_fit();
+        self.suppressions.shrink_to_fit();
+        self.env_reads.shrink_to_fit();
+        self.templates.shrink_to_fit();
+        self.env_files.shrink_to_fit();
+        self.image_env.shrink_to_fit();
+        self.repo_files.shrink_to_fit();
+        self.issue_refs.shrink_to_fit();
+        self.app_files.shrink_to_fit();
+    }
+
     /// Nothing found and nothing to keep.
     pub fn is_empty(&self) -> bool {
         let FileOutcome {
