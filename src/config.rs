@@ -139,11 +139,11 @@ pub struct Settings {
     pub max_file_size: u64,
     /// JS/TS files with a longer line are skipped as minified; 0: never.
     pub minified_line_length: usize,
-    include: Option<GlobSet>,
-    exclude: GlobSet,
-    vendored: GlobSet,
-    non_production: GlobSet,
-    test_files: GlobSet,
+    include: Option<PathSet>,
+    exclude: PathSet,
+    vendored: PathSet,
+    non_production: PathSet,
+    test_files: PathSet,
     /// Levels set in the config, by rule id (`None`: `off`); a rule not
     /// here runs at its default level.
     levels: HashMap<String, Option<Level>>,
@@ -489,10 +489,40 @@ impl Settings {
     }
 }
 
+/// Compiled repo-relative path globs (see [`path_globs`]).
+#[derive(Debug, Clone)]
+struct PathSet {
+    globs: GlobSet,
+    /// Plain names (no glob syntax) that match as a folder anywhere in the
+    /// path: `**/name/**` by a set lookup per folder instead of one more
+    /// regex per name. Building the regexes was most of a small
+    /// repository's run.
+    dir_names: std::collections::HashSet<String>,
+}
+
+impl PathSet {
+    fn is_match(&self, rel: &str) -> bool {
+        if !self.dir_names.is_empty() {
+            if let Some((dirs, _)) = rel.rsplit_once('/') {
+                if dirs.split('/').any(|d| self.dir_names.contains(d)) {
+                    return true;
+                }
+            }
+        }
+        self.globs.is_match(rel)
+    }
+}
+
 /// Compile repo-relative path globs. A pattern without `/` matches a file or
-/// directory name at any depth, as in `.gitignore`.
-fn path_globs(patterns: &[String]) -> Result<GlobSet, String> {
+/// directory name at any depth, as in `.gitignore`. Each pattern `p` means
+/// the globs `p` and `p/**` (anything inside a match): a name with no glob
+/// syntax, `**/name` and `**/name/**`, is a basename glob (a hash lookup in
+/// the glob set) and a folder name ([`PathSet::dir_names`]).
+fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
     let mut b = GlobSetBuilder::new();
+    let mut dir_names = std::collections::HashSet::new();
+    let plain =
+        |s: &str| !s.is_empty() && !s.contains(['*', '?', '[', ']', '{', '}', '\\', '/', '!']);
     for p in patterns {
         if p.trim().is_empty() {
             return Err(
@@ -505,7 +535,25 @@ fn path_globs(patterns: &[String]) -> Result<GlobSet, String> {
         } else {
             format!("**/{p}")
         };
-        for candidate in [full.clone(), format!("{}/**", full.trim_end_matches("/**"))] {
+        let inside = format!("{}/**", full.trim_end_matches("/**"));
+        // `**/name/**` (given so, or made from `name`): a folder named so.
+        let folder = inside
+            .strip_prefix("**/")
+            .and_then(|r| r.strip_suffix("/**"))
+            .filter(|name| plain(name))
+            .map(str::to_string);
+        let mut candidates = vec![full.clone()];
+        match folder {
+            Some(ref name) => {
+                dir_names.insert(name.clone());
+            }
+            None => candidates.push(inside),
+        }
+        for candidate in candidates {
+            if folder.is_some() && candidate.ends_with("/**") && candidate == full {
+                // `**/name/**` itself: the folder lookup is the whole glob.
+                continue;
+            }
             let g = globset::GlobBuilder::new(&candidate)
                 .literal_separator(true)
                 .build()
@@ -513,7 +561,10 @@ fn path_globs(patterns: &[String]) -> Result<GlobSet, String> {
             b.add(g);
         }
     }
-    b.build().map_err(|e| e.to_string())
+    Ok(PathSet {
+        globs: b.build().map_err(|e| e.to_string())?,
+        dir_names,
+    })
 }
 
 fn branch_globs(patterns: &[String]) -> Result<GlobSet, String> {

@@ -346,3 +346,98 @@ fn checklist_items_are_validated() {
     let off = crate::registry::parse_settings("checklist:\n  sections: []\n", "c.yml").unwrap();
     assert_eq!(off.checklist.items().count(), 0);
 }
+
+/// The folder-name shortcut of `path_globs` matches exactly what the globs
+/// it replaces matched (`p` and `p/**` for every pattern, as compiled
+/// before), on the default lists and on patterns users write.
+mod path_set_equivalence {
+    use super::super::{path_globs, DEFAULT_NON_PRODUCTION, DEFAULT_TEST_FILES, DEFAULT_VENDORED};
+    use proptest::prelude::*;
+
+    fn reference(patterns: &[String]) -> globset::GlobSet {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in patterns {
+            let p = p.trim_start_matches("./");
+            let full = if p.contains('/') {
+                p.trim_start_matches('/').to_string()
+            } else {
+                format!("**/{p}")
+            };
+            for candidate in [full.clone(), format!("{}/**", full.trim_end_matches("/**"))] {
+                b.add(
+                    globset::GlobBuilder::new(&candidate)
+                        .literal_separator(true)
+                        .build()
+                        .unwrap(),
+                );
+            }
+        }
+        b.build().unwrap()
+    }
+
+    const WORDS: &[&str] = &[
+        "src",
+        "test",
+        "tests",
+        "app.test.ts",
+        "scripts",
+        "node_modules",
+        "a.min.js",
+        "seed.ts",
+        "docs",
+        "lib",
+        "x",
+        "conftest.py",
+        "bench",
+        "__tests__",
+        "spec",
+        "build.rs",
+        "index.js",
+        "vendor",
+        "legacy",
+        "gen.generated.ts",
+        "e2e",
+        "bin",
+        "Gruntfile.js",
+        "tests.rs",
+        "mocks",
+        "a.config.ts",
+        "fixtures",
+        ".storybook",
+    ];
+
+    fn lists() -> Vec<Vec<String>> {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        vec![
+            s(DEFAULT_NON_PRODUCTION),
+            s(DEFAULT_TEST_FILES),
+            s(DEFAULT_VENDORED),
+            s(&[
+                "legacy/**",
+                "*.generated.ts",
+                "/bin",
+                "./docs",
+                "**/x",
+                "src/lib/**",
+                "**/tests",
+            ]),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn same_matches_as_the_plain_globs(parts in proptest::collection::vec(0..WORDS.len(), 1..6)) {
+            static SETS: std::sync::LazyLock<Vec<(Vec<String>, super::super::PathSet, globset::GlobSet)>> =
+                std::sync::LazyLock::new(|| {
+                    lists()
+                        .into_iter()
+                        .map(|l| (l.clone(), path_globs(&l).unwrap(), reference(&l)))
+                        .collect()
+                });
+            let rel = parts.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join("/");
+            for (list, fast, slow) in SETS.iter() {
+                prop_assert_eq!(fast.is_match(&rel), slow.is_match(&rel), "{} with {:?}", rel, list);
+            }
+        }
+    }
+}
