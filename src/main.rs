@@ -88,7 +88,11 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let ctx = RunContext::from_process()?;
     let mut report = engine::check(&opts, &ctx)?;
-    if args.github {
+    let has_ci_items = report
+        .checklist
+        .items()
+        .any(|(_, i)| matches!(i.backing, shipcheck::checklist::Backing::Ci(_)));
+    if args.github && has_ci_items {
         // The checklist's `ci:` items: the head commit's other check runs,
         // read before anything is rendered so every format shows them.
         report.ci =

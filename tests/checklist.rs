@@ -397,3 +397,28 @@ fn the_demos_check_run_summary_renders_the_checklist() {
     let v = json_of(&r);
     assert!(v["checklist"].as_array().unwrap().len() > 30);
 }
+
+/// A checklist with no `ci:` item never asks GitHub for the other check
+/// runs: one request fewer, and no `checks: read` needed.
+#[test]
+fn no_ci_items_no_check_runs_request() {
+    let dir = clean_repo();
+    let root = dir.path().join("repo");
+    let fake = Fake::start(Script::Ok);
+    let ev = event(dir.path(), "opened", "feature/x", json!(""), json!(null));
+    let r = published(&root, &ev, &fake);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        !fake
+            .requests()
+            .iter()
+            .any(|q| q.method == "GET" && q.path.contains("/commits/")),
+        "{:?}",
+        fake.requests().iter().map(|q| &q.path).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        fake.runs().len(),
+        1,
+        "the check run itself is still created"
+    );
+}
