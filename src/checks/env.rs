@@ -508,20 +508,20 @@ fn mentions_in(
     settings: &crate::config::Settings,
 ) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
-    for rel in rels {
-        let name = rel.rsplit('/').next().unwrap_or(rel);
-        if name.starts_with(".env") || name.ends_with(".env") || settings.env.is_template_name(name)
-        {
-            continue;
-        }
-        let Ok(bytes) = tree.read(rel) else {
-            continue;
-        };
+    let wanted: Vec<String> = rels
+        .iter()
+        .filter(|rel| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            !(name.starts_with(".env")
+                || name.ends_with(".env")
+                || settings.env.is_template_name(name))
+        })
+        .cloned()
+        .collect();
+    tree.read_each(&wanted, |_, bytes| {
         found.extend(whole_words(ac, candidates, &bytes).map(str::to_string));
-        if found.len() == candidates.len() {
-            break;
-        }
-    }
+        found.len() < candidates.len()
+    });
     found
 }
 
