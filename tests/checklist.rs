@@ -17,7 +17,7 @@ use fake::{Fake, Script, TOKEN};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use support::{fixture, git, run, shipcheck, write, Run};
+use support::{area, fixture, git, run, shipcheck, write, Run};
 
 const HEAD_SHA: &str = "1111111111111111111111111111111111111111";
 
@@ -163,12 +163,7 @@ fn unticked_manual_items_block_a_pull_request_into_a_release_branch_until_ticked
         item(&v, "Database backup system tested")["state"],
         "unticked"
     );
-    let area = v["areas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["area"] == "checklist")
-        .expect("the checklist area is shown when ticking is required");
+    let area = area(&v, "checklist").expect("the checklist area is shown when ticking is required");
     assert_eq!(area["status"], "failed");
     let md = summary(&fake);
     assert!(md.contains("- [ ] Database backup system tested\n"), "{md}");
@@ -231,11 +226,7 @@ fn ticking_is_not_required_off_release_branches_nor_judged_without_a_pull_reques
         item(&v, "Database backup system tested")["state"],
         "unticked"
     );
-    assert!(!v["areas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|a| a["area"] == "checklist"));
+    assert!(area(&v, "checklist").is_none());
 
     // A local run judged by main's policy: no description to read, so the
     // area is "not checked" (never ticked), and nothing blocks.
@@ -247,12 +238,7 @@ fn ticking_is_not_required_off_release_branches_nor_judged_without_a_pull_reques
         .env_remove("GITHUB_BASE_REF"));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let v = json_of(&r);
-    let area = v["areas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["area"] == "checklist")
-        .expect("shown as not checked");
+    let area = area(&v, "checklist").expect("shown as not checked");
     assert_eq!(area["status"], "not_checked");
     assert!(area["reason"]
         .as_str()

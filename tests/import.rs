@@ -119,12 +119,7 @@ fn levels_map_and_fall_back_to_the_rules_default_then_warning() {
     assert!(!got.iter().any(|g| g.contains("dropped")));
     // An error-level import blocks like a native error.
     assert_eq!(v["passed"], false);
-    let area = v["areas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["area"] == "imported")
-        .expect("an imported area");
+    let area = support::area(&v, "imported").expect("an imported area");
     assert_eq!(area["status"], "failed");
 }
 
@@ -135,14 +130,8 @@ fn an_import_with_no_result_left_shows_its_area_passed() {
     let dir = repo();
     let empty = sarif(json!([{"tool": {"driver": {"name": "gitleaks"}}, "results": []}]));
     let file = save(dir.path(), "empty.sarif", &empty);
-    let area = |v: &Value| {
-        v["areas"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["area"] == "imported")
-            .map(|a| a["status"].as_str().unwrap().to_string())
-    };
+    let area =
+        |v: &Value| support::area(v, "imported").map(|a| a["status"].as_str().unwrap().to_string());
     let (_, v) = check(dir.path(), &[&file], &[]);
     assert_eq!(area(&v).as_deref(), Some("passed"), "{v:#}");
     // Without --import there is no such area.
@@ -427,12 +416,7 @@ fn real_hadolint_sarif_import() {
     want.sort();
     assert_eq!(got, want, "{got:#?}");
     assert!(v["suppressed"].as_u64().unwrap() >= 1, "{v:#}");
-    let area = v["areas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["area"] == "imported")
-        .expect("an imported area");
+    let area = support::area(&v, "imported").expect("an imported area");
     assert_eq!(area["status"], "failed");
     // The flagged line is read from the repository.
     let text = run(shipcheck()

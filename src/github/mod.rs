@@ -121,7 +121,13 @@ pub fn read_ci_runs(env: &Env, own_name: &str) -> CiRuns {
         Err(e) => return CiRuns::Unreadable(e.to_string()),
     };
     match runtime.block_on(list_runs(&client, repo, sha)) {
-        Ok(runs) => CiRuns::Read(runs.into_iter().filter(|r| r.name != own_name).collect()),
+        Ok(runs) => {
+            let mut runs: Vec<CiRun> = runs.into_iter().filter(|r| r.name != own_name).collect();
+            // The API's order is its own: sorted, the summary and JSON are
+            // the same for the same runs.
+            runs.sort_by(|a, b| (&a.name, &a.url).cmp(&(&b.name, &b.url)));
+            CiRuns::Read(runs)
+        }
         Err(e @ ApiError::Status { status: 403, .. }) => CiRuns::Unreadable(format!(
             "{e} (the workflow needs `permissions: checks: read`)"
         )),

@@ -160,21 +160,13 @@ impl ObjectStore {
     /// The bytes of blob `oid` (or any object name git resolves to a blob,
     /// `<commit>:./<path>` included).
     pub fn read(&self, oid: &str) -> std::io::Result<Vec<u8>> {
-        use std::io::{BufRead, Read, Write};
+        use std::io::Write;
         let mut guard = self
             .batch
             .lock()
             .map_err(|_| std::io::Error::other("git cat-file reader poisoned"))?;
         if guard.is_none() {
-            let mut child = git::command(&self.root)
-                .args(["cat-file", "--batch"])
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::null())
-                .spawn()?;
-            let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-                return Err(std::io::Error::other("git cat-file has no pipes"));
-            };
+            let (child, stdin, stdout) = cat_file_batch(&self.root)?;
             *guard = Some(Batch {
                 child,
                 stdin,
@@ -185,23 +177,13 @@ impl ObjectStore {
             let b = guard.as_mut().expect("started above");
             writeln!(b.stdin, "{oid}")?;
             b.stdin.flush()?;
-            let mut header = String::new();
-            b.stdout.read_line(&mut header)?;
-            // `<oid> blob <size>`, or `<oid> missing`.
-            let size: usize = match header.split_whitespace().collect::<Vec<_>>()[..] {
-                [_, "blob", size] => size
-                    .parse()
-                    .map_err(|_| std::io::Error::other(format!("git cat-file said {header:?}")))?,
-                _ => {
-                    return Err(std::io::Error::other(format!(
-                        "object {oid} is not a blob in this repository"
-                    )))
-                }
-            };
-            let mut bytes = vec![0; size + 1];
-            b.stdout.read_exact(&mut bytes)?;
-            bytes.pop(); // the newline after the contents
-            Ok(bytes)
+            match answer(&mut b.stdout, None) {
+                Got::Blob(bytes) => Ok(bytes),
+                Got::Missing => Err(std::io::Error::other(format!(
+                    "object {oid} is not a blob in this repository"
+                ))),
+                Got::Broken => Err(std::io::Error::other("git cat-file's answer was cut short")),
+            }
         })();
         if result.is_err() {
             // A broken pipe or a short read leaves the stream out of step:
@@ -441,14 +423,7 @@ impl Prefetch {
         if oids.is_empty() {
             return None;
         }
-        let mut child = git::command(root)
-            .args(["cat-file", "--batch"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .ok()?;
-        let (stdin, stdout) = (child.stdin.take()?, child.stdout.take()?);
+        let (child, stdin, stdout) = cat_file_batch(root).ok()?;
         let feeder = std::thread::spawn(move || {
             use std::io::Write;
             let mut w = std::io::BufWriter::new(stdin);
@@ -474,42 +449,67 @@ impl Prefetch {
         }
     }
 
-    /// The next answer: a blob (whose oid must be `expect`, when given),
-    /// a name git does not have (or that is no blob), or a stream out of
-    /// step.
+    /// The next answer (see [`answer`]).
     pub(crate) fn take(&mut self, expect: Option<&str>) -> Got {
-        use std::io::{BufRead, Read};
-        let mut header = String::new();
-        if self.stdout.read_line(&mut header).is_err() {
-            return Got::Broken;
-        }
-        let parts: Vec<&str> = header.split_whitespace().collect();
-        match parts[..] {
-            [_, "missing"] => Got::Missing,
-            [got, kind, size] => {
-                let Ok(size) = size.parse::<usize>() else {
-                    return Got::Broken;
-                };
-                if expect.is_some_and(|e| e != got) {
-                    return Got::Broken;
-                }
-                let mut bytes = vec![0; size + 1];
-                if self.stdout.read_exact(&mut bytes).is_err() {
-                    return Got::Broken;
-                }
-                bytes.pop(); // the newline after the contents
-                if kind == "blob" {
-                    Got::Blob(bytes)
-                } else {
-                    Got::Missing
-                }
-            }
-            _ => Got::Broken,
-        }
+        answer(&mut self.stdout, expect)
     }
 }
 
-/// One answer of a [`Prefetch`].
+/// `git cat-file --batch` started, with its pipes.
+fn cat_file_batch(
+    root: &Path,
+) -> std::io::Result<(
+    std::process::Child,
+    std::process::ChildStdin,
+    std::process::ChildStdout,
+)> {
+    let mut child = git::command(root)
+        .args(["cat-file", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    match (child.stdin.take(), child.stdout.take()) {
+        (Some(stdin), Some(stdout)) => Ok((child, stdin, stdout)),
+        _ => Err(std::io::Error::other("git cat-file has no pipes")),
+    }
+}
+
+/// The next answer of a `git cat-file --batch`: a blob (whose oid must be
+/// `expect`, when given), a name git does not have (or that is no blob, its
+/// contents skipped), or a stream out of step.
+fn answer(stdout: &mut impl std::io::BufRead, expect: Option<&str>) -> Got {
+    let mut header = String::new();
+    if stdout.read_line(&mut header).is_err() {
+        return Got::Broken;
+    }
+    // `<oid> <type> <size>`, or `<name> missing`.
+    let parts: Vec<&str> = header.split_whitespace().collect();
+    match parts[..] {
+        [_, "missing"] => Got::Missing,
+        [got, kind, size] => {
+            let Ok(size) = size.parse::<usize>() else {
+                return Got::Broken;
+            };
+            if expect.is_some_and(|e| e != got) {
+                return Got::Broken;
+            }
+            let mut bytes = vec![0; size + 1];
+            if stdout.read_exact(&mut bytes).is_err() {
+                return Got::Broken;
+            }
+            bytes.pop(); // the newline after the contents
+            if kind == "blob" {
+                Got::Blob(bytes)
+            } else {
+                Got::Missing
+            }
+        }
+        _ => Got::Broken,
+    }
+}
+
+/// One answer of a `git cat-file --batch`.
 pub(crate) enum Got {
     Blob(Vec<u8>),
     Missing,

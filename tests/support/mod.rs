@@ -52,6 +52,15 @@ pub fn json(out: &Run) -> Value {
 }
 
 /// The rule id of each finding, in report order.
+/// The JSON report's entry for the area with this slug, if it shows one.
+pub fn area<'a>(v: &'a Value, slug: &str) -> Option<&'a Value> {
+    v["areas"]
+        .as_array()
+        .expect("areas array")
+        .iter()
+        .find(|a| a["area"] == slug)
+}
+
 pub fn rules(v: &Value) -> Vec<&str> {
     v["findings"]
         .as_array()
