@@ -45,8 +45,9 @@ pub enum FileKind {
 /// the object store) is one more variant here, not a second walk.
 #[derive(Debug, Clone)]
 pub enum Content {
-    /// A file in the work tree.
-    Disk(PathBuf),
+    /// A file in the work tree, with what the walk saw there (from the
+    /// directory entry, no syscall), `None` when git listed it.
+    Disk(PathBuf, Option<FileKind>),
     /// A blob of a revision's tree.
     Blob(Blob),
 }
@@ -63,17 +64,17 @@ pub struct Blob {
 }
 
 impl Listed {
-    fn disk(rel: String, path: PathBuf) -> Listed {
+    fn disk(rel: String, path: PathBuf, walked: Option<FileKind>) -> Listed {
         Listed {
             rel,
-            content: Content::Disk(path),
+            content: Content::Disk(path, walked),
         }
     }
 
     /// The file name, for language detection.
     pub fn name(&self) -> String {
         match &self.content {
-            Content::Disk(p) => p
+            Content::Disk(p, _) => p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
@@ -87,28 +88,71 @@ impl Listed {
     /// Asked by the worker that reads the file, not by the listing, so the
     /// 20,000 `lstat`s of a large repository run in parallel. With it, the
     /// size in bytes of a regular file (0 otherwise): one `lstat` says both.
-    pub fn kind(&self) -> (FileKind, u64) {
+    /// A file the walk saw as a regular file is opened instead (never
+    /// following a link, never waiting on a FIFO put there since) and its
+    /// open file says both: one path lookup, not two.
+    pub fn look(&self) -> Looked {
+        let gone = Looked {
+            kind: FileKind::Gone,
+            size: 0,
+            file: None,
+        };
         match &self.content {
-            Content::Disk(p) => match std::fs::symlink_metadata(p) {
-                Ok(m) if m.file_type().is_symlink() => (FileKind::Symlink, 0),
-                Ok(m) if m.is_file() => (FileKind::File, m.len()),
-                _ => (FileKind::Gone, 0),
+            Content::Disk(_, Some(FileKind::Symlink)) => Looked {
+                kind: FileKind::Symlink,
+                ..gone
             },
-            Content::Blob(b) => (b.kind, b.size),
+            Content::Disk(p, walked) => {
+                if *walked == Some(FileKind::File) {
+                    if let Ok(file) = open_no_wait(p) {
+                        return match file.metadata() {
+                            Ok(m) if m.is_file() => Looked {
+                                kind: FileKind::File,
+                                size: m.len(),
+                                file: Some(file),
+                            },
+                            _ => gone,
+                        };
+                    }
+                    // Not openable as a file: `lstat` says what it is, and
+                    // the read says why it cannot be read.
+                }
+                match std::fs::symlink_metadata(p) {
+                    Ok(m) if m.file_type().is_symlink() => Looked {
+                        kind: FileKind::Symlink,
+                        ..gone
+                    },
+                    Ok(m) if m.is_file() => Looked {
+                        kind: FileKind::File,
+                        size: m.len(),
+                        file: None,
+                    },
+                    _ => gone,
+                }
+            }
+            Content::Blob(b) => Looked {
+                kind: b.kind,
+                size: b.size,
+                file: None,
+            },
         }
     }
 
     /// All of its bytes, into `buf` (cleared first): a worker reuses one
     /// buffer for all its files, so the kernel copies into memory already
-    /// in cache instead of fresh pages. `size` (from [`Listed::kind`])
-    /// sizes it, so no second `stat` is made (`std::fs::read` makes one).
-    pub fn read_into(&self, size: u64, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    /// in cache instead of fresh pages. `looked`'s size (from
+    /// [`Listed::look`]) sizes it, so no second `stat` is made
+    /// (`std::fs::read` makes one).
+    pub fn read_into(&self, looked: Looked, buf: &mut Vec<u8>) -> std::io::Result<()> {
         use std::io::Read;
         buf.clear();
         match &self.content {
-            Content::Disk(p) => {
-                let file = std::fs::File::open(p)?;
-                buf.reserve(usize::try_from(size).unwrap_or(0) + 1);
+            Content::Disk(p, _) => {
+                let file = match looked.file {
+                    Some(f) => f,
+                    None => std::fs::File::open(p)?,
+                };
+                buf.reserve(usize::try_from(looked.size).unwrap_or(0) + 1);
                 // Through `Take`: `File`'s own `read_to_end` stats the file
                 // again for a size hint.
                 file.take(u64::MAX).read_to_end(buf)?;
@@ -122,15 +166,42 @@ impl Listed {
     }
 
     /// A reader over its bytes, for streaming a large file.
-    pub fn open(&self) -> std::io::Result<Box<dyn std::io::Read>> {
+    pub fn open(&self, looked: Looked) -> std::io::Result<Box<dyn std::io::Read>> {
         match &self.content {
-            Content::Disk(p) => Ok(Box::new(std::fs::File::open(p)?)),
+            Content::Disk(p, _) => Ok(Box::new(match looked.file {
+                Some(f) => f,
+                None => std::fs::File::open(p)?,
+            })),
             Content::Blob(b) => Ok(Box::new(std::io::Cursor::new(match &b.bytes {
                 Some(bytes) => bytes.clone(),
                 None => b.store.read(&b.oid)?,
             }))),
         }
     }
+}
+
+/// What [`Listed::look`] found, and the file it opened to find it.
+#[derive(Debug)]
+pub struct Looked {
+    pub kind: FileKind,
+    pub size: u64,
+    file: Option<std::fs::File>,
+}
+
+/// Opens a path for reading without following a final symbolic link and
+/// without blocking on a FIFO (or a device) that replaced the file.
+#[cfg(unix)]
+fn open_no_wait(p: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(p)
+}
+
+#[cfg(not(unix))]
+fn open_no_wait(_: &Path) -> std::io::Result<std::fs::File> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// Blobs read through one long-lived `git cat-file --batch`: a process per
@@ -275,6 +346,7 @@ fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
         emit(Listed::disk(
             String::from_utf8_lossy(name).into_owned(),
             root.join(os_path(name)),
+            None,
         ));
     };
     for name in names(&tracked) {
@@ -563,9 +635,15 @@ fn from_walk(root: &Path, emit: &mut impl FnMut(Listed)) -> Listing {
                 let Some(t) = e.file_type() else { continue };
                 // Symlinks too: the worker counts them (never followed).
                 if t.is_file() || t.is_symlink() {
+                    let walked = if t.is_symlink() {
+                        FileKind::Symlink
+                    } else {
+                        FileKind::File
+                    };
                     emit(Listed::disk(
                         super::relative(root, e.path()),
                         e.path().to_path_buf(),
+                        Some(walked),
                     ));
                 }
             }
@@ -581,4 +659,53 @@ fn names(out: &[u8]) -> Vec<&[u8]> {
     out.split(|&b| b == 0)
         .filter(|n| !n.is_empty() && !n.ends_with(b"/"))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walked(path: &Path) -> Listed {
+        Listed::disk("f.ts".into(), path.to_path_buf(), Some(FileKind::File))
+    }
+
+    /// A file the walk saw is opened once and its open file gives the size;
+    /// whatever replaced it since is told apart without following a link or
+    /// waiting on a FIFO.
+    #[cfg(unix)]
+    #[test]
+    fn a_walked_file_is_looked_at_through_its_open_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.ts");
+        std::fs::write(&p, "console.log(1)\n").unwrap();
+        let listed = walked(&p);
+        let looked = listed.look();
+        assert_eq!((looked.kind, looked.size), (FileKind::File, 15));
+        assert!(looked.file.is_some());
+        let mut buf = Vec::new();
+        listed.read_into(looked, &mut buf).unwrap();
+        assert_eq!(buf, b"console.log(1)\n");
+
+        std::fs::remove_file(&p).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", &p).unwrap();
+        assert_eq!(listed.look().kind, FileKind::Symlink);
+
+        std::fs::remove_file(&p).unwrap();
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&p)
+            .status()
+            .unwrap()
+            .success());
+        // No writer: a blocking open would never return.
+        assert_eq!(listed.look().kind, FileKind::Gone);
+
+        std::fs::remove_file(&p).unwrap();
+        assert_eq!(listed.look().kind, FileKind::Gone);
+        // Git-listed (no type from a walk): `lstat`, then a plain open.
+        std::fs::write(&p, "x").unwrap();
+        let listed = Listed::disk("f.ts".into(), p.clone(), None);
+        let looked = listed.look();
+        assert_eq!((looked.kind, looked.size), (FileKind::File, 1));
+        assert!(looked.file.is_none());
+    }
 }
