@@ -171,7 +171,7 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
         // A commit is on no branch by itself: a local branch whose tip it
         // is, if one is.
         Some(rev) => crate::git::branch_at(&opts.root, rev),
-        None => crate::git::current_branch(&opts.root),
+        None => crate::git::current_branch(&opts.root, ctx),
     });
     // `require:` turns "not checked" into a blocking finding on release
     // branches (an unknown target counts as one).
@@ -464,7 +464,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         judged_groups: judged.groups(),
         commit: match (&opts.rev, &walked.repo) {
             (Some(rev), _) => Some(rev.clone()),
-            (None, crate::git::Repository::WorkTree) => crate::git::head_commit(&opts.root),
+            (None, crate::git::Repository::WorkTree) => crate::git::head_commit(&opts.root, ctx),
             _ => None,
         },
         base: match &history.diff {
@@ -537,12 +537,18 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
             opts.root.display()
         );
     }
-    let repo = crate::git::repository(&opts.root);
+    // A `.git` above: a work tree, as good as certain, and `git ls-files`
+    // lists it. Git is asked what it makes of the `.git` (a process per
+    // run) only when that listing fails, for the reason.
+    let likely = match crate::git::work_tree_top(&opts.root) {
+        Some(_) => crate::git::Repository::WorkTree,
+        None => crate::git::Repository::None,
+    };
     let rev = opts.rev.as_deref();
     let scan = workspace::scan(
         &opts.root,
         settings,
-        &repo,
+        &likely,
         rev,
         discover::is_relevant,
         |file| {
@@ -568,6 +574,18 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         },
     )?;
     let (results, scan) = scan.split_results();
+    let listed_by_git = matches!(
+        scan.set,
+        Some(
+            workspace::listing::ScannedSet::GitWorkTree
+                | workspace::listing::ScannedSet::GitRevision(_)
+        )
+    );
+    let repo = if likely == crate::git::Repository::WorkTree && !listed_by_git {
+        crate::git::repository(&opts.root)
+    } else {
+        likely
+    };
     let mut w = Walked {
         visited: Vec::with_capacity(results.len()),
         repo,

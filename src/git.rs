@@ -83,7 +83,10 @@ pub fn is_bare_repository(root: &Path) -> bool {
 
 /// The current branch of the repository at `root`, `None` when detached,
 /// not a repository, or git is missing.
-pub fn current_branch(root: &Path) -> Option<String> {
+pub fn current_branch(root: &Path, ctx: &RunContext) -> Option<String> {
+    if let Some(head) = head_from_files(root, ctx) {
+        return head.branch;
+    }
     let out = command(root)
         .args(["symbolic-ref", "--short", "-q", "HEAD"])
         .output()
@@ -123,11 +126,100 @@ pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
 
 /// The commit `HEAD` points at in a work tree already known to be one
 /// (`None` before the first commit): one git call, no second probe.
-pub fn head_commit(root: &Path) -> Option<String> {
+pub fn head_commit(root: &Path, ctx: &RunContext) -> Option<String> {
+    if let Some(head) = head_from_files(root, ctx) {
+        return head.commit;
+    }
     git(root, &["rev-parse", "--verify", "-q", "HEAD^{commit}"])
         .ok()
         .map(|o| String::from_utf8_lossy(&o).trim().to_string())
         .filter(|s| !s.is_empty())
+}
+
+/// What `HEAD` names, as `.git`'s plain files say it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Head {
+    /// The branch it is on; `None` when detached.
+    branch: Option<String>,
+    /// The commit it points at; `None` before the first commit.
+    commit: Option<String>,
+}
+
+/// `HEAD` read from the files git keeps it in (`HEAD`, the loose ref,
+/// `packed-refs`; a linked worktree's `gitdir:` and `commondir`), without
+/// starting git: a process costs about a millisecond, a small app's whole
+/// check a dozen. `None` where the files say something only git should
+/// interpret (a reftable store, a symbolic ref pointing at another, a
+/// `HEAD` outside `refs/heads/`, anything unexpected): git is asked then.
+fn head_from_files(root: &Path, ctx: &RunContext) -> Option<Head> {
+    // Set (in a hook, by a wrapper), they may name another repository:
+    // git, which sees them, answers.
+    if ["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"]
+        .iter()
+        .any(|v| ctx.vars().contains_key(*v))
+    {
+        return None;
+    }
+    let top = work_tree_top(root)?;
+    let dot_git = top.join(".git");
+    let git_dir = if dot_git.is_dir() {
+        dot_git
+    } else {
+        let link = std::fs::read_to_string(&dot_git).ok()?;
+        top.join(link.strip_prefix("gitdir:")?.trim())
+    };
+    let common = match std::fs::read_to_string(git_dir.join("commondir")) {
+        Ok(c) => git_dir.join(c.trim()),
+        Err(_) => git_dir.clone(),
+    };
+    if common.join("reftable").exists() || git_dir.join("reftable").exists() {
+        return None;
+    }
+    let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
+    let head = head.trim_end_matches(['\n', '\r']);
+    let Some(refname) = head.strip_prefix("ref: ") else {
+        return is_object_id(head).then(|| Head {
+            branch: None,
+            commit: Some(head.to_string()),
+        });
+    };
+    let branch = refname.strip_prefix("refs/heads/")?;
+    if branch.is_empty()
+        || refname
+            .split('/')
+            .any(|part| part.is_empty() || part == "..")
+    {
+        return None;
+    }
+    let commit = match std::fs::read_to_string(common.join(refname)) {
+        Ok(loose) => {
+            let loose = loose.trim_end_matches(['\n', '\r']);
+            if !is_object_id(loose) {
+                return None;
+            }
+            Some(loose.to_string())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            match std::fs::read_to_string(common.join("packed-refs")) {
+                Ok(packed) => packed.lines().find_map(|line| {
+                    let (id, name) = line.split_once(' ')?;
+                    (name == refname && is_object_id(id)).then(|| id.to_string())
+                }),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(_) => return None,
+            }
+        }
+        Err(_) => return None,
+    };
+    Some(Head {
+        branch: Some(branch.to_string()),
+        commit,
+    })
+}
+
+/// A full SHA-1 or SHA-256 object id in lower-case hex.
+fn is_object_id(s: &str) -> bool {
+    matches!(s.len(), 40 | 64) && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// The remote's default branch as this clone knows it: `<remote>/HEAD`'s
@@ -201,4 +293,119 @@ pub fn base_ref(explicit: Option<&str>, ctx: &RunContext) -> Option<String> {
         ctx.var("GITHUB_BASE_REF")
             .map(|b| format!("origin/{}", b.trim()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(dir: &Path, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@e",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// What git itself answers, for comparison.
+    fn from_git(dir: &Path) -> Head {
+        let ask = |args: &[&str]| {
+            git(dir, args)
+                .ok()
+                .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+        };
+        Head {
+            branch: ask(&["symbolic-ref", "--short", "-q", "HEAD"]),
+            commit: ask(&["rev-parse", "--verify", "-q", "HEAD^{commit}"]),
+        }
+    }
+
+    /// Read from the files, `HEAD` says what git says: unborn, on a
+    /// branch (loose, then packed), detached, in a linked worktree, from a
+    /// subfolder.
+    #[test]
+    fn head_read_from_the_files_is_what_git_says() {
+        let ctx = RunContext::from_vars(Default::default(), (2026, 1, 1)).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(repo.join("src")).unwrap();
+        run(&repo, &["init", "-q"]);
+        let unborn = head_from_files(&repo, &ctx).unwrap();
+        assert_eq!(
+            unborn,
+            Head {
+                branch: Some("main".into()),
+                commit: None
+            }
+        );
+        assert_eq!(unborn.commit, from_git(&repo).commit);
+
+        std::fs::write(repo.join("src/a.ts"), "a\n").unwrap();
+        run(&repo, &["add", "."]);
+        run(&repo, &["commit", "-qm", "one"]);
+        run(&repo, &["checkout", "-qb", "feature/x"]);
+        let loose = head_from_files(&repo.join("src"), &ctx).unwrap();
+        assert_eq!(loose, from_git(&repo));
+        assert_eq!(loose.branch.as_deref(), Some("feature/x"));
+
+        run(&repo, &["pack-refs", "--all"]);
+        assert!(!repo.join(".git/refs/heads/feature/x").exists());
+        assert_eq!(head_from_files(&repo, &ctx).unwrap(), from_git(&repo));
+
+        let first = run(&repo, &["rev-parse", "HEAD"]);
+        run(&repo, &["checkout", "-q", "--detach", &first]);
+        let detached = head_from_files(&repo, &ctx).unwrap();
+        assert_eq!(
+            detached,
+            Head {
+                branch: None,
+                commit: Some(first.clone())
+            }
+        );
+        assert_eq!(detached, from_git(&repo));
+
+        let linked = dir.path().join("linked");
+        run(
+            &repo,
+            &[
+                "worktree",
+                "add",
+                "-q",
+                "-b",
+                "other",
+                linked.to_str().unwrap(),
+            ],
+        );
+        std::fs::write(linked.join("b.ts"), "b\n").unwrap();
+        run(&linked, &["add", "."]);
+        run(&linked, &["commit", "-qm", "two"]);
+        let there = head_from_files(&linked, &ctx).unwrap();
+        assert_eq!(there, from_git(&linked));
+        assert_ne!(there.commit.as_deref(), Some(first.as_str()));
+
+        // GIT_DIR and its kin set: git, which sees them, is asked.
+        let redirected = RunContext::from_vars(
+            [("GIT_DIR".to_string(), "/elsewhere/.git".to_string())].into(),
+            (2026, 1, 1),
+        )
+        .unwrap();
+        assert_eq!(head_from_files(&repo, &redirected), None);
+        // A symbolic ref pointing at another: git is asked.
+        std::fs::write(repo.join(".git/HEAD"), "ref: refs/remotes/origin/HEAD\n").unwrap();
+        assert_eq!(head_from_files(&repo, &ctx), None);
+    }
 }

@@ -311,10 +311,11 @@ pub fn list(
 }
 
 /// `git ls-files` (tracked, with submodules' tracked files) and
-/// `git ls-files --others --exclude-standard` (untracked, not ignored),
-/// started together; the tracked files are handed out while git still
-/// walks the tree for untracked ones. `None` (nothing handed out) when git
-/// fails on the tracked list.
+/// `git ls-files --others --exclude-standard` (untracked, not ignored):
+/// one process tagging each name (`-t`: `?` untracked) where the work tree
+/// has no submodules, else two started together (`--recurse-submodules`
+/// takes no `--others`). `None` (nothing handed out) when git fails on the
+/// tracked list.
 fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
     let start = |args: &[&str]| {
         git::command(root)
@@ -324,17 +325,45 @@ fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
             .spawn()
             .ok()
     };
-    let tracked = start(&["ls-files", "-z", "--cached", "--recurse-submodules"]);
-    let untracked = start(&["ls-files", "-z", "--others", "--exclude-standard"]);
     let finish = |child: Option<std::process::Child>| {
         child
             .and_then(|c| c.wait_with_output().ok())
             .filter(|o| o.status.success())
             .map(|o| o.stdout)
     };
-    let Some(tracked) = finish(tracked) else {
-        let _ = finish(untracked);
-        return None;
+    let submodules = git::work_tree_top(root).is_none_or(|top| top.join(".gitmodules").exists());
+    let (tracked, untracked) = if submodules {
+        let tracked = start(&["ls-files", "-z", "--cached", "--recurse-submodules"]);
+        let untracked = start(&["ls-files", "-z", "--others", "--exclude-standard"]);
+        let Some(tracked) = finish(tracked) else {
+            let _ = finish(untracked);
+            return None;
+        };
+        (tracked, finish(untracked).unwrap_or_default())
+    } else {
+        let both = finish(start(&[
+            "ls-files",
+            "-z",
+            "-t",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ]))?;
+        let (mut tracked, mut untracked) = (Vec::new(), Vec::new());
+        for entry in both.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+            // `H name`, `S name` (sparse), `M name` (unmerged): tracked.
+            let Some((tag, name)) = entry.split_first_chunk::<2>() else {
+                continue;
+            };
+            let list = if tag[0] == b'?' {
+                &mut untracked
+            } else {
+                &mut tracked
+            };
+            list.extend_from_slice(name);
+            list.push(0);
+        }
+        (tracked, untracked)
     };
     let mut listing = Listing {
         set: Some(ScannedSet::GitWorkTree),
@@ -360,7 +389,6 @@ fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
             hand_out(name);
         }
     }
-    let untracked = finish(untracked).unwrap_or_default();
     for name in names(&untracked) {
         if seen.insert(name) {
             hand_out(name);
