@@ -492,33 +492,79 @@ impl Settings {
 /// Compiled repo-relative path globs (see [`path_globs`]).
 #[derive(Debug, Clone)]
 struct PathSet {
+    /// Each pattern once: `p`, not also `p/**` (see [`PathSet::is_match`]).
     globs: GlobSet,
     /// Plain names (no glob syntax) that match as a folder anywhere in the
     /// path: `**/name/**` by a set lookup per folder instead of one more
     /// regex per name. Building the regexes was most of a small
     /// repository's run.
     dir_names: std::collections::HashSet<String>,
+    /// Tells this set's answers apart in the per-thread folder cache.
+    id: usize,
 }
 
 impl PathSet {
+    /// `rel` matches a pattern `p` or `p/**`: it matches `p`, or one of
+    /// its folders does. Compiled, each `p/**` was one more regex (a
+    /// glob ending in `/**` after a wildcard has no cheaper form), and
+    /// compiling them was a third of a small app's run.
     fn is_match(&self, rel: &str) -> bool {
-        if !self.dir_names.is_empty() {
-            if let Some((dirs, _)) = rel.rsplit_once('/') {
-                if dirs.split('/').any(|d| self.dir_names.contains(d)) {
-                    return true;
+        match rel.rsplit_once('/') {
+            Some((dir, _)) => self.folder_matches(dir) || self.globs.is_match(rel),
+            None => self.globs.is_match(rel),
+        }
+    }
+
+    /// Does `dir` or a folder above it match? Every file directly in `dir`
+    /// has the same answer, and a folder's files are listed one after
+    /// another: each thread keeps the last answer per set.
+    fn folder_matches(&self, dir: &str) -> bool {
+        thread_local! {
+            static LAST: std::cell::RefCell<Vec<(usize, String, bool)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        LAST.with(|last| {
+            let mut last = last.borrow_mut();
+            if let Some((_, d, answer)) = last.iter().find(|(id, _, _)| *id == self.id) {
+                if d == dir {
+                    return *answer;
                 }
             }
-        }
-        self.globs.is_match(rel)
+            let answer = dir
+                .match_indices('/')
+                .map(|(i, _)| &dir[..i])
+                .chain(std::iter::once(dir))
+                .any(|folder| {
+                    let name = folder.rsplit('/').next().unwrap_or(folder);
+                    self.dir_names.contains(name) || self.globs.is_match(folder)
+                });
+            match last.iter_mut().find(|(id, _, _)| *id == self.id) {
+                Some(entry) => {
+                    entry.1.clear();
+                    entry.1.push_str(dir);
+                    entry.2 = answer;
+                }
+                None => {
+                    // A thread asks a handful of sets; tests make many.
+                    if last.len() >= 64 {
+                        last.clear();
+                    }
+                    last.push((self.id, dir.to_string(), answer));
+                }
+            }
+            answer
+        })
     }
 }
 
 /// Compile repo-relative path globs. A pattern without `/` matches a file or
 /// directory name at any depth, as in `.gitignore`. Each pattern `p` means
-/// the globs `p` and `p/**` (anything inside a match): a name with no glob
+/// the globs `p` and `p/**` (anything inside a match, found by matching
+/// the path's folders: [`PathSet::is_match`]); a name with no glob
 /// syntax, `**/name` and `**/name/**`, is a basename glob (a hash lookup in
 /// the glob set) and a folder name ([`PathSet::dir_names`]).
 fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
+    static IDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let mut b = GlobSetBuilder::new();
     let mut dir_names = std::collections::HashSet::new();
     let plain =
@@ -535,35 +581,28 @@ fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
         } else {
             format!("**/{p}")
         };
-        let inside = format!("{}/**", full.trim_end_matches("/**"));
         // `**/name/**` (given so, or made from `name`): a folder named so.
-        let folder = inside
+        let folder = full
+            .trim_end_matches("/**")
             .strip_prefix("**/")
-            .and_then(|r| r.strip_suffix("/**"))
-            .filter(|name| plain(name))
-            .map(str::to_string);
-        let mut candidates = vec![full.clone()];
-        match folder {
-            Some(ref name) => {
-                dir_names.insert(name.clone());
-            }
-            None => candidates.push(inside),
-        }
-        for candidate in candidates {
-            if folder.is_some() && candidate.ends_with("/**") && candidate == full {
+            .filter(|name| plain(name));
+        if let Some(name) = folder {
+            dir_names.insert(name.to_string());
+            if full.ends_with("/**") {
                 // `**/name/**` itself: the folder lookup is the whole glob.
                 continue;
             }
-            let g = globset::GlobBuilder::new(&candidate)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| format!("bad glob {p:?}: {e}"))?;
-            b.add(g);
         }
+        let g = globset::GlobBuilder::new(&full)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| format!("bad glob {p:?}: {e}"))?;
+        b.add(g);
     }
     Ok(PathSet {
         globs: b.build().map_err(|e| e.to_string())?,
         dir_names,
+        id: IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
     })
 }
 

@@ -347,9 +347,10 @@ fn checklist_items_are_validated() {
     assert_eq!(off.checklist.items().count(), 0);
 }
 
-/// The folder-name shortcut of `path_globs` matches exactly what the globs
-/// it replaces matched (`p` and `p/**` for every pattern, as compiled
-/// before), on the default lists and on patterns users write.
+/// The folder-name shortcut and the folder-by-folder matching of
+/// `path_globs` match exactly what the globs they replace matched (`p` and
+/// `p/**` for every pattern, as compiled before), on the default lists and
+/// on patterns users write.
 mod path_set_equivalence {
     use super::super::{path_globs, DEFAULT_NON_PRODUCTION, DEFAULT_TEST_FILES, DEFAULT_VENDORED};
     use proptest::prelude::*;
@@ -420,6 +421,18 @@ mod path_set_equivalence {
                 "**/x",
                 "src/lib/**",
                 "**/tests",
+            ]),
+            // Wildcards in folder positions: `p/**` is found by matching
+            // each folder of the path.
+            s(&[
+                "src/*/x",
+                "*.min.js",
+                "mock?",
+                "[st]ests",
+                "{docs,e2e}",
+                "src/**/lib",
+                "**/*.config.ts",
+                "*s",
             ]),
         ]
     }
