@@ -1,6 +1,6 @@
 //! The `env:` and `secrets:` sections of `.shipcheck.yml`.
 
-use globset::{GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -145,8 +145,8 @@ pub struct EnvSettings {
     pub environments: Vec<(String, Vec<String>)>,
     pub accessor_names: Vec<String>,
     pub accessors: Vec<Regex>,
-    ignore: GlobSet,
-    local_proxies: GlobSet,
+    ignore: NameSet,
+    local_proxies: NameSet,
 }
 
 impl EnvSettings {
@@ -177,9 +177,9 @@ impl EnvSettings {
 
 #[derive(Debug)]
 pub struct SecretSettings {
-    names: GlobSet,
-    not_names: GlobSet,
-    min_lengths: Vec<(GlobMatcher, usize)>,
+    names: NameSet,
+    not_names: NameSet,
+    min_lengths: Vec<(NameSet, usize)>,
 }
 
 impl SecretSettings {
@@ -203,12 +203,100 @@ fn name_glob(pattern: &str) -> Result<globset::Glob, String> {
         .map_err(|e| format!("bad name pattern {pattern:?}: {e}"))
 }
 
-fn name_globs(patterns: &[String]) -> Result<GlobSet, String> {
-    let mut b = GlobSetBuilder::new();
-    for p in patterns {
-        b.add(name_glob(p)?);
+fn name_globs(patterns: &[String]) -> Result<NameSet, String> {
+    NameSet::new(patterns)
+}
+
+/// Case-insensitive globs over variable names. Nearly every pattern is a
+/// name with `*` wildcards (`*_KEY`, `npm_*`, `*SECRET*`): those match
+/// ASCII names piece by piece, with no regex to compile (compiling the
+/// default lists' globs was a fifth of a small app's run). A pattern with
+/// other glob syntax is compiled, with the rest, at once (and so checked);
+/// a name that is not ASCII goes through the compiled globs, built on
+/// first use, for Unicode case folding.
+#[derive(Debug, Clone)]
+pub struct NameSet {
+    patterns: Vec<String>,
+    /// Each pattern split at its `*`s, when all of them are plain.
+    pieces: Option<Vec<Vec<String>>>,
+    globs: std::sync::OnceLock<GlobSet>,
+}
+
+impl NameSet {
+    fn new(patterns: &[String]) -> Result<NameSet, String> {
+        // `**` is glob syntax of its own (a whole path component, else
+        // an error): compiled, as before.
+        let plain = |p: &String| {
+            p.is_ascii() && !p.contains(['?', '[', ']', '{', '}', '\\', '!']) && !p.contains("**")
+        };
+        let set = NameSet {
+            patterns: patterns.to_vec(),
+            pieces: patterns.iter().all(plain).then(|| {
+                patterns
+                    .iter()
+                    .map(|p| p.split('*').map(String::from).collect())
+                    .collect()
+            }),
+            globs: std::sync::OnceLock::new(),
+        };
+        if set.pieces.is_none() {
+            let globs = set.compile()?;
+            let _ = set.globs.set(globs);
+        }
+        Ok(set)
     }
-    b.build().map_err(|e| e.to_string())
+
+    fn compile(&self) -> Result<GlobSet, String> {
+        let mut b = GlobSetBuilder::new();
+        for p in &self.patterns {
+            b.add(name_glob(p)?);
+        }
+        b.build().map_err(|e| e.to_string())
+    }
+
+    pub fn is_match(&self, name: &str) -> bool {
+        match &self.pieces {
+            Some(pieces) if name.is_ascii() => pieces.iter().any(|p| wildcard_match(p, name)),
+            _ => self
+                .globs
+                .get_or_init(|| self.compile().unwrap_or_else(|_| GlobSet::empty()))
+                .is_match(name),
+        }
+    }
+}
+
+/// `name` matches the pattern whose `*`-separated `pieces` these are,
+/// ASCII case ignored: it starts with the first, ends with the last, and
+/// holds the others in order between them.
+fn wildcard_match(pieces: &[String], name: &str) -> bool {
+    let name = name.as_bytes();
+    let (first, middle, last) = match pieces {
+        [] => return false,
+        [only] => return name.eq_ignore_ascii_case(only.as_bytes()),
+        [first, middle @ .., last] => (first, middle, last),
+    };
+    let (first, last) = (first.as_bytes(), last.as_bytes());
+    if name.len() < first.len() + last.len()
+        || !name[..first.len()].eq_ignore_ascii_case(first)
+        || !name[name.len() - last.len()..].eq_ignore_ascii_case(last)
+    {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for piece in middle
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| p.as_bytes())
+    {
+        match rest
+            .windows(piece.len())
+            .position(|w| w.eq_ignore_ascii_case(piece))
+        {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The accessor regex for a configured function name such as `env`,
@@ -253,14 +341,70 @@ pub(super) fn resolve_secrets(raw: Option<RawSecrets>) -> Result<SecretSettings,
     let raw = raw.unwrap_or_default();
     let mut min_lengths = Vec::new();
     for (pattern, n) in raw.min_length.unwrap_or_default() {
-        min_lengths.push((name_glob(&pattern)?.compile_matcher(), n));
+        min_lengths.push((NameSet::new(&[pattern])?, n));
     }
     for (pattern, n) in DEFAULT_MIN_LENGTHS {
-        min_lengths.push((name_glob(pattern)?.compile_matcher(), *n));
+        min_lengths.push((NameSet::new(&[pattern.to_string()])?, *n));
     }
     Ok(SecretSettings {
         names: name_globs(&raw.names.unwrap_or_else(|| strs(DEFAULT_SECRET_NAMES)))?,
         not_names: name_globs(&strs(NOT_SECRET_NAMES))?,
         min_lengths,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn lists() -> Vec<Vec<String>> {
+        vec![
+            strs(DEFAULT_IGNORED),
+            strs(DEFAULT_SECRET_NAMES),
+            strs(NOT_SECRET_NAMES),
+            strs(&["*JWT*", "a*b*c", "X", "*_*_KEY", "STRIPE_*_SECRET", "ab*ab"]),
+            strs(&["*"]),
+        ]
+    }
+
+    const PIECES: &[&str] = &[
+        "A", "B", "C", "ab", "X", "_", "KEY", "SECRET", "secret", "jwt", "PUBLIC", "npm", "CARGO",
+        "STRIPE", "ID", "Ünï", "ß", "K", "\u{212A}", "PORT", "port", "HOME",
+    ];
+
+    proptest! {
+        /// The piece-by-piece match says what the compiled globs say, in
+        /// any case and for names that are not ASCII.
+        #[test]
+        fn name_sets_match_as_the_globs_do(parts in proptest::collection::vec(0..PIECES.len(), 0..6)) {
+            static SETS: std::sync::LazyLock<Vec<(NameSet, GlobSet)>> = std::sync::LazyLock::new(|| {
+                lists()
+                    .iter()
+                    .map(|l| {
+                        let mut b = GlobSetBuilder::new();
+                        for p in l {
+                            b.add(name_glob(p).unwrap());
+                        }
+                        (NameSet::new(l).unwrap(), b.build().unwrap())
+                    })
+                    .collect()
+            });
+            let name: String = parts.iter().map(|&i| PIECES[i]).collect();
+            for (fast, slow) in SETS.iter() {
+                prop_assert!(fast.pieces.is_some());
+                prop_assert_eq!(fast.is_match(&name), slow.is_match(&name), "{} in {:?}", name, fast.patterns);
+            }
+        }
+    }
+
+    /// Glob syntax beyond `*` is compiled at once, so a bad pattern is
+    /// still an error of the config.
+    #[test]
+    fn other_glob_syntax_is_compiled_and_checked() {
+        let set = NameSet::new(&["API_?EY".to_string()]).unwrap();
+        assert!(set.pieces.is_none());
+        assert!(set.is_match("api_key") && !set.is_match("API_KEYS"));
+        assert!(NameSet::new(&["A[".to_string()]).is_err());
+    }
 }

@@ -174,3 +174,32 @@ fn the_line_redactor_masks_keys_split_across_writes() {
         assert_eq!(out, want, "cut at {cut}");
     }
 }
+
+/// Every shape the secret regex masks holds one of the literals that
+/// decide whether it runs at all (built here, so no key sits in the source).
+#[test]
+fn every_secret_shape_passes_the_literal_check() {
+    let r = |n: usize, c: &str| c.repeat(n);
+    let shapes = [
+        format!("sk_live_{}", r(24, "a")),
+        format!("rk_test_{}", r(16, "B")),
+        format!("whsec_{}", r(16, "c")),
+        format!("ghs_{}", r(30, "d")),
+        format!("github_pat_{}", r(30, "e")),
+        format!("xoxs-{}", r(10, "f")),
+        format!("ASIA{}", r(16, "G")),
+        format!("eyJ{}.{}.{}", r(8, "h"), r(8, "i"), r(8, "j")),
+        format!("SG.{}.{}", r(22, "k"), r(43, "l")),
+        format!("re_{}_{}", r(8, "m"), r(24, "n")),
+        format!("SK{}", r(32, "0")),
+        format!("sk-proj-{}", r(20, "o")),
+        format!("xapp-{}", r(10, "p")),
+        format!("PRIVATE KEY-----\\n{}", r(16, "Q")),
+    ];
+    for s in &shapes {
+        let line = format!("value: {s} end");
+        assert!(super::SECRET_SHAPED.is_match(&line), "{s}");
+        assert!(super::SECRET_SHAPED_LITERALS.is_match(&line), "{s}");
+        assert!(!text(&line).contains(s.as_str()), "{s} shown");
+    }
+}
