@@ -453,32 +453,14 @@ static SECRET_SHAPED: LazyLock<Regex> = LazyLock::new(|| {
 /// with none of them is not searched, and a run whose output has none
 /// never compiles that regex (a millisecond, a tenth of a small app's run).
 static SECRET_SHAPED_LITERALS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::new([
-        "k_live_",
-        "k_test_",
-        "whsec_",
-        "ghp_",
-        "gho_",
-        "ghu_",
-        "ghs_",
-        "ghr_",
-        "github_pat_",
-        "xoxa-",
-        "xoxb-",
-        "xoxp-",
-        "xoxr-",
-        "xoxs-",
-        "AKIA",
-        "ASIA",
-        "eyJ",
-        "SG.",
-        "re_",
-        "SK",
-        "sk-",
-        "xapp-",
-        "PRIVATE KEY-----",
-    ])
-    .expect("plain literals")
+    // The provider keys' literals, and the shapes only redaction knows:
+    // Stripe (`sk_`/`rk_`/`pk_` live or test), webhook secrets, the other
+    // Slack token kinds, JWTs, and `SK` in either case of hex.
+    let more = [
+        "k_live_", "k_test_", "whsec_", "xoxa-", "xoxr-", "xoxs-", "eyJ", "SK",
+    ];
+    aho_corasick::AhoCorasick::new(crate::provider_keys::TOKENS.iter().chain(&more))
+        .expect("plain literals")
 });
 
 static PUBLIC_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
