@@ -147,3 +147,65 @@ fn tracked_todos_record_their_github_references() {
         ]
     );
 }
+
+mod ascii_forms {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    const PARTS: &[&str] = &[
+        "#12",
+        "owner/repo#3",
+        "a.b/c-d#0",
+        "ABC-12",
+        "https://github.com/a/b/issues/4",
+        "http://www.github.com/o/r.git/issues/9",
+        "https://jira.x.io/browse/K-1",
+        "&#5",
+        "/#6",
+        " ",
+        "see",
+        "x_",
+        "7",
+        "-",
+        ".",
+        "/",
+        "#",
+        "\t",
+        "TODO:",
+        "(#8)",
+        "k8s/x#1b",
+    ];
+
+    proptest! {
+        /// On ASCII lines the ASCII forms find what the Unicode forms find.
+        #[test]
+        fn ascii_forms_agree(parts in proptest::collection::vec(0..PARTS.len(), 0..8)) {
+            let text: String = parts.iter().map(|&i| PARTS[i]).collect();
+            prop_assert_eq!(ISSUE_REF_ASCII.is_match(text.as_bytes()), ISSUE_REF.is_match(&text), "{}", text);
+            let unicode: Vec<_> = GITHUB_REF
+                .captures_iter(&text)
+                .map(|c| {
+                    let g = |k: &str| c.name(k).map(|m| m.as_str().to_string());
+                    (g("uo"), g("ur"), g("un"), g("o"), g("r"), g("n"), g("b"))
+                })
+                .collect();
+            let ascii: Vec<_> = GITHUB_REF_ASCII
+                .captures_iter(text.as_bytes())
+                .map(|c| {
+                    let g = |k: &str| c.name(k).map(|m| String::from_utf8_lossy(m.as_bytes()).into_owned());
+                    (g("uo"), g("ur"), g("un"), g("o"), g("r"), g("n"), g("b"))
+                })
+                .collect();
+            prop_assert_eq!(ascii, unicode, "{}", text);
+        }
+    }
+
+    /// A line that is not ASCII goes through the Unicode forms: `é` is a
+    /// word character there, so `é#12` names no issue.
+    #[test]
+    fn other_lines_use_the_unicode_forms() {
+        assert!(github_refs("é#12").is_empty());
+        assert_eq!(github_refs("see #12 é").len(), 1);
+        assert_eq!(github_refs("see #12").len(), 1);
+    }
+}
