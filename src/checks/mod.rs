@@ -227,6 +227,9 @@ struct PrefilterPart {
     mask: u64,
 }
 
+/// A kind's tokens, each with the index of its check in [`CHECKS`].
+type TokenList = Vec<(String, usize)>;
+
 /// Patterns per automaton: Teddy's limit is 64.
 const PATTERNS_PER_PART: usize = 48;
 
@@ -235,7 +238,10 @@ const PATTERNS_PER_PART: usize = 48;
 /// file kind, on first use.
 pub struct FileChecker<'s> {
     ctx: Context<'s>,
-    prefilters: Vec<OnceLock<Prefilter>>,
+    prefilters: Vec<OnceLock<std::sync::Arc<Prefilter>>>,
+    /// The automata by token list: kinds with the same tokens (text,
+    /// Markdown, SQL, TOML…) share one instead of each building its own.
+    built: std::sync::Mutex<std::collections::HashMap<TokenList, std::sync::Arc<Prefilter>>>,
 }
 
 const SUPPRESSION_TOKEN: &str = "shipcheck-ignore";
@@ -245,6 +251,7 @@ impl<'s> FileChecker<'s> {
         FileChecker {
             ctx,
             prefilters: (0..KIND_SLOTS).map(|_| OnceLock::new()).collect(),
+            built: Default::default(),
         }
     }
 
@@ -264,6 +271,15 @@ impl<'s> FileChecker<'s> {
             }
             patterns.push(SUPPRESSION_TOKEN.to_string());
             owner.push(CHECKS.len());
+            let key: TokenList = patterns
+                .iter()
+                .cloned()
+                .zip(owner.iter().copied())
+                .collect();
+            let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(shared) = built.get(&key) {
+                return shared.clone();
+            }
             // Teddy fingerprints a pattern by its first bytes, as many as
             // the part's shortest pattern has (at most 4): one 3-byte token
             // makes every pattern of its part a 3-byte fingerprint, which
@@ -302,7 +318,9 @@ impl<'s> FileChecker<'s> {
                     mask: group.iter().fold(0, |m, &i| m | 1 << owner[i]),
                 })
                 .collect();
-            Prefilter { parts }
+            let prefilter = std::sync::Arc::new(Prefilter { parts });
+            built.insert(key, prefilter.clone());
+            prefilter
         })
     }
 
