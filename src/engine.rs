@@ -339,6 +339,10 @@ fn baseline_findings(
 /// Walk once, run every check, apply suppressions: the stages in order.
 fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     let started = Instant::now();
+    // git lists the work tree while the settings compile (each about a
+    // quarter of a small app's run).
+    let listing = (opts.rev.is_none() && crate::git::work_tree_top(&opts.root).is_some())
+        .then(|| workspace::listing::GitListing::start(&opts.root));
     let (settings, environments) = inputs(opts, ctx)?;
     // Before the walk: a malformed SARIF file fails the run at once.
     let imported = crate::import::findings(&opts.imports, &opts.root, &opts.tree(), &settings)?;
@@ -346,7 +350,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         settings: &settings,
         today: ctx.today,
     });
-    let mut walked = walk(opts, &settings, &checker)?;
+    let mut walked = walk(opts, &settings, &checker, listing)?;
     // Now that the code's reads are known: process values by score too.
     environments::register_secrets(
         &environments,
@@ -530,7 +534,12 @@ struct Walked {
 
 /// The scanned set, each file read once and run through the per-file
 /// checks (migration discovery's files kept with their text).
-fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyhow::Result<Walked> {
+fn walk(
+    opts: &CheckOptions,
+    settings: &Settings,
+    checker: &FileChecker,
+    listing: Option<workspace::listing::GitListing>,
+) -> anyhow::Result<Walked> {
     if opts.rev.is_none() && crate::git::is_bare_repository(&opts.root) {
         anyhow::bail!(
             "{} is a bare git repository: it has no working tree to check; run shipcheck on a checkout",
@@ -550,6 +559,7 @@ fn walk(opts: &CheckOptions, settings: &Settings, checker: &FileChecker) -> anyh
         settings,
         &likely,
         rev,
+        listing,
         discover::is_relevant,
         |file| {
             let mut outcome = checker.check(file);

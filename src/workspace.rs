@@ -271,6 +271,7 @@ pub fn scan<T, F, L>(
     settings: &Settings,
     repo: &crate::git::Repository,
     rev: Option<&str>,
+    started: Option<listing::GitListing>,
     always_listed: L,
     visit: F,
 ) -> anyhow::Result<Scan<T>>
@@ -333,7 +334,7 @@ where
         drop(tx);
         let lister = scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
-            let summary = listing::list(root, repo, rev, |listed| {
+            let summary = listing::list(root, repo, rev, started, |listed| {
                 batch.push(listed);
                 if batch.len() == BATCH {
                     let _ = files_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));

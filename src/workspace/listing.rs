@@ -297,58 +297,92 @@ pub fn list(
     root: &Path,
     repo: &Repository,
     rev: Option<&str>,
+    started: Option<GitListing>,
     mut emit: impl FnMut(Listed),
 ) -> Listing {
     if let Some(rev) = rev {
         return from_rev(root, rev, &mut emit);
     }
     if *repo == Repository::WorkTree {
-        if let Some(listing) = from_git(root, &mut emit) {
+        let started = started.unwrap_or_else(|| GitListing::start(root));
+        if let Some(listing) = from_git(root, started, &mut emit) {
             return listing;
         }
     }
     from_walk(root, &mut emit)
 }
 
-/// `git ls-files` (tracked, with submodules' tracked files) and
-/// `git ls-files --others --exclude-standard` (untracked, not ignored):
-/// one process tagging each name (`-t`: `?` untracked) where the work tree
-/// has no submodules, else two started together (`--recurse-submodules`
-/// takes no `--others`). `None` (nothing handed out) when git fails on the
-/// tracked list.
-fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
-    let start = |args: &[&str]| {
-        git::command(root)
-            .args(args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .ok()
-    };
-    let finish = |child: Option<std::process::Child>| {
-        child
-            .and_then(|c| c.wait_with_output().ok())
-            .filter(|o| o.status.success())
-            .map(|o| o.stdout)
-    };
-    let submodules = git::work_tree_top(root).is_none_or(|top| top.join(".gitmodules").exists());
-    let (tracked, untracked) = if submodules {
-        let tracked = start(&["ls-files", "-z", "--cached", "--recurse-submodules"]);
-        let untracked = start(&["ls-files", "-z", "--others", "--exclude-standard"]);
-        let Some(tracked) = finish(tracked) else {
-            let _ = finish(untracked);
-            return None;
+/// `git ls-files` started (see [`from_git`]), so that it can run while the
+/// run does something else: the settings are compiled meanwhile (on a
+/// small app both take about as long). Dropped unread, git is stopped.
+#[derive(Debug)]
+pub struct GitListing {
+    /// Tracked and untracked names tagged, in one process; else the
+    /// tracked (with submodules') and the untracked lists from two.
+    children: Vec<std::process::Child>,
+    combined: bool,
+}
+
+impl GitListing {
+    /// `git ls-files` for the work tree holding `root`: one process tagging
+    /// each name (`-t`: `?` untracked) where the work tree has no
+    /// submodules, else two started together (`--recurse-submodules` takes
+    /// no `--others`).
+    pub fn start(root: &Path) -> GitListing {
+        let start = |args: &[&str]| {
+            git::command(root)
+                .args(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .ok()
         };
-        (tracked, finish(untracked).unwrap_or_default())
-    } else {
-        let both = finish(start(&[
-            "ls-files",
-            "-z",
-            "-t",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ]))?;
+        let combined =
+            git::work_tree_top(root).is_some_and(|top| !top.join(".gitmodules").exists());
+        let children = if combined {
+            vec![start(&[
+                "ls-files",
+                "-z",
+                "-t",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ])]
+        } else {
+            vec![
+                start(&["ls-files", "-z", "--cached", "--recurse-submodules"]),
+                start(&["ls-files", "-z", "--others", "--exclude-standard"]),
+            ]
+        };
+        GitListing {
+            // A child that could not start fails its list below.
+            children: children.into_iter().flatten().collect(),
+            combined,
+        }
+    }
+
+    /// The tracked and the untracked names, NUL-separated; `None` when git
+    /// failed on the tracked list.
+    fn finish(mut self) -> Option<(Vec<u8>, Vec<u8>)> {
+        let expected = if self.combined { 1 } else { 2 };
+        let children = std::mem::take(&mut self.children);
+        let complete = children.len() == expected;
+        let mut outputs = children.into_iter().map(|c| {
+            c.wait_with_output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| o.stdout)
+        });
+        if !complete {
+            outputs.for_each(drop);
+            return None;
+        }
+        if !self.combined {
+            let tracked = outputs.next().flatten();
+            let untracked = outputs.next().flatten();
+            return Some((tracked?, untracked.unwrap_or_default()));
+        }
+        let both = outputs.next().flatten()?;
         let (mut tracked, mut untracked) = (Vec::new(), Vec::new());
         for entry in both.split(|&b| b == 0).filter(|e| !e.is_empty()) {
             // `H name`, `S name` (sparse), `M name` (unmerged): tracked.
@@ -363,8 +397,25 @@ fn from_git(root: &Path, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
             list.extend_from_slice(name);
             list.push(0);
         }
-        (tracked, untracked)
-    };
+        Some((tracked, untracked))
+    }
+}
+
+impl Drop for GitListing {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// `git ls-files` (tracked, with submodules' tracked files) and
+/// `git ls-files --others --exclude-standard` (untracked, not ignored), as
+/// [`GitListing`] started them. `None` (nothing handed out) when git fails
+/// on the tracked list.
+fn from_git(root: &Path, started: GitListing, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
+    let (tracked, untracked) = started.finish()?;
     let mut listing = Listing {
         set: Some(ScannedSet::GitWorkTree),
         tracked_env_files: Some(Vec::new()),
