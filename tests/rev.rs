@@ -150,3 +150,39 @@ fn symlinks_and_binary_blobs_in_a_revision() {
     assert_eq!(v["skipped"]["symlinks"], 1, "{v}");
     assert_eq!(v["skipped"]["binary"], 1, "{v}");
 }
+
+/// Enough files that the listing reads their blobs through two `git
+/// cat-file` processes taking turns: every file is judged on its own bytes,
+/// as from the checkout, in the listing's order.
+#[test]
+fn hundreds_of_blobs_read_ahead_in_turns_are_each_their_own_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path();
+    git(r, &["init", "-q", "-b", "main"]);
+    for i in 0..400 {
+        // Each file's finding is on a line of its own number (mod 7), so a
+        // blob handed to the wrong path shows.
+        let body = format!("{}console.log({i});\n", "\n".repeat(i % 7));
+        write(r, &format!("src/m{i:03}.ts"), &body);
+    }
+    git(r, &["add", "-A"]);
+    git(r, &["commit", "-q", "-m", "many"]);
+    let args = ["--branch", "feature", "--format", "json"];
+    let checkout = run(shipcheck().arg("check").arg(r).args(args));
+    let rev = run(shipcheck()
+        .arg("check")
+        .arg(r)
+        .args(args)
+        .args(["--rev", "HEAD"]));
+    assert_eq!(
+        (checkout.code, rev.code),
+        (1, 1),
+        "{}{}",
+        checkout.stderr,
+        rev.stderr
+    );
+    let (a, b) = (finding_lines(&json(&checkout)), finding_lines(&json(&rev)));
+    assert_eq!(a.len(), 400, "{a:?}");
+    assert_eq!(a, b);
+    assert!(b.contains("debug/console src/m013.ts:7"), "{b:?}");
+}
