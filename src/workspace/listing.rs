@@ -158,7 +158,10 @@ impl Listed {
                 file.take(u64::MAX).read_to_end(buf)?;
             }
             Content::Blob(b) => match &b.bytes {
-                Some(bytes) => buf.extend_from_slice(bytes),
+                Some(bytes) => {
+                    buf.extend_from_slice(bytes);
+                    keep_blob(&b.oid, bytes);
+                }
                 None => buf.extend_from_slice(&b.store.read(&b.oid)?),
             },
         }
@@ -202,6 +205,36 @@ fn open_no_wait(p: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn open_no_wait(_: &Path) -> std::io::Result<std::fs::File> {
     Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// The blobs the listing read ahead, kept by id for the reads after the
+/// walk: the `env/unused` mention pass reads every scanned file again, and
+/// asking git for them twice inflated each twice (most of a `--rev` run).
+/// By id, so any tree's read may take them; up to [`KEPT_BYTES`] in all.
+static KEPT: std::sync::LazyLock<std::sync::Mutex<Kept>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// What [`KEPT`] may hold: a 4,000-file app's blobs are 18 MB.
+const KEPT_BYTES: usize = 64 << 20;
+
+#[derive(Default)]
+struct Kept {
+    bytes: usize,
+    blobs: std::collections::HashMap<String, std::sync::Arc<[u8]>>,
+}
+
+pub(crate) fn keep_blob(oid: &str, bytes: &[u8]) {
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.bytes + bytes.len() <= KEPT_BYTES && !kept.blobs.contains_key(oid) {
+        kept.bytes += bytes.len();
+        kept.blobs.insert(oid.to_string(), bytes.into());
+    }
+}
+
+/// A blob the listing kept (see [`KEPT`]).
+pub(crate) fn kept_blob(oid: &str) -> Option<std::sync::Arc<[u8]>> {
+    let kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    kept.blobs.get(oid).cloned()
 }
 
 /// Blobs read through one long-lived `git cat-file --batch`: a process per

@@ -108,17 +108,33 @@ impl Tree {
             return;
         };
         let ids = self.blob_ids(rev);
+        // The blobs the listing kept are not asked of git again.
+        let kept: Vec<Option<std::sync::Arc<[u8]>>> = rels
+            .iter()
+            .map(|r| ids.get(r).and_then(|id| super::listing::kept_blob(id)))
+            .collect();
         let names = rels
             .iter()
-            .map(|r| {
+            .zip(&kept)
+            .filter(|(_, k)| k.is_none())
+            .map(|(r, _)| {
                 ids.get(r)
                     .cloned()
                     .unwrap_or_else(|| format!("{rev}:./{r}"))
             })
             .collect();
         let mut prefetch = super::listing::Prefetch::start(&self.root, names);
-        for rel in rels {
-            let bytes = match prefetch.as_mut().map(|p| p.take(None)) {
+        for (rel, kept) in rels.iter().zip(kept) {
+            let asked = match kept {
+                Some(b) => {
+                    if !f(rel, b.to_vec()) {
+                        return;
+                    }
+                    continue;
+                }
+                None => prefetch.as_mut().map(|p| p.take(None)),
+            };
+            let bytes = match asked {
                 Some(super::listing::Got::Blob(b)) => Some(b),
                 Some(super::listing::Got::Missing) => None,
                 // No read-ahead, or out of step: one at a time from here.
@@ -201,5 +217,35 @@ mod read_each_tests {
             });
             assert_eq!(first, ["a.txt"]);
         }
+    }
+
+    /// Blobs the listing kept are taken from memory, in their place among
+    /// the ones asked of git.
+    #[test]
+    fn kept_blobs_are_not_asked_of_git_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        // Content no other test has: its blob id is this test's alone.
+        let unique = "kept by the listing: read_each test 7f3c\n";
+        std::fs::write(root.join("a.txt"), "first\n").unwrap();
+        std::fs::write(root.join("b.txt"), unique).unwrap();
+        std::fs::write(root.join("c.txt"), "third\n").unwrap();
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", "x"]);
+        let tree = Tree::new(root, Some("HEAD"));
+        let id = tree.blob_ids("HEAD")["b.txt"].clone();
+        // Kept with other bytes: reading them shows the keep was used.
+        super::super::listing::keep_blob(&id, b"from memory\n");
+        let rels = ["a.txt", "b.txt", "c.txt"].map(String::from);
+        let mut got = Vec::new();
+        tree.read_each(&rels, |rel, bytes| {
+            got.push(format!("{rel}={}", String::from_utf8(bytes).unwrap()));
+            true
+        });
+        assert_eq!(
+            got,
+            ["a.txt=first\n", "b.txt=from memory\n", "c.txt=third\n"]
+        );
     }
 }
