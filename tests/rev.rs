@@ -186,3 +186,45 @@ fn hundreds_of_blobs_read_ahead_in_turns_are_each_their_own_file() {
     assert_eq!(a, b);
     assert!(b.contains("debug/console src/m013.ts:7"), "{b:?}");
 }
+
+/// A checkout file of the commit's size is read from the checkout only
+/// when it holds the commit's bytes: reordered lines of the same length
+/// are the commit's, judged where the commit has them.
+#[test]
+fn a_same_size_checkout_file_with_other_bytes_is_not_taken_for_the_commits() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path();
+    git(r, &["init", "-q", "-b", "main"]);
+    write(r, "src/a.ts", "debugger;\nexport const x = 1;\n");
+    write(r, "src/b.ts", "export const y = 2;\ndebugger;\n");
+    git(r, &["add", "-A"]);
+    git(r, &["commit", "-q", "-m", "one"]);
+    // Same size, lines swapped: the checkout differs from the commit.
+    write(r, "src/a.ts", "export const x = 1;\ndebugger;\n");
+    let args = ["--branch", "feature", "--format", "json"];
+    let rev = run(shipcheck()
+        .arg("check")
+        .arg(r)
+        .args(args)
+        .args(["--rev", "HEAD"]));
+    let checkout = run(shipcheck().arg("check").arg(r).args(args));
+    assert_eq!(
+        (rev.code, checkout.code),
+        (1, 1),
+        "{}{}",
+        rev.stderr,
+        checkout.stderr
+    );
+    let (rev, checkout) = (finding_lines(&json(&rev)), finding_lines(&json(&checkout)));
+    assert!(rev.contains("debug/debugger src/a.ts:1"), "{rev:?}");
+    assert!(
+        checkout.contains("debug/debugger src/a.ts:2"),
+        "{checkout:?}"
+    );
+    // The unchanged file: the same from either.
+    assert!(rev.contains("debug/debugger src/b.ts:2"), "{rev:?}");
+    assert!(
+        checkout.contains("debug/debugger src/b.ts:2"),
+        "{checkout:?}"
+    );
+}

@@ -61,6 +61,11 @@ pub struct Blob {
     store: std::sync::Arc<ObjectStore>,
     /// Read ahead by the listing ([`Prefetch`]); else read on demand.
     bytes: Option<Vec<u8>>,
+    /// The checkout's file at the same path, of the same size: most likely
+    /// the same bytes (a pre-push hook's `--rev` is usually the checkout's
+    /// own commit). Read from there when its git blob id is `oid`, which
+    /// costs a read and a hash instead of git inflating the blob.
+    checkout: Option<PathBuf>,
 }
 
 impl Listed {
@@ -162,7 +167,13 @@ impl Listed {
                     buf.extend_from_slice(bytes);
                     keep_blob(&b.oid, bytes);
                 }
-                None => buf.extend_from_slice(&b.store.read(&b.oid)?),
+                None => match b.checkout_bytes() {
+                    Some(bytes) => {
+                        keep_blob(&b.oid, &bytes);
+                        *buf = bytes;
+                    }
+                    None => buf.extend_from_slice(&b.store.read(&b.oid)?),
+                },
             },
         }
         Ok(())
@@ -177,9 +188,50 @@ impl Listed {
             })),
             Content::Blob(b) => Ok(Box::new(std::io::Cursor::new(match &b.bytes {
                 Some(bytes) => bytes.clone(),
-                None => b.store.read(&b.oid)?,
+                None => match b.checkout_bytes() {
+                    Some(bytes) => bytes,
+                    None => b.store.read(&b.oid)?,
+                },
             }))),
         }
+    }
+}
+
+impl Blob {
+    /// The checkout's bytes at this blob's path when they are this blob's:
+    /// their git blob id is its id (SHA-1, or SHA-256 in a repository of
+    /// that format). Anything else (another content, a file gone or
+    /// grown since, an unreadable one) is `None`: git is asked.
+    fn checkout_bytes(&self) -> Option<Vec<u8>> {
+        let path = self.checkout.as_ref()?;
+        let bytes = std::fs::read(path).ok()?;
+        (blob_id(&bytes, self.oid.len())? == self.oid).then_some(bytes)
+    }
+}
+
+/// Git's id of a blob holding `bytes`, in lower-case hex of `hex_len`
+/// digits (40: SHA-1, 64: SHA-256); `None` for another length.
+pub(crate) fn blob_id(bytes: &[u8], hex_len: usize) -> Option<String> {
+    fn hex(digest: &[u8]) -> String {
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+    let header = format!("blob {}\0", bytes.len());
+    match hex_len {
+        40 => {
+            use sha1::Digest;
+            let mut h = sha1::Sha1::new();
+            h.update(header.as_bytes());
+            h.update(bytes);
+            Some(hex(&h.finalize()))
+        }
+        64 => {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            h.update(header.as_bytes());
+            h.update(bytes);
+            Some(hex(&h.finalize()))
+        }
+        _ => None,
     }
 }
 
@@ -526,7 +578,16 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
     // Two of them, taking turns, on a machine with two cores or more: git
     // inflates one blob after another, and one process inflating was what
     // the listing waited for.
-    let wanted: Vec<String> = entries.iter().filter_map(|e| prefetchable(e)).collect();
+    // Files the checkout holds at the same path and size are read from
+    // there when their blob id matches (see [`Blob::checkout_bytes`]), not
+    // asked of git.
+    let checkout: Vec<Option<PathBuf>> = entries.iter().map(|e| in_checkout(root, e)).collect();
+    let wanted: Vec<String> = entries
+        .iter()
+        .zip(&checkout)
+        .filter(|(_, c)| c.is_none())
+        .filter_map(|(e, _)| prefetchable(e))
+        .collect();
     let streams =
         if wanted.len() >= 256 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
             2
@@ -542,7 +603,7 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
         })
         .collect();
     let mut taken = 0usize;
-    for entry in entries {
+    for (entry, checkout) in entries.into_iter().zip(checkout) {
         // `<mode> SP <type> SP <oid> SP+ <size> TAB <path>`
         let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
             continue;
@@ -563,7 +624,7 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
                 env.push(rel.clone());
             }
         }
-        let bytes = match prefetchable(entry) {
+        let bytes = match prefetchable(entry).filter(|_| checkout.is_none()) {
             Some(_) => {
                 let turn = taken % streams;
                 taken += 1;
@@ -588,6 +649,7 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
                 },
                 store: store.clone(),
                 bytes,
+                checkout,
             }),
         });
     }
@@ -600,6 +662,20 @@ const PREFETCH_MAX: u64 = 64 * 1024;
 
 /// The oid of an `ls-tree -r -l` entry worth reading ahead: a regular
 /// file's blob, small.
+/// The checkout's path for a regular file's entry of `git ls-tree -r -l
+/// -z` when a regular file of the entry's size is there.
+fn in_checkout(root: &Path, entry: &[u8]) -> Option<PathBuf> {
+    let tab = entry.iter().position(|&b| b == b'\t')?;
+    let meta = std::str::from_utf8(&entry[..tab]).ok()?;
+    let fields: Vec<&str> = meta.split_whitespace().collect();
+    let ["100644" | "100755", "blob", _, size] = fields[..] else {
+        return None;
+    };
+    let path = root.join(os_path(&entry[tab + 1..]));
+    let m = std::fs::symlink_metadata(&path).ok()?;
+    (m.is_file() && size.parse::<u64>().ok() == Some(m.len())).then_some(path)
+}
+
 fn prefetchable(entry: &[u8]) -> Option<String> {
     let tab = entry.iter().position(|&b| b == b'\t')?;
     let meta = std::str::from_utf8(&entry[..tab]).ok()?;
@@ -838,5 +914,19 @@ mod tests {
         let looked = listed.look();
         assert_eq!((looked.kind, looked.size), (FileKind::File, 1));
         assert!(looked.file.is_none());
+    }
+
+    /// Git's own ids (`git hash-object`), SHA-1 and SHA-256.
+    #[test]
+    fn blob_ids_are_gits() {
+        assert_eq!(
+            blob_id(b"hello\n", 40).as_deref(),
+            Some("ce013625030ba8dba906f756967f9e9ca394464a")
+        );
+        assert_eq!(
+            blob_id(b"hello\n", 64).as_deref(),
+            Some("2cf8d83d9ee29543b34a87727421fdecb7e3f3a183d337639025de576db9ebb4")
+        );
+        assert_eq!(blob_id(b"hello\n", 12), None);
     }
 }
