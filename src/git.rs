@@ -83,10 +83,7 @@ pub fn is_bare_repository(root: &Path) -> bool {
 
 /// The current branch of the repository at `root`, `None` when detached,
 /// not a repository, or git is missing.
-pub fn current_branch(root: &Path, ctx: &RunContext) -> Option<String> {
-    if let Some(head) = head_from_files(root, ctx) {
-        return head.branch;
-    }
+pub fn current_branch(root: &Path) -> Option<String> {
     let out = command(root)
         .args(["symbolic-ref", "--short", "-q", "HEAD"])
         .output()
@@ -127,8 +124,8 @@ pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
 /// The commit `HEAD` points at in a work tree already known to be one
 /// (`None` before the first commit): one git call, no second probe.
 pub fn head_commit(root: &Path, ctx: &RunContext) -> Option<String> {
-    if let Some(head) = head_from_files(root, ctx) {
-        return head.commit;
+    if let Some(commit) = head_from_files(root, ctx) {
+        return commit;
     }
     git(root, &["rev-parse", "--verify", "-q", "HEAD^{commit}"])
         .ok()
@@ -136,22 +133,15 @@ pub fn head_commit(root: &Path, ctx: &RunContext) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// What `HEAD` names, as `.git`'s plain files say it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Head {
-    /// The branch it is on; `None` when detached.
-    branch: Option<String>,
-    /// The commit it points at; `None` before the first commit.
-    commit: Option<String>,
-}
-
-/// `HEAD` read from the files git keeps it in (`HEAD`, the loose ref,
-/// `packed-refs`; a linked worktree's `gitdir:` and `commondir`), without
-/// starting git: a process costs about a millisecond, a small app's whole
-/// check a dozen. `None` where the files say something only git should
-/// interpret (a reftable store, a symbolic ref pointing at another, a
-/// `HEAD` outside `refs/heads/`, anything unexpected): git is asked then.
-fn head_from_files(root: &Path, ctx: &RunContext) -> Option<Head> {
+/// The commit `HEAD` points at, read from the files git keeps it in
+/// (`HEAD`, the loose ref, `packed-refs`; a linked worktree's `gitdir:`
+/// and `commondir`), without starting git: a process costs about a
+/// millisecond, a small app's whole check a dozen. `Some(None)` before the
+/// first commit; `None` where the files say something only git should
+/// interpret (a reftable store, a `HEAD` that is a link, a symbolic ref
+/// pointing at another, a name with white space, anything unexpected):
+/// git is asked then. Called once git has listed the work tree.
+fn head_from_files(root: &Path, ctx: &RunContext) -> Option<Option<String>> {
     // Set (in a hook, by a wrapper), they may name another repository:
     // git, which sees them, answers.
     if ["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"]
@@ -175,46 +165,44 @@ fn head_from_files(root: &Path, ctx: &RunContext) -> Option<Head> {
     if common.join("reftable").exists() || git_dir.join("reftable").exists() {
         return None;
     }
-    let head = std::fs::read_to_string(git_dir.join("HEAD")).ok()?;
-    let head = head.trim_end_matches(['\n', '\r']);
+    let head_path = git_dir.join("HEAD");
+    if std::fs::symlink_metadata(&head_path)
+        .ok()?
+        .file_type()
+        .is_symlink()
+    {
+        return None;
+    }
+    let head = std::fs::read_to_string(head_path).ok()?;
+    let head = head.strip_suffix('\n').unwrap_or(&head);
     let Some(refname) = head.strip_prefix("ref: ") else {
-        return is_object_id(head).then(|| Head {
-            branch: None,
-            commit: Some(head.to_string()),
-        });
+        return is_object_id(head).then(|| Some(head.to_string()));
     };
-    let branch = refname.strip_prefix("refs/heads/")?;
-    if branch.is_empty()
+    if !refname.starts_with("refs/heads/")
+        || refname.contains(char::is_whitespace)
         || refname
             .split('/')
             .any(|part| part.is_empty() || part == "..")
     {
         return None;
     }
-    let commit = match std::fs::read_to_string(common.join(refname)) {
+    match std::fs::read_to_string(common.join(refname)) {
         Ok(loose) => {
-            let loose = loose.trim_end_matches(['\n', '\r']);
-            if !is_object_id(loose) {
-                return None;
-            }
-            Some(loose.to_string())
+            let loose = loose.strip_suffix('\n').unwrap_or(&loose);
+            is_object_id(loose).then(|| Some(loose.to_string()))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             match std::fs::read_to_string(common.join("packed-refs")) {
-                Ok(packed) => packed.lines().find_map(|line| {
+                Ok(packed) => Some(packed.lines().find_map(|line| {
                     let (id, name) = line.split_once(' ')?;
                     (name == refname && is_object_id(id)).then(|| id.to_string())
-                }),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                Err(_) => return None,
+                })),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(None),
+                Err(_) => None,
             }
         }
-        Err(_) => return None,
-    };
-    Some(Head {
-        branch: Some(branch.to_string()),
-        commit,
-    })
+        Err(_) => None,
+    }
 }
 
 /// A full SHA-1 or SHA-256 object id in lower-case hex.
@@ -322,21 +310,15 @@ mod tests {
     }
 
     /// What git itself answers, for comparison.
-    fn from_git(dir: &Path) -> Head {
-        let ask = |args: &[&str]| {
-            git(dir, args)
-                .ok()
-                .map(|o| String::from_utf8_lossy(&o).trim().to_string())
-        };
-        Head {
-            branch: ask(&["symbolic-ref", "--short", "-q", "HEAD"]),
-            commit: ask(&["rev-parse", "--verify", "-q", "HEAD^{commit}"]),
-        }
+    fn from_git(dir: &Path) -> Option<String> {
+        git(dir, &["rev-parse", "--verify", "-q", "HEAD^{commit}"])
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o).trim().to_string())
     }
 
-    /// Read from the files, `HEAD` says what git says: unborn, on a
+    /// Read from the files, `HEAD`'s commit is what git says: unborn, on a
     /// branch (loose, then packed), detached, in a linked worktree, from a
-    /// subfolder.
+    /// subfolder; git is asked where the files need it.
     #[test]
     fn head_read_from_the_files_is_what_git_says() {
         let ctx = RunContext::from_vars(Default::default(), (2026, 1, 1)).unwrap();
@@ -344,39 +326,26 @@ mod tests {
         let repo = dir.path().join("repo");
         std::fs::create_dir_all(repo.join("src")).unwrap();
         run(&repo, &["init", "-q"]);
-        let unborn = head_from_files(&repo, &ctx).unwrap();
-        assert_eq!(
-            unborn,
-            Head {
-                branch: Some("main".into()),
-                commit: None
-            }
-        );
-        assert_eq!(unborn.commit, from_git(&repo).commit);
+        assert_eq!(head_from_files(&repo, &ctx), Some(None));
+        assert_eq!(from_git(&repo), None);
 
         std::fs::write(repo.join("src/a.ts"), "a\n").unwrap();
         run(&repo, &["add", "."]);
         run(&repo, &["commit", "-qm", "one"]);
         run(&repo, &["checkout", "-qb", "feature/x"]);
-        let loose = head_from_files(&repo.join("src"), &ctx).unwrap();
-        assert_eq!(loose, from_git(&repo));
-        assert_eq!(loose.branch.as_deref(), Some("feature/x"));
+        let first = run(&repo, &["rev-parse", "HEAD"]);
+        assert_eq!(
+            head_from_files(&repo.join("src"), &ctx),
+            Some(Some(first.clone()))
+        );
 
         run(&repo, &["pack-refs", "--all"]);
         assert!(!repo.join(".git/refs/heads/feature/x").exists());
-        assert_eq!(head_from_files(&repo, &ctx).unwrap(), from_git(&repo));
+        assert_eq!(head_from_files(&repo, &ctx), Some(from_git(&repo)));
 
-        let first = run(&repo, &["rev-parse", "HEAD"]);
         run(&repo, &["checkout", "-q", "--detach", &first]);
-        let detached = head_from_files(&repo, &ctx).unwrap();
-        assert_eq!(
-            detached,
-            Head {
-                branch: None,
-                commit: Some(first.clone())
-            }
-        );
-        assert_eq!(detached, from_git(&repo));
+        assert_eq!(head_from_files(&repo, &ctx), Some(Some(first.clone())));
+        run(&repo, &["checkout", "-q", "feature/x"]);
 
         let linked = dir.path().join("linked");
         run(
@@ -395,7 +364,7 @@ mod tests {
         run(&linked, &["commit", "-qm", "two"]);
         let there = head_from_files(&linked, &ctx).unwrap();
         assert_eq!(there, from_git(&linked));
-        assert_ne!(there.commit.as_deref(), Some(first.as_str()));
+        assert_ne!(there.as_deref(), Some(first.as_str()));
 
         // GIT_DIR and its kin set: git, which sees them, is asked.
         let redirected = RunContext::from_vars(
@@ -404,8 +373,18 @@ mod tests {
         )
         .unwrap();
         assert_eq!(head_from_files(&repo, &redirected), None);
-        // A symbolic ref pointing at another: git is asked.
-        std::fs::write(repo.join(".git/HEAD"), "ref: refs/remotes/origin/HEAD\n").unwrap();
+        // White space after the name (git trims it), a symbolic ref
+        // pointing at another, a `HEAD` that is a link: git is asked.
+        let head = repo.join(".git/HEAD");
+        std::fs::write(&head, "ref: refs/heads/feature/x \n").unwrap();
         assert_eq!(head_from_files(&repo, &ctx), None);
+        std::fs::write(&head, "ref: refs/remotes/origin/HEAD\n").unwrap();
+        assert_eq!(head_from_files(&repo, &ctx), None);
+        #[cfg(unix)]
+        {
+            std::fs::remove_file(&head).unwrap();
+            std::os::unix::fs::symlink("refs/heads/feature/x", &head).unwrap();
+            assert_eq!(head_from_files(&repo, &ctx), None);
+        }
     }
 }

@@ -347,4 +347,15 @@ fn a_submodules_committed_env_file_is_seen() {
         findings(&v, "stripe/live-key-in-repo"),
         ["libs/sub/src/pay.ts:1"]
     );
+
+    // `.gitmodules` gone from the work tree (deleted, not yet committed):
+    // git still knows the submodule from the index, and so does the scan.
+    std::fs::remove_file(root.join(".gitmodules")).unwrap();
+    let (code, v) = check(&root, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(
+        findings(&v, "stripe/live-key-in-repo"),
+        ["libs/sub/src/pay.ts:1"],
+        "{v:#}"
+    );
 }

@@ -406,14 +406,21 @@ pub struct GitListing {
     /// tracked (with submodules') and the untracked lists from two.
     children: Vec<std::process::Child>,
     combined: bool,
+    root: PathBuf,
 }
 
 impl GitListing {
     /// `git ls-files` for the work tree holding `root`: one process tagging
-    /// each name (`-t`: `?` untracked) where the work tree has no
-    /// submodules, else two started together (`--recurse-submodules` takes
-    /// no `--others`).
+    /// each name (`-t`: `?` untracked; `-s`: with its mode) where the work
+    /// tree has no `.gitmodules`, else two started together
+    /// (`--recurse-submodules` takes no `--others`).
     pub fn start(root: &Path) -> GitListing {
+        let combined =
+            git::work_tree_top(root).is_some_and(|top| !top.join(".gitmodules").exists());
+        GitListing::start_as(root, combined)
+    }
+
+    fn start_as(root: &Path, combined: bool) -> GitListing {
         let start = |args: &[&str]| {
             git::command(root)
                 .args(args)
@@ -422,13 +429,12 @@ impl GitListing {
                 .spawn()
                 .ok()
         };
-        let combined =
-            git::work_tree_top(root).is_some_and(|top| !top.join(".gitmodules").exists());
         let children = if combined {
             vec![start(&[
                 "ls-files",
                 "-z",
                 "-t",
+                "-s",
                 "--cached",
                 "--others",
                 "--exclude-standard",
@@ -443,6 +449,7 @@ impl GitListing {
             // A child that could not start fails its list below.
             children: children.into_iter().flatten().collect(),
             combined,
+            root: root.to_path_buf(),
         }
     }
 
@@ -470,17 +477,28 @@ impl GitListing {
         let both = outputs.next().flatten()?;
         let (mut tracked, mut untracked) = (Vec::new(), Vec::new());
         for entry in both.split(|&b| b == 0).filter(|e| !e.is_empty()) {
-            // `H name`, `S name` (sparse), `M name` (unmerged): tracked.
-            let Some((tag, name)) = entry.split_first_chunk::<2>() else {
+            // `? name` untracked; `H <mode> <id> <stage>\tname` tracked
+            // (`S` sparse, `M` unmerged).
+            let Some((tag, rest)) = entry.split_first_chunk::<2>() else {
                 continue;
             };
-            let list = if tag[0] == b'?' {
-                &mut untracked
-            } else {
-                &mut tracked
+            if tag[0] == b'?' {
+                untracked.extend_from_slice(rest);
+                untracked.push(0);
+                continue;
+            }
+            let Some(tab) = rest.iter().position(|&b| b == b'\t') else {
+                continue;
             };
-            list.extend_from_slice(name);
-            list.push(0);
+            if rest.starts_with(b"160000 ") {
+                // A submodule, whose `.gitmodules` is not in the work tree
+                // (deleted, or left out of a sparse checkout): git reads it
+                // from the index for `--recurse-submodules`, so list as
+                // with submodules.
+                return GitListing::start_as(&self.root, false).finish();
+            }
+            tracked.extend_from_slice(&rest[tab + 1..]);
+            tracked.push(0);
         }
         Some((tracked, untracked))
     }
