@@ -588,23 +588,25 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
         }
     };
     let store = std::sync::Arc::new(ObjectStore::new(root));
-    let entries: Vec<&[u8]> = out.split(|&b| b == 0).filter(|e| !e.is_empty()).collect();
-    // The small blobs, read ahead in one pipelined `git cat-file --batch`
-    // while the workers check what was handed out: asked for one at a time,
-    // each blob cost a round trip to git (a 4,000-file app took 7× as long
-    // as from a checkout).
-    // Two of them, taking turns, on a machine with two cores or more: git
-    // inflates one blob after another, and one process inflating was what
-    // the listing waited for.
+    // Blobs only: a submodule's entry is a commit.
+    let entries: Vec<TreeEntry> = out
+        .split(|&b| b == 0)
+        .filter_map(TreeEntry::parse)
+        .filter(|e| e.kind == "blob")
+        .collect();
     // Files the checkout holds at the same path and size are read from
-    // there when their blob id matches (see [`Blob::checkout_bytes`]), not
-    // asked of git.
-    let checkout: Vec<Option<PathBuf>> = entries.iter().map(|e| in_checkout(root, e)).collect();
+    // there when their blob id matches (see [`Blob::checkout_bytes`]). The
+    // other small blobs are read ahead while the workers check what was
+    // handed out (asked for one at a time, each blob cost a round trip to
+    // git: a 4,000-file app took 7× as long as from a checkout), through
+    // two `git cat-file --batch` taking turns on two cores or more (one
+    // inflating one blob after another was what the listing waited for).
+    let checkout: Vec<Option<PathBuf>> = entries.iter().map(|e| e.in_checkout(root)).collect();
     let wanted: Vec<String> = entries
         .iter()
         .zip(&checkout)
-        .filter(|(_, c)| c.is_none())
-        .filter_map(|(e, _)| prefetchable(e))
+        .filter(|(e, c)| c.is_none() && e.prefetchable())
+        .map(|(e, _)| e.oid.to_string())
         .collect();
     let streams =
         if wanted.len() >= 256 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
@@ -622,45 +624,31 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
         .collect();
     let mut taken = 0usize;
     for (entry, checkout) in entries.into_iter().zip(checkout) {
-        // `<mode> SP <type> SP <oid> SP+ <size> TAB <path>`
-        let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
-            continue;
-        };
-        let meta = String::from_utf8_lossy(&entry[..tab]);
-        let name = &entry[tab + 1..];
-        let fields: Vec<&str> = meta.split_whitespace().collect();
-        let [mode, kind, oid, size] = fields[..] else {
-            continue;
-        };
-        if kind != "blob" {
-            continue; // a submodule's commit
-        }
-        let rel = String::from_utf8_lossy(name).into_owned();
+        let rel = String::from_utf8_lossy(entry.path).into_owned();
         let file = rel.rsplit('/').next().unwrap_or(&rel);
         if file == ".env" || file.starts_with(".env.") {
             if let Some(env) = &mut listing.tracked_env_files {
                 env.push(rel.clone());
             }
         }
-        let bytes = match prefetchable(entry).filter(|_| checkout.is_none()) {
-            Some(_) => {
-                let turn = taken % streams;
-                taken += 1;
-                let bytes = prefetches[turn].as_mut().and_then(|p| p.next(oid));
-                if bytes.is_none() {
-                    // Out of step from here on: read the rest on demand.
-                    prefetches.iter_mut().for_each(|p| *p = None);
-                }
-                bytes
+        let bytes = if checkout.is_none() && entry.prefetchable() {
+            let turn = taken % streams;
+            taken += 1;
+            let bytes = prefetches[turn].as_mut().and_then(|p| p.next(entry.oid));
+            if bytes.is_none() {
+                // Out of step from here on: read the rest on demand.
+                prefetches.iter_mut().for_each(|p| *p = None);
             }
-            None => None,
+            bytes
+        } else {
+            None
         };
         emit(Listed {
             rel,
             content: Content::Blob(Blob {
-                oid: oid.to_string(),
-                size: size.parse().unwrap_or(0),
-                kind: if mode == "120000" {
+                oid: entry.oid.to_string(),
+                size: entry.size.unwrap_or(0),
+                kind: if entry.mode == "120000" {
                     FileKind::Symlink
                 } else {
                     FileKind::File
@@ -680,29 +668,47 @@ const PREFETCH_MAX: u64 = 64 * 1024;
 
 /// The oid of an `ls-tree -r -l` entry worth reading ahead: a regular
 /// file's blob, small.
-/// The checkout's path for a regular file's entry of `git ls-tree -r -l
-/// -z` when a regular file of the entry's size is there.
-fn in_checkout(root: &Path, entry: &[u8]) -> Option<PathBuf> {
-    let tab = entry.iter().position(|&b| b == b'\t')?;
-    let meta = std::str::from_utf8(&entry[..tab]).ok()?;
-    let fields: Vec<&str> = meta.split_whitespace().collect();
-    let ["100644" | "100755", "blob", _, size] = fields[..] else {
-        return None;
-    };
-    let path = root.join(os_path(&entry[tab + 1..]));
-    let m = std::fs::symlink_metadata(&path).ok()?;
-    (m.is_file() && size.parse::<u64>().ok() == Some(m.len())).then_some(path)
+/// One entry of `git ls-tree -r -z`, with `-l` its size:
+/// `<mode> SP <type> SP <oid> SP+ [<size>] TAB <path>`.
+pub(crate) struct TreeEntry<'a> {
+    pub mode: &'a str,
+    pub kind: &'a str,
+    pub oid: &'a str,
+    /// With `-l` (`-` for a submodule's commit: `None`).
+    pub size: Option<u64>,
+    pub path: &'a [u8],
 }
 
-fn prefetchable(entry: &[u8]) -> Option<String> {
-    let tab = entry.iter().position(|&b| b == b'\t')?;
-    let meta = std::str::from_utf8(&entry[..tab]).ok()?;
-    let fields: Vec<&str> = meta.split_whitespace().collect();
-    let [mode, "blob", oid, size] = fields[..] else {
-        return None;
-    };
-    let small = size.parse::<u64>().is_ok_and(|n| n <= PREFETCH_MAX);
-    (mode != "120000" && small).then(|| oid.to_string())
+impl<'a> TreeEntry<'a> {
+    pub(crate) fn parse(entry: &'a [u8]) -> Option<TreeEntry<'a>> {
+        let tab = entry.iter().position(|&b| b == b'\t')?;
+        let meta = std::str::from_utf8(&entry[..tab]).ok()?;
+        let mut fields = meta.split_whitespace();
+        let (mode, kind, oid) = (fields.next()?, fields.next()?, fields.next()?);
+        Some(TreeEntry {
+            mode,
+            kind,
+            oid,
+            size: fields.next().and_then(|s| s.parse().ok()),
+            path: &entry[tab + 1..],
+        })
+    }
+
+    /// Small enough to read ahead, and a file (not a link).
+    fn prefetchable(&self) -> bool {
+        self.mode != "120000" && self.size.is_some_and(|n| n <= PREFETCH_MAX)
+    }
+
+    /// The checkout's path for a regular file when a regular file of the
+    /// entry's size is there.
+    fn in_checkout(&self, root: &Path) -> Option<PathBuf> {
+        if !matches!(self.mode, "100644" | "100755") {
+            return None;
+        }
+        let path = root.join(os_path(self.path));
+        let m = std::fs::symlink_metadata(&path).ok()?;
+        (m.is_file() && self.size == Some(m.len())).then_some(path)
+    }
 }
 
 /// A `git cat-file --batch` fed every wanted oid up front by a thread of

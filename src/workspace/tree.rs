@@ -50,15 +50,13 @@ impl Tree {
                 return Default::default();
             };
             out.split(|&b| b == 0)
-                .filter_map(|entry| {
-                    // `<mode> SP <type> SP <oid> TAB <path>`
-                    let tab = entry.iter().position(|&b| b == b'\t')?;
-                    let meta = std::str::from_utf8(&entry[..tab]).ok()?;
-                    let [_, "blob", oid] = meta.split(' ').collect::<Vec<_>>()[..] else {
-                        return None;
-                    };
-                    let rel = std::str::from_utf8(&entry[tab + 1..]).ok()?;
-                    Some((rel.to_string(), oid.to_string()))
+                .filter_map(super::listing::TreeEntry::parse)
+                .filter(|e| e.kind == "blob")
+                .filter_map(|e| {
+                    Some((
+                        std::str::from_utf8(e.path).ok()?.to_string(),
+                        e.oid.to_string(),
+                    ))
                 })
                 .collect()
         })
@@ -163,21 +161,7 @@ impl Tree {
 #[cfg(test)]
 mod read_each_tests {
     use super::*;
-
-    fn git(dir: &Path, args: &[&str]) {
-        let ok = std::process::Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git {args:?}");
-    }
+    use crate::git::test_git as git;
 
     /// With `--rev`, the pipelined reads give each file's bytes in order,
     /// leave out a path the commit does not have (a later file still comes
