@@ -402,111 +402,159 @@ pub fn list(
 /// small app both take about as long). Dropped unread, git is stopped.
 #[derive(Debug)]
 pub struct GitListing {
-    /// Tracked and untracked names tagged, in one process; else the
-    /// tracked (with submodules') and the untracked lists from two.
-    children: Vec<std::process::Child>,
+    /// The tracked names: `ls-files -s` (each with its mode) where the work
+    /// tree has no `.gitmodules`, else with the submodules' files
+    /// (`--recurse-submodules`, which takes no `--others`). In a small
+    /// repository without `.gitmodules`, the untracked names too, tagged
+    /// (`-t`).
+    tracked: Option<std::process::Child>,
+    /// The untracked names, not ignored, where they have their own
+    /// process: git walks the whole work tree for them before it prints
+    /// any, and the tracked names (a fraction of that time) are checked
+    /// meanwhile. In one process with the tracked ones, the workers of a
+    /// 4,000-file app waited for that walk, a fifth of the run; in a
+    /// repository of a hundred files, the second process costs more than
+    /// the walk.
+    untracked: Option<std::process::Child>,
+    /// The untracked names the one process gave.
+    untracked_given: Vec<u8>,
+    with_modes: bool,
     combined: bool,
     root: PathBuf,
 }
 
+/// An index larger than this (about 300 tracked files) lists its
+/// untracked names in a second process.
+const ONE_PROCESS_INDEX: u64 = 32 * 1024;
+
 impl GitListing {
-    /// `git ls-files` for the work tree holding `root`: one process tagging
-    /// each name (`-t`: `?` untracked; `-s`: with its mode) where the work
-    /// tree has no `.gitmodules`, else two started together
-    /// (`--recurse-submodules` takes no `--others`).
+    /// `git ls-files` for the work tree holding `root`: the tracked and the
+    /// untracked names from two processes started together, or from one
+    /// in a small repository without submodules.
     pub fn start(root: &Path) -> GitListing {
-        let combined =
-            git::work_tree_top(root).is_some_and(|top| !top.join(".gitmodules").exists());
-        GitListing::start_as(root, combined)
+        let top = git::work_tree_top(root);
+        let with_modes = top
+            .as_ref()
+            .is_some_and(|top| !top.join(".gitmodules").exists());
+        // `.git` is a folder here; in a linked worktree or a submodule it is
+        // a file, and the index elsewhere: two processes.
+        let small = top.as_ref().is_some_and(|top| {
+            std::fs::metadata(top.join(".git").join("index"))
+                .is_ok_and(|m| m.len() <= ONE_PROCESS_INDEX)
+        });
+        GitListing::start_as(root, with_modes, with_modes && small)
     }
 
-    fn start_as(root: &Path, combined: bool) -> GitListing {
-        let start = |args: &[&str]| {
-            git::command(root)
-                .args(args)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .ok()
-        };
-        let children = if combined {
-            vec![start(&[
-                "ls-files",
-                "-z",
-                "-t",
-                "-s",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-            ])]
-        } else {
-            vec![
-                start(&["ls-files", "-z", "--cached", "--recurse-submodules"]),
-                start(&["ls-files", "-z", "--others", "--exclude-standard"]),
-            ]
-        };
+    fn start_as(root: &Path, with_modes: bool, combined: bool) -> GitListing {
         GitListing {
-            // A child that could not start fails its list below.
-            children: children.into_iter().flatten().collect(),
+            tracked: if combined {
+                git_ls_files(
+                    root,
+                    &["-t", "-s", "--cached", "--others", "--exclude-standard"],
+                )
+            } else {
+                GitListing::start_tracked(root, with_modes)
+            },
+            untracked: if combined {
+                None
+            } else {
+                git_ls_files(root, &["--others", "--exclude-standard"])
+            },
+            untracked_given: Vec::new(),
+            with_modes,
             combined,
             root: root.to_path_buf(),
         }
     }
 
-    /// The tracked and the untracked names, NUL-separated; `None` when git
-    /// failed on the tracked list.
-    fn finish(mut self) -> Option<(Vec<u8>, Vec<u8>)> {
-        let expected = if self.combined { 1 } else { 2 };
-        let children = std::mem::take(&mut self.children);
-        let complete = children.len() == expected;
-        let mut outputs = children.into_iter().map(|c| {
-            c.wait_with_output()
-                .ok()
-                .filter(|o| o.status.success())
-                .map(|o| o.stdout)
-        });
-        if !complete {
-            outputs.for_each(drop);
+    fn start_tracked(root: &Path, with_modes: bool) -> Option<std::process::Child> {
+        if with_modes {
+            git_ls_files(root, &["-s", "--cached"])
+        } else {
+            git_ls_files(root, &["--cached", "--recurse-submodules"])
+        }
+    }
+
+    /// The tracked names, NUL-separated; `None` when git failed on them (or
+    /// a process could not start).
+    fn tracked(&mut self) -> Option<Vec<u8>> {
+        let child = self.tracked.take()?;
+        if !self.combined && self.untracked.is_none() {
+            let _ = finished(child);
             return None;
         }
-        if !self.combined {
-            let tracked = outputs.next().flatten();
-            let untracked = outputs.next().flatten();
-            return Some((tracked?, untracked.unwrap_or_default()));
+        let out = finished(child)?;
+        if !self.with_modes {
+            return Some(out);
         }
-        let both = outputs.next().flatten()?;
-        let (mut tracked, mut untracked) = (Vec::new(), Vec::new());
-        for entry in both.split(|&b| b == 0).filter(|e| !e.is_empty()) {
-            // `? name` untracked; `H <mode> <id> <stage>\tname` tracked
-            // (`S` sparse, `M` unmerged).
-            let Some((tag, rest)) = entry.split_first_chunk::<2>() else {
+        let mut tracked = Vec::with_capacity(out.len() / 2);
+        for entry in out.split(|&b| b == 0).filter(|e| !e.is_empty()) {
+            // Tagged (`-t`): `? name` untracked; `H <mode> <id> <stage>\tname`
+            // tracked (`S` sparse, `M` unmerged). Untagged: `<mode> ...`.
+            let entry = match entry.split_first_chunk::<2>() {
+                Some((tag, rest)) if self.combined => {
+                    if tag[0] == b'?' {
+                        self.untracked_given.extend_from_slice(rest);
+                        self.untracked_given.push(0);
+                        continue;
+                    }
+                    rest
+                }
+                _ => entry,
+            };
+            let Some(tab) = entry.iter().position(|&b| b == b'\t') else {
                 continue;
             };
-            if tag[0] == b'?' {
-                untracked.extend_from_slice(rest);
-                untracked.push(0);
-                continue;
-            }
-            let Some(tab) = rest.iter().position(|&b| b == b'\t') else {
-                continue;
-            };
-            if rest.starts_with(b"160000 ") {
+            if entry.starts_with(b"160000 ") {
                 // A submodule, whose `.gitmodules` is not in the work tree
                 // (deleted, or left out of a sparse checkout): git reads it
                 // from the index for `--recurse-submodules`, so list as
                 // with submodules.
-                return GitListing::start_as(&self.root, false).finish();
+                if self.combined {
+                    self.untracked_given.clear();
+                    self.untracked = git_ls_files(&self.root, &["--others", "--exclude-standard"]);
+                    self.combined = false;
+                }
+                return finished(GitListing::start_tracked(&self.root, false)?);
             }
-            tracked.extend_from_slice(&rest[tab + 1..]);
+            tracked.extend_from_slice(&entry[tab + 1..]);
             tracked.push(0);
         }
-        Some((tracked, untracked))
+        Some(tracked)
     }
+
+    /// The untracked names, NUL-separated: none if git failed on them.
+    fn untracked(&mut self) -> Vec<u8> {
+        if self.combined {
+            return std::mem::take(&mut self.untracked_given);
+        }
+        self.untracked.take().and_then(finished).unwrap_or_default()
+    }
+}
+
+/// `git ls-files -z ARGS`, its output piped.
+fn git_ls_files(root: &Path, args: &[&str]) -> Option<std::process::Child> {
+    git::command(root)
+        .args(["ls-files", "-z"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()
+}
+
+/// A child's whole output, if it succeeded.
+fn finished(child: std::process::Child) -> Option<Vec<u8>> {
+    child
+        .wait_with_output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| o.stdout)
 }
 
 impl Drop for GitListing {
     fn drop(&mut self) {
-        for child in &mut self.children {
+        for child in self.tracked.iter_mut().chain(self.untracked.iter_mut()) {
             let _ = child.kill();
             let _ = child.wait();
         }
@@ -515,23 +563,28 @@ impl Drop for GitListing {
 
 /// `git ls-files` (tracked, with submodules' tracked files) and
 /// `git ls-files --others --exclude-standard` (untracked, not ignored), as
-/// [`GitListing`] started them. `None` (nothing handed out) when git fails
+/// [`GitListing`] started them: the tracked names handed out before git
+/// has found the untracked ones. `None` (nothing handed out) when git fails
 /// on the tracked list.
-fn from_git(root: &Path, started: GitListing, emit: &mut impl FnMut(Listed)) -> Option<Listing> {
-    let (tracked, untracked) = started.finish()?;
+fn from_git(
+    root: &Path,
+    mut started: GitListing,
+    emit: &mut impl FnMut(Listed),
+) -> Option<Listing> {
+    let tracked = started.tracked()?;
     let mut listing = Listing {
         set: Some(ScannedSet::GitWorkTree),
         tracked_env_files: Some(Vec::new()),
         ..Listing::default()
     };
-    let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
-    let mut hand_out = |name: &[u8]| {
+    let hand_out = |emit: &mut dyn FnMut(Listed), name: &[u8]| {
         emit(Listed::disk(
             String::from_utf8_lossy(name).into_owned(),
             root.join(os_path(name)),
             None,
         ));
     };
+    let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
     for name in names(&tracked) {
         if seen.insert(name) {
             let file = name.rsplit(|&b| b == b'/').next().unwrap_or(name);
@@ -540,12 +593,13 @@ fn from_git(root: &Path, started: GitListing, emit: &mut impl FnMut(Listed)) -> 
                     env.push(String::from_utf8_lossy(name).into_owned());
                 }
             }
-            hand_out(name);
+            hand_out(emit, name);
         }
     }
+    let untracked = started.untracked();
     for name in names(&untracked) {
-        if seen.insert(name) {
-            hand_out(name);
+        if !seen.contains(name) {
+            hand_out(emit, name);
         }
     }
     Some(listing)
@@ -895,6 +949,82 @@ fn names(out: &[u8]) -> Vec<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The names a listing hands out, sorted.
+    fn listed_names(root: &Path, started: GitListing) -> Vec<String> {
+        let mut names = Vec::new();
+        from_git(root, started, &mut |l: Listed| names.push(l.rel)).expect("git lists");
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn every_way_of_asking_git_lists_the_same_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git::test_git(root, &["init", "-q"]);
+        for (name, text) in [
+            ("src/a.ts", "a"),
+            ("src/b.ts", "b"),
+            (".gitignore", "dist/\n"),
+            ("README.md", "r"),
+        ] {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), text).unwrap();
+        }
+        git::test_git(root, &["add", "-A"]);
+        git::test_git(root, &["commit", "-qm", "x"]);
+        std::fs::write(root.join("src/new.ts"), "n").unwrap();
+        std::fs::create_dir_all(root.join("dist")).unwrap();
+        std::fs::write(root.join("dist/out.js"), "o").unwrap();
+        let want = [
+            ".gitignore",
+            "README.md",
+            "src/a.ts",
+            "src/b.ts",
+            "src/new.ts",
+        ];
+        // One process, two with modes, two with submodules.
+        for (with_modes, combined) in [(true, true), (true, false), (false, false)] {
+            let started = GitListing::start_as(root, with_modes, combined);
+            assert_eq!(listed_names(root, started), want, "{with_modes} {combined}");
+        }
+        // A submodule whose `.gitmodules` is gone from the work tree: each
+        // way lists its files, the untracked names still given once.
+        let sub = dir.path().join("sub");
+        let root = &root.join("app");
+        for (repo, file) in [(&sub, "lib.ts"), (root, "app.ts")] {
+            std::fs::create_dir_all(repo).unwrap();
+            git::test_git(repo, &["init", "-q"]);
+            std::fs::write(repo.join(file), "x").unwrap();
+            git::test_git(repo, &["add", "-A"]);
+            git::test_git(repo, &["commit", "-qm", "x"]);
+        }
+        git::test_git(
+            root,
+            &[
+                "-c",
+                "protocol.file.allow=always",
+                "submodule",
+                "-q",
+                "add",
+                "../sub",
+                "libs/sub",
+            ],
+        );
+        std::fs::remove_file(root.join(".gitmodules")).unwrap();
+        std::fs::write(root.join("new.ts"), "n").unwrap();
+        let with_sub = listed_names(root, GitListing::start_as(root, false, false));
+        // (`.gitmodules` is still in the index.)
+        assert_eq!(
+            with_sub,
+            [".gitmodules", "app.ts", "libs/sub/lib.ts", "new.ts"]
+        );
+        for combined in [true, false] {
+            let started = GitListing::start_as(root, true, combined);
+            assert_eq!(listed_names(root, started), with_sub, "{combined}");
+        }
+    }
 
     fn walked(path: &Path) -> Listed {
         Listed::disk("f.ts".into(), path.to_path_buf(), Some(FileKind::File))
