@@ -178,9 +178,15 @@ fn write_report(
     w: impl Write,
 ) -> std::io::Result<()> {
     if format == Format::Json {
-        let mut out = redact::LineRedactor::new(std::io::BufWriter::with_capacity(1 << 16, w));
+        // Buffered on both sides: the serializer's many small writes reach
+        // the redactor as blocks of lines.
+        let out = redact::LineRedactor::new(std::io::BufWriter::with_capacity(1 << 16, w));
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
         format.write_to(report, text, &mut out)?;
-        out.finish()?.flush()
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?
+            .finish()?
+            .flush()
     } else {
         let mut w = w;
         w.write_all(&redact_bytes(&format.render(report, text)))?;

@@ -154,6 +154,12 @@ pub fn register(value: &str) -> bool {
 
 /// The matcher over the registered values, built when registrations
 /// changed it.
+/// No value registered: only the secret shapes and URL passwords mask.
+fn registry_is_empty() -> bool {
+    let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+    reg.values.is_empty() && reg.fragments.is_empty() && reg.matcher.is_none()
+}
+
 fn ensure_matcher() {
     let stale = {
         let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
@@ -234,6 +240,9 @@ pub fn text(text: &str) -> Cow<'_, str> {
 pub struct LineRedactor<W: std::io::Write> {
     inner: W,
     pending: Vec<u8>,
+    /// Tests only: take the registry as empty (other tests fill it).
+    #[cfg(test)]
+    no_values: bool,
 }
 
 impl<W: std::io::Write> LineRedactor<W> {
@@ -241,12 +250,68 @@ impl<W: std::io::Write> LineRedactor<W> {
         LineRedactor {
             inner,
             pending: Vec::new(),
+            #[cfg(test)]
+            no_values: false,
         }
     }
 
     fn emit(&mut self, line: &[u8]) -> std::io::Result<()> {
         let line = String::from_utf8_lossy(line);
         self.inner.write_all(text(&line).as_bytes())
+    }
+
+    /// Whole lines (`block` ends with a newline), each as [`emit`] would
+    /// write it. With no value registered, a line [`text`] would give back
+    /// unchanged (none of the secret shapes' literals, no `@` or `=` for
+    /// a URL's password) is written as it is, found by one search of the
+    /// block instead of one per line: a JSON report of 100,000 findings
+    /// has two million lines.
+    ///
+    /// [`emit`]: LineRedactor::emit
+    fn emit_lines(&mut self, block: &[u8]) -> std::io::Result<()> {
+        let lines = |block: &[u8]| {
+            block
+                .split_inclusive(|&b| b == b'\n')
+                .map(|l| (l.as_ptr() as usize - block.as_ptr() as usize, l.len()))
+                .collect::<Vec<_>>()
+        };
+        #[cfg(test)]
+        let no_values = self.no_values || registry_is_empty();
+        #[cfg(not(test))]
+        let no_values = registry_is_empty();
+        if !no_values || std::str::from_utf8(block).is_err() {
+            for (at, len) in lines(block) {
+                self.emit(&block[at..at + len])?;
+            }
+            return Ok(());
+        }
+        // Where a line may need masking. A literal holds no newline, so a
+        // match hiding another (non-overlapping search) lies on its line.
+        let mut hits: Vec<usize> = SECRET_SHAPED_LITERALS
+            .find_iter(block)
+            .map(|m| m.start())
+            .chain(memchr::memchr2_iter(b'@', b'=', block))
+            .collect();
+        hits.sort_unstable();
+        let mut hits = hits.into_iter().peekable();
+        let mut verbatim = 0;
+        for (at, len) in lines(block) {
+            let end = at + len;
+            let mut hit = false;
+            while let Some(&h) = hits.peek() {
+                if h >= end {
+                    break;
+                }
+                hit = true;
+                hits.next();
+            }
+            if hit {
+                self.inner.write_all(&block[verbatim..at])?;
+                self.emit(&block[at..end])?;
+                verbatim = end;
+            }
+        }
+        self.inner.write_all(&block[verbatim..])
     }
 
     /// Write what is left after the last newline, and flush.
@@ -263,15 +328,20 @@ impl<W: std::io::Write> LineRedactor<W> {
 impl<W: std::io::Write> std::io::Write for LineRedactor<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let mut rest = buf;
-        while let Some(i) = memchr::memchr(b'\n', rest) {
+        if !self.pending.is_empty() {
+            let Some(i) = memchr::memchr(b'\n', rest) else {
+                self.pending.extend_from_slice(rest);
+                return Ok(buf.len());
+            };
             let (line, tail) = rest.split_at(i + 1);
-            if self.pending.is_empty() {
-                self.emit(line)?;
-            } else {
-                self.pending.extend_from_slice(line);
-                let whole = std::mem::take(&mut self.pending);
-                self.emit(&whole)?;
-            }
+            self.pending.extend_from_slice(line);
+            let whole = std::mem::take(&mut self.pending);
+            self.emit(&whole)?;
+            rest = tail;
+        }
+        if let Some(i) = memchr::memrchr(b'\n', rest) {
+            let (lines, tail) = rest.split_at(i + 1);
+            self.emit_lines(lines)?;
             rest = tail;
         }
         self.pending.extend_from_slice(rest);

@@ -175,6 +175,39 @@ fn the_line_redactor_masks_keys_split_across_writes() {
     }
 }
 
+proptest::proptest! {
+    /// Lines written as they are when nothing in them can need masking
+    /// (one search of each block) come out as redacting each line gives,
+    /// however the writes cut them.
+    #[test]
+    fn the_line_redactors_unchanged_lines_are_what_each_line_gives(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "plain text", " ", "\n", "\n", "=", "@", "a=b", "?password=hunter2&x=1",
+                "postgres://u:pw123@host/db", "rk_test_QQQQQQQQQQQQQQQQQQQQ", "SK", "é",
+                "\"message\": ", "{", "}", "ghp_", "\r\n",
+            ]),
+            0..40,
+        ),
+        cuts in proptest::collection::vec(0usize..400, 0..4),
+    ) {
+        use std::io::Write;
+        let whole = pieces.concat();
+        let want: String = whole.split_inclusive('\n').map(|l| text(l).into_owned()).collect();
+        let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(whole.len())).collect();
+        cuts.sort_unstable();
+        let mut w = LineRedactor::new(Vec::new());
+        w.no_values = true;
+        let mut from = 0;
+        for cut in cuts.into_iter().chain([whole.len()]) {
+            w.write_all(&whole.as_bytes()[from..cut]).unwrap();
+            from = cut;
+        }
+        let out = String::from_utf8(w.finish().unwrap()).unwrap();
+        proptest::prop_assert_eq!(out, want);
+    }
+}
+
 /// Every shape the secret regex masks holds one of the literals that
 /// decide whether it runs at all (built here, so no key sits in the source).
 #[test]
