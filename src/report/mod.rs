@@ -139,17 +139,32 @@ impl Report {
     /// `scan/stale-baseline` findings, redacted with the others.)
     pub fn redact(&mut self) {
         use crate::redact::in_place;
-        for f in &mut self.findings {
-            in_place(&mut f.message);
-            in_place(&mut f.help);
-            if let Some(p) = &mut f.path {
-                in_place(p);
+        let redact = |findings: &mut [Finding]| {
+            for f in findings {
+                in_place(&mut f.message);
+                in_place(&mut f.help);
+                if let Some(p) = &mut f.path {
+                    in_place(p);
+                }
+                if let Some(line) = &f.source_line {
+                    let (text, caret) = crate::redact::with_caret(line, f.source_caret);
+                    f.source_line = Some(text);
+                    f.source_caret = caret;
+                }
             }
-            if let Some(line) = &f.source_line {
-                let (text, caret) = crate::redact::with_caret(line, f.source_caret);
-                f.source_line = Some(text);
-                f.source_caret = caret;
-            }
+        };
+        // On every core for a large report (the stress corpus's 117,000
+        // findings took 11 ms on one); each finding alone.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        if self.findings.len() >= 4096 && threads > 1 {
+            let share = self.findings.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                for chunk in self.findings.chunks_mut(share) {
+                    scope.spawn(|| redact(chunk));
+                }
+            });
+        } else {
+            redact(&mut self.findings);
         }
         if let Some(b) = &mut self.verdict.branch {
             in_place(b);
