@@ -132,6 +132,16 @@ static READS: [ReadPattern; 15] = [
     read_pattern!(PRISMA, r#"env\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)()"#),
 ];
 
+/// Compile the read patterns of `langs` (see `engine::warm_up`).
+pub fn warm(langs: &[Lang]) {
+    for p in READS.iter().rev() {
+        if p.langs.iter().any(|l| langs.contains(l)) {
+            LazyLock::force(&p.re);
+        }
+    }
+    LazyLock::force(&DESTRUCTURE);
+}
+
 /// `const { A, B: alias, C = "d", ...rest } = process.env` (or import.meta.env).
 static DESTRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?:const|let|var)\s*\{([^{}]*)\}\s*=\s*(?:process\.env|import\.meta\.env)\b")

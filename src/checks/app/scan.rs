@@ -329,6 +329,29 @@ static JWT_SIGN: LazyLock<Regex> =
 
 static SIGN_JWT: LazyLock<Regex> = LazyLock::new(|| ascii_re(r"\bnew\s+SignJWT\s*\("));
 
+/// Compile this check's patterns now, last used first: called on a thread
+/// of its own while the listing runs, it meets the worker compiling them in
+/// order halfway (see `engine::warm_up`).
+pub fn warm() {
+    for re in [
+        &SIGN_JWT,
+        &JWT_SIGN,
+        &CORS_CALL,
+        &ENV_ORIGIN,
+        &ANY_ORIGIN,
+        &CREDENTIALS,
+        &AUTH_ROUTE,
+        &RATE_LIMIT,
+        &HEADERS,
+        &HEALTH,
+        &SHUTDOWN,
+        &HTTP_IMPORT,
+        &SERVER,
+    ] {
+        LazyLock::force(re);
+    }
+}
+
 fn facts(file: &SourceFile, text: &str) -> FileFacts {
     let mut f = FileFacts {
         rel: file.rel.to_string(),
