@@ -91,6 +91,11 @@ static SHAPES: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid provider key pattern")
 });
 
+/// Compile the key shapes now (see `engine::warm_up`).
+pub fn warm() {
+    LazyLock::force(&SHAPES);
+}
+
 /// An AWS secret access key: 40 base64 characters standing alone.
 static AWS_SECRET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u)(?:^|[^A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)")

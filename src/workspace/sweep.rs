@@ -22,6 +22,12 @@ static LIVE_KEY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:sk|rk)_live_)([A-Za-z0-9]{24,247})(?-u:\b)").expect("valid live key pattern")
 });
 
+/// Compile the sweep's patterns now (see `engine::warm_up`).
+pub fn warm() {
+    LazyLock::force(&LIVE_KEY);
+    crate::provider_keys::warm();
+}
+
 /// A live key found by the sweep: where, and what a finding may show of it.
 #[derive(Debug, Clone)]
 pub struct SweepHit {
