@@ -519,7 +519,7 @@ fn mentions_in(
         .cloned()
         .collect();
     tree.read_each(&wanted, |_, bytes| {
-        found.extend(whole_words(ac, candidates, &bytes).map(str::to_string));
+        found.extend(whole_words(ac, candidates, bytes).map(str::to_string));
         found.len() < candidates.len()
     });
     found

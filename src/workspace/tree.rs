@@ -94,13 +94,22 @@ impl Tree {
     /// that cannot be read are left out); `f` returns whether to go on.
     /// With `--rev`, the blobs come from one pipelined `git cat-file
     /// --batch` instead of a round trip each.
-    pub fn read_each(&self, rels: &[String], mut f: impl FnMut(&str, Vec<u8>) -> bool) {
+    pub fn read_each<S: AsRef<str>>(&self, rels: &[S], mut f: impl FnMut(&str, &[u8]) -> bool) {
         let Some((rev, _)) = &self.rev else {
-            for rel in rels {
-                if let Ok(bytes) = self.read(rel) {
-                    if !f(rel, bytes) {
-                        return;
-                    }
+            // One buffer for every file, read to its end without asking its
+            // size first: `fs::read` stats each file and allocates for it.
+            let mut buf = Vec::new();
+            for rel in rels.iter().map(AsRef::as_ref) {
+                buf.clear();
+                let read = std::fs::File::open(self.root.join(rel)).and_then(|file| {
+                    std::io::Read::read_to_end(&mut std::io::Read::take(file, u64::MAX), &mut buf)
+                });
+                if read.is_ok() && !f(rel, &buf) {
+                    return;
+                }
+                // A rare huge file does not keep its buffer for the rest.
+                if buf.capacity() > 4 << 20 {
+                    buf = Vec::new();
                 }
             }
             return;
@@ -109,23 +118,27 @@ impl Tree {
         // The blobs the listing kept are not asked of git again.
         let kept: Vec<Option<std::sync::Arc<[u8]>>> = rels
             .iter()
-            .map(|r| ids.get(r).and_then(|id| super::listing::kept_blob(id)))
+            .map(|r| {
+                ids.get(r.as_ref())
+                    .and_then(|id| super::listing::kept_blob(id))
+            })
             .collect();
         let names = rels
             .iter()
             .zip(&kept)
             .filter(|(_, k)| k.is_none())
             .map(|(r, _)| {
+                let r = r.as_ref();
                 ids.get(r)
                     .cloned()
                     .unwrap_or_else(|| format!("{rev}:./{r}"))
             })
             .collect();
         let mut prefetch = super::listing::Prefetch::start(&self.root, names);
-        for (rel, kept) in rels.iter().zip(kept) {
+        for (rel, kept) in rels.iter().map(AsRef::as_ref).zip(kept) {
             let asked = match kept {
                 Some(b) => {
-                    if !f(rel, b.to_vec()) {
+                    if !f(rel, &b) {
                         return;
                     }
                     continue;
@@ -142,7 +155,7 @@ impl Tree {
                 }
             };
             if let Some(bytes) = bytes {
-                if !f(rel, bytes) {
+                if !f(rel, &bytes) {
                     return;
                 }
             }
@@ -182,7 +195,7 @@ mod read_each_tests {
         for tree in [Tree::new(root, Some("HEAD")), Tree::new(root, None)] {
             let mut got = Vec::new();
             tree.read_each(&rels, |rel, bytes| {
-                got.push((rel.to_string(), String::from_utf8(bytes).unwrap()));
+                got.push((rel.to_string(), String::from_utf8(bytes.to_vec()).unwrap()));
                 true
             });
             assert_eq!(
@@ -224,7 +237,7 @@ mod read_each_tests {
         let rels = ["a.txt", "b.txt", "c.txt"].map(String::from);
         let mut got = Vec::new();
         tree.read_each(&rels, |rel, bytes| {
-            got.push(format!("{rel}={}", String::from_utf8(bytes).unwrap()));
+            got.push(format!("{rel}={}", String::from_utf8_lossy(bytes)));
             true
         });
         assert_eq!(

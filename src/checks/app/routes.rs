@@ -79,9 +79,8 @@ pub fn gather(
     let files: Vec<&String> = visited.iter().filter(judged).collect();
     crate::workspace::on_every_core(&files, |chunk| {
         let mut out = Vec::new();
-        for rel in chunk {
-            let Ok(bytes) = tree.read(rel) else { continue };
-            let text = String::from_utf8_lossy(&bytes);
+        tree.read_each(chunk, |rel, bytes| {
+            let text = String::from_utf8_lossy(bytes);
             let mut f = FileFacts {
                 rel: rel.to_string(),
                 ..FileFacts::default()
@@ -90,7 +89,8 @@ pub fn gather(
             if !f.paths.is_empty() || f.routes_unsure || f.defines_routes {
                 out.push(f);
             }
-        }
+            true
+        });
         out
     })
 }
