@@ -523,12 +523,14 @@ impl GitListing {
         Some(tracked)
     }
 
-    /// The untracked names, NUL-separated: none if git failed on them.
-    fn untracked(&mut self) -> Vec<u8> {
+    /// The untracked names, NUL-separated; `None` if git failed on them
+    /// (an exclude file that is a folder, say) after the tracked ones were
+    /// handed out.
+    fn untracked(&mut self) -> Option<Vec<u8>> {
         if self.combined {
-            return std::mem::take(&mut self.untracked_given);
+            return Some(std::mem::take(&mut self.untracked_given));
         }
-        self.untracked.take().and_then(finished).unwrap_or_default()
+        self.untracked.take().and_then(finished)
     }
 }
 
@@ -596,7 +598,18 @@ fn from_git(
             hand_out(emit, name);
         }
     }
-    let untracked = started.untracked();
+    let Some(untracked) = started.untracked() else {
+        // The untracked files, as the directory walk finds them (what
+        // listed everything when one git process failed on both), never
+        // silently none.
+        let walked = from_walk(root, &mut |listed: Listed| {
+            if !seen.contains(listed.rel.as_bytes()) {
+                emit(listed);
+            }
+        });
+        listing.errors.extend(walked.errors);
+        return Some(listing);
+    };
     for name in names(&untracked) {
         if !seen.contains(name) {
             hand_out(emit, name);
@@ -956,6 +969,35 @@ mod tests {
         from_git(root, started, &mut |l: Listed| names.push(l.rel)).expect("git lists");
         names.sort();
         names
+    }
+
+    /// git failing on the untracked names alone (an exclude file that is a
+    /// folder) is never a silent listing of the tracked ones: the untracked
+    /// files come from the directory walk.
+    #[test]
+    fn untracked_names_git_cannot_list_are_not_dropped_silently() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git::test_git(root, &["init", "-q"]);
+        std::fs::write(root.join("t.ts"), "t").unwrap();
+        git::test_git(root, &["add", "-A"]);
+        git::test_git(root, &["commit", "-qm", "x"]);
+        std::fs::write(root.join("u.ts"), "u").unwrap();
+        std::fs::create_dir(root.join("excludes")).unwrap();
+        git::test_git(root, &["config", "core.excludesFile", "excludes"]);
+        for combined in [true, false] {
+            let mut names = Vec::new();
+            let listed = from_git(
+                root,
+                GitListing::start_as(root, true, combined),
+                &mut |l: Listed| names.push(l.rel),
+            );
+            // One process failing lists nothing (the run walks the
+            // directory); the untracked list failing alone is walked.
+            if listed.is_some() {
+                assert!(names.iter().any(|n| n == "u.ts"), "{combined}: {names:?}");
+            }
+        }
     }
 
     #[test]
