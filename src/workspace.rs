@@ -323,10 +323,15 @@ where
     // the workers, and a million listed paths waiting would be held at once.
     // In batches: a bounded channel wakes its blocked sender on every
     // receive, and a wake per file cost more system time than the walk's
-    // reads. Of 64 at most: with 256, the last batch of a 900-file app was
-    // a fifth of its files, checked by one worker while the other idled.
+    // reads. The first holds 256, then 64 at most: with 256 throughout, the
+    // last batch of a 900-file app was a fifth of its files, checked by one
+    // worker while the other idled. A repository of up to 256 files is
+    // checked by one worker in the listing's order: a key a file registers
+    // with the redactor (an AWS secret beside its key id) masks the lines
+    // of the files after it, so which files come after must not depend on
+    // timing. (Larger repositories still race so: see issue 17's note.)
     const BATCH: usize = 64;
-    const FIRST_BATCH: usize = 4;
+    const FIRST_BATCH: usize = 256;
     let (files_tx, files_rx) = mpsc::sync_channel::<Vec<listing::Listed>>(32);
     let files_rx = std::sync::Mutex::new(files_rx);
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -361,15 +366,12 @@ where
         }
         drop(tx);
         let lister = scope.spawn(move || {
-            // The first batches are small and double up to BATCH: a
-            // repository of a few hundred files would otherwise go to one
-            // worker whole while the others wait.
             let mut size = FIRST_BATCH;
             let mut batch = Vec::with_capacity(size);
             let summary = listing::list(root, repo, rev, started, |listed| {
                 batch.push(listed);
                 if batch.len() == size {
-                    size = (size * 2).min(BATCH);
+                    size = BATCH;
                     let _ = files_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(size)));
                 }
             });
