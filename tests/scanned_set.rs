@@ -10,7 +10,7 @@ mod support;
 
 use serde_json::Value;
 use std::path::Path;
-use support::{git, json, run, shipcheck, write};
+use support::{git, json, random, run, shipcheck, write};
 
 /// A live key built at run time (no key-shaped literal in this file).
 fn live_key(n: u64) -> String {
@@ -366,20 +366,9 @@ fn a_submodules_committed_env_file_is_seen() {
 /// there first. Twenty runs give one report, and the secret is never shown.
 #[test]
 fn a_small_repositorys_report_does_not_depend_on_timing() {
-    let pick = |seed: u64, len: usize, alphabet: &[u8]| -> String {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..len)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                alphabet[(x % alphabet.len() as u64) as usize] as char
-            })
-            .collect()
-    };
-    let alnum = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let secret = format!("{}/{}", pick(3, 20, alnum), pick(4, 19, alnum));
-    let id = format!("AKIA{}", pick(5, 16, b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+    let alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let secret = format!("{}/{}", random(3, 20, alnum), random(4, 19, alnum));
+    let id = format!("AKIA{}", random(5, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     git(root, &["init", "-q", "-b", "main"]);

@@ -17,7 +17,7 @@ use fake::{Fake, Script, TOKEN};
 use serde_json::json;
 use std::path::Path;
 use std::time::Duration;
-use support::{run, shipcheck, write};
+use support::{random, run, shipcheck, write};
 
 /// A planted secret: where it goes, its value, the public prefix output
 /// may keep.
@@ -25,21 +25,6 @@ struct Secret {
     what: &'static str,
     value: String,
     prefix: &'static str,
-}
-
-/// Deterministic random-looking text over `alphabet` (no key-shaped
-/// literals in this file: they are built at run time).
-fn random(seed: u64, len: usize, alphabet: &str) -> String {
-    let a: Vec<char> = alphabet.chars().collect();
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            a[(x % a.len() as u64) as usize]
-        })
-        .collect()
 }
 
 const ALNUM: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
