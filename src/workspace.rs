@@ -33,7 +33,11 @@ pub struct SourceFile<'a> {
     /// index of every line start, built for each file with a finding, was
     /// a twentieth of the stress corpus's run; counting newlines without
     /// storing them is several times faster.
-    lines_before: Cell<(usize, usize)>,
+    lines_before: Cell<(usize, usize, usize)>,
+    /// The last line [`SourceFile::shown_line`] found: its start and end.
+    /// Findings on one long line (a generated file's) take it from here
+    /// instead of each scanning the line again.
+    last_line: Cell<(usize, usize)>,
     /// The last `line_col` answer (offset, line index, column): findings
     /// come in order, so the next column is counted on from there instead of
     /// from the start of a possibly megabyte-long line.
@@ -51,7 +55,8 @@ impl<'a> SourceFile<'a> {
             regions: OnceCell::new(),
             code: OnceCell::new(),
             line_starts: OnceCell::new(),
-            lines_before: Cell::new((0, 0)),
+            lines_before: Cell::new((0, 0, 0)),
+            last_line: Cell::new((usize::MAX, 0)),
             last_col: Cell::new((0, 0, 1)),
         }
     }
@@ -91,16 +96,26 @@ impl<'a> SourceFile<'a> {
         let bytes = self.text.as_bytes();
         let end = offset.min(bytes.len());
         let count = |from: usize, to: usize| memchr::memchr_iter(b'\n', &bytes[from..to]).count();
-        let (pos, before) = self.lines_before.get();
-        let idx = if end >= pos {
-            before + count(pos, end)
-        } else if end >= pos / 2 {
-            before - count(end, pos)
+        // (offset, newlines before it, the start of its line)
+        let (pos, before, pos_line) = self.lines_before.get();
+        let (idx, start) = if end >= pos {
+            // Forward: the line start moves only past a newline on the way.
+            match memchr::memrchr(b'\n', &bytes[pos..end]) {
+                None => (before, pos_line),
+                Some(i) => (before + count(pos, end), pos + i + 1),
+            }
         } else {
-            count(0, end)
+            let idx = if end >= pos / 2 {
+                before - count(end, pos)
+            } else {
+                count(0, end)
+            };
+            (
+                idx,
+                memchr::memrchr(b'\n', &bytes[..end]).map_or(0, |i| i + 1),
+            )
         };
-        self.lines_before.set((end, idx));
-        let start = memchr::memrchr(b'\n', &bytes[..end]).map_or(0, |i| i + 1);
+        self.lines_before.set((end, idx, start));
         (idx, start)
     }
 
@@ -128,8 +143,12 @@ impl<'a> SourceFile<'a> {
     pub fn shown_line(&self, start: usize, end: usize) -> ShownLine {
         let bytes = self.text.as_bytes();
         let at = start.min(bytes.len());
-        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
+        let (_, line_start) = self.line_of(start);
+        let line_end = match self.last_line.get() {
+            (s, e) if s == line_start => e,
+            _ => memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1),
+        };
+        self.last_line.set((line_start, line_end));
         let line = self
             .text
             .get(line_start..line_end)
