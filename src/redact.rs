@@ -152,14 +152,14 @@ pub fn register(value: &str) -> bool {
     true
 }
 
-/// The matcher over the registered values, built when registrations
-/// changed it.
 /// No value registered: only the secret shapes and URL passwords mask.
 fn registry_is_empty() -> bool {
     let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
     reg.values.is_empty() && reg.fragments.is_empty() && reg.matcher.is_none()
 }
 
+/// The matcher over the registered values, built when registrations
+/// changed it.
 fn ensure_matcher() {
     let stale = {
         let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
@@ -269,19 +269,13 @@ impl<W: std::io::Write> LineRedactor<W> {
     ///
     /// [`emit`]: LineRedactor::emit
     fn emit_lines(&mut self, block: &[u8]) -> std::io::Result<()> {
-        let lines = |block: &[u8]| {
-            block
-                .split_inclusive(|&b| b == b'\n')
-                .map(|l| (l.as_ptr() as usize - block.as_ptr() as usize, l.len()))
-                .collect::<Vec<_>>()
-        };
         #[cfg(test)]
         let no_values = self.no_values || registry_is_empty();
         #[cfg(not(test))]
         let no_values = registry_is_empty();
         if !no_values || std::str::from_utf8(block).is_err() {
-            for (at, len) in lines(block) {
-                self.emit(&block[at..at + len])?;
+            for line in block.split_inclusive(|&b| b == b'\n') {
+                self.emit(line)?;
             }
             return Ok(());
         }
@@ -294,9 +288,10 @@ impl<W: std::io::Write> LineRedactor<W> {
             .collect();
         hits.sort_unstable();
         let mut hits = hits.into_iter().peekable();
-        let mut verbatim = 0;
-        for (at, len) in lines(block) {
-            let end = at + len;
+        let (mut verbatim, mut end) = (0, 0);
+        for line in block.split_inclusive(|&b| b == b'\n') {
+            let at = end;
+            end += line.len();
             let mut hit = false;
             while let Some(&h) = hits.peek() {
                 if h >= end {

@@ -212,6 +212,8 @@ impl Blob {
 /// Git's id of a blob holding `bytes`, in lower-case hex of `hex_len`
 /// digits (40: SHA-1, 64: SHA-256); `None` for another length.
 pub(crate) fn blob_id(bytes: &[u8], hex_len: usize) -> Option<String> {
+    // (migrations' checksums have their own: the workspace must not
+    // import the migrations, which import it.)
     fn hex(digest: &[u8]) -> String {
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -733,8 +735,6 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
 /// large, or rare) on demand, so the read-ahead never holds much.
 const PREFETCH_MAX: u64 = 64 * 1024;
 
-/// The oid of an `ls-tree -r -l` entry worth reading ahead: a regular
-/// file's blob, small.
 /// One entry of `git ls-tree -r -z`, with `-l` its size:
 /// `<mode> SP <type> SP <oid> SP+ [<size>] TAB <path>`.
 pub(crate) struct TreeEntry<'a> {

@@ -39,16 +39,11 @@ impl Tree {
             let out = crate::git::command(&self.root)
                 .args(["ls-tree", "-r", "-z", rev])
                 .stderr(std::process::Stdio::null())
-                .output();
-            let Ok(out) = out.map(|o| {
-                if o.status.success() {
-                    o.stdout
-                } else {
-                    Vec::new()
-                }
-            }) else {
-                return Default::default();
-            };
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| o.stdout)
+                .unwrap_or_default();
             out.split(|&b| b == 0)
                 .filter_map(super::listing::TreeEntry::parse)
                 .filter(|e| e.kind == "blob")
