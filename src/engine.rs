@@ -647,6 +647,22 @@ fn walk(
         w.issue_refs.extend(outcome.issue_refs);
         w.app_files.extend(outcome.app_files);
     }
+    // The values files registered were held back during the walk: what
+    // it showed, and so the fingerprints, is masked with all of them now,
+    // whichever worker read which file first.
+    if w.scan.registered_during_walk {
+        for f in &mut w.findings {
+            if let Some(line) = &f.source_line {
+                (f.source_line, f.source_caret) = {
+                    let (text, caret) = crate::redact::with_caret(line, f.source_caret);
+                    (Some(text), caret)
+                };
+            }
+        }
+        for (_, hit) in &mut w.scan.swept {
+            hit.shown.remask();
+        }
+    }
     // Files CI runs as commands, command-line packages and the targets a
     // Cargo manifest makes tests, benches or examples are not the app: the
     // debug rules, which saw each file alone, leave them.

@@ -115,6 +115,11 @@ impl ShownLine {
         ShownLine::masked(&shown, caret)
     }
 
+    /// Masked again, with the values registered since it was made.
+    pub fn remask(&mut self) {
+        (self.text, self.caret) = crate::redact::with_caret(&self.text, self.caret);
+    }
+
     /// `shown` with secrets masked (see [`crate::redact::with_caret`]).
     fn masked(shown: &str, caret: u32) -> ShownLine {
         let (text, caret) = crate::redact::with_caret(shown, caret);

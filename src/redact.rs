@@ -19,7 +19,10 @@
 //! more, so a new renderer or message cannot skip it.
 //!
 //! The registry is process-wide, like a CI runner's: registering only ever
-//! hides more.
+//! hides more. During the walk, what the files register is held back until
+//! it ends (see [`holding_back`]): a file's shown lines are masked with the
+//! values known before the walk and its own, and everything again after,
+//! so what a finding shows never depends on which worker got where first.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::Regex;
@@ -140,16 +143,105 @@ pub fn register(value: &str) -> bool {
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
-    let before = (reg.values.len(), reg.fragments.len());
-    reg.values.extend(forms);
-    reg.fragments.extend(fragments);
-    if (reg.values.len(), reg.fragments.len()) == before {
-        return false;
+    let held = WALK.with(|w| {
+        let mut w = w.borrow_mut();
+        let w = w.as_mut()?;
+        w.held.push(value.to_string());
+        Some(w.own.add(forms.clone(), fragments.clone()))
+    });
+    if let Some(added) = held {
+        return added;
     }
-    // Built on the next redaction, once for a run's many registrations.
-    reg.matcher = None;
-    true
+    REGISTRY
+        .write()
+        .unwrap_or_else(|e| e.into_inner())
+        .add(forms, fragments)
+}
+
+impl Registry {
+    /// Add values and fragments; whether anything was new.
+    fn add(&mut self, forms: Vec<String>, fragments: Vec<String>) -> bool {
+        let before = (self.values.len(), self.fragments.len());
+        self.values.extend(forms);
+        self.fragments.extend(fragments);
+        if (self.values.len(), self.fragments.len()) == before {
+            return false;
+        }
+        // Built on the next redaction, once for a run's many registrations.
+        self.matcher = None;
+        true
+    }
+
+    /// Build the matcher if registrations changed it.
+    fn build_matcher(&mut self) {
+        if self.matcher.is_none() && !self.values.is_empty() {
+            self.matcher = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(self.values.iter().chain(self.fragments.iter()))
+                .ok();
+        }
+    }
+
+    /// The ranges of `text` its values and fragments cover.
+    fn find_in(&self, text: &str, found: &mut Vec<(usize, usize, Kind)>) {
+        if let Some(m) = &self.matcher {
+            let whole = self.values.len();
+            found.extend(m.find_iter(text).map(|m| {
+                let kind = if m.pattern().as_usize() < whole {
+                    Kind::Token
+                } else {
+                    Kind::Fragment
+                };
+                (m.start(), m.end(), kind)
+            }));
+        }
+    }
+}
+
+/// What a walk's worker registered: see [`holding_back`].
+#[derive(Default)]
+struct Held {
+    /// The current file's values, which its own findings show masked.
+    own: Registry,
+    /// Every value registered on this thread, for the end of the walk.
+    held: Vec<String>,
+}
+
+thread_local! {
+    static WALK: std::cell::RefCell<Option<Held>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` (a walk's worker, on its own thread) with the values it
+/// registers held back, and return them with `f`'s result: register them
+/// once the walk ended. Meanwhile what a file shows is masked with the
+/// values registered before the walk and those of the file itself (see
+/// [`next_file`]), never with another file's, so a finding's shown line,
+/// and so its fingerprint, does not depend on which worker read which
+/// file first.
+pub fn holding_back<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            WALK.with(|w| w.borrow_mut().take());
+        }
+    }
+    WALK.with(|w| *w.borrow_mut() = Some(Held::default()));
+    let _reset = Reset;
+    let result = f();
+    let held = WALK.with(|w| w.borrow_mut().take().map(|h| h.held).unwrap_or_default());
+    (result, held)
+}
+
+/// Inside [`holding_back`]: a new file starts, the last one's own values
+/// no longer mask what is shown (they are still held).
+pub fn next_file() {
+    WALK.with(|w| {
+        if let Some(w) = w.borrow_mut().as_mut() {
+            if !w.own.values.is_empty() {
+                w.own = Registry::default();
+            }
+        }
+    });
 }
 
 /// No value registered: only the secret shapes and URL passwords mask.
@@ -166,13 +258,10 @@ fn ensure_matcher() {
         reg.matcher.is_none() && !reg.values.is_empty()
     };
     if stale {
-        let mut reg = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
-        if reg.matcher.is_none() {
-            reg.matcher = AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(reg.values.iter().chain(reg.fragments.iter()))
-                .ok();
-        }
+        REGISTRY
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .build_matcher();
     }
 }
 
@@ -442,18 +531,16 @@ fn spans(text: &str) -> Vec<(usize, usize, Kind)> {
     let mut found: Vec<(usize, usize, Kind)> = Vec::new();
     {
         ensure_matcher();
-        let reg = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
-        if let Some(m) = &reg.matcher {
-            let whole = reg.values.len();
-            found.extend(m.find_iter(text).map(|m| {
-                let kind = if m.pattern().as_usize() < whole {
-                    Kind::Token
-                } else {
-                    Kind::Fragment
-                };
-                (m.start(), m.end(), kind)
-            }));
-        }
+        REGISTRY
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .find_in(text, &mut found);
+        WALK.with(|w| {
+            if let Some(w) = w.borrow_mut().as_mut() {
+                w.own.build_matcher();
+                w.own.find_in(text, &mut found);
+            }
+        });
     }
     if SECRET_SHAPED_LITERALS.is_match(text) {
         found.extend(

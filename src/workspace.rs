@@ -260,6 +260,10 @@ pub struct Scan<T> {
     pub set: Option<listing::ScannedSet>,
     /// See [`listing::Listing::tracked_env_files`].
     pub tracked_env_files: Option<Vec<String>>,
+    /// The files registered values with the redactor that it did not
+    /// hold before: what the walk showed was masked without them (see
+    /// `redact::holding_back`), so mask it again.
+    pub registered_during_walk: bool,
 }
 
 impl<T> Scan<T> {
@@ -275,6 +279,7 @@ impl<T> Scan<T> {
                 swept: self.swept,
                 set: self.set,
                 tracked_env_files: self.tracked_env_files,
+                registered_during_walk: self.registered_during_walk,
             },
         )
     }
@@ -345,10 +350,10 @@ where
     // reads. The first holds 256, then 64 at most: with 256 throughout, the
     // last batch of a 900-file app was a fifth of its files, checked by one
     // worker while the other idled. A repository of up to 256 files is
-    // checked by one worker in the listing's order: a key a file registers
-    // with the redactor (an AWS secret beside its key id) masks the lines
-    // of the files after it, so which files come after must not depend on
-    // timing. (Larger repositories still race so: see issue 17's note.)
+    // checked by one worker in the listing's order. (What a file shows does
+    // not depend on that order: the values files register with the
+    // redactor are held back until the walk ends, see
+    // `redact::holding_back`.)
     const BATCH: usize = 64;
     const FIRST_BATCH: usize = 256;
     let (files_tx, files_rx) = mpsc::sync_channel::<Vec<listing::Listed>>(32);
@@ -362,24 +367,36 @@ where
         swept: Vec::new(),
         set: None,
         tracked_env_files: None,
+        registered_during_walk: false,
     };
+    // What the workers registered with the redactor, held back until the
+    // walk ends (see `redact::holding_back`).
+    let held = std::sync::Mutex::new(Vec::<String>::new());
     let listing = std::thread::scope(|scope| {
         for _ in 0..workers {
             let tx = tx.clone();
-            let (files_rx, visit, always_listed) = (&files_rx, &visit, &always_listed);
+            let (files_rx, visit, always_listed, held) = (&files_rx, &visit, &always_listed, &held);
             scope.spawn(move || {
                 // A worker that panics outside the checks' own guard still
                 // takes (and drops) the rest of the listing, so the bounded
                 // channel never leaves the listing waiting forever.
                 let _drain = DrainOnPanic(files_rx);
-                loop {
+                let ((), values) = crate::redact::holding_back(|| loop {
                     let next = files_rx.lock().ok().and_then(|rx| rx.recv().ok());
                     let Some(batch) = next else { break };
                     let done = batch
                         .iter()
-                        .map(|listed| process(settings, listed, always_listed, visit))
+                        .map(|listed| {
+                            crate::redact::next_file();
+                            process(settings, listed, always_listed, visit)
+                        })
                         .collect();
                     let _ = tx.send(done);
+                });
+                if !values.is_empty() {
+                    held.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .extend(values);
                 }
             });
         }
@@ -408,6 +425,9 @@ where
     });
     scan.set = listing.set;
     scan.tracked_env_files = listing.tracked_env_files;
+    for value in held.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        scan.registered_during_walk |= crate::redact::register(&value);
+    }
 
     // Directory-level errors (permission denied on a folder) carry a path
     // in their message; keep them as unreadable entries.

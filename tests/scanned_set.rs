@@ -399,3 +399,59 @@ fn a_small_repositorys_report_does_not_depend_on_timing() {
         assert_eq!(again.1["findings"], first.1["findings"]);
     }
 }
+
+/// The same race in a repository of more than one batch, where two workers
+/// check files at once: the values a file registers (an AWS secret beside
+/// its key id) are held back until the walk ends, then mask every file's
+/// shown line. So a finding's fingerprint is the same wherever the key that
+/// registered its secret lives — listed before it, or after it — and runs
+/// agree.
+#[test]
+fn a_fingerprint_does_not_depend_on_where_the_registering_key_lives() {
+    let alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let secret = format!("{}/{}", random(13, 20, alnum), random(14, 19, alnum));
+    let id = format!("AKIA{}", random(15, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+    let repo = |key_file: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        write(
+            root,
+            key_file,
+            format!("export const id = \"{id}\";\nexport const secret = \"{secret}\";\n"),
+        );
+        write(root, "m.ts", format!("// TODO ghp_{secret}\n"));
+        for i in 0..600 {
+            write(root, &format!("f/{i:03}.ts"), format!("// TODO f{i}\n"));
+        }
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "x"]);
+        dir
+    };
+    let fingerprint_of_m = |v: &Value| {
+        let m: Vec<&Value> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == "m.ts")
+            .collect();
+        assert_eq!(m.len(), 1, "{m:#?}");
+        assert!(
+            !m[0].to_string().contains(&secret[21..]),
+            "the secret's second half is masked: {:#}",
+            m[0]
+        );
+        m[0]["fingerprint"].as_str().unwrap().to_string()
+    };
+    // Listed first (`a/`), or last (`z/`), or among the files (`f/300k.ts`).
+    let before = repo("a/k.ts");
+    let (_, first) = check(before.path(), &[]);
+    let expected = fingerprint_of_m(&first);
+    for key_file in ["z/k.ts", "f/300k.ts"] {
+        let dir = repo(key_file);
+        for _ in 0..3 {
+            let (_, v) = check(dir.path(), &[]);
+            assert_eq!(fingerprint_of_m(&v), expected, "key in {key_file}");
+        }
+    }
+}

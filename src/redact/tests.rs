@@ -236,3 +236,36 @@ fn every_secret_shape_passes_the_literal_check() {
         assert!(!text(&line).contains(s.as_str()), "{s} shown");
     }
 }
+
+/// On a walk's worker a registered value masks its own file's text at
+/// once, another file's only after the walk hands it back, and the
+/// process-wide registry does not hold it in between.
+#[test]
+fn values_a_walk_registers_are_held_back_until_it_ends() {
+    let own = "held7Kq2Vw9Zr4Tx8Ln3Bj6";
+    let other = "keep5Hm1Qs8Yd2Gf7Pc4Nx0";
+    let ((), held) = std::thread::spawn(move || {
+        holding_back(|| {
+            next_file();
+            assert!(register(own));
+            assert_eq!(text(own), format!("…{}", &own[own.len() - 4..]));
+            next_file();
+            assert_eq!(text(own), own, "another file's value masks nothing yet");
+            assert!(register(other));
+            assert_ne!(text(other), other);
+        })
+    })
+    .join()
+    .unwrap();
+    assert_eq!(held, [own, other]);
+    assert_eq!(
+        text(own),
+        own,
+        "not registered for the process until handed back"
+    );
+    for v in &held {
+        register(v);
+    }
+    assert_ne!(text(own), own);
+    assert_ne!(text(other), other);
+}
