@@ -171,7 +171,7 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
         // A commit is on no branch by itself: a local branch whose tip it
         // is, if one is.
         Some(rev) => crate::git::branch_at(&opts.root, rev),
-        None => crate::git::current_branch(&opts.root),
+        None => crate::git::current_branch(&opts.root, ctx),
     });
     // `require:` turns "not checked" into a blocking finding on release
     // branches (an unknown target counts as one).

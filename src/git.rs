@@ -83,7 +83,18 @@ pub fn is_bare_repository(root: &Path) -> bool {
 
 /// The current branch of the repository at `root`, `None` when detached,
 /// not a repository, or git is missing.
-pub fn current_branch(root: &Path) -> Option<String> {
+pub fn current_branch(root: &Path, ctx: &RunContext) -> Option<String> {
+    if let Some(head) = head_file(root, ctx) {
+        return match head {
+            Head::Detached(_) => None,
+            Head::Branch { refname, .. } => refname.strip_prefix("refs/heads/").map(String::from),
+        };
+    }
+    branch_from_git(root)
+}
+
+/// [`current_branch`], as git answers it.
+fn branch_from_git(root: &Path) -> Option<String> {
     let out = command(root)
         .args(["symbolic-ref", "--short", "-q", "HEAD"])
         .output()
@@ -142,6 +153,44 @@ pub fn head_commit(root: &Path, ctx: &RunContext) -> Option<String> {
 /// pointing at another, a name with white space, anything unexpected):
 /// git is asked then. Called once git has listed the work tree.
 fn head_from_files(root: &Path, ctx: &RunContext) -> Option<Option<String>> {
+    let (refname, common) = match head_file(root, ctx)? {
+        Head::Detached(id) => return Some(Some(id)),
+        Head::Branch { refname, common } => (refname, common),
+    };
+    match std::fs::read_to_string(common.join(&refname)) {
+        Ok(loose) => {
+            let loose = loose.strip_suffix('\n').unwrap_or(&loose);
+            is_object_id(loose).then(|| Some(loose.to_string()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            match std::fs::read_to_string(common.join("packed-refs")) {
+                Ok(packed) => Some(packed.lines().find_map(|line| {
+                    let (id, name) = line.split_once(' ')?;
+                    (name == refname && is_object_id(id)).then(|| id.to_string())
+                })),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(None),
+                Err(_) => None,
+            }
+        }
+        Err(_) => None,
+    }
+}
+
+/// What `HEAD` holds, read from its file.
+enum Head {
+    /// A commit id.
+    Detached(String),
+    /// A branch (`refs/heads/…`, checked to be a plain name), and the
+    /// folder its loose ref and `packed-refs` are in.
+    Branch {
+        refname: String,
+        common: std::path::PathBuf,
+    },
+}
+
+/// `HEAD` read from its file (see [`head_from_files`]): `None` where only
+/// git should interpret it.
+fn head_file(root: &Path, ctx: &RunContext) -> Option<Head> {
     // Set (in a hook, by a wrapper), they may name another repository:
     // git, which sees them, answers.
     if ["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"]
@@ -176,7 +225,7 @@ fn head_from_files(root: &Path, ctx: &RunContext) -> Option<Option<String>> {
     let head = std::fs::read_to_string(head_path).ok()?;
     let head = head.strip_suffix('\n').unwrap_or(&head);
     let Some(refname) = head.strip_prefix("ref: ") else {
-        return is_object_id(head).then(|| Some(head.to_string()));
+        return is_object_id(head).then(|| Head::Detached(head.to_string()));
     };
     if !refname.starts_with("refs/heads/")
         || refname.contains(char::is_whitespace)
@@ -186,23 +235,10 @@ fn head_from_files(root: &Path, ctx: &RunContext) -> Option<Option<String>> {
     {
         return None;
     }
-    match std::fs::read_to_string(common.join(refname)) {
-        Ok(loose) => {
-            let loose = loose.strip_suffix('\n').unwrap_or(&loose);
-            is_object_id(loose).then(|| Some(loose.to_string()))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            match std::fs::read_to_string(common.join("packed-refs")) {
-                Ok(packed) => Some(packed.lines().find_map(|line| {
-                    let (id, name) = line.split_once(' ')?;
-                    (name == refname && is_object_id(id)).then(|| id.to_string())
-                })),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(None),
-                Err(_) => None,
-            }
-        }
-        Err(_) => None,
-    }
+    Some(Head::Branch {
+        refname: refname.to_string(),
+        common,
+    })
 }
 
 /// A full SHA-1 or SHA-256 object id in lower-case hex.
@@ -320,18 +356,23 @@ mod tests {
             .map(|o| String::from_utf8_lossy(&o).trim().to_string())
     }
 
-    /// Read from the files, `HEAD`'s commit is what git says: unborn, on a
-    /// branch (loose, then packed), detached, in a linked worktree, from a
-    /// subfolder; git is asked where the files need it.
+    /// Read from the files, `HEAD`'s commit and branch are what git says:
+    /// unborn, on a branch (loose, then packed), detached, in a linked
+    /// worktree, from a subfolder; git is asked where the files need it.
     #[test]
     fn head_read_from_the_files_is_what_git_says() {
         let ctx = RunContext::from_vars(Default::default(), (2026, 1, 1)).unwrap();
+        let same_branch = |dir: &Path| {
+            assert_eq!(current_branch(dir, &ctx), branch_from_git(dir), "{dir:?}");
+            current_branch(dir, &ctx)
+        };
         let dir = tempfile::tempdir().unwrap();
         let repo = dir.path().join("repo");
         std::fs::create_dir_all(repo.join("src")).unwrap();
         run(&repo, &["init", "-q"]);
         assert_eq!(head_from_files(&repo, &ctx), Some(None));
         assert_eq!(from_git(&repo), None);
+        assert!(same_branch(&repo).is_some(), "an unborn branch has a name");
 
         std::fs::write(repo.join("src/a.ts"), "a\n").unwrap();
         run(&repo, &["add", "."]);
@@ -342,13 +383,16 @@ mod tests {
             head_from_files(&repo.join("src"), &ctx),
             Some(Some(first.clone()))
         );
+        assert_eq!(same_branch(&repo.join("src")).as_deref(), Some("feature/x"));
 
         run(&repo, &["pack-refs", "--all"]);
         assert!(!repo.join(".git/refs/heads/feature/x").exists());
         assert_eq!(head_from_files(&repo, &ctx), Some(from_git(&repo)));
+        assert_eq!(same_branch(&repo).as_deref(), Some("feature/x"));
 
         run(&repo, &["checkout", "-q", "--detach", &first]);
         assert_eq!(head_from_files(&repo, &ctx), Some(Some(first.clone())));
+        assert_eq!(same_branch(&repo), None, "detached");
         run(&repo, &["checkout", "-q", "feature/x"]);
 
         let linked = dir.path().join("linked");
@@ -368,6 +412,7 @@ mod tests {
         run(&linked, &["commit", "-qm", "two"]);
         let there = head_from_files(&linked, &ctx).unwrap();
         assert_eq!(there, from_git(&linked));
+        assert_eq!(same_branch(&linked).as_deref(), Some("other"));
         assert_ne!(there.as_deref(), Some(first.as_str()));
 
         // GIT_DIR and its kin set: git, which sees them, is asked.
