@@ -13,9 +13,12 @@ pub(super) struct Out {
 }
 
 impl Out {
-    pub fn new() -> Out {
+    /// For a text of `len` bytes: room for the regions a typical source
+    /// file of that size has (one per 40 bytes), so the list is not grown
+    /// and copied again and again as the lexer goes.
+    pub fn new(len: usize) -> Out {
         Out {
-            regions: Vec::new(),
+            regions: Vec::with_capacity(len / 40 + 4),
             pos: 0,
         }
     }
