@@ -501,6 +501,11 @@ struct PathSet {
     dir_names: std::collections::HashSet<String>,
     /// Tells this set's answers apart in the per-thread folder cache.
     id: usize,
+    /// One literal of each glob of `globs` (see [`required_literal`]): a
+    /// path holding none of them matches no glob, and is answered without
+    /// the glob set, which cost thousands of instructions a path. `None`
+    /// when some glob has no literal to require.
+    required: Option<aho_corasick::AhoCorasick>,
 }
 
 impl PathSet {
@@ -510,9 +515,15 @@ impl PathSet {
     /// compiling them was a third of a small app's run.
     fn is_match(&self, rel: &str) -> bool {
         match rel.rsplit_once('/') {
-            Some((dir, _)) => self.folder_matches(dir) || self.globs.is_match(rel),
-            None => self.globs.is_match(rel),
+            Some((dir, _)) => self.folder_matches(dir) || self.globs_match(rel),
+            None => self.globs_match(rel),
         }
+    }
+
+    /// Does a glob of `globs` match `path`? Never when it holds none of
+    /// the required literals.
+    fn globs_match(&self, path: &str) -> bool {
+        self.required.as_ref().is_none_or(|r| r.is_match(path)) && self.globs.is_match(path)
     }
 
     /// Does `dir` or a folder above it match? Every file directly in `dir`
@@ -536,7 +547,7 @@ impl PathSet {
                 .chain(std::iter::once(dir))
                 .any(|folder| {
                     let name = folder.rsplit('/').next().unwrap_or(folder);
-                    self.dir_names.contains(name) || self.globs.is_match(folder)
+                    self.dir_names.contains(name) || self.globs_match(folder)
                 });
             match last.iter_mut().find(|(id, _, _)| *id == self.id) {
                 Some(entry) => {
@@ -557,6 +568,44 @@ impl PathSet {
     }
 }
 
+/// The longest run of plain characters in `glob`, which every path it
+/// matches holds: `**/*.test.*` → `.test.`. A `/` beside `**` is not
+/// required (`**/x` matches `x`). `None` when there is no such run, or the
+/// glob has classes, alternatives or escapes.
+fn required_literal(glob: &str) -> Option<String> {
+    if glob.contains(['[', ']', '{', '}', '\\']) {
+        return None;
+    }
+    let (mut best, mut run) = (String::new(), String::new());
+    let mut chars = glob.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '*' && c != '?' {
+            run.push(c);
+            continue;
+        }
+        let double = c == '*' && chars.peek() == Some(&'*');
+        if double {
+            while chars.peek() == Some(&'*') {
+                chars.next();
+            }
+            if run.ends_with('/') {
+                run.pop();
+            }
+            if chars.peek() == Some(&'/') {
+                chars.next();
+            }
+        }
+        if run.len() > best.len() {
+            best = std::mem::take(&mut run);
+        }
+        run.clear();
+    }
+    if run.len() > best.len() {
+        best = run;
+    }
+    (!best.is_empty()).then_some(best)
+}
+
 /// Compile repo-relative path globs. A pattern without `/` matches a file or
 /// directory name at any depth, as in `.gitignore`. Each pattern `p` means
 /// the globs `p` and `p/**` (anything inside a match, found by matching
@@ -567,6 +616,7 @@ fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
     static IDS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let mut b = GlobSetBuilder::new();
     let mut dir_names = std::collections::HashSet::new();
+    let mut literals: Option<Vec<String>> = Some(Vec::new());
     let plain =
         |s: &str| !s.is_empty() && !s.contains(['*', '?', '[', ']', '{', '}', '\\', '/', '!']);
     for p in patterns {
@@ -598,11 +648,16 @@ fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
             .build()
             .map_err(|e| format!("bad glob {p:?}: {e}"))?;
         b.add(g);
+        match (required_literal(&full), &mut literals) {
+            (Some(l), Some(list)) => list.push(l),
+            _ => literals = None,
+        }
     }
     Ok(PathSet {
         globs: b.build().map_err(|e| e.to_string())?,
         dir_names,
         id: IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        required: literals.and_then(|l| aho_corasick::AhoCorasick::new(l).ok()),
     })
 }
 

@@ -405,6 +405,13 @@ mod path_set_equivalence {
         "a.config.ts",
         "fixtures",
         ".storybook",
+        "mock-api.ts",
+        "x_test.go",
+        "test_x.py",
+        "a.spec.js",
+        "mocks.ts",
+        "b.cy.ts",
+        "app.bundle.js",
     ];
 
     fn lists() -> Vec<Vec<String>> {
@@ -435,6 +442,21 @@ mod path_set_equivalence {
                 "*s",
             ]),
         ]
+    }
+
+    /// The literal a glob requires, and none where `/` beside `**` could
+    /// be missing or the glob has syntax the scan does not follow.
+    #[test]
+    fn required_literals_are_held_by_every_match() {
+        use super::super::required_literal as lit;
+        assert_eq!(lit("**/*.test.*").as_deref(), Some(".test."));
+        assert_eq!(lit("**/conftest.py").as_deref(), Some("conftest.py"));
+        assert_eq!(lit("src/**/lib").as_deref(), Some("src"));
+        assert_eq!(lit("legacy/**").as_deref(), Some("legacy"));
+        assert_eq!(lit("src/*/x").as_deref(), Some("src/"));
+        assert_eq!(lit("**/*"), None);
+        assert_eq!(lit("**/[st]ests"), None);
+        assert_eq!(lit("**/{docs,e2e}"), None);
     }
 
     proptest! {
