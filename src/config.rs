@@ -528,42 +528,66 @@ impl PathSet {
 
     /// Does `dir` or a folder above it match? Every file directly in `dir`
     /// has the same answer, and a folder's files are listed one after
-    /// another: each thread keeps the last answer per set.
+    /// another, next to its neighbours: each thread keeps, per set, the
+    /// last folder asked and the answer for each of its ancestors, and
+    /// works out only the folders a new path does not share with it (the
+    /// whole chain again cost thousands of instructions a file).
     fn folder_matches(&self, dir: &str) -> bool {
+        struct Last {
+            id: usize,
+            dir: String,
+            /// `upto[i]`: the first `i + 1` folders of `dir` hold a match.
+            upto: Vec<bool>,
+        }
         thread_local! {
-            static LAST: std::cell::RefCell<Vec<(usize, String, bool)>> =
-                const { std::cell::RefCell::new(Vec::new()) };
+            static LAST: std::cell::RefCell<Vec<Last>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        if self.dir_names.is_empty() && self.globs.is_empty() {
+            return false;
         }
         LAST.with(|last| {
             let mut last = last.borrow_mut();
-            if let Some((_, d, answer)) = last.iter().find(|(id, _, _)| *id == self.id) {
-                if d == dir {
-                    return *answer;
-                }
-            }
-            let answer = dir
-                .match_indices('/')
-                .map(|(i, _)| &dir[..i])
-                .chain(std::iter::once(dir))
-                .any(|folder| {
-                    let name = folder.rsplit('/').next().unwrap_or(folder);
-                    self.dir_names.contains(name) || self.globs_match(folder)
-                });
-            match last.iter_mut().find(|(id, _, _)| *id == self.id) {
-                Some(entry) => {
-                    entry.1.clear();
-                    entry.1.push_str(dir);
-                    entry.2 = answer;
-                }
+            let at = match last.iter().position(|l| l.id == self.id) {
+                Some(at) => at,
                 None => {
                     // A thread asks a handful of sets; tests make many.
                     if last.len() >= 64 {
                         last.clear();
                     }
-                    last.push((self.id, dir.to_string(), answer));
+                    last.push(Last {
+                        id: self.id,
+                        dir: String::new(),
+                        upto: Vec::new(),
+                    });
+                    last.len() - 1
                 }
+            };
+            let entry = &mut last[at];
+            if entry.dir == dir && !entry.upto.is_empty() {
+                return entry.upto.last().copied().unwrap_or(false);
             }
-            answer
+            // The folders `dir` shares with the last one asked.
+            let mut shared = 0;
+            for (a, b) in dir.split('/').zip(entry.dir.split('/')) {
+                if a != b || shared == entry.upto.len() {
+                    break;
+                }
+                shared += 1;
+            }
+            entry.upto.truncate(shared);
+            let mut any = entry.upto.last().copied().unwrap_or(false);
+            let mut end = 0;
+            for (i, name) in dir.split('/').enumerate() {
+                end += name.len() + usize::from(i > 0);
+                if i < shared {
+                    continue;
+                }
+                any = any || self.dir_names.contains(name) || self.globs_match(&dir[..end]);
+                entry.upto.push(any);
+            }
+            entry.dir.clear();
+            entry.dir.push_str(dir);
+            any
         })
     }
 }
@@ -657,7 +681,15 @@ fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
         globs: b.build().map_err(|e| e.to_string())?,
         dir_names,
         id: IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-        required: literals.and_then(|l| aho_corasick::AhoCorasick::new(l).ok()),
+        // A DFA without a prefilter: paths are too short for a vector
+        // search to pay for its setup.
+        required: literals.and_then(|l| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .prefilter(false)
+                .build(l)
+                .ok()
+        }),
     })
 }
 

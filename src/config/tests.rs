@@ -460,6 +460,28 @@ mod path_set_equivalence {
     }
 
     proptest! {
+        /// Paths asked one after another, sharing folders as a walk's do,
+        /// get the plain globs' answers: what a set keeps of the last
+        /// folder it was asked is reused only where the paths agree.
+        #[test]
+        fn neighbouring_paths_get_the_plain_globs_answers(
+            paths in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["src", "test", "lib", "tests", "a", "node_modules", "x.test.ts", "b.ts"]),
+                    1..6,
+                ),
+                1..24,
+            ),
+            list in 0usize..5,
+        ) {
+            let list = &lists()[list];
+            let (fast, slow) = (path_globs(list).unwrap(), reference(list));
+            for parts in &paths {
+                let rel = parts.join("/");
+                prop_assert_eq!(fast.is_match(&rel), slow.is_match(&rel), "{} with {:?}", rel, list);
+            }
+        }
+
         #[test]
         fn same_matches_as_the_plain_globs(parts in proptest::collection::vec(0..WORDS.len(), 1..6)) {
             static SETS: std::sync::LazyLock<Vec<(Vec<String>, super::super::PathSet, globset::GlobSet)>> =
