@@ -499,9 +499,15 @@ struct PathSet {
     /// regex per name. Building the regexes was most of a small
     /// repository's run.
     dir_names: std::collections::HashSet<String>,
+    /// Name globs (`**/X`, `X` with no `/` and no syntax but `*` and `?`),
+    /// matched against a path's last part by [`wildcard_match`] instead of
+    /// compiled into `globs`: building the glob set's regexes was a third
+    /// of a run on a small repository, and the default sets hold only
+    /// these and folder names.
+    names: Vec<Vec<u8>>,
     /// Tells this set's answers apart in the per-thread folder cache.
     id: usize,
-    /// One literal of each glob of `globs` (see [`required_literal`]): a
+    /// One literal of each glob of `globs` and `names` (see [`required_literal`]): a
     /// path holding none of them matches no glob, and is answered without
     /// the glob set, which cost thousands of instructions a path. `None`
     /// when some glob has no literal to require.
@@ -523,7 +529,12 @@ impl PathSet {
     /// Does a glob of `globs` match `path`? Never when it holds none of
     /// the required literals.
     fn globs_match(&self, path: &str) -> bool {
-        self.required.as_ref().is_none_or(|r| r.is_match(path)) && self.globs.is_match(path)
+        if !self.required.as_ref().is_none_or(|r| r.is_match(path)) {
+            return false;
+        }
+        let name = path.rsplit('/').next().unwrap_or(path).as_bytes();
+        self.names.iter().any(|g| wildcard_match(g, name))
+            || (!self.globs.is_empty() && self.globs.is_match(path))
     }
 
     /// Does `dir` or a folder above it match? Every file directly in `dir`
@@ -542,7 +553,7 @@ impl PathSet {
         thread_local! {
             static LAST: std::cell::RefCell<Vec<Last>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        if self.dir_names.is_empty() && self.globs.is_empty() {
+        if self.dir_names.is_empty() && self.globs.is_empty() && self.names.is_empty() {
             return false;
         }
         LAST.with(|last| {
@@ -590,6 +601,36 @@ impl PathSet {
             any
         })
     }
+}
+
+/// Does `glob` (plain bytes, `*` and `?`) match all of `name`? Byte by
+/// byte, as the glob set's `(?-u)` regexes do: `?` is one byte, `*` any
+/// run of bytes (neither crosses a `/`, and a name has none).
+fn wildcard_match(glob: &[u8], name: &[u8]) -> bool {
+    let (mut g, mut n) = (0, 0);
+    // The last `*` seen, and where in `name` its run would end next.
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        match glob.get(g) {
+            Some(b'*') => {
+                star = Some((g, n));
+                g += 1;
+            }
+            Some(&c) if c == b'?' || c == name[n] => {
+                g += 1;
+                n += 1;
+            }
+            _ => match star {
+                Some((sg, sn)) => {
+                    star = Some((sg, sn + 1));
+                    g = sg + 1;
+                    n = sn + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    glob[g..].iter().all(|&c| c == b'*')
 }
 
 /// The longest run of plain characters in `glob`, which every path it
@@ -641,6 +682,7 @@ fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
     let mut b = GlobSetBuilder::new();
     let mut dir_names = std::collections::HashSet::new();
     let mut literals: Option<Vec<String>> = Some(Vec::new());
+    let mut names = Vec::new();
     let plain =
         |s: &str| !s.is_empty() && !s.contains(['*', '?', '[', ']', '{', '}', '\\', '/', '!']);
     for p in patterns {
@@ -671,7 +713,15 @@ fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
             .literal_separator(true)
             .build()
             .map_err(|e| format!("bad glob {p:?}: {e}"))?;
-        b.add(g);
+        match full
+            .strip_prefix("**/")
+            .filter(|name| !name.is_empty() && !name.contains(['/', '[', ']', '{', '}', '\\', '!']))
+        {
+            Some(name) => names.push(name.as_bytes().to_vec()),
+            None => {
+                b.add(g);
+            }
+        }
         match (required_literal(&full), &mut literals) {
             (Some(l), Some(list)) => list.push(l),
             _ => literals = None,
@@ -680,6 +730,7 @@ fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
     Ok(PathSet {
         globs: b.build().map_err(|e| e.to_string())?,
         dir_names,
+        names,
         id: IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         // A DFA without a prefilter: paths are too short for a vector
         // search to pay for its setup.

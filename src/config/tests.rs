@@ -412,6 +412,9 @@ mod path_set_equivalence {
         "mocks.ts",
         "b.cy.ts",
         "app.bundle.js",
+        "mocké",
+        "mocks",
+        "e.config.ts",
     ];
 
     fn lists() -> Vec<Vec<String>> {
@@ -460,6 +463,25 @@ mod path_set_equivalence {
     }
 
     proptest! {
+        /// A name glob matches what the glob set's own matcher matches,
+        /// stars and question marks anywhere, multi-byte names too.
+        #[test]
+        fn name_globs_match_as_the_glob_set_does(
+            glob in proptest::collection::vec(proptest::sample::select(vec!["a", "b", "*", "?", ".", "é"]), 1..8),
+            name in proptest::collection::vec(proptest::sample::select(vec!["a", "b", ".", "é", "ab"]), 0..8),
+        ) {
+            let (glob, name) = (glob.concat(), name.concat());
+            let set = globset::GlobSetBuilder::new()
+                .add(globset::GlobBuilder::new(&format!("**/{glob}")).literal_separator(true).build().unwrap())
+                .build()
+                .unwrap();
+            prop_assert_eq!(
+                super::super::wildcard_match(glob.as_bytes(), name.as_bytes()),
+                set.is_match(&name),
+                "{} against {}", glob, name
+            );
+        }
+
         /// Paths asked one after another, sharing folders as a walk's do,
         /// get the plain globs' answers: what a set keeps of the last
         /// folder it was asked is reused only where the paths agree.
@@ -467,7 +489,7 @@ mod path_set_equivalence {
         fn neighbouring_paths_get_the_plain_globs_answers(
             paths in proptest::collection::vec(
                 proptest::collection::vec(
-                    proptest::sample::select(vec!["src", "test", "lib", "tests", "a", "node_modules", "x.test.ts", "b.ts"]),
+                    proptest::sample::select(vec!["src", "test", "lib", "tests", "a", "node_modules", "x.test.ts", "b.ts", "mocks", "mocké", "x.min.js"]),
                     1..6,
                 ),
                 1..24,
