@@ -605,8 +605,10 @@ impl PathSet {
 
 /// Does `glob` (plain bytes, `*` and `?`) match all of `name`? Byte by
 /// byte, as the glob set's `(?-u)` regexes do: `?` is one byte, `*` any
-/// run of bytes (neither crosses a `/`, and a name has none).
-fn wildcard_match(glob: &[u8], name: &[u8]) -> bool {
+/// run of bytes (neither crosses a `/`, and a name has none). Iterative,
+/// so no pattern can make it exponential. Drizzle's schema globs use it
+/// for one path segment.
+pub(crate) fn wildcard_match(glob: &[u8], name: &[u8]) -> bool {
     let (mut g, mut n) = (0, 0);
     // The last `*` seen, and where in `name` its run would end next.
     let mut star: Option<(usize, usize)> = None;

@@ -318,37 +318,10 @@ fn segs_match(g: &[&str], p: &[&str]) -> bool {
         Some((&"**", rest)) => (0..=p.len()).any(|i| segs_match(rest, &p[i..])),
         Some((seg, rest)) => match p.split_first() {
             Some((first, prest)) => {
-                seg_match(seg.as_bytes(), first.as_bytes()) && segs_match(rest, prest)
+                crate::config::wildcard_match(seg.as_bytes(), first.as_bytes())
+                    && segs_match(rest, prest)
             }
             None => false,
         },
     }
-}
-
-/// One segment: `*` any run of characters, `?` one (iterative, so no
-/// pattern can make it exponential).
-fn seg_match(g: &[u8], s: &[u8]) -> bool {
-    let (mut gi, mut si) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while si < s.len() {
-        match g.get(gi) {
-            Some(b'*') => {
-                star = Some((gi, si));
-                gi += 1;
-            }
-            Some(&c) if c == b'?' || c == s[si] => {
-                gi += 1;
-                si += 1;
-            }
-            _ => match star {
-                Some((sg, ss)) => {
-                    gi = sg + 1;
-                    si = ss + 1;
-                    star = Some((sg, ss + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    g[gi.min(g.len())..].iter().all(|&c| c == b'*')
 }
