@@ -222,15 +222,24 @@ pub fn finalize(findings: &mut Vec<Finding>) {
     });
     let mut seen: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
     for f in findings.iter_mut() {
-        let content = match &f.source_line {
-            Some(line) => line.split_whitespace().collect::<Vec<_>>().join(" "),
-            None => f.message.clone(),
-        };
-        let base = fnv1a64(&[
-            f.rule.id.as_bytes(),
-            f.path.as_deref().unwrap_or("").as_bytes(),
-            content.as_bytes(),
-        ]);
+        let mut hash = Fnv1a64::default();
+        hash.part(f.rule.id.as_bytes());
+        hash.part(f.path.as_deref().unwrap_or("").as_bytes());
+        match &f.source_line {
+            // The words joined by one space, hashed as they come (a copy
+            // per finding was a tenth of this step on 117,000 findings).
+            Some(line) => {
+                for (i, word) in line.split_whitespace().enumerate() {
+                    if i > 0 {
+                        hash.write(b" ");
+                    }
+                    hash.write(word.as_bytes());
+                }
+                hash.end_part();
+            }
+            None => hash.part(f.message.as_bytes()),
+        }
+        let base = hash.0;
         let n = seen.entry(base).or_insert(0);
         *n += 1;
         f.fingerprint = format!("{base:016x}:{n}");
@@ -239,18 +248,33 @@ pub fn finalize(findings: &mut Vec<Finding>) {
 
 /// FNV-1a, 64 bit: tiny, stable across platforms and releases (unlike
 /// `DefaultHasher`), good enough to tell findings apart in a baseline.
-fn fnv1a64(parts: &[&[u8]]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for &b in *part {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        // separator so ("ab","c") and ("a","bc") differ
-        hash ^= 0xff;
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+/// Each part ends with a separator step, so ("ab","c") and ("a","bc")
+/// differ.
+struct Fnv1a64(u64);
+
+impl Default for Fnv1a64 {
+    fn default() -> Self {
+        Fnv1a64(0xcbf2_9ce4_8422_2325)
     }
-    hash
+}
+
+impl Fnv1a64 {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn end_part(&mut self) {
+        self.0 ^= 0xff;
+        self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+    }
+
+    fn part(&mut self, bytes: &[u8]) {
+        self.write(bytes);
+        self.end_part();
+    }
 }
 
 /// `text` with every secret masked: see [`crate::redact::text`]. Used on
@@ -291,6 +315,15 @@ mod tests {
         finalize(&mut a);
         finalize(&mut b);
         assert_eq!(a[0].fingerprint, b[0].fingerprint);
+    }
+
+    /// Fingerprints are stable across releases: baselines hold them. This
+    /// one was computed before the hash was streamed.
+    #[test]
+    fn a_fingerprint_is_what_it_always_was() {
+        let mut v = vec![at(7, "  console.log( x,\t y );  ")];
+        finalize(&mut v);
+        assert_eq!(v[0].fingerprint, "7c175708836b232a:1");
     }
 
     #[test]
