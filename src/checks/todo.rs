@@ -76,7 +76,23 @@ static GITHUB_REF_ASCII: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
         .expect("valid GitHub reference pattern")
 });
 static DATE_IN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{4}-\d{2}-\d{2})\b").expect("valid date pattern"));
+    LazyLock::new(|| Regex::new(DATE_IN_SOURCE).expect("valid date pattern"));
+static DATE_IN_ASCII: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new(&format!("(?-u){DATE_IN_SOURCE}")).expect("valid date pattern")
+});
+const DATE_IN_SOURCE: &str = r"\b(\d{4}-\d{2}-\d{2})\b";
+
+/// Can a reference pattern (either) match `text`? Each of their forms
+/// holds `http`, or a `#` or `-` right before a digit (`\d`, a decimal
+/// digit of any script: `is_numeric` takes in more). Where neither is,
+/// the Unicode forms are neither built nor run: one non-ASCII comment
+/// line built them, a twentieth of a large app's instructions.
+fn may_name_an_issue(text: &str) -> bool {
+    text.contains("http")
+        || text
+            .match_indices(['#', '-'])
+            .any(|(i, _)| text[i + 1..].chars().next().is_some_and(char::is_numeric))
+}
 
 /// How many comment lines after the marker may carry its reference.
 const CONTINUATION_LINES: usize = 3;
@@ -347,6 +363,8 @@ pub fn github_refs(text: &str) -> Vec<GithubRef> {
             .captures_iter(text.as_bytes())
             .map(|c| named(&names, |i| c.get(i).map(|m| &text[m.range()])))
             .collect()
+    } else if !may_name_an_issue(text) {
+        Vec::new()
     } else {
         let names: Vec<_> = GITHUB_REF.capture_names().collect();
         GITHUB_REF
@@ -399,7 +417,7 @@ fn is_reference(text: &str, ctx: &Context) -> bool {
     (if text.is_ascii() {
         ISSUE_REF_ASCII.is_match(text.as_bytes())
     } else {
-        ISSUE_REF.is_match(text)
+        may_name_an_issue(text) && ISSUE_REF.is_match(text)
     }) || ctx
         .settings
         .issue_pattern
@@ -411,6 +429,11 @@ fn is_reference(text: &str, ctx: &Context) -> bool {
 fn due_date(rest: &str) -> Option<super::Date> {
     let inner = rest.strip_prefix('(')?;
     let inner = &inner[..inner.find(')')?];
+    if inner.is_ascii() {
+        return DATE_IN_ASCII
+            .captures_iter(inner.as_bytes())
+            .find_map(|c| parse_date(&inner[c.get(1)?.range()]));
+    }
     DATE_IN
         .captures_iter(inner)
         .find_map(|c| parse_date(c.get(1)?.as_str()))

@@ -200,6 +200,46 @@ mod ascii_forms {
         }
     }
 
+    /// Pieces with other scripts' letters, digits and spaces.
+    const WIDE: &[&str] = &[
+        "é",
+        "#",
+        "-",
+        "٣",
+        "#٣",
+        "-٣",
+        "http",
+        "ttp",
+        "ABC",
+        "-1",
+        "#1",
+        " ",
+        "\u{a0}",
+        "x/y",
+        "ht",
+        "tp://a/issues",
+        "github.com/a/b/issues/",
+    ];
+
+    proptest! {
+        /// Where the quick test says no reference can be, the Unicode
+        /// forms find none; the date's ASCII form agrees on ASCII text.
+        #[test]
+        fn the_quick_test_never_hides_a_reference(parts in proptest::collection::vec(0..WIDE.len(), 0..8)) {
+            let text: String = parts.iter().map(|&i| WIDE[i]).collect();
+            if !may_name_an_issue(&text) {
+                prop_assert!(!ISSUE_REF.is_match(&text), "{}", text);
+                prop_assert!(!GITHUB_REF.is_match(&text), "{}", text);
+            }
+            let date = format!("{text}2026-01-1{}", parts.len() % 10);
+            if date.is_ascii() {
+                let unicode: Vec<_> = DATE_IN.find_iter(&date).map(|m| m.range()).collect();
+                let ascii: Vec<_> = DATE_IN_ASCII.find_iter(date.as_bytes()).map(|m| m.range()).collect();
+                prop_assert_eq!(ascii, unicode, "{}", date);
+            }
+        }
+    }
+
     /// A line that is not ASCII goes through the Unicode forms: `é` is a
     /// word character there, so `é#12` names no issue.
     #[test]
