@@ -13,9 +13,24 @@ use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-/// A `datasource <name> { … }` block.
-static DATASOURCE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?m)^[ \t]*datasource[ \t]+\w+[ \t]*\{([^}]*)\}"));
+/// A `datasource <name> { … }` block. Twice: Unicode's `\w` made this the
+/// costliest pattern to build (0.6 ms) on schemas that are nearly always
+/// ASCII, where the ASCII form finds the same.
+const DATASOURCE_SOURCE: &str = r"(?m)^[ \t]*datasource[ \t]+\w+[ \t]*\{([^}]*)\}";
+pub(super) static DATASOURCE: LazyLock<Regex> = LazyLock::new(|| re(DATASOURCE_SOURCE));
+static DATASOURCE_ASCII: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+    regex::bytes::Regex::new(&format!("(?-u){DATASOURCE_SOURCE}"))
+        .expect("migration discovery patterns are valid")
+});
+
+/// The body of the first `datasource` block of a schema.
+pub(super) fn datasource_block(text: &str) -> Option<&str> {
+    if text.is_ascii() {
+        let caps = DATASOURCE_ASCII.captures(text.as_bytes())?;
+        return caps.get(1).map(|m| &text[m.range()]);
+    }
+    DATASOURCE.captures(text)?.get(1).map(|m| m.as_str())
+}
 static PROVIDER: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?m)^[ \t]*provider[ \t]*=[ \t]*"([^"\n]*)""#));
 /// The lock file's provider line as the engine reads it: the first line
@@ -249,8 +264,8 @@ fn provider_mismatch(repo: &Repo, dir: &str, schema_files: &[String]) -> Option<
     let lock_provider = caps.get(1)?;
     let (schema_file, schema_provider) = schema_files.iter().find_map(|f| {
         let text = repo.text(f)?;
-        let block = DATASOURCE.captures(text)?.get(1)?;
-        let p = PROVIDER.captures(block.as_str())?.get(1)?.as_str();
+        let block = datasource_block(text)?;
+        let p = PROVIDER.captures(block)?.get(1)?.as_str();
         Some((f.as_str(), p))
     })?;
     // `postgres` is the schema language's alias; the engine compares the

@@ -216,3 +216,31 @@ fn monorepo_and_decoys() {
     );
     assert!(sets.iter().all(|s| s.problems.is_empty()), "{sets:#?}");
 }
+
+proptest::proptest! {
+    /// On ASCII schemas the datasource block the ASCII pattern finds is the
+    /// Unicode pattern's.
+    #[test]
+    fn the_ascii_datasource_pattern_finds_the_same_block(
+        before in proptest::sample::select(vec!["", "x", "generator g {}\n", "// datasource\n"]),
+        indent in proptest::sample::select(vec!["", " ", "\t", "x"]),
+        gap in proptest::sample::select(vec!["", " ", "\t "]),
+        name in proptest::sample::select(vec!["db", "_1", "", "a-b"]),
+        body in proptest::collection::vec(
+            proptest::sample::select(vec!["provider = \"x\"", "\n", " ", "}", "{", "url"]),
+            0..6,
+        ),
+    ) {
+        let text = format!("{before}\n{indent}datasource{gap}{name} {{{}}}\n", body.concat());
+        let unicode = crate::migrations::discover::prisma::DATASOURCE
+            .captures(&text)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str());
+        proptest::prop_assert_eq!(
+            crate::migrations::discover::prisma::datasource_block(&text),
+            unicode,
+            "{:?}",
+            text
+        );
+    }
+}
