@@ -662,6 +662,15 @@ fn walk(
         for (_, hit) in &mut w.scan.swept {
             hit.shown.remask();
         }
+        for read in &mut w.reads {
+            read.source_line.remask();
+        }
+        for todo in &mut w.issue_refs {
+            todo.source_line.remask();
+        }
+        for facts in &mut w.app_files {
+            facts.remask();
+        }
     }
     // Files CI runs as commands, command-line packages and the targets a
     // Cargo manifest makes tests, benches or examples are not the app: the

@@ -84,13 +84,42 @@ pub fn is_bare_repository(root: &Path) -> bool {
 /// The current branch of the repository at `root`, `None` when detached,
 /// not a repository, or git is missing.
 pub fn current_branch(root: &Path, ctx: &RunContext) -> Option<String> {
-    if let Some(head) = head_file(root, ctx) {
-        return match head {
-            Head::Detached(_) => None,
-            Head::Branch { refname, .. } => refname.strip_prefix("refs/heads/").map(String::from),
-        };
+    match head_file(root, ctx) {
+        Some(Head::Detached(_)) => None,
+        Some(Head::Branch {
+            refname,
+            common,
+            git_dir,
+        }) => {
+            let name = refname.strip_prefix("refs/heads/")?;
+            // A branch that is itself a symbolic ref (git follows it), or
+            // a name another ref has too (`--short` then answers
+            // `heads/<name>`): git answers.
+            let symbolic = std::fs::read_to_string(common.join(&refname))
+                .is_ok_and(|loose| !is_object_id(loose.strip_suffix('\n').unwrap_or(&loose)));
+            let others = [
+                name.to_string(),
+                format!("refs/{name}"),
+                format!("refs/tags/{name}"),
+                format!("refs/remotes/{name}"),
+                format!("refs/remotes/{name}/HEAD"),
+            ];
+            let packed = std::fs::read_to_string(common.join("packed-refs")).unwrap_or_default();
+            let shared = others.iter().any(|other| {
+                common.join(other).exists()
+                    || git_dir.join(other).exists()
+                    || packed
+                        .lines()
+                        .any(|line| line.split_once(' ').is_some_and(|(_, r)| r == other))
+            });
+            if symbolic || shared {
+                branch_from_git(root)
+            } else {
+                Some(name.to_string())
+            }
+        }
+        None => branch_from_git(root),
     }
-    branch_from_git(root)
 }
 
 /// [`current_branch`], as git answers it.
@@ -155,7 +184,9 @@ pub fn head_commit(root: &Path, ctx: &RunContext) -> Option<String> {
 fn head_from_files(root: &Path, ctx: &RunContext) -> Option<Option<String>> {
     let (refname, common) = match head_file(root, ctx)? {
         Head::Detached(id) => return Some(Some(id)),
-        Head::Branch { refname, common } => (refname, common),
+        Head::Branch {
+            refname, common, ..
+        } => (refname, common),
     };
     match std::fs::read_to_string(common.join(&refname)) {
         Ok(loose) => {
@@ -185,6 +216,7 @@ enum Head {
     Branch {
         refname: String,
         common: std::path::PathBuf,
+        git_dir: std::path::PathBuf,
     },
 }
 
@@ -238,6 +270,7 @@ fn head_file(root: &Path, ctx: &RunContext) -> Option<Head> {
     Some(Head::Branch {
         refname: refname.to_string(),
         common,
+        git_dir,
     })
 }
 
@@ -413,6 +446,20 @@ mod tests {
         let there = head_from_files(&linked, &ctx).unwrap();
         assert_eq!(there, from_git(&linked));
         assert_eq!(same_branch(&linked).as_deref(), Some("other"));
+
+        // A tag with the branch's name: git shortens to `heads/<name>`.
+        run(&repo, &["tag", "feature/x"]);
+        assert_eq!(same_branch(&repo).as_deref(), Some("heads/feature/x"));
+        run(&repo, &["tag", "-d", "feature/x"]);
+        // A branch that is a symbolic ref to another: git follows it.
+        run(
+            &repo,
+            &["symbolic-ref", "refs/heads/alias", "refs/heads/feature/x"],
+        );
+        run(&repo, &["symbolic-ref", "HEAD", "refs/heads/alias"]);
+        assert_eq!(same_branch(&repo).as_deref(), Some("feature/x"));
+        run(&repo, &["symbolic-ref", "HEAD", "refs/heads/feature/x"]);
+        assert_eq!(same_branch(&repo).as_deref(), Some("feature/x"));
         assert_ne!(there.as_deref(), Some(first.as_str()));
 
         // GIT_DIR and its kin set: git, which sees them, is asked.

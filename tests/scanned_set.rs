@@ -455,3 +455,56 @@ fn a_fingerprint_does_not_depend_on_where_the_registering_key_lives() {
         }
     }
 }
+
+/// Every line the walk hands on is masked again once the walk ends, not
+/// only findings': an env read's line holding a secret another file
+/// registered (the AWS secret beside its key id) is fingerprinted as it
+/// is shown, masked, whichever file is read first. The twin repository
+/// writes the masked form itself, so its fingerprint is the masked line's.
+#[test]
+fn lines_the_walk_hands_on_are_fingerprinted_masked() {
+    let alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let secret = format!("{}/{}", random(23, 20, alnum), random(24, 19, alnum));
+    let id = format!("AKIA{}", random(25, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+    let masked = format!("…{}", &secret[secret.len() - 4..]);
+    let repo = |key_file: &str, in_b: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q", "-b", "main"]);
+        write(
+            root,
+            key_file,
+            format!("export const id = \"{id}\";\nexport const secret = \"{secret}\";\n"),
+        );
+        write(
+            root,
+            "b.js",
+            format!("const k = process.env.FOO_KEY || \"{in_b}\";\n"),
+        );
+        write(root, ".env.example", "BAR=1\n");
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "x"]);
+        dir
+    };
+    let fingerprint_in_b = |dir: &tempfile::TempDir| {
+        let (_, v) = check(dir.path(), &[]);
+        let hits: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == "b.js" && f["rule"] == "env/undeclared")
+            .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(hits.len(), 1, "{v:#}");
+        assert!(!v.to_string().contains(&secret[21..]), "{v:#}");
+        hits[0].clone()
+    };
+    for key_file in ["a/k.js", "z/k.js"] {
+        let shown_masked = fingerprint_in_b(&repo(key_file, &masked));
+        assert_eq!(
+            fingerprint_in_b(&repo(key_file, &secret)),
+            shown_masked,
+            "key in {key_file}"
+        );
+    }
+}

@@ -47,6 +47,31 @@ pub struct FileFacts {
     pub routes_unsure: bool,
 }
 
+impl FileFacts {
+    /// Mask every shown line again, with the values registered since (see
+    /// `redact::holding_back`).
+    pub fn remask(&mut self) {
+        let FileFacts {
+            server,
+            auth_route,
+            cors_wildcard,
+            cors_env,
+            jwt_no_expiry,
+            ..
+        } = self;
+        let places = server
+            .iter_mut()
+            .map(|(p, _)| p)
+            .chain(auth_route.iter_mut())
+            .chain(cors_wildcard.iter_mut().map(|(p, _)| p))
+            .chain(cors_env.iter_mut().map(|(p, _)| p))
+            .chain(jwt_no_expiry.iter_mut());
+        for place in places {
+            place.shown.remask();
+        }
+    }
+}
+
 pub struct AppFiles;
 
 /// Literals one of which a file must hold for its facts to matter: each
