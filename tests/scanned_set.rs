@@ -360,23 +360,35 @@ fn a_submodules_committed_env_file_is_seen() {
     );
 }
 
+/// An AWS secret key, made up from `seed` (no key sits in the source),
+/// and a module holding it beside its key id: the provider-key check registers
+/// the secret with the redactor when it finds the pair.
+fn aws_pair(seed: u64) -> (String, String) {
+    let alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let secret = format!(
+        "{}/{}",
+        random(seed, 20, alnum),
+        random(seed + 1, 19, alnum)
+    );
+    let id = format!(
+        "AKIA{}",
+        random(seed + 2, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    );
+    let module = format!("export const id = \"{id}\";\nexport const secret = \"{secret}\";\n");
+    (secret, module)
+}
+
 /// A key one file registers with the redactor (an AWS secret beside its
 /// key id) masks what the files checked after it show of it: in a small
 /// repository which files those are must not depend on which worker gets
 /// there first. Twenty runs give one report, and the secret is never shown.
 #[test]
 fn a_small_repositorys_report_does_not_depend_on_timing() {
-    let alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let secret = format!("{}/{}", random(3, 20, alnum), random(4, 19, alnum));
-    let id = format!("AKIA{}", random(5, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+    let (secret, module) = aws_pair(3);
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     git(root, &["init", "-q", "-b", "main"]);
-    write(
-        root,
-        "k.ts",
-        format!("export const id = \"{id}\";\nexport const secret = \"{secret}\";\n"),
-    );
+    write(root, "k.ts", &module);
     write(root, "m.ts", format!("// TODO ghp_{secret}\n"));
     for name in ["h1", "h2", "h3"]
         .into_iter()
@@ -408,18 +420,12 @@ fn a_small_repositorys_report_does_not_depend_on_timing() {
 /// agree.
 #[test]
 fn a_fingerprint_does_not_depend_on_where_the_registering_key_lives() {
-    let alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let secret = format!("{}/{}", random(13, 20, alnum), random(14, 19, alnum));
-    let id = format!("AKIA{}", random(15, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+    let (secret, module) = aws_pair(13);
     let repo = |key_file: &str| {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         git(root, &["init", "-q", "-b", "main"]);
-        write(
-            root,
-            key_file,
-            format!("export const id = \"{id}\";\nexport const secret = \"{secret}\";\n"),
-        );
+        write(root, key_file, &module);
         write(root, "m.ts", format!("// TODO ghp_{secret}\n"));
         for i in 0..600 {
             write(root, &format!("f/{i:03}.ts"), format!("// TODO f{i}\n"));
@@ -463,19 +469,13 @@ fn a_fingerprint_does_not_depend_on_where_the_registering_key_lives() {
 /// writes the masked form itself, so its fingerprint is the masked line's.
 #[test]
 fn lines_the_walk_hands_on_are_fingerprinted_masked() {
-    let alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let secret = format!("{}/{}", random(23, 20, alnum), random(24, 19, alnum));
-    let id = format!("AKIA{}", random(25, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+    let (secret, module) = aws_pair(23);
     let masked = format!("…{}", &secret[secret.len() - 4..]);
     let repo = |key_file: &str, in_b: &str| {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         git(root, &["init", "-q", "-b", "main"]);
-        write(
-            root,
-            key_file,
-            format!("export const id = \"{id}\";\nexport const secret = \"{secret}\";\n"),
-        );
+        write(root, key_file, &module);
         write(
             root,
             "b.js",
