@@ -715,6 +715,8 @@ fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
             .literal_separator(true)
             .build()
             .map_err(|e| format!("bad glob {p:?}: {e}"))?;
+        // Built for every pattern, so a bad one is refused alike whichever
+        // matcher takes it.
         match full
             .strip_prefix("**/")
             .filter(|name| !name.is_empty() && !name.contains(['/', '[', ']', '{', '}', '\\', '!']))

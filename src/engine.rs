@@ -552,6 +552,31 @@ struct Walked {
     app_files: Vec<checks::app::scan::FileFacts>,
 }
 
+impl Walked {
+    /// The values files registered were held back during the walk (see
+    /// `redact::holding_back`): mask every line it hands on with all of
+    /// them, so what a finding shows, and its fingerprint, does not depend
+    /// on which worker read which file first. A new kind of shown line in
+    /// a file's outcome belongs here too.
+    fn remask(&mut self) {
+        for f in &mut self.findings {
+            f.mask_source_line();
+        }
+        for (_, hit) in &mut self.scan.swept {
+            hit.shown.remask();
+        }
+        for read in &mut self.reads {
+            read.source_line.remask();
+        }
+        for todo in &mut self.issue_refs {
+            todo.source_line.remask();
+        }
+        for facts in &mut self.app_files {
+            facts.remask();
+        }
+    }
+}
+
 /// The scanned set, each file read once and run through the per-file
 /// checks (migration discovery's files kept with their text).
 fn walk(
@@ -647,30 +672,8 @@ fn walk(
         w.issue_refs.extend(outcome.issue_refs);
         w.app_files.extend(outcome.app_files);
     }
-    // The values files registered were held back during the walk: what
-    // it showed, and so the fingerprints, is masked with all of them now,
-    // whichever worker read which file first.
     if w.scan.registered_during_walk {
-        for f in &mut w.findings {
-            if let Some(line) = &f.source_line {
-                (f.source_line, f.source_caret) = {
-                    let (text, caret) = crate::redact::with_caret(line, f.source_caret);
-                    (Some(text), caret)
-                };
-            }
-        }
-        for (_, hit) in &mut w.scan.swept {
-            hit.shown.remask();
-        }
-        for read in &mut w.reads {
-            read.source_line.remask();
-        }
-        for todo in &mut w.issue_refs {
-            todo.source_line.remask();
-        }
-        for facts in &mut w.app_files {
-            facts.remask();
-        }
+        w.remask();
     }
     // Files CI runs as commands, command-line packages and the targets a
     // Cargo manifest makes tests, benches or examples are not the app: the

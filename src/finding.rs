@@ -80,6 +80,16 @@ impl Finding {
         self.span.as_ref().map(|s| s.line)
     }
 
+    /// Mask the shown line with every value registered so far, its caret
+    /// kept on the same code (see [`crate::redact::with_caret`]).
+    pub fn mask_source_line(&mut self) {
+        if let Some(line) = &self.source_line {
+            let (text, caret) = crate::redact::with_caret(line, self.source_caret);
+            self.source_line = Some(text);
+            self.source_caret = caret;
+        }
+    }
+
     /// The order every renderer uses: path, line, column, rule (place-less
     /// findings first), then message so the order is total.
     pub fn sort_key(&self) -> impl Ord + '_ {

@@ -146,11 +146,7 @@ impl Report {
                 if let Some(p) = &mut f.path {
                     in_place(p);
                 }
-                if let Some(line) = &f.source_line {
-                    let (text, caret) = crate::redact::with_caret(line, f.source_caret);
-                    f.source_line = Some(text);
-                    f.source_caret = caret;
-                }
+                f.mask_source_line();
             }
         };
         // On every core for a large report (the stress corpus's 117,000
