@@ -339,19 +339,17 @@ fn baseline_findings(
 /// Patterns the walk is all but sure to need compile on a thread of their
 /// own while git lists the files and the settings compile, instead of by
 /// the first worker to need each while the other waits on it (on a small
-/// app, compiling patterns is half the run): the sweep's key patterns
-/// (every repository has files only swept: images, lock files), and a
-/// JavaScript project's (`package.json` at the root) app facts and env
-/// reads, last-used first. Detached: a run that ends first does not wait
-/// for it.
+/// app, compiling patterns is half the run): a JavaScript project's
+/// (`package.json` at the root) app facts and env reads, last-used first.
+/// (The sweep's key shapes are matched by hand and need none.) Detached:
+/// a run that ends first does not wait for it.
 fn warm_up(root: &std::path::Path) {
-    let javascript = root.join("package.json").is_file();
-    let _ = std::thread::Builder::new().spawn(move || {
-        if javascript {
-            checks::app::scan::warm();
-            crate::env::references::warm(&[crate::lexer::Lang::TypeScript]);
-        }
-        crate::workspace::sweep::warm();
+    if !root.join("package.json").is_file() {
+        return;
+    }
+    let _ = std::thread::Builder::new().spawn(|| {
+        checks::app::scan::warm();
+        crate::env::references::warm(&[crate::lexer::Lang::TypeScript]);
     });
 }
 

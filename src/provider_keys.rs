@@ -73,27 +73,268 @@ pub const TOKENS: &[&str] = &[
     "sk-",
 ];
 
-/// Every shape, one alternative per kind (one pass over the text).
-static SHAPES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"(?-u)",
-        r"\b(?P<aws>(?:AKIA|ASIA)[A-Z2-7]{16})\b",
-        r"|\b(?P<gh>gh[pousr]_[A-Za-z0-9]{36})\b",
-        r"|\b(?P<ghpat>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b",
-        r"|\b(?P<slack>xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24}|xoxp-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{32}|xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64})\b",
-        r"|(?P<pem>-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----)(?:\\r|\\n|\s)+(?P<body>[A-Za-z0-9+/]{40})",
-        r"|\b(?P<resend>re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})\b",
-        r"|\b(?P<sendgrid>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})",
-        r"|\b(?P<twilio>SK[0-9a-f]{32})\b",
-        r"|\b(?P<anthropic>sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)",
-        r"|\b(?P<openai>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})",
-    ))
-    .expect("valid provider key pattern")
+/// Every shape, one alternative per kind, as a regex: the reference the
+/// hand-written matcher ([`shapes`]) is tested against. Compiling it cost
+/// about a millisecond of every run (its counted repetitions make a large
+/// automaton), more than matching it by hand costs in a large repository.
+#[cfg(test)]
+const SHAPES_PATTERN: &str = concat!(
+    r"(?-u)",
+    r"\b(?P<aws>(?:AKIA|ASIA)[A-Z2-7]{16})\b",
+    r"|\b(?P<gh>gh[pousr]_[A-Za-z0-9]{36})\b",
+    r"|\b(?P<ghpat>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b",
+    r"|\b(?P<slack>xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24}|xoxp-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{32}|xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64})\b",
+    r"|(?P<pem>-----BEGIN (?:RSA |EC |OPENSSH |DSA )?PRIVATE KEY-----)(?:\\r|\\n|\s)+(?P<body>[A-Za-z0-9+/]{40})",
+    r"|\b(?P<resend>re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24})\b",
+    r"|\b(?P<sendgrid>SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})",
+    r"|\b(?P<twilio>SK[0-9a-f]{32})\b",
+    r"|\b(?P<anthropic>sk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA)",
+    r"|\b(?P<openai>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,})",
+);
+
+/// A key shape's kinds, in the order `SHAPES_PATTERN` tries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Aws,
+    Gh,
+    GhPat,
+    Slack,
+    Pem,
+    Resend,
+    SendGrid,
+    Twilio,
+    Anthropic,
+    OpenAi,
+}
+
+/// A key shape matched: the key's bytes (a private key's: its header),
+/// where the whole match ends (a private key's: after the first 40
+/// characters of its body), and a private key's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shape {
+    kind: Kind,
+    start: usize,
+    end: usize,
+    whole_end: usize,
+    body: Option<(usize, usize)>,
+}
+
+/// `\b`'s word characters without Unicode (`(?-u)`).
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn alnum(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// `[A-Za-z0-9_-]`
+fn urlsafe(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+fn lower_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+}
+
+/// Bytes of `class` from `at` on.
+fn run(t: &[u8], at: usize, class: fn(u8) -> bool) -> usize {
+    t.get(at..)
+        .map_or(0, |rest| rest.iter().take_while(|&&b| class(b)).count())
+}
+
+/// `n` bytes of `class` at `at`: where they end.
+fn exactly(t: &[u8], at: usize, n: usize, class: fn(u8) -> bool) -> Option<usize> {
+    let end = at.checked_add(n)?;
+    t.get(at..end)?.iter().all(|&b| class(b)).then_some(end)
+}
+
+fn lit(t: &[u8], at: usize, s: &[u8]) -> Option<usize> {
+    t.get(at..)?.starts_with(s).then_some(at + s.len())
+}
+
+/// `\b` after a word character at `at - 1`.
+fn word_ends(t: &[u8], at: usize) -> Option<usize> {
+    t.get(at).is_none_or(|&b| !is_word(b)).then_some(at)
+}
+
+/// `[0-9]{lo,hi}` and then `-`: a digit run can only end at the dash.
+fn digits_dash(t: &[u8], at: usize, lo: usize, hi: usize) -> Option<usize> {
+    let n = run(t, at, |b| b.is_ascii_digit());
+    ((lo..=hi).contains(&n)).then_some(())?;
+    lit(t, at + n, b"-")
+}
+
+/// The shape of `kind` starting at `i`, where a `\b` may stand before it.
+fn shape_at(t: &[u8], i: usize, kind: Kind) -> Option<Shape> {
+    let plain = |end: usize| Shape {
+        kind,
+        start: i,
+        end,
+        whole_end: end,
+        body: None,
+    };
+    match kind {
+        Kind::Aws => {
+            let j = lit(t, i, b"AKIA").or_else(|| lit(t, i, b"ASIA"))?;
+            let j = exactly(t, j, 16, |b| {
+                b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b)
+            })?;
+            word_ends(t, j).map(plain)
+        }
+        Kind::Gh => {
+            let j = lit(t, i, b"gh")?;
+            (b"pousr".contains(t.get(j)?) && *t.get(j + 1)? == b'_').then_some(())?;
+            let j = exactly(t, j + 2, 36, alnum)?;
+            word_ends(t, j).map(plain)
+        }
+        Kind::GhPat => {
+            let j = lit(t, i, b"github_pat_")?;
+            let j = lit(t, exactly(t, j, 22, alnum)?, b"_")?;
+            let j = exactly(t, j, 59, alnum)?;
+            word_ends(t, j).map(plain)
+        }
+        Kind::Slack => {
+            let j = if let Some(j) = lit(t, i, b"xoxb-") {
+                let j = digits_dash(t, digits_dash(t, j, 10, 13)?, 10, 13)?;
+                exactly(t, j, 24, alnum)?
+            } else if let Some(j) = lit(t, i, b"xoxp-") {
+                let j = digits_dash(t, j, 10, 13)?;
+                let j = digits_dash(t, digits_dash(t, j, 10, 13)?, 10, 13)?;
+                exactly(t, j, 32, lower_hex)?
+            } else {
+                let j = lit(t, i, b"xapp-")?;
+                let j = lit(t, exactly(t, j, 1, |b| b.is_ascii_digit())?, b"-")?;
+                let n = run(t, j, |b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                (9..=11).contains(&n).then_some(())?;
+                let j = digits_dash(t, lit(t, j + n, b"-")?, 10, 13)?;
+                exactly(t, j, 64, lower_hex)?
+            };
+            word_ends(t, j).map(plain)
+        }
+        Kind::Pem => {
+            let mut j = lit(t, i, b"-----BEGIN ")?;
+            if let Some(k) = [&b"RSA "[..], b"EC ", b"OPENSSH ", b"DSA "]
+                .iter()
+                .find_map(|kind| lit(t, j, kind))
+            {
+                j = k;
+            }
+            let header_end = lit(t, j, b"PRIVATE KEY-----")?;
+            // `(?:\\r|\\n|\s)+`: written and real line breaks, blanks.
+            let mut k = header_end;
+            loop {
+                match t.get(k) {
+                    Some(b'\\') if matches!(t.get(k + 1), Some(b'r' | b'n')) => k += 2,
+                    Some(b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') => k += 1,
+                    _ => break,
+                }
+            }
+            (k > header_end).then_some(())?;
+            let body_end = exactly(t, k, 40, |b| alnum(b) || b == b'+' || b == b'/')?;
+            Some(Shape {
+                kind,
+                start: i,
+                end: header_end,
+                whole_end: body_end,
+                body: Some((k, body_end)),
+            })
+        }
+        Kind::Resend => {
+            let j = lit(t, i, b"re_")?;
+            let j = lit(t, exactly(t, j, 8, alnum)?, b"_")?;
+            word_ends(t, exactly(t, j, 24, alnum)?).map(plain)
+        }
+        Kind::SendGrid => {
+            let j = lit(t, i, b"SG.")?;
+            let j = lit(t, exactly(t, j, 22, urlsafe)?, b".")?;
+            exactly(t, j, 43, urlsafe).map(plain)
+        }
+        Kind::Twilio => {
+            let j = lit(t, i, b"SK")?;
+            word_ends(t, exactly(t, j, 32, lower_hex)?).map(plain)
+        }
+        Kind::Anthropic => {
+            let j = lit(t, i, b"sk-ant-")?;
+            let j = lit(t, j, b"api03").or_else(|| lit(t, j, b"admin01"))?;
+            let j = exactly(t, lit(t, j, b"-")?, 93, urlsafe)?;
+            lit(t, j, b"AA").map(plain)
+        }
+        Kind::OpenAi => {
+            // Everything after `sk-` is `[A-Za-z0-9_-]`, the optional
+            // prefix too, and the last repetition is greedy: the match runs
+            // to the end of that run, if `T3BlbkFJ` stands in it with 20
+            // characters or more on each side.
+            let p = lit(t, i, b"sk-")?;
+            let end = p + run(t, p, urlsafe);
+            let found = end >= p + 48 && t[p + 20..end - 20].windows(8).any(|w| w == b"T3BlbkFJ");
+            found.then(|| plain(end))
+        }
+    }
+}
+
+/// A vector search for where a key shape can start: every shape begins
+/// with one of [`TOKENS`], but a private key with `-----BEGIN `. Built in
+/// microseconds, unlike an automaton, and as fast over a large swept file
+/// as the regex's prefilter was. `None` where the CPU has no vector
+/// search for it.
+static START_SEARCH: LazyLock<Option<aho_corasick::packed::Searcher>> = LazyLock::new(|| {
+    let mut b = aho_corasick::packed::Config::new().builder();
+    b.extend(
+        TOKENS
+            .iter()
+            .filter(|t| !t.starts_with("PRIVATE"))
+            .chain(&["-----BEGIN "]),
+    );
+    b.build()
 });
 
-/// Compile the key shapes now (see `engine::warm_up`).
-pub fn warm() {
-    LazyLock::force(&SHAPES);
+/// Every key shape in `text`, leftmost first and not overlapping, as the
+/// regex alternation `SHAPES_PATTERN` (kept for the tests) finds them.
+fn shapes(t: &[u8]) -> Vec<Shape> {
+    shapes_with(t, START_SEARCH.as_ref())
+}
+
+/// [`shapes`], skipping to the next possible start with `search`, or
+/// trying every byte without one.
+fn shapes_with(t: &[u8], search: Option<&aho_corasick::packed::Searcher>) -> Vec<Shape> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < t.len() {
+        // Next to a place a shape may start. Searching on from one byte
+        // after a start that was no shape, not from the token's end,
+        // finds starts inside it too (`xoxb-----BEGIN `).
+        i = match search {
+            Some(search) => match search.find_in(t, aho_corasick::Span::from(i..t.len())) {
+                Some(m) => m.start(),
+                None => break,
+            },
+            None => i,
+        };
+        let kinds: &[Kind] = match t[i] {
+            b'A' => &[Kind::Aws],
+            b'g' => &[Kind::Gh, Kind::GhPat],
+            b'x' => &[Kind::Slack],
+            b'-' => &[Kind::Pem],
+            b'r' => &[Kind::Resend],
+            b'S' => &[Kind::SendGrid, Kind::Twilio],
+            b's' => &[Kind::Anthropic, Kind::OpenAi],
+            _ => &[],
+        };
+        let boundary = i == 0 || !is_word(t[i - 1]);
+        let found = kinds
+            .iter()
+            .filter(|&&k| k == Kind::Pem || boundary)
+            .find_map(|&k| shape_at(t, i, k));
+        match found {
+            Some(s) => {
+                i = s.whole_end;
+                out.push(s);
+            }
+            None => i += 1,
+        }
+    }
+    out
 }
 
 /// An AWS secret access key: 40 base64 characters standing alone.
@@ -119,59 +360,53 @@ pub struct KeyMatch {
 pub fn find(text: &[u8]) -> Vec<KeyMatch> {
     let mut out = Vec::new();
     let mut aws_secret: Option<Option<String>> = None;
-    for c in SHAPES.captures_iter(text) {
-        let Some((name, m)) = SHAPES
-            .capture_names()
-            .flatten()
-            .find_map(|n| c.name(n).map(|m| (n, m)))
-        else {
-            continue;
-        };
+    for shape in shapes(text) {
+        let m = &text[shape.start..shape.end];
         // Every alternative matched ASCII only.
-        let key = String::from_utf8_lossy(m.as_bytes()).into_owned();
-        let (provider, prefix, body): (&'static Provider, &str, &str) = match name {
-            "aws" => {
+        let key = String::from_utf8_lossy(m).into_owned();
+        let (provider, prefix, body): (&'static Provider, &str, &str) = match shape.kind {
+            Kind::Aws => {
                 if key.ends_with("EXAMPLE") {
                     continue;
                 }
                 let secret = aws_secret.get_or_insert_with(|| aws_secret_in(text));
                 let Some(secret) = secret else { continue };
                 out.push(KeyMatch {
-                    start: m.start(),
-                    end: m.end(),
+                    start: shape.start,
+                    end: shape.end,
                     masked: crate::redact::mask_secret(&key, &key[..4]),
                     provider: &AWS,
                     also_secret: vec![secret.clone()],
                 });
                 continue;
             }
-            "gh" => {
+            Kind::Gh => {
                 if !github_checksum_ok(&key[4..]) {
                     continue;
                 }
                 (&GITHUB, &key[..4], &key[4..34])
             }
-            "ghpat" => (&GITHUB, "github_pat_", &key[11..]),
-            "slack" => (&SLACK, &key[..5], &key[5..]),
-            "pem" => {
-                let body = c.name("body").map_or(&b""[..], |b| b.as_bytes());
+            Kind::GhPat => (&GITHUB, "github_pat_", &key[11..]),
+            Kind::Slack => (&SLACK, &key[..5], &key[5..]),
+            Kind::Pem => {
+                let body = shape.body.map_or(&b""[..], |(s, e)| &text[s..e]);
                 if crate::secret_strength::weakness(&String::from_utf8_lossy(body)).is_some() {
                     continue;
                 }
                 out.push(KeyMatch {
-                    start: m.start(),
-                    end: m.end(),
+                    start: shape.start,
+                    end: shape.end,
                     masked: format!("{key}…"),
                     provider: &PRIVATE_KEY,
                     also_secret: Vec::new(),
                 });
                 continue;
             }
-            "resend" => (&RESEND, "re_", &key[3..]),
-            "sendgrid" => (&SENDGRID, "SG.", &key[3..]),
-            "twilio" => (&TWILIO, "SK", &key[2..]),
-            "anthropic" => (&ANTHROPIC, "sk-ant-", &key[7..]),
-            _ => {
+            Kind::Resend => (&RESEND, "re_", &key[3..]),
+            Kind::SendGrid => (&SENDGRID, "SG.", &key[3..]),
+            Kind::Twilio => (&TWILIO, "SK", &key[2..]),
+            Kind::Anthropic => (&ANTHROPIC, "sk-ant-", &key[7..]),
+            Kind::OpenAi => {
                 let prefix = ["sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"]
                     .into_iter()
                     .find(|p| key.starts_with(p))
@@ -183,8 +418,8 @@ pub fn find(text: &[u8]) -> Vec<KeyMatch> {
             continue;
         }
         out.push(KeyMatch {
-            start: m.start(),
-            end: m.end(),
+            start: shape.start,
+            end: shape.end,
             masked: crate::redact::mask_secret(&key, prefix),
             provider,
             also_secret: Vec::new(),
@@ -239,6 +474,252 @@ pub mod tests {
             n /= 62;
         }
         format!("{prefix}{body30}{}", String::from_utf8_lossy(&check))
+    }
+
+    /// The regex's matches as [`Shape`]s.
+    fn by_regex(re: &Regex, t: &[u8]) -> Vec<Shape> {
+        re.captures_iter(t)
+            .map(|c| {
+                let (name, m) = re
+                    .capture_names()
+                    .flatten()
+                    .filter(|n| *n != "body")
+                    .find_map(|n| c.name(n).map(|m| (n, m)))
+                    .expect("a named shape matched");
+                let kind = match name {
+                    "aws" => Kind::Aws,
+                    "gh" => Kind::Gh,
+                    "ghpat" => Kind::GhPat,
+                    "slack" => Kind::Slack,
+                    "pem" => Kind::Pem,
+                    "resend" => Kind::Resend,
+                    "sendgrid" => Kind::SendGrid,
+                    "twilio" => Kind::Twilio,
+                    "anthropic" => Kind::Anthropic,
+                    _ => Kind::OpenAi,
+                };
+                Shape {
+                    kind,
+                    start: m.start(),
+                    end: m.end(),
+                    whole_end: c.get(0).expect("whole match").end(),
+                    body: c.name("body").map(|b| (b.start(), b.end())),
+                }
+            })
+            .collect()
+    }
+
+    /// Pieces of text keys are made of, and the characters around them.
+    const PIECES: &[&str] = &[
+        "AKIA",
+        "ghp_",
+        "github_pat_",
+        "xoxb-",
+        "-----BEGIN ",
+        "-----",
+        "RSA ",
+        "re_",
+        "SG.",
+        "SK",
+        "sk-",
+        "sk-ant-",
+        "proj-",
+        "T3BlbkFJ",
+        "AA",
+        "\\n",
+        "\\",
+        "\n",
+        " ",
+        "_",
+        "-",
+        ".",
+        "=",
+        "\"",
+        "é",
+        "a",
+        "Z",
+        "7",
+    ];
+    const ALNUM: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    const CLASSES: &[&str] = &[
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+        "0123456789",
+        "0123456789abcdef",
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+        ALNUM,
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/",
+    ];
+
+    /// A text that is nearly a key of some kind, often exactly one: each
+    /// part of the shape is sometimes a character longer or shorter, of a
+    /// wider class, or another piece altogether; pieces stand around it.
+    fn near_key(seed: u64) -> Vec<u8> {
+        enum Part {
+            Lit(&'static str),
+            Run(usize, usize),
+        }
+        use Part::{Lit, Run};
+        let mut x = seed | 1;
+        let mut next = move |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let pick = |next: &mut dyn FnMut(usize) -> usize, of: &[&'static str]| of[next(of.len())];
+        let parts: Vec<Part> = match next(12) {
+            0 => vec![Lit(pick(&mut next, &["AKIA", "ASIA"])), Run(0, 16)],
+            1 => vec![
+                Lit("gh"),
+                Lit(pick(&mut next, &["p", "o", "u", "s", "r", "x"])),
+                Lit("_"),
+                Run(4, 36),
+            ],
+            2 => vec![Lit("github_pat_"), Run(4, 22), Lit("_"), Run(4, 59)],
+            3 => vec![
+                Lit("xoxb-"),
+                Run(1, 10 + next(4)),
+                Lit("-"),
+                Run(1, 10 + next(4)),
+                Lit("-"),
+                Run(4, 24),
+            ],
+            4 => vec![
+                Lit("xoxp-"),
+                Run(1, 10 + next(4)),
+                Lit("-"),
+                Run(1, 10 + next(4)),
+                Lit("-"),
+                Run(1, 10 + next(4)),
+                Lit("-"),
+                Run(2, 32),
+            ],
+            5 => vec![
+                Lit("xapp-"),
+                Run(1, 1),
+                Lit("-"),
+                Run(3, 9 + next(3)),
+                Lit("-"),
+                Run(1, 10 + next(4)),
+                Lit("-"),
+                Run(2, 64),
+            ],
+            6 => {
+                let mut v = vec![
+                    Lit("-----BEGIN "),
+                    Lit(pick(
+                        &mut next,
+                        &["", "RSA ", "EC ", "OPENSSH ", "DSA ", "DH "],
+                    )),
+                    Lit("PRIVATE KEY-----"),
+                ];
+                for _ in 0..next(4) {
+                    v.push(Lit(pick(
+                        &mut next,
+                        &["\\n", "\\r", "\\", " ", "\n", "\r", "\t", "\x0B", "\x0C"],
+                    )));
+                }
+                v.push(Run(6, 40));
+                v
+            }
+            7 => vec![Lit("re_"), Run(4, 8), Lit("_"), Run(4, 24)],
+            8 => vec![Lit("SG."), Run(5, 22), Lit("."), Run(5, 43)],
+            9 => vec![Lit("SK"), Run(2, 32)],
+            10 => vec![
+                Lit("sk-ant-"),
+                Lit(pick(&mut next, &["api03", "admin01", "api04"])),
+                Lit("-"),
+                Run(5, 93),
+                Lit("AA"),
+            ],
+            _ => vec![
+                Lit("sk-"),
+                Lit(pick(&mut next, &["", "proj-", "svcacct-", "admin-"])),
+                Run(5, 17 + next(8)),
+                Lit("T3BlbkFJ"),
+                Run(5, 17 + next(8)),
+            ],
+        };
+        let mut out = Vec::new();
+        for _ in 0..next(3) {
+            out.extend_from_slice(pick(&mut next, PIECES).as_bytes());
+        }
+        for part in parts {
+            if next(12) == 0 {
+                out.extend_from_slice(pick(&mut next, PIECES).as_bytes());
+                continue;
+            }
+            match part {
+                Lit(s) => out.extend_from_slice(s.as_bytes()),
+                Run(class, n) => {
+                    let class = CLASSES[if next(10) == 0 {
+                        next(CLASSES.len())
+                    } else {
+                        class
+                    }]
+                    .as_bytes();
+                    let n = (n + [0, 0, 0, 1, 2][next(5)]).saturating_sub([0, 0, 0, 1, 0][next(5)]);
+                    out.extend((0..n).map(|_| class[next(class.len())]));
+                }
+            }
+        }
+        for _ in 0..next(3) {
+            out.extend_from_slice(pick(&mut next, PIECES).as_bytes());
+        }
+        out
+    }
+
+    fn key_soup() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        prop::collection::vec(any::<u64>(), 1..5)
+            .prop_map(|seeds| seeds.into_iter().flat_map(near_key).collect())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// The hand-written matcher finds what the regex finds: the same
+        /// kinds, spans, whole matches and private key bodies.
+        #[test]
+        fn shapes_match_the_regex(text in key_soup()) {
+            static RE: LazyLock<Regex> =
+                LazyLock::new(|| Regex::new(SHAPES_PATTERN).expect("valid pattern"));
+            let want = by_regex(&RE, &text);
+            proptest::prop_assert!(START_SEARCH.is_some(), "no vector search on this CPU");
+            proptest::prop_assert_eq!(&shapes(&text), &want);
+            proptest::prop_assert_eq!(&shapes_with(&text, None), &want);
+        }
+    }
+
+    #[test]
+    fn every_shape_is_found_whole() {
+        let re = Regex::new(SHAPES_PATTERN).expect("valid pattern");
+        let rep = |c: &str, n: usize| c.repeat(n);
+        let texts = [
+            format!("x AKIA{} y", rep("Q", 16)),
+            format!("(ghp_{})", rep("a", 36)),
+            format!("github_pat_{}_{}", rep("b", 22), rep("c", 59)),
+            format!("xoxb-{}-{}-{}", rep("1", 12), rep("2", 10), rep("d", 24)),
+            format!(
+                "xoxp-{}-{}-{}-{}",
+                rep("1", 10),
+                rep("2", 13),
+                rep("3", 11),
+                rep("e", 32)
+            ),
+            format!("xapp-1-{}-{}-{}", rep("A", 10), rep("4", 13), rep("f", 64)),
+            format!("-----BEGIN EC PRIVATE KEY-----\\n \n{}", rep("k", 41)),
+            format!("re_{}_{}", rep("g", 8), rep("h", 24)),
+            format!("SG.{}.{}", rep("i", 22), rep("-", 44)),
+            format!("SK{}", rep("0", 32)),
+            format!("sk-ant-admin01-{}AA", rep("j", 93)),
+            format!("sk-proj-{}T3BlbkFJ{}-", rep("k", 20), rep("l", 30)),
+        ];
+        for text in texts {
+            let got = shapes(text.as_bytes());
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert_eq!(got, by_regex(&re, text.as_bytes()), "{text}");
+        }
     }
 
     fn names(text: &str) -> Vec<(&'static str, String)> {

@@ -6,9 +6,7 @@
 //! in memory.
 
 use crate::finding::ShownLine;
-use regex::bytes::Regex;
 use std::io::Read;
-use std::sync::LazyLock;
 
 /// Bytes read at a time.
 const CHUNK: usize = 1 << 20;
@@ -16,16 +14,38 @@ const CHUNK: usize = 1 << 20;
 /// characters), so a key cut by a chunk boundary is found whole in the next.
 const CARRY: usize = 512;
 
-/// A live Stripe secret or restricted key: prefix and 24–247 alphanumerics,
-/// glued to whatever precedes it (see `checks::stripe_keys`).
-static LIVE_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:sk|rk)_live_)([A-Za-z0-9]{24,247})(?-u:\b)").expect("valid live key pattern")
-});
-
-/// Compile the sweep's patterns now (see `engine::warm_up`).
-pub fn warm() {
-    LazyLock::force(&LIVE_KEY);
-    crate::provider_keys::warm();
+/// Live Stripe secret and restricted keys in `buf`: the prefix `sk_live_`
+/// or `rk_live_` glued to whatever precedes it, 24–247 alphanumerics and
+/// no word character after them (see `checks::stripe_keys`). Matched by
+/// hand, leftmost first as the regex `tests::LIVE_KEY` would: compiling
+/// that counted repetition cost every run half a millisecond. Each key as
+/// its start, where its prefix ends and its end.
+fn live_keys(buf: &[u8]) -> Vec<(usize, usize, usize)> {
+    let finder = memchr::memmem::Finder::new(b"_live_");
+    let mut out = Vec::new();
+    let (mut pos, mut resume) = (0, 0);
+    while let Some(k) = finder.find(&buf[pos..]) {
+        let at = pos + k;
+        pos = at + 1;
+        let Some(start) = at.checked_sub(2).filter(|&s| s >= resume) else {
+            continue;
+        };
+        if !matches!(&buf[start..at], b"sk" | b"rk") {
+            continue;
+        }
+        let random = at + 6;
+        let n = buf[random..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        // A longer run, or `_` after it, leaves no word boundary.
+        if (24..=247).contains(&n) && buf.get(random + n) != Some(&b'_') {
+            out.push((start, random, random + n));
+            resume = random + n;
+            pos = resume;
+        }
+    }
+    out
 }
 
 /// A live key found by the sweep: where, and what a finding may show of it.
@@ -64,29 +84,23 @@ pub fn sweep(mut reader: impl Read) -> std::io::Result<Vec<SweepHit>> {
         } else {
             buf.len().saturating_sub(CARRY)
         };
-        for c in LIVE_KEY.captures_iter(&buf) {
-            let (Some(all), Some(prefix), Some(random)) = (c.get(0), c.get(1), c.get(2)) else {
-                continue;
-            };
-            if all.start() >= limit || (!eof && all.end() >= buf.len()) {
+        for (start, random, end) in live_keys(&buf) {
+            if start >= limit || (!eof && end >= buf.len()) {
                 continue;
             }
-            let random = String::from_utf8_lossy(random.as_bytes());
+            let prefix_is_rk = buf[start] == b'r';
+            let random = String::from_utf8_lossy(&buf[random..end]);
             // The same test as the checks' (`stripe_keys::looks_random`),
             // without importing the checks into the walk.
             if crate::secret_strength::weakness(&random).is_some() {
                 continue;
             }
-            let prefix: &'static str = if prefix.as_bytes().starts_with(b"rk") {
-                "rk_live_"
-            } else {
-                "sk_live_"
-            };
-            let key = String::from_utf8_lossy(&buf[all.start()..all.end()]);
+            let prefix: &'static str = if prefix_is_rk { "rk_live_" } else { "sk_live_" };
+            let key = String::from_utf8_lossy(&buf[start..end]);
             let masked = crate::redact::mask_secret(&key, prefix);
             let at = Place {
-                start: all.start(),
-                end: all.end(),
+                start,
+                end,
                 lines_before,
                 col_at_start,
             };
@@ -176,6 +190,54 @@ fn hit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::bytes::Regex;
+    use std::sync::LazyLock;
+
+    /// What [`live_keys`] matches, as the regex it replaced.
+    pub(super) static LIVE_KEY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"((?:sk|rk)_live_)([A-Za-z0-9]{24,247})(?-u:\b)").expect("valid pattern")
+    });
+
+    fn live_soup() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        const PIECES: &[&str] = &[
+            "sk_live_", "rk_live_", "_live_", "sk", "rk", "k_live_", "_", "-", " ", "é", "\x7f",
+            "s",
+        ];
+        let run = (
+            prop::sample::select(&[1usize, 23, 24, 25, 246, 247, 248][..]),
+            any::<u64>(),
+        )
+            .prop_map(|(n, seed)| {
+                let a = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+                let mut x = seed | 1;
+                (0..n)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        a[(x % 62) as usize]
+                    })
+                    .collect::<Vec<u8>>()
+            });
+        let piece = prop_oneof![
+            prop::sample::select(PIECES).prop_map(|p| p.as_bytes().to_vec()),
+            run,
+        ];
+        prop::collection::vec(piece, 0..10).prop_map(|p| p.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn live_keys_match_the_regex(text in live_soup()) {
+            let want: Vec<(usize, usize, usize)> = LIVE_KEY
+                .captures_iter(&text)
+                .map(|c| (c.get(0).unwrap().start(), c.get(2).unwrap().start(), c.get(0).unwrap().end()))
+                .collect();
+            proptest::prop_assert_eq!(live_keys(&text), want);
+        }
+    }
 
     fn key(n: u64) -> String {
         let a = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
