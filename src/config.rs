@@ -511,7 +511,102 @@ struct PathSet {
     /// path holding none of them matches no glob, and is answered without
     /// the glob set, which cost thousands of instructions a path. `None`
     /// when some glob has no literal to require.
-    required: Option<aho_corasick::AhoCorasick>,
+    required: Option<std::sync::Arc<LiteralGate>>,
+}
+
+/// Does a path hold one of a few literals? At first by a bit per byte
+/// pair that starts one, then a comparison with the literals that start
+/// so: built from the literals' bytes alone. A set asked more than
+/// [`LiteralGate::DFA_AFTER`] times (a repository of some size) builds an
+/// automaton, which answers a path in a third of the instructions but
+/// cost half a millisecond of every run to build, four sets.
+#[derive(Debug)]
+struct LiteralGate {
+    /// Bit `a << 8 | b` set: a literal of two bytes or more starts `ab`.
+    pairs: Box<[u64; 1024]>,
+    /// Bit `a` set: `a` is a one-byte literal.
+    singles: [u64; 4],
+    /// The literals of two bytes or more, by their first two bytes.
+    longer: Vec<(u16, Vec<u8>)>,
+    literals: Vec<String>,
+    asked: std::sync::atomic::AtomicUsize,
+    dfa: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
+}
+
+impl LiteralGate {
+    const DFA_AFTER: usize = 1024;
+
+    fn new(literals: &[String]) -> Self {
+        let mut gate = LiteralGate {
+            pairs: Box::new([0; 1024]),
+            singles: [0; 4],
+            longer: Vec::new(),
+            literals: literals.to_vec(),
+            asked: std::sync::atomic::AtomicUsize::new(0),
+            dfa: std::sync::OnceLock::new(),
+        };
+        for l in literals.iter().map(|l| l.as_bytes()) {
+            match l {
+                [] => {}
+                [a] => gate.singles[usize::from(*a >> 6)] |= 1 << (a & 63),
+                [a, b, ..] => {
+                    let pair = u16::from(*a) << 8 | u16::from(*b);
+                    gate.pairs[usize::from(pair >> 6)] |= 1 << (pair & 63);
+                    gate.longer.push((pair, l.to_vec()));
+                }
+            }
+        }
+        gate.longer.sort();
+        gate
+    }
+
+    fn is_match(&self, path: &[u8]) -> bool {
+        let dfa = match self.dfa.get() {
+            Some(dfa) => dfa.as_ref(),
+            None => {
+                let asked = self
+                    .asked
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if asked < Self::DFA_AFTER {
+                    return self.by_pairs(path);
+                }
+                self.dfa().as_ref()
+            }
+        };
+        dfa.map_or_else(|| self.by_pairs(path), |d| d.is_match(path))
+    }
+
+    /// The automaton: a DFA without a prefilter (paths are too short for a
+    /// vector search to pay for its setup).
+    fn dfa(&self) -> &Option<aho_corasick::AhoCorasick> {
+        self.dfa.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .prefilter(false)
+                .build(&self.literals)
+                .ok()
+        })
+    }
+
+    fn by_pairs(&self, path: &[u8]) -> bool {
+        if self.singles != [0; 4]
+            && path
+                .iter()
+                .any(|&a| self.singles[usize::from(a >> 6)] & (1 << (a & 63)) != 0)
+        {
+            return true;
+        }
+        path.windows(2).enumerate().any(|(i, w)| {
+            let pair = u16::from(w[0]) << 8 | u16::from(w[1]);
+            self.pairs[usize::from(pair >> 6)] & (1 << (pair & 63)) != 0 && {
+                let from = self.longer.partition_point(|(p, _)| *p < pair);
+                self.longer[from..]
+                    .iter()
+                    .take_while(|(p, _)| *p == pair)
+                    .any(|(_, l)| path[i..].starts_with(l))
+            }
+        })
+    }
 }
 
 impl PathSet {
@@ -529,7 +624,11 @@ impl PathSet {
     /// Does a glob of `globs` match `path`? Never when it holds none of
     /// the required literals.
     fn globs_match(&self, path: &str) -> bool {
-        if !self.required.as_ref().is_none_or(|r| r.is_match(path)) {
+        if !self
+            .required
+            .as_ref()
+            .is_none_or(|r| r.is_match(path.as_bytes()))
+        {
             return false;
         }
         let name = path.rsplit('/').next().unwrap_or(path).as_bytes();
@@ -736,15 +835,7 @@ fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
         dir_names,
         names,
         id: IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-        // A DFA without a prefilter: paths are too short for a vector
-        // search to pay for its setup.
-        required: literals.and_then(|l| {
-            aho_corasick::AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .prefilter(false)
-                .build(l)
-                .ok()
-        }),
+        required: literals.map(|l| std::sync::Arc::new(LiteralGate::new(&l))),
     })
 }
 

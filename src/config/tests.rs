@@ -462,6 +462,19 @@ mod path_set_equivalence {
         assert_eq!(lit("**/{docs,e2e}"), None);
     }
 
+    /// A gate asked often enough to build its automaton answers alike
+    /// before and after.
+    #[test]
+    fn the_literal_gate_answers_alike_once_it_builds_its_automaton() {
+        let gate = super::super::LiteralGate::new(&[".test.".to_string(), "vendor".to_string()]);
+        let paths = ["src/a.test.ts", "src/a.ts", "vendor/x.js", "src/vendo/x.js"];
+        for i in 0..3 * super::super::LiteralGate::DFA_AFTER {
+            let path = paths[i % paths.len()];
+            assert_eq!(gate.is_match(path.as_bytes()), i % 2 == 0, "{path} at {i}");
+        }
+        assert!(gate.dfa.get().is_some_and(Option::is_some));
+    }
+
     proptest! {
         /// A name glob matches what the glob set's own matcher matches,
         /// stars and question marks anywhere, multi-byte names too.
@@ -502,6 +515,26 @@ mod path_set_equivalence {
                 let rel = parts.join("/");
                 prop_assert_eq!(fast.is_match(&rel), slow.is_match(&rel), "{} with {:?}", rel, list);
             }
+        }
+
+        /// The literal gate says a path holds one of the literals exactly
+        /// when it does: one-byte literals, shared first pairs, prefixes
+        /// of each other, at the path's ends.
+        #[test]
+        fn the_literal_gate_finds_each_literal(
+            literals in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(vec!["a", "b", ".", "é", "/", "ab"]), 1..4),
+                1..6,
+            ),
+            path in proptest::collection::vec(proptest::sample::select(vec!["a", "b", ".", "é", "/", "ab", "x"]), 0..12),
+        ) {
+            let literals: Vec<String> = literals.into_iter().map(|l| l.concat()).collect();
+            let path = path.concat();
+            let gate = super::super::LiteralGate::new(&literals);
+            let want = literals.iter().any(|l| path.contains(l.as_str()));
+            prop_assert_eq!(gate.by_pairs(path.as_bytes()), want, "{} with {:?}", path, literals);
+            let dfa = gate.dfa().as_ref().expect("an automaton");
+            prop_assert_eq!(dfa.is_match(path.as_bytes()), want, "{} with {:?}", path, literals);
         }
 
         #[test]
