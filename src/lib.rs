@@ -18,6 +18,7 @@ pub mod import;
 pub mod init;
 pub mod input_file;
 pub mod lexer;
+pub mod literals;
 pub mod migrations;
 pub mod policy;
 pub mod provider_keys;

@@ -542,7 +542,7 @@ fn spans(text: &str) -> Vec<(usize, usize, Kind)> {
             }
         });
     }
-    if SECRET_SHAPED_LITERALS.is_match(text) {
+    if SECRET_SHAPED_LITERALS.is_match(text.as_bytes()) {
         found.extend(
             SECRET_SHAPED
                 .find_iter(text)
@@ -604,14 +604,14 @@ static SECRET_SHAPED: LazyLock<Regex> = LazyLock::new(|| {
 /// Literals one of which every match of [`SECRET_SHAPED`] holds: text
 /// with none of them is not searched, and a run whose output has none
 /// never compiles that regex (a millisecond, a tenth of a small app's run).
-static SECRET_SHAPED_LITERALS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+static SECRET_SHAPED_LITERALS: LazyLock<crate::literals::Literals> = LazyLock::new(|| {
     // The provider keys' literals, and the shapes only redaction knows:
     // Stripe (`sk_`/`rk_`/`pk_` live or test), webhook secrets, the other
     // Slack token kinds, JWTs, and `SK` in either case of hex.
     let more = [
         "k_live_", "k_test_", "whsec_", "xoxa-", "xoxr-", "xoxs-", "eyJ", "SK",
     ];
-    aho_corasick::AhoCorasick::new(crate::provider_keys::TOKENS.iter().chain(&more))
+    crate::literals::Literals::new(crate::provider_keys::TOKENS.iter().chain(&more))
         .expect("plain literals")
 });
 

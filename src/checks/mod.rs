@@ -32,7 +32,7 @@ use crate::lexer::Lang;
 use crate::policy::{self, Suppression};
 use crate::rules::Rule;
 use crate::workspace::SourceFile;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::OnceLock;
 
 pub use crate::date::{parse_date, Date};
@@ -218,9 +218,9 @@ struct Prefilter {
 }
 
 struct PrefilterPart {
-    /// `None` only if the automaton could not be built (it always can for
+    /// `None` only if the search could not be built (it always can for
     /// plain literals); the file is then left unchecked rather than crash.
-    ac: Option<AhoCorasick>,
+    ac: Option<crate::literals::Literals>,
     /// Pattern index → index in CHECKS, or `CHECKS.len()` for suppressions.
     owner: Vec<usize>,
     /// The bits of every owner in this part.
@@ -299,21 +299,23 @@ impl<'s> FileChecker<'s> {
                 .chain((!short.is_empty()).then_some(short.as_slice()));
             let parts = groups
                 .map(|group| PrefilterPart {
-                    // Leftmost-first lets the automaton use its SIMD (Teddy)
-                    // searcher, which reports matches itself: the automaton
-                    // behind it is never stepped, so it is the cheapest to
-                    // build (a DFA, chosen by default for a few dozen
-                    // patterns, took three times as long: 15 M of a small
+                    // Leftmost-first lets the long tokens be found by a
+                    // vector search (Teddy) alone, built in microseconds:
+                    // an automaton with Teddy as its prefilter gives the
+                    // same matches but builds an automaton it never steps
+                    // (a DFA, chosen by default for a few dozen patterns,
+                    // took three times as long again: 15 M of a small
                     // app's 100 M instructions went to them). The short
                     // tokens' automaton does step: built as the crate picks.
-                    ac: AhoCorasick::builder()
-                        .match_kind(MatchKind::LeftmostFirst)
-                        .kind(
-                            (patterns[group[0]].len() >= 4)
-                                .then_some(AhoCorasickKind::NoncontiguousNFA),
-                        )
-                        .build(group.iter().map(|&i| &patterns[i]))
-                        .ok(),
+                    ac: if patterns[group[0]].len() >= 4 {
+                        crate::literals::Literals::new(group.iter().map(|&i| &patterns[i]))
+                    } else {
+                        AhoCorasick::builder()
+                            .match_kind(MatchKind::LeftmostFirst)
+                            .build(group.iter().map(|&i| &patterns[i]))
+                            .ok()
+                            .map(crate::literals::Literals::Automaton)
+                    },
                     owner: group.iter().map(|&i| owner[i]).collect(),
                     mask: group.iter().fold(0, |m, &i| m | 1 << owner[i]),
                 })
@@ -335,7 +337,7 @@ impl<'s> FileChecker<'s> {
             if wanted & part.mask == part.mask {
                 continue;
             }
-            for m in ac.find_iter(file.text) {
+            for m in ac.find_iter(file.text.as_bytes()) {
                 wanted |= 1 << part.owner[m.pattern().as_usize()];
                 if wanted & part.mask == part.mask {
                     break;

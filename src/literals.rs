@@ -1,0 +1,95 @@
+//! A search for a few dozen plain literals, leftmost first: a vector
+//! search (aho-corasick's packed Teddy) where the CPU has one, which is
+//! built in microseconds, or else an automaton. An `AhoCorasick` with
+//! Teddy as its prefilter gives the same matches from the same search but
+//! builds its automaton too, which it never steps: tens to hundreds of
+//! thousands of instructions each, and a small app's run built several.
+
+use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, Input, Match, MatchKind, Span};
+
+pub enum Literals {
+    Vector(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Literals {
+    /// The literals, leftmost first (at one place, the first listed).
+    /// `None` only if no automaton can be built either (plain literals
+    /// always can).
+    pub fn new<P: AsRef<[u8]>>(patterns: impl IntoIterator<Item = P> + Clone) -> Option<Self> {
+        let mut b = packed::Config::new().builder();
+        b.extend(patterns.clone());
+        match b.build() {
+            Some(s) => Some(Literals::Vector(s)),
+            None => Self::automaton(patterns),
+        }
+    }
+
+    /// Always the automaton: what [`Literals::new`] falls back to.
+    pub fn automaton<P: AsRef<[u8]>>(patterns: impl IntoIterator<Item = P>) -> Option<Self> {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+            .build(patterns)
+            .ok()
+            .map(Literals::Automaton)
+    }
+
+    /// The leftmost match at or after `from`.
+    pub fn find_from(&self, haystack: &[u8], from: usize) -> Option<Match> {
+        if from > haystack.len() {
+            return None;
+        }
+        let span = Span::from(from..haystack.len());
+        match self {
+            Literals::Vector(s) => s.find_in(haystack, span),
+            Literals::Automaton(ac) => ac.find(Input::new(haystack).span(span)),
+        }
+    }
+
+    pub fn is_match(&self, haystack: &[u8]) -> bool {
+        self.find_from(haystack, 0).is_some()
+    }
+
+    /// Every match, left to right, not overlapping.
+    pub fn find_iter<'a>(&'a self, haystack: &'a [u8]) -> impl Iterator<Item = Match> + 'a {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let m = self.find_from(haystack, at)?;
+            // No pattern is empty; a step past an empty one all the same.
+            at = m.end().max(m.start() + 1);
+            Some(m)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The vector search and the automaton find the same matches.
+        #[test]
+        fn both_searches_agree(
+            patterns in prop::collection::vec(
+                prop::collection::vec(prop::sample::select(vec!["a", "b", "ab", "SK", "_", "é", "x"]), 1..5),
+                1..12,
+            ),
+            haystack in prop::collection::vec(prop::sample::select(vec!["a", "b", "ab", "SK", "_", "é", "x", "\n", "zzzzzzzzzzzzzzzz"]), 0..40),
+        ) {
+            let patterns: Vec<String> = patterns.into_iter().map(|p| p.concat()).collect();
+            let haystack = haystack.concat();
+            let vector = Literals::new(&patterns).expect("built");
+            prop_assert!(matches!(vector, Literals::Vector(_)), "no vector search on this CPU");
+            let automaton = Literals::automaton(&patterns).expect("built");
+            let spans = |l: &Literals| {
+                l.find_iter(haystack.as_bytes())
+                    .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                    .collect::<Vec<_>>()
+            };
+            prop_assert_eq!(spans(&vector), spans(&automaton));
+            prop_assert_eq!(vector.is_match(haystack.as_bytes()), automaton.is_match(haystack.as_bytes()));
+        }
+    }
+}
