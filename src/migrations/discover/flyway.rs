@@ -20,9 +20,10 @@ static CONF_LOCATIONS: LazyLock<Regex> =
 static TOML_LOCATIONS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?m)^[ \t]*locations[ \t]*=[ \t]*\[([^\]]*)\]"));
 
-/// `V<version>__<desc>.sql`.
+/// `V<version>__<desc>.sql`. Names that cannot be one are told without
+/// the regex, which most repositories then never compile.
 pub(super) fn is_versioned_name(name: &str) -> bool {
-    VERSIONED.is_match(name)
+    name.starts_with('V') && name.ends_with(".sql") && VERSIONED.is_match(name)
 }
 
 /// A Flyway version as its integer parts: `_` read as `.`, leading zeros
@@ -129,7 +130,10 @@ pub(super) fn discover(repo: &Repo, claimed: &mut Claimed) -> Vec<MigrationSet> 
         for path in paths {
             let name = file_name(path);
             let stem = name.strip_suffix(".sql").unwrap_or(name);
-            if let Some(c) = VERSIONED.captures(name) {
+            if let Some(c) = is_versioned_name(name)
+                .then(|| VERSIONED.captures(name))
+                .flatten()
+            {
                 let Some(parts) = c.get(1).and_then(|v| parts(v.as_str())) else {
                     continue;
                 };
