@@ -256,3 +256,30 @@ fn a_variable_tested_for_presence_is_optional_in_its_file() {
         [r("PLAID_ID", 1, true), r("PLAID_ID", 2, true)]
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+    /// Every match of a read pattern holds the literal that gates it, so
+    /// a file without the literal has no read the pattern would find.
+    #[test]
+    fn read_patterns_hold_their_literals(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "process.env", "import.meta.env", "environ", "os.", "getenv", "Getenv", "LookupEnv",
+            "ENV", "env::var", "env::var_os", "option_env!", "env!", "env", "$_ENV", "$_SERVER",
+            ".", "[", "]", "(", ")", "\"", "'", "`", " ", "\n", ",", "NAME", "??", "||", "get",
+            "fetch", "key?", "é", "process.env.NAME", "process.env[\"NAME\"]",
+            "import.meta.env.NAME", "environ[\"NAME\"]", "environ.get(\"NAME\")", "getenv('NAME')",
+            "ENV[\"NAME\"]", "ENV.fetch(\"NAME\")", "ENV.key?(\"NAME\")", "ENV.member?(\"NAME\")", "env::var(\"NAME\")",
+            "option_env!(\"NAME\")", "env!(\"NAME\")", "os.Getenv(\"NAME\")",
+            "os.LookupEnv(\"NAME\")", "$_ENV['NAME']", "$_SERVER['NAME']", "env(\"NAME\")",
+        ]), 0..14)
+    ) {
+        let text = pieces.concat();
+        for p in READS.iter() {
+            proptest::prop_assert!(
+                !p.re.is_match(&text) || text.contains(p.literal),
+                "{:?} matched {:?} without {:?}", p.re.as_str(), text, p.literal
+            );
+        }
+    }
+}
