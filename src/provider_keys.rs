@@ -165,8 +165,41 @@ fn digits_dash(t: &[u8], at: usize, lo: usize, hi: usize) -> Option<usize> {
     lit(t, at + n, b"-")
 }
 
+/// What an OpenAI key's test needs of the `[A-Za-z0-9_-]` run it stands
+/// in, worked out once per run: every `sk-` inside the run (`sk-sk-sk-…`
+/// has one every three bytes) ends where it ends, and scanning the run
+/// again for each made a crafted megabyte take two minutes.
+#[derive(Default)]
+struct OpenAiRun {
+    /// Where the run starts and ends.
+    start: usize,
+    end: usize,
+    /// The last `T3BlbkFJ` in it with 20 characters after it.
+    last_marker: Option<usize>,
+}
+
+impl OpenAiRun {
+    /// The run `p` stands in (`p` just after an `sk-`).
+    fn at(&mut self, t: &[u8], p: usize) -> &Self {
+        if !(self.start..=self.end).contains(&p) {
+            let end = p + run(t, p, urlsafe);
+            let last_marker = end
+                .checked_sub(20)
+                .filter(|&e| e >= p)
+                .and_then(|e| memchr::memmem::rfind(&t[p..e], b"T3BlbkFJ"))
+                .map(|k| p + k);
+            *self = OpenAiRun {
+                start: p,
+                end,
+                last_marker,
+            };
+        }
+        self
+    }
+}
+
 /// The shape of `kind` starting at `i`, where a `\b` may stand before it.
-fn shape_at(t: &[u8], i: usize, kind: Kind) -> Option<Shape> {
+fn shape_at(t: &[u8], i: usize, kind: Kind, openai: &mut OpenAiRun) -> Option<Shape> {
     let plain = |end: usize| Shape {
         kind,
         start: i,
@@ -266,9 +299,9 @@ fn shape_at(t: &[u8], i: usize, kind: Kind) -> Option<Shape> {
             // to the end of that run, if `T3BlbkFJ` stands in it with 20
             // characters or more on each side.
             let p = lit(t, i, b"sk-")?;
-            let end = p + run(t, p, urlsafe);
-            let found = end >= p + 48 && t[p + 20..end - 20].windows(8).any(|w| w == b"T3BlbkFJ");
-            found.then(|| plain(end))
+            let run = openai.at(t, p);
+            let found = run.end >= p + 48 && run.last_marker.is_some_and(|k| k >= p + 20);
+            found.then(|| plain(run.end))
         }
     }
 }
@@ -295,6 +328,7 @@ fn shapes(t: &[u8]) -> Vec<Shape> {
 /// trying every byte without one.
 fn shapes_with(t: &[u8], search: Option<&crate::literals::Literals>) -> Vec<Shape> {
     let mut out = Vec::new();
+    let mut openai = OpenAiRun::default();
     let mut i = 0;
     while i < t.len() {
         // Next to a place a shape may start. Searching on from one byte
@@ -321,7 +355,7 @@ fn shapes_with(t: &[u8], search: Option<&crate::literals::Literals>) -> Vec<Shap
         let found = kinds
             .iter()
             .filter(|&&k| k == Kind::Pem || boundary)
-            .find_map(|&k| shape_at(t, i, k));
+            .find_map(|&k| shape_at(t, i, k, &mut openai));
         match found {
             Some(s) => {
                 i = s.whole_end;
@@ -683,6 +717,26 @@ pub mod tests {
             let want = by_regex(&RE, &text);
             proptest::prop_assert_eq!(&shapes(&text), &want);
             proptest::prop_assert_eq!(&shapes_with(&text, None), &want);
+        }
+    }
+
+    /// Text made of `sk-` starts glued into one long run is searched in
+    /// one pass over the run, not one per start (the regex it replaced
+    /// was linear too): a quadratic search of these 600 KB would not end
+    /// for minutes. The key at the end is still found.
+    #[test]
+    fn many_starts_in_one_run_are_linear() {
+        for unit in ["sk-", "a-sk-b-"] {
+            let mut text = unit.repeat(600_000 / unit.len()).into_bytes();
+            let key = format!(
+                "sk-proj-{}T3BlbkFJ{}",
+                "Zq8pL2vR9wK4mN7hJ3xB", "6tY1cF5gD0sAe2Wr8pL2"
+            );
+            text.extend_from_slice(b" ");
+            text.extend_from_slice(key.as_bytes());
+            let got = shapes(&text);
+            assert_eq!(got.len(), 1, "{unit}");
+            assert_eq!(&text[got[0].start..got[0].end], key.as_bytes());
         }
     }
 
