@@ -88,14 +88,17 @@ pub fn sweep(mut reader: impl Read) -> std::io::Result<Vec<SweepHit>> {
             if start >= limit || (!eof && end >= buf.len()) {
                 continue;
             }
-            let prefix_is_rk = buf[start] == b'r';
             let random = String::from_utf8_lossy(&buf[random..end]);
             // The same test as the checks' (`stripe_keys::looks_random`),
             // without importing the checks into the walk.
             if crate::secret_strength::weakness(&random).is_some() {
                 continue;
             }
-            let prefix: &'static str = if prefix_is_rk { "rk_live_" } else { "sk_live_" };
+            let prefix: &'static str = if buf[start] == b'r' {
+                "rk_live_"
+            } else {
+                "sk_live_"
+            };
             let key = String::from_utf8_lossy(&buf[start..end]);
             let masked = crate::redact::mask_secret(&key, prefix);
             let at = Place {
@@ -194,7 +197,7 @@ mod tests {
     use std::sync::LazyLock;
 
     /// What [`live_keys`] matches, as the regex it replaced.
-    pub(super) static LIVE_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    static LIVE_KEY: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"((?:sk|rk)_live_)([A-Za-z0-9]{24,247})(?-u:\b)").expect("valid pattern")
     });
 

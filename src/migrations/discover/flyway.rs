@@ -20,10 +20,15 @@ static CONF_LOCATIONS: LazyLock<Regex> =
 static TOML_LOCATIONS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?m)^[ \t]*locations[ \t]*=[ \t]*\[([^\]]*)\]"));
 
-/// `V<version>__<desc>.sql`. Names that cannot be one are told without
-/// the regex, which most repositories then never compile.
+/// Can `name` be `V<version>__<desc>.sql` at all? Asked before the
+/// regex, which most repositories then never compile.
+fn may_be_versioned(name: &str) -> bool {
+    name.starts_with('V') && name.ends_with(".sql")
+}
+
+/// `V<version>__<desc>.sql`.
 pub(super) fn is_versioned_name(name: &str) -> bool {
-    name.starts_with('V') && name.ends_with(".sql") && VERSIONED.is_match(name)
+    may_be_versioned(name) && VERSIONED.is_match(name)
 }
 
 /// A Flyway version as its integer parts: `_` read as `.`, leading zeros
@@ -130,7 +135,7 @@ pub(super) fn discover(repo: &Repo, claimed: &mut Claimed) -> Vec<MigrationSet> 
         for path in paths {
             let name = file_name(path);
             let stem = name.strip_suffix(".sql").unwrap_or(name);
-            if let Some(c) = is_versioned_name(name)
+            if let Some(c) = may_be_versioned(name)
                 .then(|| VERSIONED.captures(name))
                 .flatten()
             {

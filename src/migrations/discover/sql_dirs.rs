@@ -45,8 +45,12 @@ fn goose_up(text: &str) -> bool {
     text.contains("+goose") && GOOSE_UP.is_match(text)
 }
 
+fn may_pair(name: &str) -> bool {
+    name.contains(".up.") || name.contains(".down.")
+}
+
 fn is_paired(name: &str) -> bool {
-    (name.contains(".up.") || name.contains(".down.")) && PAIRED.is_match(name)
+    may_pair(name) && PAIRED.is_match(name)
 }
 
 fn numbered(name: &str) -> Option<(&str, &str)> {
@@ -308,7 +312,7 @@ fn golang_migrate(dir: &str, files: &[(&str, &str, &str)]) -> MigrationSet {
     }
     let mut versions: BTreeMap<u64, Version> = BTreeMap::new();
     for (name, path, _) in files {
-        let Some(c) = is_paired(name).then(|| PAIRED.captures(name)).flatten() else {
+        let Some(c) = may_pair(name).then(|| PAIRED.captures(name)).flatten() else {
             continue;
         };
         let (Some(v), Some(title), Some(dir_m)) = (c.get(1), c.get(2), c.get(3)) else {
