@@ -21,6 +21,7 @@ pub mod lexer;
 pub mod literals;
 pub mod migrations;
 pub mod policy;
+pub mod prebuilt;
 pub mod provider_keys;
 pub mod redact;
 pub mod registry;

@@ -262,48 +262,18 @@ fn place(file: &SourceFile, start: usize, end: usize) -> Place {
     }
 }
 
-static SERVER: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_re(concat!(
-        r"\b(?P<express>express)\(\s*\)",
-        r"|\b(?P<fastify>[Ff]astify)\(\s*[{)]",
-        r"|\bnew\s+(?P<koa>Koa)\(",
-        r"|\b(?P<hono>serve)\(\s*\{(?u:[^}])*\bfetch\b",
-        r"|\b(?P<nest>NestFactory)\.create(?:<(?u:[^>])*>)?\(",
-        r#"|\b(?P<http>(?:https?|http2|require\(\s*["'](?:node:)?https?["']\s*\))\.createServer)\("#,
-        // `import { createServer } from 'node:http'`: checked for the import below.
-        r"|\b(?P<bare>createServer)\(",
-    ))
-});
+// The patterns are compiled ahead of time (`crate::prebuilt`; their text is
+// in `src/prebuilt/patterns.rs`).
+use crate::prebuilt::{
+    APP_ANY_ORIGIN as ANY_ORIGIN, APP_AUTH_ROUTE as AUTH_ROUTE, APP_CORS_CALL as CORS_CALL,
+    APP_CREDENTIALS as CREDENTIALS, APP_ENV_ORIGIN as ENV_ORIGIN, APP_HEADERS as HEADERS,
+    APP_HEALTH as HEALTH, APP_HTTP_IMPORT as HTTP_IMPORT, APP_JWT_SIGN as JWT_SIGN,
+    APP_RATE_LIMIT as RATE_LIMIT, APP_SERVER as SERVER, APP_SHUTDOWN as SHUTDOWN,
+    APP_SIGN_JWT as SIGN_JWT,
+};
 
-static SHUTDOWN: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_re(concat!(
-        r#"process\s*\.\s*(?:on|once|addListener|prependListener)\(\s*["'`](?:SIGTERM|SIGINT)"#,
-        r"|\benableShutdownHooks\(|\bcloseGracefully\b|\bcreateTerminus\(|\bcreateHttpTerminator\(",
-        r#"|\bstoppable\(|\bcreateLightship\(|\bcloseWithGrace\(|["'](?:fastify-graceful-shutdown|close-with-grace|@godaddy/terminus|http-terminator|stoppable|lightship)["']"#,
-    ))
-});
-
-static HEALTH: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_re(concat!(
-        r#"["'`]/(?:api/)?(?:health|healthz|healthcheck|ready|readyz|readiness|live|livez|liveness|up|ping|status)(?:["'`/?])"#,
-        r#"|@(?:Get|Head|All|Controller)\(\s*["'`]/?(?:health|healthz|healthcheck|ready|readyz|live|livez|ping|status)["'`/]"#,
-        r#"|@HealthCheck\(|["'](?:@nestjs/terminus|fastify-healthcheck|@fastify/under-pressure|@godaddy/terminus|lightship)["']"#,
-    ))
-});
-
-static HEADERS: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_re(concat!(
-        r#"["'](?:helmet|@fastify/helmet|fastify-helmet|koa-helmet|hono/secure-headers|lusca)["']"#,
-        r#"|\bsecureHeaders\(|(?i:["'](?:strict-transport-security|content-security-policy)["'])"#,
-    ))
-});
-
-static RATE_LIMIT: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_re(concat!(
-        r#"["'](?:express-rate-limit|express-slow-down|rate-limiter-flexible|@fastify/rate-limit|fastify-rate-limit|@nestjs/throttler|koa-ratelimit|koa2-ratelimit|hono-rate-limiter|@upstash/ratelimit|express-brute)["']"#,
-        r"|\bThrottlerModule\b|\blimit_req\b",
-    ))
-});
+/// The frameworks of [`SERVER`]'s alternatives, in order.
+const SERVER_FRAMEWORKS: [&str; 7] = ["express", "fastify", "koa", "hono", "nest", "http", "bare"];
 
 /// A call of a function named for rate limiting (`rateLimit(`,
 /// `createRateLimiter(`, `throttle(`). Apart from [`RATE_LIMIT`]: its
@@ -324,41 +294,11 @@ fn names_rate_limit(text: &str) -> bool {
             && RATE_LIMIT_CALL.is_match(text))
 }
 
-static AUTH_ROUTE: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_re(concat!(
-        r#"\.(?:get|post|put|patch|all|use|route)\(\s*["'`](?:/[\w:-]+)*/(?:login|signin|sign-in|auth|password|reset|reset-password|forgot-password)["'`/]"#,
-        r#"|@(?:Controller|Post|Get|Put|Patch)\(\s*["'`]/?(?:[\w:-]+/)*(?:login|signin|sign-in|auth|password|reset|reset-password|forgot-password)["'`/]"#,
-        r#"|\burl:\s*["'`](?:/[\w:-]+)*/(?:login|signin|auth|password|reset)["'`/]"#,
-    ))
-});
-
-static HTTP_IMPORT: LazyLock<Regex> =
-    LazyLock::new(|| ascii_re(r#"["'](?:node:)?(?:https?|http2)["']"#));
-
-static CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| ascii_re(r"\bcredentials\s*:\s*true\b"));
-
-/// An origin that admits any site: `'*'`, `true` (reflect the request's),
-/// a regex matching anything.
-static ANY_ORIGIN: LazyLock<Regex> =
-    LazyLock::new(|| ascii_re(r#"\borigin\s*:\s*(?:["'`]\*["'`]|true\b|/\^?\.[*+]\$?/)"#));
-
-static ENV_ORIGIN: LazyLock<Regex> =
-    LazyLock::new(|| ascii_re(r"\borigin\s*:\s*process\.env\.([A-Z_][A-Z0-9_]*)\s*[,}\n]"));
-
-static CORS_CALL: LazyLock<Regex> = LazyLock::new(|| {
-    ascii_re(r"\b(?:cors|enableCors|register|cors\s*:)\s*\(?\s*(?:[\w.]+\s*,\s*)?\{?\s*$")
-});
-
-static JWT_SIGN: LazyLock<Regex> =
-    LazyLock::new(|| ascii_re(r"\b(?:jwt|jsonwebtoken|JWT)\.sign\s*\("));
-
-static SIGN_JWT: LazyLock<Regex> = LazyLock::new(|| ascii_re(r"\bnew\s+SignJWT\s*\("));
-
 /// Compile this check's patterns now, last used first: called on a thread
 /// of its own while the listing runs, it meets the worker compiling them in
 /// order halfway (see `engine::warm_up`).
 pub fn warm() {
-    for re in [
+    for set in [
         &SIGN_JWT,
         &JWT_SIGN,
         &CORS_CALL,
@@ -373,7 +313,7 @@ pub fn warm() {
         &HTTP_IMPORT,
         &SERVER,
     ] {
-        LazyLock::force(re);
+        set.warm();
     }
 }
 
@@ -385,21 +325,20 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
     // The framework's creation call (an Express app passed to
     // `http.createServer(app)` is still Express).
     f.server = SERVER
-        .captures_iter(text)
-        .filter_map(|c| {
-            let framework = ["express", "fastify", "koa", "hono", "nest", "http", "bare"]
-                .into_iter()
-                .find(|n| c.name(n).is_some())?;
+        .find_iter(text)
+        .filter_map(|m| {
+            let framework = SERVER_FRAMEWORKS[m.alternative];
             // A bare `createServer(` is Node's only when the file imports
             // `http`/`https` (not `net`, not Vite's).
-            let (framework, m) = match framework {
+            let (framework, end) = match framework {
                 // `vite.createServer(`, `net.createServer(` are not.
-                "bare" if text[..c.get(0)?.start()].ends_with('.') => return None,
-                "bare" if HTTP_IMPORT.is_match(text) => ("http", c.name("bare")?),
+                "bare" if text[..m.start].ends_with('.') => return None,
+                // The call's name, without its `(`.
+                "bare" if HTTP_IMPORT.is_match(text) => ("http", m.end - 1),
                 "bare" => return None,
-                fw => (fw, c.get(0)?),
+                fw => (fw, m.end),
             };
-            Some((m.start(), m.end(), framework))
+            Some((m.start, end, framework))
         })
         .min_by_key(|(_, _, fw)| *fw == "http")
         .map(|(s, e, fw)| (place(file, s, e), fw));
@@ -418,11 +357,9 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
     f.health_route = HEALTH.is_match(text);
     f.security_headers = HEADERS.is_match(text);
     f.rate_limit = names_rate_limit(text);
-    f.auth_route = AUTH_ROUTE
-        .find(text)
-        .map(|m| place(file, m.start(), m.end()));
+    f.auth_route = AUTH_ROUTE.find(text).map(|m| place(file, m.start, m.end));
     for cred in CREDENTIALS.find_iter(text) {
-        let Some((open, close)) = enclosing_object(text, cred.start()) else {
+        let Some((open, close)) = enclosing_object(text, cred.start) else {
             continue;
         };
         let body = &text[open..close];
@@ -434,33 +371,38 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
             .rfind("cors")
             .map_or(open, |i| open.saturating_sub(80) + i);
         if let Some(o) = ANY_ORIGIN.find(body) {
-            let value = body[o.start()..o.end()]
-                .split(':')
-                .nth(1)
-                .unwrap_or("")
-                .trim();
+            let value = body[o.start..o.end].split(':').nth(1).unwrap_or("").trim();
             f.cors_wildcard
                 .push((place(file, call, call + 4), value.to_string()));
-        } else if let Some(c) = ENV_ORIGIN.captures(body) {
-            let name = c.get(1).map_or("", |m| m.as_str());
+        } else if let Some(m) = ENV_ORIGIN.find(body) {
+            // The run of `[A-Z0-9_]` after `process.env.`.
+            let matched = &body[m.start..m.end];
+            let name = matched.find("process.env.").map_or("", |i| {
+                let rest = &matched[i + "process.env.".len()..];
+                let len = rest
+                    .bytes()
+                    .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+                    .count();
+                &rest[..len]
+            });
             f.cors_env
                 .push((place(file, call, call + 4), name.to_string()));
         }
     }
     for m in JWT_SIGN.find_iter(text) {
-        let Some(args) = call_args(text, m.end()) else {
+        let Some(args) = call_args(text, m.end) else {
             continue;
         };
         if !jwt_args_expire(&args, text) {
-            f.jwt_no_expiry.push(place(file, m.start(), m.end()));
+            f.jwt_no_expiry.push(place(file, m.start, m.end));
         }
     }
     for m in SIGN_JWT.find_iter(text) {
         // The builder chain up to its `.sign(`.
-        let rest = &text[m.end()..];
+        let rest = &text[m.end..];
         let end = rest.find(".sign(").map_or(rest.len().min(2000), |i| i);
         if !rest[..end].contains(".setExpirationTime(") {
-            f.jwt_no_expiry.push(place(file, m.start(), m.end()));
+            f.jwt_no_expiry.push(place(file, m.start, m.end));
         }
     }
     f

@@ -1,0 +1,87 @@
+// Patterns compiled ahead of time into DFAs by `build.rs` (which includes
+// this file) and loaded by `crate::prebuilt`. Each entry is a name and its
+// alternatives, leftmost first: a match reports which alternative it is.
+// Every alternative must begin with a literal (the search looks for those
+// first); `build.rs` refuses one that does not. The tests in
+// `crate::prebuilt` hold each entry to the `regex` crate's answers.
+//
+// Kept free of anything but constants: `build.rs` and the crate both
+// include it.
+
+/// The app facts (`checks::app::scan`): ASCII mode, as their comments say;
+/// a negated class that must not split a character says `(?u:[^}])`.
+pub const APP_SERVER: &[&str] = &[
+    r"(?-u)\bexpress\(\s*\)",
+    r"(?-u)\b[Ff]astify\(\s*[{)]",
+    r"(?-u)\bnew\s+Koa\(",
+    r"(?-u)\bserve\(\s*\{(?u:[^}])*\bfetch\b",
+    r"(?-u)\bNestFactory\.create(?:<(?u:[^>])*>)?\(",
+    r#"(?-u)\b(?:https?|http2|require\(\s*["'](?:node:)?https?["']\s*\))\.createServer\("#,
+    // `import { createServer } from 'node:http'`: checked for the import.
+    r"(?-u)\bcreateServer\(",
+];
+
+pub const APP_SHUTDOWN: &[&str] = &[concat!(
+    r#"(?-u)process\s*\.\s*(?:on|once|addListener|prependListener)\(\s*["'`](?:SIGTERM|SIGINT)"#,
+    r"|\benableShutdownHooks\(|\bcloseGracefully\b|\bcreateTerminus\(|\bcreateHttpTerminator\(",
+    r#"|\bstoppable\(|\bcreateLightship\(|\bcloseWithGrace\(|["'](?:fastify-graceful-shutdown|close-with-grace|@godaddy/terminus|http-terminator|stoppable|lightship)["']"#,
+)];
+
+pub const APP_HEALTH: &[&str] = &[concat!(
+    r#"(?-u)["'`]/(?:api/)?(?:health|healthz|healthcheck|ready|readyz|readiness|live|livez|liveness|up|ping|status)(?:["'`/?])"#,
+    r#"|@(?:Get|Head|All|Controller)\(\s*["'`]/?(?:health|healthz|healthcheck|ready|readyz|live|livez|ping|status)["'`/]"#,
+    r#"|@HealthCheck\(|["'](?:@nestjs/terminus|fastify-healthcheck|@fastify/under-pressure|@godaddy/terminus|lightship)["']"#,
+)];
+
+pub const APP_HEADERS: &[&str] = &[concat!(
+    r#"(?-u)["'](?:helmet|@fastify/helmet|fastify-helmet|koa-helmet|hono/secure-headers|lusca)["']"#,
+    r#"|\bsecureHeaders\(|(?i:["'](?:strict-transport-security|content-security-policy)["'])"#,
+)];
+
+pub const APP_RATE_LIMIT: &[&str] = &[concat!(
+    r#"(?-u)["'](?:express-rate-limit|express-slow-down|rate-limiter-flexible|@fastify/rate-limit|fastify-rate-limit|@nestjs/throttler|koa-ratelimit|koa2-ratelimit|hono-rate-limiter|@upstash/ratelimit|express-brute)["']"#,
+    r"|\bThrottlerModule\b|\blimit_req\b",
+)];
+
+pub const APP_AUTH_ROUTE: &[&str] = &[concat!(
+    r#"(?-u)\.(?:get|post|put|patch|all|use|route)\(\s*["'`](?:/[\w:-]+)*/(?:login|signin|sign-in|auth|password|reset|reset-password|forgot-password)["'`/]"#,
+    r#"|@(?:Controller|Post|Get|Put|Patch)\(\s*["'`]/?(?:[\w:-]+/)*(?:login|signin|sign-in|auth|password|reset|reset-password|forgot-password)["'`/]"#,
+    r#"|\burl:\s*["'`](?:/[\w:-]+)*/(?:login|signin|auth|password|reset)["'`/]"#,
+)];
+
+pub const APP_HTTP_IMPORT: &[&str] = &[r#"(?-u)["'](?:node:)?(?:https?|http2)["']"#];
+
+pub const APP_CREDENTIALS: &[&str] = &[r"(?-u)\bcredentials\s*:\s*true\b"];
+
+/// An origin that admits any site: `'*'`, `true` (reflect the request's),
+/// a regex matching anything.
+pub const APP_ANY_ORIGIN: &[&str] =
+    &[r#"(?-u)\borigin\s*:\s*(?:["'`]\*["'`]|true\b|/\^?\.[*+]\$?/)"#];
+
+/// The name is the match's run of `[A-Z0-9_]` after `process.env.`.
+pub const APP_ENV_ORIGIN: &[&str] =
+    &[r"(?-u)\borigin\s*:\s*process\.env\.[A-Z_][A-Z0-9_]*\s*[,}\n]"];
+
+pub const APP_CORS_CALL: &[&str] =
+    &[r"(?-u)\b(?:cors|enableCors|register|cors\s*:)\s*\(?\s*(?:[\w.]+\s*,\s*)?\{?\s*$"];
+
+pub const APP_JWT_SIGN: &[&str] = &[r"(?-u)\b(?:jwt|jsonwebtoken|JWT)\.sign\s*\("];
+
+pub const APP_SIGN_JWT: &[&str] = &[r"(?-u)\bnew\s+SignJWT\s*\("];
+
+/// Every prebuilt set, by the name its generated static takes.
+pub const ALL: &[(&str, &[&str])] = &[
+    ("APP_SERVER", APP_SERVER),
+    ("APP_SHUTDOWN", APP_SHUTDOWN),
+    ("APP_HEALTH", APP_HEALTH),
+    ("APP_HEADERS", APP_HEADERS),
+    ("APP_RATE_LIMIT", APP_RATE_LIMIT),
+    ("APP_AUTH_ROUTE", APP_AUTH_ROUTE),
+    ("APP_HTTP_IMPORT", APP_HTTP_IMPORT),
+    ("APP_CREDENTIALS", APP_CREDENTIALS),
+    ("APP_ANY_ORIGIN", APP_ANY_ORIGIN),
+    ("APP_ENV_ORIGIN", APP_ENV_ORIGIN),
+    ("APP_CORS_CALL", APP_CORS_CALL),
+    ("APP_JWT_SIGN", APP_JWT_SIGN),
+    ("APP_SIGN_JWT", APP_SIGN_JWT),
+];

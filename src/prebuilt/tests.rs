@@ -1,0 +1,224 @@
+//! Each prebuilt set against the `regex` crate: the same matches, spans
+//! and alternatives, on text made of the patterns' own pieces.
+
+use super::*;
+use proptest::prelude::*;
+
+/// The set's generated static, by name.
+fn prebuilt(name: &str) -> &'static Prebuilt {
+    match name {
+        "APP_SERVER" => &APP_SERVER,
+        "APP_SHUTDOWN" => &APP_SHUTDOWN,
+        "APP_HEALTH" => &APP_HEALTH,
+        "APP_HEADERS" => &APP_HEADERS,
+        "APP_RATE_LIMIT" => &APP_RATE_LIMIT,
+        "APP_AUTH_ROUTE" => &APP_AUTH_ROUTE,
+        "APP_HTTP_IMPORT" => &APP_HTTP_IMPORT,
+        "APP_CREDENTIALS" => &APP_CREDENTIALS,
+        "APP_ANY_ORIGIN" => &APP_ANY_ORIGIN,
+        "APP_ENV_ORIGIN" => &APP_ENV_ORIGIN,
+        "APP_CORS_CALL" => &APP_CORS_CALL,
+        "APP_JWT_SIGN" => &APP_JWT_SIGN,
+        "APP_SIGN_JWT" => &APP_SIGN_JWT,
+        other => panic!("no prebuilt set {other}"),
+    }
+}
+
+/// The `regex` crate's answer: one group per alternative says which.
+fn reference(alternatives: &[&str]) -> regex::Regex {
+    let groups: Vec<String> = alternatives.iter().map(|a| format!("({a})")).collect();
+    regex::Regex::new(&groups.join("|")).expect("prebuilt patterns are valid")
+}
+
+fn reference_matches(re: &regex::Regex, text: &str) -> Vec<Match> {
+    re.captures_iter(text)
+        .map(|c| {
+            let m = c.get(0).expect("group 0");
+            let alternative = (1..c.len())
+                .find(|&i| c.get(i).is_some_and(|g| g.range() == m.range()))
+                .expect("one alternative matched")
+                - 1;
+            Match {
+                start: m.start(),
+                end: m.end(),
+                alternative,
+            }
+        })
+        .collect()
+}
+
+/// Pieces of text near what the patterns look for: their words, quotes,
+/// separators and neighbours that must not match.
+const PIECES: &[&str] = &[
+    "express",
+    "express()",
+    "(",
+    ")",
+    "{",
+    "}",
+    "<",
+    ">",
+    " ",
+    "\n",
+    "\t",
+    "'",
+    "\"",
+    "`",
+    "/",
+    ".",
+    ",",
+    ":",
+    "*",
+    "+",
+    "^",
+    "$",
+    "@",
+    "_",
+    "-",
+    "x",
+    "é",
+    "\u{a0}",
+    "fastify",
+    "Fastify",
+    "new ",
+    "Koa",
+    "serve",
+    "fetch",
+    "NestFactory",
+    ".create",
+    "http",
+    "https",
+    "http2",
+    "require",
+    "node:",
+    ".createServer",
+    "createServer",
+    "process",
+    ".on",
+    "once",
+    "SIGTERM",
+    "SIGINT",
+    "enableShutdownHooks",
+    "closeGracefully",
+    "stoppable",
+    "lightship",
+    "@godaddy/terminus",
+    "api/",
+    "health",
+    "healthz",
+    "ready",
+    "up",
+    "status",
+    "ping",
+    "Get",
+    "Controller",
+    "HealthCheck",
+    "helmet",
+    "@fastify/helmet",
+    "Strict-Transport-Security",
+    "content-security-policy",
+    "secureHeaders",
+    "express-rate-limit",
+    "ThrottlerModule",
+    "limit_req",
+    ".get",
+    ".post",
+    ".use",
+    "login",
+    "sign-in",
+    "reset-password",
+    "url:",
+    "auth",
+    "credentials",
+    "true",
+    "origin",
+    "process.env.",
+    "CORS_ORIGIN",
+    "A1",
+    "cors",
+    "enableCors",
+    "register",
+    "app",
+    "jwt",
+    "JWT",
+    ".sign",
+    "SignJWT",
+    "jsonwebtoken",
+    ".",
+    "/.*/",
+    "/^.+$/",
+];
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Every set finds what the regex crate finds, where it finds it,
+    /// and says which alternative; `is_match` and `find_at` agree.
+    #[test]
+    fn prebuilt_sets_match_as_the_regex_crate(text in text(), from in 0usize..200) {
+        for (name, alternatives) in patterns::ALL {
+            let set = prebuilt(name);
+            let re = reference(alternatives);
+            prop_assert_eq!(
+                set.find_iter(&text).collect::<Vec<_>>(),
+                reference_matches(&re, &text),
+                "{} on {:?}", name, text
+            );
+            prop_assert_eq!(set.is_match(&text), re.is_match(&text), "{} on {:?}", name, text);
+            if text.is_char_boundary(from.min(text.len())) {
+                let from = from.min(text.len());
+                prop_assert_eq!(
+                    set.find_at(&text, from).map(|m| (m.start, m.end)),
+                    re.find_at(&text, from).map(|m| (m.start(), m.end())),
+                    "{} on {:?} from {}", name, text, from
+                );
+            }
+        }
+    }
+}
+
+/// Real-looking lines, one per alternative, each found as its alternative
+/// and to the end the regex crate gives (leftmost first, not the earliest
+/// end: `serve({ fetch: app.fetch` runs to the last `fetch`).
+#[test]
+fn each_alternative_is_found_as_itself() {
+    let cases: &[(&Prebuilt, &str, usize, &str)] = &[
+        (&APP_SERVER, "const app = express();", 0, "express()"),
+        (&APP_SERVER, "const app = Fastify({ logger: true })", 1, "Fastify({"),
+        (&APP_SERVER, "const app = new Koa();", 2, "new Koa("),
+        (&APP_SERVER, "serve({ fetch: app.fetch, port: 3000 })", 3, "serve({ fetch: app.fetch"),
+        (
+            &APP_SERVER,
+            "await NestFactory.create<NestExpressApplication>(AppModule)",
+            4,
+            "NestFactory.create<NestExpressApplication>(",
+        ),
+        (&APP_SERVER, "http.createServer(app).listen(3000)", 5, "http.createServer("),
+        (
+            &APP_SERVER,
+            "require('node:https').createServer(opts)",
+            5,
+            "require('node:https').createServer(",
+        ),
+        (&APP_SERVER, "const server = createServer(handler)", 6, "createServer("),
+        (
+            &APP_ENV_ORIGIN,
+            "{ origin: process.env.CORS_ORIGIN, credentials: true }",
+            0,
+            "origin: process.env.CORS_ORIGIN,",
+        ),
+    ];
+    for (set, line, alternative, matched) in cases {
+        let m = set
+            .find(line)
+            .unwrap_or_else(|| panic!("{} finds nothing in {line}", set.name));
+        assert_eq!(m.alternative, *alternative, "{line}");
+        assert_eq!(&line[m.start..m.end], *matched, "{line}");
+    }
+    assert!(!APP_SERVER.is_match("vite.createServ(er)"));
+    assert!(!APP_CREDENTIALS.is_match("credentials: trueish"));
+}
