@@ -27,8 +27,10 @@ pub const DEFAULT_IGNORED: &[&str] = &[
     "NO_COLOR",
     "FORCE_COLOR",
     "TERM",
-    // Runtimes and toolchains.
+    // Runtimes and toolchains. Cargo sets `CARGO_*` and a build script's
+    // `OUT_DIR` for `env!` at compile time.
     "CARGO_*",
+    "OUT_DIR",
     "NODE_ENV",
     "NODE_OPTIONS",
     "npm_*",

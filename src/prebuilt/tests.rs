@@ -188,23 +188,43 @@ proptest! {
 fn each_alternative_is_found_as_itself() {
     let cases: &[(&Prebuilt, &str, usize, &str)] = &[
         (&APP_SERVER, "const app = express();", 0, "express()"),
-        (&APP_SERVER, "const app = Fastify({ logger: true })", 1, "Fastify({"),
+        (
+            &APP_SERVER,
+            "const app = Fastify({ logger: true })",
+            1,
+            "Fastify({",
+        ),
         (&APP_SERVER, "const app = new Koa();", 2, "new Koa("),
-        (&APP_SERVER, "serve({ fetch: app.fetch, port: 3000 })", 3, "serve({ fetch: app.fetch"),
+        (
+            &APP_SERVER,
+            "serve({ fetch: app.fetch, port: 3000 })",
+            3,
+            "serve({ fetch: app.fetch",
+        ),
         (
             &APP_SERVER,
             "await NestFactory.create<NestExpressApplication>(AppModule)",
             4,
             "NestFactory.create<NestExpressApplication>(",
         ),
-        (&APP_SERVER, "http.createServer(app).listen(3000)", 5, "http.createServer("),
+        (
+            &APP_SERVER,
+            "http.createServer(app).listen(3000)",
+            5,
+            "http.createServer(",
+        ),
         (
             &APP_SERVER,
             "require('node:https').createServer(opts)",
             5,
             "require('node:https').createServer(",
         ),
-        (&APP_SERVER, "const server = createServer(handler)", 6, "createServer("),
+        (
+            &APP_SERVER,
+            "const server = createServer(handler)",
+            6,
+            "createServer(",
+        ),
         (
             &APP_ENV_ORIGIN,
             "{ origin: process.env.CORS_ORIGIN, credentials: true }",
