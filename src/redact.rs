@@ -631,12 +631,6 @@ static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"[^\s:/@'"<>`]*:([^\s@'"<>`/][^\s'"<>`]*)@"#).expect("valid userinfo pattern")
 });
 
-/// A query or connection-string parameter: `?key=value`, `&key=value`,
-/// `;key=value`.
-static PARAM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"[?&;]([^=&;?#\s'"<>`]+)=([^&;#\s'"<>`]+)"#).expect("valid parameter pattern")
-});
-
 /// Password ranges of `text`: userinfo passwords and the values of
 /// password parameters (keys percent-decoded, so `%70assword` is one).
 fn url_spans(text: &str) -> Vec<(usize, usize, Kind)> {
@@ -652,10 +646,13 @@ fn url_spans(text: &str) -> Vec<(usize, usize, Kind)> {
         }
     }
     if text.contains('=') {
-        for c in PARAM.captures_iter(text) {
-            if let (Some(k), Some(v)) = (c.get(1), c.get(2)) {
-                if is_password_param(&percent_decode(k.as_str())) {
-                    out.push((v.start(), v.end(), Kind::Password));
+        // `?key=value` (`crate::prebuilt::REDACT_PARAM`): the key holds no `=`.
+        for m in crate::prebuilt::REDACT_PARAM.find_iter(text) {
+            let param = &text[m.start + 1..m.end];
+            if let Some((key, _)) = param.split_once('=') {
+                if is_password_param(&percent_decode(key)) {
+                    let value = m.start + 1 + key.len() + 1;
+                    out.push((value, m.end, Kind::Password));
                 }
             }
         }

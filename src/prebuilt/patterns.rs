@@ -69,6 +69,10 @@ pub const APP_JWT_SIGN: &[&str] = &[r"(?-u)\b(?:jwt|jsonwebtoken|JWT)\.sign\s*\(
 
 pub const APP_SIGN_JWT: &[&str] = &[r"(?-u)\bnew\s+SignJWT\s*\("];
 
+/// A query or connection-string parameter (`crate::redact`): `?key=value`,
+/// `&key=value`, `;key=value`. The key runs to the match's first `=`.
+pub const REDACT_PARAM: &[&str] = &[r#"[?&;][^=&;?#\s'"<>`]+=[^&;#\s'"<>`]+"#];
+
 /// Every prebuilt set, by the name its generated static takes.
 pub const ALL: &[(&str, &[&str])] = &[
     ("APP_SERVER", APP_SERVER),
@@ -84,4 +88,5 @@ pub const ALL: &[(&str, &[&str])] = &[
     ("APP_CORS_CALL", APP_CORS_CALL),
     ("APP_JWT_SIGN", APP_JWT_SIGN),
     ("APP_SIGN_JWT", APP_SIGN_JWT),
+    ("REDACT_PARAM", REDACT_PARAM),
 ];

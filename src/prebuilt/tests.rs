@@ -20,6 +20,7 @@ fn prebuilt(name: &str) -> &'static Prebuilt {
         "APP_CORS_CALL" => &APP_CORS_CALL,
         "APP_JWT_SIGN" => &APP_JWT_SIGN,
         "APP_SIGN_JWT" => &APP_SIGN_JWT,
+        "REDACT_PARAM" => &REDACT_PARAM,
         other => panic!("no prebuilt set {other}"),
     }
 }
@@ -147,6 +148,16 @@ const PIECES: &[&str] = &[
     ".",
     "/.*/",
     "/^.+$/",
+    "?",
+    "&",
+    ";",
+    "=",
+    "#",
+    "password",
+    "pwd",
+    "sslmode",
+    "postgres://u:p@h/db",
+    "\u{2028}",
 ];
 
 fn text() -> impl Strategy<Value = String> {
