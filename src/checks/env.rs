@@ -487,28 +487,49 @@ pub fn mentioned_template_names(
     if candidates.is_empty() {
         return found;
     }
-    let Some(ac) = mention_automaton(&candidates) else {
-        return found;
+    let found_by_any = Found {
+        flags: candidates
+            .iter()
+            .map(|_| std::sync::atomic::AtomicBool::new(false))
+            .collect(),
+        count: std::sync::atomic::AtomicUsize::new(0),
     };
-    // Every scanned file is read again: on all cores, each thread its share.
-    found.extend(crate::workspace::on_every_core(visited, |chunk| {
-        mentions_in(tree, chunk, &ac, &candidates, settings)
-            .into_iter()
-            .collect()
-    }));
+    // Every scanned file is read again: on all cores, each thread its share,
+    // each looking only for the names no thread has found yet.
+    crate::workspace::on_every_core(visited, |chunk| {
+        mentions_in(tree, chunk, &candidates, &found_by_any, settings);
+        Vec::<()>::new()
+    });
+    found.extend(
+        candidates
+            .iter()
+            .zip(&found_by_any.flags)
+            .filter(|(_, f)| f.load(std::sync::atomic::Ordering::Relaxed))
+            .map(|(c, _)| c.to_string()),
+    );
     found
 }
 
-/// The candidates that files of `rels` mention as whole words.
+/// The candidates some thread has found (see [`mentions_in`]).
+struct Found {
+    flags: Vec<std::sync::atomic::AtomicBool>,
+    count: std::sync::atomic::AtomicUsize,
+}
+
+/// Marks the candidates that files of `rels` mention as whole words. The
+/// search holds only the names not found yet, by this thread or another,
+/// and is rebuilt as they are found: the names left are few after the
+/// first files (a vector search for up to 64), and the pass ends once every
+/// name is found. Which names are found does not depend on the order.
 fn mentions_in(
     tree: &crate::workspace::tree::Tree,
     rels: &[String],
-    ac: &aho_corasick::AhoCorasick,
     candidates: &[&str],
+    found: &Found,
     settings: &crate::config::Settings,
-) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let wanted: Vec<String> = rels
+) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let wanted: Vec<&String> = rels
         .iter()
         .filter(|rel| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -516,56 +537,122 @@ fn mentions_in(
                 || name.ends_with(".env")
                 || settings.env.is_template_name(name))
         })
-        .cloned()
         .collect();
+    let left = || -> Vec<usize> {
+        (0..candidates.len())
+            .filter(|&i| !found.flags[i].load(Relaxed))
+            .collect()
+    };
+    let mut searched = found.count.load(Relaxed);
+    let Some(mut search) = Mentions::new(candidates, left()) else {
+        return;
+    };
     tree.read_each(&wanted, |_, bytes| {
-        found.extend(whole_words(ac, candidates, bytes).map(str::to_string));
-        found.len() < candidates.len()
+        for i in search.whole_words(bytes) {
+            if !found.flags[i].swap(true, Relaxed) {
+                found.count.fetch_add(1, Relaxed);
+            }
+        }
+        let now = found.count.load(Relaxed);
+        if now == candidates.len() {
+            return false;
+        }
+        if now != searched && search.worth_rebuilding(candidates.len() - now) {
+            searched = now;
+            if let Some(s) = Mentions::new(candidates, left()) {
+                search = s;
+            }
+        }
+        true
     });
-    found
 }
 
-/// An automaton over `candidates` for [`whole_words`]. Names of word
-/// characters only (as env names are) cannot overlap a whole-word mention
-/// of another: the byte before a whole-word match is no word character, so
-/// no match spans it. Then the leftmost-longest search, which has a SIMD
-/// searcher, finds every whole-word mention; otherwise every overlapping
-/// match is looked at.
-fn mention_automaton(candidates: &[&str]) -> Option<aho_corasick::AhoCorasick> {
-    let words_only = candidates
-        .iter()
-        .all(|c| c.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
-    let kind = if words_only {
-        aho_corasick::MatchKind::LeftmostLongest
-    } else {
-        aho_corasick::MatchKind::Standard
-    };
-    aho_corasick::AhoCorasick::builder()
-        .match_kind(kind)
-        .build(candidates)
-        .ok()
+/// A search for whole-word mentions of some of the candidates.
+struct Mentions {
+    /// The candidates searched, by their index among all candidates.
+    names: Vec<usize>,
+    search: MentionSearch,
 }
 
-/// The candidates `bytes` mentions as whole words.
-fn whole_words<'c, 'a>(
-    ac: &aho_corasick::AhoCorasick,
-    candidates: &'a [&'c str],
-    bytes: &'a [u8],
-) -> impl Iterator<Item = &'c str> + 'a {
-    let word = |b: Option<&u8>| b.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
-    let matches: Vec<aho_corasick::Match> = if ac.match_kind() == aho_corasick::MatchKind::Standard
-    {
-        ac.find_overlapping_iter(bytes).collect()
-    } else {
-        ac.find_iter(bytes).collect()
-    };
-    let whole = move |m: &aho_corasick::Match| {
-        !word(m.start().checked_sub(1).and_then(|i| bytes.get(i))) && !word(bytes.get(m.end()))
-    };
-    matches
-        .into_iter()
-        .filter(whole)
-        .map(|m| candidates[m.pattern().as_usize()])
+enum MentionSearch {
+    /// Names of word characters only, longest first, leftmost first: the
+    /// leftmost-longest match at each place. Such names cannot overlap a
+    /// whole-word mention of another (the byte before one is no word
+    /// character, so no match spans it): every whole-word mention is found.
+    Words(crate::literals::Literals),
+    /// Leftmost longest over many names (an automaton with its own
+    /// prefilter).
+    ManyWords(aho_corasick::AhoCorasick),
+    /// Other names: every overlapping match is looked at.
+    Overlapping(aho_corasick::AhoCorasick),
+}
+
+impl Mentions {
+    /// Above this many names the vector search gives way to an automaton.
+    const VECTOR_MAX: usize = 64;
+
+    fn new(candidates: &[&str], mut names: Vec<usize>) -> Option<Self> {
+        let words_only = names.iter().all(|&i| {
+            candidates[i]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        });
+        let search = if !words_only {
+            MentionSearch::Overlapping(
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    .build(names.iter().map(|&i| candidates[i]))
+                    .ok()?,
+            )
+        } else if names.len() <= Self::VECTOR_MAX {
+            names.sort_by_key(|&i| std::cmp::Reverse(candidates[i].len()));
+            MentionSearch::Words(crate::literals::Literals::new(
+                names.iter().map(|&i| candidates[i]),
+            )?)
+        } else {
+            MentionSearch::ManyWords(
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(names.iter().map(|&i| candidates[i]))
+                    .ok()?,
+            )
+        };
+        Some(Mentions { names, search })
+    }
+
+    /// With `left` names not found, is a new search cheaper than this one?
+    /// A vector search is built in microseconds; an automaton over many
+    /// names is rebuilt only once they have halved.
+    fn worth_rebuilding(&self, left: usize) -> bool {
+        left <= Self::VECTOR_MAX || left * 2 <= self.names.len()
+    }
+
+    /// The candidates (their indices) `bytes` mentions as whole words.
+    fn whole_words(&self, bytes: &[u8]) -> Vec<usize> {
+        let word = |b: Option<&u8>| b.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
+        let whole = |start: usize, end: usize| {
+            !word(start.checked_sub(1).and_then(|i| bytes.get(i))) && !word(bytes.get(end))
+        };
+        let matches: Vec<(usize, usize, usize)> = match &self.search {
+            MentionSearch::Words(l) => l
+                .find_iter(bytes)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect(),
+            MentionSearch::ManyWords(ac) => ac
+                .find_iter(bytes)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect(),
+            MentionSearch::Overlapping(ac) => ac
+                .find_overlapping_iter(bytes)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect(),
+        };
+        matches
+            .into_iter()
+            .filter(|&(s, e, _)| whole(s, e))
+            .map(|(_, _, p)| self.names[p])
+            .collect()
+    }
 }
 
 fn unused(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
@@ -798,16 +885,61 @@ mod tests {
             &["API_URL", "NEXT_PUBLIC_API_URL", "FOO", "BAR"][..],
             &["API_URL", "FOO", "BAR", "X-Y"][..],
         ] {
-            let ac = mention_automaton(candidates).unwrap();
-            let mut found: Vec<&str> = whole_words(&ac, candidates, text).collect();
-            found.sort_unstable();
-            found.dedup();
             let want: Vec<&str> = ["API_URL", "FOO", "NEXT_PUBLIC_API_URL"]
                 .into_iter()
                 .filter(|w| candidates.contains(w))
                 .collect();
-            assert_eq!(found, want, "{candidates:?}");
+            // Both the vector search and the automaton over many names.
+            for many in [false, true] {
+                let mut names: Vec<usize> = (0..candidates.len()).collect();
+                let mut all: Vec<&str> = candidates.to_vec();
+                if many {
+                    // Past the vector search's limit: names no text holds.
+                    let filler: Vec<String> = (0..Mentions::VECTOR_MAX)
+                        .map(|i| format!("UNUSED_{i}"))
+                        .collect();
+                    all.extend(filler.iter().map(String::as_str));
+                    names = (0..all.len()).collect();
+                    let search = Mentions::new(&all, names).unwrap();
+                    assert!(
+                        candidates.contains(&"X-Y")
+                            || matches!(search.search, MentionSearch::ManyWords(_))
+                    );
+                    let mut found: Vec<&str> = search
+                        .whole_words(text)
+                        .into_iter()
+                        .map(|i| all[i])
+                        .collect();
+                    found.sort_unstable();
+                    found.dedup();
+                    assert_eq!(found, want, "{candidates:?} many");
+                    continue;
+                }
+                let search = Mentions::new(&all, std::mem::take(&mut names)).unwrap();
+                let mut found: Vec<&str> = search
+                    .whole_words(text)
+                    .into_iter()
+                    .map(|i| all[i])
+                    .collect();
+                found.sort_unstable();
+                found.dedup();
+                assert_eq!(found, want, "{candidates:?}");
+            }
         }
+    }
+
+    /// A name that begins another (`API` and `API_URL`, listed shortest
+    /// first) does not hide it: the longest name at a place is the match.
+    #[test]
+    fn a_name_inside_the_start_of_another_does_not_hide_it() {
+        let all = ["API", "API_URL", "DB"];
+        let search = Mentions::new(&all, vec![0, 1, 2]).unwrap();
+        let found: Vec<&str> = search
+            .whole_words(b"url = API_URL\ndb = DB_URL")
+            .into_iter()
+            .map(|i| all[i])
+            .collect();
+        assert_eq!(found, ["API_URL"]);
     }
 
     #[test]
