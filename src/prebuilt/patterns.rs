@@ -73,6 +73,37 @@ pub const APP_SIGN_JWT: &[&str] = &[r"(?-u)\bnew\s+SignJWT\s*\("];
 /// `&key=value`, `;key=value`. The key runs to the match's first `=`.
 pub const REDACT_PARAM: &[&str] = &[r#"[?&;][^=&;?#\s'"<>`]+=[^&;#\s'"<>`]+"#];
 
+/// The app's route facts (`checks::app::routes`): a path literal, or the
+/// path after a template's leading `${…}`.
+pub const ROUTES_PATH_LITERAL: &[&str] = &[r#"["'`](?:\$\{[^}`]*\})?/[^"'`\s]*["'`]"#];
+
+/// NestJS decorators and prefixes, and route config objects, whose paths
+/// are written without the leading `/` (`@Controller('health')`). The path
+/// is the match's text between its last two quotes.
+pub const ROUTES_BARE_PATH: &[&str] = &[concat!(
+    r#"(?:@(?:Controller|Get|Head|All|Post)\(|(?-u:\b)setGlobalPrefix\(|(?-u:\b)basePath\(|(?-u:\b)path\s*:)"#,
+    r#"\s*(?:\{\s*path\s*:\s*)?["'`][0-9A-Za-z_.:-][^"'`\s]*["'`]"#,
+)];
+
+/// A route defined with a literal path.
+pub const ROUTES_DEFINITION: &[&str] = &[concat!(
+    r#"\.(?:get|post|put|patch|delete|head|all|route|on)\(\s*["'`]/"#,
+    r#"|@(?:Controller|Get|Post|Head|All)\("#,
+    r#"|(?-u:\b)url\s*:\s*["'`]/|(?-u:\b)req(?:uest)?\.(?:url|path|pathname)\s*===?\s*["'`]/|(?-u:\b)case\s+["'`]/"#,
+)];
+
+/// What may serve paths no literal names: static files, catch-all and
+/// regex routes, a path or prefix held in a variable. (A dynamic method,
+/// `app[method](`, has no leading literal: `routes` keeps it a regex.)
+pub const ROUTES_UNSURE: &[&str] = &[concat!(
+    r#"(?-u:\b)express\.static\(|serve-?[Ss]tatic|@fastify/static|fastify-static|koa-static|(?-u:\b)serveStatic(?-u:\b)"#,
+    r#"|["'`](?:\*|/\*|\(\.\*\)|/\(\.\*\))["'`]|["'`]/[^"'`\s]*(?:/\*|:[0-9A-Za-z_]+\*|\{\*)"#,
+    r#"|\.(?:get|head|all|use|route)\(\s*/"#,
+    r#"|\.(?:get|head|all|use|route|register)\(\s*[0-9A-Za-z_.$]*(?i:path|route|url|prefix|base|endpoint|health|ready|live|api|mount)[0-9A-Za-z_.$]*\s*,"#,
+    r#"|(?-u:\b)prefix\s*:\s*[A-Za-z_$`]|(?-u:\b)(?:setGlobalPrefix|basePath|prefix)\(\s*[^"'`\s)]"#,
+    r#"|(?-u:\b)RouterModule(?-u:\b)"#,
+)];
+
 /// Every prebuilt set, by the name its generated static takes.
 pub const ALL: &[(&str, &[&str])] = &[
     ("APP_SERVER", APP_SERVER),
@@ -89,4 +120,8 @@ pub const ALL: &[(&str, &[&str])] = &[
     ("APP_JWT_SIGN", APP_JWT_SIGN),
     ("APP_SIGN_JWT", APP_SIGN_JWT),
     ("REDACT_PARAM", REDACT_PARAM),
+    ("ROUTES_PATH_LITERAL", ROUTES_PATH_LITERAL),
+    ("ROUTES_BARE_PATH", ROUTES_BARE_PATH),
+    ("ROUTES_DEFINITION", ROUTES_DEFINITION),
+    ("ROUTES_UNSURE", ROUTES_UNSURE),
 ];

@@ -95,43 +95,19 @@ pub fn gather(
     })
 }
 
-/// A path literal, or the path after a template's leading `${…}`.
-static PATH_LITERAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["'`](?:\$\{[^}`]*\})?/[^"'`\s]*["'`]"#).expect("valid path literal pattern")
-});
+// The patterns are compiled ahead of time (`crate::prebuilt`; their text is
+// in `src/prebuilt/patterns.rs`).
+use crate::prebuilt::{
+    ROUTES_BARE_PATH as BARE_PATH, ROUTES_DEFINITION as ROUTE_DEFINITION,
+    ROUTES_PATH_LITERAL as PATH_LITERAL, ROUTES_UNSURE,
+};
 
-/// NestJS decorators and prefixes, and route config objects, whose paths
-/// are written without the leading `/` (`@Controller('health')`).
-static BARE_PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r#"(?:@(?:Controller|Get|Head|All|Post)\(|(?-u:\b)setGlobalPrefix\(|(?-u:\b)basePath\(|(?-u:\b)path\s*:)"#,
-        r#"\s*(?:\{\s*path\s*:\s*)?["'`]([0-9A-Za-z_.:-][^"'`\s]*)["'`]"#,
-    ))
-    .expect("valid bare path pattern")
-});
-
-/// A route defined with a literal path.
-static ROUTE_DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r#"\.(?:get|post|put|patch|delete|head|all|route|on)\(\s*["'`]/"#,
-        r#"|@(?:Controller|Get|Post|Head|All)\("#,
-        r#"|(?-u:\b)url\s*:\s*["'`]/|(?-u:\b)req(?:uest)?\.(?:url|path|pathname)\s*===?\s*["'`]/|(?-u:\b)case\s+["'`]/"#,
-    ))
-    .expect("valid route definition pattern")
-});
-
-/// What may serve paths no literal names: static files, catch-all and
-/// regex routes, a path or prefix held in a variable, a dynamic method.
-static ROUTES_UNSURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r#"(?-u:\b)express\.static\(|serve-?[Ss]tatic|@fastify/static|fastify-static|koa-static|(?-u:\b)serveStatic(?-u:\b)"#,
-        r#"|["'`](?:\*|/\*|\(\.\*\)|/\(\.\*\))["'`]|["'`]/[^"'`\s]*(?:/\*|:[0-9A-Za-z_]+\*|\{\*)"#,
-        r#"|\.(?:get|head|all|use|route)\(\s*/"#,
-        r#"|\.(?:get|head|all|use|route|register)\(\s*[0-9A-Za-z_.$]*(?i:path|route|url|prefix|base|endpoint|health|ready|live|api|mount)[0-9A-Za-z_.$]*\s*,"#,
-        r#"|(?-u:\b)prefix\s*:\s*[A-Za-z_$`]|(?-u:\b)(?:setGlobalPrefix|basePath|prefix)\(\s*[^"'`\s)]"#,
-        r#"|(?-u:\b)RouterModule(?-u:\b)|[0-9A-Za-z_]\[[0-9A-Za-z_.]*(?i:method|verb)[0-9A-Za-z_.]*\]\("#,
-    ))
-    .expect("valid unsure routes pattern")
+/// A route whose method is computed (`app[method](`, `router[verb](`): the
+/// one kind of doubt without a leading literal, so a regex of its own, run
+/// only on text holding `](`.
+static ROUTES_UNSURE_METHOD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[0-9A-Za-z_]\[[0-9A-Za-z_.]*(?i:method|verb)[0-9A-Za-z_.]*\]\("#)
+        .expect("valid unsure method pattern")
 });
 
 /// The path literals, route definitions and doubts of `text` (see
@@ -142,22 +118,23 @@ pub(super) fn routes(text: &str, f: &mut FileFacts) {
     // before the closing quote.
     let mut paths: Vec<String> = PATH_LITERAL
         .find_iter(text)
-        .map(|m| m.as_str())
+        .map(|m| &text[m.start..m.end])
         .filter_map(|m| m.get(m.find('/')?..m.len() - 1))
         .filter(|p| p.len() < 200)
         .map(str::to_string)
         .collect();
-    paths.extend(
-        BARE_PATH
-            .captures_iter(text)
-            .filter_map(|c| c.get(1))
-            .map(|m| format!("/{}", m.as_str())),
-    );
+    // The path holds no quote: it follows the match's last quote but one.
+    paths.extend(BARE_PATH.find_iter(text).filter_map(|m| {
+        let quoted = &text[m.start..m.end - 1];
+        let open = quoted.rfind(['"', '\'', '`'])?;
+        Some(format!("/{}", &quoted[open + 1..]))
+    }));
     paths.sort();
     paths.dedup();
     f.paths = paths;
     f.defines_routes = ROUTE_DEFINITION.is_match(text);
-    f.routes_unsure = ROUTES_UNSURE.is_match(text);
+    f.routes_unsure = ROUTES_UNSURE.is_match(text)
+        || (text.contains("](") && ROUTES_UNSURE_METHOD.is_match(text));
 }
 
 #[cfg(test)]
@@ -197,9 +174,11 @@ mod tests {
             "app.use(API_PREFIX, router);",
             "fastify.register(routes, { prefix: config.prefix });",
             "app.setGlobalPrefix(prefix);",
+            "router[route.method](route.path, handler);",
         ] {
             assert!(routes_of(unsure).2, "{unsure}");
         }
         assert!(!routes_of("app.use(cors(), helmet());").2);
+        assert!(!routes_of("const link = `[docs](${url})`; router[name](x);").2);
     }
 }
