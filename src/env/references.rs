@@ -48,6 +48,160 @@ struct ReadPattern {
     /// tenth of a millisecond each, most of a small app's env reads).
     literal: &'static str,
     re: LazyLock<Regex>,
+    /// The same matches found by hand (the JS reads every JS app has):
+    /// then `re` is compiled only by the tests that hold the two equal.
+    hand: Option<Hand>,
+}
+
+impl ReadPattern {
+    /// Every match in `text`: by hand where there is a hand matcher.
+    fn matches(&self, text: &str) -> Vec<ReadCaps> {
+        if let Some(hand) = self.hand {
+            return hand.find_all(self.literal, text);
+        }
+        self.re
+            .captures_iter(text)
+            .filter_map(|caps| {
+                let whole = caps.get(0)?;
+                // Alternations put the name in group 1 or 3, its fallback in 2 or 4.
+                let (name, fallback) = match (caps.get(1), caps.get(3)) {
+                    (Some(n), _) => (n, caps.get(2)),
+                    (None, Some(n)) => (n, caps.get(4)),
+                    _ => return None,
+                };
+                Some(ReadCaps {
+                    whole: whole.range(),
+                    name: name.range(),
+                    fallback: fallback.map(|f| f.range()),
+                })
+            })
+            .collect()
+    }
+}
+
+/// A span of a read, as a regex match gives it.
+#[derive(Clone, Copy)]
+struct Span<'t> {
+    text: &'t str,
+    start: usize,
+    end: usize,
+}
+
+impl<'t> Span<'t> {
+    fn of(text: &'t str, r: std::ops::Range<usize>) -> Self {
+        Span {
+            text,
+            start: r.start,
+            end: r.end,
+        }
+    }
+    fn as_str(&self) -> &'t str {
+        &self.text[self.start..self.end]
+    }
+    fn start(&self) -> usize {
+        self.start
+    }
+    fn end(&self) -> usize {
+        self.end
+    }
+}
+
+/// A read pattern's match: the whole read, the name, the fallback.
+struct ReadCaps {
+    whole: std::ops::Range<usize>,
+    name: std::ops::Range<usize>,
+    fallback: Option<std::ops::Range<usize>>,
+}
+
+/// Hand matchers of JS reads: `literal` then, for `Dot`, the name
+/// (`process.env.X`); for `Bracket`, a quoted name in brackets
+/// (`process.env["X"]`); then an optional `??` or `||` after blanks.
+#[derive(Clone, Copy)]
+enum Hand {
+    Dot,
+    Bracket,
+}
+
+impl Hand {
+    /// Every match in `text`, leftmost first, as the pattern's regex finds.
+    fn find_all(self, literal: &str, text: &str) -> Vec<ReadCaps> {
+        let bytes = text.as_bytes();
+        let finder = memchr::memmem::Finder::new(literal);
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(i) = finder.find(&bytes[at..]) {
+            let start = at + i;
+            let after = start + literal.len();
+            match self.at(text, after) {
+                Some(name) => {
+                    let end_of_read = match self {
+                        Hand::Dot => name.end,
+                        // The closing quote, blanks and `]`.
+                        Hand::Bracket => {
+                            let close = name.end + 1;
+                            let blank = blanks(text, close);
+                            blank + 1
+                        }
+                    };
+                    let fallback = fallback_at(text, end_of_read);
+                    let end = fallback.as_ref().map_or(end_of_read, |f| f.end);
+                    out.push(ReadCaps {
+                        whole: start..end,
+                        name,
+                        fallback,
+                    });
+                    at = end;
+                }
+                None => at = start + 1,
+            }
+        }
+        out
+    }
+
+    /// The name's span when the read's shape continues at `after`.
+    fn at(self, text: &str, after: usize) -> Option<std::ops::Range<usize>> {
+        let bytes = text.as_bytes();
+        let name_at = match self {
+            Hand::Dot => after,
+            Hand::Bracket => {
+                let q = blanks(text, after);
+                matches!(bytes.get(q), Some(b'"' | b'\'' | b'`')).then_some(q + 1)?
+            }
+        };
+        let len = bytes[name_at..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        if len == 0 || bytes[name_at].is_ascii_digit() {
+            return None;
+        }
+        let name = name_at..name_at + len;
+        if let Hand::Bracket = self {
+            if !matches!(bytes.get(name.end), Some(b'"' | b'\'' | b'`')) {
+                return None;
+            }
+            if bytes.get(blanks(text, name.end + 1)) != Some(&b']') {
+                return None;
+            }
+        }
+        Some(name)
+    }
+}
+
+/// The end of the run of blanks (`\s`: Unicode white space) at `from`.
+fn blanks(text: &str, from: usize) -> usize {
+    from + text[from..]
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .map(char::len_utf8)
+        .sum::<usize>()
+}
+
+/// `\s*(?:\?\?|\|\|)` at `from`.
+fn fallback_at(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
+    let op = blanks(text, from);
+    let rest = &text.as_bytes()[op..];
+    (rest.starts_with(b"??") || rest.starts_with(b"||")).then_some(from..op + 2)
 }
 
 const JS: &[Lang] = &[
@@ -70,6 +224,15 @@ macro_rules! read_pattern {
             langs: $langs,
             literal: $literal,
             re: LazyLock::new(|| re($re)),
+            hand: None,
+        }
+    };
+    ($langs:expr, $literal:literal, $re:literal, $hand:expr) => {
+        ReadPattern {
+            langs: $langs,
+            literal: $literal,
+            re: LazyLock::new(|| re($re)),
+            hand: Some($hand),
         }
     };
 }
@@ -78,17 +241,20 @@ static READS: [ReadPattern; 15] = [
     read_pattern!(
         JS,
         "process.env.",
-        r"process\.env\.([A-Za-z_][A-Za-z0-9_]*)(\s*(?:\?\?|\|\|))?"
+        r"process\.env\.([A-Za-z_][A-Za-z0-9_]*)(\s*(?:\?\?|\|\|))?",
+        Hand::Dot
     ),
     read_pattern!(
         JS,
         "process.env[",
-        r#"process\.env\[\s*["'`]([A-Za-z_][A-Za-z0-9_]*)["'`]\s*\](\s*(?:\?\?|\|\|))?"#
+        r#"process\.env\[\s*["'`]([A-Za-z_][A-Za-z0-9_]*)["'`]\s*\](\s*(?:\?\?|\|\|))?"#,
+        Hand::Bracket
     ),
     read_pattern!(
         JS,
         "import.meta.env.",
-        r"import\.meta\.env\.([A-Za-z_][A-Za-z0-9_]*)(\s*(?:\?\?|\|\|))?"
+        r"import\.meta\.env\.([A-Za-z_][A-Za-z0-9_]*)(\s*(?:\?\?|\|\|))?",
+        Hand::Dot
     ),
     read_pattern!(
         PY,
@@ -161,7 +327,7 @@ static READS: [ReadPattern; 15] = [
 /// Compile the read patterns of `langs` (see `engine::warm_up`).
 pub fn warm(langs: &[Lang]) {
     for p in READS.iter().rev() {
-        if p.langs.iter().any(|l| langs.contains(l)) {
+        if p.hand.is_none() && p.langs.iter().any(|l| langs.contains(l)) {
             LazyLock::force(&p.re);
         }
     }
@@ -227,14 +393,10 @@ pub fn reads_in(file: &SourceFile, accessors: &[Regex]) -> Vec<EnvRead> {
         .iter()
         .filter(|p| p.langs.contains(&file.lang) && text.contains(p.literal))
     {
-        for caps in p.re.captures_iter(text) {
-            let Some(whole) = caps.get(0) else { continue };
-            // Alternations put the name in group 1 or 3, its fallback in 2 or 4.
-            let (name, fallback) = match (caps.get(1), caps.get(3)) {
-                (Some(n), _) => (n, caps.get(2)),
-                (None, Some(n)) => (n, caps.get(4)),
-                _ => continue,
-            };
+        for caps in p.matches(text) {
+            let whole = Span::of(text, caps.whole);
+            let name = Span::of(text, caps.name);
+            let fallback = caps.fallback.map(|f| Span::of(text, f));
             if !in_code(file, whole.start())
                 || is_vite_builtin(whole.as_str(), name.as_str())
                 || (fallback.is_none_or(|f| f.as_str().is_empty())

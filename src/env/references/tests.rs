@@ -283,3 +283,42 @@ proptest::proptest! {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+    /// The hand matchers of the JS reads find what their regexes find:
+    /// the same reads, names and fallbacks.
+    #[test]
+    fn hand_matched_reads_are_the_regexes(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "process.env.", "process.env[", "import.meta.env.", "process.env", "import.meta.env",
+            "A", "_", "1", "Z9", "'", "\"", "`", "]", "[", " ", "\t", "\n", "\u{a0}", "\u{2028}",
+            "??", "||", "?", "|", ".", "é", "x", "process.env.API_URL", "process.env['A_B']",
+            "import.meta.env.VITE_X ?? 'd'", " || ", "process.env.process.env.X",
+            "process.env['", "process.env[\"A_1\"", "process.env[ `X` ]", "'X'", "\"Y\" ",
+            "process.env['Z'", "process.env[ '9'] ", "process.env[\u{a0}'B'\u{a0}]",
+        ]), 0..16)
+    ) {
+        let text = pieces.concat();
+        for p in READS.iter().filter(|p| p.hand.is_some()) {
+            let by_hand: Vec<_> = p
+                .matches(&text)
+                .into_iter()
+                .map(|c| (c.whole, c.name, c.fallback))
+                .collect();
+            let by_regex: Vec<_> = p
+                .re
+                .captures_iter(&text)
+                .map(|c| {
+                    (
+                        c.get(0).unwrap().range(),
+                        c.get(1).unwrap().range(),
+                        c.get(2).map(|f| f.range()),
+                    )
+                })
+                .collect();
+            proptest::prop_assert_eq!(by_hand, by_regex, "{:?} on {:?}", p.literal, text);
+        }
+    }
+}
