@@ -2,7 +2,7 @@
 //! each item's backing checked (one of `area`, `rules`, `ci`, manual).
 
 use super::raw::{RawBackedItem, RawChecklist, RawConfig, RawItem, RawRequireOn};
-use crate::checklist::{Backing, Checklist, Item, RequireOn, Section, DEFAULT_YAML};
+use crate::checklist::{Backing, Checklist, Item, RequireOn, Section, DEFAULT_JSON};
 use crate::rules::Area;
 
 pub(super) fn resolve(raw: Option<RawChecklist>) -> Result<Checklist, String> {
@@ -45,10 +45,11 @@ pub(super) fn resolve(raw: Option<RawChecklist>) -> Result<Checklist, String> {
     Ok(out)
 }
 
-/// The built-in sections (`DEFAULT_YAML`, what `shipcheck init` writes).
+/// The built-in sections (`DEFAULT_YAML`, what `shipcheck init` writes,
+/// read from its JSON form `DEFAULT_JSON`).
 fn built_in() -> Result<Vec<super::raw::RawSection>, String> {
-    let raw: RawConfig = serde_yaml_ng::from_str(DEFAULT_YAML)
-        .map_err(|e| format!("the built-in checklist: {e}"))?;
+    let raw: RawConfig =
+        serde_json::from_str(DEFAULT_JSON).map_err(|e| format!("the built-in checklist: {e}"))?;
     Ok(raw.checklist.and_then(|c| c.sections).unwrap_or_default())
 }
 
@@ -107,4 +108,33 @@ fn item(raw: RawItem) -> Result<Item, String> {
         Backing::Manual
     };
     Ok(Item { text, backing })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::checklist::{DEFAULT_JSON, DEFAULT_YAML};
+
+    /// The JSON a run reads is the YAML `shipcheck init` writes, and both
+    /// resolve to the same checklist.
+    #[test]
+    fn default_checklist_json_is_the_yaml() {
+        let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(DEFAULT_YAML).unwrap();
+        let want = serde_json::to_value(&yaml).unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/checklist/default.json");
+        if std::env::var_os("SHIPCHECK_BLESS").is_some() {
+            let text = serde_json::to_string_pretty(&want).unwrap() + "\n";
+            std::fs::write(path, text).unwrap();
+            return;
+        }
+        let have: serde_json::Value = serde_json::from_str(DEFAULT_JSON).unwrap();
+        assert_eq!(
+            have, want,
+            "src/checklist/default.json differs from default.yml: run `SHIPCHECK_BLESS=1 cargo test --lib default_checklist`"
+        );
+        let from_yaml: super::RawConfig = serde_yaml_ng::from_str(DEFAULT_YAML).unwrap();
+        let from_yaml = super::resolve(from_yaml.checklist).unwrap();
+        let from_json = super::resolve(None).unwrap();
+        assert_eq!(from_json.sections, from_yaml.sections);
+        assert!(!from_json.sections.is_empty());
+    }
 }
