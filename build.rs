@@ -50,7 +50,7 @@ fn main() {
         writeln!(
             code,
             "static {name}_DFA: &Aligned<[u8]> = &Aligned {{ _align: [], bytes: *include_bytes!(concat!(env!(\"OUT_DIR\"), \"/{name}.dfa\")) }};\n\
-             pub static {name}: Prebuilt = Prebuilt::new(\"{name}\", &{name}_DFA.bytes, &[{list}]);"
+             pub static {name}: Prebuilt = Prebuilt::new(\"{name}\", &{name}_DFA.bytes, &[{list}], patterns::{name});"
         )
         .expect("write to a String");
     }

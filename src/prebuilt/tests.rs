@@ -289,3 +289,52 @@ fn each_alternative_is_found_as_itself() {
     assert!(!APP_SERVER.is_match("vite.createServ(er)"));
     assert!(!APP_CREDENTIALS.is_match("credentials: trueish"));
 }
+
+/// Each alternative is a pattern without groups of its own: the fallback
+/// regex tells the alternatives apart by their groups.
+#[test]
+fn alternatives_have_no_groups() {
+    for (name, alternatives) in patterns::ALL {
+        for a in *alternatives {
+            let re = regex::Regex::new(a).expect("valid");
+            assert_eq!(re.captures_len(), 1, "{name}: {a}");
+        }
+    }
+}
+
+/// Tries that would read the same bytes again and again (`serve({` with
+/// no `}`, `"${` with no `}`) hand over to the regex crate: the matches
+/// are the same, and the search stays linear (quadratic tries on these
+/// 200 KB would take minutes here).
+#[test]
+fn rereading_tries_hand_over_to_the_regex_crate() {
+    let cases: [(&Prebuilt, String); 3] = [
+        (
+            &APP_SERVER,
+            "serve({ a\n".repeat(20_000) + "serve({ fetch }) express()",
+        ),
+        (
+            &ROUTES_PATH_LITERAL,
+            "x = \"${x\n".repeat(20_000) + "'/health'",
+        ),
+        (&APP_SERVER, "NestFactory.create<\n".repeat(10_000)),
+    ];
+    for (set, text) in &cases {
+        let (name, alternatives) = patterns::ALL
+            .iter()
+            .find(|(n, _)| *n == set.name)
+            .expect("listed");
+        let re = reference(alternatives);
+        assert_eq!(
+            set.find_iter(text).collect::<Vec<_>>(),
+            reference_matches(&re, text),
+            "{name}"
+        );
+        assert_eq!(set.is_match(text), re.is_match(text), "{name}");
+        assert_eq!(
+            set.find_at(text, 7).map(|m| (m.start, m.end)),
+            re.find_at(text, 7).map(|m| (m.start(), m.end())),
+            "{name}"
+        );
+    }
+}
