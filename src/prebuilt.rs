@@ -13,9 +13,10 @@
 //! Anchored tries can read the same bytes again: `serve({` repeated with
 //! no `}` makes each try read to the end, quadratic in the file (a gate
 //! that reads untrusted pull requests must not be). So a search counts the
-//! bytes its tries read; past a few times the bytes it has moved over, it
-//! hands the search to the `regex` crate (compiled then, from the same
-//! pattern text), which is linear, and an iteration keeps to it.
+//! bytes its tries read, over a whole iteration; past a few times the
+//! bytes it has moved over, it hands the search to the `regex` crate
+//! (compiled then, from the same pattern text), which is linear, and an
+//! iteration keeps to it.
 
 use crate::literals::Literals;
 use regex_automata::dfa::{dense, Automaton};
@@ -115,16 +116,23 @@ impl Prebuilt {
     }
 
     /// The leftmost match at or after `from`, or `Err` when the tries
-    /// read too much again (the caller asks the `regex` crate).
-    fn search(&self, haystack: &str, from: usize, earliest: bool) -> Result<Option<Match>, ()> {
+    /// have read too much again (the caller asks the `regex` crate). The
+    /// budget runs over a whole iteration, not one search: a search per
+    /// match would let each re-read its few kilobytes.
+    fn search(
+        &self,
+        haystack: &str,
+        from: usize,
+        earliest: bool,
+        budget: &mut Budget,
+    ) -> Result<Option<Match>, ()> {
         let ready = self.ready();
         let bytes = haystack.as_bytes();
         let mut at = from;
-        let mut read = 0usize;
         while let Some(lit) = ready.starts.find_from(bytes, at) {
             let start = lit.start();
             if let Some((end, alternative)) =
-                anchored(&ready.dfa, bytes, start, earliest, &mut read)?
+                anchored(&ready.dfa, bytes, start, earliest, &mut budget.read)?
             {
                 return Ok(Some(Match {
                     start,
@@ -132,7 +140,7 @@ impl Prebuilt {
                     alternative,
                 }));
             }
-            if read > REREAD * (start - from) + SLACK {
+            if budget.read > REREAD * (start - budget.origin) + SLACK {
                 return Err(());
             }
             at = start + 1;
@@ -142,7 +150,7 @@ impl Prebuilt {
 
     /// The leftmost match at or after `from`.
     pub fn find_at(&self, haystack: &str, from: usize) -> Option<Match> {
-        self.search(haystack, from, false)
+        self.search(haystack, from, false, &mut Budget::from(from))
             .unwrap_or_else(|()| self.fallback_find(haystack, from))
     }
 
@@ -151,7 +159,7 @@ impl Prebuilt {
     }
 
     pub fn is_match(&self, haystack: &str) -> bool {
-        match self.search(haystack, 0, true) {
+        match self.search(haystack, 0, true, &mut Budget::from(0)) {
             Ok(m) => m.is_some(),
             Err(()) => self.fallback().is_match(haystack),
         }
@@ -163,6 +171,7 @@ impl Prebuilt {
     pub fn find_iter<'h>(&'h self, haystack: &'h str) -> impl Iterator<Item = Match> + 'h {
         let mut at = 0;
         let mut handed_over = false;
+        let mut budget = Budget::from(0);
         std::iter::from_fn(move || {
             if at > haystack.len() {
                 return None;
@@ -170,7 +179,7 @@ impl Prebuilt {
             let m = if handed_over {
                 self.fallback_find(haystack, at)?
             } else {
-                match self.search(haystack, at, false) {
+                match self.search(haystack, at, false, &mut budget) {
                     Ok(m) => m?,
                     Err(()) => {
                         handed_over = true;
@@ -181,6 +190,18 @@ impl Prebuilt {
             at = m.end.max(m.start + 1);
             Some(m)
         })
+    }
+}
+
+/// The bytes a search's tries have read, and where it began.
+struct Budget {
+    origin: usize,
+    read: usize,
+}
+
+impl Budget {
+    fn from(origin: usize) -> Self {
+        Budget { origin, read: 0 }
     }
 }
 
