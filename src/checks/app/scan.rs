@@ -363,13 +363,16 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
             continue;
         };
         let body = &text[open..close];
-        let before = &text[open.saturating_sub(80)..open + 1];
+        // Up to 80 bytes before, from a character's start (`open` is a `{`).
+        let from = (0..=open.saturating_sub(80))
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let before = &text[from..open + 1];
         if !CORS_CALL.is_match(before) && !before.contains("cors") {
             continue;
         }
-        let call = before
-            .rfind("cors")
-            .map_or(open, |i| open.saturating_sub(80) + i);
+        let call = before.rfind("cors").map_or(open, |i| from + i);
         if let Some(o) = ANY_ORIGIN.find(body) {
             let value = body[o.start..o.end].split(':').nth(1).unwrap_or("").trim();
             f.cors_wildcard
@@ -516,6 +519,23 @@ mod tests {
         let text = "cors({ origin: { a: 1 }, credentials: true }) {}";
         let at = text.find("credentials").unwrap();
         assert_eq!(enclosing_object(text, at), Some((5, 44)));
+    }
+
+    /// The 80 bytes looked at before a CORS object may begin inside a
+    /// character (`é` is two bytes): they begin at the character instead.
+    #[test]
+    fn cors_before_non_ascii_text() {
+        let settings = crate::config::Settings::defaults();
+        for pad in 0..4 {
+            let text = format!(
+                "{}{}app.use(cors({{ origin: '*', credentials: true }}));",
+                "x".repeat(pad),
+                "é".repeat(40)
+            );
+            let file = SourceFile::new("src/server.js", Lang::JavaScript, &text, &settings);
+            let f = facts(&file, &text);
+            assert_eq!(f.cors_wildcard.len(), 1, "{text}");
+        }
     }
 
     #[test]
