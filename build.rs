@@ -54,6 +54,14 @@ fn main() {
         )
         .expect("write to a String");
     }
+    let names: Vec<&str> = patterns::ALL.iter().map(|(name, _)| *name).collect();
+    writeln!(
+        code,
+        "/// Every prebuilt set, in `patterns::ALL`'s order.\npub static ALL: [&Prebuilt; {}] = [{}];",
+        names.len(),
+        names.iter().map(|n| format!("&{n}")).collect::<Vec<_>>().join(", ")
+    )
+    .expect("write to a String");
     std::fs::write(out.join("prebuilt.rs"), code).expect("write prebuilt.rs to OUT_DIR");
 }
 

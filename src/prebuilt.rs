@@ -32,9 +32,9 @@ pub mod patterns;
 
 /// Bytes at a `u32` boundary, as a DFA is read from.
 #[repr(C)]
-pub struct Aligned<B: ?Sized> {
-    pub _align: [u32; 0],
-    pub bytes: B,
+struct Aligned<B: ?Sized> {
+    _align: [u32; 0],
+    bytes: B,
 }
 
 /// One prebuilt set: its DFA's bytes and its matches' leading literals.
@@ -209,7 +209,6 @@ impl Budget {
 /// leftmost-first match there, counting the bytes read into `read`.
 /// `Err` only on a quit byte, which these DFAs do not have (no Unicode
 /// `\b`): the caller hands over then too.
-#[allow(clippy::type_complexity, reason = "one private helper")]
 fn anchored(
     dfa: &dense::DFA<&'static [u32]>,
     bytes: &[u8],
