@@ -322,3 +322,77 @@ proptest::proptest! {
         }
     }
 }
+
+/// What [`super::assigned_variable`] finds by hand, as a pattern.
+pub(super) static ASSIGNED_TO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r#"(?:process\.env\.([A-Za-z_][A-Za-z0-9_]*)|(?:process\.env|ENV|os\.environ)\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\])\s*=\s*$"#,
+    )
+    .expect("valid pattern")
+});
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+    /// The variable a read is assigned to, found by hand, is the pattern's.
+    #[test]
+    fn assigned_variables_are_the_patterns(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "process.env.", "process.env", "ENV", "os.environ", "MY_ENV", "environ", "process.",
+            "[", "]", "'", "\"", "`", "=", "==", " = ", " ", "\t", "\u{a0}", "\u{2028}", "\n",
+            "A", "_", "9", "B_1", "é", ".", "x", "process.env.B = ", "ENV['B'] = ",
+            "os.environ[ \"C\" ] =", "process.env[\"D\"]\u{a0}=\u{a0}", "process.env.9 =",
+            "process.env['1A'] = ", "ENV[\"A'] = ", "process.env.Aé = ",
+        ]), 0..10)
+    ) {
+        let text = pieces.concat();
+        let by_hand = super::assigned_variable(&text, text.len());
+        let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+        let by_pattern = ASSIGNED_TO
+            .captures(&text[line_start..])
+            .and_then(|c| c.get(1).or(c.get(2)))
+            .map(|m| m.as_str().to_string());
+        proptest::prop_assert_eq!(by_hand, by_pattern, "{:?}", text);
+    }
+}
+
+#[test]
+fn assigned_variables() {
+    let at_end = |t: &str| super::assigned_variable(t, t.len());
+    assert_eq!(
+        at_end("process.env.DATABASE_URL = ").as_deref(),
+        Some("DATABASE_URL")
+    );
+    assert_eq!(at_end("x\n  ENV['REDIS_URL'] ||= ").as_deref(), None);
+    assert_eq!(at_end("os.environ[ \"KEY\" ]=").as_deref(), Some("KEY"));
+    assert_eq!(at_end("const key = "), None);
+    assert_eq!(at_end("process.env.A = x; const b = "), None);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// Text the destructuring pattern matches always passes its gate.
+    #[test]
+    fn destructuring_matches_pass_the_gate(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "const", "let", "var", "{", "}", "A", ", B: b", " ", "\n", "\u{a0}", "\u{2028}", "=",
+            "==", "process.env", "import.meta.env", "process.env.X", "é", "const { A } = process.env",
+            "} =process.env", "}\u{a0}=\u{2028}import.meta.env", "x",
+        ]), 0..12)
+    ) {
+        let text = pieces.concat();
+        proptest::prop_assert!(
+            !super::DESTRUCTURE.is_match(&text) || super::may_destructure(&text),
+            "{:?}", text
+        );
+    }
+}
+
+#[test]
+fn the_destructuring_gate() {
+    assert!(super::may_destructure("const { A, B } =\n  process.env;"));
+    assert!(super::may_destructure("let {X} = import.meta.env"));
+    assert!(!super::may_destructure("const a = process.env.A;"));
+    assert!(!super::may_destructure("f({ a }); x = process.env.B"));
+}
