@@ -542,7 +542,7 @@ fn spans(text: &str) -> Vec<(usize, usize, Kind)> {
             }
         });
     }
-    if SECRET_SHAPED_LITERALS.is_match(text.as_bytes()) {
+    if may_hold_secret_shape(text) {
         found.extend(
             SECRET_SHAPED
                 .find_iter(text)
@@ -614,6 +614,29 @@ static SECRET_SHAPED_LITERALS: LazyLock<crate::literals::Literals> = LazyLock::n
     crate::literals::Literals::new(crate::provider_keys::TOKENS.iter().chain(&more))
         .expect("plain literals")
 });
+
+/// Might `text` hold a [`SECRET_SHAPED`] match? Each holds one of
+/// [`SECRET_SHAPED_LITERALS`] followed by 8 bytes or more of a key's
+/// alphabet, but for a private key's header (blanks may come first). The
+/// literals alone are in everyday words (`TASK`, `before_save`, `disk-`):
+/// most shown lines would compile and run the pattern for nothing.
+fn may_hold_secret_shape(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(m) = SECRET_SHAPED_LITERALS.find_from(b, from) {
+        let body = b[m.end()..]
+            .iter()
+            .take(8)
+            .take_while(|&&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'+' | b'/'))
+            .count();
+        if body == 8 || b[m.start()..].starts_with(b"PRIVATE KEY-----") {
+            return true;
+        }
+        // A literal starting inside this one is looked at too.
+        from = m.start() + 1;
+    }
+    false
+}
 
 static PUBLIC_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(

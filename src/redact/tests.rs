@@ -236,7 +236,46 @@ fn every_secret_shape_passes_the_literal_check() {
             super::SECRET_SHAPED_LITERALS.is_match(line.as_bytes()),
             "{s}"
         );
+        assert!(super::may_hold_secret_shape(&line), "{s}");
         assert!(!text(&line).contains(s.as_str()), "{s} shown");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+    /// Text the secret-shape pattern matches always passes the check that
+    /// decides whether it runs; everyday words holding a literal do not.
+    #[test]
+    fn secret_shapes_pass_the_body_check(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "sk_live_", "pk_test_", "k_live_", "whsec_", "ghp_", "github_pat_", "xoxb-", "xoxa-",
+            "AKIA", "ASIA", "eyJ", ".", "SG.", "re_", "SK", "SK0", "SKf", "SKA", "sk-", "sk-ant-",
+            "xapp-", "PRIVATE KEY-----", "\\n", "\n", " ", "\t", "_", "-", "+", "/", "=",
+            "abcd1234", "ABCDEFGH", "0123456789abcdef", "x", "é", "a", "\u{a0}",
+        ]), 0..14)
+    ) {
+        let text = pieces.concat();
+        proptest::prop_assert!(
+            !super::SECRET_SHAPED.is_match(&text) || super::may_hold_secret_shape(&text),
+            "{:?}", text
+        );
+    }
+}
+
+#[test]
+fn everyday_words_holding_a_key_literal_skip_the_secret_pattern() {
+    for line in [
+        "TASK-1234: RISK of DISK full",
+        "before_save :store_id, if: :are_ok?",
+        "const desk-top = task-runner",
+        "SG.x = eyJ.y",
+    ] {
+        assert!(
+            super::SECRET_SHAPED_LITERALS.is_match(line.as_bytes()),
+            "{line}"
+        );
+        assert!(!super::may_hold_secret_shape(line), "{line}");
     }
 }
 
