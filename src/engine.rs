@@ -390,6 +390,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         &opts.tree(),
         &walked.visited,
         &walked.repo_files,
+        &app_files,
         &settings,
     ));
     let history = HistoryFacts::gather(opts, ctx, &migration_sets);

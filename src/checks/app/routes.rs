@@ -56,21 +56,48 @@ fn block_at(text: &str, at: usize) -> &str {
 
 /// The route facts (paths, definitions, doubts) of the production JS/TS
 /// files the walk read, when the repository has a probe to judge: read
-/// again after the walk, on every core. JSX files (a page's links) are left
-/// out; a Hono JSX app's routes come with its server facts (`scan`).
-/// Comments are not blanked: a path in one only adds to the superset.
+/// again after the walk, on every core. Only the files of a package where
+/// the walk found a server (`app_files`) are read: a probe is judged
+/// against its server package's paths alone (a monorepo's web apps and
+/// libraries were a second read of most of its files). JSX files (a page's
+/// links) are left out; a Hono JSX app's routes come with its server facts
+/// (`scan`). Comments are not blanked: a path in one only adds to the
+/// superset.
 pub fn gather(
     tree: &crate::workspace::tree::Tree,
     visited: &[String],
     repo_files: &[crate::migrations::RepoFile],
+    app_files: &[FileFacts],
     settings: &crate::config::Settings,
 ) -> Vec<FileFacts> {
     if !may_have_probes(repo_files) {
         return Vec::new();
     }
+    // The packages (`package.json` folders, as `AppRules` groups files)
+    // holding a file that creates a server.
+    let dirs: Vec<String> = repo_files
+        .iter()
+        .filter(|f| f.rel == "package.json" || f.rel.ends_with("/package.json"))
+        .filter(|f| !f.rel.contains("node_modules/"))
+        .map(|f| {
+            f.rel
+                .trim_end_matches("package.json")
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .collect();
+    let servers: std::collections::BTreeSet<&str> = app_files
+        .iter()
+        .filter(|f| f.server.is_some())
+        .filter_map(|f| super::package::package_of(&f.rel, &dirs))
+        .collect();
+    if servers.is_empty() {
+        return Vec::new();
+    }
     let judged = |rel: &&String| {
         let ext = rel.rsplit_once('.').map_or("", |(_, e)| e);
         matches!(ext, "js" | "mjs" | "cjs" | "ts" | "mts" | "cts")
+            && super::package::package_of(rel, &dirs).is_some_and(|d| servers.contains(d))
             && settings.is_production(rel)
             && !settings.is_test_file(rel)
             && !settings.is_vendored(rel)
