@@ -347,8 +347,12 @@ static SCHEMA_SECTION: LazyLock<Regex> =
 
 /// Is this a docker-compose file (by name)?
 pub fn is_compose_file(rel: &str) -> bool {
+    is_compose_name(rel.rsplit_once('/').map_or(rel, |(_, n)| n))
+}
+
+/// Is a file of this name a docker-compose file?
+pub fn is_compose_name(name: &str) -> bool {
     use crate::workspace::{ends_with_ci, starts_with_ci};
-    let name = rel.rsplit('/').next().unwrap_or(rel);
     (starts_with_ci(name, "docker-compose") || starts_with_ci(name, "compose"))
         && (ends_with_ci(name, ".yml") || ends_with_ci(name, ".yaml"))
 }

@@ -44,12 +44,22 @@ pub fn is_relevant(rel: &str) -> bool {
     if rel.is_empty() || files::is_excluded(rel) {
         return false;
     }
-    let comps: Vec<&str> = rel.split('/').collect();
-    let (name, dirs) = match comps.split_last() {
-        Some((n, d)) => (*n, d),
-        None => return false,
+    // Split by a plain loop, without collecting the parts: this runs on
+    // every path of the repository, twice.
+    let (folders, name) = match rel.bytes().rposition(|b| b == b'/') {
+        Some(i) => (&rel[..i], &rel[i + 1..]),
+        None => ("", rel),
     };
-    let parent = dirs.last().copied().unwrap_or("");
+    let dirs = || {
+        folders
+            .as_bytes()
+            .split(|&b| b == b'/')
+            .filter(|_| !folders.is_empty())
+    };
+    let parent = match folders.bytes().rposition(|b| b == b'/') {
+        Some(i) => &folders[i + 1..],
+        None => folders,
+    };
     if matches!(
         name,
         "migration_lock.toml"
@@ -94,9 +104,8 @@ pub fn is_relevant(rel: &str) -> bool {
     }
     // Inside any migrations directory (Prisma, Diesel, sqlx, Knex, Django,
     // Flask-Migrate, Flyway `db/migration`, Rails `db/migrate`, …).
-    if dirs
-        .iter()
-        .any(|d| matches!(*d, "migrations" | "migration" | "migrate") || d.ends_with("_migrate"))
+    if dirs()
+        .any(|d| matches!(d, b"migrations" | b"migration" | b"migrate") || d.ends_with(b"_migrate"))
     {
         return true;
     }
@@ -114,7 +123,7 @@ pub fn is_relevant(rel: &str) -> bool {
         return true;
     }
     // Drizzle `out` folders (any name) and Drizzle schema files.
-    if dirs.contains(&"drizzle") && (ext == "sql" || ext == "json") {
+    if (ext == "sql" || ext == "json") && dirs().any(|d| d == b"drizzle") {
         return true;
     }
     // Drizzle schema files by the usual names (a config glob can only be

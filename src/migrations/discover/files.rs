@@ -91,7 +91,9 @@ impl<'a> Repo<'a> {
 
 /// Paths discovery never looks at, whoever passed them in.
 pub(super) fn is_excluded(rel: &str) -> bool {
-    rel.split('/').any(|c| c == "node_modules" || c == ".git")
+    // Nearly every path holds neither name: asked first, without splitting.
+    (rel.contains("node_modules") || rel.contains(".git"))
+        && rel.split('/').any(|c| c == "node_modules" || c == ".git")
 }
 
 fn dir_prefix(dir: &str) -> String {
