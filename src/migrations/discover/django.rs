@@ -12,11 +12,99 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
 static CLASS: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^class[ \t]+Migration[ \t]*\("));
-static LIST: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?m)^[ \t]*(dependencies|replaces|run_before)[ \t]*(?::[^=\n]*)?=[ \t]*([\[(])")
-});
-static PAIR: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"[\[(]\s*['"]([^'"\n]+)['"]\s*,\s*['"]([^'"\n]+)['"]\s*,?\s*[\])]"#));
+
+/// `dependencies = [`, `replaces: list[…] = (`, `run_before = [` at a
+/// line's start (after blanks): the word and the offset of its bracket,
+/// each line in order. By hand: the pattern this was (`LIST` in the
+/// tests, which hold the two equal) compiled in a third of a small Django
+/// app's run.
+fn lists(text: &str) -> Vec<(&str, usize)> {
+    let b = text.as_bytes();
+    let blanks = |mut i: usize| {
+        while matches!(b.get(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        i
+    };
+    let mut out = Vec::new();
+    let mut line = 0;
+    while line <= b.len() {
+        let end = memchr::memchr(b'\n', &b[line..]).map_or(b.len(), |i| line + i);
+        let start = blanks(line);
+        let word = ["dependencies", "replaces", "run_before"]
+            .into_iter()
+            .find(|w| b[start..end].starts_with(w.as_bytes()));
+        if let Some(word) = word {
+            let mut i = blanks(start + word.len());
+            // A type annotation runs to the first `=`.
+            if b.get(i) == Some(&b':') {
+                i = b[i..end]
+                    .iter()
+                    .position(|&c| c == b'=')
+                    .map_or(end, |k| i + k);
+            }
+            if i < end && b[i] == b'=' {
+                let open = blanks(i + 1);
+                if open < end && matches!(b[open], b'[' | b'(') {
+                    out.push((word, open));
+                }
+            }
+        }
+        line = end + 1;
+    }
+    out
+}
+
+/// The `("app", "migration")` pairs of a list's text, in order: a
+/// bracket, two quoted names (quotes of either kind) with a comma between,
+/// an optional trailing comma, a closing bracket, blanks (Unicode's, as
+/// `\s`) around each. By hand, as `PAIR` in the tests matches.
+fn pairs(text: &str) -> Vec<(&str, &str)> {
+    let blanks = |mut i: usize| {
+        while let Some(c) = text[i..].chars().next().filter(|c| c.is_whitespace()) {
+            i += c.len_utf8();
+        }
+        i
+    };
+    let b = text.as_bytes();
+    let quote = |i: usize| matches!(b.get(i), Some(b'"' | b'\''));
+    // A quote, a name of neither quote nor line break, a quote: the name.
+    let name = |i: usize| -> Option<(usize, usize)> {
+        if !quote(i) {
+            return None;
+        }
+        let len = b[i + 1..]
+            .iter()
+            .position(|&c| matches!(c, b'"' | b'\'' | b'\n'))?;
+        (len > 0 && quote(i + 1 + len)).then_some((i + 1, i + 1 + len))
+    };
+    // The two names' spans and the end of the pair's bracket.
+    type Pair = ((usize, usize), (usize, usize), usize);
+    let pair_at = |open: usize| -> Option<Pair> {
+        let first = name(blanks(open + 1))?;
+        let comma = blanks(first.1 + 1);
+        (b.get(comma) == Some(&b',')).then_some(())?;
+        let second = name(blanks(comma + 1))?;
+        let mut i = blanks(second.1 + 1);
+        if b.get(i) == Some(&b',') {
+            i = blanks(i + 1);
+        }
+        matches!(b.get(i), Some(b']' | b')')).then_some((first, second, i + 1))
+    };
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(k) = b[at..].iter().position(|&c| matches!(c, b'[' | b'(')) {
+        let open = at + k;
+        match pair_at(open) {
+            Some((f, s, end)) => {
+                out.push((&text[f.0..f.1], &text[s.0..s.1]));
+                at = end;
+            }
+            None => at = open + 1,
+        }
+    }
+    out
+}
 
 type Key = (String, String);
 
@@ -56,23 +144,15 @@ fn parse<'a>(path: &'a str, text: &str) -> Option<Node<'a>> {
         run_before: Vec::new(),
     };
     let mut seen = BTreeSet::new();
-    for c in LIST.captures_iter(text) {
-        let (Some(kind), Some(open)) = (c.get(1), c.get(2)) else {
-            continue;
-        };
+    for (kind, open) in lists(text) {
         // One of each per `Migration` class.
-        if !seen.insert(kind.as_str()) {
+        if !seen.insert(kind) {
             continue;
         }
-        let pairs = PAIR
-            .captures_iter(bracketed(text, open.start()))
-            .filter_map(|p| {
-                Some((
-                    p.get(1)?.as_str().to_string(),
-                    p.get(2)?.as_str().to_string(),
-                ))
-            });
-        match kind.as_str() {
+        let pairs = pairs(bracketed(text, open))
+            .into_iter()
+            .map(|(a, m)| (a.to_string(), m.to_string()));
+        match kind {
             "dependencies" => node.deps.extend(pairs),
             "replaces" => node.replaces.extend(pairs),
             _ => node.run_before.extend(pairs),
@@ -313,4 +393,86 @@ fn schema_files(repo: &Repo, app_dir: &str) -> Vec<String> {
             .map(|(_, p, _)| p.to_string()),
     );
     out
+}
+
+#[cfg(test)]
+mod hand_tests {
+    use regex::Regex;
+    use std::sync::LazyLock;
+
+    /// What [`super::lists`] finds, as a pattern.
+    static LIST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?m)^[ \t]*(dependencies|replaces|run_before)[ \t]*(?::[^=\n]*)?=[ \t]*([\[(])",
+        )
+        .expect("valid pattern")
+    });
+    /// What [`super::pairs`] finds, as a pattern.
+    static PAIR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"[\[(]\s*['"]([^'"\n]+)['"]\s*,\s*['"]([^'"\n]+)['"]\s*,?\s*[\])]"#)
+            .expect("valid pattern")
+    });
+
+    fn text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "dependencies",
+                "replaces",
+                "run_before",
+                "dependencies_x",
+                " ",
+                "\t",
+                "\n",
+                "\r",
+                "\u{a0}",
+                "\u{2028}",
+                ":",
+                "List[str]",
+                "=",
+                "==",
+                "[",
+                "]",
+                "(",
+                ")",
+                ",",
+                "'",
+                "\"",
+                "app",
+                "0001_initial",
+                "é",
+                "x",
+                "    dependencies = [\n",
+                "('a', 'b')",
+                "(\"a\", 'b',)",
+                "[ 'a' , \"b\" ]",
+                "('a',\n'b')",
+                "('', 'b')",
+            ]),
+            0..16,
+        )
+        .prop_map(|p| p.concat())
+    }
+
+    use proptest::prelude::*;
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn lists_are_the_patterns(text in text()) {
+            let by_pattern: Vec<(&str, usize)> = LIST
+                .captures_iter(&text)
+                .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().start()))
+                .collect();
+            prop_assert_eq!(super::lists(&text), by_pattern, "{:?}", text);
+        }
+
+        #[test]
+        fn pairs_are_the_patterns(text in text()) {
+            let by_pattern: Vec<(&str, &str)> = PAIR
+                .captures_iter(&text)
+                .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
+                .collect();
+            prop_assert_eq!(super::pairs(&text), by_pattern, "{:?}", text);
+        }
+    }
 }
