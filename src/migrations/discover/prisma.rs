@@ -13,30 +13,88 @@ use regex::Regex;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
-/// A `datasource <name> { … }` block. Twice: Unicode's `\w` made this the
-/// costliest pattern to build (0.6 ms) on schemas that are nearly always
-/// ASCII, where the ASCII form finds the same.
-const DATASOURCE_SOURCE: &str = r"(?m)^[ \t]*datasource[ \t]+\w+[ \t]*\{([^}]*)\}";
-pub(super) static DATASOURCE: LazyLock<Regex> = LazyLock::new(|| re(DATASOURCE_SOURCE));
-static DATASOURCE_ASCII: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
-    regex::bytes::Regex::new(&format!("(?-u){DATASOURCE_SOURCE}"))
-        .expect("migration discovery patterns are valid")
-});
+/// A `datasource <name> { … }` block: its pattern, for schemas that are
+/// not ASCII (Unicode's `\w`); ASCII ones, nearly all, are read by hand
+/// ([`datasource_block`]), as the patterns below: compiling the three was
+/// most of migration discovery on a Prisma app.
+pub(super) static DATASOURCE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?m)^[ \t]*datasource[ \t]+\w+[ \t]*\{([^}]*)\}"));
+
+/// The lines of `text`: each one's start and end (before its `\n`).
+fn lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let mut at = Some(0);
+    std::iter::from_fn(move || {
+        let start = at?;
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |i| start + i);
+        at = (end < b.len()).then_some(end + 1);
+        Some((start, end))
+    })
+}
+
+/// The first index at or after `i` that is not a space or a tab.
+fn blanks(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+/// After `key` at `at`: blanks, `=`, blanks and a quoted value on the
+/// line ending at `end`; the value's span.
+fn quoted_value(b: &[u8], at: usize, key: &str, end: usize) -> Option<(usize, usize)> {
+    b[at..end].starts_with(key.as_bytes()).then_some(())?;
+    let eq = blanks(b, at + key.len());
+    (eq < end && b[eq] == b'=').then_some(())?;
+    let open = blanks(b, eq + 1);
+    (open < end && b[open] == b'"').then_some(())?;
+    let len = memchr::memchr(b'"', &b[open + 1..end])?;
+    Some((open + 1, open + 1 + len))
+}
 
 /// The body of the first `datasource` block of a schema.
 pub(super) fn datasource_block(text: &str) -> Option<&str> {
-    if text.is_ascii() {
-        let caps = DATASOURCE_ASCII.captures(text.as_bytes())?;
-        return caps.get(1).map(|m| &text[m.range()]);
+    if !text.is_ascii() {
+        return DATASOURCE.captures(text)?.get(1).map(|m| m.as_str());
     }
-    DATASOURCE.captures(text)?.get(1).map(|m| m.as_str())
+    let b = text.as_bytes();
+    lines(text).find_map(|(start, _)| {
+        let at = blanks(b, start);
+        b[at..].starts_with(b"datasource").then_some(())?;
+        let name = blanks(b, at + "datasource".len());
+        let name_end = name
+            + b[name..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                .count();
+        (name > at + "datasource".len() && name_end > name).then_some(())?;
+        let open = blanks(b, name_end);
+        (b.get(open) == Some(&b'{')).then_some(())?;
+        let len = memchr::memchr(b'}', &b[open + 1..])?;
+        Some(&text[open + 1..open + 1 + len])
+    })
 }
-static PROVIDER: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(?m)^[ \t]*provider[ \t]*=[ \t]*"([^"\n]*)""#));
-/// The lock file's provider line as the engine reads it: the first line
-/// starting with `provider`.
-static LOCK_PROVIDER: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"(?m)^provider[ \t]*=[ \t]*"([^"\n]*)"[ \t]*\r?$"#));
+
+/// The value of the first `provider = "…"` line of a datasource block (as
+/// `PROVIDER` in the tests matches).
+fn block_provider(block: &str) -> Option<&str> {
+    let b = block.as_bytes();
+    lines(block)
+        .find_map(|(start, end)| quoted_value(b, blanks(b, start), "provider", end))
+        .map(|(s, e)| &block[s..e])
+}
+
+/// The lock file's provider as the engine reads it: the first line
+/// starting with `provider` and holding only its quoted value (as
+/// `LOCK_PROVIDER` in the tests matches); the value's span.
+fn lock_provider(lock: &str) -> Option<(usize, usize)> {
+    let b = lock.as_bytes();
+    lines(lock).find_map(|(start, end)| {
+        let value = quoted_value(b, start, "provider", end)?;
+        let rest = &b[blanks(b, value.1 + 1).min(end)..end];
+        (rest.is_empty() || rest == b"\r").then_some(value)
+    })
+}
 
 /// Where a config file puts the schema and the migrations.
 struct Config {
@@ -260,12 +318,11 @@ fn duplicate_timestamps(migrations: &[Migration]) -> Vec<LayoutProblem> {
 fn provider_mismatch(repo: &Repo, dir: &str, schema_files: &[String]) -> Option<LayoutProblem> {
     let lock = join(dir, "migration_lock.toml");
     let lock_text = repo.text(&lock)?;
-    let caps = LOCK_PROVIDER.captures(lock_text)?;
-    let lock_provider = caps.get(1)?;
+    let (lock_start, lock_end) = lock_provider(lock_text)?;
+    let lock_value = &lock_text[lock_start..lock_end];
     let (schema_file, schema_provider) = schema_files.iter().find_map(|f| {
         let text = repo.text(f)?;
-        let block = datasource_block(text)?;
-        let p = PROVIDER.captures(block)?.get(1)?.as_str();
+        let p = block_provider(datasource_block(text)?)?;
         Some((f.as_str(), p))
     })?;
     // `postgres` is the schema language's alias; the engine compares the
@@ -275,13 +332,13 @@ fn provider_mismatch(repo: &Repo, dir: &str, schema_files: &[String]) -> Option<
     } else {
         schema_provider
     };
-    if canonical == lock_provider.as_str() {
+    if canonical == lock_value {
         return None;
     }
-    let lp = lock_provider.as_str();
+    let lp = lock_value;
     Some(problem(
         &lock,
-        Some(line_at(lock_text, lock_provider.start())),
+        Some(line_at(lock_text, lock_start)),
         format!(
             "{lock} records provider `{lp}` but the datasource in {schema_file} uses \
              `{schema_provider}` (`prisma migrate` stops with P3019)"
@@ -292,4 +349,88 @@ fn provider_mismatch(repo: &Repo, dir: &str, schema_files: &[String]) -> Option<
              aside and run `npx prisma migrate dev --name init`)"
         ),
     ))
+}
+
+#[cfg(test)]
+mod hand_tests {
+    use proptest::prelude::*;
+    use regex::Regex;
+    use std::sync::LazyLock;
+
+    /// What [`super::block_provider`] finds, as a pattern.
+    static PROVIDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?m)^[ \t]*provider[ \t]*=[ \t]*"([^"\n]*)""#).expect("valid pattern")
+    });
+    /// What [`super::lock_provider`] finds, as a pattern.
+    static LOCK_PROVIDER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?m)^provider[ \t]*=[ \t]*"([^"\n]*)"[ \t]*\r?$"#).expect("valid pattern")
+    });
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "provider",
+                "providers",
+                "datasource",
+                "db",
+                " ",
+                "\t",
+                "\n",
+                "\r",
+                "\r\n",
+                "=",
+                "\"",
+                "\"postgresql\"",
+                "x",
+                "é",
+                "{",
+                "}",
+                "#",
+                "provider = \"mysql\"\n",
+                "  provider=\"sqlite\" ",
+                "url = env(\"DATABASE_URL\")",
+                "provider = \"pg\" x",
+                "provider = \"pg\"\r",
+                "provider = \"pg\" \t",
+                "provider =\"pg\"\r ",
+            ]),
+            0..14,
+        )
+        .prop_map(|p| p.concat())
+    }
+
+    #[test]
+    fn lock_providers() {
+        assert_eq!(
+            super::lock_provider("# x\nprovider = \"postgresql\"\r\n"),
+            Some((16, 26))
+        );
+        assert_eq!(super::lock_provider("provider = \"mysql\" # no\n"), None);
+        assert_eq!(super::lock_provider("  provider = \"mysql\"\n"), None);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn providers_are_the_patterns(text in text()) {
+            prop_assert_eq!(
+                super::block_provider(&text),
+                PROVIDER.captures(&text).and_then(|c| c.get(1)).map(|m| m.as_str()),
+                "{:?}", text
+            );
+            prop_assert_eq!(
+                super::lock_provider(&text),
+                LOCK_PROVIDER.captures(&text).and_then(|c| c.get(1)).map(|m| (m.start(), m.end())),
+                "{:?}", text
+            );
+            if text.is_ascii() {
+                prop_assert_eq!(
+                    super::datasource_block(&text),
+                    super::DATASOURCE.captures(&text).and_then(|c| c.get(1)).map(|m| m.as_str()),
+                    "{:?}", text
+                );
+            }
+        }
+    }
 }
