@@ -87,9 +87,36 @@ pub(super) fn dependencies(text: &str) -> Vec<String> {
 }
 
 /// The folder of `rel`'s nearest manifest among `dirs` ("" for the root).
+/// Asked of every JS/TS file when probes are judged: `rel` is compared
+/// with `d/` in place, without making that string.
 pub(super) fn package_of<'d>(rel: &str, dirs: &'d [String]) -> Option<&'d str> {
     dirs.iter()
-        .filter(|d| d.is_empty() || rel.starts_with(&format!("{d}/")))
+        .filter(|d| {
+            d.is_empty()
+                || (rel.starts_with(d.as_str()) && rel.as_bytes().get(d.len()) == Some(&b'/'))
+        })
         .max_by_key(|d| d.len())
         .map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_file_belongs_to_its_nearest_manifest_folder() {
+        let dirs: Vec<String> = ["", "apps/web", "apps/web/server", "packages/ui"]
+            .map(String::from)
+            .to_vec();
+        for (rel, want) in [
+            ("apps/web/src/a.ts", Some("apps/web")),
+            ("apps/web/server/main.ts", Some("apps/web/server")),
+            // A folder whose name only begins with a package's is not in it.
+            ("apps/web2/src/a.ts", Some("")),
+            ("apps/webserver.ts", Some("")),
+            ("packages/ui", Some("")),
+            ("x.ts", Some("")),
+        ] {
+            assert_eq!(super::package_of(rel, &dirs), want, "{rel}");
+        }
+        assert_eq!(super::package_of("a/b.ts", &["apps".to_string()]), None);
+    }
 }
