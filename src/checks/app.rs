@@ -16,7 +16,7 @@ use super::repo::{RepoCheck, RepoFacts};
 use super::Context;
 use crate::finding::Finding;
 use crate::rules::{Area, Judged, Level, Rule};
-use package::{dependencies, package_of, Manifest, Package};
+use package::{dependencies, manifests, package_of, Manifest, Package};
 use scan::{FileFacts, Place};
 use std::collections::BTreeMap;
 
@@ -224,18 +224,7 @@ impl AppRules {
         out: &mut Vec<Finding>,
     ) -> usize {
         let mut found = 0;
-        let manifests: Vec<(&str, &str)> = facts
-            .repo_files
-            .iter()
-            .filter(|f| f.rel == "package.json" || f.rel.ends_with("/package.json"))
-            .filter(|f| !f.rel.contains("node_modules/"))
-            .map(|f| {
-                (
-                    f.rel.trim_end_matches("package.json").trim_end_matches('/'),
-                    f.text.as_str(),
-                )
-            })
-            .collect();
+        let manifests = manifests(facts.repo_files);
         let dirs: Vec<String> = manifests.iter().map(|(d, _)| d.to_string()).collect();
         let mut packages: BTreeMap<&str, Package> = BTreeMap::new();
         // A workspace's packages inherit the root's hoisted dependencies:

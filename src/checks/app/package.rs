@@ -86,6 +86,22 @@ pub(super) fn dependencies(text: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The `package.json` files of the repository (none under `node_modules`):
+/// each one's folder ("" at the top) and text.
+pub(super) fn manifests(repo_files: &[crate::migrations::RepoFile]) -> Vec<(&str, &str)> {
+    repo_files
+        .iter()
+        .filter(|f| f.rel == "package.json" || f.rel.ends_with("/package.json"))
+        .filter(|f| !f.rel.contains("node_modules/"))
+        .map(|f| {
+            (
+                f.rel.trim_end_matches("package.json").trim_end_matches('/'),
+                f.text.as_str(),
+            )
+        })
+        .collect()
+}
+
 /// The folder of `rel`'s nearest manifest among `dirs` ("" for the root).
 /// Asked of every JS/TS file when probes are judged: `rel` is compared
 /// with `d/` in place, without making that string.

@@ -75,16 +75,9 @@ pub fn gather(
     }
     // The packages (`package.json` folders, as `AppRules` groups files)
     // holding a file that creates a server.
-    let dirs: Vec<String> = repo_files
-        .iter()
-        .filter(|f| f.rel == "package.json" || f.rel.ends_with("/package.json"))
-        .filter(|f| !f.rel.contains("node_modules/"))
-        .map(|f| {
-            f.rel
-                .trim_end_matches("package.json")
-                .trim_end_matches('/')
-                .to_string()
-        })
+    let dirs: Vec<String> = super::package::manifests(repo_files)
+        .into_iter()
+        .map(|(dir, _)| dir.to_string())
         .collect();
     let servers: std::collections::BTreeSet<&str> = app_files
         .iter()

@@ -5,7 +5,7 @@
 
 use super::files::{file_name, join, parent, Repo};
 use super::problems::problem;
-use super::text::{bracketed, re};
+use super::text::{blanks, bracketed, lines, re};
 use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,16 +20,9 @@ static CLASS: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^class[ \t]+Migration[
 /// app's run.
 fn lists(text: &str) -> Vec<(&str, usize)> {
     let b = text.as_bytes();
-    let blanks = |mut i: usize| {
-        while matches!(b.get(i), Some(b' ' | b'\t')) {
-            i += 1;
-        }
-        i
-    };
+    let blanks = |i: usize| blanks(b, i);
     let mut out = Vec::new();
-    let mut line = 0;
-    while line <= b.len() {
-        let end = memchr::memchr(b'\n', &b[line..]).map_or(b.len(), |i| line + i);
+    for (line, end) in lines(text) {
         let start = blanks(line);
         let word = ["dependencies", "replaces", "run_before"]
             .into_iter()
@@ -50,7 +43,6 @@ fn lists(text: &str) -> Vec<(&str, usize)> {
                 }
             }
         }
-        line = end + 1;
     }
     out
 }
@@ -60,12 +52,7 @@ fn lists(text: &str) -> Vec<(&str, usize)> {
 /// an optional trailing comma, a closing bracket, blanks (Unicode's, as
 /// `\s`) around each. By hand, as `PAIR` in the tests matches.
 fn pairs(text: &str) -> Vec<(&str, &str)> {
-    let blanks = |mut i: usize| {
-        while let Some(c) = text[i..].chars().next().filter(|c| c.is_whitespace()) {
-            i += c.len_utf8();
-        }
-        i
-    };
+    let blanks = |i: usize| i + (text[i..].len() - text[i..].trim_start().len());
     let b = text.as_bytes();
     let quote = |i: usize| matches!(b.get(i), Some(b'"' | b'\''));
     // A quote, a name of neither quote nor line break, a quote: the name.

@@ -6,7 +6,7 @@
 
 use super::files::{file_name, join, parent, resolve, Repo};
 use super::problems::problem;
-use super::text::{js_object, js_prop, line_at, re};
+use super::text::{blanks, js_object, js_prop, line_at, lines, re};
 use super::Claimed;
 use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
 use regex::Regex;
@@ -19,26 +19,6 @@ use std::sync::LazyLock;
 /// most of migration discovery on a Prisma app.
 pub(super) static DATASOURCE: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?m)^[ \t]*datasource[ \t]+\w+[ \t]*\{([^}]*)\}"));
-
-/// The lines of `text`: each one's start and end (before its `\n`).
-fn lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let b = text.as_bytes();
-    let mut at = Some(0);
-    std::iter::from_fn(move || {
-        let start = at?;
-        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |i| start + i);
-        at = (end < b.len()).then_some(end + 1);
-        Some((start, end))
-    })
-}
-
-/// The first index at or after `i` that is not a space or a tab.
-fn blanks(b: &[u8], mut i: usize) -> usize {
-    while matches!(b.get(i), Some(b' ' | b'\t')) {
-        i += 1;
-    }
-    i
-}
 
 /// After `key` at `at`: blanks, `=`, blanks and a quoted value on the
 /// line ending at `end`; the value's span.

@@ -23,6 +23,26 @@ pub(super) fn pad20(digits: &str) -> String {
     format!("{:0>20}", strip_zeros(digits))
 }
 
+/// The lines of `text`: each one's start and end (before its `\n`).
+pub(super) fn lines(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let mut at = Some(0);
+    std::iter::from_fn(move || {
+        let start = at?;
+        let end = memchr::memchr(b'\n', &b[start..]).map_or(b.len(), |i| start + i);
+        at = (end < b.len()).then_some(end + 1);
+        Some((start, end))
+    })
+}
+
+/// The first index at or after `i` that is not a space or a tab.
+pub(super) fn blanks(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
 /// 1-based line of a byte offset.
 pub(super) fn line_at(text: &str, offset: usize) -> u32 {
     let end = offset.min(text.len());
