@@ -7,6 +7,7 @@ use super::super::{Context, FileCheck, FileKind, FileOutcome};
 use super::routes;
 use crate::finding::{ShownLine, Span};
 use crate::lexer::Lang;
+use crate::literals::Literals;
 use crate::workspace::SourceFile;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -283,23 +284,36 @@ use crate::prebuilt::{
 /// The frameworks of [`SERVER`]'s alternatives, in order.
 const SERVER_FRAMEWORKS: [&str; 7] = ["express", "fastify", "koa", "hono", "nest", "http", "bare"];
 
-/// A call of a function named for rate limiting (`rateLimit(`,
-/// `createRateLimiter(`, `throttle(`). Apart from [`RATE_LIMIT`]: its
-/// leading `\w*` leaves the regex engine no literal to look for first, so
-/// in one pattern with the package names it read every file at a tenth of
-/// the speed of the others (most of this check's searching); it runs only
-/// on text holding one of [`RATE_LIMIT_CALL_WORDS`].
-static RATE_LIMIT_CALL: LazyLock<Regex> =
-    LazyLock::new(|| ascii_re(r"\b\w*(?:[Rr]ate[Ll]imit|[Tt]hrottle)\w*\("));
+/// Does `text` call a function named for rate limiting (`rateLimit(`,
+/// `createRateLimiter(`, `throttle(`): `\b\w*(?:[Rr]ate[Ll]imit|[Tt]hrottle)\w*\(`
+/// in ASCII, read by hand. Apart from [`RATE_LIMIT`], whose search it
+/// would slow tenfold: the leading `\w*` leaves a search no literal to
+/// start from. The `\b\w*` before the name always holds (back to the
+/// word's start); the `\w*` after it runs to the word's end, where a `(`
+/// must follow.
+fn calls_rate_limiter(text: &str) -> bool {
+    static NAMES: LazyLock<Literals> = LazyLock::new(|| {
+        Literals::new(["ateLimit", "atelimit", "hrottle"]).expect("plain literals always build")
+    });
+    let bytes = text.as_bytes();
+    let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    NAMES.find_iter(bytes).any(|m| {
+        let first = if m.pattern().as_usize() == 2 {
+            [b'T', b't']
+        } else {
+            [b'R', b'r']
+        };
+        let named = m.start() > 0 && first.contains(&bytes[m.start() - 1]);
+        let end = m.end() + bytes[m.end()..].iter().take_while(|b| word(b)).count();
+        named && bytes.get(end) == Some(&b'(')
+    })
+}
 
-/// Every match of [`RATE_LIMIT_CALL`] holds one of these.
-const RATE_LIMIT_CALL_WORDS: [&str; 3] = ["ateLimit", "atelimit", "hrottle"];
-
-/// Does `text` name a rate limiter ([`RATE_LIMIT`] or [`RATE_LIMIT_CALL`])?
+/// Does `text` name a rate limiter ([`RATE_LIMIT`] or
+/// [`calls_rate_limiter`])?
+#[cfg(test)]
 fn names_rate_limit(text: &str) -> bool {
-    RATE_LIMIT.is_match(text)
-        || (RATE_LIMIT_CALL_WORDS.iter().any(|w| text.contains(w))
-            && RATE_LIMIT_CALL.is_match(text))
+    RATE_LIMIT.is_match(text) || calls_rate_limiter(text)
 }
 
 /// Compile this check's patterns now, last used first: called on a thread
@@ -323,17 +337,159 @@ pub fn warm() {
     ] {
         set.warm();
     }
+    LazyLock::force(&GATE_SEARCH);
+}
+
+/// The sets [`facts`] searches, as bits of a [`gates`] mask.
+const SERVER_BIT: u16 = 1 << 0;
+const SHUTDOWN_BIT: u16 = 1 << 1;
+const HEALTH_BIT: u16 = 1 << 2;
+const HEADERS_BIT: u16 = 1 << 3;
+const RATE_LIMIT_BIT: u16 = 1 << 4;
+const AUTH_ROUTE_BIT: u16 = 1 << 5;
+const CREDENTIALS_BIT: u16 = 1 << 6;
+const JWT_SIGN_BIT: u16 = 1 << 7;
+const SIGN_JWT_BIT: u16 = 1 << 8;
+const RATE_LIMIT_CALL_BIT: u16 = 1 << 9;
+const EVERY_SET: u16 = (1 << 10) - 1;
+
+/// For each set, literals one of which every match of it holds. Each set's
+/// own search starts from the literals its matches begin with (`new`,
+/// `.get(`, `"con`, `'/`), common enough that nine such searches over
+/// every server-side file were most of these facts' time. One vector
+/// search for all the gates tells which sets can match, and only those
+/// are searched. The vector search tells literals apart by their first
+/// four bytes, so each gate is the tail of a necessary literal that begins
+/// where code rarely does: `ess(` of `express(`, not `exp` (every
+/// `export`); `rve(` of `serve(`. A literal several sets need is listed
+/// once, with their bits. None is a prefix of another, so the search finds
+/// each at every place it begins (see [`gates`]).
+const GATES: &[(&str, u16)] = &[
+    // `express()`, `[Ff]astify(`, `new Koa(`, `serve({ … fetch`,
+    // `NestFactory.create(`, `….createServer(` and a bare `createServer(`.
+    ("ess(", SERVER_BIT),
+    ("ify(", SERVER_BIT),
+    ("Koa(", SERVER_BIT),
+    ("rve(", SERVER_BIT),
+    ("stFactory", SERVER_BIT),
+    ("ver(", SERVER_BIT),
+    // Signal handlers; `enableShutdownHooks(`, `closeGracefully`,
+    // `closeWithGrace(`, `createTerminus(`, `createHttpTerminator(`,
+    // `stoppable(`, `createLightship(` and their packages' names.
+    ("SIGTERM", SHUTDOWN_BIT),
+    ("SIGINT", SHUTDOWN_BIT),
+    ("ShutdownHooks(", SHUTDOWN_BIT),
+    ("Grace", SHUTDOWN_BIT),
+    ("grace", SHUTDOWN_BIT),
+    ("inus", SHUTDOWN_BIT | HEALTH_BIT),
+    ("nator", SHUTDOWN_BIT),
+    ("toppable", SHUTDOWN_BIT),
+    ("htship", SHUTDOWN_BIT | HEALTH_BIT),
+    // A health path after its `/` (`'/api/readyz'`), a decorator whose
+    // path may have no `/`, `@HealthCheck(` and the health packages.
+    ("health", HEALTH_BIT),
+    ("/ready", HEALTH_BIT),
+    ("/live", HEALTH_BIT),
+    ("'/up", HEALTH_BIT),
+    ("\"/up", HEALTH_BIT),
+    ("`/up", HEALTH_BIT),
+    ("api/up", HEALTH_BIT),
+    ("/ping", HEALTH_BIT),
+    ("/status", HEALTH_BIT),
+    ("Get(", HEALTH_BIT | AUTH_ROUTE_BIT),
+    ("@Head(", HEALTH_BIT),
+    ("@All(", HEALTH_BIT),
+    ("@Controller(", HEALTH_BIT | AUTH_ROUTE_BIT),
+    ("lthCheck(", HEALTH_BIT),
+    ("essure", HEALTH_BIT),
+    // Security header packages and `secureHeaders(`; the two header
+    // names, in any case, are looked for apart (see [`gates`]).
+    ("helmet", HEADERS_BIT),
+    ("re-headers", HEADERS_BIT),
+    ("lusca", HEADERS_BIT),
+    ("ureHeaders(", HEADERS_BIT),
+    // Rate limit packages, `ThrottlerModule`, `limit_req` and the words
+    // names [`calls_rate_limiter`] looks for.
+    ("te-limit", RATE_LIMIT_BIT),
+    ("ow-down", RATE_LIMIT_BIT),
+    ("telimit", RATE_LIMIT_BIT | RATE_LIMIT_CALL_BIT),
+    ("eLimit", RATE_LIMIT_CALL_BIT),
+    ("hrottle", RATE_LIMIT_BIT | RATE_LIMIT_CALL_BIT),
+    ("-brute", RATE_LIMIT_BIT),
+    ("it_req", RATE_LIMIT_BIT),
+    // An auth path after its `/`, or a decorator's, whose may have none.
+    ("/login", AUTH_ROUTE_BIT),
+    ("/signin", AUTH_ROUTE_BIT),
+    ("gn-in", AUTH_ROUTE_BIT),
+    ("/auth", AUTH_ROUTE_BIT),
+    ("/password", AUTH_ROUTE_BIT),
+    ("/reset", AUTH_ROUTE_BIT),
+    ("ot-password", AUTH_ROUTE_BIT),
+    ("@Post(", AUTH_ROUTE_BIT),
+    ("@Put(", AUTH_ROUTE_BIT),
+    ("@Patch(", AUTH_ROUTE_BIT),
+    // CORS options are read only around `credentials: true`.
+    ("credentials", CREDENTIALS_BIT),
+    ("jwt.sign", JWT_SIGN_BIT),
+    ("JWT.sign", JWT_SIGN_BIT),
+    ("sonwebtoken.sign", JWT_SIGN_BIT),
+    ("ignJWT", SIGN_JWT_BIT),
+];
+
+static GATE_SEARCH: LazyLock<Literals> = LazyLock::new(|| {
+    Literals::new(GATES.iter().map(|(l, _)| l)).expect("plain literals always build")
+});
+
+/// Which sets of [`facts`] can match `text`: the bits of the [`GATES`]
+/// found in it, and [`HEADERS_BIT`] when it holds `-transport-` or
+/// `-security-` in any case (the header names are matched so).
+fn gates(text: &str) -> u16 {
+    let bytes = text.as_bytes();
+    let mut mask = 0;
+    let mut at = 0;
+    // From each match's start + 1, not its end: no gate is a prefix of
+    // another, so every place a gate begins is found.
+    while mask != EVERY_SET {
+        let Some(m) = GATE_SEARCH.find_from(bytes, at) else {
+            break;
+        };
+        mask |= GATES[m.pattern().as_usize()].1;
+        at = m.start() + 1;
+    }
+    if mask & HEADERS_BIT == 0 && names_header_in_any_case(bytes) {
+        mask |= HEADERS_BIT;
+    }
+    mask
+}
+
+/// Does `bytes` hold `-transport-` or `-security-`, in any case? Every
+/// match of [`HEADERS`]' case-insensitive header names holds one.
+fn names_header_in_any_case(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'-', bytes).any(|i| {
+        let rest = &bytes[i + 1..];
+        [&b"transport-"[..], &b"security-"[..]]
+            .iter()
+            .any(|w| rest.len() >= w.len() && rest[..w.len()].eq_ignore_ascii_case(w))
+    })
 }
 
 fn facts(file: &SourceFile, text: &str) -> FileFacts {
+    facts_of_sets(file, text, gates(text))
+}
+
+/// [`facts`], searching only the sets whose bits `sets` has.
+fn facts_of_sets(file: &SourceFile, text: &str, sets: u16) -> FileFacts {
     let mut f = FileFacts {
         rel: file.rel.to_string(),
         ..FileFacts::default()
     };
+    let has = |bit: u16| sets & bit != 0;
     // The framework's creation call (an Express app passed to
     // `http.createServer(app)` is still Express).
-    f.server = SERVER
-        .find_iter(text)
+    f.server = has(SERVER_BIT)
+        .then(|| SERVER.find_iter(text))
+        .into_iter()
+        .flatten()
         .filter_map(|m| {
             let framework = SERVER_FRAMEWORKS[m.alternative];
             // A bare `createServer(` is Node's only when the file imports
@@ -361,12 +517,17 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
     {
         f.server = None;
     }
-    f.shutdown = SHUTDOWN.is_match(text);
-    f.health_route = HEALTH.is_match(text);
-    f.security_headers = HEADERS.is_match(text);
-    f.rate_limit = names_rate_limit(text);
-    f.auth_route = AUTH_ROUTE.find(text).map(|m| place(file, m.start, m.end));
-    for cred in CREDENTIALS.find_iter(text) {
+    f.shutdown = has(SHUTDOWN_BIT) && SHUTDOWN.is_match(text);
+    f.health_route = has(HEALTH_BIT) && HEALTH.is_match(text);
+    f.security_headers = has(HEADERS_BIT) && HEADERS.is_match(text);
+    f.rate_limit = (has(RATE_LIMIT_BIT) && RATE_LIMIT.is_match(text))
+        || (has(RATE_LIMIT_CALL_BIT) && calls_rate_limiter(text));
+    f.auth_route = has(AUTH_ROUTE_BIT)
+        .then(|| AUTH_ROUTE.find(text))
+        .flatten()
+        .map(|m| place(file, m.start, m.end));
+    let credentials = has(CREDENTIALS_BIT).then(|| CREDENTIALS.find_iter(text));
+    for cred in credentials.into_iter().flatten() {
         let Some((open, close)) = enclosing_object(text, cred.start) else {
             continue;
         };
@@ -400,7 +561,11 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
                 .push((place(file, call, call + 4), name.to_string()));
         }
     }
-    for m in JWT_SIGN.find_iter(text) {
+    for m in has(JWT_SIGN_BIT)
+        .then(|| JWT_SIGN.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let Some(args) = call_args(text, m.end) else {
             continue;
         };
@@ -408,7 +573,11 @@ fn facts(file: &SourceFile, text: &str) -> FileFacts {
             f.jwt_no_expiry.push(place(file, m.start, m.end));
         }
     }
-    for m in SIGN_JWT.find_iter(text) {
+    for m in has(SIGN_JWT_BIT)
+        .then(|| SIGN_JWT.find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         // The builder chain up to its `.sign(`.
         let rest = &text[m.end..];
         let end = rest.find(".sign(").map_or(rest.len().min(2000), |i| i);
@@ -479,6 +648,24 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// The rate-limit call read by hand answers as its pattern.
+        #[test]
+        fn rate_limit_call_by_hand_answers_as_its_pattern(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "rateLimit", "RateLimit", "ratelimit", "Ratelimit", "rateLimiter", "throttle",
+                    "Throttle", "hrottle", "ateLimit", "atelimit", "create", "(", ")", " ", "_",
+                    ".", "9", "é", "r", "R", "t", "T", "-", "\n",
+                ]),
+                0..10,
+            )
+        ) {
+            static CALL: LazyLock<Regex> =
+                LazyLock::new(|| ascii_re(r"\b\w*(?:[Rr]ate[Ll]imit|[Tt]hrottle)\w*\("));
+            let text = parts.concat();
+            proptest::prop_assert_eq!(calls_rate_limiter(&text), CALL.is_match(&text), "{:?}", text);
+        }
+
         /// The rate-limit patterns split in two, the call gated by its
         /// words, answer as the one pattern they were.
         #[test]
@@ -500,6 +687,143 @@ mod tests {
             let text = parts.concat();
             proptest::prop_assert_eq!(names_rate_limit(&text), ONE.is_match(&text), "{:?}", text);
         }
+    }
+
+    /// Pieces of every set's matches, of their gates and decoys.
+    const FACT_PIECES: &[&str] = &[
+        "express()",
+        "fastify({",
+        "Fastify()",
+        "new Koa(",
+        "serve({ fetch",
+        "NestFactory.create(",
+        "http.createServer(",
+        "createServer(",
+        "import http from 'node:http';",
+        ".listen(",
+        "process.on('SIGTERM'",
+        "process.once(\"SIGINT\"",
+        "enableShutdownHooks(",
+        "closeGracefully",
+        "createTerminus(",
+        "createHttpTerminator(",
+        "stoppable(",
+        "createLightship(",
+        "closeWithGrace(",
+        "'fastify-graceful-shutdown'",
+        "'close-with-grace'",
+        "'@godaddy/terminus'",
+        "'http-terminator'",
+        "'stoppable'",
+        "'lightship'",
+        "'/health'",
+        "\"/api/readyz\"",
+        "`/livez`",
+        "'/up'",
+        "'/api/up/",
+        "'/ping'",
+        "'/status?",
+        "@Get('health')",
+        "@Head(\"/live\")",
+        "@All(`ready`)",
+        "@Controller('ping')",
+        "@HealthCheck(",
+        "'@nestjs/terminus'",
+        "'fastify-healthcheck'",
+        "'@fastify/under-pressure'",
+        "'helmet'",
+        "'@fastify/helmet'",
+        "'hono/secure-headers'",
+        "'lusca'",
+        "secureHeaders(",
+        "'Strict-Transport-Security'",
+        "\"content-SECURITY-policy\"",
+        "'express-rate-limit'",
+        "'express-slow-down'",
+        "'rate-limiter-flexible'",
+        "'@nestjs/throttler'",
+        "'koa2-ratelimit'",
+        "'@upstash/ratelimit'",
+        "'express-brute'",
+        "ThrottlerModule",
+        "limit_req",
+        "rateLimit(",
+        "throttle(",
+        ".post('/login'",
+        ".get(\"/api/auth/\"",
+        "@Post('signin')",
+        "@Patch('v1/sign-in')",
+        "@Controller('auth')",
+        "url: '/reset'",
+        ".use(`/forgot-password`",
+        "cors({ origin: '*', credentials: true })",
+        "{ origin: true, credentials: true }",
+        "{ origin: process.env.ORIGIN, credentials: true }",
+        "jwt.sign(payload, key)",
+        "jsonwebtoken.sign({ exp: 1 }, k)",
+        "JWT.sign(p, k, {})",
+        "new SignJWT(p).sign(k)",
+        "new SignJWT(p).setExpirationTime('1h').sign(k)",
+        " ",
+        "\n",
+        "'",
+        "/",
+        "(",
+        "{",
+        "}",
+        "é",
+        "x",
+        "api",
+        "ready",
+        "health",
+        "Get",
+        "credentials",
+    ];
+
+    proptest::proptest! {
+        /// The facts are the same whether every set is searched or only
+        /// those whose gates the text holds.
+        #[test]
+        fn gated_facts_are_every_sets_facts(
+            parts in proptest::collection::vec(proptest::sample::select(FACT_PIECES), 0..10)
+        ) {
+            let settings = crate::config::Settings::defaults();
+            let text = parts.concat();
+            let file = SourceFile::new("src/server.ts", Lang::TypeScript, &text, &settings);
+            proptest::prop_assert_eq!(
+                format!("{:?}", facts(&file, &text)),
+                format!("{:?}", facts_of_sets(&file, &text, EVERY_SET)),
+                "{:?}", text
+            );
+        }
+    }
+
+    /// A gate found at a place hides none that begins there too.
+    #[test]
+    fn no_gate_begins_another() {
+        for (a, _) in GATES {
+            for (b, _) in GATES {
+                assert!(a == b || !b.starts_with(a), "{a} begins {b}");
+            }
+        }
+    }
+
+    /// Each piece that makes a set match opens its gate.
+    #[test]
+    fn every_set_piece_opens_its_gate() {
+        let settings = crate::config::Settings::defaults();
+        let mut seen = 0;
+        for piece in FACT_PIECES {
+            let file = SourceFile::new("src/server.ts", Lang::TypeScript, piece, &settings);
+            let all = facts_of_sets(&file, piece, EVERY_SET);
+            let gated = facts(&file, piece);
+            assert_eq!(format!("{all:?}"), format!("{gated:?}"), "{piece}");
+            if format!("{all:?}") != format!("{:?}", facts_of_sets(&file, piece, 0)) {
+                seen += 1;
+            }
+        }
+        // The pieces are matches, not only decoys.
+        assert!(seen > 50, "{seen}");
     }
 
     #[test]
