@@ -93,9 +93,12 @@ impl Listed {
     /// Asked by the worker that reads the file, not by the listing, so the
     /// 20,000 `lstat`s of a large repository run in parallel. With it, the
     /// size in bytes of a regular file (0 otherwise): one `lstat` says both.
-    /// A file the walk saw as a regular file is opened instead (never
-    /// following a link, never waiting on a FIFO put there since) and its
-    /// open file says both: one path lookup, not two.
+    /// A file the walk saw as a regular file, or git listed (git lists
+    /// regular files, links and submodules' folders only), is opened
+    /// instead (never following a link, never waiting on a FIFO put there
+    /// since) and its open file says both: one path lookup, not two (the
+    /// `lstat` before each open was a tenth of a 4,000-file app's system
+    /// time). What cannot be opened so is told apart by `lstat`.
     pub fn look(&self) -> Looked {
         let gone = Looked {
             kind: FileKind::Gone,
@@ -108,7 +111,7 @@ impl Listed {
                 ..gone
             },
             Content::Disk(p, walked) => {
-                if *walked == Some(FileKind::File) {
+                if matches!(walked, None | Some(FileKind::File)) {
                     if let Ok(file) = open_no_wait(p) {
                         return match file.metadata() {
                             Ok(m) if m.is_file() => Looked {
@@ -1072,7 +1075,8 @@ mod tests {
         Listed::disk("f.ts".into(), path.to_path_buf(), Some(FileKind::File))
     }
 
-    /// A file the walk saw is opened once and its open file gives the size;
+    /// A file the walk saw or git listed is opened once and its open file
+    /// gives the size;
     /// whatever replaced it since is told apart without following a link or
     /// waiting on a FIFO.
     #[cfg(unix)]
@@ -1080,36 +1084,35 @@ mod tests {
     fn a_walked_file_is_looked_at_through_its_open_file() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f.ts");
-        std::fs::write(&p, "console.log(1)\n").unwrap();
-        let listed = walked(&p);
-        let looked = listed.look();
-        assert_eq!((looked.kind, looked.size), (FileKind::File, 15));
-        assert!(looked.file.is_some());
-        let mut buf = Vec::new();
-        listed.read_into(looked, &mut buf).unwrap();
-        assert_eq!(buf, b"console.log(1)\n");
+        // Walked, and git-listed (no type from a walk): the same.
+        for listed in [walked(&p), Listed::disk("f.ts".into(), p.clone(), None)] {
+            std::fs::write(&p, "console.log(1)\n").unwrap();
+            let looked = listed.look();
+            assert_eq!((looked.kind, looked.size), (FileKind::File, 15));
+            assert!(looked.file.is_some());
+            let mut buf = Vec::new();
+            listed.read_into(looked, &mut buf).unwrap();
+            assert_eq!(buf, b"console.log(1)\n");
 
-        std::fs::remove_file(&p).unwrap();
-        std::os::unix::fs::symlink("/etc/hostname", &p).unwrap();
-        assert_eq!(listed.look().kind, FileKind::Symlink);
+            std::fs::remove_file(&p).unwrap();
+            std::os::unix::fs::symlink("/etc/hostname", &p).unwrap();
+            assert_eq!(listed.look().kind, FileKind::Symlink);
 
-        std::fs::remove_file(&p).unwrap();
-        assert!(std::process::Command::new("mkfifo")
-            .arg(&p)
-            .status()
-            .unwrap()
-            .success());
-        // No writer: a blocking open would never return.
-        assert_eq!(listed.look().kind, FileKind::Gone);
+            std::fs::remove_file(&p).unwrap();
+            assert!(std::process::Command::new("mkfifo")
+                .arg(&p)
+                .status()
+                .unwrap()
+                .success());
+            // No writer: a blocking open would never return.
+            assert_eq!(listed.look().kind, FileKind::Gone);
 
-        std::fs::remove_file(&p).unwrap();
-        assert_eq!(listed.look().kind, FileKind::Gone);
-        // Git-listed (no type from a walk): `lstat`, then a plain open.
-        std::fs::write(&p, "x").unwrap();
-        let listed = Listed::disk("f.ts".into(), p.clone(), None);
-        let looked = listed.look();
-        assert_eq!((looked.kind, looked.size), (FileKind::File, 1));
-        assert!(looked.file.is_none());
+            std::fs::remove_file(&p).unwrap();
+            assert_eq!(listed.look().kind, FileKind::Gone);
+            std::fs::create_dir(&p).unwrap();
+            assert_eq!(listed.look().kind, FileKind::Gone);
+            std::fs::remove_dir(&p).unwrap();
+        }
     }
 
     /// Git's own ids (`git hash-object`), SHA-1 and SHA-256.
