@@ -402,10 +402,11 @@ const GATES: &[(&str, u16)] = &[
     ("nator", SHUTDOWN_BIT),
     ("toppable", SHUTDOWN_BIT),
     ("htship", SHUTDOWN_BIT | HEALTH_BIT),
-    // A health path after its `/` (`'/api/readyz'`), a decorator whose
+    // A health path after its `/` (`'/api/readyz'`; `/read` for
+    // `/readiness` too), a decorator whose
     // path may have no `/`, `@HealthCheck(` and the health packages.
     ("health", HEALTH_BIT),
-    ("/ready", HEALTH_BIT),
+    ("/read", HEALTH_BIT),
     ("/live", HEALTH_BIT),
     ("'/up", HEALTH_BIT),
     ("\"/up", HEALTH_BIT),
@@ -742,6 +743,8 @@ mod tests {
         "'lightship'",
         "'/health'",
         "\"/api/readyz\"",
+        "'/readiness'",
+        "`/liveness`",
         "`/livez`",
         "'/up'",
         "'/api/up/",
