@@ -96,9 +96,9 @@ impl Listed {
     /// A file the walk saw as a regular file, or git listed (git lists
     /// regular files, links and submodules' folders only), is opened
     /// instead (never following a link, never waiting on a FIFO put there
-    /// since) and its open file says both: one path lookup, not two (the
-    /// `lstat` before each open was a tenth of a 4,000-file app's system
-    /// time). What cannot be opened so is told apart by `lstat`.
+    /// since) and its open file says both: one path lookup, not two (a
+    /// 4,000-file app: 7,374 `statx` calls by path, now 4,462 on open
+    /// files). What cannot be opened so is told apart by `lstat`.
     pub fn look(&self) -> Looked {
         let gone = Looked {
             kind: FileKind::Gone,
@@ -1076,12 +1076,11 @@ mod tests {
     }
 
     /// A file the walk saw or git listed is opened once and its open file
-    /// gives the size;
-    /// whatever replaced it since is told apart without following a link or
-    /// waiting on a FIFO.
+    /// gives the size; whatever replaced it since is told apart without
+    /// following a link or waiting on a FIFO.
     #[cfg(unix)]
     #[test]
-    fn a_walked_file_is_looked_at_through_its_open_file() {
+    fn a_listed_file_is_looked_at_through_its_open_file() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f.ts");
         // Walked, and git-listed (no type from a walk): the same.

@@ -315,7 +315,8 @@ fn calls_rate_limiter(text: &str) -> bool {
     let bytes = text.as_bytes();
     let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
     NAMES.find_iter(bytes).any(|m| {
-        let first = if m.pattern().as_usize() == 2 {
+        // `[Tt]` before `hrottle`, `[Rr]` before `ate[Ll]imit`.
+        let first = if bytes[m.start()] == b'h' {
             [b'T', b't']
         } else {
             [b'R', b'r']
