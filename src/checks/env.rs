@@ -495,8 +495,10 @@ pub fn mentioned_template_names(
         count: std::sync::atomic::AtomicUsize::new(0),
     };
     // Every scanned file is read again: on all cores, each thread its share,
-    // each looking only for the names no thread has found yet.
-    crate::workspace::on_every_core(visited, |chunk| {
+    // each looking only for the names no thread has found yet, the files
+    // likeliest to mention one first (the pass ends once all are found).
+    let ordered = reading_order(visited, &candidates);
+    crate::workspace::on_every_core(&ordered, |chunk| {
         mentions_in(tree, chunk, &candidates, &found_by_any, settings);
         Vec::<()>::new()
     });
@@ -509,6 +511,92 @@ pub fn mentioned_template_names(
     );
     found
 }
+
+/// `visited` in the order the mention pass reads them, the likeliest to
+/// mention a candidate first: a name's own word in the path (the
+/// `DYNADOT_API_KEY` of `lib/dynadot/client.ts`, read through a helper
+/// there); then configuration, scripts and READMEs (`turbo.json`,
+/// `config/database.yml`, a compose file, a workflow) and docs on setting
+/// up; then source code; then other docs (a blog's posts). Within each, path order. Only the
+/// order changes: every file is still read while a name is left.
+fn reading_order<'v>(visited: &'v [String], candidates: &[&str]) -> Vec<&'v String> {
+    /// A word in more paths than this names a common folder, not an
+    /// integration.
+    const HINT_MAX_PATHS: usize = 64;
+    let mut words: Vec<&str> = candidates
+        .iter()
+        .flat_map(|c| c.split('_'))
+        .filter(|w| w.len() >= 5)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    // Each path's words, found in one pass over it.
+    let search = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&words)
+        .ok();
+    let in_path: Vec<Vec<usize>> = visited
+        .iter()
+        .map(|path| match &search {
+            Some(s) if !words.is_empty() => s
+                .find_overlapping_iter(path)
+                .map(|m| m.pattern().as_usize())
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let mut paths_with = vec![0usize; words.len()];
+    for w in in_path.iter().flatten() {
+        paths_with[*w] += 1;
+    }
+    let tiers: Vec<u8> = visited
+        .iter()
+        .zip(&in_path)
+        .map(|(path, found)| {
+            let path = path.to_ascii_lowercase();
+            let name = path.rsplit('/').next().unwrap_or(&path);
+            let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+            if found.iter().any(|&w| paths_with[w] <= HINT_MAX_PATHS) {
+                0
+            } else if SOURCE.contains(&ext) {
+                2
+            } else if DOCS.contains(&ext) && !is_setup_doc(&path, name) {
+                3
+            } else {
+                1
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..visited.len()).collect();
+    order.sort_by_key(|&i| tiers[i]);
+    order.into_iter().map(|i| &visited[i]).collect()
+}
+
+/// Extensions of source code: where a name is seldom written out, bar a
+/// helper's argument.
+const SOURCE: &[&str] = &[
+    "js", "jsx", "ts", "tsx", "mjs", "cjs", "mts", "cts", "vue", "svelte", "astro", "py", "rb",
+    "go", "rs", "java", "kt", "php", "cs", "ex", "exs", "css", "scss", "html", "erb", "haml",
+    "slim", "pug",
+];
+
+/// A doc (lower-case path, file name) that may well name settings: a
+/// README, one at the root (`AGENTS.md`), or one about configuration,
+/// environments, deploying or installing.
+fn is_setup_doc(path: &str, name: &str) -> bool {
+    const TOPICS: &[&str] = &[
+        "config",
+        "environment",
+        "deploy",
+        "self-host",
+        "setup",
+        "install",
+    ];
+    !path.contains('/') || name.starts_with("readme") || TOPICS.iter().any(|t| path.contains(t))
+}
+
+/// Extensions of prose.
+const DOCS: &[&str] = &["md", "mdx", "markdown", "rst", "txt", "adoc"];
 
 /// The candidates some thread has found (see [`mentions_in`]).
 struct Found {
@@ -523,7 +611,7 @@ struct Found {
 /// name is found. Which names are found does not depend on the order.
 fn mentions_in(
     tree: &crate::workspace::tree::Tree,
-    rels: &[String],
+    rels: &[&String],
     candidates: &[&str],
     found: &Found,
     settings: &crate::config::Settings,
@@ -531,6 +619,7 @@ fn mentions_in(
     use std::sync::atomic::Ordering::Relaxed;
     let wanted: Vec<&String> = rels
         .iter()
+        .copied()
         .filter(|rel| {
             let name = rel.rsplit('/').next().unwrap_or(rel);
             !(name.starts_with(".env")
@@ -929,6 +1018,50 @@ mod tests {
             .map(|i| all[i])
             .collect();
         assert_eq!(found, ["API_URL"]);
+    }
+
+    /// The mention pass reads a path holding a name's word first, then
+    /// configuration and setup docs, then source, then other docs; a word
+    /// in many paths is no hint. Every file is still in the order.
+    #[test]
+    fn the_mention_pass_reads_the_likeliest_files_first() {
+        let mut visited: Vec<String> = [
+            "content/blog/hello.mdx",
+            "lib/auth.ts",
+            "lib/dynadot/client.ts",
+            "README.md",
+            "config/database.yml",
+            "docs/self-hosting/configuration/environment.mdx",
+            "docs/guide.md",
+            "turbo.json",
+            "AGENTS.md",
+            "packages/emails/Templates/Welcome.tsx",
+        ]
+        .map(String::from)
+        .to_vec();
+        // `EMAILS` is the word of 70 paths: a folder, not an integration.
+        visited.extend((0..70).map(|i| format!("packages/emails/src/e{i:02}.tsx")));
+        let order = reading_order(&visited, &["DYNADOT_API_KEY", "SENDGRID_EMAILS_KEY"]);
+        let mut sorted: Vec<&String> = order.clone();
+        sorted.sort();
+        let mut all: Vec<&String> = visited.iter().collect();
+        all.sort();
+        assert_eq!(sorted, all, "every file, once");
+        let first: Vec<&str> = order.iter().take(7).map(|p| p.as_str()).collect();
+        assert_eq!(
+            first,
+            [
+                "lib/dynadot/client.ts",
+                "README.md",
+                "config/database.yml",
+                "docs/self-hosting/configuration/environment.mdx",
+                "turbo.json",
+                "AGENTS.md",
+                "lib/auth.ts",
+            ]
+        );
+        let last: Vec<&str> = order.iter().rev().take(2).map(|p| p.as_str()).collect();
+        assert_eq!(last, ["docs/guide.md", "content/blog/hello.mdx"]);
     }
 
     #[test]
