@@ -676,30 +676,39 @@ impl PathSet {
             if entry.dir == dir && !entry.upto.is_empty() {
                 return entry.upto.last().copied().unwrap_or(false);
             }
-            // The folders `dir` shares with the last one asked.
-            let mut shared = 0;
-            for (a, b) in dir.split('/').zip(entry.dir.split('/')) {
-                if a != b || shared == entry.upto.len() {
-                    break;
-                }
-                shared += 1;
-            }
+            let shared = shared_folders(dir, &entry.dir).min(entry.upto.len());
             entry.upto.truncate(shared);
             let mut any = entry.upto.last().copied().unwrap_or(false);
-            let mut end = 0;
-            for (i, name) in dir.split('/').enumerate() {
-                end += name.len() + usize::from(i > 0);
-                if i < shared {
-                    continue;
-                }
+            // Only the folders not shared: from after the `shared`-th slash.
+            let folders = memchr::memchr_iter(b'/', dir.as_bytes()).count() + 1;
+            let start = match shared {
+                0 => 0,
+                n => memchr::memchr_iter(b'/', dir.as_bytes())
+                    .nth(n - 1)
+                    .map_or(dir.len(), |i| i + 1),
+            };
+            let mut end = start;
+            for name in dir[start..].split('/').take(folders - shared) {
+                end += name.len();
                 any = any || self.dir_names.contains(name) || self.globs_match(&dir[..end]);
                 entry.upto.push(any);
+                end += 1;
             }
             entry.dir.clear();
             entry.dir.push_str(dir);
             any
         })
     }
+}
+
+/// How many leading folders two folder paths share (`a/b/c` and `a/b/d`:
+/// 2; `a/b` and `a/bc`: 1), from their common bytes.
+fn shared_folders(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let ends_folder = |s: &[u8]| s.get(common).is_none_or(|&c| c == b'/');
+    let whole = usize::from(!a.is_empty() && !b.is_empty() && ends_folder(a) && ends_folder(b));
+    memchr::memchr_iter(b'/', &a[..common]).count() + whole
 }
 
 /// Does `glob` (plain bytes, `*` and `?`) match all of `name`? Byte by

@@ -347,6 +347,25 @@ fn checklist_items_are_validated() {
     assert_eq!(off.checklist.items().count(), 0);
 }
 
+#[test]
+fn shared_folders_counts_whole_folders_only() {
+    for (a, b, n) in [
+        ("a/b/c", "a/b/d", 2),
+        ("a/b", "a/bc", 1),
+        ("a/bc", "a/b", 1),
+        ("a/b", "a/b/c", 2),
+        ("a/b/c", "a/b", 2),
+        ("a/b", "a/b", 2),
+        ("x", "y", 0),
+        ("ab", "a", 0),
+        ("a", "", 0),
+        ("", "a", 0),
+        ("src/é/x", "src/é/y", 2),
+    ] {
+        assert_eq!(shared_folders(a, b), n, "{a} {b}");
+    }
+}
+
 /// The folder-name shortcut and the folder-by-folder matching of
 /// `path_globs` match exactly what the globs they replace matched (`p` and
 /// `p/**` for every pattern, as compiled before), on the default lists and
