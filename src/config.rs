@@ -529,6 +529,8 @@ struct LiteralGate {
     /// The literals of two bytes or more, by their first two bytes.
     longer: Vec<(u16, Vec<u8>)>,
     literals: Vec<String>,
+    /// The longest literal's length in bytes.
+    max_len: usize,
     asked: std::sync::atomic::AtomicUsize,
     dfa: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
 }
@@ -542,6 +544,7 @@ impl LiteralGate {
             singles: [0; 4],
             longer: Vec::new(),
             literals: literals.to_vec(),
+            max_len: literals.iter().map(String::len).max().unwrap_or(0),
             asked: std::sync::atomic::AtomicUsize::new(0),
             dfa: std::sync::OnceLock::new(),
         };
@@ -616,7 +619,11 @@ impl PathSet {
     /// compiling them was a third of a small app's run.
     fn is_match(&self, rel: &str) -> bool {
         match rel.rsplit_once('/') {
-            Some((dir, _)) => self.folder_matches(dir) || self.globs_match(rel),
+            Some((dir, _)) => {
+                let (matched, held) = self.folder_matches(dir);
+                matched
+                    || self.globs_match_held(rel, self.holds_required_after(rel, dir.len(), held))
+            }
             None => self.globs_match(rel),
         }
     }
@@ -624,16 +631,37 @@ impl PathSet {
     /// Does a glob of `globs` match `path`? Never when it holds none of
     /// the required literals.
     fn globs_match(&self, path: &str) -> bool {
-        if !self
+        let held = self
             .required
             .as_ref()
-            .is_none_or(|r| r.is_match(path.as_bytes()))
-        {
+            .is_none_or(|r| r.is_match(path.as_bytes()));
+        self.globs_match_held(path, held)
+    }
+
+    /// [`PathSet::globs_match`], told whether `path` holds a required
+    /// literal.
+    fn globs_match_held(&self, path: &str, held: bool) -> bool {
+        if !held {
             return false;
         }
         let name = path.rsplit('/').next().unwrap_or(path).as_bytes();
         self.names.iter().any(|g| wildcard_match(g, name))
             || (!self.globs.is_empty() && self.globs.is_match(path))
+    }
+
+    /// Does `path` hold a required literal, when its first `before` bytes
+    /// do (`held`) or do not? Only a literal ending past them is left to
+    /// find, which starts at most the longest literal's length back: the
+    /// gate reads a file's name and not its folders again.
+    fn holds_required_after(&self, path: &str, before: usize, held: bool) -> bool {
+        match &self.required {
+            None => true,
+            Some(_) if held => true,
+            Some(r) => {
+                let from = (before + 1).saturating_sub(r.max_len).min(path.len());
+                r.is_match(&path.as_bytes()[from..])
+            }
+        }
     }
 
     /// Does `dir` or a folder above it match? Every file directly in `dir`
@@ -642,18 +670,21 @@ impl PathSet {
     /// last folder asked and the answer for each of its ancestors, and
     /// works out only the folders a new path does not share with it (the
     /// whole chain again cost thousands of instructions a file).
-    fn folder_matches(&self, dir: &str) -> bool {
+    fn folder_matches(&self, dir: &str) -> (bool, bool) {
         struct Last {
             id: usize,
             dir: String,
             /// `upto[i]`: the first `i + 1` folders of `dir` hold a match.
             upto: Vec<bool>,
+            /// `held[i]`: the first `i + 1` folders of `dir` hold a
+            /// literal the set requires.
+            held: Vec<bool>,
         }
         thread_local! {
             static LAST: std::cell::RefCell<Vec<Last>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         if self.dir_names.is_empty() && self.globs.is_empty() && self.names.is_empty() {
-            return false;
+            return (false, false);
         }
         LAST.with(|last| {
             let mut last = last.borrow_mut();
@@ -668,17 +699,23 @@ impl PathSet {
                         id: self.id,
                         dir: String::new(),
                         upto: Vec::new(),
+                        held: Vec::new(),
                     });
                     last.len() - 1
                 }
             };
             let entry = &mut last[at];
             if entry.dir == dir && !entry.upto.is_empty() {
-                return entry.upto.last().copied().unwrap_or(false);
+                return (
+                    entry.upto.last().copied().unwrap_or(false),
+                    entry.held.last().copied().unwrap_or(false),
+                );
             }
             let shared = shared_folders(dir, &entry.dir).min(entry.upto.len());
             entry.upto.truncate(shared);
+            entry.held.truncate(shared);
             let mut any = entry.upto.last().copied().unwrap_or(false);
+            let mut held = entry.held.last().copied().unwrap_or(false);
             // Only the folders not shared: from after the `shared`-th slash.
             let folders = memchr::memchr_iter(b'/', dir.as_bytes()).count() + 1;
             let start = match shared {
@@ -689,14 +726,19 @@ impl PathSet {
             };
             let mut end = start;
             for name in dir[start..].split('/').take(folders - shared) {
+                // The folders before this one, without the slash.
+                let before = end.saturating_sub(1);
                 end += name.len();
-                any = any || self.dir_names.contains(name) || self.globs_match(&dir[..end]);
+                let path = &dir[..end];
+                held = self.holds_required_after(path, before, held);
+                any = any || self.dir_names.contains(name) || self.globs_match_held(path, held);
                 entry.upto.push(any);
+                entry.held.push(held);
                 end += 1;
             }
             entry.dir.clear();
             entry.dir.push_str(dir);
-            any
+            (any, held)
         })
     }
 }
