@@ -658,9 +658,10 @@ fn decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     // Valid UTF-8 (nearly every file) is borrowed as is, without a copy.
-    // `from_utf8` first: it validates a word at a time where the lossy
-    // decoder goes byte by byte (5 % of a large scan's time).
-    match std::str::from_utf8(bytes) {
+    // Validated first, by a vector search 32 bytes a step (std's goes a
+    // word at a time, 2 % of a large app's instructions); the lossy decoder
+    // goes byte by byte (5 % of a large scan's time).
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => text.into(),
         Err(_) => String::from_utf8_lossy(bytes),
     }
@@ -790,6 +791,48 @@ mod relative_tests {
                 .collect::<Vec<_>>()
                 .join("/");
             proptest::prop_assert_eq!(relative(root, &path), by_components);
+        }
+    }
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// UTF-8 text (a BOM dropped) is std's lossy reading of it, valid
+        /// or not: the vector check accepts exactly what std does, and
+        /// borrows only what is valid. Pieces are ASCII runs (past the
+        /// vector width), multi-byte characters, and the bytes that break
+        /// them (a lone continuation, a cut sequence, an overlong form, a
+        /// surrogate).
+        #[test]
+        fn text_is_the_lossy_utf8_reading(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a".repeat(40).into_bytes(),
+                    b"x".to_vec(),
+                    "é".as_bytes().to_vec(),
+                    "€".as_bytes().to_vec(),
+                    "😀".as_bytes().to_vec(),
+                    vec![0x80],
+                    vec![0xE2, 0x82],
+                    vec![0xC0, 0xAF],
+                    vec![0xED, 0xA0, 0x80],
+                    vec![0xF4, 0x90, 0x80, 0x80],
+                    vec![0xFF],
+                ]),
+                0..40,
+            ),
+        ) {
+            let bytes = pieces.concat();
+            proptest::prop_assume!(!bytes.starts_with(&[0xFF, 0xFE]));
+            let text = decode(&bytes);
+            proptest::prop_assert_eq!(&*text, &*String::from_utf8_lossy(&bytes));
+            proptest::prop_assert_eq!(
+                matches!(text, std::borrow::Cow::Borrowed(_)),
+                std::str::from_utf8(&bytes).is_ok()
+            );
         }
     }
 }
