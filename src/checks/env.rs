@@ -517,8 +517,9 @@ pub fn mentioned_template_names(
 /// `DYNADOT_API_KEY` of `lib/dynadot/client.ts`, read through a helper
 /// there); then configuration, scripts and READMEs (`turbo.json`,
 /// `config/database.yml`, a compose file, a workflow) and docs on setting
-/// up; then source code; then other docs (a blog's posts). Within each, path order. Only the
-/// order changes: every file is still read while a name is left.
+/// up; then source code; then other docs (a blog's posts). Within each,
+/// path order. Only the order changes: every file is still read while a
+/// name is left. A small app's files keep their path order.
 fn reading_order<'v>(visited: &'v [String], candidates: &[&str]) -> Vec<&'v String> {
     /// A word in more paths than this names a common folder, not an
     /// integration.
