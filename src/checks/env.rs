@@ -563,15 +563,13 @@ fn reading_order<'v>(visited: &'v [String], candidates: &[&str]) -> Vec<&'v Stri
         .map(|(path, found)| {
             let path = path.to_ascii_lowercase();
             let name = path.rsplit('/').next().unwrap_or(&path);
-            let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
             if found.iter().any(|&w| paths_with[w] <= HINT_MAX_PATHS) {
-                0
-            } else if SOURCE.contains(&ext) {
-                2
-            } else if DOCS.contains(&ext) && !is_setup_doc(&path, name) {
-                3
-            } else {
-                1
+                return 0;
+            }
+            match crate::lexer::Lang::from_file_name(name) {
+                Some(lang) if is_source_code(lang) => 2,
+                Some(crate::lexer::Lang::Markdown) if !is_setup_doc(&path, name) => 3,
+                _ => 1,
             }
         })
         .collect();
@@ -580,13 +578,32 @@ fn reading_order<'v>(visited: &'v [String], candidates: &[&str]) -> Vec<&'v Stri
     order.into_iter().map(|i| &visited[i]).collect()
 }
 
-/// Extensions of source code: where a name is seldom written out, bar a
-/// helper's argument.
-const SOURCE: &[&str] = &[
-    "js", "jsx", "ts", "tsx", "mjs", "cjs", "mts", "cts", "vue", "svelte", "astro", "py", "rb",
-    "go", "rs", "java", "kt", "php", "cs", "ex", "exs", "css", "scss", "html", "erb", "haml",
-    "slim", "pug",
-];
+/// A program's source: where a name is seldom written out, bar a
+/// helper's argument. (Shell scripts, like configuration, often name
+/// settings.)
+fn is_source_code(lang: crate::lexer::Lang) -> bool {
+    use crate::lexer::Lang::*;
+    matches!(
+        lang,
+        JavaScript
+            | TypeScript
+            | Vue
+            | Svelte
+            | Astro
+            | Java
+            | Kotlin
+            | Go
+            | Rust
+            | C
+            | Cpp
+            | CSharp
+            | Swift
+            | Php
+            | Python
+            | Ruby
+            | Html
+    )
+}
 
 /// A doc (lower-case path, file name) that may well name settings: a
 /// README, one at the root (`AGENTS.md`), or one about configuration,
@@ -602,9 +619,6 @@ fn is_setup_doc(path: &str, name: &str) -> bool {
     ];
     !path.contains('/') || name.starts_with("readme") || TOPICS.iter().any(|t| path.contains(t))
 }
-
-/// Extensions of prose.
-const DOCS: &[&str] = &["md", "mdx", "markdown", "rst", "txt", "adoc"];
 
 /// The candidates some thread has found (see [`mentions_in`]).
 struct Found {
