@@ -426,9 +426,12 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         app_files: &app_files,
         visited: &walked.visited,
     };
-    for check in checks::REPO_CHECKS {
-        check.check_repo(&facts, checker.context(), &mut findings);
-    }
+    checks::repo::run_on_every_core(
+        checks::REPO_CHECKS,
+        &facts,
+        checker.context(),
+        &mut findings,
+    );
     relocate_outside_env_findings(&mut findings, &environments, &walked.templates);
     if opts.online {
         findings.extend(crate::github::issues::check(

@@ -64,19 +64,22 @@ pub struct RepoFacts<'a> {
 /// The areas a check judged, and on what (`Dockerfile`, `nginx.conf`):
 /// recorded while the checks run, read by the coverage stage.
 #[derive(Debug, Default)]
-pub struct Judged(std::cell::RefCell<Vec<(&'static str, crate::rules::Area, String)>>);
+pub struct Judged(std::sync::Mutex<Vec<(&'static str, crate::rules::Area, String)>>);
 
 impl Judged {
+    fn marks(&self) -> std::sync::MutexGuard<'_, Vec<(&'static str, crate::rules::Area, String)>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The rules of `group` (`docker`, the part of their ids before `/`)
     /// judged `area` on `what` (a file, or a kind of input).
     pub fn mark(&self, group: &'static str, area: crate::rules::Area, what: impl Into<String>) {
-        self.0.borrow_mut().push((group, area, what.into()));
+        self.marks().push((group, area, what.into()));
     }
 
     /// Every area marked and on what, in order.
     pub fn all(&self) -> Vec<(crate::rules::Area, String)> {
-        self.0
-            .borrow()
+        self.marks()
             .iter()
             .map(|(_, a, w)| (*a, w.clone()))
             .collect()
@@ -84,7 +87,7 @@ impl Judged {
 
     /// The rule groups that judged something, sorted, once each.
     pub fn groups(&self) -> Vec<&'static str> {
-        let mut g: Vec<&'static str> = self.0.borrow().iter().map(|(g, _, _)| *g).collect();
+        let mut g: Vec<&'static str> = self.marks().iter().map(|(g, _, _)| *g).collect();
         g.sort_unstable();
         g.dedup();
         g
@@ -151,8 +154,65 @@ pub fn known_names<'a>(reads: &'a [EnvRead], templates: &'a [Template]) -> BTree
     names
 }
 
+/// Files walked below which [`run_on_every_core`] uses one thread: a small
+/// app's checks take less time than starting another.
+pub const ONE_THREAD_BELOW: usize = 512;
+
 pub trait RepoCheck: Sync {
     fn check_repo(&self, facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>);
+}
+
+/// Each of `checks` on `facts`, on every core (at most 8 threads, each
+/// taking the next check not yet taken), their findings appended to `out`
+/// and what they judged marked on `facts.judged` in the order of `checks`:
+/// the same as running them one after another. They ran on one core while
+/// the others waited: a tenth of a 3,000-file app's instructions
+/// (documenso: 66 M of 356 M). An app of fewer than [`ONE_THREAD_BELOW`]
+/// files keeps them on the calling thread. A check's panic goes on in the
+/// caller.
+pub fn run_on_every_core(
+    checks: &[&dyn RepoCheck],
+    facts: &RepoFacts,
+    ctx: &Context,
+    out: &mut Vec<Finding>,
+) {
+    let threads = if facts.visited.len() < ONE_THREAD_BELOW {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get().min(8))
+            .min(checks.len())
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<std::sync::OnceLock<(Vec<Finding>, Judged)>> =
+        checks.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let work = || loop {
+        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(check) = checks.get(i) else { break };
+        let judged = Judged::default();
+        let mut found = Vec::new();
+        check.check_repo(
+            &RepoFacts {
+                judged: &judged,
+                ..*facts
+            },
+            ctx,
+            &mut found,
+        );
+        let _ = done[i].set((found, judged));
+    };
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        work();
+        for h in helpers {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+    });
+    for (found, judged) in done.into_iter().filter_map(std::sync::OnceLock::into_inner) {
+        out.extend(found);
+        let marks = judged.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        facts.judged.marks().extend(marks);
+    }
 }
 
 /// A finding about a value in an environment, placed on its key (never its
@@ -245,5 +305,136 @@ fn key_span(line: u32, column: u32, key: &str) -> Span {
         column,
         end_line: line,
         end_column: column + key.chars().count() as u32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Area;
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    /// A check that waits, then finds and judges what it is told, noting
+    /// the thread it ran on.
+    struct Fake {
+        wait_ms: u64,
+        finds: &'static [&'static str],
+        ran_on: Mutex<HashSet<std::thread::ThreadId>>,
+    }
+
+    impl RepoCheck for Fake {
+        fn check_repo(&self, facts: &RepoFacts, _: &Context, out: &mut Vec<Finding>) {
+            self.ran_on
+                .lock()
+                .unwrap()
+                .insert(std::thread::current().id());
+            std::thread::sleep(Duration::from_millis(self.wait_ms));
+            for &f in self.finds {
+                facts.judged.mark("docker", Area::Infrastructure, f);
+                out.push(Finding::new(
+                    &crate::checks::debug::PRINT,
+                    Level::Error,
+                    f,
+                    "",
+                ));
+            }
+        }
+    }
+
+    fn fake(wait_ms: u64, finds: &'static [&'static str]) -> Fake {
+        Fake {
+            wait_ms,
+            finds,
+            ran_on: Mutex::default(),
+        }
+    }
+
+    /// Run `checks` as the engine does, over an app of `files` files:
+    /// the findings' messages, the marks, and the threads used.
+    fn run(checks: &[Fake], files: usize) -> (Vec<String>, Vec<String>, usize) {
+        let settings = crate::config::Settings::defaults();
+        let ctx = Context {
+            settings: &settings,
+            today: (2026, 12, 6),
+        };
+        let visited: Vec<String> = (0..files).map(|i| format!("src/f{i}.ts")).collect();
+        let (empty_names, empty_scripts) = (BTreeSet::new(), BTreeSet::new());
+        let judged = Judged::default();
+        let facts = RepoFacts {
+            reads: &[],
+            templates: &[],
+            environments: &[],
+            tracked_env_files: None,
+            mentioned: &empty_names,
+            image_env: &empty_names,
+            env_files: &[],
+            migration_sets: &[],
+            history: None,
+            set_history: &[],
+            new_lines: None,
+            live: None,
+            database_label: None,
+            git_unavailable: None,
+            unreadable: &[],
+            swept: &[],
+            scripts: &empty_scripts,
+            repo_files: &[],
+            judged: &judged,
+            app_files: &[],
+            visited: &visited,
+        };
+        let dyns: Vec<&dyn RepoCheck> = checks.iter().map(|c| c as &dyn RepoCheck).collect();
+        // A finding already there stays first.
+        let mut out = vec![Finding::new(
+            &crate::checks::debug::PRINT,
+            Level::Error,
+            "walk",
+            "",
+        )];
+        run_on_every_core(&dyns, &facts, &ctx, &mut out);
+        let threads: HashSet<_> = checks
+            .iter()
+            .flat_map(|c| c.ran_on.lock().unwrap().clone())
+            .collect();
+        (
+            out.into_iter().map(|f| f.message).collect(),
+            judged.all().into_iter().map(|(_, w)| w).collect(),
+            threads.len(),
+        )
+    }
+
+    /// The first check is the slowest, so another thread finishes the
+    /// others first: findings and marks still come in the checks' order,
+    /// as if they ran one after another.
+    #[test]
+    fn checks_on_every_core_report_in_their_own_order() {
+        let checks = [
+            fake(200, &["a"]),
+            fake(0, &["b1", "b2"]),
+            fake(0, &[]),
+            fake(0, &["c"]),
+        ];
+        let (found, marked, threads) = run(&checks, ONE_THREAD_BELOW);
+        assert_eq!(found, ["walk", "a", "b1", "b2", "c"]);
+        assert_eq!(marked, ["a", "b1", "b2", "c"]);
+        // While the first check waits, another thread takes the rest.
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(
+            threads >= 2,
+            cores >= 2,
+            "{threads} threads on {cores} cores"
+        );
+    }
+
+    /// A small app's checks stay on the calling thread.
+    #[test]
+    fn a_small_apps_checks_run_on_one_thread() {
+        let checks = [fake(0, &["a"]), fake(0, &["b"]), fake(0, &["c"])];
+        let (found, marked, threads) = run(&checks, ONE_THREAD_BELOW - 1);
+        assert_eq!(found, ["walk", "a", "b", "c"]);
+        assert_eq!(marked, ["a", "b", "c"]);
+        assert_eq!(threads, 1);
     }
 }
