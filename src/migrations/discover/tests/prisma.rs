@@ -218,16 +218,19 @@ fn monorepo_and_decoys() {
 }
 
 proptest::proptest! {
-    /// On ASCII schemas the datasource block the ASCII pattern finds is the
-    /// Unicode pattern's.
+    /// The datasource block read by hand is the Unicode pattern's, names
+    /// and comments beyond ASCII too (such a name is left to the pattern).
     #[test]
-    fn the_ascii_datasource_pattern_finds_the_same_block(
-        before in proptest::sample::select(vec!["", "x", "generator g {}\n", "// datasource\n"]),
+    fn the_hand_read_datasource_block_is_the_patterns(
+        before in proptest::sample::select(vec![
+            "", "x", "generator g {}\n", "// datasource\n", "/// à la — note\n",
+            "datasource é {a}\n", "datasource dé {b}\n", "datasource db— {c}\n",
+        ]),
         indent in proptest::sample::select(vec!["", " ", "\t", "x"]),
         gap in proptest::sample::select(vec!["", " ", "\t "]),
-        name in proptest::sample::select(vec!["db", "_1", "", "a-b"]),
+        name in proptest::sample::select(vec!["db", "_1", "", "a-b", "dé", "é", "db—", "ø_1"]),
         body in proptest::collection::vec(
-            proptest::sample::select(vec!["provider = \"x\"", "\n", " ", "}", "{", "url"]),
+            proptest::sample::select(vec!["provider = \"x\"", "\n", " ", "}", "{", "url", "—"]),
             0..6,
         ),
     ) {
