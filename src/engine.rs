@@ -400,6 +400,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
 
     let mut findings = walked.findings;
     let judged = checks::repo::Judged::default();
+    let shared = checks::repo::Shared::default();
     let facts = RepoFacts {
         reads: &walked.reads,
         templates: &walked.templates,
@@ -425,6 +426,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         judged: &judged,
         app_files: &app_files,
         visited: &walked.visited,
+        shared: &shared,
     };
     checks::repo::run_on_every_core(
         checks::REPO_CHECKS,

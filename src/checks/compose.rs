@@ -96,7 +96,7 @@ impl RepoCheck for ComposeRules {
                     facts,
                     ctx,
                     vars: &vars,
-                    project: &project,
+                    project,
                     service: s,
                 };
                 judge.exposed_datastore(out);
@@ -113,13 +113,16 @@ mod healthcheck;
 mod interpolation;
 mod passwords;
 
-/// The production compose projects (for this module and `debug/debug-mode`).
-pub fn projects(facts: &RepoFacts, ctx: &Context) -> Vec<Project> {
-    model::production_projects(
-        facts.repo_files,
-        &ctx.settings.compose_production,
-        &production_vars(facts),
-    )
+/// The production compose projects (for this module, the Dockerfile and
+/// health-probe rules and `debug/debug-mode`), worked out once a run.
+pub fn projects<'f>(facts: &RepoFacts<'f>, ctx: &Context) -> &'f [Project] {
+    facts.shared.compose_projects.get_or_init(|| {
+        model::production_projects(
+            facts.repo_files,
+            &ctx.settings.compose_production,
+            &production_vars(facts),
+        )
+    })
 }
 
 /// The first production environment's values: what `${VAR}` becomes.

@@ -6,7 +6,7 @@
 //! (`Dockerfile.dev`, `local.Dockerfile`, `.devcontainer/`) and those in
 //! non-production folders are not. Docs: `docs/rules/docker-*.md`.
 
-mod builds;
+pub(crate) mod builds;
 mod dockerignore;
 pub mod parse;
 
@@ -217,11 +217,13 @@ impl<'a> FinalImage<'a> {
 /// Production Dockerfiles (see the module doc) with a final stage.
 pub fn final_images<'a>(facts: &'a RepoFacts, ctx: &Context) -> Vec<FinalImage<'a>> {
     let mut out = Vec::new();
-    let production: std::collections::BTreeSet<String> = super::compose::projects(facts, ctx)
-        .into_iter()
-        .flat_map(|p| p.files)
-        .collect();
-    let builds = builds::builds(facts.repo_files, &production);
+    let builds = facts.shared.docker_builds.get_or_init(|| {
+        let production: std::collections::BTreeSet<String> = super::compose::projects(facts, ctx)
+            .iter()
+            .flat_map(|p| p.files.iter().cloned())
+            .collect();
+        builds::builds(facts.repo_files, &production)
+    });
     for f in facts.repo_files {
         let rel = f.rel.as_str();
         if !super::infra_files::is_dockerfile(rel)

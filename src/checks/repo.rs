@@ -59,6 +59,20 @@ pub struct RepoFacts<'a> {
     pub app_files: &'a [super::app::scan::FileFacts],
     /// Every file the walk read, by path (file-based routes: `routes/api.health.ts`).
     pub visited: &'a [String],
+    /// What several checks derive from the same files, worked out once.
+    pub shared: &'a Shared,
+}
+
+/// What several repository checks derive from the same files, worked out
+/// by the first to ask (the others wait for it): the production compose
+/// projects (the compose, Dockerfile, debug-mode and health-probe rules
+/// each parsed every compose file again, twice where they asked for the
+/// Dockerfiles too: documenso's three compose files were parsed twelve
+/// times, 12 M instructions) and the builds the compose files declare.
+#[derive(Debug, Default)]
+pub struct Shared {
+    pub compose_projects: std::sync::OnceLock<Vec<super::compose::model::Project>>,
+    pub docker_builds: std::sync::OnceLock<Vec<(String, super::docker::builds::Build)>>,
 }
 
 /// The areas a check judged, and on what (`Dockerfile`, `nginx.conf`):
@@ -384,6 +398,7 @@ mod tests {
             judged: &judged,
             app_files: &[],
             visited: &visited,
+            shared: &Shared::default(),
         };
         let dyns: Vec<&dyn RepoCheck> = checks.iter().map(|c| c as &dyn RepoCheck).collect();
         // A finding already there stays first.
