@@ -299,6 +299,12 @@ impl<'s> FileChecker<'s> {
             // 64 + 23 or 32 + 32 + 23 half as fast).
             let (short, mut long): (Vec<usize>, Vec<usize>) =
                 (0..patterns.len()).partition(|&i| patterns[i].len() < 4);
+            // One-byte tokens (`=` in env files, `$` in YAML) get a part of
+            // their own, found with `memchr`: among the short tokens they
+            // left the automaton no prefilter, and it stepped through every
+            // byte of a lock file.
+            let (single, short): (Vec<usize>, Vec<usize>) =
+                short.into_iter().partition(|&i| patterns[i].len() == 1);
             // The suppression token first, in the first part with the
             // other checks' few tokens: a part's search stops once each
             // of its checks has a candidate, and is skipped if they all
@@ -311,7 +317,8 @@ impl<'s> FileChecker<'s> {
                 .div_ceil(long.len().div_ceil(PATTERNS_PER_PART).max(1));
             let groups = long
                 .chunks(per_part.max(1))
-                .chain((!short.is_empty()).then_some(short.as_slice()));
+                .chain((!short.is_empty()).then_some(short.as_slice()))
+                .chain(single.chunks(3));
             let mut searches = self.parts.lock().unwrap_or_else(|e| e.into_inner());
             let parts = groups
                 .map(|group| PrefilterPart {
@@ -328,6 +335,10 @@ impl<'s> FileChecker<'s> {
                         .or_insert_with(|| {
                             if patterns[group[0]].len() >= 4 {
                                 crate::literals::Literals::new(group.iter().map(|&i| &patterns[i]))
+                            } else if patterns[group[0]].len() == 1 {
+                                crate::literals::Literals::bytes(
+                                    group.iter().map(|&i| &patterns[i]),
+                                )
                             } else {
                                 AhoCorasick::builder()
                                     .match_kind(MatchKind::LeftmostFirst)

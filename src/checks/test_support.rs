@@ -44,3 +44,26 @@ pub fn found_in(
 
 /// A table row: (path, source, expected `(rule, line)` findings).
 pub type Case = (&'static str, &'static str, &'static [(&'static str, u32)]);
+
+/// The prefilter's one-byte tokens (`=` in env files, `$` in YAML) have a
+/// part of their own: a file holding only them still reaches its check.
+#[test]
+fn one_byte_tokens_reach_their_checks() {
+    let settings = Settings::defaults();
+    let template = outcome(&settings, ".env.example", "A=1\n");
+    assert_eq!(template.templates.len(), 1);
+    let compose = outcome(
+        &settings,
+        "docker-compose.yml",
+        "services:\n  web:\n    image: ${IMAGE}\n",
+    );
+    assert!(
+        compose.env_reads.iter().any(|r| r.name == "IMAGE"),
+        "{:?}",
+        compose
+            .env_reads
+            .iter()
+            .map(|r| &r.name)
+            .collect::<Vec<_>>()
+    );
+}
