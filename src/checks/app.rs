@@ -227,17 +227,27 @@ impl AppRules {
         let manifests = manifests(facts.repo_files);
         let dirs: Vec<String> = manifests.iter().map(|(d, _)| d.to_string()).collect();
         let mut packages: BTreeMap<&str, Package> = BTreeMap::new();
+        // Each manifest parsed once: a package's ancestors' manifests are
+        // read again for each package below them.
+        let parsed: Vec<Option<serde_json::Value>> = manifests
+            .iter()
+            .map(|(_, text)| serde_json::from_str(text).ok())
+            .collect();
+        let own_deps: Vec<Vec<String>> = parsed.iter().map(|v| dependencies(v.as_ref())).collect();
         // A workspace's packages inherit the root's hoisted dependencies:
         // a package's own and its ancestors' manifests count.
-        for (dir, text) in &manifests {
+        for ((dir, _), v) in manifests.iter().zip(&parsed) {
             let deps = manifests
                 .iter()
-                .filter(|(d, _)| d.is_empty() || *d == *dir || dir.starts_with(&format!("{d}/")))
-                .flat_map(|(_, text)| dependencies(text))
+                .zip(&own_deps)
+                .filter(|((d, _), _)| {
+                    d.is_empty() || *d == *dir || dir.starts_with(&format!("{d}/"))
+                })
+                .flat_map(|(_, deps)| deps.iter().cloned())
                 .collect();
             let pkg = packages.entry(dir).or_default();
             pkg.deps = deps;
-            pkg.manifest = Manifest::parse(text);
+            pkg.manifest = Manifest::of(v.as_ref());
         }
         for f in files {
             if let Some(dir) = package_of(&f.rel, &dirs) {

@@ -26,8 +26,10 @@ pub(super) struct Manifest {
 }
 
 impl Manifest {
-    pub fn parse(text: &str) -> Manifest {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+    /// What a parsed `package.json` says (nothing from one that did not
+    /// parse).
+    pub fn of(v: Option<&serde_json::Value>) -> Manifest {
+        let Some(v) = v else {
             return Manifest::default();
         };
         let start = v
@@ -75,9 +77,9 @@ impl Package<'_> {
     }
 }
 
-/// The production dependencies of a `package.json`.
-pub(super) fn dependencies(text: &str) -> Vec<String> {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+/// The production dependencies of a parsed `package.json`.
+pub(super) fn dependencies(v: Option<&serde_json::Value>) -> Vec<String> {
+    let Some(v) = v else {
         return Vec::new();
     };
     v.get("dependencies")
