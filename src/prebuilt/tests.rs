@@ -182,12 +182,15 @@ proptest! {
     /// and says which alternative; `is_match` and `find_at` agree.
     #[test]
     fn prebuilt_sets_match_as_the_regex_crate(text in text(), from in 0usize..200) {
-        for set in ALL {
-            let (name, alternatives) = (set.name, set.alternatives);
-            let re = reference(alternatives);
+        // Compiled once for all the cases.
+        static REFERENCES: std::sync::LazyLock<Vec<regex::Regex>> = std::sync::LazyLock::new(|| {
+            ALL.iter().map(|set| reference(set.alternatives)).collect()
+        });
+        for (set, re) in ALL.iter().zip(REFERENCES.iter()) {
+            let name = set.name;
             prop_assert_eq!(
                 set.find_iter(&text).collect::<Vec<_>>(),
-                reference_matches(&re, &text),
+                reference_matches(re, &text),
                 "{} on {:?}", name, text
             );
             prop_assert_eq!(set.is_match(&text), re.is_match(&text), "{} on {:?}", name, text);

@@ -311,3 +311,90 @@ fn values_a_walk_registers_are_held_back_until_it_ends() {
     assert_ne!(text(own), own);
     assert_ne!(text(other), other);
 }
+
+/// The public prefix as the pattern it replaced reads it.
+static PUBLIC_PREFIX: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+    Regex::new(
+        r"^(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA|eyJ|SG\.|re_|SK|sk-(?:ant-|proj-|svcacct-|admin-)?|xapp-|PRIVATE KEY-----)",
+    )
+    .expect("valid prefix pattern")
+});
+
+/// Pieces of key-shaped text: the public prefixes, prefixes cut short,
+/// bodies, and what stands around a key (word characters, blanks,
+/// escapes, dots).
+fn key_pieces() -> Vec<&'static str> {
+    let around = [
+        "sk",
+        "_live",
+        "gh",
+        "xox",
+        "ABCDEFGH2345",
+        "abcdefgh",
+        "0123456789abcdef",
+        "Zz9_-",
+        "+/=",
+        ".",
+        "_",
+        "-",
+        " ",
+        "\n",
+        "\\n",
+        "\t",
+        "x",
+        "=",
+        "\"",
+        "'",
+    ];
+    super::PUBLIC_PREFIXES
+        .iter()
+        .copied()
+        .chain(around)
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+    /// `public_prefix` is the prefix the pattern finds.
+    #[test]
+    fn the_public_prefix_is_the_patterns(pieces in proptest::collection::vec(
+        proptest::sample::select(key_pieces()), 0..6,
+    )) {
+        let token = pieces.concat();
+        proptest::prop_assert_eq!(
+            public_prefix(&token),
+            PUBLIC_PREFIX.find(&token).map_or("", |m| m.as_str()),
+            "{:?}", token
+        );
+    }
+
+    /// On ASCII text the shapes compiled ahead of time find what the
+    /// runtime pattern finds, where it finds it.
+    #[test]
+    fn prebuilt_secret_shapes_are_the_patterns_on_ascii(pieces in proptest::collection::vec(
+        proptest::sample::select(key_pieces()), 0..14,
+    )) {
+        let text = pieces.concat();
+        let prebuilt: Vec<(usize, usize)> = crate::prebuilt::REDACT_SECRET_SHAPED
+            .find_iter(&text)
+            .map(|m| (m.start, m.end))
+            .collect();
+        let runtime: Vec<(usize, usize)> =
+            SECRET_SHAPED.find_iter(&text).map(|m| (m.start(), m.end())).collect();
+        proptest::prop_assert_eq!(prebuilt, runtime, "{:?}", text);
+    }
+}
+
+/// Text beyond ASCII still goes to the runtime pattern: a key glued to a
+/// letter beyond ASCII has no word boundary before it in Unicode, and is
+/// not masked as the first alternative; ASCII mode would see one.
+#[test]
+fn text_beyond_ascii_keeps_the_unicode_pattern() {
+    let text = format!("é{}{}", "ghp_", "a1".repeat(5));
+    let found: Vec<_> = spans(&text).into_iter().map(|(s, e, _)| (s, e)).collect();
+    assert_eq!(found, []);
+    assert!(SECRET_SHAPED.find(&text).is_none());
+    // ASCII mode would have masked it.
+    assert!(crate::prebuilt::REDACT_SECRET_SHAPED.find(&text).is_some());
+}
