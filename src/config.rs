@@ -618,7 +618,7 @@ impl PathSet {
     /// glob ending in `/**` after a wildcard has no cheaper form), and
     /// compiling them was a third of a small app's run.
     fn is_match(&self, rel: &str) -> bool {
-        match crate::workspace::split_name(rel) {
+        match crate::paths::split_name(rel) {
             Some((dir, _)) => {
                 let (matched, held) = self.folder_matches(dir);
                 matched
@@ -644,7 +644,7 @@ impl PathSet {
         if !held {
             return false;
         }
-        let name = crate::workspace::file_name(path).as_bytes();
+        let name = crate::paths::file_name(path).as_bytes();
         self.names.iter().any(|g| wildcard_match(g, name))
             || (!self.globs.is_empty() && self.globs.is_match(path))
     }

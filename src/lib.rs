@@ -20,6 +20,7 @@ pub mod input_file;
 pub mod lexer;
 pub mod literals;
 pub mod migrations;
+pub mod paths;
 pub mod policy;
 pub mod prebuilt;
 pub mod provider_keys;

@@ -730,21 +730,6 @@ pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Vec<R> +
     })
 }
 
-/// `path` split at its last `/`: the folder and the file name. A byte scan
-/// from the end, where `str::rsplit_once('/')` sets up a word-at-a-time
-/// reverse search that costs more than the few bytes of a file name: the
-/// path sets ask it of every path the walk reads, some several times
-/// (dub: 345.5 M -> 343.4 M instructions).
-pub fn split_name(path: &str) -> Option<(&str, &str)> {
-    let slash = path.bytes().rposition(|b| b == b'/')?;
-    Some((&path[..slash], &path[slash + 1..]))
-}
-
-/// The file name of `path`: what follows its last `/` (see [`split_name`]).
-pub fn file_name(path: &str) -> &str {
-    split_name(path).map_or(path, |(_, name)| name)
-}
-
 /// Case-insensitive (ASCII) prefix and suffix tests on paths, without a
 /// lowercase copy: the file-kind tests run on every path the walk reads.
 pub fn starts_with_ci(s: &str, prefix: &str) -> bool {
@@ -892,22 +877,6 @@ mod line_tests {
                     "offset {} in {:?}", o, text
                 );
             }
-        }
-    }
-}
-
-#[cfg(test)]
-mod name_tests {
-    /// As `rsplit_once('/')` splits, beyond ASCII too.
-    #[test]
-    fn a_path_splits_at_its_last_slash() {
-        for path in ["a/b/c.ts", "c.ts", "a/", "/c", "", "dé/ü/ñ.ts", "a//b"] {
-            assert_eq!(super::split_name(path), path.rsplit_once('/'), "{path}");
-            assert_eq!(
-                super::file_name(path),
-                path.rsplit('/').next().unwrap_or(path),
-                "{path}"
-            );
         }
     }
 }

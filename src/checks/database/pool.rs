@@ -9,7 +9,7 @@ use crate::migrations::RepoFile;
 /// file name (an AWS SAM `template.yaml` only with a serverless resource).
 /// The walk keeps these files' text for [`serverless_config`].
 pub fn is_deploy_config(rel: &str) -> bool {
-    let name = crate::workspace::file_name(rel);
+    let name = crate::paths::file_name(rel);
     matches!(
         name,
         "vercel.json"
