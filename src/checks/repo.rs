@@ -180,7 +180,7 @@ pub trait RepoCheck: Sync {
 /// taking the next check not yet taken), their findings appended to `out`
 /// and what they judged marked on `facts.judged` in the order of `checks`:
 /// the same as running them one after another. They ran on one core while
-/// the others waited: a tenth of a 3,000-file app's instructions
+/// the others waited: nearly a fifth of a 3,000-file app's instructions
 /// (documenso: 66 M of 356 M). An app of fewer than [`ONE_THREAD_BELOW`]
 /// files keeps them on the calling thread. A check's panic goes on in the
 /// caller.
