@@ -375,15 +375,23 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         &settings,
         &checks::repo::known_names(&walked.reads, &walked.templates),
     );
-    let migration_sets = discover::discover(&walked.repo_files);
-    let mentioned = checks::env::mentioned_template_names(
-        &opts.tree(),
-        &walked.visited,
-        &walked.templates,
-        &walked.reads,
-        &environments,
-        &settings,
-    );
+    // Migration discovery beside the mention pass: both read only what
+    // the walk gave, and the pass's threads seldom end together.
+    let (migration_sets, mentioned) = std::thread::scope(|scope| {
+        let sets = scope.spawn(|| discover::discover(&walked.repo_files));
+        let mentioned = checks::env::mentioned_template_names(
+            &opts.tree(),
+            &walked.visited,
+            &walked.templates,
+            &walked.reads,
+            &environments,
+            &settings,
+        );
+        let sets = sets
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (sets, mentioned)
+    });
     // The app's paths, for its health probes: read only when there are any.
     let mut app_files = std::mem::take(&mut walked.app_files);
     app_files.extend(checks::app::routes::gather(
