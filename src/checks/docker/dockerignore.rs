@@ -14,9 +14,9 @@ pub struct DockerIgnore {
 }
 
 /// One pattern: matched by hand when it has no `[…]` class and fewer
-/// than 64 steps (nearly all:
-/// compiling a regex a line cost maybe's `.dockerignore` files 3.5 M
-/// instructions), else as the regex [`compile`] makes.
+/// than 64 steps (nearly all: compiling a regex a line cost maybe's
+/// `.dockerignore` files 3.5 M instructions), else as the regex
+/// [`compile`] makes.
 #[derive(Debug)]
 enum Pattern {
     Glob(Vec<Tok>),
