@@ -367,7 +367,10 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     let checker = FileChecker::new(Context {
         settings: &settings,
         today: ctx.today,
-    });
+    })
+    .with_server_deps(checks::app::ServerDeps::new(
+        opts.rev.is_none().then_some(opts.root.as_path()),
+    ));
     let mut walked = walk(opts, &settings, &checker, listing)?;
     // Now that the code's reads are known: process values by score too.
     environments::register_secrets(
@@ -392,8 +395,21 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (sets, mentioned)
     });
-    // The app's paths, for its health probes: read only when there are any.
+    // The facts that matter only in a package with a server, read in
+    // those packages' files; then the app's paths, for its health probes:
+    // read only when there are any.
     let mut app_files = std::mem::take(&mut walked.app_files);
+    app_files.extend(checks::app::scan::server_package_facts(
+        &opts.tree(),
+        &walked.visited,
+        &walked.repo_files,
+        &app_files,
+        &settings,
+        checker.server_deps(),
+    ));
+    // In the walk's order (by path), as `AppRules` reads them: the walk's
+    // files and the ones read again are different files.
+    app_files.sort_by(|a, b| a.rel.cmp(&b.rel));
     app_files.extend(checks::app::routes::gather(
         &opts.tree(),
         &walked.visited,

@@ -519,7 +519,7 @@ where
         if let Err(e) = listed.read_into(looked, &mut buf) {
             return unreadable(rel, e);
         }
-        let outcome = judge_text(settings, rel, &name, by_name, &buf, visit);
+        let outcome = judge_text(settings, rel, &name, by_name, &buf, true, visit);
         // A rare huge file does not keep its buffer for the rest of the walk.
         if buf.capacity() > 4 << 20 {
             *buf = Vec::new();
@@ -528,21 +528,57 @@ where
     })
 }
 
+/// A file the walk visited, read again after it: `visit` sees the text
+/// the walk's checks saw, or is not called for a file the walk did not
+/// check as text (too large, binary, not a language it lexes, minified).
+/// Nothing is swept: the walk swept what it skipped.
+pub fn visit_again<T, F>(settings: &Settings, rel: &str, bytes: &[u8], visit: &F) -> Option<T>
+where
+    F: Fn(&SourceFile) -> T,
+{
+    let name = crate::paths::file_name(rel);
+    let by_name = Lang::from_file_name(name);
+    if bytes.len() as u64 > settings.max_file_size
+        || (by_name.is_none() && name.contains('.') && !name.starts_with('.'))
+    {
+        return None;
+    }
+    match judge_text(
+        settings,
+        rel.to_string(),
+        name,
+        by_name,
+        bytes,
+        false,
+        visit,
+    ) {
+        Outcome::Visited(_, t) => Some(t),
+        _ => None,
+    }
+}
+
 /// The rest of [`process`] once the file's bytes are read: binary,
-/// language, minified, then the checks.
+/// language, minified, then the checks. A file the checks skip is swept
+/// for keys if `sweep_skipped`.
 fn judge_text<T, F>(
     settings: &Settings,
     rel: String,
     name: &str,
     by_name: Option<Lang>,
     bytes: &[u8],
+    sweep_skipped: bool,
     visit: &F,
 ) -> Outcome<T>
 where
     F: Fn(&SourceFile) -> T,
 {
     let swept = |rel: String, reason: Reason, bytes: &[u8]| {
-        Outcome::Skipped(rel, reason, sweep::sweep(bytes).unwrap_or_default())
+        let hits = if sweep_skipped {
+            sweep::sweep(bytes).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        Outcome::Skipped(rel, reason, hits)
     };
     if is_binary(bytes) {
         return swept(rel, Reason::Binary, bytes);

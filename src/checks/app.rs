@@ -6,6 +6,7 @@
 //! never flagged.
 
 mod package;
+pub use package::ServerDeps;
 mod probes;
 pub mod routes;
 pub mod scan;

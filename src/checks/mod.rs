@@ -153,6 +153,9 @@ pub struct FileKind {
     pub lang: Lang,
     pub production: bool,
     pub test: bool,
+    /// A production JS/TS file in a package that may have a server (see
+    /// [`app::ServerDeps`]); `false` for every other file.
+    pub server_package: bool,
 }
 
 impl FileKind {
@@ -161,17 +164,22 @@ impl FileKind {
             lang: file.lang,
             production: file.is_production,
             test: file.is_test,
+            server_package: false,
         }
     }
 
     /// Dense index for the per-kind prefilter table.
     fn index(self) -> usize {
-        (self.lang as usize) * 4 + usize::from(self.production) * 2 + usize::from(self.test)
+        (self.lang as usize) * 8
+            + usize::from(self.production) * 4
+            + usize::from(self.test) * 2
+            + usize::from(self.server_package)
     }
 }
 
-/// Slots in the prefilter table: 4 per language (production × test).
-const KIND_SLOTS: usize = 64 * 4;
+/// Slots in the prefilter table: 8 per language (production × test ×
+/// server package).
+const KIND_SLOTS: usize = 64 * 8;
 
 pub trait FileCheck: Sync {
     /// Literal tokens of which at least one must occur in a file of this kind
@@ -246,6 +254,8 @@ pub struct FileChecker<'s> {
     /// the parts they have alike (the short tokens' automaton, the same in
     /// nearly every kind, took a third of a millisecond to build each time).
     parts: std::sync::Mutex<std::collections::HashMap<Vec<String>, PartSearch>>,
+    /// Which production JS/TS files may be in a server's package.
+    servers: app::ServerDeps,
 }
 
 /// A prefilter part's search, shared by the kinds with the same patterns.
@@ -260,7 +270,21 @@ impl<'s> FileChecker<'s> {
             prefilters: (0..KIND_SLOTS).map(|_| OnceLock::new()).collect(),
             built: Default::default(),
             parts: Default::default(),
+            servers: app::ServerDeps::new(None),
         }
+    }
+
+    /// Guess the server packages from the manifests under `root` (see
+    /// [`app::ServerDeps`]); without this, every JS/TS file is looked in
+    /// for every app fact.
+    pub fn with_server_deps(mut self, servers: app::ServerDeps) -> Self {
+        self.servers = servers;
+        self
+    }
+
+    /// The walk's guess at the server packages, for the files it left.
+    pub fn server_deps(&self) -> &app::ServerDeps {
+        &self.servers
     }
 
     pub fn context(&self) -> &Context<'s> {
@@ -360,7 +384,9 @@ impl<'s> FileChecker<'s> {
     }
 
     pub fn check(&self, file: &SourceFile) -> FileOutcome {
-        let prefilter = self.prefilter(FileKind::of(file));
+        let mut kind = FileKind::of(file);
+        kind.server_package = app::scan::judged(kind) && self.servers.may_serve(file.rel);
+        let prefilter = self.prefilter(kind);
         let mut out = FileOutcome::default();
         // Bit i: CHECKS[i] has a candidate token; bit CHECKS.len(): suppressions.
         let mut wanted: u64 = 0;

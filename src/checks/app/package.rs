@@ -104,6 +104,126 @@ pub(super) fn manifests(repo_files: &[crate::migrations::RepoFile]) -> Vec<(&str
         .collect()
 }
 
+/// Which files the walk looks in for the facts that matter only in a
+/// package with a server ([`super::scan::SERVER_PACKAGE_TOKENS`]): those
+/// under a `package.json` (their package's or one above it, whose
+/// dependencies a workspace's packages inherit) that depends on a server
+/// framework. Asked as the walk reads each production JS/TS file, before
+/// the walk has read the manifests: each folder's `package.json` is read
+/// here once. Only a guess at the packages `AppRules` will find a server
+/// in: a plain `http.createServer` needs no dependency, and a manifest may
+/// be left out of the walk. The files of a server package the guess missed
+/// are read again after the walk ([`super::scan::server_package_facts`]),
+/// so a wrong guess costs time, never a fact.
+pub struct ServerDeps {
+    /// The checkout's root; `None` (with `--rev`, and in tests): every
+    /// file is looked in, as if every package had a server.
+    root: Option<std::path::PathBuf>,
+    /// A folder → whether its `package.json` or one above names a server
+    /// framework among its production dependencies.
+    folders: std::sync::RwLock<std::collections::HashMap<String, bool>>,
+}
+
+impl ServerDeps {
+    pub fn new(root: Option<&std::path::Path>) -> ServerDeps {
+        ServerDeps {
+            root: root.map(std::path::Path::to_path_buf),
+            folders: Default::default(),
+        }
+    }
+
+    /// Does a `package.json` in `rel`'s folder or one above depend on a
+    /// server framework?
+    pub fn may_serve(&self, rel: &str) -> bool {
+        let Some(root) = &self.root else {
+            return true;
+        };
+        let dir = crate::paths::split_name(rel).map_or("", |(d, _)| d);
+        let known = self.folders.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(&b) = known.get(dir) {
+            return b;
+        }
+        drop(known);
+        let mut folders = self.folders.write().unwrap_or_else(|e| e.into_inner());
+        answer(root, dir, &mut folders)
+    }
+}
+
+/// Folders deeper than this are not looked in for a manifest: a
+/// workspace's packages sit a folder or two down (`apps/web`,
+/// `packages/api/server`), and a Next.js app has a folder per route (dub:
+/// 1,900 of them, a look each cost a millisecond in all). A server package
+/// deeper down is found after the walk, its files read again.
+const MANIFEST_DEPTH: usize = 2;
+
+/// [`ServerDeps::may_serve`] for the files of `dir`, kept for each folder
+/// (one look-up per file; each folder's manifest looked for once).
+fn answer(
+    root: &std::path::Path,
+    dir: &str,
+    folders: &mut std::collections::HashMap<String, bool>,
+) -> bool {
+    if let Some(&b) = folders.get(dir) {
+        return b;
+    }
+    let shallow = dir.is_empty() || dir.bytes().filter(|&b| b == b'/').count() < MANIFEST_DEPTH;
+    let b = (shallow && names_server_dep(root, dir))
+        || (!dir.is_empty()
+            && answer(
+                root,
+                crate::paths::split_name(dir).map_or("", |(d, _)| d),
+                folders,
+            ));
+    folders.insert(dir.to_string(), b);
+    b
+}
+
+/// Does `dir/package.json` list a server framework among its production
+/// dependencies? Only a regular file of a manifest's size is read (never a
+/// FIFO or a device; a symbolic link is not followed).
+fn names_server_dep(root: &std::path::Path, dir: &str) -> bool {
+    let path = root.join(dir).join("package.json");
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() > 1 << 20 {
+        return false;
+    }
+    let Ok(text) = std::fs::read(&path) else {
+        return false;
+    };
+    /// The dependencies' names, the rest skipped unread (a manifest of
+    /// 200 dependencies built as a `Value` took a fifth of a millisecond).
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        dependencies: Option<std::collections::HashMap<String, serde::de::IgnoredAny>>,
+    }
+    serde_json::from_slice::<Manifest>(&text)
+        .ok()
+        .and_then(|m| m.dependencies)
+        .is_some_and(|deps| SERVER_DEPS.iter().any(|d| deps.contains_key(*d)))
+}
+
+/// The folders of the repository's manifests, and of those among them
+/// holding a file that creates a server (`package.json` folders, as
+/// `AppRules` groups files).
+pub(super) fn server_packages(
+    repo_files: &[crate::migrations::RepoFile],
+    app_files: &[FileFacts],
+) -> (Vec<String>, std::collections::BTreeSet<String>) {
+    let dirs: Vec<String> = manifests(repo_files)
+        .into_iter()
+        .map(|(dir, _)| dir.to_string())
+        .collect();
+    let servers = app_files
+        .iter()
+        .filter(|f| f.server.is_some())
+        .filter_map(|f| package_of(&f.rel, &dirs))
+        .map(str::to_string)
+        .collect();
+    (dirs, servers)
+}
+
 /// The folder of `rel`'s nearest manifest among `dirs` ("" for the root).
 /// Asked of every JS/TS file when probes are judged: `rel` is compared
 /// with `d/` in place, without making that string.
@@ -119,6 +239,82 @@ pub(super) fn package_of<'d>(rel: &str, dirs: &'d [String]) -> Option<&'d str> {
 
 #[cfg(test)]
 mod tests {
+    use super::ServerDeps;
+
+    /// The walk's guess: a file is looked in for the server facts when a
+    /// manifest in its folder or one above (at most two folders down)
+    /// depends on a server framework; a FIFO named `package.json` is not
+    /// opened (the guess would wait on it forever), nor is a manifest that
+    /// does not parse or lists the framework only for development.
+    #[test]
+    fn the_walk_guesses_server_packages_from_their_manifests() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        for (rel, text) in [
+            ("package.json", r#"{ "dependencies": { "react": "1" } }"#),
+            (
+                "apps/api/package.json",
+                r#"{ "dependencies": { "fastify": "4" } }"#,
+            ),
+            (
+                "apps/web/package.json",
+                r#"{ "dependencies": { "next": "14" } }"#,
+            ),
+            (
+                "apps/dev/package.json",
+                r#"{ "devDependencies": { "express": "4" } }"#,
+            ),
+            (
+                "apps/bad/package.json",
+                r#"{ "dependencies": { "express": "4" "#,
+            ),
+            (
+                "a/b/c/package.json",
+                r#"{ "dependencies": { "express": "4" } }"#,
+            ),
+        ] {
+            write(rel, text);
+        }
+        std::fs::create_dir_all(root.join("apps/fifo")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join("apps/fifo/package.json"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let guess = ServerDeps::new(Some(root));
+        for (rel, want) in [
+            ("apps/api/src/main.ts", true),
+            ("apps/api/src/deep/er/routes.ts", true),
+            ("apps/api/main.ts", true),
+            ("apps/web/app/page.tsx", false),
+            ("apps/dev/src/main.ts", false),
+            ("apps/bad/src/main.ts", false),
+            ("apps/fifo/src/main.ts", false),
+            ("server.ts", false),
+            // Three folders down: found after the walk instead.
+            ("a/b/c/main.ts", false),
+        ] {
+            assert_eq!(guess.may_serve(rel), want, "{rel}");
+            // Asked again, from what the first answer kept.
+            assert_eq!(guess.may_serve(rel), want, "{rel} again");
+        }
+        // A framework at the top: every package inherits it.
+        write(
+            "package.json",
+            r#"{ "dependencies": { "@nestjs/core": "10" } }"#,
+        );
+        let guess = ServerDeps::new(Some(root));
+        assert!(guess.may_serve("apps/web/app/page.tsx"));
+        assert!(guess.may_serve("a/b/c/main.ts"));
+        // No checkout (`--rev`, the checks' unit tests): every file.
+        assert!(ServerDeps::new(None).may_serve("apps/web/app/page.tsx"));
+    }
+
     #[test]
     fn a_file_belongs_to_its_nearest_manifest_folder() {
         let dirs: Vec<String> = ["", "apps/web", "apps/web/server", "packages/ui"]

@@ -73,17 +73,7 @@ pub fn gather(
     if !may_have_probes(repo_files) {
         return Vec::new();
     }
-    // The packages (`package.json` folders, as `AppRules` groups files)
-    // holding a file that creates a server.
-    let dirs: Vec<String> = super::package::manifests(repo_files)
-        .into_iter()
-        .map(|(dir, _)| dir.to_string())
-        .collect();
-    let servers: std::collections::BTreeSet<&str> = app_files
-        .iter()
-        .filter(|f| f.server.is_some())
-        .filter_map(|f| super::package::package_of(&f.rel, &dirs))
-        .collect();
+    let (dirs, servers) = super::package::server_packages(repo_files, app_files);
     if servers.is_empty() {
         return Vec::new();
     }

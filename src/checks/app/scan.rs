@@ -82,6 +82,9 @@ pub struct AppFiles;
 /// starts where the word is rare: `teServer(` not `createServer`,
 /// `ateLimit` not `rateLimit` (`generate`), `hrottle` needs its `o`
 /// (`throw`), `express(` not `export`.
+///
+/// These are the facts every package's files are judged on: its server,
+/// its CORS and JWT calls. The walk looks for them in every file.
 const TOKENS: &[&str] = &[
     // Servers.
     "express(",
@@ -101,6 +104,17 @@ const TOKENS: &[&str] = &[
     "JWT.sign",
     "ebtoken.sign",
     "ignJWT",
+];
+
+/// The facts that matter only in a package with a server: shutdown,
+/// health routes, security headers, rate limits, auth routes. The walk
+/// looks for them only in the packages that depend on a server framework
+/// (see `ServerDeps`), and after the walk in the other packages where it
+/// found a server ([`server_package_facts`]): beside [`TOKENS`] and the
+/// other checks' tokens, they made a JS/TS file's search two vector
+/// searches instead of one, in every file of every app, where most apps
+/// have no server.
+pub(super) const SERVER_PACKAGE_TOKENS: &[&str] = &[
     // Shutdown.
     "SIGTERM",
     "SIGINT",
@@ -154,7 +168,7 @@ const TOKENS: &[&str] = &[
 ];
 
 /// A production JS/TS file the app rules read.
-fn judged(kind: FileKind) -> bool {
+pub fn judged(kind: FileKind) -> bool {
     matches!(kind.lang, Lang::JavaScript | Lang::TypeScript) && kind.production && !kind.test
 }
 
@@ -168,35 +182,100 @@ impl FileCheck for AppFiles {
         if !judged(kind) {
             return Vec::new();
         }
-        TOKENS.iter().map(|t| t.to_string()).collect()
+        let later = if kind.server_package {
+            SERVER_PACKAGE_TOKENS
+        } else {
+            &[]
+        };
+        TOKENS.iter().chain(later).map(|t| t.to_string()).collect()
     }
 
     fn check_file(&self, file: &SourceFile, _ctx: &Context, out: &mut FileOutcome) {
-        if !file.is_production || file.is_test || is_example(file.rel) {
-            return;
-        }
-        let text = without_comments(file);
-        let mut facts = facts(file, &text);
-        // `AppRoutes` leaves JSX files alone; a Hono JSX app's routes are
-        // in one, and it names its framework.
-        if is_jsx(file.rel) {
-            routes::routes(&text, &mut facts);
-        }
-        if facts.server.is_some()
-            || facts.shutdown
-            || facts.health_route
-            || facts.security_headers
-            || facts.rate_limit
-            || facts.auth_route.is_some()
-            || !facts.cors_wildcard.is_empty()
-            || !facts.cors_env.is_empty()
-            || !facts.jwt_no_expiry.is_empty()
-            || !facts.paths.is_empty()
-            || facts.routes_unsure
-        {
-            out.app_files.push(facts);
-        }
+        out.app_files.extend(file_facts(file));
     }
+}
+
+/// What a production JS/TS file says, if anything.
+fn file_facts(file: &SourceFile) -> Option<FileFacts> {
+    if !file.is_production || file.is_test || is_example(file.rel) {
+        return None;
+    }
+    let text = without_comments(file);
+    let mut facts = facts(file, &text);
+    // `AppRoutes` leaves JSX files alone; a Hono JSX app's routes are
+    // in one, and it names its framework.
+    if is_jsx(file.rel) {
+        routes::routes(&text, &mut facts);
+    }
+    (facts.server.is_some()
+        || facts.shutdown
+        || facts.health_route
+        || facts.security_headers
+        || facts.rate_limit
+        || facts.auth_route.is_some()
+        || !facts.cors_wildcard.is_empty()
+        || !facts.cors_env.is_empty()
+        || !facts.jwt_no_expiry.is_empty()
+        || !facts.paths.is_empty()
+        || facts.routes_unsure)
+        .then_some(facts)
+}
+
+/// The facts of the files the walk left for later: in each package where
+/// the walk found a server (as `AppRules` groups files by their
+/// `package.json`), the production JS/TS files it did not guess were in
+/// one (`guessed`) holding none of [`TOKENS`] but one of
+/// [`SERVER_PACKAGE_TOKENS`], read again on every core. The files the
+/// walk gave facts already are not read again. Each
+/// file is judged as the walk judged it (the same text, language and
+/// production and test globs), so the facts are the ones a walk looking
+/// for every token would have given.
+pub fn server_package_facts(
+    tree: &crate::workspace::tree::Tree,
+    visited: &[String],
+    repo_files: &[crate::migrations::RepoFile],
+    app_files: &[FileFacts],
+    settings: &crate::config::Settings,
+    guessed: &super::ServerDeps,
+) -> Vec<FileFacts> {
+    let (dirs, mut servers) = super::package::server_packages(repo_files, app_files);
+    // A package the walk guessed (its folder, or one above) was looked in
+    // whole.
+    servers.retain(|dir| !guessed.may_serve(&format!("{dir}/package.json")));
+    if servers.is_empty() {
+        return Vec::new();
+    }
+    let had_facts: std::collections::HashSet<&str> =
+        app_files.iter().map(|f| f.rel.as_str()).collect();
+    let later = |rel: &&String| {
+        matches!(
+            Lang::from_file_name(crate::paths::file_name(rel)),
+            None | Some(Lang::JavaScript | Lang::TypeScript)
+        ) && !had_facts.contains(rel.as_str())
+            && !guessed.may_serve(rel)
+            && super::package::package_of(rel, &dirs).is_some_and(|d| servers.contains(d))
+            && settings.is_production(rel)
+            && !settings.is_test_file(rel)
+            && !is_example(rel)
+    };
+    let files: Vec<&String> = visited.iter().filter(later).collect();
+    static SEARCH: LazyLock<Literals> = LazyLock::new(|| {
+        Literals::new(SERVER_PACKAGE_TOKENS).expect("plain literals always build")
+    });
+    let visit = |file: &SourceFile| {
+        if !judged(FileKind::of(file)) || !SEARCH.is_match(file.text.as_bytes()) {
+            return None;
+        }
+        file_facts(file)
+    };
+    crate::workspace::on_every_core(&files, |chunk| {
+        let mut out = Vec::new();
+        tree.read_each(chunk, |rel, bytes| {
+            out.extend(crate::workspace::visit_again(settings, rel, bytes, &visit).flatten());
+            true
+        });
+        out
+    })
 }
 
 /// A file-based route serving health (`routes/api+/health.ts`,
