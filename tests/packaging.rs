@@ -873,3 +873,18 @@ fn cargo_package_holds_what_the_build_embeds_and_nothing_heavy() {
         "cargo package ships files the build does not need: {unwanted:?}"
     );
 }
+
+/// On Linux with glibc the executable is linked at a fixed address
+/// (`build.rs`): an ELF `ET_EXEC`, not a position-independent `ET_DYN`
+/// whose 36,000 relocations the loader applied on every start.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_linux_binary_starts_without_relocating_itself() {
+    let binary = std::fs::read(env!("CARGO_BIN_EXE_shipcheck")).expect("read the binary");
+    assert_eq!(&binary[..4], b"\x7fELF", "an ELF executable");
+    let e_type = u16::from_le_bytes([binary[16], binary[17]]);
+    assert_eq!(
+        e_type, 2,
+        "ET_EXEC (2), not ET_DYN (3): linked with -no-pie"
+    );
+}
