@@ -130,7 +130,15 @@ impl FileCheck for DebugCode {
                 continue;
             }
             let code = file.code();
-            if !p.applies_to(code) {
+            // Again in the code: a needle only in a string or comment (a
+            // docstring's "never import pdb") leaves nothing to match, and
+            // a pattern anchored at line starts would read the whole file.
+            if !p
+                .needles
+                .iter()
+                .any(|n| memchr::memmem::find(code.as_bytes(), n.as_bytes()).is_some())
+                || !p.applies_to(code)
+            {
                 continue;
             }
             let test_code = test_code.get_or_insert_with(|| match file.lang {
