@@ -361,11 +361,15 @@ pub fn is_compose_name(name: &str) -> bool {
 /// anything in a file of `lang`, given the configured accessors.
 pub fn tokens(lang: Lang, accessors: &[String]) -> Vec<String> {
     let mut t: Vec<String> = match lang {
+        // Each from where its word is rare (the prefilter tells tokens
+        // apart by their first four bytes): `t.meta.env`, not `import…`
+        // (every import), `ss.env`, `teEnv`, `anEnv`, not `process`,
+        // `create`, `clean`.
         l if l.is_js_like() => vec![
-            "process.env".into(),
-            "import.meta.env".into(),
-            "createEnv".into(),
-            "cleanEnv".into(),
+            "ss.env".into(),
+            "t.meta.env".into(),
+            "teEnv".into(),
+            "anEnv".into(),
         ],
         Lang::Python => vec!["environ".into(), "getenv".into()],
         Lang::Ruby => vec!["ENV".into()],

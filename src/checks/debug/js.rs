@@ -27,10 +27,15 @@ static FOCUSED_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 /// Written tight (`fit(`), as formatters leave it: the prefilter looks for `fit(`.
 static FOCUSED_PREFIX: LazyLock<Regex> = LazyLock::new(|| re(r"f(?:it|describe|context)\("));
 
+/// The prefilter's tokens. It tells tokens apart by their first four
+/// bytes, so each starts where the word is rare: `onsole`, not `console`,
+/// whose `cons` begins every `const` (a candidate to verify on nearly every
+/// line: the JS files' search ran 2.2 GB/s on the stress corpus, 3.9 with
+/// this and `env_reads`' like change); `bugger`, not `debugger` (`debug`).
 pub fn tokens(kind: FileKind) -> Vec<&'static str> {
     let mut t = Vec::new();
     if kind.production {
-        t.extend(["console", "debugger"]);
+        t.extend(["onsole", "bugger"]);
     }
     if kind.test {
         t.extend([".only", "fit(", "fdescribe(", "fcontext("]);
