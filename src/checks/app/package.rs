@@ -149,11 +149,12 @@ impl ServerDeps {
     }
 }
 
-/// Folders deeper than this are not looked in for a manifest: a
-/// workspace's packages sit a folder or two down (`apps/web`,
-/// `packages/api/server`), and a Next.js app has a folder per route (dub:
-/// 1,900 of them, a look each cost a millisecond in all). A server package
-/// deeper down is found after the walk, its files read again.
+/// Folders this many slashes deep or deeper are not looked in for a
+/// manifest: a workspace's packages sit a folder or two down (`apps/web`,
+/// `packages/api`), and a Next.js app has a folder per route (dub: 1,900
+/// of them; a look in each cost a millisecond in all). A server package
+/// deeper down (`services/core/api`) is found after the walk, its files
+/// read again.
 const MANIFEST_DEPTH: usize = 2;
 
 /// [`ServerDeps::may_serve`] for the files of `dir`, kept for each folder
