@@ -916,3 +916,44 @@ mod line_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod visit_again_tests {
+    use super::*;
+
+    /// A file read again after the walk is judged as the walk judged it:
+    /// the same text and language for a file the walk checked (a BOM
+    /// dropped, a shebang's language), and nothing for one the walk did
+    /// not check as text (binary, minified, over the size limit, a name
+    /// in no language it lexes).
+    #[test]
+    fn a_second_read_sees_what_the_walk_saw() {
+        let mut settings = crate::config::Settings::defaults();
+        settings.max_file_size = 64;
+        let seen = |rel: &str, bytes: &[u8]| {
+            visit_again(&settings, rel, bytes, &|f: &SourceFile| {
+                (f.lang, f.text.to_string())
+            })
+        };
+        assert_eq!(
+            seen("src/a.ts", b"\xEF\xBB\xBFconst a = 1;\n"),
+            Some((Lang::TypeScript, "const a = 1;\n".to_string()))
+        );
+        assert_eq!(
+            seen("bin/serve", b"#!/usr/bin/env node\nx()\n").map(|(l, _)| l),
+            Some(Lang::JavaScript)
+        );
+        assert_eq!(seen("src/b.ts", b"const a\0 = 1;"), None, "binary");
+        assert_eq!(seen("src/c.ts", &[b'a'; 65]), None, "over the limit");
+        assert_eq!(seen("logo.png", b"PNG"), None, "no language");
+        let minified = format!("var a={};\n", "1+".repeat(settings.minified_line_length));
+        settings.max_file_size = minified.len() as u64;
+        let seen_min = visit_again(
+            &settings,
+            "dist/app.js",
+            minified.as_bytes(),
+            &|_: &SourceFile| (),
+        );
+        assert_eq!(seen_min, None, "minified");
+    }
+}
