@@ -81,13 +81,15 @@ pub struct AppFiles;
 /// The prefilter tells tokens apart by their first four bytes, so each
 /// starts where the word is rare: `teServer(` not `createServer`,
 /// `ateLimit` not `rateLimit` (`generate`), `hrottle` needs its `o`
-/// (`throw`), `express(` not `export`.
+/// (`throw`), `xpress(` not `export` or `expression`, `thGrace` not
+/// `With` (every `startsWith`), `r-pressure` not `unde` (every
+/// `undefined`), `it_req` not `limit`.
 ///
 /// These are the facts every package's files are judged on: its server,
 /// its CORS and JWT calls. The walk looks for them in every file.
 const TOKENS: &[&str] = &[
     // Servers.
-    "express(",
+    "xpress(",
     "astify",
     "Koa(",
     "@hono",
@@ -119,8 +121,8 @@ pub(super) const SERVER_PACKAGE_TOKENS: &[&str] = &[
     "SIGINT",
     "ShutdownHooks",
     "Gracefully",
-    "WithGrace",
-    "with-grace",
+    "thGrace",
+    "th-grace",
     "graceful-shutdown",
     "Terminus",
     "/terminus",
@@ -140,7 +142,7 @@ pub(super) const SERVER_PACKAGE_TOKENS: &[&str] = &[
     "/status\"",
     "/status`",
     "HealthCheck",
-    "under-pressure",
+    "r-pressure",
     // Security headers.
     "helmet",
     "lusca",
@@ -153,11 +155,11 @@ pub(super) const SERVER_PACKAGE_TOKENS: &[&str] = &[
     // Rate limits.
     "ateLimit",
     "atelimit",
-    "ate-limit",
+    "e-limit",
     "slow-down",
     "-brute",
     "hrottle",
-    "limit_req",
+    "it_req",
     // NestJS route decorators, whose paths need no `/` (`@Get('health')`,
     // `@Post('login')`): in controllers only, not every file importing
     // `@nestjs` (postiz-app: 28 files of 140).
