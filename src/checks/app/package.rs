@@ -146,8 +146,9 @@ impl ServerDeps {
         };
         let dir = crate::paths::split_name(rel).map_or("", |(d, _)| d);
         // The walk hands a worker a folder's files one after another: the
-        // last answer is kept on the thread, without a lock or a hash
-        // (a fifth of the look-ups' cost on the stress corpus otherwise).
+        // last answer is kept on the thread, asked without a lock or a
+        // hash (the look-ups were 0.8 % of the stress corpus's user
+        // samples otherwise).
         thread_local! {
             static LAST: std::cell::RefCell<(usize, String, bool)> =
                 const { std::cell::RefCell::new((0, String::new(), false)) };
