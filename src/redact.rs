@@ -591,26 +591,13 @@ fn spans(text: &str) -> Vec<(usize, usize, Kind)> {
 /// has (long enough, the provider's alphabet), so an identifier such as
 /// `desk_test_environment` is not a key.
 static SECRET_SHAPED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"\b(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA)[A-Za-z0-9_\-]{8,}",
-        r"|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}",
-        r"|whsec_[A-Za-z0-9+/]{16,}",
-        r"|gh[pousr]_[A-Za-z0-9]{30,}",
-        r"|github_pat_[A-Za-z0-9_]{30,}",
-        r"|xox[abprs]-[A-Za-z0-9\-]{10,}",
-        r"|(?:AKIA|ASIA)[A-Z0-9]{16}",
-        r"|eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
-        // The other providers of `provider_keys`: SendGrid, Resend,
-        // Twilio, OpenAI/Anthropic, Slack app tokens, a private key's body
-        // on its header's line (a key in a one-line string).
-        r"|SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}",
-        r"|\bre_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}",
-        r"|\bSK[0-9a-fA-F]{32}",
-        r"|\bsk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}",
-        r"|xapp-[A-Za-z0-9\-]{10,}",
-        r"|PRIVATE KEY-----(?:\\[rn]|\s)*[A-Za-z0-9+/=]{16,}[A-Za-z0-9+/=\\\s]*",
-    ))
-    .expect("valid secret pattern")
+    // One list of alternatives for both: the prebuilt set's, without the
+    // ASCII mode they are compiled ahead of time in.
+    let alternatives: Vec<&str> = crate::prebuilt::patterns::REDACT_SECRET_SHAPED
+        .iter()
+        .map(|a| a.strip_prefix("(?-u)").unwrap_or(a))
+        .collect();
+    Regex::new(&alternatives.join("|")).expect("valid secret pattern")
 });
 
 /// Literals one of which every match of [`SECRET_SHAPED`] holds: text

@@ -73,11 +73,11 @@ pub const APP_SIGN_JWT: &[&str] = &[r"(?-u)\bnew\s+SignJWT\s*\("];
 /// `&key=value`, `;key=value`. The key runs to the match's first `=`.
 pub const REDACT_PARAM: &[&str] = &[r#"[?&;][^=&;?#\s'"<>`]+=[^&;#\s'"<>`]+"#];
 
-/// Tokens that are secrets by their shape (`crate::redact`'s
-/// `SECRET_SHAPED`, alternative for alternative), in ASCII mode: used on
-/// ASCII text only, where `\b` and `\s` mean what they mean in Unicode
-/// mode, so a run whose shown lines are ASCII never compiles that regex
-/// (4 M instructions, a millisecond).
+/// Tokens that are secrets by their shape, in ASCII mode: used on ASCII
+/// text only, where `\b` and `\s` mean what they mean in Unicode mode, so
+/// a run whose shown lines are ASCII never compiles a regex (4 M
+/// instructions, a millisecond). `crate::redact`'s `SECRET_SHAPED`, for
+/// other text, is these alternatives in Unicode mode.
 pub const REDACT_SECRET_SHAPED: &[&str] = &[
     r"(?-u)\b(?:(?:sk|rk|pk)_(?:live|test)_|whsec_|gh[pousr]_|github_pat_|xox[abprs]-|AKIA|ASIA)[A-Za-z0-9_\-]{8,}",
     r"(?-u)(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}",
@@ -87,6 +87,9 @@ pub const REDACT_SECRET_SHAPED: &[&str] = &[
     r"(?-u)xox[abprs]-[A-Za-z0-9\-]{10,}",
     r"(?-u)(?:AKIA|ASIA)[A-Z0-9]{16}",
     r"(?-u)eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}",
+    // The other providers of `provider_keys`: SendGrid, Resend, Twilio,
+    // OpenAI/Anthropic, Slack app tokens, a private key's body on its
+    // header's line (a key in a one-line string).
     r"(?-u)SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43}",
     r"(?-u)\bre_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}",
     r"(?-u)\bSK[0-9a-fA-F]{32}",
