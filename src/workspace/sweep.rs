@@ -17,16 +17,15 @@ const CARRY: usize = 512;
 /// Live Stripe secret and restricted keys in `buf`: the prefix `sk_live_`
 /// or `rk_live_` glued to whatever precedes it, 24–247 alphanumerics and
 /// no word character after them (see `checks::stripe_keys`). Matched by
-/// hand, leftmost first as the regex `tests::LIVE_KEY` would: compiling
-/// that counted repetition cost every run half a millisecond. Each key as
-/// its start, where its prefix ends and its end.
-fn live_keys(buf: &[u8]) -> Vec<(usize, usize, usize)> {
-    let finder = memchr::memmem::Finder::new(b"_live_");
+/// hand from `live`, every place `_live_` starts in `buf` (the provider
+/// keys' search finds them: one pass over the file), leftmost first as
+/// the regex `tests::LIVE_KEY` would: compiling that counted repetition
+/// cost every run half a millisecond. Each key as its start, where its
+/// prefix ends and its end.
+fn live_keys(buf: &[u8], live: &[usize]) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
-    let (mut pos, mut resume) = (0, 0);
-    while let Some(k) = finder.find(&buf[pos..]) {
-        let at = pos + k;
-        pos = at + 1;
+    let mut resume = 0;
+    for &at in live {
         let Some(start) = at.checked_sub(2).filter(|&s| s >= resume) else {
             continue;
         };
@@ -42,7 +41,6 @@ fn live_keys(buf: &[u8]) -> Vec<(usize, usize, usize)> {
         if (24..=247).contains(&n) && buf.get(random + n) != Some(&b'_') {
             out.push((start, random, random + n));
             resume = random + n;
-            pos = resume;
         }
     }
     out
@@ -84,7 +82,8 @@ pub fn sweep(mut reader: impl Read) -> std::io::Result<Vec<SweepHit>> {
         } else {
             buf.len().saturating_sub(CARRY)
         };
-        for (start, random, end) in live_keys(&buf) {
+        let (keys, live) = crate::provider_keys::find_and_live(&buf);
+        for (start, random, end) in live_keys(&buf, &live) {
             if start >= limit || (!eof && end >= buf.len()) {
                 continue;
             }
@@ -109,7 +108,7 @@ pub fn sweep(mut reader: impl Read) -> std::io::Result<Vec<SweepHit>> {
             };
             hits.push(hit(&buf, &at, prefix, None, masked));
         }
-        for key in crate::provider_keys::find(&buf) {
+        for key in keys {
             if key.start >= limit || (!eof && key.end >= buf.len()) {
                 continue;
             }
@@ -238,7 +237,8 @@ mod tests {
                 .captures_iter(&text)
                 .map(|c| (c.get(0).unwrap().start(), c.get(2).unwrap().start(), c.get(0).unwrap().end()))
                 .collect();
-            proptest::prop_assert_eq!(live_keys(&text), want);
+            let live = crate::provider_keys::find_and_live(&text).1;
+            proptest::prop_assert_eq!(live_keys(&text, &live), want);
         }
     }
 
