@@ -117,28 +117,19 @@ impl FileCheck for DebugCode {
             return;
         }
         let mut test_code: Option<Vec<std::ops::Range<usize>>> = None;
+        let needles = patterns::needles(file.lang);
+        let in_raw = needles.present(file.text.as_bytes());
+        let mut in_code = None;
         for p in PRODUCTION_PATTERNS.iter() {
-            if !p.langs.contains(&file.lang) || !ctx.enabled(p.rule) {
-                continue;
-            }
-            let raw = file.text.as_bytes();
-            if !p
-                .needles
-                .iter()
-                .any(|n| memchr::memmem::find(raw, n.as_bytes()).is_some())
-            {
+            if !p.langs.contains(&file.lang) || !ctx.enabled(p.rule) || !in_raw.any(p.needles) {
                 continue;
             }
             let code = file.code();
             // Again in the code: a needle only in a string or comment (a
             // docstring's "never import pdb") leaves nothing to match, and
             // a pattern anchored at line starts would read the whole file.
-            if !p
-                .needles
-                .iter()
-                .any(|n| memchr::memmem::find(code.as_bytes(), n.as_bytes()).is_some())
-                || !p.applies_to(code)
-            {
+            let in_code = in_code.get_or_insert_with(|| needles.present(code.as_bytes()));
+            if !in_code.any(p.needles) || !p.applies_to(code) {
                 continue;
             }
             let test_code = test_code.get_or_insert_with(|| match file.lang {

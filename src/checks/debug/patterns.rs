@@ -132,12 +132,183 @@ pub static PRODUCTION_PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Which of a language's needles a text holds, from one search: a Python
+/// file had its eight needles looked for in a `memmem` pass each, every
+/// absent one to the file's end.
+pub struct Needles {
+    /// Every needle of the language's patterns, once, longest first; at
+    /// most 64 (a test holds every language to it).
+    needles: Vec<&'static str>,
+    /// For each needle, its own bit and those of the needles it begins
+    /// with: found at the same place, the search reports the longest alone.
+    implies: Vec<u64>,
+    search: Option<crate::literals::Literals>,
+}
+
+impl Needles {
+    fn new(lang: Lang) -> Self {
+        Self::of(
+            PRODUCTION_PATTERNS
+                .iter()
+                .filter(|p| p.langs.contains(&lang))
+                .flat_map(|p| p.needles.iter().copied())
+                .collect(),
+        )
+    }
+
+    fn of(mut needles: Vec<&'static str>) -> Self {
+        needles.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        needles.dedup();
+        needles.truncate(64);
+        let implies = needles
+            .iter()
+            .map(|n| {
+                (0..needles.len())
+                    .filter(|&j| n.starts_with(needles[j]))
+                    .fold(0u64, |bits, j| bits | 1 << j)
+            })
+            .collect();
+        let search = crate::literals::Literals::new(&needles);
+        Needles {
+            needles,
+            implies,
+            search,
+        }
+    }
+
+    /// The needles `text` holds. Every place a needle starts is looked at
+    /// (the search goes on from the next byte, so a needle inside another's
+    /// match is found too), until all are found.
+    pub fn present(&self, text: &[u8]) -> Present<'_> {
+        let all = u64::MAX >> (64 - self.needles.len().max(1));
+        let mut bits = 0;
+        if let Some(search) = &self.search {
+            let mut at = 0;
+            while bits != all {
+                let Some(m) = search.find_from(text, at) else {
+                    break;
+                };
+                bits |= self.implies[m.pattern().as_usize()];
+                at = m.start() + 1;
+            }
+        }
+        Present {
+            needles: self,
+            bits,
+        }
+    }
+}
+
+/// The needles a text holds (see [`Needles::present`]).
+pub struct Present<'n> {
+    needles: &'n Needles,
+    bits: u64,
+}
+
+impl Present<'_> {
+    /// Whether any of `needles` (a pattern's) is in the text.
+    pub fn any(&self, needles: &[&str]) -> bool {
+        self.needles
+            .needles
+            .iter()
+            .enumerate()
+            .any(|(i, n)| self.bits & (1 << i) != 0 && needles.contains(n))
+    }
+}
+
+/// Each language's [`Needles`], built when a file of it is first checked.
+pub fn needles(lang: Lang) -> &'static Needles {
+    static BY_LANG: [OnceLock<Needles>; Lang::ALL.len()] =
+        [const { OnceLock::new() }; Lang::ALL.len()];
+    let i = Lang::ALL.iter().position(|&l| l == lang).unwrap_or(0);
+    BY_LANG[i].get_or_init(|| Needles::new(lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// JS and TS go through `js.rs` (scope-aware: a local `console` is not
     /// the global one); a row here for them would never run.
+    #[test]
+    fn no_language_has_more_needles_than_the_mask_holds() {
+        for lang in Lang::ALL {
+            let n: std::collections::BTreeSet<&str> = PRODUCTION_PATTERNS
+                .iter()
+                .filter(|p| p.langs.contains(&lang))
+                .flat_map(|p| p.needles.iter().copied())
+                .collect();
+            assert!(n.len() <= 64, "{lang:?}: {} needles", n.len());
+        }
+    }
+
+    /// One search tells which needles a text holds, as a `memmem` for
+    /// each would: overlapping ones, one beginning another, one inside
+    /// another's match.
+    #[test]
+    fn needles_are_found_as_memmem_finds_them() {
+        let texts = [
+            "",
+            "import pdb; pdb.set_trace()",
+            "breakpoint()",
+            "x = 'pudb'",
+            "from celery.contrib.rdb import set_trace",
+            "printer = 1",
+            "post_mortem()",
+            "break_into_debugger",
+            "ipdbx print",
+        ];
+        for lang in [
+            Lang::Python,
+            Lang::Ruby,
+            Lang::Rust,
+            Lang::Php,
+            Lang::Go,
+            Lang::Kotlin,
+        ] {
+            let needles = needles(lang);
+            for text in texts {
+                let present = needles.present(text.as_bytes());
+                for p in PRODUCTION_PATTERNS
+                    .iter()
+                    .filter(|p| p.langs.contains(&lang))
+                {
+                    let want = p.needles.iter().any(|n| text.contains(n));
+                    assert_eq!(
+                        present.any(p.needles),
+                        want,
+                        "{lang:?} {:?} in {text:?}",
+                        p.needles
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Any needles, one beginning another or inside another: each is
+        /// reported present exactly where `memmem` finds it.
+        #[test]
+        fn any_needles_are_found_as_memmem_finds_them(
+            needles in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(vec!["a", "b", "ab", "ba", "_"]), 1..4),
+                1..8,
+            ),
+            text in proptest::collection::vec(proptest::sample::select(vec!["a", "b", "ab", "_", "x", "\n"]), 0..30),
+        ) {
+            let needles: Vec<&'static str> = needles
+                .into_iter()
+                .map(|n| &*Box::leak(n.concat().into_boxed_str()))
+                .collect();
+            let text = text.concat();
+            let search = Needles::of(needles.clone());
+            let present = search.present(text.as_bytes());
+            for n in &needles {
+                proptest::prop_assert_eq!(present.any(&[n]), text.contains(n), "{:?} in {:?}", n, text);
+            }
+        }
+    }
+
     #[test]
     fn no_pattern_is_for_javascript() {
         for p in PRODUCTION_PATTERNS.iter() {
