@@ -228,7 +228,7 @@ struct Prefilter {
 struct PrefilterPart {
     /// `None` only if the search could not be built (it always can for
     /// plain literals); the file is then left unchecked rather than crash.
-    ac: Option<std::sync::Arc<crate::literals::Literals>>,
+    ac: PartSearch,
     /// Pattern index → index in CHECKS, or `CHECKS.len()` for suppressions.
     owner: Vec<usize>,
     /// The bits of every owner in this part.
@@ -259,7 +259,55 @@ pub struct FileChecker<'s> {
 }
 
 /// A prefilter part's search, shared by the kinds with the same patterns.
-type PartSearch = Option<std::sync::Arc<crate::literals::Literals>>;
+type PartSearch = Option<std::sync::Arc<SharedSearch>>;
+
+/// Bytes a part's vector search goes over before its literals are dealt
+/// into Teddy's buckets ([`crate::literals::Literals::dealt`]): dealing
+/// takes tens of microseconds, which a small repository's whole search
+/// does not; a megabyte of source takes a vector search about 0.2 ms.
+const DEAL_AFTER: usize = 1 << 20;
+
+/// A part's search: as built, then, once it has gone over [`DEAL_AFTER`]
+/// bytes, with its literals dealt into like buckets (the same matches).
+struct SharedSearch {
+    built: crate::literals::Literals,
+    patterns: Vec<String>,
+    searched: std::sync::atomic::AtomicUsize,
+    /// Set by the thread that deals: the others go on with `built`
+    /// meanwhile instead of waiting.
+    dealing: std::sync::atomic::AtomicBool,
+    dealt: OnceLock<Option<crate::literals::Literals>>,
+}
+
+impl SharedSearch {
+    fn new(built: crate::literals::Literals, patterns: Vec<String>) -> Self {
+        SharedSearch {
+            built,
+            patterns,
+            searched: Default::default(),
+            dealing: Default::default(),
+            dealt: OnceLock::new(),
+        }
+    }
+
+    /// The search for a text of `len` bytes.
+    fn for_text(&self, len: usize) -> &crate::literals::Literals {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Some(dealt) = self.dealt.get() {
+            return dealt.as_ref().unwrap_or(&self.built);
+        }
+        if !matches!(self.built, crate::literals::Literals::Vector(_))
+            || self.searched.fetch_add(len, Relaxed).saturating_add(len) < DEAL_AFTER
+            || self.dealing.swap(true, Relaxed)
+        {
+            return &self.built;
+        }
+        self.dealt
+            .get_or_init(|| crate::literals::Literals::dealt(&self.patterns))
+            .as_ref()
+            .unwrap_or(&self.built)
+    }
+}
 
 const SUPPRESSION_TOKEN: &str = "shipcheck-ignore";
 
@@ -356,7 +404,7 @@ impl<'s> FileChecker<'s> {
                     // tokens' automaton does step: built as the crate picks.
                     ac: searches
                         .entry(group.iter().map(|&i| patterns[i].clone()).collect())
-                        .or_insert_with(|| {
+                        .or_insert_with_key(|listed| {
                             if patterns[group[0]].len() >= 4 {
                                 crate::literals::Literals::new(group.iter().map(|&i| &patterns[i]))
                             } else if patterns[group[0]].len() == 1 {
@@ -370,7 +418,9 @@ impl<'s> FileChecker<'s> {
                                     .ok()
                                     .map(crate::literals::Literals::Automaton)
                             }
-                            .map(std::sync::Arc::new)
+                            .map(|built| {
+                                std::sync::Arc::new(SharedSearch::new(built, listed.clone()))
+                            })
                         })
                         .clone(),
                     owner: group.iter().map(|&i| owner[i]).collect(),
@@ -396,7 +446,7 @@ impl<'s> FileChecker<'s> {
             if wanted & part.mask == part.mask {
                 continue;
             }
-            for m in ac.find_iter(file.text.as_bytes()) {
+            for m in ac.for_text(file.text.len()).find_iter(file.text.as_bytes()) {
                 wanted |= 1 << part.owner[m.pattern().as_usize()];
                 if wanted & part.mask == part.mask {
                     break;
@@ -421,4 +471,59 @@ impl<'s> FileChecker<'s> {
 pub fn is_shebang_script(text: &str) -> bool {
     text.strip_prefix("#!")
         .is_some_and(|rest| !rest.trim_start_matches([' ', '\t']).starts_with('['))
+}
+
+#[cfg(test)]
+mod shared_search_tests {
+    use super::*;
+
+    /// A part's search is dealt into like buckets once it has gone over
+    /// `DEAL_AFTER` bytes, not before, and finds what it found as built.
+    #[test]
+    fn a_part_is_dealt_after_a_megabyte_and_finds_the_same() {
+        let patterns: Vec<String> = [
+            "shipcheck-ignore",
+            "bugger",
+            "onsole",
+            "TODO",
+            "FIXME",
+            "HACK",
+            "ss.env",
+            "t.meta.env",
+            "teEnv",
+            "anEnv",
+            "sk_live_",
+            "rk_live_",
+            "AKIA",
+            "ghp_",
+            "gho_",
+            "xoxb-",
+            "xpress(",
+            "astify",
+            "cors",
+            "Cors",
+            "jwt.sign",
+        ]
+        .map(String::from)
+        .to_vec();
+        let built = crate::literals::Literals::new(&patterns).expect("built");
+        let search = SharedSearch::new(built, patterns);
+        let text = "const x = process.env.A; // TODO: cors\nconsole.log(jwt.sign(x)) ghp_ xoxb-1";
+        let found = |l: &crate::literals::Literals| {
+            l.find_iter(text.as_bytes())
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect::<Vec<_>>()
+        };
+        let before = search.for_text(DEAL_AFTER / 2);
+        assert!(matches!(before, crate::literals::Literals::Vector(_)));
+        let want = found(before);
+        assert_eq!(want.len(), 7, "{want:?}");
+        let after = search.for_text(DEAL_AFTER / 2);
+        assert!(matches!(after, crate::literals::Literals::Dealt(..)));
+        assert_eq!(found(after), want);
+        assert!(matches!(
+            search.for_text(1),
+            crate::literals::Literals::Dealt(..)
+        ));
+    }
 }
