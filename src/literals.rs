@@ -334,6 +334,13 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Every match's span and pattern number.
+    fn spans(l: &Literals, haystack: &[u8]) -> Vec<(usize, usize, usize)> {
+        l.find_iter(haystack)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .collect()
+    }
+
     proptest! {
         /// The vector search and the automaton find the same matches.
         #[test]
@@ -349,11 +356,7 @@ mod tests {
             let vector = Literals::new(&patterns).expect("built");
             prop_assert!(matches!(vector, Literals::Vector(_)), "no vector search on this CPU");
             let automaton = Literals::automaton(&patterns).expect("built");
-            let spans = |l: &Literals| {
-                l.find_iter(haystack.as_bytes())
-                    .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                    .collect::<Vec<_>>()
-            };
+            let spans = |l: &Literals| spans(l, haystack.as_bytes());
             prop_assert_eq!(spans(&vector), spans(&automaton));
             prop_assert_eq!(vector.is_match(haystack.as_bytes()), automaton.is_match(haystack.as_bytes()));
         }
@@ -369,11 +372,7 @@ mod tests {
             let found = Literals::bytes(&patterns).expect("one to three bytes");
             prop_assert!(matches!(found, Literals::Bytes(_)));
             let automaton = Literals::automaton(&patterns).expect("built");
-            let spans = |l: &Literals| {
-                l.find_iter(&haystack)
-                    .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                    .collect::<Vec<_>>()
-            };
+            let spans = |l: &Literals| spans(l, &haystack);
             prop_assert_eq!(spans(&found), spans(&automaton));
         }
     }
@@ -395,11 +394,7 @@ mod tests {
             let dealt = Literals::dealt(&patterns).expect("dealt");
             prop_assert!(matches!(dealt, Literals::Dealt(..)));
             let automaton = Literals::automaton(&patterns).expect("built");
-            let spans = |l: &Literals| {
-                l.find_iter(&haystack)
-                    .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-                    .collect::<Vec<_>>()
-            };
+            let spans = |l: &Literals| spans(l, &haystack);
             prop_assert_eq!(spans(&dealt), spans(&automaton));
         }
     }
@@ -436,7 +431,9 @@ mod tests {
     /// given order's, and every literal is in the order.
     #[test]
     fn dealing_puts_like_literals_together() {
-        let tokens = [
+        let provider = &crate::provider_keys::TOKENS[..12];
+        assert_eq!(provider.last(), Some(&"PRIVATE KEY-----"));
+        let tokens: Vec<&str> = [
             "shipcheck-ignore",
             "bugger",
             "onsole",
@@ -451,18 +448,10 @@ mod tests {
             "rk_live_",
             "sk_test_",
             "rk_test_",
-            "AKIA",
-            "ASIA",
-            "ghp_",
-            "gho_",
-            "ghu_",
-            "ghs_",
-            "ghr_",
-            "github_pat_",
-            "xoxb-",
-            "xoxp-",
-            "xapp-",
-            "PRIVATE KEY-----",
+        ]
+        .into_iter()
+        .chain(provider.iter().copied())
+        .chain([
             "xpress(",
             "astify",
             "Koa(",
@@ -478,7 +467,8 @@ mod tests {
             "JWT.sign",
             "ebtoken.sign",
             "ignJWT",
-        ];
+        ])
+        .collect();
         let (order, fat) = bucket_order(&tokens).expect("dealt");
         assert!(fat);
         let mut listed: Vec<usize> = order.clone();
