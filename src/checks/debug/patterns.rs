@@ -206,13 +206,17 @@ pub struct Present<'n> {
 }
 
 impl Present<'_> {
-    /// Whether any of `needles` (a pattern's) is in the text.
+    /// Whether any of `needles` (a pattern's) is in the text. One the
+    /// search does not hold (past the 64 the mask keeps) counts as there:
+    /// its pattern runs, as before the search.
     pub fn any(&self, needles: &[&str]) -> bool {
-        self.needles
-            .needles
-            .iter()
-            .enumerate()
-            .any(|(i, n)| self.bits & (1 << i) != 0 && needles.contains(n))
+        let table = &self.needles.needles;
+        needles.iter().any(|n| {
+            table
+                .iter()
+                .position(|m| m == n)
+                .is_none_or(|i| self.bits & (1 << i) != 0)
+        })
     }
 }
 
