@@ -674,22 +674,72 @@ fn public_prefix(token: &str) -> &str {
 /// `postgres:/u:p@h`, `postgresql:u:p@h`, `redis://:p@h`). The password may
 /// hold `:` (over-masks a user name rather than showing half a password)
 /// and an unencoded `@` (up to the last `@` before a blank or a quote) but
-/// does not start with `/`, so `https://host/@x` is no credential.
-static USERINFO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"[^\s:/@'"<>`]*:([^\s@'"<>`/][^\s'"<>`]*)@"#).expect("valid userinfo pattern")
-});
+/// does not start with `/`, so `https://host/@x` is no credential. The
+/// regex [`userinfo_passwords`] matches by hand (compiling it was 5 % of a
+/// small app's run: every line shown with an `@`).
+#[cfg(test)]
+const USERINFO: &str = r#"[^\s:/@'"<>`]*:([^\s@'"<>`/][^\s'"<>`]*)@"#;
+
+/// The passwords of `text`'s userinfo (see [`USERINFO`]), leftmost first
+/// and not overlapping, as the regex's group 1 over its matches. A user
+/// name holds no blank, quote, `<>`, backtick, `:`, `/` or `@`; the
+/// password starts with none of those but `:`, then runs to the last `@`
+/// before a blank, a quote, `<>` or a backtick.
+fn userinfo_passwords(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    // The character at `i` is none of `extra` and not blank (a blank
+    // beyond ASCII too, as the regex's `\s`), and its length.
+    let allowed = |i: usize, extra: &[u8]| -> Option<usize> {
+        match b.get(i) {
+            Some(&c) if c.is_ascii() => {
+                (!c.is_ascii_whitespace() && c != 0x0B && !extra.contains(&c)).then_some(1)
+            }
+            Some(_) => {
+                let ch = text[i..].chars().next()?;
+                (!ch.is_whitespace()).then_some(ch.len_utf8())
+            }
+            None => None,
+        }
+    };
+    const QUOTES: &[u8] = b"'\"<>`";
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr(b':', &b[from..]) {
+        let colon = from + k;
+        // The password: a first character, then a run; the match ends at
+        // the run's last `@` (the first character is never one).
+        let Some(first) = allowed(colon + 1, b"@'\"<>`/") else {
+            from = colon + 1;
+            continue;
+        };
+        let mut end = colon + 1 + first;
+        let mut last_at = None;
+        while let Some(n) = allowed(end, QUOTES) {
+            if b[end] == b'@' {
+                last_at = Some(end);
+            }
+            end += n;
+        }
+        match last_at {
+            Some(at) => {
+                out.push((colon + 1, at));
+                from = at + 1;
+            }
+            None => from = colon + 1,
+        }
+    }
+    out
+}
 
 /// Password ranges of `text`: userinfo passwords and the values of
 /// password parameters (keys percent-decoded, so `%70assword` is one).
 fn url_spans(text: &str) -> Vec<(usize, usize, Kind)> {
     let mut out = Vec::new();
     if text.contains('@') {
-        for c in USERINFO.captures_iter(text) {
-            if let Some(pw) = c.get(1) {
-                // `http://localhost:3000/@vite/client`: a path, not a password.
-                if !pw.as_str().ends_with('/') {
-                    out.push((pw.start(), pw.end(), Kind::Password));
-                }
+        for (start, end) in userinfo_passwords(text) {
+            // `http://localhost:3000/@vite/client`: a path, not a password.
+            if !text[start..end].ends_with('/') {
+                out.push((start, end, Kind::Password));
             }
         }
     }

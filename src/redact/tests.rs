@@ -398,3 +398,30 @@ fn text_beyond_ascii_keeps_the_unicode_pattern() {
     // ASCII mode would have masked it.
     assert!(crate::prebuilt::REDACT_SECRET_SHAPED.find(&text).is_some());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+    /// The userinfo passwords matched by hand are the regex's: group 1 of
+    /// each match, leftmost first, not overlapping; blanks beyond ASCII
+    /// (and the vertical tab) end a password as the regex's `\s` does.
+    #[test]
+    fn userinfo_passwords_are_the_regexs(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                ":", "@", "/", "//", " ", "\t", "\u{b}", "\u{c}", "\"", "'", "<", ">", "`",
+                "a", "pw", "é", "\u{a0}", "\u{85}", "\u{2028}", "\u{1c}", "postgres://", "u:p@h",
+                "redis://:p@h", "x@y", "::", "@@", "\n",
+            ]),
+            0..24,
+        ),
+    ) {
+        static RE: LazyLock<Regex> =
+            LazyLock::new(|| Regex::new(USERINFO).expect("valid userinfo pattern"));
+        let text = pieces.concat();
+        let want: Vec<(usize, usize)> = RE
+            .captures_iter(&text)
+            .map(|c| c.get(1).map(|m| (m.start(), m.end())).expect("group 1"))
+            .collect();
+        proptest::prop_assert_eq!(userinfo_passwords(&text), want, "{:?}", text);
+    }
+}
