@@ -861,19 +861,23 @@ fn path_globs(patterns: &[String]) -> Result<PathSet, String> {
                 continue;
             }
         }
-        let g = globset::GlobBuilder::new(&full)
-            .literal_separator(true)
-            .build()
-            .map_err(|e| format!("bad glob {p:?}: {e}"))?;
-        // Built for every pattern, so a bad one is refused alike whichever
-        // matcher takes it.
+        let glob = || {
+            globset::GlobBuilder::new(&full)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("bad glob {p:?}: {e}"))
+        };
         match full
             .strip_prefix("**/")
             .filter(|name| !name.is_empty() && !name.contains(['/', '[', ']', '{', '}', '\\', '!']))
         {
+            // A name of literals, `*` and `?` is a glob globset always takes
+            // (`a**b` too): building each default name's glob only to check
+            // it was a tenth of a small app's run. Brackets and braces, which
+            // can be bad, go to the glob set, built and checked.
             Some(name) => names.push(name.as_bytes().to_vec()),
             None => {
-                b.add(g);
+                b.add(glob()?);
             }
         }
         match (required_literal(&full), &mut literals) {

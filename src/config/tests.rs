@@ -159,6 +159,22 @@ fn path_classification() {
     assert!(s.is_scanned("src/vendors.ts"));
 }
 
+/// A name of literals, `*` and `?` is taken without building its glob
+/// (globset takes every such name, `a**b` too); a bracket or brace that
+/// does not close is refused as before.
+#[test]
+fn names_are_taken_and_bad_brackets_refused() {
+    for good in ["a**b", "**x", "*.min.js", "test_?.py"] {
+        assert!(path_globs(&[good.to_string()]).is_ok(), "{good}");
+    }
+    for bad in ["a[b", "x{y", "src/a[b"] {
+        let Err(e) = path_globs(&[bad.to_string()]) else {
+            panic!("{bad} taken");
+        };
+        assert!(e.contains("bad glob"), "{bad}: {e}");
+    }
+}
+
 #[test]
 fn include_and_exclude_globs() {
     let s = crate::registry::parse_settings(
