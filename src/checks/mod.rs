@@ -367,9 +367,8 @@ impl<'s> FileChecker<'s> {
             // the part's shortest pattern has (at most 4): one 3-byte token
             // makes every pattern of its part a 3-byte fingerprint, which
             // matches far more often. Tokens under 4 bytes (`XXX`, `re_`,
-            // the sixteen `SKx`) get an automaton of their own, which finds
-            // their rarer bytes without Teddy (16 GB/s on the stress
-            // corpus); the others are split evenly into as few parts as
+            // the sixteen `SKx`) get a part of their own (16 GB/s on the
+            // stress corpus); the others are split evenly into as few parts as
             // Teddy takes (two parts of 44 scan 1.6 GB/s, 48 + 39 the same,
             // 64 + 23 or 32 + 32 + 23 half as fast).
             let (short, mut long): (Vec<usize>, Vec<usize>) =
@@ -404,11 +403,18 @@ impl<'s> FileChecker<'s> {
                     // (a DFA, chosen by default for a few dozen patterns,
                     // took three times as long again: 15 M of a small
                     // app's 100 M instructions went to them). The short
-                    // tokens' automaton does step: built as the crate picks.
+                    // tokens of three bytes (`XXX`, `re_`, the `SKx`) too:
+                    // their automaton, a DFA, took 360 k instructions to
+                    // build, twice in a Python app (10 % of
+                    // django-realworld's run), and searched no faster than
+                    // Teddy's three-byte masks (wall time alike,
+                    // interleaved). With a shorter one (Ruby's `pp`), an
+                    // automaton as the crate picks.
                     ac: searches
                         .entry(group.iter().map(|&i| patterns[i].clone()).collect())
                         .or_insert_with_key(|listed| {
-                            if patterns[group[0]].len() >= 4 {
+                            let shortest = group.iter().map(|&i| patterns[i].len()).min();
+                            if patterns[group[0]].len() >= 4 || shortest >= Some(3) {
                                 crate::literals::Literals::new(group.iter().map(|&i| &patterns[i]))
                             } else if patterns[group[0]].len() == 1 {
                                 crate::literals::Literals::bytes(
