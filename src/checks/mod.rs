@@ -367,8 +367,9 @@ impl<'s> FileChecker<'s> {
             // the part's shortest pattern has (at most 4): one 3-byte token
             // makes every pattern of its part a 3-byte fingerprint, which
             // matches far more often. Tokens under 4 bytes (`XXX`, `re_`,
-            // the sixteen `SKx`) get a part of their own (16 GB/s on the
-            // stress corpus); the others are split evenly into as few parts as
+            // the sixteen `SKx`) get a part of their own (Teddy with
+            // three-byte masks: 15 GB/s over the stress corpus's JS, side
+            // benchmark); the others are split evenly into as few parts as
             // Teddy takes (two parts of 44 scan 1.6 GB/s, 48 + 39 the same,
             // 64 + 23 or 32 + 32 + 23 half as fast).
             let (short, mut long): (Vec<usize>, Vec<usize>) =
@@ -414,7 +415,7 @@ impl<'s> FileChecker<'s> {
                         .entry(group.iter().map(|&i| patterns[i].clone()).collect())
                         .or_insert_with_key(|listed| {
                             let shortest = group.iter().map(|&i| patterns[i].len()).min();
-                            if patterns[group[0]].len() >= 4 || shortest >= Some(3) {
+                            if shortest >= Some(3) {
                                 crate::literals::Literals::new(group.iter().map(|&i| &patterns[i]))
                             } else if patterns[group[0]].len() == 1 {
                                 crate::literals::Literals::bytes(
