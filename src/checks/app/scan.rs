@@ -87,7 +87,7 @@ pub struct AppFiles;
 ///
 /// These are the facts every package's files are judged on: its server,
 /// its CORS and JWT calls. The walk looks for them in every file.
-const TOKENS: &[&str] = &[
+pub(crate) const TOKENS: &[&str] = &[
     // Servers.
     "xpress(",
     "astify",
