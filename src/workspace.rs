@@ -574,7 +574,7 @@ where
 {
     let swept = |rel: String, reason: Reason, bytes: &[u8]| {
         let hits = if sweep_skipped {
-            sweep::sweep(bytes).unwrap_or_default()
+            sweep::sweep_bytes(bytes)
         } else {
             Vec::new()
         };
