@@ -120,6 +120,22 @@ struct ReadCaps {
 enum Hand {
     Dot,
     Bracket,
+    /// `literal`, blanks, a name in any of `quotes` (each side its own),
+    /// blanks, then `end`: a call or subscript with the name as its
+    /// whole argument (`env("X")`, `environ["X"]`, `getenv('X', d)`).
+    Quoted {
+        quotes: &'static [u8],
+        end: End,
+    },
+}
+
+/// How a [`Hand::Quoted`] read ends, after the blanks past its name.
+#[derive(Clone, Copy)]
+enum End {
+    /// This byte; the pattern's second group is empty, at the end.
+    Then(u8),
+    /// `,` or `)`, which is the second group.
+    CommaOrParen,
 }
 
 impl Hand {
@@ -132,10 +148,24 @@ impl Hand {
         while let Some(i) = finder.find(&bytes[at..]) {
             let start = at + i;
             let after = start + literal.len();
+            if let Hand::Quoted { quotes, end } = self {
+                match quoted_at(text, after, quotes, end) {
+                    Some((name, fallback)) => {
+                        at = fallback.end;
+                        out.push(ReadCaps {
+                            whole: start..fallback.end,
+                            name,
+                            fallback: Some(fallback),
+                        });
+                    }
+                    None => at = start + 1,
+                }
+                continue;
+            }
             match self.at(text, after) {
                 Some(name) => {
                     let end_of_read = match self {
-                        Hand::Dot => name.end,
+                        Hand::Dot | Hand::Quoted { .. } => name.end,
                         // The closing quote, blanks and `]`.
                         Hand::Bracket => {
                             let close = name.end + 1;
@@ -161,21 +191,14 @@ impl Hand {
     /// The name's span when the read's shape continues at `after`.
     fn at(self, text: &str, after: usize) -> Option<std::ops::Range<usize>> {
         let bytes = text.as_bytes();
-        let name_at = match self {
-            Hand::Dot => after,
+        let at = match self {
+            Hand::Dot | Hand::Quoted { .. } => after,
             Hand::Bracket => {
                 let q = blanks(text, after);
                 matches!(bytes.get(q), Some(b'"' | b'\'' | b'`')).then_some(q + 1)?
             }
         };
-        let len = bytes[name_at..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-            .count();
-        if len == 0 || bytes[name_at].is_ascii_digit() {
-            return None;
-        }
-        let name = name_at..name_at + len;
+        let name = name_at(bytes, at)?;
         if let Hand::Bracket = self {
             if !matches!(bytes.get(name.end), Some(b'"' | b'\'' | b'`')) {
                 return None;
@@ -186,6 +209,42 @@ impl Hand {
         }
         Some(name)
     }
+}
+
+/// A [`Hand::Quoted`] read's name and second group, its shape starting
+/// at `after` (past the literal).
+fn quoted_at(
+    text: &str,
+    after: usize,
+    quotes: &[u8],
+    end: End,
+) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let bytes = text.as_bytes();
+    let q = blanks(text, after);
+    if !bytes.get(q).is_some_and(|b| quotes.contains(b)) {
+        return None;
+    }
+    let name = name_at(bytes, q + 1)?;
+    if !bytes.get(name.end).is_some_and(|b| quotes.contains(b)) {
+        return None;
+    }
+    let last = blanks(text, name.end + 1);
+    let group = match (end, bytes.get(last)) {
+        (End::Then(b), Some(&c)) if c == b => last + 1..last + 1,
+        (End::CommaOrParen, Some(b',' | b')')) => last..last + 1,
+        _ => return None,
+    };
+    Some((name, group))
+}
+
+/// The name (`[A-Za-z_][A-Za-z0-9_]*`) at `at`, if one starts there.
+fn name_at(bytes: &[u8], at: usize) -> Option<std::ops::Range<usize>> {
+    let len = bytes
+        .get(at..)?
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    (len > 0 && !bytes[at].is_ascii_digit()).then_some(at..at + len)
 }
 
 /// The end of the run of blanks (`\s`: Unicode white space) at `from`.
@@ -259,7 +318,11 @@ static READS: [ReadPattern; 15] = [
     read_pattern!(
         PY,
         "environ[",
-        r#"environ\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]()"#
+        r#"environ\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]()"#,
+        Hand::Quoted {
+            quotes: b"\"'",
+            end: End::Then(b']')
+        }
     ),
     // `.get("X")` and `getenv("X")` return None when unset: optional with
     // or without a default. The name must be the whole argument (`"A_" +
@@ -267,12 +330,20 @@ static READS: [ReadPattern; 15] = [
     read_pattern!(
         PY,
         "environ.get(",
-        r#"environ\.get\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*([,)])"#
+        r#"environ\.get\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*([,)])"#,
+        Hand::Quoted {
+            quotes: b"\"'",
+            end: End::CommaOrParen
+        }
     ),
     read_pattern!(
         PY,
         "getenv(",
-        r#"getenv\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*([,)])"#
+        r#"getenv\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*([,)])"#,
+        Hand::Quoted {
+            quotes: b"\"'",
+            end: End::CommaOrParen
+        }
     ),
     // `ENV["X"] || d`, `ENV["X"].present?` (`.blank?`, `.nil?`,
     // `.presence`, `&.`): optional.
@@ -320,7 +391,11 @@ static READS: [ReadPattern; 15] = [
     read_pattern!(
         PRISMA,
         "env(",
-        r#"env\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)()"#
+        r#"env\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)()"#,
+        Hand::Quoted {
+            quotes: b"\"",
+            end: End::Then(b')')
+        }
     ),
 ];
 
@@ -333,17 +408,145 @@ pub fn warm(langs: &[Lang]) {
     }
 }
 
-/// `const { A, B: alias, C = "d", ...rest } = process.env` (or import.meta.env).
-static DESTRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:const|let|var)\s*\{([^{}]*)\}\s*=\s*(?:process\.env|import\.meta\.env)\b")
-});
-/// `${X}`, `${X:-d}`, `${X-d}`, `${X:?err}`, `$X` in compose files.
-static COMPOSE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
-});
-static SCHEMA_START: LazyLock<Regex> = LazyLock::new(|| re(r"\b(?:createEnv|cleanEnv)\s*\("));
-static SCHEMA_SECTION: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(?:server|client|shared)\s*:\s*\{"));
+/// Is `c` a word character as the `regex` crate's Unicode `\b` reads
+/// them?
+fn is_word(c: char) -> bool {
+    regex_syntax::is_word_character(c)
+}
+
+/// Is there a word boundary before byte `at` of `text`, which starts a
+/// word (`\b` before a word's first letter)?
+fn boundary_before(text: &str, at: usize) -> bool {
+    text[..at].chars().next_back().is_none_or(|c| !is_word(c))
+}
+
+/// `const { A, B: alias, C = "d", ...rest } = process.env` (or
+/// `import.meta.env`): each match's whole span and the braces' inside, as
+/// `(?:const|let|var)\s*\{([^{}]*)\}\s*=\s*(?:process\.env|import\.meta\.env)\b`
+/// finds them (the tests hold the two equal). Found by hand backwards from
+/// each `env`: its compiling (the regex crate's, with Unicode blanks) cost
+/// a small app a tenth of its run. Each match ends at its own `env` and
+/// no two can overlap (the braces hold none), so every one is found.
+fn destructures(code: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    for env in ["process.env", "import.meta.env"] {
+        for at in memchr::memmem::find_iter(code.as_bytes(), env) {
+            let end = at + env.len();
+            if code[end..].chars().next().is_some_and(is_word) {
+                continue;
+            }
+            let Some(lhs) = code[..at].trim_end().strip_suffix('=') else {
+                continue;
+            };
+            let Some(close) = lhs.trim_end().strip_suffix('}').map(str::len) else {
+                continue;
+            };
+            let Some(open) = memchr::memrchr2(b'{', b'}', &code.as_bytes()[..close]) else {
+                continue;
+            };
+            if code.as_bytes()[open] != b'{' {
+                continue;
+            }
+            let head = code[..open].trim_end();
+            let Some(start) = ["const", "let", "var"]
+                .iter()
+                .find_map(|k| head.strip_suffix(k).map(str::len))
+            else {
+                continue;
+            };
+            out.push((start..end, open + 1..close));
+        }
+    }
+    out.sort_unstable_by_key(|(whole, _)| whole.start);
+    out
+}
+
+/// A variable of a compose file: `${X}`, `${X:-d}`, `${X-d}`, `${X:?err}`,
+/// `$X`, as `\$(?:\{(NAME)(:?[-?+][^}]*)?\}|(NAME))` finds them (the tests
+/// hold the two equal), `NAME` being `[A-Za-z_][A-Za-z0-9_]*`.
+struct ComposeRef {
+    whole: std::ops::Range<usize>,
+    name: std::ops::Range<usize>,
+    /// The `:-d`, `-d`, `:?err`, `+x` after a braced name.
+    modifier: Option<std::ops::Range<usize>>,
+}
+
+fn compose_refs(text: &str) -> Vec<ComposeRef> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(b'$', &bytes[at..]) {
+        let dollar = at + i;
+        at = dollar + 1;
+        let found = if bytes.get(dollar + 1) == Some(&b'{') {
+            name_at(bytes, dollar + 2).and_then(|name| {
+                let after = name.end;
+                if bytes.get(after) == Some(&b'}') {
+                    return Some((name, None, after + 1));
+                }
+                let op = after + usize::from(bytes.get(after) == Some(&b':'));
+                if !matches!(bytes.get(op), Some(b'-' | b'?' | b'+')) {
+                    return None;
+                }
+                let close = op + 1 + memchr::memchr(b'}', &bytes[op + 1..])?;
+                Some((name, Some(after..close), close + 1))
+            })
+        } else {
+            name_at(bytes, dollar + 1).map(|name| {
+                let end = name.end;
+                (name, None, end)
+            })
+        };
+        if let Some((name, modifier, end)) = found {
+            out.push(ComposeRef {
+                whole: dollar..end,
+                name,
+                modifier,
+            });
+            at = end;
+        }
+    }
+    out
+}
+
+/// Where `createEnv(` or `cleanEnv(` calls start and their `(` is, as
+/// `\b(?:createEnv|cleanEnv)\s*\(` finds them (held equal by the tests).
+fn schema_starts(code: &str) -> Vec<std::ops::Range<usize>> {
+    words_then(code, &["createEnv", "cleanEnv"], &[], b'(')
+}
+
+/// `server: {`, `client: {`, `shared: {`, as
+/// `\b(?:server|client|shared)\s*:\s*\{` finds them (held equal by the
+/// tests).
+fn schema_sections(code: &str) -> Vec<std::ops::Range<usize>> {
+    words_then(code, &["server", "client", "shared"], b":", b'{')
+}
+
+/// Each of `words` at a word boundary, then blanks and each byte of
+/// `between` with blanks after it, then `last`: the matches' spans,
+/// leftmost first (no word is another's prefix).
+fn words_then(code: &str, words: &[&str], between: &[u8], last: u8) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    for word in words {
+        'found: for at in memchr::memmem::find_iter(code.as_bytes(), word) {
+            if !boundary_before(code, at) {
+                continue;
+            }
+            let mut i = blanks(code, at + word.len());
+            for &b in between {
+                if code.as_bytes().get(i) != Some(&b) {
+                    continue 'found;
+                }
+                i = blanks(code, i + 1);
+            }
+            if code.as_bytes().get(i) == Some(&last) {
+                out.push(at..i + 1);
+            }
+        }
+    }
+    out.sort_unstable_by_key(|r| r.start);
+    out
+}
 
 /// Is this a docker-compose file (by name)?
 pub fn is_compose_file(rel: &str) -> bool {
@@ -703,37 +906,17 @@ fn push(file: &SourceFile, out: &mut Vec<EnvRead>, start: usize, name: &str, opt
     });
 }
 
-/// Does `code` hold `} = process.env` (or `import.meta.env`), blanks
-/// aside? Every [`DESTRUCTURE`] match does; few files have one (3 of the
-/// 13 apps of the benchmark), and the others never compile it.
-fn may_destructure(code: &str) -> bool {
-    ["process.env", "import.meta.env"].iter().any(|env| {
-        memchr::memmem::find_iter(code.as_bytes(), env).any(|at| {
-            code[..at]
-                .trim_end()
-                .strip_suffix('=')
-                .is_some_and(|lhs| lhs.trim_end().ends_with('}'))
-        })
-    })
-}
-
 fn destructured_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
     let code = file.code();
-    if !may_destructure(code) {
-        return;
-    }
-    for caps in DESTRUCTURE.captures_iter(code) {
-        let (Some(whole), Some(body)) = (caps.get(0), caps.get(1)) else {
-            continue;
-        };
+    for (whole, body) in destructures(code) {
         // `= process.env.VERCEL === "1" ? geo : {}` destructures something
         // else: only `= process.env` itself gives variables.
-        let after = code[whole.end()..].trim_start();
+        let after = code[whole.end..].trim_start();
         if after.starts_with(['.', '[', '?']) {
             continue;
         }
-        let mut offset = body.start();
-        for part in body.as_str().split(',') {
+        let mut offset = body.start;
+        for part in code[body].split(',') {
             let lead = part.len() - part.trim_start().len();
             let item = part.trim();
             let name_len = item
@@ -760,12 +943,12 @@ fn schema_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
     if !code.contains("createEnv") && !code.contains("cleanEnv") {
         return;
     }
-    for start in SCHEMA_START.find_iter(code) {
-        let Some(call) = balanced(code, start.end() - 1) else {
+    for start in schema_starts(code) {
+        let Some(call) = balanced(code, start.end - 1) else {
             continue;
         };
         let call_text = &code[call.clone()];
-        let is_envalid = code[start.start()..start.end()].starts_with("cleanEnv");
+        let is_envalid = code[start].starts_with("cleanEnv");
         let objects: Vec<std::ops::Range<usize>> = if is_envalid {
             // cleanEnv(source, { … }): the second argument.
             call_text
@@ -775,9 +958,9 @@ fn schema_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
                 .into_iter()
                 .collect()
         } else {
-            SCHEMA_SECTION
-                .find_iter(call_text)
-                .filter_map(|m| balanced(code, call.start + m.end() - 1))
+            schema_sections(call_text)
+                .into_iter()
+                .filter_map(|m| balanced(code, call.start + m.end - 1))
                 .collect()
         };
         for obj in objects {
@@ -858,21 +1041,17 @@ fn compose_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
             .iter()
             .any(|w| n.contains(w))
     });
-    for caps in COMPOSE.captures_iter(file.text) {
-        let Some(whole) = caps.get(0) else { continue };
+    for r in compose_refs(file.text) {
         // `$$` escapes a dollar in compose files.
-        if whole.start() > 0 && file.text.as_bytes()[whole.start() - 1] == b'$' {
+        if r.whole.start > 0 && file.text.as_bytes()[r.whole.start - 1] == b'$' {
             continue;
         }
-        if region_at(file, whole.start()) == Some(RegionKind::Comment) {
+        if region_at(file, r.whole.start) == Some(RegionKind::Comment) {
             continue;
         }
-        let (name, optional) = match (caps.get(1), caps.get(3)) {
-            (Some(n), _) => (n, caps.get(2).is_some_and(|m| !m.as_str().contains('?'))),
-            (None, Some(n)) => (n, false),
-            _ => continue,
-        };
-        push(file, out, name.start(), name.as_str(), optional || example);
+        let optional = r.modifier.is_some_and(|m| !file.text[m].contains('?'));
+        let name = &file.text[r.name.clone()];
+        push(file, out, r.name.start, name, optional || example);
     }
 }
 

@@ -287,8 +287,8 @@ proptest::proptest! {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
 
-    /// The hand matchers of the JS reads find what their regexes find:
-    /// the same reads, names and fallbacks.
+    /// The hand matchers (the JS reads, Python's, Prisma's) find what their
+    /// regexes find: the same reads, names and fallbacks.
     #[test]
     fn hand_matched_reads_are_the_regexes(
         pieces in proptest::collection::vec(proptest::sample::select(vec![
@@ -298,6 +298,9 @@ proptest::proptest! {
             "import.meta.env.VITE_X ?? 'd'", " || ", "process.env.process.env.X",
             "process.env['", "process.env[\"A_1\"", "process.env[ `X` ]", "'X'", "\"Y\" ",
             "process.env['Z'", "process.env[ '9'] ", "process.env[\u{a0}'B'\u{a0}]",
+            "env(", "environ[", "environ.get(", "getenv(", "os.environ", "(", ")", ",",
+            "env(\"DATABASE_URL\")", "environ['A']", "getenv(\"B\", 'd')",
+            "environ.get( 'C' )", "env( \"X\"\u{2028})", "getenv('9')", "envenv(",
         ]), 0..16)
     ) {
         let text = pieces.concat();
@@ -369,30 +372,95 @@ fn assigned_variables() {
     assert_eq!(at_end("process.env.A = x; const b = "), None);
 }
 
-proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+/// What the hand matchers of destructuring, compose variables and env
+/// schemas find, as patterns (the `regex` crate's, Unicode blanks and word
+/// boundaries).
+static DESTRUCTURE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:const|let|var)\s*\{([^{}]*)\}\s*=\s*(?:process\.env|import\.meta\.env)\b",
+    )
+    .expect("valid pattern")
+});
+static COMPOSE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(:?[-?+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
+        .expect("valid pattern")
+});
+static SCHEMA_START: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:createEnv|cleanEnv)\s*\(").expect("valid pattern")
+});
+static SCHEMA_SECTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\b(?:server|client|shared)\s*:\s*\{").expect("valid pattern")
+});
 
-    /// Text the destructuring pattern matches always passes its gate.
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+    /// Destructuring found by hand is the pattern's: the same spans and
+    /// the same braces' insides.
     #[test]
-    fn destructuring_matches_pass_the_gate(
+    fn destructuring_by_hand_is_the_pattern(
         pieces in proptest::collection::vec(proptest::sample::select(vec![
             "const", "let", "var", "{", "}", "A", ", B: b", " ", "\n", "\u{a0}", "\u{2028}", "=",
             "==", "process.env", "import.meta.env", "process.env.X", "é", "const { A } = process.env",
-            "} =process.env", "}\u{a0}=\u{2028}import.meta.env", "x",
+            "} =process.env", "}\u{a0}=\u{2028}import.meta.env", "x", "_", "1", "\u{300}", "\u{203f}",
+            "constlet", "xvar{", "import.meta.process.env",
         ]), 0..12)
     ) {
         let text = pieces.concat();
-        proptest::prop_assert!(
-            !super::DESTRUCTURE.is_match(&text) || super::may_destructure(&text),
-            "{:?}", text
-        );
+        let by_regex: Vec<_> = DESTRUCTURE
+            .captures_iter(&text)
+            .map(|c| (c.get(0).unwrap().range(), c.get(1).unwrap().range()))
+            .collect();
+        proptest::prop_assert_eq!(super::destructures(&text), by_regex, "{:?}", text);
+    }
+
+    /// Compose variables found by hand are the pattern's: span, name and
+    /// modifier.
+    #[test]
+    fn compose_variables_by_hand_are_the_pattern(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "$", "{", "}", "A", "_", "1", "Z9", ":", "-", "?", "+", "d", " ", "\n", "é", "$$",
+            "${X}", "${X:-d}", "${X-d}", "${X:?e}", "${X+y}", "$X", "${", "${9}", "${A:x}", "${A:",
+        ]), 0..14)
+    ) {
+        let text = pieces.concat();
+        let by_hand: Vec<_> = super::compose_refs(&text)
+            .into_iter()
+            .map(|r| (r.whole, r.name, r.modifier))
+            .collect();
+        let by_regex: Vec<_> = COMPOSE
+            .captures_iter(&text)
+            .map(|c| {
+                let name = c.get(1).or(c.get(3)).unwrap().range();
+                (c.get(0).unwrap().range(), name, c.get(2).map(|m| m.range()))
+            })
+            .collect();
+        proptest::prop_assert_eq!(by_hand, by_regex, "{:?}", text);
+    }
+
+    /// `createEnv(`/`cleanEnv(` and `server: {`-like sections found by
+    /// hand are the patterns'.
+    #[test]
+    fn schema_calls_and_sections_by_hand_are_the_patterns(
+        pieces in proptest::collection::vec(proptest::sample::select(vec![
+            "createEnv", "cleanEnv", "server", "client", "shared", "(", ":", "{", " ", "\n",
+            "\u{a0}", "\u{2028}", "x", "_", "é", "\u{300}", ".", "createEnv (", "server : {",
+            "sharedclient:{", "cleanEnvcreateEnv(",
+        ]), 0..12)
+    ) {
+        let text = pieces.concat();
+        let spans = |re: &regex::Regex| re.find_iter(&text).map(|m| m.range()).collect::<Vec<_>>();
+        proptest::prop_assert_eq!(super::schema_starts(&text), spans(&SCHEMA_START), "{:?}", text);
+        proptest::prop_assert_eq!(super::schema_sections(&text), spans(&SCHEMA_SECTION), "{:?}", text);
     }
 }
 
 #[test]
-fn the_destructuring_gate() {
-    assert!(super::may_destructure("const { A, B } =\n  process.env;"));
-    assert!(super::may_destructure("let {X} = import.meta.env"));
-    assert!(!super::may_destructure("const a = process.env.A;"));
-    assert!(!super::may_destructure("f({ a }); x = process.env.B"));
+fn destructuring_shapes() {
+    let found = |code: &str| super::destructures(code).len();
+    assert_eq!(found("const { A, B } =\n  process.env;"), 1);
+    assert_eq!(found("let {X} = import.meta.env"), 1);
+    assert_eq!(found("const a = process.env.A;"), 0);
+    assert_eq!(found("f({ a }); x = process.env.B"), 0);
+    assert_eq!(found("const { A } = process.envx"), 0);
 }
