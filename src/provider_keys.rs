@@ -5,7 +5,6 @@
 //! says so. Shared by `checks::provider_keys` (files the checks read) and
 //! `workspace::sweep` (the others), so both find the same keys.
 
-use regex::bytes::Regex;
 use std::sync::LazyLock;
 
 /// A provider's key kind: how findings name it and how to rotate it.
@@ -405,11 +404,31 @@ fn shapes_with(
     out
 }
 
-/// An AWS secret access key: 40 base64 characters standing alone.
-static AWS_SECRET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u)(?:^|[^A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)")
-        .expect("valid AWS secret pattern")
-});
+/// Where AWS secret access keys may be: 40 base64 characters standing
+/// alone, as `(?-u)(?:^|[^A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`
+/// finds them (its group; the tests hold the two equal): a run of exactly
+/// 40 not followed by `=`, whose byte before is no earlier than the last
+/// match's end (each match takes the byte after its run). By hand: the
+/// regex was compiled in every run over a file with an AWS key id.
+fn aws_secrets(text: &[u8]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let is_b64 = |b: &u8| b.is_ascii_alphanumeric() || *b == b'/' || *b == b'+';
+    let (mut at, mut taken) = (0, 0);
+    std::iter::from_fn(move || {
+        while at < text.len() {
+            let Some(start) = text[at..].iter().position(is_b64).map(|i| at + i) else {
+                at = text.len();
+                break;
+            };
+            let end = start + text[start..].iter().take_while(|b| is_b64(b)).count();
+            at = end;
+            if end - start == 40 && text.get(end) != Some(&b'=') && (start == 0 || start > taken) {
+                taken = (end + 1).min(text.len());
+                return Some(start..end);
+            }
+        }
+        None
+    })
+}
 
 /// A key found: its byte range (a private key: its header), the public
 /// prefix output may show, the key masked, and the provider.
@@ -508,8 +527,8 @@ pub fn find_and_live(text: &[u8]) -> (Vec<KeyMatch>, Vec<usize>) {
 /// mixing cases and digits (a hex digest is not one), not AWS's documented
 /// example (`…EXAMPLEKEY`) nor a placeholder.
 fn aws_secret_in(text: &[u8]) -> Option<String> {
-    AWS_SECRET.captures_iter(text).find_map(|c| {
-        let s = String::from_utf8_lossy(c.get(1)?.as_bytes()).into_owned();
+    aws_secrets(text).find_map(|run| {
+        let s = String::from_utf8_lossy(&text[run]).into_owned();
         let mixed = s.bytes().any(|b| b.is_ascii_uppercase())
             && s.bytes().any(|b| b.is_ascii_lowercase())
             && s.bytes().any(|b| b.is_ascii_digit());
@@ -538,6 +557,7 @@ fn github_checksum_ok(random: &str) -> bool {
 #[cfg(test)]
 pub mod tests {
     use super::*;
+    use regex::bytes::Regex;
 
     /// A GitHub token with a valid checksum (built at run time: no
     /// key-shaped literal in the source).
@@ -550,6 +570,42 @@ pub mod tests {
             n /= 62;
         }
         format!("{prefix}{body30}{}", String::from_utf8_lossy(&check))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// AWS secrets' places found by hand are the pattern's.
+        #[test]
+        fn aws_secrets_are_the_patterns(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "AbCdEf0123", "/+/+/+/+/+", "zzzzzzzzzz", "a", "1", "+", "/", "=", " ", "\n",
+                "-", ":", "\u{e9}", "\u{ff}", "AbCdEf0123AbCdEf0123AbCdEf0123AbCdEf0123",
+            ]), 0..14)
+        ) {
+            let text = pieces.concat();
+            let re = Regex::new(r"(?-u)(?:^|[^A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)")
+                .unwrap();
+            let by_regex: Vec<_> = re
+                .captures_iter(text.as_bytes())
+                .map(|c| c.get(1).unwrap().range())
+                .collect();
+            let by_hand: Vec<_> = aws_secrets(text.as_bytes()).collect();
+            proptest::prop_assert_eq!(by_hand, by_regex, "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn an_aws_secret_run_needs_a_byte_before_it_the_last_match_left() {
+        let run = "AbCdEf0123".repeat(4);
+        let spans = |t: &str| aws_secrets(t.as_bytes()).collect::<Vec<_>>();
+        // The first match takes the one byte between: the regex skips the second.
+        assert_eq!(spans(&format!("{run} {run} ")), vec![(0..40)]);
+        assert_eq!(spans(&format!("{run}  {run}")), [0..40, 42..82]);
+        assert_eq!(
+            spans(&format!("{run}= {run}x")),
+            Vec::<std::ops::Range<usize>>::new()
+        );
     }
 
     /// The regex's matches as [`Shape`]s.

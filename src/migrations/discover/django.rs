@@ -5,13 +5,28 @@
 
 use super::files::{file_name, join, parent, Repo};
 use super::problems::problem;
-use super::text::{blanks, bracketed, lines, re};
+use super::text::{blanks, bracketed, lines};
 use crate::migrations::{Framework, LayoutProblem, Migration, MigrationSet};
-use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::LazyLock;
 
-static CLASS: LazyLock<Regex> = LazyLock::new(|| re(r"(?m)^class[ \t]+Migration[ \t]*\("));
+/// Does a line of `text` start `class Migration(` (blanks of the line
+/// between the words and before `(`), as `(?m)^class[ \t]+Migration[ \t]*\(`
+/// matches (`CLASS` in the tests, which hold the two equal)? By hand: the
+/// regex was compiled in every Django app's run.
+fn declares_migration(text: &str) -> bool {
+    let blanks = |b: &[u8]| b.iter().take_while(|c| matches!(c, b' ' | b'\t')).count();
+    memchr::memmem::find_iter(text.as_bytes(), "class").any(|at| {
+        if at > 0 && text.as_bytes()[at - 1] != b'\n' {
+            return false;
+        }
+        let rest = &text.as_bytes()[at + "class".len()..];
+        let gap = blanks(rest);
+        let Some(after) = rest[gap..].strip_prefix(b"Migration") else {
+            return false;
+        };
+        gap > 0 && after.get(blanks(after)) == Some(&b'(')
+    })
+}
 
 /// `dependencies = [`, `replaces: list[…] = (`, `run_before = [` at a
 /// line's start (after blanks): the word and the offset of its bracket,
@@ -113,7 +128,7 @@ fn parse<'a>(path: &'a str, text: &str) -> Option<Node<'a>> {
     if file_name(migrations_dir) != "migrations"
         || name == "__init__"
         || name.starts_with(['_', '~'])
-        || !CLASS.is_match(text)
+        || !declares_migration(text)
     {
         return None;
     }
@@ -440,9 +455,23 @@ mod hand_tests {
         .prop_map(|p| p.concat())
     }
 
+    /// What [`super::declares_migration`] finds, as a pattern.
+    static CLASS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)^class[ \t]+Migration[ \t]*\(").expect("valid pattern"));
+
     use proptest::prelude::*;
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn migration_classes_are_the_pattern(
+            text in proptest::collection::vec(proptest::sample::select(vec![
+                "class", "Migration", "Migrations", "(", " ", "\t", "\n", "\r", "\u{a0}", "x",
+                "class Migration(", "\nclass\tMigration (", "classMigration(", "migration",
+            ]), 0..10).prop_map(|p| p.concat())
+        ) {
+            prop_assert_eq!(super::declares_migration(&text), CLASS.is_match(&text), "{:?}", text);
+        }
 
         #[test]
         fn lists_are_the_patterns(text in text()) {
