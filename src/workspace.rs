@@ -361,7 +361,7 @@ where
     const FIRST_BATCH: usize = 4;
     let (files_tx, files_rx) = mpsc::sync_channel::<Vec<listing::Listed>>(32);
     let files_rx = std::sync::Mutex::new(files_rx);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let workers = cores().unwrap_or(2);
     let mut scan = Scan {
         results: Vec::new(),
         files_scanned: 0,
@@ -526,6 +526,14 @@ where
         }
         outcome
     })
+}
+
+/// The cores this process may run on (`available_parallelism`), asked of
+/// the system once a run: each ask reads the cgroup's CPU quota (four
+/// files on a cgroup v1 machine), and the stages asked it five times.
+pub fn cores() -> Option<usize> {
+    static CORES: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().ok().map(|n| n.get()))
 }
 
 /// A file the walk visited, read again after it: `visit` sees the text
@@ -751,7 +759,7 @@ pub fn relative(root: &Path, path: &Path) -> String {
 /// in the items' order: the facts stage's second reads of the walked files.
 /// A worker's panic goes on in the caller, never a silently missing share.
 pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = cores().map_or(1, |n| n.min(8));
     let share = items.len().div_ceil(threads).max(1);
     let f = &f;
     std::thread::scope(|scope| {

@@ -193,8 +193,8 @@ pub fn run_on_every_core(
     let threads = if facts.visited.len() < ONE_THREAD_BELOW {
         1
     } else {
-        std::thread::available_parallelism()
-            .map_or(1, |n| n.get().min(8))
+        crate::workspace::cores()
+            .map_or(1, |n| n.min(8))
             .min(checks.len())
     };
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -435,7 +435,7 @@ mod tests {
         assert_eq!(found, ["walk", "a", "b1", "b2", "c"]);
         assert_eq!(marked, ["a", "b1", "b2", "c"]);
         // While the first check waits, another thread takes the rest.
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let cores = crate::workspace::cores().unwrap_or(1);
         assert_eq!(
             threads >= 2,
             cores >= 2,

@@ -151,7 +151,7 @@ impl Report {
         };
         // On every core for a large report (the stress corpus's 117,000
         // findings took 11 ms on one); each finding alone.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let threads = crate::workspace::cores().map_or(1, |n| n.min(8));
         if self.findings.len() >= 4096 && threads > 1 {
             let share = self.findings.len().div_ceil(threads);
             std::thread::scope(|scope| {

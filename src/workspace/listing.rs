@@ -680,12 +680,11 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
         .filter(|(e, c)| c.is_none() && e.prefetchable())
         .map(|(e, _)| e.oid.to_string())
         .collect();
-    let streams =
-        if wanted.len() >= 256 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
-            2
-        } else {
-            1
-        };
+    let streams = if wanted.len() >= 256 && super::cores().is_some_and(|n| n > 1) {
+        2
+    } else {
+        1
+    };
     let mut prefetches: Vec<Option<Prefetch>> = (0..streams)
         .map(|k| {
             Prefetch::start(
