@@ -120,10 +120,12 @@ struct ReadCaps {
 enum Hand {
     Dot,
     Bracket,
-    /// `literal`, blanks, a name in any of `quotes` (each side its own),
-    /// blanks, then `end`: a call or subscript with the name as its
-    /// whole argument (`env("X")`, `environ["X"]`, `getenv('X', d)`).
+    /// `literal`, one of `leads` (the first that is there), blanks, a
+    /// name in any of `quotes` (each side its own), blanks, then `end`: a
+    /// call or subscript with the name as its whole argument (`env("X")`,
+    /// `environ["X"]`, `getenv('X', d)`, `ENV.key?("X")`).
     Quoted {
+        leads: &'static [&'static str],
         quotes: &'static [u8],
         end: End,
     },
@@ -136,6 +138,15 @@ enum End {
     Then(u8),
     /// `,` or `)`, which is the second group.
     CommaOrParen,
+    /// `)`, which is the second group.
+    Paren,
+    /// Ruby's `ENV["X"]`: `]`, then as the second group, if one follows,
+    /// `||` or `.present?` (`.blank?`, `.nil?`, `.presence`, `.empty?`)
+    /// after blanks, or `&.`.
+    RubyIndex,
+    /// Ruby's `ENV.fetch("X"`: `,`, `) {` or `) do` as the second group,
+    /// or a bare `)` with none.
+    RubyFetch,
 }
 
 impl Hand {
@@ -148,14 +159,18 @@ impl Hand {
         while let Some(i) = finder.find(&bytes[at..]) {
             let start = at + i;
             let after = start + literal.len();
-            if let Hand::Quoted { quotes, end } = self {
-                match quoted_at(text, after, quotes, end) {
-                    Some((name, fallback)) => {
-                        at = fallback.end;
+            if let Hand::Quoted { leads, quotes, end } = self {
+                let read = leads
+                    .iter()
+                    .find(|l| text[after..].starts_with(*l))
+                    .and_then(|l| quoted_at(text, after + l.len(), quotes, end));
+                match read {
+                    Some((name, fallback, end)) => {
+                        at = end;
                         out.push(ReadCaps {
-                            whole: start..fallback.end,
+                            whole: start..end,
                             name,
-                            fallback: Some(fallback),
+                            fallback,
                         });
                     }
                     None => at = start + 1,
@@ -211,14 +226,18 @@ impl Hand {
     }
 }
 
-/// A [`Hand::Quoted`] read's name and second group, its shape starting
-/// at `after` (past the literal).
+/// A [`Hand::Quoted`] read's name, second group and end, its shape
+/// starting at `after` (past the literal and its lead).
 fn quoted_at(
     text: &str,
     after: usize,
     quotes: &[u8],
     end: End,
-) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+) -> Option<(
+    std::ops::Range<usize>,
+    Option<std::ops::Range<usize>>,
+    usize,
+)> {
     let bytes = text.as_bytes();
     let q = blanks(text, after);
     if !bytes.get(q).is_some_and(|b| quotes.contains(b)) {
@@ -231,10 +250,58 @@ fn quoted_at(
     let last = blanks(text, name.end + 1);
     let group = match (end, bytes.get(last)) {
         (End::Then(b), Some(&c)) if c == b => last + 1..last + 1,
-        (End::CommaOrParen, Some(b',' | b')')) => last..last + 1,
+        (End::CommaOrParen, Some(b',' | b')')) | (End::Paren, Some(b')')) => last..last + 1,
+        (End::RubyIndex, Some(b']')) => {
+            let close = last + 1;
+            let tail = ruby_index_tail(text, close);
+            let end = tail.as_ref().map_or(close, |t| t.end);
+            return Some((name, tail, end));
+        }
+        (End::RubyFetch, Some(b',')) => last..last + 1,
+        (End::RubyFetch, Some(b')')) => {
+            let next = blanks(text, last + 1);
+            let rest = &text[next..];
+            if rest.starts_with('{') {
+                last..next + 1
+            } else if rest.starts_with("do") && word_ends(text, next + 2) {
+                last..next + 2
+            } else {
+                return Some((name, None, last + 1));
+            }
+        }
         _ => return None,
     };
-    Some((name, group))
+    let end = group.end;
+    Some((name, Some(group), end))
+}
+
+/// The second group of Ruby's `ENV["X"]` after its `]` at `close - 1`:
+/// `\s*\|\|`, `\s*\.\s*(?:present\?|blank\?|nil\?|presence\b|empty\?)`
+/// or `&\.`, the first that is there.
+fn ruby_index_tail(text: &str, close: usize) -> Option<std::ops::Range<usize>> {
+    let op = blanks(text, close);
+    if text[op..].starts_with("||") {
+        return Some(close..op + 2);
+    }
+    if text[op..].starts_with('.') {
+        let word = blanks(text, op + 1);
+        let rest = &text[word..];
+        let len = ["present?", "blank?", "nil?"]
+            .iter()
+            .find(|w| rest.starts_with(**w))
+            .map(|w| w.len())
+            .or_else(|| (rest.starts_with("presence") && word_ends(text, word + 8)).then_some(8))
+            .or_else(|| rest.starts_with("empty?").then_some(6));
+        if let Some(len) = len {
+            return Some(close..word + len);
+        }
+    }
+    text[close..].starts_with("&.").then_some(close..close + 2)
+}
+
+/// Does a word end at `at` (`\b` after a word character)?
+fn word_ends(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_none_or(|c| !is_word(c))
 }
 
 /// The name (`[A-Za-z_][A-Za-z0-9_]*`) at `at`, if one starts there.
@@ -320,6 +387,7 @@ static READS: [ReadPattern; 15] = [
         "environ[",
         r#"environ\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\]()"#,
         Hand::Quoted {
+            leads: &[""],
             quotes: b"\"'",
             end: End::Then(b']')
         }
@@ -332,6 +400,7 @@ static READS: [ReadPattern; 15] = [
         "environ.get(",
         r#"environ\.get\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*([,)])"#,
         Hand::Quoted {
+            leads: &[""],
             quotes: b"\"'",
             end: End::CommaOrParen
         }
@@ -341,6 +410,7 @@ static READS: [ReadPattern; 15] = [
         "getenv(",
         r#"getenv\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*([,)])"#,
         Hand::Quoted {
+            leads: &[""],
             quotes: b"\"'",
             end: End::CommaOrParen
         }
@@ -350,18 +420,33 @@ static READS: [ReadPattern; 15] = [
     read_pattern!(
         RB,
         "ENV[",
-        r#"ENV\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\](\s*\|\||\s*\.\s*(?:present\?|blank\?|nil\?|presence\b|empty\?)|&\.)?"#
+        r#"ENV\[\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*\](\s*\|\||\s*\.\s*(?:present\?|blank\?|nil\?|presence\b|empty\?)|&\.)?"#,
+        Hand::Quoted {
+            leads: &[""],
+            quotes: b"\"'",
+            end: End::RubyIndex
+        }
     ),
     read_pattern!(
         RB,
         "ENV.fetch(",
-        r#"ENV\.fetch\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(?:(,|\)\s*\{|\)\s*do\b)|\))"#
+        r#"ENV\.fetch\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(?:(,|\)\s*\{|\)\s*do\b)|\))"#,
+        Hand::Quoted {
+            leads: &[""],
+            quotes: b"\"'",
+            end: End::RubyFetch
+        }
     ),
     // `ENV.key?("X")` and friends ask whether it is set: optional.
     read_pattern!(
         RB,
         "ENV.",
-        r#"ENV\.(?:key|has_key|include|member)\?\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(\))"#
+        r#"ENV\.(?:key|has_key|include|member)\?\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(\))"#,
+        Hand::Quoted {
+            leads: &["key?(", "has_key?(", "include?(", "member?("],
+            quotes: b"\"'",
+            end: End::Paren
+        }
     ),
     read_pattern!(
         RS,
@@ -393,6 +478,7 @@ static READS: [ReadPattern; 15] = [
         "env(",
         r#"env\(\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*\)()"#,
         Hand::Quoted {
+            leads: &[""],
             quotes: b"\"",
             end: End::Then(b')')
         }

@@ -287,8 +287,8 @@ proptest::proptest! {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
 
-    /// The hand matchers (the JS reads, Python's, Prisma's) find what their
-    /// regexes find: the same reads, names and fallbacks.
+    /// The hand matchers (the JS reads, Python's, Ruby's, Prisma's) find
+    /// what their regexes find: the same reads, names and fallbacks.
     #[test]
     fn hand_matched_reads_are_the_regexes(
         pieces in proptest::collection::vec(proptest::sample::select(vec![
@@ -301,6 +301,10 @@ proptest::proptest! {
             "env(", "environ[", "environ.get(", "getenv(", "os.environ", "(", ")", ",",
             "env(\"DATABASE_URL\")", "environ['A']", "getenv(\"B\", 'd')",
             "environ.get( 'C' )", "env( \"X\"\u{2028})", "getenv('9')", "envenv(",
+            "ENV[", "ENV.fetch(", "ENV.", "ENV['A']", "ENV[\"B\"] ", "||", ".", " .present?",
+            ".blank?", "nil?", ".presence", "presence", "é", "&.", ".empty?", "key?(", "has_key?(",
+            "include?(", "member?(", "ENV.key?('K')", "ENV.fetch('F')", " {", " do", "do", "done",
+            "ENV.fetch(\"G\", 1)", ") do |", "{", "ENV.fetch('H'){",
         ]), 0..16)
     ) {
         let text = pieces.concat();
