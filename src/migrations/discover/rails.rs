@@ -10,12 +10,68 @@ use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-/// `ActiveRecord::Migrator` file names (`migration.rb`).
-static MIGRATION_NAME: LazyLock<Regex> =
-    LazyLock::new(|| re(r"^([0-9]+)_([_a-z0-9]*)\.?([_a-z0-9]*)?\.rb$"));
-static DEFINE_VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"ActiveRecord::Schema(?:\[[0-9.]+\])?\.define\(\s*version:\s*([0-9][0-9_]*)\s*\)")
-});
+/// The version of an `ActiveRecord::Migrator` file name
+/// (`<version>_<name>[.<scope>].rb`), as `^([0-9]+)_([_a-z0-9]*)\.?([_a-z0-9]*)?\.rb$`
+/// takes it (`MIGRATION_NAME` in the tests, which hold the two equal). By
+/// hand, as the next: each regex was compiled in every Rails app's run.
+fn migration_version(name: &str) -> Option<&str> {
+    let stem = name.strip_suffix(".rb")?;
+    let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = stem[digits..].strip_prefix('_')?;
+    let named = |c: u8| c == b'_' || c.is_ascii_lowercase() || c.is_ascii_digit();
+    (digits > 0
+        && rest.bytes().filter(|&c| c == b'.').count() <= 1
+        && rest.bytes().all(|c| c == b'.' || named(c)))
+    .then(|| &stem[..digits])
+}
+
+/// Where the version of the schema dump's
+/// `ActiveRecord::Schema[7.1].define(version: 2024_01_02_030405)` is, as
+/// the first match of
+/// `ActiveRecord::Schema(?:\[[0-9.]+\])?\.define\(\s*version:\s*([0-9][0-9_]*)\s*\)`
+/// gives its group (`DEFINE_VERSION` in the tests, which hold the two
+/// equal; `\s` is Unicode's white space).
+fn define_version(text: &str) -> Option<std::ops::Range<usize>> {
+    let blanks = |i: usize| {
+        i + text[i..]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .map(char::len_utf8)
+            .sum::<usize>()
+    };
+    let b = text.as_bytes();
+    let head = "ActiveRecord::Schema";
+    memchr::memmem::find_iter(b, head).find_map(|at| {
+        let mut i = at + head.len();
+        if b.get(i) == Some(&b'[') {
+            let n = b[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || **c == b'.')
+                .count();
+            if n > 0 && b.get(i + 1 + n) == Some(&b']') {
+                i += n + 2;
+            }
+        }
+        let define = i + ".define(".len();
+        if !text[i..].starts_with(".define(") {
+            return None;
+        }
+        let label = blanks(define);
+        if !text[label..].starts_with("version:") {
+            return None;
+        }
+        let start = blanks(label + "version:".len());
+        if !b.get(start).is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        let end = start
+            + b[start..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || **c == b'_')
+                .count();
+        (b.get(blanks(end)) == Some(&b')')).then_some(start..end)
+    })
+}
 static STRUCTURE_VERSIONS: LazyLock<Regex> =
     LazyLock::new(|| re(r#"INSERT INTO [`"]?schema_migrations[`"]? \(version\) VALUES"#));
 static QUOTED_VERSION: LazyLock<Regex> = LazyLock::new(|| re(r"\('([0-9]+)'\)"));
@@ -59,7 +115,7 @@ fn set_for(repo: &Repo, dir: &str, paths: &[&str]) -> MigrationSet {
     let mut problems = Vec::new();
     for path in paths {
         let name = file_name(path);
-        let Some(version) = MIGRATION_NAME.captures(name).and_then(|c| c.get(1)) else {
+        let Some(version) = migration_version(name) else {
             problems.push(problem(
                 path,
                 None,
@@ -70,9 +126,9 @@ fn set_for(repo: &Repo, dir: &str, paths: &[&str]) -> MigrationSet {
         };
         let stem = name.strip_suffix(".rb").unwrap_or(name);
         migrations.push(Migration {
-            id: strip_zeros(version.as_str()),
+            id: strip_zeros(version),
             name: stem.to_string(),
-            order_key: Some(pad20(version.as_str())),
+            order_key: Some(pad20(version)),
             files: vec![path.to_string()],
         });
     }
@@ -210,20 +266,20 @@ fn stale_dump(
             .collect()
     };
     let mut p = if path.ends_with(".rb") {
-        let m = DEFINE_VERSION.captures(text)?.get(1)?;
-        let version: String = m.as_str().chars().filter(|c| *c != '_').collect();
+        let m = define_version(text)?;
+        let version: String = text[m.clone()].chars().filter(|c| *c != '_').collect();
         let dumped = pad20(&version);
         if dumped >= newest.order_key.clone()? {
             return None;
         }
         let mut p = problem(
             path,
-            Some(line_at(text, m.start())),
+            Some(line_at(text, m.start)),
             format!(
                 "{path} is at version {} but the newest migration is {newest_file}: the schema \
                  dump was not regenerated, so databases loaded from it leave it pending \
                  (PendingMigrationError in tests)",
-                m.as_str()
+                &text[m.clone()]
             ),
             help,
         );
@@ -259,4 +315,50 @@ fn stale_dump(
         p.only_when_new = Some(newest.files.clone());
     }
     Some(p)
+}
+
+#[cfg(test)]
+mod hand_tests {
+    use proptest::prelude::*;
+    use regex::Regex;
+    use std::sync::LazyLock;
+
+    /// What [`super::migration_version`] takes, as a pattern.
+    static MIGRATION_NAME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([0-9]+)_([_a-z0-9]*)\.?([_a-z0-9]*)?\.rb$").expect("valid pattern")
+    });
+    /// What [`super::define_version`] finds, as a pattern.
+    static DEFINE_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"ActiveRecord::Schema(?:\[[0-9.]+\])?\.define\(\s*version:\s*([0-9][0-9_]*)\s*\)",
+        )
+        .expect("valid pattern")
+    });
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn migration_versions_are_the_patterns(
+            name in proptest::collection::vec(proptest::sample::select(vec![
+                "2024", "0", "_", "create_users", "a", "Z", ".", ".rb", "rb", "é", "-", "9_x",
+                "20240102030405_add_index.rb", ".primary",
+            ]), 0..7).prop_map(|p| p.concat())
+        ) {
+            let by_regex = MIGRATION_NAME.captures(&name).and_then(|c| c.get(1)).map(|m| m.as_str());
+            prop_assert_eq!(super::migration_version(&name), by_regex, "{:?}", name);
+        }
+
+        #[test]
+        fn define_versions_are_the_patterns(
+            text in proptest::collection::vec(proptest::sample::select(vec![
+                "ActiveRecord::Schema", "[7.1]", "[", "]", "7", ".", ".define(", "define(",
+                "version:", " ", "\n", "\u{a0}", "2024_01_02", "_", "0", ")", "(", "x", "é",
+                "ActiveRecord::Schema.define(version: 2024_01_02_030405)",
+            ]), 0..12).prop_map(|p| p.concat())
+        ) {
+            let by_regex = DEFINE_VERSION.captures(&text).and_then(|c| c.get(1)).map(|m| m.range());
+            prop_assert_eq!(super::define_version(&text), by_regex, "{:?}", text);
+        }
+    }
 }
