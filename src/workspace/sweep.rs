@@ -329,8 +329,8 @@ mod tests {
     fn summary(hits: &[SweepHit]) -> Vec<(u32, u32, u32, String, String)> {
         hits.iter()
             .map(|h| {
-                let shown = (h.line, h.column, h.end_column, h.masked.clone());
-                (shown.0, shown.1, shown.2, shown.3, h.shown.text.clone())
+                let (text, masked) = (h.shown.text.clone(), h.masked.clone());
+                (h.line, h.column, h.end_column, masked, text)
             })
             .collect()
     }
