@@ -340,16 +340,15 @@ fn baseline_findings(
 /// own while git lists the files and the settings compile, instead of by
 /// the first worker to need each while the other waits on it (on a small
 /// app, compiling patterns is half the run): a JavaScript project's
-/// (`package.json` at the root) app facts and env reads, last-used first.
-/// (The sweep's key shapes are matched by hand and need none.) Detached:
-/// a run that ends first does not wait for it.
+/// (`package.json` at the root) app facts. (The sweep's key shapes and
+/// the JS env reads are matched by hand and need none.) Detached: a run
+/// that ends first does not wait for it.
 fn warm_up(root: &std::path::Path) {
     if !root.join("package.json").is_file() {
         return;
     }
     let _ = std::thread::Builder::new().spawn(|| {
         checks::app::scan::warm();
-        crate::env::references::warm(&[crate::lexer::Lang::TypeScript]);
     });
 }
 

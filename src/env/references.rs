@@ -488,15 +488,6 @@ static READS: [ReadPattern; 15] = [
     ),
 ];
 
-/// Compile the read patterns of `langs` (see `engine::warm_up`).
-pub fn warm(langs: &[Lang]) {
-    for p in READS.iter().rev() {
-        if p.hand.is_none() && p.langs.iter().any(|l| langs.contains(l)) {
-            LazyLock::force(&p.re);
-        }
-    }
-}
-
 /// Is `c` a word character as the `regex` crate's Unicode `\b` reads
 /// them?
 fn is_word(c: char) -> bool {
