@@ -323,7 +323,7 @@ pub const LIVE: &[u8] = b"_live_";
 /// of four apps: 9.5 → 16.7 GB/s over them, 3.5 → 14.2 GB/s over dub's
 /// source and JSON; the buckets are in the test below.
 #[rustfmt::skip]
-const STARTS: [&str; 32] = [
+pub(crate) const STARTS: [&str; 32] = [
     "ghr_", "SK8", "SG.", "xoxb-", "xoxp-", "AKIA", "SK6", "sk-",
     "ghs_", "SK7", "SKa", "_live_", "github_pat_", "SKf", "SK3", "-----BEGIN ",
     "ghu_", "SK0", "SK4", "xapp-", "SKd", "re_", "SK5", "SKc",
@@ -334,6 +334,17 @@ const STARTS: [&str; 32] = [
 /// regex's prefilter was.
 static START_SEARCH: LazyLock<Option<crate::literals::Literals>> =
     LazyLock::new(|| crate::literals::Literals::new(STARTS));
+
+/// Whether a key could start in `text`: one of [`STARTS`] is in it. Every
+/// key [`find_and_live`] and the sweep report begins with one.
+pub fn may_start_key(text: &[u8]) -> bool {
+    match START_SEARCH.as_ref() {
+        Some(search) => search.find_from(text, 0).is_some(),
+        None => STARTS
+            .iter()
+            .any(|s| memchr::memmem::find(text, s.as_bytes()).is_some()),
+    }
+}
 
 /// Every key shape in `text`, leftmost first and not overlapping, as the
 /// regex alternation `SHAPES_PATTERN` (kept for the tests) finds them.

@@ -478,11 +478,10 @@ where
         })
     };
     // Swept, streamed: the checks will not read it.
-    let swept_streamed =
-        |rel: String, reason: Reason, looked| match listed.open(looked).and_then(sweep::sweep) {
-            Ok(hits) => Outcome::Skipped(rel, reason, hits),
-            Err(e) => unreadable(rel, e),
-        };
+    let swept_streamed = |rel: String, reason: Reason, looked| match listed.sweep(looked) {
+        Ok(hits) => Outcome::Skipped(rel, reason, hits),
+        Err(e) => unreadable(rel, e),
+    };
     if settings.is_vendored(&rel) {
         return swept_streamed(rel, Reason::Vendored, looked);
     }
@@ -500,7 +499,7 @@ where
         if always_listed(&rel) {
             let lang = by_name.unwrap_or(Lang::Text);
             let file = SourceFile::new(&rel, lang, "", settings);
-            let hits = match listed.open(looked).and_then(sweep::sweep) {
+            let hits = match listed.sweep(looked) {
                 Ok(h) => h,
                 Err(e) => return unreadable(rel, e),
             };

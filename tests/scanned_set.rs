@@ -27,6 +27,20 @@ fn live_key(n: u64) -> String {
     format!("sk_live_{body}")
 }
 
+/// A PNG: its header, then `chunks` of type and data (no end chunk; the
+/// CRCs are not checked by anyone).
+fn png(chunks: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    out.extend_from_slice(&[0, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0, 1, 2, 3, 4]);
+    for (ty, data) in chunks {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        out.extend_from_slice(&ty[..]);
+        out.extend_from_slice(data);
+        out.extend_from_slice(&[9, 9, 9, 9]);
+    }
+    out
+}
+
 fn check(root: &Path, extra: &[&str]) -> (i32, Value) {
     let out = run(shipcheck()
         .arg("check")
@@ -87,6 +101,18 @@ fn a_live_key_in_any_committed_file_blocks() {
         format!("-----BEGIN-----\n{}\n", k(7)),
     );
     write(root, "data/keys.csv", format!("name,key\nprod,{}\n", k(8)));
+    // An image: its text chunk is read; its compressed pixels (`IDAT`)
+    // are not, as a zip archive's deflated entries are not.
+    let comment = format!("Comment\0{}", k(13));
+    let shot = png(&[(b"IDAT", &[0; 20_000]), (b"tEXt", comment.as_bytes())]);
+    let shot_line = 1 + shot[..shot.len() - k(13).len() - 4]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    write(root, "assets/shot.png", shot);
+    let mut pixels = vec![0u8; 20_000];
+    pixels[9000..9000 + k(14).len()].copy_from_slice(k(14).as_bytes());
+    write(root, "assets/pixels.png", png(&[(b"IDAT", &pixels)]));
     write(
         root,
         "notebooks/try.ipynb",
@@ -115,6 +141,7 @@ fn a_live_key_in_any_committed_file_blocks() {
         got,
         [
             "assets/blob.bin:2",
+            format!("assets/shot.png:{shot_line}").as_str(),
             "certs/stripe.pem:2",
             "config/secrets.js:1",
             "data/keys.csv:2",
@@ -134,8 +161,8 @@ fn a_live_key_in_any_committed_file_blocks() {
     assert_eq!(skipped["minified"], 1, "{skipped:#}");
     assert_eq!(skipped["too_large"], 1, "{skipped:#}");
     assert_eq!(skipped["binary"], 1, "{skipped:#}");
-    // .bin, .pem, .csv, .ipynb
-    assert_eq!(skipped["other_format"], 4, "{skipped:#}");
+    // .bin, .pem, .csv, .ipynb, two .png
+    assert_eq!(skipped["other_format"], 6, "{skipped:#}");
 }
 
 #[test]

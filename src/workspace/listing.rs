@@ -182,8 +182,24 @@ impl Listed {
         Ok(())
     }
 
+    /// Its bytes swept for committed keys, streamed (see
+    /// [`super::sweep::sweep_file`]: an image's compressed pixels are
+    /// skipped).
+    pub fn sweep(&self, looked: Looked) -> std::io::Result<Vec<super::sweep::SweepHit>> {
+        match &self.content {
+            Content::Disk(p, _) => {
+                let file = match looked.file {
+                    Some(f) => f,
+                    None => std::fs::File::open(p)?,
+                };
+                super::sweep::sweep_file(file, looked.size, &self.rel)
+            }
+            Content::Blob(_) => self.open(looked).and_then(super::sweep::sweep),
+        }
+    }
+
     /// A reader over its bytes, for streaming a large file.
-    pub fn open(&self, looked: Looked) -> std::io::Result<Box<dyn std::io::Read>> {
+    fn open(&self, looked: Looked) -> std::io::Result<Box<dyn std::io::Read>> {
         match &self.content {
             Content::Disk(p, _) => Ok(Box::new(match looked.file {
                 Some(f) => f,

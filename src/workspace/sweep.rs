@@ -89,6 +89,227 @@ pub fn sweep_bytes(bytes: &[u8]) -> Vec<SweepHit> {
     sweep(bytes).unwrap_or_default()
 }
 
+/// Sweep a file of `size` bytes named `name` (its path, for its
+/// extension). A PNG or WebP image is skimmed first ([`skim`]): when the
+/// bytes around its compressed pixels hold no place a key could start, it
+/// holds no key this sweep could report, and its pixels are not read
+/// (PNG screenshots and WebP images were most of the bytes three real
+/// apps read). Anything else, and an image whose other bytes hold such a
+/// place, is swept whole, as [`sweep`] does.
+pub fn sweep_file(file: std::fs::File, size: u64, name: &str) -> std::io::Result<Vec<SweepHit>> {
+    #[cfg(unix)]
+    if let Some(format) = Packed::by_name(name) {
+        use std::os::unix::fs::FileExt;
+        // Read at offsets: the file's own position stays at its start for
+        // the whole sweep below.
+        let read_at = |buf: &mut Vec<u8>, at: u64, n: usize| -> std::io::Result<()> {
+            let start = buf.len();
+            buf.resize(start + n, 0);
+            let mut got = 0;
+            while got < n {
+                match file.read_at(&mut buf[start + got..], at + got as u64) {
+                    Ok(0) => break,
+                    Ok(k) => got += k,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            buf.truncate(start + got);
+            Ok(())
+        };
+        if skim(format, size, read_at)?.is_some() {
+            return Ok(Vec::new());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (size, name);
+    sweep(file)
+}
+
+/// An image format whose pixels are compressed, in chunks that say their
+/// length: the chunks holding pixels are skipped by [`skim`]. A key in
+/// them is as out of reach as one in a zip archive's deflated entries,
+/// which the sweep does not inflate either: compressed bytes hold no
+/// typed text (its text chunks, `tEXt` or `EXIF`, are read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Packed {
+    /// PNG (and APNG): `IDAT` and `fdAT` chunks hold the zlib stream.
+    Png,
+    /// WebP (a RIFF file): `VP8 `, `VP8L`, `ALPH` and `ANMF` chunks hold
+    /// the coded frames.
+    WebP,
+}
+
+/// A chunk's data shorter than this is read with the rest: a skip costs
+/// a read call of its own.
+const MIN_SKIP: u64 = 4096;
+/// Bytes [`skim`] reads at least at a time.
+const READ_AHEAD: usize = 256;
+/// Bytes read at the start of each skipped chunk's data: longer than any
+/// literal a key starts with, so one that begins before the data is found
+/// whole.
+const LOOK: u64 = 16;
+
+impl Packed {
+    fn by_name(name: &str) -> Option<Packed> {
+        let ext = name.rsplit_once('.')?.1;
+        if ext.eq_ignore_ascii_case("png") || ext.eq_ignore_ascii_case("apng") {
+            Some(Packed::Png)
+        } else if ext.eq_ignore_ascii_case("webp") {
+            Some(Packed::WebP)
+        } else {
+            None
+        }
+    }
+
+    /// Bytes before the first chunk.
+    fn head_len(self) -> u64 {
+        match self {
+            Packed::Png => 8,
+            Packed::WebP => 12,
+        }
+    }
+
+    fn head_ok(self, head: &[u8]) -> bool {
+        match self {
+            Packed::Png => head == b"\x89PNG\r\n\x1a\n",
+            Packed::WebP => head.len() == 12 && &head[..4] == b"RIFF" && &head[8..] == b"WEBP",
+        }
+    }
+
+    /// A chunk from its 8-byte header: whether its data is compressed
+    /// pixels, its data's length, the bytes from its header to the next
+    /// chunk's, and whether it ends the image. `None` for a length no
+    /// chunk of the format has.
+    fn chunk(self, h: &[u8; 8]) -> Option<(bool, u64, u64, bool)> {
+        match self {
+            Packed::Png => {
+                let len = u32::from_be_bytes([h[0], h[1], h[2], h[3]]);
+                if len > i32::MAX as u32 {
+                    return None;
+                }
+                let ty = &h[4..];
+                let len = u64::from(len);
+                Some((
+                    ty == b"IDAT" || ty == b"fdAT",
+                    len,
+                    8 + len + 4,
+                    ty == b"IEND",
+                ))
+            }
+            Packed::WebP => {
+                let len = u64::from(u32::from_le_bytes([h[4], h[5], h[6], h[7]]));
+                let ty = &h[..4];
+                Some((
+                    matches!(ty, b"VP8 " | b"VP8L" | b"ALPH" | b"ANMF"),
+                    len,
+                    8 + len + (len & 1),
+                    false,
+                ))
+            }
+        }
+    }
+}
+
+/// Skim an image of `len` bytes in `format`, read through `read_at`
+/// (append `n` bytes from an offset, fewer at its end): walk its chunks,
+/// skip the data of those holding compressed pixels (all but their first
+/// [`LOOK`] bytes) and search every other byte for a place a key may
+/// start (`provider_keys::may_start_key`). `Some(skipped ranges)` when
+/// there is none; `None` when there may be a key, or the file is not an
+/// image of the format: sweep it whole. A chunk whose length runs past
+/// the end stops the walk, and the rest is searched.
+fn skim(
+    format: Packed,
+    len: u64,
+    read_at: impl FnMut(&mut Vec<u8>, u64, usize) -> std::io::Result<()>,
+) -> std::io::Result<Option<Vec<std::ops::Range<u64>>>> {
+    skim_by(format, len, CHUNK, read_at)
+}
+
+/// [`skim`], searching `chunk` bytes at a time (tests make it small).
+fn skim_by(
+    format: Packed,
+    len: u64,
+    chunk: usize,
+    mut read_at: impl FnMut(&mut Vec<u8>, u64, usize) -> std::io::Result<()>,
+) -> std::io::Result<Option<Vec<std::ops::Range<u64>>>> {
+    let mut skipped = Vec::new();
+    // Bytes from `from` on, read and not yet searched.
+    let mut buf = Vec::new();
+    let mut from = 0u64;
+    // Search what `buf` holds once it is a chunk long, keeping its last
+    // bytes: a literal cut there is found whole next time, and the chunk
+    // header being read is kept whole.
+    let mut fill = |buf: &mut Vec<u8>, from: &mut u64, to: u64| -> std::io::Result<bool> {
+        loop {
+            let have = *from + buf.len() as u64;
+            if have >= to {
+                return Ok(false);
+            }
+            if buf.len() >= chunk {
+                if crate::provider_keys::may_start_key(buf) {
+                    return Ok(true);
+                }
+                let cut = buf.len() - 2 * LOOK as usize;
+                buf.drain(..cut);
+                *from += cut as u64;
+            }
+            // A little past `to`: the small chunks before the pixels
+            // (size, colour space, density) come in one read, not one each.
+            let want = usize::try_from(to - have)
+                .unwrap_or(usize::MAX)
+                .clamp(READ_AHEAD.min(chunk), chunk);
+            let before = buf.len();
+            read_at(buf, have, want)?;
+            if buf.len() == before {
+                return Ok(false);
+            }
+        }
+    };
+    if fill(&mut buf, &mut from, format.head_len())?
+        || !format.head_ok(buf.get(..format.head_len() as usize).unwrap_or_default())
+    {
+        return Ok(None);
+    }
+    let mut pos = format.head_len();
+    while pos + 8 <= len {
+        if fill(&mut buf, &mut from, (pos + 8 + LOOK).min(len))? {
+            return Ok(None);
+        }
+        let at = pos
+            .checked_sub(from)
+            .and_then(|at| usize::try_from(at).ok());
+        let Some(header) = at.and_then(|at| buf.get(at..)?.first_chunk::<8>()) else {
+            break;
+        };
+        let Some((packed, data, next, last)) = format.chunk(header) else {
+            break;
+        };
+        let Some(next) = pos.checked_add(next).filter(|&n| n <= len) else {
+            break;
+        };
+        if packed && data >= MIN_SKIP {
+            let (skip_from, skip_to) = (pos + 8 + LOOK, pos + 8 + data);
+            buf.truncate((skip_from - from) as usize);
+            if crate::provider_keys::may_start_key(&buf) {
+                return Ok(None);
+            }
+            buf.clear();
+            from = skip_to;
+            skipped.push(skip_from..skip_to);
+        }
+        pos = next;
+        if last {
+            break;
+        }
+    }
+    if fill(&mut buf, &mut from, len)? || crate::provider_keys::may_start_key(&buf) {
+        return Ok(None);
+    }
+    Ok(Some(skipped))
+}
+
 fn sweep_into(mut reader: impl Read, buf: &mut Vec<u8>) -> std::io::Result<Vec<SweepHit>> {
     buf.clear();
     // Once per thread: a chunk and its carry fit without growing (pages
@@ -366,6 +587,302 @@ mod tests {
             );
         }
         assert_eq!(summary(&sweep_bytes(small.as_bytes())).len(), 1);
+    }
+
+    /// A PNG of `chunks` (type, data), each with its CRC, then `trailing`.
+    fn png(chunks: &[(&[u8; 4], Vec<u8>)], trailing: &[u8]) -> Vec<u8> {
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        for (ty, data) in chunks {
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            out.extend_from_slice(&ty[..]);
+            out.extend_from_slice(data);
+            let mut crc = crc32fast::Hasher::new();
+            crc.update(&ty[..]);
+            crc.update(data);
+            out.extend_from_slice(&crc.finalize().to_be_bytes());
+        }
+        out.extend_from_slice(trailing);
+        out
+    }
+
+    /// A WebP of `chunks` (type, data), odd lengths padded.
+    fn webp(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
+        let mut body = b"WEBP".to_vec();
+        for (ty, data) in chunks {
+            body.extend_from_slice(&ty[..]);
+            body.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            body.extend_from_slice(data);
+            if data.len() % 2 == 1 {
+                body.push(0);
+            }
+        }
+        let mut out = b"RIFF".to_vec();
+        out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        out.extend_from_slice(&body);
+        out
+    }
+
+    /// `n` bytes of noise holding no key and no place one could start
+    /// (what compressed pixels look like to the sweep), with `inside`
+    /// written at `at`.
+    fn pixels(n: usize, seed: u64, inside: &[u8], at: usize) -> Vec<u8> {
+        let mut x = seed | 1;
+        let mut out: Vec<u8> = (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // No byte of a starting literal's: none can form.
+                b"0123456789\x00\x01\x02\xff\xfe\x80"[(x % 16) as usize]
+            })
+            .collect();
+        out[at..at + inside.len()].copy_from_slice(inside);
+        out
+    }
+
+    /// `sweep_file` on `bytes` written to a file named `name`.
+    fn swept_file(name: &str, bytes: &[u8]) -> Vec<SweepHit> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        sweep_file(file, bytes.len() as u64, name).unwrap()
+    }
+
+    fn skimmed(format: Packed, bytes: &[u8]) -> Option<Vec<std::ops::Range<u64>>> {
+        skimmed_by(format, bytes, CHUNK)
+    }
+
+    fn skimmed_by(format: Packed, bytes: &[u8], chunk: usize) -> Option<Vec<std::ops::Range<u64>>> {
+        skim_by(format, bytes.len() as u64, chunk, |buf, at, n| {
+            let len = bytes.len() as u64;
+            let (from, to) = (at.min(len) as usize, (at + n as u64).min(len) as usize);
+            buf.extend_from_slice(&bytes[from..to]);
+            Ok(())
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_image_is_swept_around_its_compressed_pixels() {
+        let k = key(4);
+        let text = |s: &str| s.as_bytes().to_vec();
+        let ihdr = (b"IHDR", vec![0, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0]);
+        let iend = (b"IEND", Vec::new());
+        let idat = |inside: &[u8], at: usize| (b"IDAT", pixels(64 << 10, 7, inside, at));
+        // A key where text is: in a text chunk, after the image's end, in
+        // a chunk that is not pixels, in a file named .png that is none.
+        let found = [
+            (
+                "shot.png",
+                png(
+                    &[
+                        ihdr.clone(),
+                        (b"tEXt", text(&format!("Comment\0{k}"))),
+                        idat(b"", 0),
+                        iend.clone(),
+                    ],
+                    b"",
+                ),
+            ),
+            (
+                "shot.PNG",
+                png(
+                    &[ihdr.clone(), idat(b"", 0), iend.clone()],
+                    format!("\n{k}\n").as_bytes(),
+                ),
+            ),
+            (
+                "shot.png",
+                png(
+                    &[
+                        ihdr.clone(),
+                        idat(b"", 0),
+                        (b"zzTX", pixels(8192, 3, k.as_bytes(), 100)),
+                        iend.clone(),
+                    ],
+                    b"",
+                ),
+            ),
+            ("shot.png", format!("GIF89a {k}\n").into_bytes()),
+            // A chunk longer than the file stops the walk: the rest is read.
+            ("shot.png", {
+                let mut b = png(std::slice::from_ref(&ihdr), b"");
+                b.extend_from_slice(&u32::MAX.to_be_bytes()[..]);
+                b.extend_from_slice(format!("IDAT {k}").as_bytes());
+                b
+            }),
+            // A key starting just before the pixels' data, or in its first
+            // bytes, is found whole.
+            (
+                "shot.png",
+                png(&[ihdr.clone(), idat(k.as_bytes(), 3), iend.clone()], b""),
+            ),
+            (
+                "shot.webp",
+                webp(&[
+                    (b"VP8X", vec![0; 10]),
+                    (b"EXIF", text(&k)),
+                    (b"VP8L", pixels(9000, 5, b"", 0)),
+                ]),
+            ),
+        ];
+        for (name, bytes) in &found {
+            let want = summary(&sweep(&bytes[..]).unwrap());
+            assert_eq!(want.len(), 1, "{name}");
+            assert_eq!(summary(&swept_file(name, bytes)), want, "{name}");
+        }
+        // A key inside the compressed pixels is not read, as one in a zip
+        // archive's deflated entry is not: PNG (after an odd-length chunk
+        // in WebP, whose padding the walk must count to find the pixels).
+        let skipped = [
+            (
+                "shot.png",
+                png(
+                    &[
+                        ihdr.clone(),
+                        idat(k.as_bytes(), 30000),
+                        idat(b"", 0),
+                        iend.clone(),
+                    ],
+                    b"",
+                ),
+            ),
+            (
+                "shot.apng",
+                png(
+                    &[
+                        ihdr.clone(),
+                        (b"fdAT", pixels(9000, 9, k.as_bytes(), 4000)),
+                        iend.clone(),
+                    ],
+                    b"",
+                ),
+            ),
+            (
+                "shot.webp",
+                webp(&[
+                    (b"VP8X", vec![0; 9]),
+                    (b"ALPH", pixels(5001, 1, b"", 0)),
+                    (b"VP8 ", pixels(70000, 2, k.as_bytes(), 500)),
+                ]),
+            ),
+        ];
+        for (name, bytes) in &skipped {
+            assert_eq!(summary(&sweep(&bytes[..]).unwrap()).len(), 1, "{name}");
+            assert!(swept_file(name, bytes).is_empty(), "{name}");
+        }
+        // Other files are swept whole.
+        let (_, gif) = &skipped[0];
+        assert_eq!(summary(&swept_file("shot.gif", gif)).len(), 1);
+    }
+
+    fn image_soup() -> impl proptest::strategy::Strategy<Value = (bool, Vec<u8>)> {
+        use proptest::prelude::*;
+        const TYPES: &[&[u8; 4]] = &[
+            b"IDAT", b"fdAT", b"tEXt", b"IEND", b"VP8 ", b"VP8L", b"ALPH", b"ANMF", b"EXIF",
+        ];
+        let data = (
+            prop::sample::select(&[0usize, 1, 15, 16, 17, 4095, 4096, 4097, 4113, 9001][..]),
+            any::<u64>(),
+            prop::option::of((
+                prop::sample::select(&crate::provider_keys::STARTS[..]),
+                any::<prop::sample::Index>(),
+            )),
+        )
+            .prop_map(|(n, seed, start)| {
+                let mut d = pixels(n + 16, seed, b"", 0);
+                d.truncate(n);
+                if let Some((s, at)) = start {
+                    let s = s.as_bytes();
+                    if n >= s.len() {
+                        let at = at.index(n - s.len() + 1);
+                        d[at..at + s.len()].copy_from_slice(s);
+                    }
+                }
+                d
+            });
+        let chunk = (prop::sample::select(TYPES), data);
+        (
+            any::<bool>(),
+            prop::collection::vec(chunk, 0..6),
+            prop::collection::vec(
+                prop::sample::select(&[0u8, b'S', b'K', b'_', b'-', b'x'][..]),
+                0..4,
+            ),
+            prop::option::of(any::<prop::sample::Index>()),
+        )
+            .prop_map(|(is_png, chunks, trailing, cut)| {
+                let chunks: Vec<(&[u8; 4], Vec<u8>)> = chunks;
+                let mut bytes = if is_png {
+                    png(&chunks, &trailing)
+                } else {
+                    webp(&chunks)
+                };
+                if let Some(cut) = cut {
+                    bytes.truncate(cut.index(bytes.len() + 1));
+                }
+                (is_png, bytes)
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// Every place a key could start is read, or in a skipped range
+        /// that holds compressed pixels only: what the skim calls clean,
+        /// a whole sweep finds no key in outside them.
+        #[test]
+        fn the_skim_reads_every_place_a_key_could_start(
+            (is_png, bytes) in image_soup(),
+            chunk in proptest::sample::select(&[40usize, 64, 333, CHUNK][..]),
+        ) {
+            let format = if is_png { Packed::Png } else { Packed::WebP };
+            // Small chunks: the bytes searched a piece at a time, as a
+            // long text chunk is.
+            if let Some(skipped) = skimmed_by(format, &bytes, chunk) {
+                for s in crate::provider_keys::STARTS {
+                    for at in memchr::memmem::find_iter(&bytes, s.as_bytes()) {
+                        let at = at as u64;
+                        proptest::prop_assert!(
+                            skipped.iter().any(|r| r.contains(&at)),
+                            "{s} at {at} outside {skipped:?}"
+                        );
+                    }
+                }
+                for r in &skipped {
+                    proptest::prop_assert!(r.end <= bytes.len() as u64 && r.end - r.start >= MIN_SKIP - LOOK);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_clean_image_skips_its_pixels_only() {
+        let bytes = png(
+            &[
+                (b"IHDR", vec![0; 13]),
+                (b"IDAT", pixels(9000, 1, b"", 0)),
+                (b"IDAT", pixels(100, 2, b"", 0)),
+                (b"IDAT", pixels(4096, 3, b"", 0)),
+                (b"IEND", Vec::new()),
+            ],
+            b"",
+        );
+        // Signature 8, IHDR 25: the first pixels' data at 41, the second
+        // chunk read whole, the third's data at 8 + 25 + 9012 + 112 + 8.
+        assert_eq!(
+            skimmed(Packed::Png, &bytes),
+            Some(vec![57..9041, 9181..13261])
+        );
+        let riff = webp(&[(b"VP8X", vec![0; 9]), (b"VP8L", pixels(5000, 1, b"", 0))]);
+        assert_eq!(
+            skimmed(Packed::WebP, &riff),
+            Some(vec![std::ops::Range {
+                start: 12 + 18 + 8 + 16,
+                end: 12 + 18 + 8 + 5000
+            }])
+        );
+        assert_eq!(skimmed(Packed::WebP, &bytes), None);
     }
 
     #[test]
