@@ -9,6 +9,7 @@ use std::cell::{Cell, OnceCell};
 use std::path::Path;
 use std::sync::mpsc;
 
+mod index;
 pub mod listing;
 pub mod sweep;
 pub mod tree;

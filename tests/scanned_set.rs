@@ -165,6 +165,47 @@ fn a_live_key_in_any_committed_file_blocks() {
     assert_eq!(skipped["other_format"], 6, "{skipped:#}");
 }
 
+/// The tracked names are read from the index file, not asked of git,
+/// where git would read that file: `GIT_INDEX_FILE` (a hook's, a
+/// wrapper's) names another, and git is asked what that one tracks.
+#[test]
+fn the_index_git_would_read_is_the_one_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(root, ".gitignore", "build/\n");
+    write(root, "src/app.ts", "console.log('app');\n");
+    write(root, "build/gen.ts", "console.log('gen');\n");
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "app"]);
+    // Another index that also tracks the ignored file.
+    let other = dir.path().join("other-index");
+    std::fs::copy(root.join(".git/index"), &other).unwrap();
+    let status = std::process::Command::new("git")
+        .args(["add", "-f", "build/gen.ts"])
+        .current_dir(root)
+        .env("GIT_INDEX_FILE", &other)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let consoles = |index: Option<&Path>| {
+        let mut cmd = shipcheck();
+        cmd.arg("check")
+            .arg(root)
+            .args(["--format", "json", "--branch", "main"]);
+        if let Some(index) = index {
+            cmd.env("GIT_INDEX_FILE", index);
+        }
+        let out = run(&mut cmd);
+        assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+        let mut got = findings(&json(&out), "debug/console");
+        got.sort();
+        got
+    };
+    assert_eq!(consoles(None), ["src/app.ts:1"]);
+    assert_eq!(consoles(Some(&other)), ["build/gen.ts:1", "src/app.ts:1"]);
+}
+
 #[test]
 fn decoys_in_skipped_files_are_not_keys() {
     let dir = tempfile::tempdir().unwrap();

@@ -410,7 +410,7 @@ pub fn list(
         return from_rev(root, rev, &mut emit);
     }
     if *repo == Repository::WorkTree {
-        let started = started.unwrap_or_else(|| GitListing::start(root));
+        let started = started.unwrap_or_else(|| GitListing::start(root, false));
         if let Some(listing) = from_git(root, started, &mut emit) {
             return listing;
         }
@@ -421,6 +421,8 @@ pub fn list(
 /// `git ls-files` started (see [`from_git`]), so that it can run while the
 /// run does something else: the settings are compiled meanwhile (on a
 /// small app both take about as long). Dropped unread, git is stopped.
+/// Where the index file can be read ([`GitListing::start`]), only the
+/// untracked names are asked of git.
 #[derive(Debug)]
 pub struct GitListing {
     /// The tracked names: `ls-files -s` (each with its mode) where the work
@@ -439,6 +441,10 @@ pub struct GitListing {
     untracked: Option<std::process::Child>,
     /// The untracked names the one process gave.
     untracked_given: Vec<u8>,
+    /// The work tree's top, whose index file is read for the tracked
+    /// names instead of starting git (see [`super::index`]); git is asked
+    /// when it cannot be.
+    index_at: Option<PathBuf>,
     with_modes: bool,
     combined: bool,
     root: PathBuf,
@@ -451,9 +457,27 @@ const ONE_PROCESS_INDEX: u64 = 32 * 1024;
 impl GitListing {
     /// `git ls-files` for the work tree holding `root`: the tracked and the
     /// untracked names from two processes started together, or from one
-    /// in a small repository without submodules.
-    pub fn start(root: &Path) -> GitListing {
+    /// in a small repository without submodules. With `read_index` (no
+    /// `GIT_DIR`, `GIT_INDEX_FILE` or kin pointing git elsewhere), the
+    /// tracked names are read from the index file where it can be, and
+    /// only the untracked ones asked of git.
+    pub fn start(root: &Path, read_index: bool) -> GitListing {
         let top = git::work_tree_top(root);
+        if let Some(top) = top
+            .as_ref()
+            .filter(|t| read_index && t.join(".git").is_dir())
+        {
+            return GitListing {
+                tracked: None,
+                untracked: git_ls_files(root, &["--others", "--exclude-standard"]),
+                untracked_given: Vec::new(),
+                index_at: Some(top.clone()),
+                // (Set if git is asked after all.)
+                with_modes: false,
+                combined: false,
+                root: root.to_path_buf(),
+            };
+        }
         let with_modes = top
             .as_ref()
             .is_some_and(|top| !top.join(".gitmodules").exists());
@@ -482,6 +506,7 @@ impl GitListing {
                 git_ls_files(root, &["--others", "--exclude-standard"])
             },
             untracked_given: Vec::new(),
+            index_at: None,
             with_modes,
             combined,
             root: root.to_path_buf(),
@@ -499,6 +524,16 @@ impl GitListing {
     /// The tracked names, NUL-separated; `None` when git failed on them (or
     /// a process could not start).
     fn tracked(&mut self) -> Option<Vec<u8>> {
+        if let Some(top) = self.index_at.take() {
+            // No untracked list: the directory walk lists everything.
+            self.untracked.as_ref()?;
+            let root = self.root.canonicalize().ok();
+            if let Some(names) = root.and_then(|root| super::index::tracked_names(&top, &root)) {
+                return Some(names);
+            }
+            self.with_modes = !top.join(".gitmodules").exists();
+            self.tracked = GitListing::start_tracked(&self.root, self.with_modes);
+        }
         let child = self.tracked.take()?;
         if !self.combined && self.untracked.is_none() {
             let _ = finished(child);
@@ -1049,6 +1084,10 @@ mod tests {
             let started = GitListing::start_as(root, with_modes, combined);
             assert_eq!(listed_names(root, started), want, "{with_modes} {combined}");
         }
+        // The index file read, git asked for the untracked names only.
+        let started = GitListing::start(root, true);
+        assert!(started.index_at.is_some() && started.tracked.is_none());
+        assert_eq!(listed_names(root, started), want);
         // A submodule whose `.gitmodules` is gone from the work tree: each
         // way lists its files, the untracked names still given once.
         let sub = dir.path().join("sub");
@@ -1084,6 +1123,10 @@ mod tests {
             let started = GitListing::start_as(root, true, combined);
             assert_eq!(listed_names(root, started), with_sub, "{combined}");
         }
+        // The index holds the submodule: git is asked after all.
+        let started = GitListing::start(root, true);
+        assert!(started.index_at.is_some());
+        assert_eq!(listed_names(root, started), with_sub);
     }
 
     fn walked(path: &Path) -> Listed {
