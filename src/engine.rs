@@ -357,18 +357,9 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     let started = Instant::now();
     // git lists the untracked files while the settings compile (each
     // about a quarter of a small app's run); the tracked ones are read
-    // from the index file, where git would read it: not where a variable
-    // (set in a hook, by a wrapper) points git at another.
-    let read_index = ![
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_COMMON_DIR",
-        "GIT_INDEX_FILE",
-    ]
-    .iter()
-    .any(|v| ctx.vars().contains_key(*v));
+    // from the index file (see `GitListing::start`).
     let listing = (opts.rev.is_none() && crate::git::work_tree_top(&opts.root).is_some())
-        .then(|| workspace::listing::GitListing::start(&opts.root, read_index));
+        .then(|| workspace::listing::GitListing::start(&opts.root, Some(ctx)));
     warm_up(&opts.root);
     let (settings, environments) = inputs(opts, ctx)?;
     // Before the walk: a malformed SARIF file fails the run at once.

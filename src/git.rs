@@ -26,6 +26,29 @@ pub fn command(root: &Path) -> Command {
     c
 }
 
+/// Whether a `git` program is in one of `PATH`'s folders (what starting
+/// git would find), without starting it.
+pub fn on_path(ctx: &RunContext) -> bool {
+    let program = if cfg!(windows) { "git.exe" } else { "git" };
+    ctx.vars()
+        .get("PATH")
+        .is_some_and(|path| std::env::split_paths(path).any(|dir| dir.join(program).is_file()))
+}
+
+/// Whether a variable set in the run's environment (by a hook, by a
+/// wrapper) may point git at another repository or index than the files
+/// under `.git`: then only git answers.
+pub fn redirected(ctx: &RunContext) -> bool {
+    [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_COMMON_DIR",
+        "GIT_INDEX_FILE",
+    ]
+    .iter()
+    .any(|v| ctx.vars().contains_key(*v))
+}
+
 /// The nearest directory at or above `root` holding `.git` (a directory or
 /// a worktree's file), canonical; `None` outside any work tree.
 pub fn work_tree_top(root: &Path) -> Option<std::path::PathBuf> {

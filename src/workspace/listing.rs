@@ -410,12 +410,12 @@ pub fn list(
         return from_rev(root, rev, &mut emit);
     }
     if *repo == Repository::WorkTree {
-        let started = started.unwrap_or_else(|| GitListing::start(root, false));
+        let started = started.unwrap_or_else(|| GitListing::start(root, None));
         if let Some(listing) = from_git(root, started, &mut emit) {
             return listing;
         }
     }
-    from_walk(root, &mut emit)
+    from_walk(root, false, &mut emit)
 }
 
 /// `git ls-files` started (see [`from_git`]), so that it can run while the
@@ -441,6 +441,8 @@ pub struct GitListing {
     untracked: Option<std::process::Child>,
     /// The untracked names the one process gave.
     untracked_given: Vec<u8>,
+    /// The untracked names are the directory walk's, not git's.
+    walk_untracked: bool,
     /// The work tree's top, whose index file is read for the tracked
     /// names instead of starting git (see [`super::index`]); git is asked
     /// when it cannot be.
@@ -457,19 +459,25 @@ const ONE_PROCESS_INDEX: u64 = 32 * 1024;
 impl GitListing {
     /// `git ls-files` for the work tree holding `root`: the tracked and the
     /// untracked names from two processes started together, or from one
-    /// in a small repository without submodules. With `read_index` (no
-    /// `GIT_DIR`, `GIT_INDEX_FILE` or kin pointing git elsewhere), the
-    /// tracked names are read from the index file where it can be, and
-    /// only the untracked ones asked of git.
-    pub fn start(root: &Path, read_index: bool) -> GitListing {
+    /// in a small repository without submodules. With the run's context
+    /// (its environment: no `GIT_DIR`, `GIT_INDEX_FILE` or kin pointing git
+    /// elsewhere), the tracked names are read from the index file where
+    /// it can be, and only the untracked ones asked of git; in a small
+    /// repository, the directory walk finds those (see
+    /// [`walks_untracked`]).
+    pub fn start(root: &Path, ctx: Option<&crate::run_context::RunContext>) -> GitListing {
         let top = git::work_tree_top(root);
-        if let Some(top) = top
-            .as_ref()
-            .filter(|t| read_index && t.join(".git").is_dir())
-        {
+        let ctx = ctx.filter(|ctx| !git::redirected(ctx));
+        if let (Some(top), Some(ctx)) = (top.as_ref().filter(|t| t.join(".git").is_dir()), ctx) {
+            let walk = walks_untracked(top, ctx);
             return GitListing {
                 tracked: None,
-                untracked: git_ls_files(root, &["--others", "--exclude-standard"]),
+                untracked: if walk {
+                    None
+                } else {
+                    git_ls_files(root, &["--others", "--exclude-standard"])
+                },
+                walk_untracked: walk,
                 untracked_given: Vec::new(),
                 index_at: Some(top.clone()),
                 // (Set if git is asked after all.)
@@ -506,6 +514,7 @@ impl GitListing {
                 git_ls_files(root, &["--others", "--exclude-standard"])
             },
             untracked_given: Vec::new(),
+            walk_untracked: false,
             index_at: None,
             with_modes,
             combined,
@@ -525,8 +534,11 @@ impl GitListing {
     /// a process could not start).
     fn tracked(&mut self) -> Option<Vec<u8>> {
         if let Some(top) = self.index_at.take() {
-            // No untracked list: the directory walk lists everything.
-            self.untracked.as_ref()?;
+            // No untracked list from git: the directory walk lists
+            // everything.
+            if !self.walk_untracked {
+                self.untracked.as_ref()?;
+            }
             let root = self.root.canonicalize().ok();
             if let Some(names) = root.and_then(|root| super::index::tracked_names(&top, &root)) {
                 return Some(names);
@@ -535,7 +547,7 @@ impl GitListing {
             self.tracked = GitListing::start_tracked(&self.root, self.with_modes);
         }
         let child = self.tracked.take()?;
-        if !self.combined && self.untracked.is_none() {
+        if !self.combined && !self.walk_untracked && self.untracked.is_none() {
             let _ = finished(child);
             return None;
         }
@@ -583,11 +595,37 @@ impl GitListing {
     /// (an exclude file that is a folder, say) after the tracked ones were
     /// handed out.
     fn untracked(&mut self) -> Option<Vec<u8>> {
+        if self.walk_untracked {
+            return None;
+        }
         if self.combined {
             return Some(std::mem::take(&mut self.untracked_given));
         }
         self.untracked.take().and_then(finished)
     }
+}
+
+/// Whether the untracked names of the work tree at `top` are found by the
+/// directory walk ([`from_walk`], `.gitignore`, `.git/info/exclude` and the
+/// user's global excludes honoured, a nested repository not entered), not
+/// by `git ls-files --others`: in a small repository (an index of about
+/// 300 files at most), where starting git cost more than its walk (the
+/// start holds this process for up to a millisecond here), unless its
+/// config names an excludes file of its own (which the walk does not
+/// read), and only where git could run: without it, git is started as
+/// before and its failure is reported (`scan/git-unavailable`: the run's
+/// other uses of git did not happen either).
+fn walks_untracked(top: &Path, ctx: &crate::run_context::RunContext) -> bool {
+    let git_dir = top.join(".git");
+    let small =
+        std::fs::metadata(git_dir.join("index")).is_ok_and(|m| m.len() <= ONE_PROCESS_INDEX);
+    small
+        && git::on_path(ctx)
+        && std::fs::read(git_dir.join("config")).is_ok_and(|config| {
+            !config
+                .windows(b"excludesfile".len())
+                .any(|w| w.eq_ignore_ascii_case(b"excludesfile"))
+        })
 }
 
 /// `git ls-files -z ARGS`, its output piped.
@@ -658,8 +696,8 @@ fn from_git(
         // The untracked files, as the directory walk finds them (what
         // listed everything when one git process failed on both), never
         // silently none.
-        let walked = from_walk(root, &mut |listed: Listed| {
-            if !seen.contains(listed.rel.as_bytes()) {
+        let walked = from_walk(root, true, &mut |listed: Listed| {
+            if !seen.contains(name_bytes(root, &listed)) {
                 emit(listed);
             }
         });
@@ -961,9 +999,30 @@ fn os_path(name: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(name).into_owned())
 }
 
+/// A walked file's name under `root` as git gives it: its bytes (`rel` is
+/// lossy for a name that is not UTF-8), `/`-separated.
+#[cfg(unix)]
+fn name_bytes<'a>(root: &Path, listed: &'a Listed) -> &'a [u8] {
+    use std::os::unix::ffi::OsStrExt;
+    match &listed.content {
+        Content::Disk(path, _) => path
+            .strip_prefix(root)
+            .map_or(listed.rel.as_bytes(), |p| p.as_os_str().as_bytes()),
+        Content::Blob(_) => listed.rel.as_bytes(),
+    }
+}
+
+#[cfg(not(unix))]
+fn name_bytes<'a>(_: &Path, listed: &'a Listed) -> &'a [u8] {
+    listed.rel.as_bytes()
+}
+
 /// Every file under `root` that `.gitignore` (and git's excludes) do not
-/// match; `.git` folders are not entered, symlinks not followed.
-fn from_walk(root: &Path, emit: &mut impl FnMut(Listed)) -> Listing {
+/// match; `.git` folders are not entered, symlinks not followed. In a git
+/// work tree (`in_work_tree`), nor is a nested repository (a folder
+/// holding a `.git`), which `git ls-files --others` names as a folder and
+/// does not list the files of.
+fn from_walk(root: &Path, in_work_tree: bool, emit: &mut impl FnMut(Listed)) -> Listing {
     let mut listing = Listing {
         set: Some(ScannedSet::Directory),
         ..Listing::default()
@@ -978,7 +1037,12 @@ fn from_walk(root: &Path, emit: &mut impl FnMut(Listed)) -> Listing {
         // A .gitignore says what is not source even in an exported tree.
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && e.file_name() == ".git"))
+        .filter_entry(move |e| {
+            let dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(dir
+                && (e.file_name() == ".git"
+                    || (in_work_tree && e.depth() > 0 && e.path().join(".git").exists())))
+        })
         .build();
     for entry in walker {
         match entry {
@@ -1015,6 +1079,11 @@ fn names(out: &[u8]) -> Vec<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The run's context of a test: this process's environment.
+    fn ctx() -> crate::run_context::RunContext {
+        crate::run_context::RunContext::from_vars(std::env::vars().collect(), (2026, 1, 1)).unwrap()
+    }
 
     /// The names a listing hands out, sorted.
     fn listed_names(root: &Path, started: GitListing) -> Vec<String> {
@@ -1085,7 +1154,7 @@ mod tests {
             assert_eq!(listed_names(root, started), want, "{with_modes} {combined}");
         }
         // The index file read, git asked for the untracked names only.
-        let started = GitListing::start(root, true);
+        let started = GitListing::start(root, Some(&ctx()));
         assert!(started.index_at.is_some() && started.tracked.is_none());
         assert_eq!(listed_names(root, started), want);
         // A submodule whose `.gitmodules` is gone from the work tree: each
@@ -1124,9 +1193,78 @@ mod tests {
             assert_eq!(listed_names(root, started), with_sub, "{combined}");
         }
         // The index holds the submodule: git is asked after all.
-        let started = GitListing::start(root, true);
+        let started = GitListing::start(root, Some(&ctx()));
         assert!(started.index_at.is_some());
         assert_eq!(listed_names(root, started), with_sub);
+    }
+
+    /// In a small repository the untracked names are the directory
+    /// walk's: the same as git's, through every kind of exclude.
+    #[test]
+    fn the_walk_finds_the_untracked_names_git_finds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git::test_git(root, &["init", "-q"]);
+        let write = |rel: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, rel).unwrap();
+        };
+        std::fs::write(
+            root.join(".gitignore"),
+            "dist/\n*.log\n!keep.log\n/top-only.txt\nbuild\n",
+        )
+        .unwrap();
+        for rel in ["src/a.ts", "dist/tracked.js", "sub/.gitignore"] {
+            write(rel);
+        }
+        std::fs::write(root.join("sub/.gitignore"), "local.ts\n").unwrap();
+        git::test_git(root, &["add", "-A"]);
+        git::test_git(root, &["add", "-f", "dist/tracked.js"]);
+        git::test_git(root, &["commit", "-qm", "x"]);
+        std::fs::write(root.join(".git/info/exclude"), "notes.md\n").unwrap();
+        for rel in [
+            "src/new.ts",
+            "dist/out.js",
+            "a.log",
+            "deep/b.log",
+            "keep.log",
+            "top-only.txt",
+            "sub/top-only.txt",
+            "sub/local.ts",
+            "sub/build/x.ts",
+            "notes.md",
+            "space d/f.ts",
+            ".hidden/h.ts",
+        ] {
+            write(rel);
+        }
+        // An untracked nested repository: git names its folder only.
+        write("nested/x.ts");
+        git::test_git(&root.join("nested"), &["init", "-q"]);
+        for at in [root.to_path_buf(), root.join("sub")] {
+            let by_git = listed_names(&at, GitListing::start_as(&at, true, false));
+            let started = GitListing::start(&at, Some(&ctx()));
+            assert!(started.walk_untracked && started.untracked.is_none());
+            assert_eq!(listed_names(&at, started), by_git, "{}", at.display());
+        }
+        assert_eq!(
+            listed_names(root, GitListing::start(root, Some(&ctx()))),
+            [
+                ".gitignore",
+                ".hidden/h.ts",
+                "dist/tracked.js",
+                "keep.log",
+                "space d/f.ts",
+                "src/a.ts",
+                "src/new.ts",
+                "sub/.gitignore",
+                "sub/top-only.txt",
+            ]
+        );
+        // An excludes file the repository's config names: git reads it.
+        git::test_git(root, &["config", "core.excludesFile", "/dev/null"]);
+        assert!(!GitListing::start(root, Some(&ctx())).walk_untracked);
     }
 
     fn walked(path: &Path) -> Listed {
