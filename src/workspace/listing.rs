@@ -453,7 +453,8 @@ pub struct GitListing {
 }
 
 /// An index larger than this (about 300 tracked files) lists its
-/// untracked names in a second process.
+/// untracked names in a second process; one this small, read by
+/// shipcheck, has them found by the directory walk ([`walks_untracked`]).
 const ONE_PROCESS_INDEX: u64 = 32 * 1024;
 
 impl GitListing {
