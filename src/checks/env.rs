@@ -494,14 +494,40 @@ pub fn mentioned_template_names(
             .collect(),
         count: std::sync::atomic::AtomicUsize::new(0),
     };
-    // Every scanned file is read again: on all cores, each thread its share,
-    // each looking only for the names no thread has found yet, the files
-    // likeliest to mention one first (the pass ends once all are found).
-    let ordered = reading_order(visited, &candidates);
-    crate::workspace::on_every_core(&ordered, |chunk| {
-        mentions_in(tree, chunk, &candidates, &found_by_any, settings);
-        Vec::<()>::new()
-    });
+    // Every scanned file is read again (but env files and templates): on
+    // all cores, each looking only for the names no thread has found yet,
+    // the files likeliest to mention one first (the pass ends once all are
+    // found). A checkout's files are cut into a share per thread, each
+    // taking its own share's one at a time, then what is left of the
+    // others' (see `Shares`), a large file read and searched a window at a
+    // time: each thread reading its half alone, one often read the larger
+    // half (a blog's posts) while the other had ended, and read whole, a
+    // large file grew a thread's buffer to its size. A revision's are read
+    // in halves, each through its own `git cat-file`.
+    let ordered: Vec<&String> = reading_order(visited, &candidates)
+        .into_iter()
+        .filter(|rel| !is_env_or_template(rel, settings))
+        .collect();
+    if tree.reads_checkout() {
+        let threads: Vec<usize> = (0..crate::workspace::cores().unwrap_or(1).min(8)).collect();
+        let shares = crate::workspace::tree::Shares::new(ordered.len(), threads.len());
+        crate::workspace::on_every_core(&threads, |me| {
+            for &me in me {
+                mentions_in(
+                    tree,
+                    Files::Shared(&ordered, &shares, me),
+                    &candidates,
+                    &found_by_any,
+                );
+            }
+            Vec::<()>::new()
+        });
+    } else {
+        crate::workspace::on_every_core(&ordered, |chunk| {
+            mentions_in(tree, Files::Chunk(chunk), &candidates, &found_by_any);
+            Vec::<()>::new()
+        });
+    }
     found.extend(
         candidates
             .iter()
@@ -626,29 +652,36 @@ struct Found {
     count: std::sync::atomic::AtomicUsize,
 }
 
-/// Marks the candidates that files of `rels` mention as whole words. The
+/// The files one thread of the mention pass reads.
+#[derive(Clone, Copy)]
+enum Files<'a> {
+    /// Its share.
+    Chunk(&'a [&'a String]),
+    /// Its share, then what is left of the others' (the thread's index).
+    Shared(&'a [&'a String], &'a crate::workspace::tree::Shares, usize),
+}
+
+/// Env files and templates, whose names' mentions are declarations.
+fn is_env_or_template(rel: &str, settings: &crate::config::Settings) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.starts_with(".env") || name.ends_with(".env") || settings.env.is_template_name(name)
+}
+
+/// Bytes of a large file the mention pass searches at a time.
+const MENTION_WINDOW: usize = 256 << 10;
+
+/// Marks the candidates that `files` mention as whole words. The
 /// search holds only the names not found yet, by this thread or another,
 /// and is rebuilt as they are found: the names left are few after the
 /// first files (a vector search for up to 64), and the pass ends once every
 /// name is found. Which names are found does not depend on the order.
 fn mentions_in(
     tree: &crate::workspace::tree::Tree,
-    rels: &[&String],
+    files: Files,
     candidates: &[&str],
     found: &Found,
-    settings: &crate::config::Settings,
 ) {
     use std::sync::atomic::Ordering::Relaxed;
-    let wanted: Vec<&String> = rels
-        .iter()
-        .copied()
-        .filter(|rel| {
-            let name = rel.rsplit('/').next().unwrap_or(rel);
-            !(name.starts_with(".env")
-                || name.ends_with(".env")
-                || settings.env.is_template_name(name))
-        })
-        .collect();
     let left = || -> Vec<usize> {
         (0..candidates.len())
             .filter(|&i| !found.flags[i].load(Relaxed))
@@ -658,8 +691,11 @@ fn mentions_in(
     let Some(mut search) = Mentions::new(candidates, left()) else {
         return;
     };
-    tree.read_each(&wanted, |_, bytes| {
-        for i in search.whole_words(bytes) {
+    // A window carries the longest name and the byte before it into the
+    // next (see `Mentions::whole_words_in`).
+    let carry = candidates.iter().map(|c| c.len()).max().unwrap_or(0) + 1;
+    let mut each = |bytes: &[u8], first: bool, last: bool| {
+        for i in search.whole_words_in(bytes, first, last) {
             if !found.flags[i].swap(true, Relaxed) {
                 found.count.fetch_add(1, Relaxed);
             }
@@ -675,7 +711,18 @@ fn mentions_in(
             }
         }
         true
-    });
+    };
+    match files {
+        Files::Chunk(rels) => tree.read_each(rels, |_, bytes| each(bytes, true, true)),
+        Files::Shared(rels, shares, me) => tree.read_claimed(
+            rels,
+            shares,
+            me,
+            MENTION_WINDOW,
+            carry,
+            |_, window, first, last| each(window, first, last),
+        ),
+    }
 }
 
 /// A search for whole-word mentions of some of the candidates.
@@ -739,7 +786,20 @@ impl Mentions {
     }
 
     /// The candidates (their indices) `bytes` mentions as whole words.
+    #[cfg(test)]
     fn whole_words(&self, bytes: &[u8]) -> Vec<usize> {
+        self.whole_words_in(bytes, true, true)
+    }
+
+    /// [`Mentions::whole_words`] in a window of a file, its `first` or
+    /// `last` or neither: a mention at the window's start (but the file's)
+    /// or touching its end (but the file's) is left to the window before or
+    /// after, which overlap this one by the longest name and a byte. The
+    /// whole file's mentions, each in some window: a match the window's
+    /// cut makes up (in a word, at its start) is no whole word, and hides
+    /// none, as no name holds a byte that is not a word character (`Words`)
+    /// or every overlapping match is looked at (`Overlapping`).
+    fn whole_words_in(&self, bytes: &[u8], first: bool, last: bool) -> Vec<usize> {
         let word = |b: Option<&u8>| b.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
         let whole = |start: usize, end: usize| {
             !word(start.checked_sub(1).and_then(|i| bytes.get(i))) && !word(bytes.get(end))
@@ -760,7 +820,7 @@ impl Mentions {
         };
         matches
             .into_iter()
-            .filter(|&(s, e, _)| whole(s, e))
+            .filter(|&(s, e, _)| (first || s > 0) && (last || e < bytes.len()) && whole(s, e))
             .map(|(_, _, p)| self.names[p])
             .collect()
     }
@@ -1026,6 +1086,79 @@ mod tests {
                 assert_eq!(found, want, "{candidates:?} many: {many}");
             }
         }
+    }
+
+    /// The mentions of a text searched in windows that overlap by the
+    /// longest name and a byte (how the pass reads a large file): the
+    /// same names as searched whole, with each kind of search.
+    #[test]
+    fn windows_find_the_mentions_the_whole_text_holds() {
+        use proptest::prelude::*;
+        let filler: Vec<String> = (0..Mentions::VECTOR_MAX)
+            .map(|i| format!("UNUSED_{i}"))
+            .collect();
+        const PIECES: &[&str] = &[
+            "API",
+            "API_URL",
+            "NEXT_PUBLIC_API_URL",
+            "DB",
+            "X-Y",
+            "_",
+            "a",
+            " ",
+            "\n",
+            "-",
+            "é",
+            "=",
+            "Y",
+        ];
+        let text = prop::collection::vec(prop::sample::select(PIECES), 0..40)
+            .prop_map(|p| p.concat().into_bytes());
+        let mut runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+            cases: 1500,
+            ..Default::default()
+        });
+        let kinds: [&[&str]; 3] = [
+            &["API", "API_URL", "NEXT_PUBLIC_API_URL", "DB"],
+            &["API", "API_URL", "DB", "X-Y"],
+            &["API", "API_URL", "DB"],
+        ];
+        runner
+            .run(
+                &(text, 1usize..12, 0usize..3, any::<bool>()),
+                |(text, window, kind, many)| {
+                    let mut all: Vec<&str> = kinds[kind].to_vec();
+                    if many {
+                        all.extend(filler.iter().map(String::as_str));
+                    }
+                    let search = Mentions::new(&all, (0..all.len()).collect()).unwrap();
+                    let names = |found: Vec<usize>| {
+                        let mut n: Vec<&str> = found.into_iter().map(|i| all[i]).collect();
+                        n.sort_unstable();
+                        n.dedup();
+                        n
+                    };
+                    let want = names(search.whole_words(&text));
+                    // Windows as `Tree::read_claimed` cuts them.
+                    let carry = all.iter().map(|c| c.len()).max().unwrap() + 1;
+                    let window = window.max(carry + 1);
+                    let mut got = Vec::new();
+                    let (mut start, mut first) = (0, true);
+                    loop {
+                        let end = (start + window).min(text.len());
+                        let last = end == text.len();
+                        got.extend(search.whole_words_in(&text[start..end], first, last));
+                        if last {
+                            break;
+                        }
+                        first = false;
+                        start = end - carry;
+                    }
+                    prop_assert_eq!(names(got), want);
+                    Ok(())
+                },
+            )
+            .unwrap();
     }
 
     /// A name that begins another (`API` and `API_URL`, listed shortest

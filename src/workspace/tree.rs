@@ -20,6 +20,45 @@ pub struct Tree {
     blob_ids: std::sync::Arc<std::sync::OnceLock<std::collections::HashMap<String, String>>>,
 }
 
+/// A list cut into one share per thread, each thread taking the files of
+/// its own share one at a time, then, once it is done, those left in the
+/// others': the shares start at different places (a pass that may end
+/// early reads from each), and no thread idles while another has files.
+pub struct Shares {
+    next: Vec<std::sync::atomic::AtomicUsize>,
+    ends: Vec<usize>,
+}
+
+impl Shares {
+    pub fn new(len: usize, threads: usize) -> Shares {
+        let share = len.div_ceil(threads.max(1)).max(1);
+        let threads = threads.max(1);
+        Shares {
+            next: (0..threads)
+                .map(|t| std::sync::atomic::AtomicUsize::new((t * share).min(len)))
+                .collect(),
+            ends: (0..threads).map(|t| ((t + 1) * share).min(len)).collect(),
+        }
+    }
+
+    /// The next index thread `me` takes: from its own share, else from the
+    /// next share with one left.
+    fn claim(&self, me: usize) -> Option<usize> {
+        let n = self.next.len();
+        (0..n).map(|k| (me + k) % n).find_map(|s| {
+            let i = self.next[s].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            (i < self.ends[s]).then_some(i)
+        })
+    }
+
+    /// Thread `me`'s own share, whole.
+    fn own(&self, me: usize) -> std::ops::Range<usize> {
+        let me = me % self.next.len();
+        let start = self.next[me].swap(self.ends[me], std::sync::atomic::Ordering::Relaxed);
+        start.min(self.ends[me])..self.ends[me]
+    }
+}
+
 impl Tree {
     pub fn new(root: &Path, rev: Option<&str>) -> Tree {
         Tree {
@@ -89,6 +128,60 @@ impl Tree {
     /// that cannot be read are left out); `f` returns whether to go on.
     /// With `--rev`, the blobs come from one pipelined `git cat-file
     /// --batch` instead of a round trip each.
+    /// Whether files are read from the checkout (no `--rev`).
+    pub fn reads_checkout(&self) -> bool {
+        self.rev.is_none()
+    }
+
+    /// The files of `rels` thread `me` of those sharing them takes (see
+    /// [`Shares`]), each given to `f` a window of up to `window` bytes at a
+    /// time, with whether it is the file's first and last; each window
+    /// after the first begins with the last `carry` bytes of the one
+    /// before. The buffer stays a window long however large the files.
+    /// `f` says whether to go on. A revision's files are its share, given
+    /// whole (each read of a revision's files starts git).
+    pub fn read_claimed<S: AsRef<str>>(
+        &self,
+        rels: &[S],
+        shares: &Shares,
+        me: usize,
+        window: usize,
+        carry: usize,
+        mut f: impl FnMut(&str, &[u8], bool, bool) -> bool,
+    ) {
+        use std::io::Read;
+        if self.rev.is_some() {
+            let own = shares.own(me);
+            return self.read_each(&rels[own], |rel, bytes| f(rel, bytes, true, true));
+        }
+        let carry = carry.min(window);
+        let mut buf = Vec::new();
+        while let Some(rel) = shares.claim(me).and_then(|i| rels.get(i)) {
+            let rel = rel.as_ref();
+            let Ok(mut file) = std::fs::File::open(self.root.join(rel)) else {
+                continue;
+            };
+            buf.clear();
+            let mut first = true;
+            loop {
+                let kept = buf.len();
+                let Ok(n) = (&mut file).take(window as u64).read_to_end(&mut buf) else {
+                    break;
+                };
+                let last = n < window;
+                if !f(rel, &buf, first, last) {
+                    return;
+                }
+                if last {
+                    break;
+                }
+                first = false;
+                let cut = (kept + n).saturating_sub(carry);
+                buf.drain(..cut);
+            }
+        }
+    }
+
     pub fn read_each<S: AsRef<str>>(&self, rels: &[S], mut f: impl FnMut(&str, &[u8]) -> bool) {
         let Some((rev, _)) = &self.rev else {
             // One buffer for every file, read to its end without asking its
@@ -170,6 +263,63 @@ impl Tree {
 mod read_each_tests {
     use super::*;
     use crate::git::test_git as git;
+
+    /// Threads sharing a list read every file once between them, a window
+    /// at a time, each window after a file's first carrying the end of the
+    /// one before; one that stops early leaves the rest to the others.
+    #[test]
+    fn threads_sharing_files_read_each_once_a_window_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let rels: Vec<String> = (0..120).map(|i| format!("f{i}.txt")).collect();
+        let text = |i: usize| -> Vec<u8> { (0..i * 7).map(|k| (k % 251) as u8).collect() };
+        for (i, rel) in rels.iter().enumerate() {
+            std::fs::write(dir.path().join(rel), text(i)).unwrap();
+        }
+        let tree = Tree::new(dir.path(), None);
+        let shares = Shares::new(rels.len(), 3);
+        let read = std::sync::Mutex::new(Vec::new());
+        let (window, carry) = (64, 5);
+        std::thread::scope(|scope| {
+            for (me, stop_after) in [usize::MAX, usize::MAX, 3].into_iter().enumerate() {
+                let (tree, shares, read, rels) = (&tree, &shares, &read, &rels);
+                scope.spawn(move || {
+                    let (mut files, mut whole) = (0, Vec::new());
+                    tree.read_claimed(
+                        rels,
+                        shares,
+                        me,
+                        window,
+                        carry,
+                        |rel, bytes, first, last| {
+                            assert!(bytes.len() <= window + carry);
+                            if first {
+                                whole.clear();
+                                whole.extend_from_slice(bytes);
+                            } else {
+                                assert!(bytes.len() >= carry);
+                                assert_eq!(bytes[..carry], whole[whole.len() - carry..]);
+                                whole.extend_from_slice(&bytes[carry..]);
+                            }
+                            if last {
+                                read.lock().unwrap().push((rel.to_string(), whole.clone()));
+                                files += 1;
+                            }
+                            files < stop_after
+                        },
+                    );
+                });
+            }
+        });
+        let mut read = read.into_inner().unwrap();
+        read.sort();
+        let mut want: Vec<(String, Vec<u8>)> = rels
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.clone(), text(i)))
+            .collect();
+        want.sort();
+        assert_eq!(read, want);
+    }
 
     /// With `--rev`, the pipelined reads give each file's bytes in order,
     /// leave out a path the commit does not have (a later file still comes
