@@ -519,6 +519,9 @@ mod path_set_equivalence {
             name in proptest::collection::vec(proptest::sample::select(vec!["a", "b", ".", "é", "ab"]), 0..8),
         ) {
             let (glob, name) = (glob.concat(), name.concat());
+            // No file is named `.` or `..` (the glob set reads them as the
+            // folder and its parent, which have no file name).
+            proptest::prop_assume!(name != "." && name != "..");
             let set = globset::GlobSetBuilder::new()
                 .add(globset::GlobBuilder::new(&format!("**/{glob}")).literal_separator(true).build().unwrap())
                 .build()
