@@ -502,32 +502,20 @@ pub fn mentioned_template_names(
     // others' (see `Shares`), a large file read and searched a window at a
     // time: each thread reading its half alone, one often read the larger
     // half (a blog's posts) while the other had ended, and read whole, a
-    // large file grew a thread's buffer to its size. A revision's are read
-    // in halves, each through its own `git cat-file`.
+    // large file grew a thread's buffer to its size. A revision's: each
+    // thread its own share, whole, through its own `git cat-file`.
     let ordered: Vec<&String> = reading_order(visited, &candidates)
         .into_iter()
         .filter(|rel| !is_env_or_template(rel, settings))
         .collect();
-    if tree.reads_checkout() {
-        let threads: Vec<usize> = (0..crate::workspace::cores().unwrap_or(1).min(8)).collect();
-        let shares = crate::workspace::tree::Shares::new(ordered.len(), threads.len());
-        crate::workspace::on_every_core(&threads, |me| {
-            for &me in me {
-                mentions_in(
-                    tree,
-                    Files::Shared(&ordered, &shares, me),
-                    &candidates,
-                    &found_by_any,
-                );
-            }
-            Vec::<()>::new()
-        });
-    } else {
-        crate::workspace::on_every_core(&ordered, |chunk| {
-            mentions_in(tree, Files::Chunk(chunk), &candidates, &found_by_any);
-            Vec::<()>::new()
-        });
-    }
+    let threads: Vec<usize> = (0..crate::workspace::cores().unwrap_or(1).min(8)).collect();
+    let shares = crate::workspace::tree::Shares::new(ordered.len(), threads.len());
+    crate::workspace::on_every_core(&threads, |me| {
+        for &me in me {
+            mentions_in(tree, &ordered, &shares, me, &candidates, &found_by_any);
+        }
+        Vec::<()>::new()
+    });
     found.extend(
         candidates
             .iter()
@@ -652,15 +640,6 @@ struct Found {
     count: std::sync::atomic::AtomicUsize,
 }
 
-/// The files one thread of the mention pass reads.
-#[derive(Clone, Copy)]
-enum Files<'a> {
-    /// Its share.
-    Chunk(&'a [&'a String]),
-    /// Its share, then what is left of the others' (the thread's index).
-    Shared(&'a [&'a String], &'a crate::workspace::tree::Shares, usize),
-}
-
 /// Env files and templates, whose names' mentions are declarations.
 fn is_env_or_template(rel: &str, settings: &crate::config::Settings) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -670,14 +649,17 @@ fn is_env_or_template(rel: &str, settings: &crate::config::Settings) -> bool {
 /// Bytes of a large file the mention pass searches at a time.
 const MENTION_WINDOW: usize = 256 << 10;
 
-/// Marks the candidates that `files` mention as whole words. The
+/// Marks the candidates that the files of `rels` thread `me` takes (see
+/// `Shares`) mention as whole words. The
 /// search holds only the names not found yet, by this thread or another,
 /// and is rebuilt as they are found: the names left are few after the
 /// first files (a vector search for up to 64), and the pass ends once every
 /// name is found. Which names are found does not depend on the order.
 fn mentions_in(
     tree: &crate::workspace::tree::Tree,
-    files: Files,
+    rels: &[&String],
+    shares: &crate::workspace::tree::Shares,
+    me: usize,
     candidates: &[&str],
     found: &Found,
 ) {
@@ -712,17 +694,14 @@ fn mentions_in(
         }
         true
     };
-    match files {
-        Files::Chunk(rels) => tree.read_each(rels, |_, bytes| each(bytes, true, true)),
-        Files::Shared(rels, shares, me) => tree.read_claimed(
-            rels,
-            shares,
-            me,
-            MENTION_WINDOW,
-            carry,
-            |_, window, first, last| each(window, first, last),
-        ),
-    }
+    tree.read_claimed(
+        rels,
+        shares,
+        me,
+        MENTION_WINDOW,
+        carry,
+        |_, window, first, last| each(window, first, last),
+    );
 }
 
 /// A search for whole-word mentions of some of the candidates.

@@ -124,22 +124,13 @@ impl Tree {
         }
     }
 
-    /// [`Tree::read`] of each of `rels` in order, handed to `f` (those
-    /// that cannot be read are left out); `f` returns whether to go on.
-    /// With `--rev`, the blobs come from one pipelined `git cat-file
-    /// --batch` instead of a round trip each.
-    /// Whether files are read from the checkout (no `--rev`).
-    pub fn reads_checkout(&self) -> bool {
-        self.rev.is_none()
-    }
-
     /// The files of `rels` thread `me` of those sharing them takes (see
     /// [`Shares`]), each given to `f` a window of up to `window` bytes at a
     /// time, with whether it is the file's first and last; each window
     /// after the first begins with the last `carry` bytes of the one
     /// before. The buffer stays a window long however large the files.
-    /// `f` says whether to go on. A revision's files are its share, given
-    /// whole (each read of a revision's files starts git).
+    /// `f` says whether to go on. A revision's files are its share alone,
+    /// given whole ([`Tree::read_each`]: each call starts `git cat-file`).
     pub fn read_claimed<S: AsRef<str>>(
         &self,
         rels: &[S],
@@ -182,6 +173,10 @@ impl Tree {
         }
     }
 
+    /// [`Tree::read`] of each of `rels` in order, handed to `f` (those
+    /// that cannot be read are left out); `f` returns whether to go on.
+    /// With `--rev`, the blobs come from one pipelined `git cat-file
+    /// --batch` instead of a round trip each.
     pub fn read_each<S: AsRef<str>>(&self, rels: &[S], mut f: impl FnMut(&str, &[u8]) -> bool) {
         let Some((rev, _)) = &self.rev else {
             // One buffer for every file, read to its end without asking its
@@ -319,6 +314,42 @@ mod read_each_tests {
             .collect();
         want.sort();
         assert_eq!(read, want);
+    }
+
+    /// With `--rev`, a thread reads its own share whole (one `git cat-file`
+    /// each) and takes nothing of another's.
+    #[test]
+    fn a_revisions_shares_are_read_whole_by_their_own_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        let rels: Vec<String> = (0..5).map(|i| format!("f{i}.txt")).collect();
+        for rel in &rels {
+            std::fs::write(root.join(rel), rel).unwrap();
+        }
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "one"]);
+        let tree = Tree::new(root, Some("HEAD"));
+        let shares = Shares::new(rels.len(), 2);
+        let mut got = Vec::new();
+        for me in [1, 0, 1] {
+            let mut mine = Vec::new();
+            tree.read_claimed(&rels, &shares, me, 4, 1, |rel, bytes, first, last| {
+                assert!(first && last && rel.as_bytes() == bytes);
+                mine.push(rel.to_string());
+                true
+            });
+            got.push(mine);
+        }
+        // Each its own share once: none taken twice, none stolen.
+        assert_eq!(
+            got,
+            [
+                vec!["f3.txt", "f4.txt"],
+                vec!["f0.txt", "f1.txt", "f2.txt"],
+                vec![]
+            ]
+        );
     }
 
     /// With `--rev`, the pipelined reads give each file's bytes in order,
