@@ -41,6 +41,26 @@ fn png(chunks: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
     out
 }
 
+/// A TrueType font: its header, a directory of `tables` (tag, data),
+/// the tables one after another.
+fn ttf(tables: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
+    let mut out = vec![0, 1, 0, 0];
+    out.extend_from_slice(&(tables.len() as u16).to_be_bytes());
+    out.extend_from_slice(&[0; 6]);
+    let mut offset = 12 + 16 * tables.len();
+    for (tag, data) in tables {
+        out.extend_from_slice(&tag[..]);
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&(offset as u32).to_be_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        offset += data.len();
+    }
+    for (_, data) in tables {
+        out.extend_from_slice(data);
+    }
+    out
+}
+
 fn check(root: &Path, extra: &[&str]) -> (i32, Value) {
     let out = run(shipcheck()
         .arg("check")
@@ -113,6 +133,22 @@ fn a_live_key_in_any_committed_file_blocks() {
     let mut pixels = vec![0u8; 20_000];
     pixels[9000..9000 + k(14).len()].copy_from_slice(k(14).as_bytes());
     write(root, "assets/pixels.png", png(&[(b"IDAT", &pixels)]));
+    // A font: its names are read; its outlines (`glyf`) are not.
+    let names = format!("Copyright {}", k(15));
+    let font = ttf(&[(b"glyf", &[0; 20_000]), (b"name", names.as_bytes())]);
+    let font_line = 1 + font[..font.len() - k(15).len()]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    write(root, "assets/brand.ttf", font);
+    let mut outlines = vec![0u8; 20_000];
+    outlines[9000..9000 + k(16).len()].copy_from_slice(k(16).as_bytes());
+    let names = b"Copyright the authors";
+    write(
+        root,
+        "assets/outlines.otf",
+        ttf(&[(b"glyf", &outlines), (b"name", names)]),
+    );
     write(
         root,
         "notebooks/try.ipynb",
@@ -141,6 +177,7 @@ fn a_live_key_in_any_committed_file_blocks() {
         got,
         [
             "assets/blob.bin:2",
+            format!("assets/brand.ttf:{font_line}").as_str(),
             format!("assets/shot.png:{shot_line}").as_str(),
             "certs/stripe.pem:2",
             "config/secrets.js:1",
@@ -161,8 +198,8 @@ fn a_live_key_in_any_committed_file_blocks() {
     assert_eq!(skipped["minified"], 1, "{skipped:#}");
     assert_eq!(skipped["too_large"], 1, "{skipped:#}");
     assert_eq!(skipped["binary"], 1, "{skipped:#}");
-    // .bin, .pem, .csv, .ipynb, two .png
-    assert_eq!(skipped["other_format"], 6, "{skipped:#}");
+    // .bin, .pem, .csv, .ipynb, two .png, .ttf, .otf
+    assert_eq!(skipped["other_format"], 8, "{skipped:#}");
 }
 
 /// The tracked names are read from the index file, not asked of git,

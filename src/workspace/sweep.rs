@@ -126,11 +126,13 @@ pub fn sweep_file(file: std::fs::File, size: u64, name: &str) -> std::io::Result
     sweep(file)
 }
 
-/// An image format whose pixels are compressed, in chunks that say their
-/// length: the chunks holding pixels are skipped by [`skim`]. A key in
-/// them is as out of reach as one in a zip archive's deflated entries,
-/// which the sweep does not inflate either: compressed bytes hold no
-/// typed text (its text chunks, `tEXt` or `EXIF`, are read).
+/// A format whose bulk is compressed or numeric data in parts that say
+/// their length: an image's pixels, a font's outlines. [`skim`] skips
+/// those parts. A key in them is as out of reach as one in a zip
+/// archive's deflated entries, which the sweep does not inflate either:
+/// compressed pixels and glyph coordinates hold no typed text (an
+/// image's text chunks, `tEXt` or `EXIF`, and a font's names, `name` and
+/// `post`, are read).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Packed {
     /// PNG (and APNG): `IDAT` and `fdAT` chunks hold the zlib stream.
@@ -138,7 +140,23 @@ enum Packed {
     /// WebP (a RIFF file): `VP8 `, `VP8L`, `ALPH` and `ANMF` chunks hold
     /// the coded frames.
     WebP,
+    /// TrueType or OpenType (an `sfnt`): a directory of tables by offset
+    /// and length; the [`FONT_DATA`] tables are skipped.
+    Font,
+    /// WOFF: an sfnt's tables, each zlib-compressed or stored; the
+    /// compressed ones and stored [`FONT_DATA`] tables are skipped.
+    Woff,
+    /// WOFF 2: every table in one Brotli stream after the directory,
+    /// which is skipped.
+    Woff2,
 }
+
+/// A font's tables of glyph outlines, metrics, character maps and layout:
+/// numbers only, and nine tenths of the fonts' bytes in 13 real apps.
+const FONT_DATA: [&[u8; 4]; 15] = [
+    b"glyf", b"loca", b"CFF ", b"CFF2", b"gvar", b"hmtx", b"vmtx", b"hdmx", b"GPOS", b"GSUB",
+    b"GDEF", b"kern", b"cmap", b"HVAR", b"VVAR",
+];
 
 /// A chunk's data shorter than this is read with the rest: a skip costs
 /// a read call of its own.
@@ -153,28 +171,111 @@ const LOOK: u64 = 16;
 impl Packed {
     fn by_name(name: &str) -> Option<Packed> {
         let ext = name.rsplit_once('.')?.1;
-        if ext.eq_ignore_ascii_case("png") || ext.eq_ignore_ascii_case("apng") {
+        let is = |e: &str| ext.eq_ignore_ascii_case(e);
+        if is("png") || is("apng") {
             Some(Packed::Png)
-        } else if ext.eq_ignore_ascii_case("webp") {
+        } else if is("webp") {
             Some(Packed::WebP)
+        } else if is("ttf") || is("otf") {
+            Some(Packed::Font)
+        } else if is("woff") {
+            Some(Packed::Woff)
+        } else if is("woff2") {
+            Some(Packed::Woff2)
         } else {
             None
         }
     }
 
-    /// Bytes before the first chunk.
+    /// Bytes before the first chunk, or a font's header.
     fn head_len(self) -> u64 {
         match self {
             Packed::Png => 8,
-            Packed::WebP => 12,
+            Packed::WebP | Packed::Font => 12,
+            Packed::Woff => 44,
+            Packed::Woff2 => 48,
         }
     }
 
     fn head_ok(self, head: &[u8]) -> bool {
+        let len = self.head_len() as usize;
+        if head.len() != len {
+            return false;
+        }
         match self {
             Packed::Png => head == b"\x89PNG\r\n\x1a\n",
-            Packed::WebP => head.len() == 12 && &head[..4] == b"RIFF" && &head[8..] == b"WEBP",
+            Packed::WebP => &head[..4] == b"RIFF" && &head[8..] == b"WEBP",
+            Packed::Font => matches!(&head[..4], b"\0\x01\0\0" | b"OTTO" | b"true"),
+            Packed::Woff => &head[..4] == b"wOFF",
+            // A collection has another directory after the tables'.
+            Packed::Woff2 => &head[..4] == b"wOF2" && &head[4..8] != b"ttcf",
         }
+    }
+
+    /// A font's skipped parts, from its header `head` and the directory
+    /// after it (read through `read_at`): where each lies, and where the
+    /// directory ends (no part is skipped before it). Nothing for an
+    /// image, or a directory that cannot be read: then every byte is
+    /// searched.
+    fn font_parts(
+        self,
+        head: &[u8],
+        len: u64,
+        mut read_at: impl FnMut(&mut Vec<u8>, u64, usize) -> std::io::Result<()>,
+    ) -> std::io::Result<(Vec<std::ops::Range<u64>>, u64)> {
+        let be16 = |b: &[u8], at: usize| u16::from_be_bytes([b[at], b[at + 1]]);
+        let be32 = |b: &[u8], at: usize| {
+            u64::from(u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]))
+        };
+        let start = self.head_len();
+        let (tables, entry) = match self {
+            Packed::Png | Packed::WebP => return Ok((Vec::new(), 0)),
+            Packed::Font => (be16(head, 4), 16),
+            Packed::Woff => (be16(head, 12), 20),
+            // Entries of 1 to 15 bytes.
+            Packed::Woff2 => (be16(head, 12), 15),
+        };
+        let want = usize::from(tables) * entry;
+        let mut dir = Vec::new();
+        read_at(
+            &mut dir,
+            start,
+            want.min(usize::try_from(len.saturating_sub(start)).unwrap_or(want)),
+        )?;
+        let mut parts = Vec::new();
+        let dir_end = match self {
+            Packed::Woff2 => {
+                let Some(end) = woff2_directory_len(&dir, tables) else {
+                    return Ok((Vec::new(), len));
+                };
+                let end = start + end as u64;
+                parts.push(end..end.saturating_add(be32(head, 20)));
+                end
+            }
+            _ => {
+                if dir.len() < want {
+                    return Ok((Vec::new(), len));
+                }
+                for e in dir.chunks_exact(entry) {
+                    let data = FONT_DATA.iter().any(|t| e[..4] == t[..]);
+                    if self == Packed::Font {
+                        // Tag, checksum, offset, length.
+                        if data {
+                            parts.push(be32(e, 8)..be32(e, 8) + be32(e, 12));
+                        }
+                    } else {
+                        // Tag, offset, length as stored, the table's own
+                        // length (longer when compressed), checksum.
+                        let (offset, stored) = (be32(e, 4), be32(e, 8));
+                        if data || stored < be32(e, 12) {
+                            parts.push(offset..offset + stored);
+                        }
+                    }
+                }
+                start + want as u64
+            }
+        };
+        Ok((parts, dir_end))
     }
 
     /// A chunk from its 8-byte header: whether its data is compressed
@@ -207,18 +308,23 @@ impl Packed {
                     false,
                 ))
             }
+            // A font's parts are found by its directory.
+            Packed::Font | Packed::Woff | Packed::Woff2 => None,
         }
     }
 }
 
-/// Skim an image of `len` bytes in `format`, read through `read_at`
-/// (append `n` bytes from an offset, fewer at its end): walk its chunks,
-/// skip the data of those holding compressed pixels (all but their first
-/// [`LOOK`] bytes) and search every other byte for a place a key may
-/// start (`provider_keys::may_start_key`). `Some(skipped ranges)` when
-/// there is none; `None` when there may be a key, or the file is not an
-/// image of the format: sweep it whole. A chunk whose length runs past
-/// the end stops the walk, and the rest is searched.
+/// Skim an image or a font of `len` bytes in `format`, read through
+/// `read_at` (append `n` bytes from an offset, fewer at its end): walk an
+/// image's chunks, or read a font's directory, skip the data of the parts
+/// holding compressed pixels or outlines (all but their first [`LOOK`]
+/// bytes; a literal starting in those is read whole) and search every
+/// other byte for a place a key may start
+/// (`provider_keys::may_start_key`). `Some(skipped ranges)` when there is
+/// none; `None` when there may be a key, or the file is not of the
+/// format: sweep it whole. A chunk whose length runs past the end stops
+/// the walk, and the rest is searched; a font's part that overlaps
+/// another, its directory or the end is read.
 fn skim(
     format: Packed,
     len: u64,
@@ -234,6 +340,28 @@ fn skim_by(
     chunk: usize,
     mut read_at: impl FnMut(&mut Vec<u8>, u64, usize) -> std::io::Result<()>,
 ) -> std::io::Result<Option<Vec<std::ops::Range<u64>>>> {
+    // A font's directory says where its parts are: read first, then
+    // searched with the rest.
+    let font = !matches!(format, Packed::Png | Packed::WebP);
+    let mut fonts = Vec::new().into_iter();
+    if font {
+        let mut head = Vec::new();
+        read_at(&mut head, 0, format.head_len() as usize)?;
+        if !format.head_ok(&head) {
+            return Ok(None);
+        }
+        let (mut parts, dir_end) = format.font_parts(&head, len, &mut read_at)?;
+        parts.sort_by_key(|r| r.start);
+        let mut end = dir_end;
+        parts.retain(|r| {
+            let keep = r.start >= end && r.end <= len && r.end - r.start >= MIN_SKIP;
+            if keep {
+                end = r.end;
+            }
+            keep
+        });
+        fonts = parts.into_iter();
+    }
     let mut skipped = Vec::new();
     // Bytes from `from` on, read and not yet searched.
     let mut buf = Vec::new();
@@ -272,42 +400,99 @@ fn skim_by(
     {
         return Ok(None);
     }
+    // An image's chunks are walked to find its pixels.
     let mut pos = format.head_len();
-    while pos + 8 <= len {
-        if fill(&mut buf, &mut from, (pos + 8 + LOOK).min(len))? {
+    let mut ended = font;
+    loop {
+        let part = if font {
+            fonts.next()
+        } else {
+            let mut part = None;
+            while !ended && part.is_none() && pos + 8 <= len {
+                if fill(&mut buf, &mut from, (pos + 8 + LOOK).min(len))? {
+                    return Ok(None);
+                }
+                let at = pos
+                    .checked_sub(from)
+                    .and_then(|at| usize::try_from(at).ok());
+                let Some(header) = at.and_then(|at| buf.get(at..)?.first_chunk::<8>()) else {
+                    break;
+                };
+                let Some((packed, data, next, last)) = format.chunk(header) else {
+                    break;
+                };
+                let Some(next) = pos.checked_add(next).filter(|&n| n <= len) else {
+                    break;
+                };
+                if packed && data >= MIN_SKIP {
+                    part = Some(pos + 8..pos + 8 + data);
+                }
+                pos = next;
+                ended = last;
+            }
+            part
+        };
+        let Some(part) = part else {
+            break;
+        };
+        // The part's first `LOOK` bytes are read, and as many again: a
+        // literal starting in them is read whole.
+        let (skip_from, skip_to) = (part.start + LOOK, part.end);
+        if fill(&mut buf, &mut from, skip_from + LOOK)? {
             return Ok(None);
         }
-        let at = pos
-            .checked_sub(from)
-            .and_then(|at| usize::try_from(at).ok());
-        let Some(header) = at.and_then(|at| buf.get(at..)?.first_chunk::<8>()) else {
-            break;
-        };
-        let Some((packed, data, next, last)) = format.chunk(header) else {
-            break;
-        };
-        let Some(next) = pos.checked_add(next).filter(|&n| n <= len) else {
-            break;
-        };
-        if packed && data >= MIN_SKIP {
-            let (skip_from, skip_to) = (pos + 8 + LOOK, pos + 8 + data);
-            buf.truncate((skip_from - from) as usize);
-            if crate::provider_keys::may_start_key(&buf) {
-                return Ok(None);
-            }
-            buf.clear();
-            from = skip_to;
-            skipped.push(skip_from..skip_to);
+        buf.truncate((skip_from + LOOK - from) as usize);
+        if crate::provider_keys::may_start_key(&buf) {
+            return Ok(None);
         }
-        pos = next;
-        if last {
-            break;
-        }
+        buf.clear();
+        from = skip_to;
+        skipped.push(skip_from..skip_to);
     }
     if fill(&mut buf, &mut from, len)? || crate::provider_keys::may_start_key(&buf) {
         return Ok(None);
     }
     Ok(Some(skipped))
+}
+
+/// The length of a WOFF 2 table directory of `tables` entries at the
+/// start of `dir`: each a flags byte, a tag unless the flags name a known
+/// one, the table's length and, when transformed, its transformed length
+/// (numbers of 1 to 5 bytes, 7 bits each). `None` when it runs past `dir`
+/// or a number is malformed.
+fn woff2_directory_len(dir: &[u8], tables: u16) -> Option<usize> {
+    let mut at = 0;
+    let base128 = |at: &mut usize| -> Option<u32> {
+        let mut value = 0u32;
+        for i in 0..5 {
+            let b = *dir.get(*at)?;
+            *at += 1;
+            if (i == 0 && b == 0x80) || value >> 25 != 0 {
+                return None;
+            }
+            value = (value << 7) | u32::from(b & 0x7f);
+            if b & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    };
+    for _ in 0..tables {
+        let flags = *dir.get(at)?;
+        at += 1;
+        let known = flags & 0x3f;
+        if known == 0x3f {
+            at += 4;
+        }
+        base128(&mut at)?;
+        // `glyf` and `loca` (10 and 11) are transformed by version 0, any
+        // other table by any other.
+        let version = flags >> 6;
+        if (version == 0) == matches!(known, 10 | 11) {
+            base128(&mut at)?;
+        }
+    }
+    Some(at)
 }
 
 fn sweep_into(mut reader: impl Read, buf: &mut Vec<u8>) -> std::io::Result<Vec<SweepHit>> {
@@ -719,6 +904,10 @@ mod tests {
                 png(&[ihdr.clone(), idat(k.as_bytes(), 3), iend.clone()], b""),
             ),
             (
+                "shot.png",
+                png(&[ihdr.clone(), idat(k.as_bytes(), 10), iend.clone()], b""),
+            ),
+            (
                 "shot.webp",
                 webp(&[
                     (b"VP8X", vec![0; 10]),
@@ -777,12 +966,28 @@ mod tests {
         assert_eq!(summary(&swept_file("shot.gif", gif)).len(), 1);
     }
 
-    fn image_soup() -> impl proptest::strategy::Strategy<Value = (bool, Vec<u8>)> {
+    /// Every place in `bytes` a key could start lies in `skipped`.
+    fn every_start_skipped(
+        bytes: &[u8],
+        skipped: &[std::ops::Range<u64>],
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        for s in crate::provider_keys::STARTS {
+            for at in memchr::memmem::find_iter(bytes, s.as_bytes()) {
+                let at = at as u64;
+                proptest::prop_assert!(
+                    skipped.iter().any(|r| r.contains(&at)),
+                    "{s} at {at} outside {skipped:?}"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Data of one of a few lengths around a skip's, noise but for a
+    /// literal a key may start with, perhaps.
+    fn soup_data() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
         use proptest::prelude::*;
-        const TYPES: &[&[u8; 4]] = &[
-            b"IDAT", b"fdAT", b"tEXt", b"IEND", b"VP8 ", b"VP8L", b"ALPH", b"ANMF", b"EXIF",
-        ];
-        let data = (
+        (
             prop::sample::select(&[0usize, 1, 15, 16, 17, 4095, 4096, 4097, 4113, 9001][..]),
             any::<u64>(),
             prop::option::of((
@@ -801,8 +1006,15 @@ mod tests {
                     }
                 }
                 d
-            });
-        let chunk = (prop::sample::select(TYPES), data);
+            })
+    }
+
+    fn image_soup() -> impl proptest::strategy::Strategy<Value = (bool, Vec<u8>)> {
+        use proptest::prelude::*;
+        const TYPES: &[&[u8; 4]] = &[
+            b"IDAT", b"fdAT", b"tEXt", b"IEND", b"VP8 ", b"VP8L", b"ALPH", b"ANMF", b"EXIF",
+        ];
+        let chunk = (prop::sample::select(TYPES), soup_data());
         (
             any::<bool>(),
             prop::collection::vec(chunk, 0..6),
@@ -840,15 +1052,7 @@ mod tests {
             // Small chunks: the bytes searched a piece at a time, as a
             // long text chunk is.
             if let Some(skipped) = skimmed_by(format, &bytes, chunk) {
-                for s in crate::provider_keys::STARTS {
-                    for at in memchr::memmem::find_iter(&bytes, s.as_bytes()) {
-                        let at = at as u64;
-                        proptest::prop_assert!(
-                            skipped.iter().any(|r| r.contains(&at)),
-                            "{s} at {at} outside {skipped:?}"
-                        );
-                    }
-                }
+                every_start_skipped(&bytes, &skipped)?;
                 for r in &skipped {
                     proptest::prop_assert!(r.end <= bytes.len() as u64 && r.end - r.start >= MIN_SKIP - LOOK);
                 }
@@ -888,6 +1092,350 @@ mod tests {
             }])
         );
         assert_eq!(skimmed(Packed::WebP, &bytes), None);
+    }
+
+    /// A TrueType font of `tables` (tag, data), each at the offset its
+    /// directory entry says (`at`, else after the one before, 4-aligned),
+    /// then `trailing`.
+    fn sfnt(tables: &[(&[u8; 4], Vec<u8>, Option<u32>)], trailing: &[u8]) -> Vec<u8> {
+        let mut out = vec![0, 1, 0, 0];
+        out.extend_from_slice(&(tables.len() as u16).to_be_bytes());
+        out.extend_from_slice(&[0; 6]);
+        let mut body = Vec::new();
+        let base = 12 + 16 * tables.len();
+        for (tag, data, at) in tables {
+            let offset = at.unwrap_or((base + body.len()) as u32);
+            out.extend_from_slice(&tag[..]);
+            out.extend_from_slice(&[0; 4]);
+            out.extend_from_slice(&offset.to_be_bytes());
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            body.extend_from_slice(data);
+            body.resize(body.len().next_multiple_of(4), 0);
+        }
+        out.extend_from_slice(&body);
+        out.extend_from_slice(trailing);
+        out
+    }
+
+    /// A WOFF of `tables` (tag, data as stored, whether compressed: the
+    /// table's own length is then longer), then `trailing`.
+    fn woff(tables: &[(&[u8; 4], Vec<u8>, bool)], trailing: &[u8]) -> Vec<u8> {
+        let mut out = b"wOFF\0\x01\0\0".to_vec();
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&(tables.len() as u16).to_be_bytes());
+        out.extend_from_slice(&[0; 30]);
+        let mut body = Vec::new();
+        let base = 44 + 20 * tables.len();
+        for (tag, data, compressed) in tables {
+            out.extend_from_slice(&tag[..]);
+            out.extend_from_slice(&((base + body.len()) as u32).to_be_bytes());
+            out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+            let own = data.len() as u32 + if *compressed { 100 } else { 0 };
+            out.extend_from_slice(&own.to_be_bytes());
+            out.extend_from_slice(&[0; 4]);
+            body.extend_from_slice(data);
+            body.resize(body.len().next_multiple_of(4), 0);
+        }
+        out.extend_from_slice(&body);
+        out.extend_from_slice(trailing);
+        out
+    }
+
+    /// A WOFF 2 of the directory `dir` (entries of `tables`), then its
+    /// Brotli stream `packed`, then `trailing` (metadata, private data).
+    fn woff2(tables: u16, dir: &[u8], packed: &[u8], trailing: &[u8]) -> Vec<u8> {
+        let mut out = b"wOF2\0\x01\0\0".to_vec();
+        out.extend_from_slice(&[0; 4]);
+        out.extend_from_slice(&tables.to_be_bytes());
+        out.extend_from_slice(&[0; 6]);
+        out.extend_from_slice(&(packed.len() as u32).to_be_bytes());
+        out.extend_from_slice(&[0; 24]);
+        out.extend_from_slice(dir);
+        out.extend_from_slice(packed);
+        out.extend_from_slice(trailing);
+        out
+    }
+
+    /// A WOFF 2 directory: `glyf` transformed (two lengths, the first of
+    /// three bytes), `head` (one), an arbitrary tag (its four bytes, one
+    /// length), `loca` not transformed (version 3: one length).
+    const WOFF2_DIR: &[u8] = &[
+        10,
+        0x81,
+        0x80,
+        0x00,
+        0x7f, //
+        1,
+        0x40, //
+        0x3f,
+        b'Z',
+        b'Z',
+        b'Z',
+        b'Z',
+        0x05, //
+        0xc0 | 11,
+        0x10,
+    ];
+
+    #[test]
+    fn a_font_is_swept_around_its_outlines() {
+        let k = key(5);
+        let text = |s: &str| s.as_bytes().to_vec();
+        let glyf = |inside: &[u8], at: usize| (b"glyf", pixels(20000, 11, inside, at), None);
+        let name = |s: &str| (b"name", text(s), None);
+        // A key where text is: in the names, after the last table, in a
+        // table that is not outlines, in an outline table shorter than a
+        // skip, in a file named .ttf that is none, in a table overlapping
+        // the one before or pointing into the directory (neither skipped),
+        // or just before the outlines.
+        let found = [
+            ("a.ttf", sfnt(&[glyf(b"", 0), name(&k)], b"")),
+            ("a.ttf", sfnt(&[name("x"), glyf(k.as_bytes(), 10)], b"")),
+            ("a.otf", sfnt(&[glyf(b"", 0)], format!("\n{k}").as_bytes())),
+            (
+                "a.ttf",
+                sfnt(
+                    &[
+                        glyf(b"", 0),
+                        (b"post", pixels(9000, 2, k.as_bytes(), 50), None),
+                    ],
+                    b"",
+                ),
+            ),
+            (
+                "a.ttf",
+                sfnt(&[(b"glyf", pixels(4000, 3, k.as_bytes(), 10), None)], b""),
+            ),
+            ("a.TTF", format!("wOFF {k}").into_bytes()),
+            (
+                "a.ttf",
+                sfnt(
+                    &[
+                        (b"glyf", pixels(9000, 4, b"", 0), None),
+                        (
+                            b"GPOS",
+                            pixels(9000, 5, k.as_bytes(), 100),
+                            Some(12 + 32 + 4000),
+                        ),
+                    ],
+                    b"",
+                ),
+            ),
+            ("a.ttf", {
+                let mut b = sfnt(&[(b"CFF ", pixels(9000, 6, b"", 0), Some(0))], b"");
+                b.splice(40..40, k.bytes());
+                b
+            }),
+            ("a.ttf", {
+                let mut b = sfnt(&[name("x"), glyf(b"", 0)], b"");
+                b.splice(12 + 32..12 + 32 + 4, k.bytes().take(4));
+                b.splice(12 + 32 + 4..12 + 32 + 4, k.bytes().skip(4));
+                b
+            }),
+            (
+                "a.woff",
+                woff(
+                    &[
+                        (b"glyf", pixels(9000, 7, b"", 0), true),
+                        (b"post", text(&k), false),
+                    ],
+                    b"",
+                ),
+            ),
+            (
+                "a.woff",
+                woff(&[(b"name", pixels(9000, 8, k.as_bytes(), 100), false)], b""),
+            ),
+            (
+                "a.woff2",
+                woff2(
+                    4,
+                    WOFF2_DIR,
+                    &pixels(9000, 9, b"", 0),
+                    format!("<meta>{k}").as_bytes(),
+                ),
+            ),
+            // A malformed directory: every byte searched.
+            (
+                "a.woff2",
+                woff2(
+                    4,
+                    &[10, 0x80, 0x01, 0x01],
+                    &pixels(9000, 9, k.as_bytes(), 4000),
+                    b"",
+                ),
+            ),
+        ];
+        for (i, (name, bytes)) in found.iter().enumerate() {
+            let want = summary(&sweep(&bytes[..]).unwrap());
+            assert_eq!(want.len(), 1, "{i} {name}");
+            assert_eq!(summary(&swept_file(name, bytes)), want, "{i} {name}");
+        }
+        // A key inside outlines, or a compressed table, is not read.
+        let skipped = [
+            ("a.ttf", sfnt(&[name("x"), glyf(k.as_bytes(), 9000)], b"")),
+            (
+                "a.otf",
+                sfnt(&[(b"CFF ", pixels(9000, 1, k.as_bytes(), 40), None)], b""),
+            ),
+            (
+                "a.woff",
+                woff(&[(b"name", pixels(9000, 8, k.as_bytes(), 100), true)], b""),
+            ),
+            (
+                "a.woff",
+                woff(&[(b"glyf", pixels(9000, 8, k.as_bytes(), 100), false)], b""),
+            ),
+            (
+                "a.woff2",
+                woff2(4, WOFF2_DIR, &pixels(9000, 9, k.as_bytes(), 4000), b"\0\0"),
+            ),
+        ];
+        for (i, (name, bytes)) in skipped.iter().enumerate() {
+            assert_eq!(summary(&sweep(&bytes[..]).unwrap()).len(), 1, "{i} {name}");
+            assert!(swept_file(name, bytes).is_empty(), "{i} {name}");
+        }
+    }
+
+    fn font_soup() -> impl proptest::strategy::Strategy<Value = (Packed, Vec<u8>)> {
+        use proptest::prelude::*;
+        const TAGS: &[&[u8; 4]] = &[
+            b"glyf", b"CFF ", b"GPOS", b"cmap", b"name", b"post", b"ZZZZ",
+        ];
+        let table = (
+            prop::sample::select(TAGS),
+            soup_data(),
+            any::<bool>(),
+            prop::option::of(0u32..20_000),
+        );
+        (
+            prop::sample::select(&[Packed::Font, Packed::Woff, Packed::Woff2][..]),
+            prop::collection::vec(table, 0..5),
+            prop::collection::vec(
+                prop::sample::select(
+                    &[0u8, 10, 11, 0x3f, 0x40, 0x80, 0x81, 0xc0 | 11, b'S', b'K'][..],
+                ),
+                0..16,
+            ),
+            soup_data(),
+            prop::option::of(any::<prop::sample::Index>()),
+        )
+            .prop_map(|(format, tables, dir, trailing, cut)| {
+                let mut bytes = match format {
+                    Packed::Font => sfnt(
+                        &tables
+                            .iter()
+                            .map(|(t, d, _, at)| (*t, d.clone(), *at))
+                            .collect::<Vec<_>>(),
+                        &trailing,
+                    ),
+                    Packed::Woff => woff(
+                        &tables
+                            .iter()
+                            .map(|(t, d, c, _)| (*t, d.clone(), *c))
+                            .collect::<Vec<_>>(),
+                        &trailing,
+                    ),
+                    _ => {
+                        let packed = tables
+                            .iter()
+                            .flat_map(|(_, d, ..)| d.clone())
+                            .collect::<Vec<u8>>();
+                        woff2(tables.len() as u16, &dir, &packed, &trailing)
+                    }
+                };
+                if let Some(cut) = cut {
+                    bytes.truncate(cut.index(bytes.len() + 1));
+                }
+                (format, bytes)
+            })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        /// A font's skim, as an image's: what it calls clean, a whole
+        /// sweep finds no key in outside the skipped parts, which lie
+        /// apart, past the directory, inside the file.
+        #[test]
+        fn the_font_skim_reads_every_place_a_key_could_start(
+            (format, bytes) in font_soup(),
+            chunk in proptest::sample::select(&[40usize, 64, 333, CHUNK][..]),
+        ) {
+            if let Some(skipped) = skimmed_by(format, &bytes, chunk) {
+                every_start_skipped(&bytes, &skipped)?;
+                let mut end = format.head_len();
+                for r in &skipped {
+                    proptest::prop_assert!(r.start >= end + LOOK && r.end <= bytes.len() as u64);
+                    proptest::prop_assert!(r.end - r.start >= MIN_SKIP - LOOK);
+                    end = r.end;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_clean_font_skips_its_outlines_only() {
+        // Directory 12 + 3 * 16: `name` at 60 (8 bytes), `glyf` at 68,
+        // `hmtx` at 68 + 9000, `post` after it.
+        let ttf = sfnt(
+            &[
+                (b"name", vec![b'n'; 8], None),
+                (b"glyf", pixels(9000, 1, b"", 0), None),
+                (b"hmtx", pixels(5000, 2, b"", 0), None),
+                (b"post", pixels(6000, 3, b"", 0), None),
+            ],
+            b"",
+        );
+        let base = 12 + 4 * 16;
+        assert_eq!(
+            skimmed(Packed::Font, &ttf),
+            Some(vec![
+                base + 8 + 16..base + 8 + 9000,
+                base + 9008 + 16..base + 9008 + 5000
+            ])
+        );
+        let w = woff(
+            &[
+                (b"post", pixels(6000, 3, b"", 0), false),
+                (b"name", pixels(5000, 2, b"", 0), true),
+            ],
+            b"",
+        );
+        let base = 44 + 2 * 20;
+        assert_eq!(
+            skimmed(Packed::Woff, &w),
+            Some(vec![std::ops::Range {
+                start: base + 6000 + 16,
+                end: base + 6000 + 5000
+            }])
+        );
+        assert_eq!(WOFF2_DIR.len(), 15);
+        let w2 = woff2(4, WOFF2_DIR, &pixels(9000, 9, b"", 0), b"meta");
+        assert_eq!(
+            skimmed(Packed::Woff2, &w2),
+            Some(vec![std::ops::Range {
+                start: 48 + 15 + 16,
+                end: 48 + 15 + 9000
+            }])
+        );
+        // One entry fewer: the directory ends before `loca`, whose bytes
+        // begin the stream as the format reads it.
+        assert_eq!(
+            skimmed(
+                Packed::Woff2,
+                &woff2(3, WOFF2_DIR, &pixels(9000, 9, b"", 0), b"")
+            ),
+            Some(vec![std::ops::Range {
+                start: 48 + 13 + 16,
+                end: 48 + 13 + 9000
+            }])
+        );
+        // A collection, or another format's signature: swept whole.
+        let mut ttc = w2.clone();
+        ttc[4..8].copy_from_slice(b"ttcf");
+        assert_eq!(skimmed(Packed::Woff2, &ttc), None);
+        assert_eq!(skimmed(Packed::Font, &w), None);
+        assert_eq!(skimmed(Packed::Woff, &ttf), None);
     }
 
     #[test]
