@@ -378,86 +378,99 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         &settings,
         &checks::repo::known_names(&walked.reads, &walked.templates),
     );
-    // Migration discovery beside the mention pass: both read only what
-    // the walk gave, and the pass's threads seldom end together.
-    let (migration_sets, mentioned) = std::thread::scope(|scope| {
-        let sets = scope.spawn(|| discover::discover(&walked.repo_files));
-        let mentioned = checks::env::mentioned_template_names(
-            &opts.tree(),
-            &walked.visited,
-            &walked.templates,
-            &walked.reads,
-            &environments,
-            &settings,
-        );
-        let sets = sets
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (sets, mentioned)
-    });
-    // The facts that matter only in a package with a server, read in
-    // those packages' files; then the app's paths, for its health probes:
-    // read only when there are any.
-    let mut app_files = std::mem::take(&mut walked.app_files);
-    app_files.extend(checks::app::scan::server_package_facts(
-        &opts.tree(),
-        &walked.visited,
-        &walked.repo_files,
-        &app_files,
-        &settings,
-        checker.server_deps(),
-    ));
-    // In the walk's order (by path), as `AppRules` reads them: the walk's
-    // files and the ones read again are different files.
-    app_files.sort_by(|a, b| a.rel.cmp(&b.rel));
-    app_files.extend(checks::app::routes::gather(
-        &opts.tree(),
-        &walked.visited,
-        &walked.repo_files,
-        &app_files,
-        &settings,
-    ));
-    let history = HistoryFacts::gather(opts, ctx, &migration_sets);
-    let database_label = opts.database_url.as_deref().map(live::redact_url);
-    let live = live_checks(opts, ctx, &settings, &migration_sets)?;
-    let live_report = live.report;
+    // The mention pass (`env/unused`'s, reading every scanned file
+    // again) runs beside the stages after the walk and the checks: none
+    // of them but `env/unused`, which waits for it, needs what it finds,
+    // and they leave a core idle between them (one long check, a stage on
+    // one thread). Its thread is joined when the scope ends, raising its
+    // panic if it had one.
+    let mentioned = checks::repo::Mentioned::default();
+    let (migration_sets, history, live, live_report, mut findings, judged) =
+        std::thread::scope(|scope| -> anyhow::Result<_> {
+            scope.spawn(|| {
+                // Found, or failed if the pass panicked: `env/unused` waits.
+                struct FailedUnlessFound<'a>(&'a checks::repo::Mentioned);
+                impl Drop for FailedUnlessFound<'_> {
+                    fn drop(&mut self) {
+                        self.0.failed();
+                    }
+                }
+                let _unless = FailedUnlessFound(&mentioned);
+                mentioned.found(checks::env::mentioned_template_names(
+                    &opts.tree(),
+                    &walked.visited,
+                    &walked.templates,
+                    &walked.reads,
+                    &environments,
+                    &settings,
+                ));
+            });
+            let migration_sets = discover::discover(&walked.repo_files);
+            // The facts that matter only in a package with a server, read
+            // in those packages' files; then the app's paths, for its
+            // health probes: read only when there are any.
+            let mut app_files = std::mem::take(&mut walked.app_files);
+            app_files.extend(checks::app::scan::server_package_facts(
+                &opts.tree(),
+                &walked.visited,
+                &walked.repo_files,
+                &app_files,
+                &settings,
+                checker.server_deps(),
+            ));
+            // In the walk's order (by path), as `AppRules` reads them: the
+            // walk's files and the ones read again are different files.
+            app_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+            app_files.extend(checks::app::routes::gather(
+                &opts.tree(),
+                &walked.visited,
+                &walked.repo_files,
+                &app_files,
+                &settings,
+            ));
+            let history = HistoryFacts::gather(opts, ctx, &migration_sets);
+            let database_label = opts.database_url.as_deref().map(live::redact_url);
+            let mut live = live_checks(opts, ctx, &settings, &migration_sets)?;
+            let live_report = live.report.take();
 
-    let mut findings = walked.findings;
-    let judged = checks::repo::Judged::default();
-    let shared = checks::repo::Shared::default();
-    let facts = RepoFacts {
-        reads: &walked.reads,
-        templates: &walked.templates,
-        environments: &environments,
-        tracked_env_files: walked.scan.tracked_env_files.as_deref(),
-        env_files: &walked.env_files,
-        mentioned: &mentioned,
-        image_env: &walked.image_env,
-        migration_sets: &migration_sets,
-        history: history.diff.as_ref(),
-        set_history: &history.sets,
-        new_lines: history.new_lines.as_ref(),
-        live: live_report.as_ref(),
-        database_label: database_label.as_deref(),
-        git_unavailable: match &walked.repo {
-            crate::git::Repository::Unavailable(why) => Some(why.as_str()),
-            _ => None,
-        },
-        unreadable: &walked.scan.unreadable,
-        swept: &walked.scan.swept,
-        scripts: &walked.scripts,
-        repo_files: &walked.repo_files,
-        judged: &judged,
-        app_files: &app_files,
-        visited: &walked.visited,
-        shared: &shared,
-    };
-    checks::repo::run_on_every_core(
-        checks::REPO_CHECKS,
-        &facts,
-        checker.context(),
-        &mut findings,
-    );
+            let mut findings = walked.findings;
+            let judged = checks::repo::Judged::default();
+            let shared = checks::repo::Shared::default();
+            let facts = RepoFacts {
+                reads: &walked.reads,
+                templates: &walked.templates,
+                environments: &environments,
+                tracked_env_files: walked.scan.tracked_env_files.as_deref(),
+                env_files: &walked.env_files,
+                mentioned: &mentioned,
+                image_env: &walked.image_env,
+                migration_sets: &migration_sets,
+                history: history.diff.as_ref(),
+                set_history: &history.sets,
+                new_lines: history.new_lines.as_ref(),
+                live: live_report.as_ref(),
+                database_label: database_label.as_deref(),
+                git_unavailable: match &walked.repo {
+                    crate::git::Repository::Unavailable(why) => Some(why.as_str()),
+                    _ => None,
+                },
+                unreadable: &walked.scan.unreadable,
+                swept: &walked.scan.swept,
+                scripts: &walked.scripts,
+                repo_files: &walked.repo_files,
+                judged: &judged,
+                app_files: &app_files,
+                visited: &walked.visited,
+                shared: &shared,
+            };
+            checks::repo::run_on_every_core(
+                checks::REPO_CHECKS,
+                &facts,
+                checker.context(),
+                &mut findings,
+            );
+            Ok((migration_sets, history, live, live_report, findings, judged))
+        })?;
     relocate_outside_env_findings(&mut findings, &environments, &walked.templates);
     if opts.online {
         findings.extend(crate::github::issues::check(

@@ -823,7 +823,11 @@ fn unused(facts: &RepoFacts, ctx: &Context, out: &mut Vec<Finding>) {
             }
         }
     }
-    used.extend(facts.mentioned.iter().map(String::as_str));
+    // (A pass that failed raises its panic when its thread is joined.)
+    let Some(mentioned) = facts.mentioned.wait() else {
+        return;
+    };
+    used.extend(mentioned.iter().map(String::as_str));
     for t in facts.templates {
         for e in &t.parsed.entries {
             if !used.contains(e.key.as_str()) {

@@ -11,6 +11,36 @@ use crate::rules::Rule;
 use std::collections::BTreeSet;
 
 /// What the walk and the environment loader found.
+/// The names [`RepoFacts::mentioned`] holds, found by a pass of their own
+/// while the other stages and checks run (it reads every scanned file
+/// again; the checks use a core between them): [`Mentioned::wait`] waits
+/// for them.
+#[derive(Debug, Default)]
+pub struct Mentioned(std::sync::OnceLock<Option<std::collections::BTreeSet<String>>>);
+
+impl Mentioned {
+    /// Names known already.
+    pub fn known(names: std::collections::BTreeSet<String>) -> Mentioned {
+        Mentioned(std::sync::OnceLock::from(Some(names)))
+    }
+
+    /// The pass found `names`.
+    pub fn found(&self, names: std::collections::BTreeSet<String>) {
+        let _ = self.0.set(Some(names));
+    }
+
+    /// The pass ended without finding them (it panicked: the panic is
+    /// raised where its thread is joined). Nothing if it found them.
+    pub fn failed(&self) {
+        let _ = self.0.set(None);
+    }
+
+    /// The names, once the pass has found them; `None` if it failed.
+    pub fn wait(&self) -> Option<&std::collections::BTreeSet<String>> {
+        self.0.wait().as_ref()
+    }
+}
+
 pub struct RepoFacts<'a> {
     /// Sorted by path, line.
     pub reads: &'a [EnvRead],
@@ -21,8 +51,8 @@ pub struct RepoFacts<'a> {
     pub tracked_env_files: Option<&'a [String]>,
     /// Template variables that no read uses but whose name a scanned file
     /// other than an env file mentions as a whole word (see
-    /// `env::mentioned_template_names`).
-    pub mentioned: &'a std::collections::BTreeSet<String>,
+    /// `env::mentioned_template_names`), found beside the other checks.
+    pub mentioned: &'a Mentioned,
     /// Variables a Dockerfile sets with `ENV`: the image provides them.
     pub image_env: &'a std::collections::BTreeSet<String>,
     /// Env files in the scanned set that are not templates, parsed.
@@ -330,6 +360,32 @@ mod tests {
     use std::sync::Mutex;
     use std::time::Duration;
 
+    #[test]
+    fn mentioned_names_are_waited_for_and_a_failed_pass_ends_the_wait() {
+        let names: std::collections::BTreeSet<String> = ["KEY".to_string()].into();
+        assert_eq!(Mentioned::known(names.clone()).wait(), Some(&names));
+        // Found later, on another thread: the wait ends then, with them.
+        let mentioned = Mentioned::default();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(Duration::from_millis(50));
+                mentioned.found(names.clone());
+                // What a pass that found them marks on its way out.
+                mentioned.failed();
+            });
+            assert_eq!(mentioned.wait(), Some(&names));
+        });
+        // A pass that ends without them: the wait ends too.
+        let mentioned = Mentioned::default();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                std::thread::sleep(Duration::from_millis(50));
+                mentioned.failed();
+            });
+            assert_eq!(mentioned.wait(), None);
+        });
+    }
+
     /// A check that waits, then finds and judges what it is told, noting
     /// the thread it ran on.
     struct Fake {
@@ -381,7 +437,7 @@ mod tests {
             templates: &[],
             environments: &[],
             tracked_env_files: None,
-            mentioned: &empty_names,
+            mentioned: &Mentioned::known(BTreeSet::new()),
             image_env: &empty_names,
             env_files: &[],
             migration_sets: &[],
