@@ -529,7 +529,8 @@ pub fn mentioned_template_names(
 /// `visited` in the order the mention pass reads them, the likeliest to
 /// mention a candidate first: a name's own word in the path (the
 /// `DYNADOT_API_KEY` of `lib/dynadot/client.ts`, read through a helper
-/// there); then configuration, scripts and READMEs (`turbo.json`,
+/// there) and modules named for the settings (`app/utils/env.server.ts`);
+/// then configuration, scripts and READMEs (`turbo.json`,
 /// `config/database.yml`, a compose file, a workflow) and docs on setting
 /// up; then source code; then other docs (a blog's posts). Within each,
 /// path order. Only the order changes: every file is still read while a
@@ -577,10 +578,13 @@ fn reading_order<'v>(visited: &'v [String], candidates: &[&str]) -> Vec<&'v Stri
         .map(|(path, found)| {
             let path = path.to_ascii_lowercase();
             let name = path.rsplit('/').next().unwrap_or(&path);
-            if found.iter().any(|&w| paths_with[w] <= HINT_MAX_PATHS) {
+            let lang = crate::lexer::Lang::from_file_name(name);
+            if found.iter().any(|&w| paths_with[w] <= HINT_MAX_PATHS)
+                || (is_env_module(name) && lang.is_some_and(is_source_code))
+            {
                 return 0;
             }
-            match crate::lexer::Lang::from_file_name(name) {
+            match lang {
                 Some(lang) if is_source_code(lang) => 2,
                 Some(crate::lexer::Lang::Markdown) if !is_setup_doc(&path, name) => 3,
                 _ => 1,
@@ -590,6 +594,16 @@ fn reading_order<'v>(visited: &'v [String], candidates: &[&str]) -> Vec<&'v Stri
     let mut order: Vec<usize> = (0..visited.len()).collect();
     order.sort_by_key(|&i| tiers[i]);
     order.into_iter().map(|i| &visited[i]).collect()
+}
+
+/// A module named for the app's settings (lower-case file name):
+/// `env.ts`, `env.server.ts`, `env.mjs`, `environment.ts`, where a schema
+/// (t3-env, zod, envalid) lists the variables by name.
+fn is_env_module(name: &str) -> bool {
+    matches!(
+        name.split_once('.').map(|(stem, _)| stem),
+        Some("env" | "envs" | "environment")
+    )
 }
 
 /// A program's source: where a name is seldom written out, bar a
@@ -1174,6 +1188,8 @@ mod tests {
             "turbo.json",
             "AGENTS.md",
             "packages/emails/Templates/Welcome.tsx",
+            "app/utils/env.server.ts",
+            "docs/env.md",
         ]
         .map(String::from)
         .to_vec();
@@ -1190,11 +1206,12 @@ mod tests {
         let mut all: Vec<&String> = visited.iter().collect();
         all.sort();
         assert_eq!(sorted, all, "every file, once");
-        let first: Vec<&str> = order.iter().take(7).map(|p| p.as_str()).collect();
+        let first: Vec<&str> = order.iter().take(8).map(|p| p.as_str()).collect();
         assert_eq!(
             first,
             [
                 "lib/dynadot/client.ts",
+                "app/utils/env.server.ts",
                 "README.md",
                 "config/database.yml",
                 "docs/self-hosting/configuration/environment.mdx",
@@ -1203,8 +1220,11 @@ mod tests {
                 "lib/auth.ts",
             ]
         );
-        let last: Vec<&str> = order.iter().rev().take(2).map(|p| p.as_str()).collect();
-        assert_eq!(last, ["docs/guide.md", "content/blog/hello.mdx"]);
+        let last: Vec<&str> = order.iter().rev().take(3).map(|p| p.as_str()).collect();
+        assert_eq!(
+            last,
+            ["docs/env.md", "docs/guide.md", "content/blog/hello.mdx"]
+        );
     }
 
     #[test]
