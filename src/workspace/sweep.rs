@@ -90,11 +90,12 @@ pub fn sweep_bytes(bytes: &[u8]) -> Vec<SweepHit> {
 }
 
 /// Sweep a file of `size` bytes named `name` (its path, for its
-/// extension). A PNG or WebP image is skimmed first ([`skim`]): when the
-/// bytes around its compressed pixels hold no place a key could start, it
-/// holds no key this sweep could report, and its pixels are not read
-/// (PNG screenshots and WebP images were most of the bytes three real
-/// apps read). Anything else, and an image whose other bytes hold such a
+/// extension). A PNG or WebP image, or a TrueType, OpenType or WOFF font,
+/// is skimmed first ([`skim`]): when the bytes around its compressed
+/// pixels or its outlines hold no place a key could start, it holds no
+/// key this sweep could report, and those are not read (PNG screenshots,
+/// WebP images and fonts were most of the bytes three real apps read).
+/// Anything else, and an image or font whose other bytes hold such a
 /// place, is swept whole, as [`sweep`] does.
 pub fn sweep_file(file: std::fs::File, size: u64, name: &str) -> std::io::Result<Vec<SweepHit>> {
     #[cfg(unix)]
@@ -163,9 +164,10 @@ const FONT_DATA: [&[u8; 4]; 15] = [
 const MIN_SKIP: u64 = 4096;
 /// Bytes [`skim`] reads at least at a time.
 const READ_AHEAD: usize = 256;
-/// Bytes read at the start of each skipped chunk's data: longer than any
+/// Bytes read at the start of each skipped part's data: longer than any
 /// literal a key starts with, so one that begins before the data is found
-/// whole.
+/// whole (and as many again are read after them, so is one that begins in
+/// them).
 const LOOK: u64 = 16;
 
 impl Packed {
@@ -1159,22 +1161,12 @@ mod tests {
     /// A WOFF 2 directory: `glyf` transformed (two lengths, the first of
     /// three bytes), `head` (one), an arbitrary tag (its four bytes, one
     /// length), `loca` not transformed (version 3: one length).
+    #[rustfmt::skip]
     const WOFF2_DIR: &[u8] = &[
-        10,
-        0x81,
-        0x80,
-        0x00,
-        0x7f, //
-        1,
-        0x40, //
-        0x3f,
-        b'Z',
-        b'Z',
-        b'Z',
-        b'Z',
-        0x05, //
-        0xc0 | 11,
-        0x10,
+        10, 0x81, 0x80, 0x00, 0x7f,
+        1, 0x40,
+        0x3f, b'Z', b'Z', b'Z', b'Z', 0x05,
+        0xc0 | 11, 0x10,
     ];
 
     #[test]
