@@ -243,6 +243,90 @@ fn the_index_git_would_read_is_the_one_listed() {
     assert_eq!(consoles(Some(&other)), ["build/gen.ts:1", "src/app.ts:1"]);
 }
 
+/// A small repository's untracked files are found by the directory walk:
+/// the user's global excludes hide the ones they name, as from git,
+/// wherever git's config puts them (`core.excludesFile` in
+/// `~/.gitconfig`, the default `~/.config/git/ignore`), and with none
+/// every untracked file is scanned.
+#[test]
+fn global_excludes_hide_untracked_files_from_the_walk_as_from_git() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("app");
+    std::fs::create_dir(&root).unwrap();
+    git(&root, &["init", "-q", "-b", "main"]);
+    write(&root, "src/app.ts", "export const a = 1;\n");
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-qm", "app"]);
+    write(&root, "scratch.js", "console.log('a');\n");
+    write(&root, "notes/todo.js", "console.log('b');\n");
+    // Each home: its files, then what the walk and git leave untracked.
+    type Home<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+    let homes: [Home; 4] = [
+        ("none", &[], &["notes/todo.js", "scratch.js"]),
+        (
+            "config without excludes",
+            &[(".gitconfig", "[user]\n\tname = x\n")],
+            &["notes/todo.js", "scratch.js"],
+        ),
+        (
+            "core.excludesFile",
+            &[
+                (".gitconfig", "[core]\n\texcludesFile = ~/ignores\n"),
+                ("ignores", "scratch.js\n"),
+            ],
+            &["notes/todo.js"],
+        ),
+        (
+            "the default file",
+            &[(".config/git/ignore", "notes/\n")],
+            &["scratch.js"],
+        ),
+    ];
+    for (i, (what, files, want)) in homes.iter().enumerate() {
+        let home = dir.path().join(format!("home{i}"));
+        std::fs::create_dir_all(&home).unwrap();
+        for (rel, text) in *files {
+            write(&home, rel, text);
+        }
+        // The home given, no other global or system config.
+        let set: [(&str, &std::ffi::OsStr); 2] = [
+            ("HOME", home.as_os_str()),
+            ("GIT_CONFIG_SYSTEM", std::ffi::OsStr::new("/dev/null")),
+        ];
+        let unset = ["XDG_CONFIG_HOME", "GIT_CONFIG_GLOBAL"];
+        let mut ls = std::process::Command::new("git");
+        ls.args(["ls-files", "--others", "--exclude-standard"])
+            .current_dir(&root);
+        ls.envs(set);
+        unset.iter().for_each(|k| {
+            ls.env_remove(k);
+        });
+        let out = ls.output().unwrap();
+        assert!(out.status.success(), "{what}");
+        let by_git: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+        assert_eq!(&by_git, want, "git, {what}");
+        let mut cmd = shipcheck();
+        cmd.arg("check").arg(&root).args([
+            "--format",
+            "json",
+            "--branch",
+            "main",
+            "--config",
+            "/dev/null",
+        ]);
+        cmd.envs(set);
+        unset.iter().for_each(|k| {
+            cmd.env_remove(k);
+        });
+        let out = run(&mut cmd);
+        assert_eq!(out.code, 1, "{what}\n{}\n{}", out.stdout, out.stderr);
+        let mut got = findings(&json(&out), "debug/console");
+        got.sort();
+        let want: Vec<String> = want.iter().map(|f| format!("{f}:1")).collect();
+        assert_eq!(got, want, "shipcheck, {what}");
+    }
+}
+
 #[test]
 fn decoys_in_skipped_files_are_not_keys() {
     let dir = tempfile::tempdir().unwrap();
