@@ -730,7 +730,15 @@ fn from_git(
         }
     }
     let global_excludes = started.walk_global_excludes;
+    let walk_untracked = started.walk_untracked;
     let Some(untracked) = started.untracked() else {
+        // A work tree holding only tracked files has no untracked ones,
+        // whatever its ignore files say: seen without compiling them (the
+        // walk's `.gitignore` patterns were a twentieth of a 70-file
+        // app's run).
+        if walk_untracked && only_tracked(root, &seen) {
+            return Some(listing);
+        }
         // The untracked files, as the directory walk finds them (what
         // listed everything when one git process failed on both), never
         // silently none.
@@ -1055,6 +1063,58 @@ fn name_bytes<'a>(_: &Path, listed: &'a Listed) -> &'a [u8] {
     listed.rel.as_bytes()
 }
 
+/// Whether every file and link under `root` (`.git` not entered) is one
+/// of `tracked` (paths relative to `root`, by their bytes): then git lists
+/// no untracked file there, whatever the ignore files say. `false` at the
+/// first that is not, at a nested repository (a folder holding a `.git`)
+/// and at a folder that cannot be read: the walk decides those.
+#[cfg(unix)]
+fn only_tracked(root: &Path, tracked: &std::collections::HashSet<&[u8]>) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    // Folders to read, by their path relative to `root` ("" for it).
+    let mut folders: Vec<Vec<u8>> = vec![Vec::new()];
+    while let Some(rel) = folders.pop() {
+        let dir = root.join(std::ffi::OsStr::from_bytes(&rel));
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return false;
+        };
+        for entry in entries {
+            let Ok(entry) = entry else { return false };
+            let name = entry.file_name();
+            let name = name.as_bytes();
+            if name == b".git" {
+                if rel.is_empty() {
+                    continue;
+                }
+                return false;
+            }
+            let mut path = rel.clone();
+            if !path.is_empty() {
+                path.push(b'/');
+            }
+            path.extend_from_slice(name);
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => folders.push(path),
+                Ok(t) if t.is_file() || t.is_symlink() => {
+                    if !tracked.contains(path.as_slice()) {
+                        return false;
+                    }
+                }
+                // A FIFO, a socket, a device: neither git nor the walk
+                // lists one.
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+    }
+    true
+}
+
+#[cfg(not(unix))]
+fn only_tracked(_: &Path, _: &std::collections::HashSet<&[u8]>) -> bool {
+    false
+}
+
 /// Every file under `root` that `.gitignore` (and git's excludes) do not
 /// match; `.git` folders are not entered, symlinks not followed. In a git
 /// work tree (`in_work_tree`), nor is a nested repository (a folder
@@ -1241,6 +1301,13 @@ mod tests {
         assert_eq!(listed_names(root, started), with_sub);
     }
 
+    /// `rel` under `root`, holding its own name.
+    fn write_named(root: &Path, rel: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, rel).unwrap();
+    }
+
     /// In a small repository the untracked names are the directory
     /// walk's: the same as git's, through every kind of exclude.
     #[test]
@@ -1248,11 +1315,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         git::test_git(root, &["init", "-q"]);
-        let write = |rel: &str| {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, rel).unwrap();
-        };
+        let write = |rel: &str| write_named(root, rel);
         std::fs::write(
             root.join(".gitignore"),
             "dist/\n*.log\n!keep.log\n/top-only.txt\nbuild\n",
@@ -1308,6 +1371,81 @@ mod tests {
         // An excludes file the repository's config names: git reads it.
         git::test_git(root, &["config", "core.excludesFile", "/dev/null"]);
         assert!(!GitListing::start(root, Some(&ctx())).walk_untracked);
+    }
+
+    /// A work tree whose files are all tracked lists no untracked name,
+    /// seen without walking it through its ignore files; anything else
+    /// on disk (ignored or not, a link, a nested repository) is left to
+    /// the walk, which lists what git lists.
+    #[cfg(unix)]
+    #[test]
+    fn only_tracked_files_on_disk_means_no_untracked_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git::test_git(root, &["init", "-q"]);
+        let write = |rel: &str| write_named(root, rel);
+        std::fs::write(root.join(".gitignore"), "dist/\n*.log\n").unwrap();
+        for rel in ["src/a.ts", "src/deep/b.ts", "docs/c d.md"] {
+            write(rel);
+        }
+        std::os::unix::fs::symlink("src/a.ts", root.join("link.ts")).unwrap();
+        git::test_git(root, &["add", "-A"]);
+        git::test_git(root, &["commit", "-qm", "x"]);
+        // An empty folder and a FIFO: neither git nor the walk lists one.
+        std::fs::create_dir(root.join("empty")).unwrap();
+        assert!(std::process::Command::new("mkfifo")
+            .arg(root.join("src/pipe"))
+            .status()
+            .unwrap()
+            .success());
+        let tracked_under = |at: &Path| -> Vec<Vec<u8>> {
+            let out = std::process::Command::new("git")
+                .args(["ls-files", "-z"])
+                .current_dir(at)
+                .output()
+                .unwrap();
+            names(&out.stdout).into_iter().map(<[u8]>::to_vec).collect()
+        };
+        let only = |at: &Path| {
+            let names = tracked_under(at);
+            let set: std::collections::HashSet<&[u8]> = names.iter().map(Vec::as_slice).collect();
+            only_tracked(at, &set)
+        };
+        let same_as_git = |at: &Path| {
+            let by_git = listed_names(at, GitListing::start_as(at, true, false));
+            assert_eq!(
+                listed_names(at, GitListing::start(at, Some(&ctx()))),
+                by_git
+            );
+        };
+        assert!(only(root) && only(&root.join("src")));
+        same_as_git(root);
+        // Untracked, ignored or not, anywhere; a link; a nested repository.
+        type Make<'a> = (&'a str, &'a dyn Fn(&Path));
+        let untracked: [Make; 4] = [
+            ("dist/out.js", &|p| std::fs::write(p, "x").unwrap()),
+            ("src/deep/new.log", &|p| std::fs::write(p, "x").unwrap()),
+            ("src/other.ts", &|p| {
+                std::os::unix::fs::symlink("a.ts", p).unwrap()
+            }),
+            ("nested/.git", &|p| {
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                git::test_git(p.parent().unwrap(), &["init", "-q"]);
+            }),
+        ];
+        for (rel, make) in untracked {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            make(&path);
+            assert!(!only(root), "{rel}");
+            same_as_git(root);
+            if rel.starts_with("dist/") || rel.starts_with("nested/") {
+                std::fs::remove_dir_all(root.join(rel.split('/').next().unwrap())).unwrap();
+            } else {
+                std::fs::remove_file(&path).unwrap();
+            }
+            assert!(only(root), "{rel} removed");
+        }
     }
 
     fn walked(path: &Path) -> Listed {
