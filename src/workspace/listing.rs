@@ -443,8 +443,9 @@ pub struct GitListing {
     untracked_given: Vec<u8>,
     /// The untracked names are the directory walk's, not git's.
     walk_untracked: bool,
-    /// The walk asks for the user's global excludes (see
-    /// [`global_excludes_may_apply`]).
+    /// The directory walk asks for the user's global excludes (see
+    /// [`global_excludes_may_apply`]): always but where it lists a small
+    /// repository's untracked names.
     walk_global_excludes: bool,
     /// The work tree's top, whose index file is read for the tracked
     /// names instead of starting git (see [`super::index`]); git is asked
@@ -482,7 +483,8 @@ impl GitListing {
                     git_ls_files(root, &["--others", "--exclude-standard"])
                 },
                 walk_untracked: walk,
-                walk_global_excludes: walk && global_excludes_may_apply(ctx),
+                // (The walk that lists them when git fails on them asks.)
+                walk_global_excludes: !walk || global_excludes_may_apply(ctx),
                 untracked_given: Vec::new(),
                 index_at: Some(top.clone()),
                 // (Set if git is asked after all.)
