@@ -443,6 +443,10 @@ pub struct GitListing {
     untracked_given: Vec<u8>,
     /// The untracked names are the directory walk's, not git's.
     walk_untracked: bool,
+    /// The untracked names are asked of git once the tracked ones are
+    /// known, and only where a file on disk is not one of them (see
+    /// [`only_tracked`]).
+    untracked_later: bool,
     /// The directory walk asks for the user's global excludes (see
     /// [`global_excludes_may_apply`]): always but where it lists a small
     /// repository's untracked names.
@@ -475,14 +479,18 @@ impl GitListing {
         let ctx = ctx.filter(|ctx| !git::redirected(ctx));
         if let (Some(top), Some(ctx)) = (top.as_ref().filter(|t| t.join(".git").is_dir()), ctx) {
             let walk = walks_untracked(top, ctx);
+            // Without git on `PATH`, git is started and its failure
+            // reported as before.
+            let later = !walk && git::on_path(ctx);
             return GitListing {
                 tracked: None,
-                untracked: if walk {
+                untracked: if walk || later {
                     None
                 } else {
                     git_ls_files(root, &["--others", "--exclude-standard"])
                 },
                 walk_untracked: walk,
+                untracked_later: later,
                 // (The walk that lists them when git fails on them asks.)
                 walk_global_excludes: !walk || global_excludes_may_apply(ctx),
                 untracked_given: Vec::new(),
@@ -522,6 +530,7 @@ impl GitListing {
             },
             untracked_given: Vec::new(),
             walk_untracked: false,
+            untracked_later: false,
             walk_global_excludes: true,
             index_at: None,
             with_modes,
@@ -544,18 +553,27 @@ impl GitListing {
         if let Some(top) = self.index_at.take() {
             // No untracked list from git: the directory walk lists
             // everything.
-            if !self.walk_untracked {
+            if !self.walk_untracked && !self.untracked_later {
                 self.untracked.as_ref()?;
             }
             let root = self.root.canonicalize().ok();
             if let Some(names) = root.and_then(|root| super::index::tracked_names(&top, &root)) {
                 return Some(names);
             }
+            // Both asked of git, together, as when the index is not read.
+            if self.untracked_later {
+                self.untracked = git_ls_files(&self.root, &["--others", "--exclude-standard"]);
+                self.untracked_later = false;
+            }
             self.with_modes = !top.join(".gitmodules").exists();
             self.tracked = GitListing::start_tracked(&self.root, self.with_modes);
         }
         let child = self.tracked.take()?;
-        if !self.combined && !self.walk_untracked && self.untracked.is_none() {
+        if !self.combined
+            && !self.walk_untracked
+            && !self.untracked_later
+            && self.untracked.is_none()
+        {
             let _ = finished(child);
             return None;
         }
@@ -720,7 +738,8 @@ fn from_git(
         ));
     };
     let mut seen: std::collections::HashSet<&[u8]> = std::collections::HashSet::new();
-    for name in names(&tracked) {
+    let tracked_names = names(&tracked);
+    for &name in &tracked_names {
         if seen.insert(name) {
             let file = name.rsplit(|&b| b == b'/').next().unwrap_or(name);
             if file == b".env" || file.starts_with(b".env.") {
@@ -733,12 +752,27 @@ fn from_git(
     }
     let global_excludes = started.walk_global_excludes;
     let walk_untracked = started.walk_untracked;
+    // A work tree holding only tracked files has no untracked ones,
+    // whatever its ignore files say: seen without compiling them (the
+    // walk's `.gitignore` patterns were a twentieth of a 70-file app's
+    // run) or starting git (2–8 ms of CPU in a 1,000–4,000-file app,
+    // beside the workers on two cores).
+    let only = || {
+        let mut sorted = tracked_names.clone();
+        if !sorted.is_sorted() {
+            sorted.sort_unstable();
+        }
+        only_tracked(root, &seen, &sorted)
+    };
+    if started.untracked_later {
+        if only() {
+            return Some(listing);
+        }
+        started.untracked = git_ls_files(root, &["--others", "--exclude-standard"]);
+        started.untracked_later = false;
+    }
     let Some(untracked) = started.untracked() else {
-        // A work tree holding only tracked files has no untracked ones,
-        // whatever its ignore files say: seen without compiling them (the
-        // walk's `.gitignore` patterns were a twentieth of a 70-file
-        // app's run).
-        if walk_untracked && only_tracked(root, &seen) {
+        if walk_untracked && only() {
             return Some(listing);
         }
         // The untracked files, as the directory walk finds them (what
@@ -1066,12 +1100,15 @@ fn name_bytes<'a>(_: &Path, listed: &'a Listed) -> &'a [u8] {
 }
 
 /// Whether every file and link under `root` (`.git` not entered) is one
-/// of `tracked` (paths relative to `root`, by their bytes): then git lists
-/// no untracked file there, whatever the ignore files say. `false` at the
-/// first that is not, at a nested repository (a folder holding a `.git`)
-/// and at a folder that cannot be read: the walk decides those.
+/// of `tracked` (paths relative to `root`, by their bytes; `sorted`, the
+/// same in byte order): then git lists no untracked file there, whatever
+/// the ignore files say. `false` at the first that is not, at a folder
+/// holding something but no tracked file (`node_modules`, `dist`: found
+/// as its name is read, not after the rest), at a nested repository (a
+/// folder holding a `.git`) and at a folder that cannot be read: the walk
+/// or git decides those.
 #[cfg(unix)]
-fn only_tracked(root: &Path, tracked: &std::collections::HashSet<&[u8]>) -> bool {
+fn only_tracked(root: &Path, tracked: &std::collections::HashSet<&[u8]>, sorted: &[&[u8]]) -> bool {
     use std::os::unix::ffi::OsStrExt;
     // Folders to read, by their path relative to `root` ("" for it).
     let mut folders: Vec<Vec<u8>> = vec![Vec::new()];
@@ -1096,7 +1133,20 @@ fn only_tracked(root: &Path, tracked: &std::collections::HashSet<&[u8]>) -> bool
             }
             path.extend_from_slice(name);
             match entry.file_type() {
-                Ok(t) if t.is_dir() => folders.push(path),
+                Ok(t) if t.is_dir() => {
+                    let mut under = path.clone();
+                    under.push(b'/');
+                    let at = sorted.partition_point(|n| *n < under.as_slice());
+                    if sorted.get(at).is_some_and(|n| n.starts_with(&under)) {
+                        folders.push(path);
+                        continue;
+                    }
+                    // No tracked file in it: anything it holds is not.
+                    let dir = root.join(std::ffi::OsStr::from_bytes(&path));
+                    if std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
+                        return false;
+                    }
+                }
                 Ok(t) if t.is_file() || t.is_symlink() => {
                     if !tracked.contains(path.as_slice()) {
                         return false;
@@ -1113,7 +1163,7 @@ fn only_tracked(root: &Path, tracked: &std::collections::HashSet<&[u8]>) -> bool
 }
 
 #[cfg(not(unix))]
-fn only_tracked(_: &Path, _: &std::collections::HashSet<&[u8]>) -> bool {
+fn only_tracked(_: &Path, _: &std::collections::HashSet<&[u8]>, _: &[&[u8]]) -> bool {
     false
 }
 
@@ -1410,8 +1460,10 @@ mod tests {
         };
         let only = |at: &Path| {
             let names = tracked_under(at);
-            let set: std::collections::HashSet<&[u8]> = names.iter().map(Vec::as_slice).collect();
-            only_tracked(at, &set)
+            let mut sorted: Vec<&[u8]> = names.iter().map(Vec::as_slice).collect();
+            sorted.sort_unstable();
+            let set: std::collections::HashSet<&[u8]> = sorted.iter().copied().collect();
+            only_tracked(at, &set, &sorted)
         };
         let same_as_git = |at: &Path| {
             let by_git = listed_names(at, GitListing::start_as(at, true, false));
@@ -1448,6 +1500,39 @@ mod tests {
             }
             assert!(only(root), "{rel} removed");
         }
+    }
+
+    /// In a larger repository git is asked for the untracked names only
+    /// once a file on disk is seen not to be tracked: a clean checkout
+    /// starts no git, and otherwise the names are git's as before.
+    #[cfg(unix)]
+    #[test]
+    fn a_larger_repository_asks_git_for_untracked_names_only_when_there_may_be_some() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git::test_git(root, &["init", "-q"]);
+        std::fs::write(root.join(".gitignore"), "node_modules/\n*.log\n").unwrap();
+        for i in 0..600 {
+            write_named(root, &format!("src/m{}/f{i:03}.ts", i % 7));
+        }
+        git::test_git(root, &["add", "-A"]);
+        git::test_git(root, &["commit", "-qm", "x"]);
+        let same_as_git = |at: &Path| {
+            let started = GitListing::start(at, Some(&ctx()));
+            assert!(started.untracked_later && started.untracked.is_none());
+            let by_git = listed_names(at, GitListing::start_as(at, true, false));
+            assert_eq!(listed_names(at, started), by_git, "{}", at.display());
+            by_git
+        };
+        assert_eq!(same_as_git(root).len(), 601);
+        // Untracked: ignored folders and files, a new file, from the top
+        // and from a folder.
+        write_named(root, "node_modules/pkg/index.js");
+        write_named(root, "src/m1/debug.log");
+        assert_eq!(same_as_git(root).len(), 601);
+        write_named(root, "src/m2/new.ts");
+        assert!(same_as_git(root).contains(&"src/m2/new.ts".to_string()));
+        assert!(same_as_git(&root.join("src")).contains(&"m2/new.ts".to_string()));
     }
 
     fn walked(path: &Path) -> Listed {
