@@ -471,9 +471,10 @@ impl GitListing {
     /// in a small repository without submodules. With the run's context
     /// (its environment: no `GIT_DIR`, `GIT_INDEX_FILE` or kin pointing git
     /// elsewhere), the tracked names are read from the index file where
-    /// it can be, and only the untracked ones asked of git; in a small
-    /// repository, the directory walk finds those (see
-    /// [`walks_untracked`]).
+    /// it can be, and only the untracked ones asked of git, once the
+    /// tracked ones are handed out and only where a file on disk is not
+    /// tracked ([`only_tracked`]); in a small repository, the directory
+    /// walk finds those (see [`walks_untracked`]).
     pub fn start(root: &Path, ctx: Option<&crate::run_context::RunContext>) -> GitListing {
         let top = git::work_tree_top(root);
         let ctx = ctx.filter(|ctx| !git::redirected(ctx));
