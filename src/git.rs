@@ -35,18 +35,18 @@ pub fn on_path(ctx: &RunContext) -> bool {
         .is_some_and(|path| std::env::split_paths(path).any(|dir| dir.join(program).is_file()))
 }
 
+/// Variables that, set (in a hook, by a wrapper), may point git at
+/// another repository than the `.git` under the work tree.
+const REPOSITORY_VARS: [&str; 3] = ["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"];
+
 /// Whether a variable set in the run's environment (by a hook, by a
 /// wrapper) may point git at another repository or index than the files
 /// under `.git`: then only git answers.
 pub fn redirected(ctx: &RunContext) -> bool {
-    [
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_COMMON_DIR",
-        "GIT_INDEX_FILE",
-    ]
-    .iter()
-    .any(|v| ctx.vars().contains_key(*v))
+    REPOSITORY_VARS
+        .iter()
+        .chain(&["GIT_INDEX_FILE"])
+        .any(|v| ctx.vars().contains_key(*v))
 }
 
 /// The nearest directory at or above `root` holding `.git` (a directory or
@@ -246,12 +246,9 @@ enum Head {
 /// `HEAD` read from its file (see [`head_from_files`]): `None` where only
 /// git should interpret it.
 fn head_file(root: &Path, ctx: &RunContext) -> Option<Head> {
-    // Set (in a hook, by a wrapper), they may name another repository:
-    // git, which sees them, answers.
-    if ["GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR"]
-        .iter()
-        .any(|v| ctx.vars().contains_key(*v))
-    {
+    // Set, they may name another repository: git, which sees them,
+    // answers. (The index file does not matter to HEAD.)
+    if REPOSITORY_VARS.iter().any(|v| ctx.vars().contains_key(*v)) {
         return None;
     }
     let top = work_tree_top(root)?;

@@ -61,6 +61,22 @@ fn ttf(tables: &[(&[u8; 4], &[u8])]) -> Vec<u8> {
     out
 }
 
+/// The 1-based line of `bytes` where `key` starts.
+fn line_of(bytes: &[u8], key: &str) -> usize {
+    let at = bytes
+        .windows(key.len())
+        .position(|w| w == key.as_bytes())
+        .expect("the key is in the file");
+    1 + bytes[..at].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// `len` zero bytes with `key` written at 9,000.
+fn zeros_with(len: usize, key: &str) -> Vec<u8> {
+    let mut out = vec![0u8; len];
+    out[9000..9000 + key.len()].copy_from_slice(key.as_bytes());
+    out
+}
+
 fn check(root: &Path, extra: &[&str]) -> (i32, Value) {
     let out = run(shipcheck()
         .arg("check")
@@ -125,24 +141,16 @@ fn a_live_key_in_any_committed_file_blocks() {
     // are not, as a zip archive's deflated entries are not.
     let comment = format!("Comment\0{}", k(13));
     let shot = png(&[(b"IDAT", &[0; 20_000]), (b"tEXt", comment.as_bytes())]);
-    let shot_line = 1 + shot[..shot.len() - k(13).len() - 4]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
+    let shot_line = line_of(&shot, &k(13));
     write(root, "assets/shot.png", shot);
-    let mut pixels = vec![0u8; 20_000];
-    pixels[9000..9000 + k(14).len()].copy_from_slice(k(14).as_bytes());
+    let pixels = zeros_with(20_000, &k(14));
     write(root, "assets/pixels.png", png(&[(b"IDAT", &pixels)]));
     // A font: its names are read; its outlines (`glyf`) are not.
     let names = format!("Copyright {}", k(15));
     let font = ttf(&[(b"glyf", &[0; 20_000]), (b"name", names.as_bytes())]);
-    let font_line = 1 + font[..font.len() - k(15).len()]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count();
+    let font_line = line_of(&font, &k(15));
     write(root, "assets/brand.ttf", font);
-    let mut outlines = vec![0u8; 20_000];
-    outlines[9000..9000 + k(16).len()].copy_from_slice(k(16).as_bytes());
+    let outlines = zeros_with(20_000, &k(16));
     let names = b"Copyright the authors";
     write(
         root,

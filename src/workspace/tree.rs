@@ -31,8 +31,8 @@ pub struct Shares {
 
 impl Shares {
     pub fn new(len: usize, threads: usize) -> Shares {
-        let share = len.div_ceil(threads.max(1)).max(1);
         let threads = threads.max(1);
+        let share = len.div_ceil(threads).max(1);
         Shares {
             next: (0..threads)
                 .map(|t| std::sync::atomic::AtomicUsize::new((t * share).min(len)))
