@@ -6,21 +6,21 @@
 use super::heredoc::heredoc_body;
 use super::scanner::{
     block_comment, count_back, find_end, is_blank, is_ident, line_comment, line_end, prefix_start,
-    quoted, run_close, skip_to, table, trim_cr, utf8_len, word_before, Out, Quote,
+    quoted, run_close, skip_to, table, trim_cr, utf8_len, word_before, Out, Quote, Stops,
 };
 use super::Lang;
 use super::RegionKind::{Comment, String as Str};
 
-const BASE: [bool; 256] = table(b"/\"'");
-const GO: [bool; 256] = table(b"/\"'`");
-const PHP: [bool; 256] = table(b"/\"'#<?");
+const BASE: Stops<3> = table(b"/\"'");
+const GO: Stops<4> = table(b"/\"'`");
+const PHP: Stops<6> = table(b"/\"'#<?");
 
 /// Lex the whole of `b` as `lang` (one of the C-like languages).
 pub(super) fn lex(lang: Lang, b: &[u8], out: &mut Out) {
-    let t = match lang {
-        Lang::Go => &GO,
-        Lang::Php => &PHP,
-        _ => &BASE,
+    let skip = |b: &[u8], i: usize| match lang {
+        Lang::Go => skip_to(b, i, &GO),
+        Lang::Php => skip_to(b, i, &PHP),
+        _ => skip_to(b, i, &BASE),
     };
     let nest = matches!(lang, Lang::Rust | Lang::Kotlin | Lang::Swift);
     let php = lang == Lang::Php;
@@ -37,7 +37,7 @@ pub(super) fn lex(lang: Lang, b: &[u8], out: &mut Out) {
         e
     };
     loop {
-        i = skip_to(b, i, t);
+        i = skip(b, i);
         if i >= b.len() {
             break;
         }

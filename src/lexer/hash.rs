@@ -8,27 +8,27 @@
 use super::heredoc::Heredocs;
 use super::scanner::{
     is_blank, is_ident, line_comment, line_end, quoted, run_close, skip_to, table, trim_cr, Out,
-    Quote,
+    Quote, Stops,
 };
 use super::Lang;
 use super::RegionKind::{Comment, String as Str};
 
-const SHELL: [bool; 256] = table(b"#'\"\\<\n");
-const YAML: [bool; 256] = table(b"#'\"|>");
-const OTHER: [bool; 256] = table(b"#'\"");
+const SHELL: Stops<6> = table(b"#'\"\\<\n");
+const YAML: Stops<5> = table(b"#'\"|>");
+const OTHER: Stops<3> = table(b"#'\"");
 
 pub(super) fn lex(lang: Lang, b: &[u8], out: &mut Out) {
     let shell_like = matches!(lang, Lang::Shell | Lang::Dockerfile);
-    let t = match lang {
-        Lang::Shell | Lang::Dockerfile => &SHELL,
-        Lang::Yaml => &YAML,
-        _ => &OTHER,
+    let skip = |b: &[u8], i: usize| match lang {
+        Lang::Shell | Lang::Dockerfile => skip_to(b, i, &SHELL),
+        Lang::Yaml => skip_to(b, i, &YAML),
+        _ => skip_to(b, i, &OTHER),
     };
     let n = b.len();
     let mut i = 0;
     let mut heredocs = Heredocs::default();
     loop {
-        i = skip_to(b, i, t);
+        i = skip(b, i);
         if i >= n {
             break;
         }

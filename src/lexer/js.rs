@@ -9,7 +9,7 @@
 
 use super::jsx::{ends_statement, jsx_start, starts_line_comment};
 use super::scanner::{
-    block_comment, is_ident, line_comment, quoted, regex_end, skip_to, table, Out, Quote,
+    block_comment, is_ident, line_comment, quoted, regex_end, skip_to, table, Out, Quote, Stops,
 };
 use super::RegionKind::{Comment, String as Str};
 use memchr::{memchr, memchr3};
@@ -41,13 +41,13 @@ enum Mode {
     Text,
 }
 
-const CODE: [bool; 256] = table(b"/'\"`{}<");
+const CODE: Stops<7> = table(b"/'\"`{}<");
 /// At the top level braces change nothing (only a `}` that closes a `${…}`
 /// or a JSX expression matters), so code there skips them: blocks and object
 /// literals are the most frequent stops otherwise.
-const CODE_TOP: [bool; 256] = table(b"/'\"`<");
-const TAG: [bool; 256] = table(b">/{\"'<;(),`");
-const TEXT: [bool; 256] = table(b"<{\n");
+const CODE_TOP: Stops<5> = table(b"/'\"`<");
+const TAG: Stops<11> = table(b">/{\"'<;(),`");
+const TEXT: Stops<3> = table(b"<{\n");
 
 /// Keywords after which an expression (so a regex or JSX) may start.
 const EXPR_KEYWORDS: &[&[u8]] = &[
@@ -159,13 +159,12 @@ impl Lexer<'_> {
 
     fn code(&mut self, i: usize, out: &mut Out) -> usize {
         let b = self.b;
-        let stops = match self.stack.last() {
+        let i = match self.stack.last() {
             Some(Level {
                 kind: Kind::Top, ..
-            }) => &CODE_TOP,
-            _ => &CODE,
+            }) => skip_to(b, i, &CODE_TOP),
+            _ => skip_to(b, i, &CODE),
         };
-        let i = skip_to(b, i, stops);
         if i >= b.len() {
             return i;
         }

@@ -1,10 +1,12 @@
 //! Python: `#` comments; `'`/`"` and triple-quoted strings with any valid
 //! prefix (`r b u f t rb br fr rf …`, any case). An f-string is one String.
 
-use super::scanner::{line_comment, prefix_start, quoted, run_close, skip_to, table, Out, Quote};
+use super::scanner::{
+    line_comment, prefix_start, quoted, run_close, skip_to, table, Out, Quote, Stops,
+};
 use super::RegionKind::{Comment, String as Str};
 
-const CODE: [bool; 256] = table(b"#'\"");
+const CODE: Stops<3> = table(b"#'\"");
 
 const PREFIXES: &[&str] = &["r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt"];
 

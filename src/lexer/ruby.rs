@@ -4,12 +4,12 @@
 
 use super::heredoc::Heredocs;
 use super::scanner::{
-    is_blank, is_ident, line_comment, quoted, regex_end, skip_to, table, Out, Quote,
+    is_blank, is_ident, line_comment, quoted, regex_end, skip_to, table, Out, Quote, Stops,
 };
 use super::RegionKind::{Comment, String as Str};
 use memchr::{memchr3, memmem};
 
-const CODE: [bool; 256] = table(b"#'\"`=%<$?/\n");
+const CODE: Stops<11> = table(b"#'\"`=%<$?/\n");
 
 /// Keywords after which `/` starts a regex.
 const REGEX_KEYWORDS: &[&[u8]] = &[

@@ -4,11 +4,11 @@
 
 use super::scanner::{
     block_comment, find_end, is_ident, line_comment, prefix_start, quoted, skip_to, table, Out,
-    Quote,
+    Quote, Stops,
 };
 use super::RegionKind::{Comment, String as Str};
 
-const CODE: [bool; 256] = table(b"-/'\"$");
+const CODE: Stops<5> = table(b"-/'\"$");
 
 pub(super) fn lex(b: &[u8], out: &mut Out) {
     let mut i = 0;

@@ -112,6 +112,38 @@ proptest! {
     }
 }
 
+/// `skip_to` finds the first stop at or after the start, as a byte-by-byte
+/// scan does, whether it searches with memchr (up to three stops) or a
+/// table: stops at each offset of a step, none, and a start past the end.
+fn skip_to_is_the_first_stop<const N: usize>(stops: &[u8; N], bytes: &[u8], from: usize) {
+    use crate::lexer::scanner::{skip_to, table};
+    let s = table(stops);
+    let naive = bytes
+        .iter()
+        .enumerate()
+        .skip(from)
+        .find(|(_, b)| stops.contains(b))
+        .map_or(bytes.len(), |(i, _)| i);
+    assert_eq!(skip_to(bytes, from, &s), naive, "{stops:?} from {from}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn skip_to_finds_the_first_stop(
+        bytes in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b'/'), Just(b'"'), Just(b'\''), Just(b'`'), Just(b'<'), Just(b'{'), Just(b'\n'), any::<u8>()], 0..80),
+        from in 0usize..90,
+    ) {
+        skip_to_is_the_first_stop(b"/", &bytes, from);
+        skip_to_is_the_first_stop(b"/\"", &bytes, from);
+        skip_to_is_the_first_stop(b"/\"'", &bytes, from);
+        skip_to_is_the_first_stop(b"/\"'`", &bytes, from);
+        skip_to_is_the_first_stop(b"/'\"`<", &bytes, from);
+        skip_to_is_the_first_stop(b"/'\"`{}<", &bytes, from);
+    }
+}
+
 #[test]
 fn long_single_line_is_linear() {
     let patterns: [&str; 6] = ["(/[", "a/b/", "<a ", "`${", "'", "x"];
