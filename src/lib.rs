@@ -4,6 +4,7 @@ pub mod checklist;
 pub mod checks;
 pub mod cli;
 pub mod config;
+pub mod cores;
 pub mod date;
 pub mod engine;
 pub mod env;

@@ -362,7 +362,7 @@ where
     const FIRST_BATCH: usize = 4;
     let (files_tx, files_rx) = mpsc::sync_channel::<Vec<listing::Listed>>(32);
     let files_rx = std::sync::Mutex::new(files_rx);
-    let workers = cores().unwrap_or(2);
+    let workers = crate::cores::cores().unwrap_or(2);
     let mut scan = Scan {
         results: Vec::new(),
         files_scanned: 0,
@@ -526,14 +526,6 @@ where
         }
         outcome
     })
-}
-
-/// The cores this process may run on (`available_parallelism`), asked of
-/// the system once a run: each ask reads the cgroup's CPU quota (four
-/// files on a cgroup v1 machine), and the stages asked it five times.
-pub fn cores() -> Option<usize> {
-    static CORES: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().ok().map(|n| n.get()))
 }
 
 /// A file the walk visited, read again after it: `visit` sees the text
@@ -753,25 +745,6 @@ pub fn relative(root: &Path, path: &Path) -> String {
         out.push_str(&c.as_os_str().to_string_lossy());
     }
     out
-}
-
-/// `f` over `items` split into one share per core (at most 8), the results
-/// in the items' order: the facts stage's second reads of the walked files.
-/// A worker's panic goes on in the caller, never a silently missing share.
-pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
-    let threads = cores().map_or(1, |n| n.min(8));
-    let share = items.len().div_ceil(threads).max(1);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(share)
-            .map(|chunk| scope.spawn(move || f(chunk)))
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 /// Case-insensitive (ASCII) prefix and suffix tests on paths, without a

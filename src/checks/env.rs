@@ -508,9 +508,9 @@ pub fn mentioned_template_names(
         .into_iter()
         .filter(|rel| !is_env_or_template(rel, settings))
         .collect();
-    let threads: Vec<usize> = (0..crate::workspace::cores().unwrap_or(1).min(8)).collect();
+    let threads: Vec<usize> = (0..crate::cores::cores().unwrap_or(1).min(8)).collect();
     let shares = crate::workspace::tree::Shares::new(ordered.len(), threads.len());
-    crate::workspace::on_every_core(&threads, |me| {
+    crate::cores::on_every_core(&threads, |me| {
         for &me in me {
             mentions_in(tree, &ordered, &shares, me, &candidates, &found_by_any);
         }

@@ -223,7 +223,7 @@ pub fn run_on_every_core(
     let threads = if facts.visited.len() < ONE_THREAD_BELOW {
         1
     } else {
-        crate::workspace::cores()
+        crate::cores::cores()
             .map_or(1, |n| n.min(8))
             .min(checks.len())
     };
@@ -491,7 +491,7 @@ mod tests {
         assert_eq!(found, ["walk", "a", "b1", "b2", "c"]);
         assert_eq!(marked, ["a", "b1", "b2", "c"]);
         // While the first check waits, another thread takes the rest.
-        let cores = crate::workspace::cores().unwrap_or(1);
+        let cores = crate::cores::cores().unwrap_or(1);
         assert_eq!(
             threads >= 2,
             cores >= 2,

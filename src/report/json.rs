@@ -250,7 +250,7 @@ pub fn render(report: &Report) -> String {
 /// The report as JSON, streamed to `w` (a large report is never held
 /// whole in memory).
 pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let threads = crate::workspace::cores().map_or(1, |n| n.min(8));
+    let threads = crate::cores::cores().map_or(1, |n| n.min(8));
     write_on(report, w, threads)
 }
 

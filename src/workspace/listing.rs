@@ -852,7 +852,7 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
         .filter(|(e, c)| c.is_none() && e.prefetchable())
         .map(|(e, _)| e.oid.to_string())
         .collect();
-    let streams = if wanted.len() >= 256 && super::cores().is_some_and(|n| n > 1) {
+    let streams = if wanted.len() >= 256 && crate::cores::cores().is_some_and(|n| n > 1) {
         2
     } else {
         1

@@ -87,7 +87,7 @@ pub fn gather(
             && !super::scan::is_example(rel)
     };
     let files: Vec<&String> = visited.iter().filter(judged).collect();
-    crate::workspace::on_every_core(&files, |chunk| {
+    crate::cores::on_every_core(&files, |chunk| {
         let mut out = Vec::new();
         tree.read_each(chunk, |rel, bytes| {
             let text = String::from_utf8_lossy(bytes);

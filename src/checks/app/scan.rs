@@ -279,7 +279,7 @@ pub fn server_package_facts(
         }
         file_facts(file)
     };
-    crate::workspace::on_every_core(&files, |chunk| {
+    crate::cores::on_every_core(&files, |chunk| {
         let mut out = Vec::new();
         tree.read_each(chunk, |rel, bytes| {
             out.extend(crate::workspace::visit_again(settings, rel, bytes, &visit).flatten());
