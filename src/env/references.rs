@@ -987,6 +987,9 @@ fn push(file: &SourceFile, out: &mut Vec<EnvRead>, start: usize, name: &str, opt
 }
 
 fn destructured_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
+    if !file.code_has("process.env") && !file.code_has("import.meta.env") {
+        return;
+    }
     let code = file.code();
     for (whole, body) in destructures(code) {
         // `= process.env.VERCEL === "1" ? geo : {}` destructures something
@@ -1018,11 +1021,11 @@ fn destructured_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
 /// Keys of `server: {…}`, `client: {…}`, `shared: {…}` inside `createEnv(…)`
 /// and of the spec object in `cleanEnv(env, {…})`.
 fn schema_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
-    let code = file.code();
     // Most apps call neither: their runs never compile the pattern.
-    if !code.contains("createEnv") && !code.contains("cleanEnv") {
+    if !file.code_has("createEnv") && !file.code_has("cleanEnv") {
         return;
     }
+    let code = file.code();
     for start in schema_starts(code) {
         let Some(call) = balanced(code, start.end - 1) else {
             continue;

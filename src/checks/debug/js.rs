@@ -149,7 +149,7 @@ pub fn check(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
 }
 
 fn console(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
-    if !ctx.enabled(&crate::checks::debug::CONSOLE) {
+    if !ctx.enabled(&crate::checks::debug::CONSOLE) || !file.code_has("console") {
         return;
     }
     let code = file.code();
@@ -407,7 +407,7 @@ fn console_members<'t>(text: &'t str, code: &str) -> Vec<(usize, usize, &'t str)
 }
 
 fn debugger(file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
-    if !ctx.enabled(&crate::checks::debug::DEBUGGER) {
+    if !ctx.enabled(&crate::checks::debug::DEBUGGER) || !file.code_has("debugger") {
         return;
     }
     let code = file.code();
