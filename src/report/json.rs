@@ -403,9 +403,9 @@ mod tests {
 
     /// The report written with its list rendered on threads is what the
     /// pretty printer writes for the whole report in one pass, byte for
-    /// byte: one block and a short one, blocks ending at the list's end,
-    /// with and without the fields after the list, on two and three
-    /// threads.
+    /// byte: blocks ending at the list's end, a last block of one and of
+    /// seventeen, with and without the field after the list, on two and
+    /// three threads.
     #[test]
     fn findings_rendered_on_threads_are_what_serde_writes() {
         for n in [
