@@ -220,6 +220,10 @@ fn source_window_bytes(line: &str, start: usize, end: usize) -> (Cow<'_, str>, u
     )
 }
 
+/// From this many findings a report's stages after the walk (sorting,
+/// fingerprints, redaction, the JSON) run on every core.
+pub const LARGE_REPORT: usize = 4096;
+
 /// Sort findings into report order and give each a fingerprint that survives
 /// line shifts: rule + path + the flagged line as shown (a line over
 /// [`SOURCE_LINE_MAX`] bytes: its window) with whitespace collapsed (or the
@@ -230,18 +234,19 @@ pub fn finalize(findings: &mut Vec<Finding>) {
     // occurrences counted in order on one (the stress corpus's 14,680
     // findings, in the order a walk outside git lists files: 5 ms sorting
     // and 6 ms hashing and writing on one core).
-    const ON_EVERY_CORE: usize = 4096;
     let order = |a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key());
     // Each core's run sorted, then the whole: the stable sort finds the
     // sorted runs and merges them, in the order a sort of the whole gives
-    // (equal findings keep theirs).
-    crate::cores::on_every_core_mut(findings, ON_EVERY_CORE, |_, run| run.sort_by(order));
+    // (equal findings keep theirs). A smaller report is sorted once.
+    if findings.len() >= LARGE_REPORT {
+        crate::cores::on_every_core_mut(findings, LARGE_REPORT, |_, run| run.sort_by(order));
+    }
     findings.sort_by(order);
     findings.dedup_by(|a, b| {
         a.rule == b.rule && a.path == b.path && a.span == b.span && a.message == b.message
     });
     let mut bases = vec![0u64; findings.len()];
-    crate::cores::on_every_core_mut(&mut bases, ON_EVERY_CORE, |first, run| {
+    crate::cores::on_every_core_mut(&mut bases, LARGE_REPORT, |first, run| {
         for (base, f) in run.iter_mut().zip(&findings[first..]) {
             *base = fingerprint_base(f);
         }
@@ -255,7 +260,7 @@ pub fn finalize(findings: &mut Vec<Finding>) {
             *n
         })
         .collect();
-    crate::cores::on_every_core_mut(findings, ON_EVERY_CORE, |first, run| {
+    crate::cores::on_every_core_mut(findings, LARGE_REPORT, |first, run| {
         for (k, f) in run.iter_mut().enumerate() {
             f.fingerprint = format!("{:016x}:{}", bases[first + k], occurrences[first + k]);
         }

@@ -75,13 +75,16 @@ impl<'a> SourceFile<'a> {
     /// 13,923 files the console check blanked held the word only in
     /// comments or strings.
     pub fn code_has(&self, word: &str) -> bool {
-        let regions = self.regions();
         memchr::memmem::find_iter(self.text.as_bytes(), word).any(|at| {
-            let i = regions.partition_point(|r| r.end <= at);
-            regions
-                .get(i)
+            self.region_at(at)
                 .is_some_and(|r| r.kind == RegionKind::Code && r.end >= at + word.len())
         })
+    }
+
+    /// The region holding byte `offset` (none past the end).
+    pub fn region_at(&self, offset: usize) -> Option<&Region> {
+        let regions = self.regions();
+        regions.get(regions.partition_point(|r| r.end <= offset))
     }
 
     /// The file with comments and strings blanked out; same offsets.

@@ -962,13 +962,7 @@ fn is_lookup(read: &str) -> bool {
 pub use crate::config::env::accessor_regex;
 
 fn in_code(file: &SourceFile, offset: usize) -> bool {
-    region_at(file, offset) == Some(RegionKind::Code)
-}
-
-fn region_at(file: &SourceFile, offset: usize) -> Option<RegionKind> {
-    let regions = file.regions();
-    let i = regions.partition_point(|r| r.end <= offset);
-    regions.get(i).map(|r| r.kind)
+    file.region_at(offset).map(|r| r.kind) == Some(RegionKind::Code)
 }
 
 fn push(file: &SourceFile, out: &mut Vec<EnvRead>, start: usize, name: &str, optional: bool) {
@@ -1129,7 +1123,7 @@ fn compose_reads(file: &SourceFile, out: &mut Vec<EnvRead>) {
         if r.whole.start > 0 && file.text.as_bytes()[r.whole.start - 1] == b'$' {
             continue;
         }
-        if region_at(file, r.whole.start) == Some(RegionKind::Comment) {
+        if file.region_at(r.whole.start).map(|r| r.kind) == Some(RegionKind::Comment) {
             continue;
         }
         let optional = r.modifier.is_some_and(|m| !file.text[m].contains('?'));

@@ -169,7 +169,7 @@ impl Serialize for JsonFindings<'_> {
 /// corpus's 14,680 findings, 6.9 MB of JSON with the redactor's pass, took
 /// 20 ms on one core after the walk, a sixteenth of the run), in blocks of
 /// [`BLOCK`] written in order as they come: never held whole.
-const PARALLEL_FROM: usize = 4096;
+const PARALLEL_FROM: usize = crate::finding::LARGE_REPORT;
 const BLOCK: usize = 512;
 
 /// Where the report's findings list goes, as the pretty printer writes the

@@ -151,7 +151,7 @@ impl Report {
         };
         // On every core for a large report (the stress corpus's 117,000
         // findings took 11 ms on one); each finding alone.
-        crate::cores::on_every_core_mut(&mut self.findings, 4096, redact);
+        crate::cores::on_every_core_mut(&mut self.findings, crate::finding::LARGE_REPORT, redact);
         if let Some(b) = &mut self.verdict.branch {
             in_place(b);
         }
