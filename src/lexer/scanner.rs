@@ -309,6 +309,33 @@ pub fn prefix_start(b: &[u8], i: usize, floor: usize, prefixes: &[&str], fold: b
     }
 }
 
+/// Where the first sixteen bytes of `rest` hold any of `set`, as a bit mask
+/// (bit `k` for `rest[k]`): each byte of `set` compared across the block at
+/// once (SSE2, which every x86-64 has). `None` when `rest` is shorter, or on
+/// other machines: the caller searches as it would have.
+#[inline]
+fn head16(rest: &[u8], set: &[u8]) -> Option<u32> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use safe_arch::{
+            bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+            set_splat_i8_m128i, zeroed_m128i,
+        };
+        let block: &[u8; 16] = rest.get(..16)?.try_into().ok()?;
+        let v = load_unaligned_m128i(block);
+        let mut hits = zeroed_m128i();
+        for &c in set {
+            hits = bitor_m128i(hits, cmp_eq_mask_i8_m128i(v, set_splat_i8_m128i(c as i8)));
+        }
+        Some(move_mask_i8_m128i(hits) as u32)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        let _ = (rest, set);
+        None
+    }
+}
+
 /// The bytes a scanner must stop at: as a list (up to three are searched
 /// with memchr) and as a 256-entry membership table.
 pub struct Stops<const N: usize> {
@@ -346,13 +373,18 @@ pub fn skip_to<const N: usize>(b: &[u8], i: usize, s: &Stops<N>) -> usize {
     if let Some(found) = found {
         return found.map_or(b.len(), |k| i + k);
     }
-    // More: eight bytes per step with one branch (most of a file is
-    // uninteresting). Compares sixteen at a time, as the compiler writes
-    // them without a byte shuffle, ran no faster on JS and TS.
-    let t = &s.table;
-    let mut chunks = rest.chunks_exact(8);
+    // More: sixteen bytes a step, each stop compared across the block at
+    // once ([`head16`]).
     let mut at = i;
-    for c in &mut chunks {
+    while let Some(mask) = head16(&b[at..], &s.set) {
+        if mask != 0 {
+            return at + mask.trailing_zeros() as usize;
+        }
+        at += 16;
+    }
+    // Elsewhere (and for the last bytes): eight a step with one branch.
+    let t = &s.table;
+    for c in b[at..].chunks_exact(8) {
         let hit = t[c[0] as usize]
             | t[c[1] as usize]
             | t[c[2] as usize]
