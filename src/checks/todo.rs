@@ -250,28 +250,18 @@ impl FileCheck for Todos {
 
     fn check_file(&self, file: &SourceFile, ctx: &Context, out: &mut FileOutcome) {
         let markers = &ctx.settings.todo_markers;
-        let comment_lines = comment_lines(file);
-        for (i, &(offset, line)) in comment_lines.iter().enumerate() {
+        for candidate in marker_lines(file, markers) {
+            let (offset, line) = (candidate.offset, candidate.line);
             let Some(marker) = marker_on_line(line, offset, markers) else {
                 continue;
             };
-            if is_prose(
-                &marker,
-                line,
-                i.checked_sub(1).map(|p| comment_lines[p]),
-                file,
-                offset,
-            ) {
+            if is_prose(&marker, line, candidate.previous, file, offset) {
                 continue;
             }
             let mut tracked = is_reference(marker.rest, ctx);
             let mut refs = github_refs(marker.rest);
             let (next_line, _) = file.line_col(offset + line.len());
-            for (k, &(next_offset, next)) in comment_lines[i + 1..]
-                .iter()
-                .take(CONTINUATION_LINES)
-                .enumerate()
-            {
+            for (k, &(next_offset, next)) in candidate.next.iter().enumerate() {
                 let (n, _) = file.line_col(next_offset);
                 let blank = next.trim_start_matches(is_comment_lead).trim().is_empty();
                 if tracked
@@ -465,7 +455,9 @@ fn summary(rest: &str) -> String {
 }
 
 /// Each line of each comment region: (byte offset of the line's start within
-/// the file, the line's text within the region).
+/// the file, the line's text within the region). The tests' account of what
+/// [`marker_lines`] finds.
+#[cfg(test)]
 fn comment_lines<'f>(file: &'f SourceFile) -> Vec<(usize, &'f str)> {
     let mut lines = Vec::new();
     for r in file
@@ -480,6 +472,112 @@ fn comment_lines<'f>(file: &'f SourceFile) -> Vec<(usize, &'f str)> {
         }
     }
     lines
+}
+
+/// A comment line that holds a marker's word, and the comment lines (as
+/// [`comment_lines`] lists them) the check reads around it.
+#[derive(Debug, PartialEq, Eq)]
+struct MarkerLine<'f> {
+    /// Where the line starts in the file, and its text within the comment
+    /// (a `\r` before the newline left out).
+    offset: usize,
+    line: &'f str,
+    /// The comment line before it: a sentence carried on (`is_prose`).
+    previous: Option<(usize, &'f str)>,
+    /// Up to `CONTINUATION_LINES` comment lines after it: a reference on
+    /// the next lines.
+    next: Vec<(usize, &'f str)>,
+}
+
+/// The comment lines that hold one of `markers`' words, in order, each with
+/// its neighbours: found from the words, not by splitting every comment
+/// into lines (a file of many comments and one TODO splits one).
+fn marker_lines<'f>(file: &'f SourceFile, markers: &[String]) -> Vec<MarkerLine<'f>> {
+    let text = file.text;
+    let regions = file.regions();
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    for m in markers {
+        for at in memchr::memmem::find_iter(text.as_bytes(), m.as_bytes()) {
+            let ri = regions.partition_point(|r| r.end <= at);
+            if regions
+                .get(ri)
+                .is_some_and(|r| r.kind == RegionKind::Comment)
+            {
+                starts.push((line_start_in(text, &regions[ri], at), ri));
+            }
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+        .into_iter()
+        .map(|(start, ri)| {
+            let previous = if start > regions[ri].start {
+                // The newline before this line is in the comment.
+                Some(line_in(
+                    text,
+                    &regions[ri],
+                    line_start_in(text, &regions[ri], start - 1),
+                ))
+            } else {
+                regions[..ri]
+                    .iter()
+                    .rposition(|r| r.kind == RegionKind::Comment)
+                    .map(|pi| {
+                        let r = &regions[pi];
+                        line_in(text, r, line_start_in(text, r, r.end))
+                    })
+            };
+            let (offset, line) = line_in(text, &regions[ri], start);
+            let mut next = Vec::with_capacity(CONTINUATION_LINES);
+            let (mut ci, mut end) = (ri, line_end_in(text, &regions[ri], start));
+            while next.len() < CONTINUATION_LINES {
+                let from = if end < regions[ci].end {
+                    end + 1
+                } else {
+                    match regions[ci + 1..]
+                        .iter()
+                        .position(|r| r.kind == RegionKind::Comment)
+                    {
+                        Some(k) => {
+                            ci += 1 + k;
+                            regions[ci].start
+                        }
+                        None => break,
+                    }
+                };
+                end = line_end_in(text, &regions[ci], from);
+                next.push(line_in(text, &regions[ci], from));
+            }
+            MarkerLine {
+                offset,
+                line,
+                previous,
+                next,
+            }
+        })
+        .collect()
+}
+
+/// The start of the comment line holding `at` (the region's start, or just
+/// after the newline before `at` in it).
+fn line_start_in(text: &str, r: &Region, at: usize) -> usize {
+    text[r.start..at]
+        .rfind('\n')
+        .map_or(r.start, |k| r.start + k + 1)
+}
+
+/// The comment line starting at `start` in `r`: (start, its text up to the
+/// next newline in the comment or the comment's end, without a `\r`).
+fn line_in<'f>(text: &'f str, r: &Region, start: usize) -> (usize, &'f str) {
+    let end = line_end_in(text, r, start);
+    (start, text[start..end].trim_end_matches('\r'))
+}
+
+/// The end of the comment line starting at `start` in `r`: its newline, or
+/// the comment's end.
+fn line_end_in(text: &str, r: &Region, start: usize) -> usize {
+    text[start..r.end].find('\n').map_or(r.end, |k| start + k)
 }
 
 #[cfg(test)]

@@ -251,3 +251,84 @@ mod ascii_forms {
         assert_eq!(github_refs("see #12").len(), 1);
     }
 }
+
+/// `marker_lines` finds, from the markers' words, what walking every
+/// comment line finds: each line holding a marker's word, the comment line
+/// before it and the `CONTINUATION_LINES` after it (across comments, blank
+/// lines, `\r\n`, code between, a file ending in a comment).
+mod marker_lines_agree {
+    use super::super::*;
+    use crate::config::Settings;
+    use crate::lexer::Lang;
+    use proptest::prelude::*;
+
+    /// What the check read before: every comment line, in order.
+    fn walked<'f>(file: &'f SourceFile, markers: &[String]) -> Vec<MarkerLine<'f>> {
+        let lines = comment_lines(file);
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, line))| markers.iter().any(|m| line.contains(m.as_str())))
+            .map(|(i, &(offset, line))| MarkerLine {
+                offset,
+                line,
+                previous: i.checked_sub(1).map(|p| lines[p]),
+                next: lines[i + 1..]
+                    .iter()
+                    .take(CONTINUATION_LINES)
+                    .copied()
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn agree(text: &str, lang: Lang, rel: &str) {
+        let settings = Settings::defaults();
+        let markers = &settings.todo_markers;
+        let file = SourceFile::new(rel, lang, text, &settings);
+        assert_eq!(marker_lines(&file, markers), walked(&file, markers), "{text:?}");
+    }
+
+    #[test]
+    fn named_cases() {
+        let settings = Settings::defaults();
+        let text = "a(); // the\n// TODO one\r\n/* x\n * TODO two\n * #12\n */\nb();\n// XXX\n// HACK and TODO";
+        let file = SourceFile::new("a.ts", Lang::TypeScript, text, &settings);
+        let found = marker_lines(&file, &settings.todo_markers);
+        let lines: Vec<_> = found.iter().map(|m| m.line).collect();
+        assert_eq!(lines, ["// TODO one", " * TODO two", "// XXX", "// HACK and TODO"]);
+        // The line before: in another comment; the lines after: across a
+        // comment's end and the code after it.
+        assert_eq!(found[0].previous, Some((5, "// the")));
+        assert_eq!(found[1].next, [(42, " * #12"), (49, " */"), (58, "// XXX")]);
+        assert_eq!(found[3].next, []);
+        assert_eq!(found, walked(&file, &settings.todo_markers));
+    }
+
+    const PIECES: &[&str] = &[
+        "// TODO a\n",
+        "// FIXME(#3)\r\n",
+        "/* XXX\n * more\n */",
+        "/*\n\n TODO */",
+        "x = 1;\n",
+        "s = 'TODO';\n",
+        "// note\n",
+        "\n",
+        "// HACK",
+        "y(); // TODOS\n",
+        "/* TODO */ /* next */\n",
+        "# TODO py\n",
+        "'''\nTODO in a docstring\n'''\n",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn as_walking_every_comment_line(parts in proptest::collection::vec(0..PIECES.len(), 0..12)) {
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            agree(&text, Lang::TypeScript, "a.ts");
+            agree(&text, Lang::Python, "a.py");
+        }
+    }
+}
