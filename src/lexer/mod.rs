@@ -51,11 +51,17 @@ pub fn script_blocks(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 pub fn lex(lang: Lang, text: &str) -> Vec<Region> {
+    lex_into(lang, text, Vec::new())
+}
+
+/// [`lex`] into `spare`'s memory (cleared first): a worker hands the last
+/// file's list on to the next file.
+pub fn lex_into(lang: Lang, text: &str, spare: Vec<Region>) -> Vec<Region> {
     if text.is_empty() {
         return Vec::new();
     }
     let b = text.as_bytes();
-    let mut out = scanner::Out::new(b.len());
+    let mut out = scanner::Out::reusing(spare, b.len());
     match lang {
         Lang::JavaScript | Lang::TypeScript => js::lex(b, 0, b.len(), &mut out, true),
         Lang::Vue | Lang::Svelte | Lang::Html | Lang::Markdown | Lang::Xml => {
@@ -118,7 +124,14 @@ fn on_char_boundaries(text: &str, regions: Vec<Region>) -> Vec<Region> {
 /// (newlines are kept), so byte offsets and line numbers are unchanged and a
 /// regex over the result only sees the kept kind.
 pub fn mask(text: &str, regions: &[Region], keep: RegionKind) -> String {
-    let mut out = text.as_bytes().to_vec();
+    mask_into(text, regions, keep, Vec::new())
+}
+
+/// [`mask`] into `spare`'s memory (cleared first).
+pub fn mask_into(text: &str, regions: &[Region], keep: RegionKind, spare: Vec<u8>) -> String {
+    let mut out = spare;
+    out.clear();
+    out.extend_from_slice(text.as_bytes());
     for r in regions.iter().filter(|r| r.kind != keep) {
         // Branch-free, so it runs a vector at a time.
         for b in &mut out[r.start..r.end] {

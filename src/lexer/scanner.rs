@@ -13,12 +13,15 @@ pub(super) struct Out {
 }
 
 impl Out {
-    /// For a text of `len` bytes: room for the regions a typical source
-    /// file of that size has (one per 40 bytes), so the list is not grown
-    /// and copied again and again as the lexer goes.
-    pub fn new(len: usize) -> Out {
+    /// For a text of `len` bytes, in `spare`'s memory (cleared first): room
+    /// for the regions a typical source file of that size has (one per 40
+    /// bytes), so the list is not grown and copied again and again as the
+    /// lexer goes.
+    pub fn reusing(mut spare: Vec<Region>, len: usize) -> Out {
+        spare.clear();
+        spare.reserve(len / 40 + 4);
         Out {
-            regions: Vec::with_capacity(len / 40 + 4),
+            regions: spare,
             pos: 0,
         }
     }

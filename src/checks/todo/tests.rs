@@ -286,7 +286,11 @@ mod marker_lines_agree {
         let settings = Settings::defaults();
         let markers = &settings.todo_markers;
         let file = SourceFile::new(rel, lang, text, &settings);
-        assert_eq!(marker_lines(&file, markers), walked(&file, markers), "{text:?}");
+        assert_eq!(
+            marker_lines(&file, markers),
+            walked(&file, markers),
+            "{text:?}"
+        );
     }
 
     #[test]
@@ -296,7 +300,10 @@ mod marker_lines_agree {
         let file = SourceFile::new("a.ts", Lang::TypeScript, text, &settings);
         let found = marker_lines(&file, &settings.todo_markers);
         let lines: Vec<_> = found.iter().map(|m| m.line).collect();
-        assert_eq!(lines, ["// TODO one", " * TODO two", "// XXX", "// HACK and TODO"]);
+        assert_eq!(
+            lines,
+            ["// TODO one", " * TODO two", "// XXX", "// HACK and TODO"]
+        );
         // The line before: in another comment; the lines after: across a
         // comment's end and the code after it.
         assert_eq!(found[0].previous, Some((5, "// the")));

@@ -104,6 +104,24 @@ proptest! {
         check_all(&text);
     }
 
+    /// A worker lexes and blanks each file in the last file's memory: what
+    /// that memory held never shows through.
+    #[test]
+    fn lexing_and_blanking_in_used_memory_is_the_same(first in tricky(), text in tricky()) {
+        use crate::lexer::{lex_into, mask, mask_into};
+        for lang in ALL {
+            let used = lex(lang, &first);
+            let fresh = lex(lang, &text);
+            prop_assert_eq!(&lex_into(lang, &text, used.clone()), &fresh, "{:?}", lang);
+            let spare = mask(&first, &used, RegionKind::Code).into_bytes();
+            prop_assert_eq!(
+                mask_into(&text, &fresh, RegionKind::Code, spare),
+                mask(&text, &fresh, RegionKind::Code),
+                "{:?}", lang
+            );
+        }
+    }
+
     #[test]
     fn lexing_a_slice_of_js_keeps_the_contract(text in tricky(), cut in 0usize..64) {
         // Truncation mid-construct (as in an editor) never breaks anything.
