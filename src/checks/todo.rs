@@ -474,6 +474,13 @@ fn comment_lines<'f>(file: &'f SourceFile) -> Vec<(usize, &'f str)> {
     lines
 }
 
+thread_local! {
+    /// The markers' search, built once per thread for the markers the run
+    /// has (one pass over a file, not one per marker).
+    static MARKER_SEARCH: std::cell::RefCell<Option<(Vec<String>, Option<crate::literals::Literals>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// A comment line that holds a marker's word, and the comment lines (as
 /// [`comment_lines`] lists them) the check reads around it.
 #[derive(Debug, PartialEq, Eq)]
@@ -496,8 +503,28 @@ fn marker_lines<'f>(file: &'f SourceFile, markers: &[String]) -> Vec<MarkerLine<
     let text = file.text;
     let regions = file.regions();
     let mut starts: Vec<(usize, usize)> = Vec::new();
-    for m in markers {
-        for at in memchr::memmem::find_iter(text.as_bytes(), m.as_bytes()) {
+    MARKER_SEARCH.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.as_ref().is_none_or(|(built, _)| built != markers) {
+            *cache = Some((markers.to_vec(), crate::literals::Literals::new(markers)));
+        }
+        // Markers are words: a line's leading marker is never inside an
+        // earlier match, so a leftmost-first search finds each such line.
+        let hits: Box<dyn Iterator<Item = usize>> = match cache.as_ref() {
+            Some((_, Some(search))) => {
+                Box::new(search.find_iter(text.as_bytes()).map(|m| m.start()))
+            }
+            // Plain literals always build; were they not, one search each.
+            _ => {
+                let mut all: Vec<usize> = markers
+                    .iter()
+                    .flat_map(|m| memchr::memmem::find_iter(text.as_bytes(), m.as_bytes()))
+                    .collect();
+                all.sort_unstable();
+                Box::new(all.into_iter())
+            }
+        };
+        for at in hits {
             let ri = regions.partition_point(|r| r.end <= at);
             if regions
                 .get(ri)
@@ -506,8 +533,7 @@ fn marker_lines<'f>(file: &'f SourceFile, markers: &[String]) -> Vec<MarkerLine<
                 starts.push((line_start_in(text, &regions[ri], at), ri));
             }
         }
-    }
-    starts.sort_unstable();
+    });
     starts.dedup();
     starts
         .into_iter()
