@@ -269,23 +269,18 @@ pub fn finalize(findings: &mut Vec<Finding>) {
 /// two cores before.
 fn sort(findings: &mut Vec<Finding>) {
     let order = |a: &Finding, b: &Finding| a.sort_key().cmp(&b.sort_key());
-    // The leading files whose paths increase: [start, end) each.
-    let mut files: Vec<(usize, usize)> = Vec::new();
+    // The leading files whose paths increase, each sorted alone.
     let mut i = 0;
     while i < findings.len() {
-        let path = findings[i].path.as_deref();
-        if i > 0 && findings[i - 1].path.as_deref() >= path {
+        if i > 0 && findings[i - 1].path >= findings[i].path {
             break;
         }
         let mut j = i + 1;
-        while j < findings.len() && findings[j].path.as_deref() == path {
+        while j < findings.len() && findings[j].path == findings[i].path {
             j += 1;
         }
-        files.push((i, j));
+        findings[i..j].sort_by(order);
         i = j;
-    }
-    for &(start, end) in &files {
-        findings[start..end].sort_by(order);
     }
     if i == findings.len() {
         return;
@@ -474,16 +469,25 @@ mod tests {
 
     /// A large report sorted on every core keeps the order of findings
     /// the sort holds equal (one place, one rule, one message, ends
-    /// differing), as one sort of the whole does.
+    /// differing), as one sort of the whole does. A finding in `b.js`
+    /// first: the 6,000 in `a.js` after it are out of path order, so they
+    /// are sorted apart, on every core, and merged in.
     #[test]
     fn a_large_reports_sort_keeps_equal_findings_in_order() {
         // Three places, shuffled; each finding's end tells it apart.
         let places: Vec<(u32, u32)> = (0..6000u32).map(|i| (1 + (i * 7919) % 3, i + 2)).collect();
-        let mut v: Vec<Finding> = places
-            .iter()
-            .map(|&(column, end)| placed("console.log(x);", column, end))
+        let mut later = placed("console.log(x);", 1, 1);
+        later.path = Some("b.js".to_string());
+        let mut v: Vec<Finding> = std::iter::once(later)
+            .chain(
+                places
+                    .iter()
+                    .map(|&(column, end)| placed("console.log(x);", column, end)),
+            )
             .collect();
+        assert!(v.len() > LARGE_REPORT);
         finalize(&mut v);
+        assert_eq!(v.pop().and_then(|f| f.path).as_deref(), Some("b.js"));
         let mut want = places.clone();
         want.sort_by_key(|&(column, _)| column);
         let got: Vec<(u32, u32)> = v

@@ -460,11 +460,7 @@ fn summary(rest: &str) -> String {
 #[cfg(test)]
 fn comment_lines<'f>(file: &'f SourceFile) -> Vec<(usize, &'f str)> {
     let mut lines = Vec::new();
-    for r in file
-        .regions()
-        .iter()
-        .filter(|r: &&Region| r.kind == RegionKind::Comment)
-    {
+    for r in file.comments() {
         let mut start = r.start;
         for piece in file.text[r.start..r.end].split('\n') {
             lines.push((start, piece.trim_end_matches('\r')));
