@@ -698,20 +698,28 @@ fn walk(
         scripts: Default::default(),
         app_files: Vec::new(),
     };
+    // The outcomes are emptied here and freed on a thread of their own:
+    // made on the workers' threads, each freed here went back to its
+    // worker's heap under that heap's lock (the stress corpus's 14,000
+    // outcomes: 5 ms of `free` on one core while the other idled).
+    let mut emptied = Vec::new();
     for (rel, outcome) in results {
         w.visited.push(rel);
-        let Some(outcome) = outcome else { continue };
-        let outcome = *outcome;
-        w.findings.extend(outcome.findings);
-        w.suppressions.extend(outcome.suppressions);
+        let Some(mut outcome) = outcome else { continue };
+        w.findings.append(&mut outcome.findings);
+        w.suppressions.append(&mut outcome.suppressions);
         w.todos += outcome.todos;
-        w.reads.extend(outcome.env_reads);
-        w.templates.extend(outcome.templates);
-        w.env_files.extend(outcome.env_files);
-        w.image_env.extend(outcome.image_env);
-        w.repo_files.extend(outcome.repo_files);
-        w.issue_refs.extend(outcome.issue_refs);
-        w.app_files.extend(outcome.app_files);
+        w.reads.append(&mut outcome.env_reads);
+        w.templates.append(&mut outcome.templates);
+        w.env_files.append(&mut outcome.env_files);
+        w.image_env.extend(outcome.image_env.drain(..));
+        w.repo_files.append(&mut outcome.repo_files);
+        w.issue_refs.append(&mut outcome.issue_refs);
+        w.app_files.append(&mut outcome.app_files);
+        emptied.push(outcome);
+    }
+    if emptied.len() >= DROP_ELSEWHERE_FROM {
+        drop_elsewhere(emptied);
     }
     if w.scan.registered_during_walk {
         w.remask();
@@ -731,6 +739,17 @@ fn walk(
     w.reads
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     Ok(w)
+}
+
+/// From this many outcomes they are freed on a thread of their own (a
+/// thread's start costs about what freeing a thousand does).
+const DROP_ELSEWHERE_FROM: usize = 1024;
+
+/// Drop `garbage` on a thread of its own, or here if none can start.
+/// Detached: a run that ends first does not wait for it.
+fn drop_elsewhere<T: Send + 'static>(garbage: T) {
+    // A spawn that fails drops its closure, and `garbage` with it, here.
+    let _ = std::thread::Builder::new().spawn(move || drop(garbage));
 }
 
 /// What the git-aware checks compare, read before they run.
