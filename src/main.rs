@@ -174,8 +174,9 @@ fn redact_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
 }
 
 /// The report in `format`, through the redactor, to `w`. JSON is streamed
-/// a line at a time (a million findings' report is never held whole); the
-/// other formats are rendered, then redacted whole.
+/// and redacted a line at a time (a million findings' report is never held
+/// whole; see `report::write_json_redacted`); the other formats are
+/// rendered, then redacted whole.
 fn write_report(
     format: Format,
     report: &shipcheck::report::Report,
@@ -183,15 +184,9 @@ fn write_report(
     w: impl Write,
 ) -> std::io::Result<()> {
     if format == Format::Json {
-        // Buffered on both sides: the serializer's many small writes reach
-        // the redactor as blocks of lines.
-        let out = redact::LineRedactor::new(std::io::BufWriter::with_capacity(1 << 16, w));
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-        format.write_to(report, text, &mut out)?;
-        out.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?
-            .finish()?
-            .flush()
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, w);
+        shipcheck::report::write_json_redacted(report, &mut out)?;
+        out.flush()
     } else {
         let mut w = w;
         w.write_all(&redact_bytes(&format.render(report, text)))?;

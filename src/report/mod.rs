@@ -21,6 +21,7 @@ use std::time::Duration;
 pub use checklist::{CiRun, CiRuns, ItemState, ItemStatus};
 pub use github::render as render_github;
 pub use json::render as render_json;
+pub use json::write_redacted as write_json_redacted;
 pub use junit::render as render_junit;
 pub use markdown::{render as render_markdown, MarkdownOptions, MAX_CHARS as MARKDOWN_MAX_CHARS};
 pub use sarif::render as render_sarif;
@@ -360,20 +361,6 @@ impl Format {
             Format::Github => "github",
             Format::Markdown => "markdown",
             Format::Junit => "junit",
-        }
-    }
-
-    /// [`Format::render`] streamed to `w`: JSON is written as it is
-    /// serialised, never held whole.
-    pub fn write_to(
-        self,
-        report: &Report,
-        text: TextOptions,
-        w: &mut dyn std::io::Write,
-    ) -> std::io::Result<()> {
-        match self {
-            Format::Json => json::write(report, w),
-            _ => w.write_all(&self.render(report, text)),
         }
     }
 
