@@ -425,3 +425,26 @@ proptest::proptest! {
         proptest::prop_assert_eq!(userinfo_passwords(&text), want, "{:?}", text);
     }
 }
+
+proptest::proptest! {
+    /// Masking a shown line in place gives what `with_caret` gives, the
+    /// caret too: lines with and without secrets, non-ASCII text, carets
+    /// inside, at the end of and past the line.
+    #[test]
+    fn a_line_masked_in_place_is_what_with_caret_gives(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "plain ", "é", "日本", " ", "x=1", "postgres://u:pw123@host/db ",
+                "rk_test_QQQQQQQQQQQQQQQQQQQQ", "console.log(k)", "\t",
+            ]),
+            0..8,
+        ),
+        caret in 0u32..80,
+    ) {
+        let line = pieces.concat();
+        let want = with_caret(&line, caret);
+        let (mut got, mut got_caret) = (line.clone(), caret);
+        with_caret_in_place(&mut got, &mut got_caret);
+        proptest::prop_assert_eq!((got, got_caret), want);
+    }
+}
