@@ -444,7 +444,7 @@ where
                     let next = files_rx.lock().ok().and_then(|rx| rx.recv().ok());
                     let Some((place, batch)) = next else { break };
                     let done = batch
-                        .iter()
+                        .into_iter()
                         .map(|listed| {
                             crate::redact::next_file();
                             process(settings, listed, always_listed, visit)
@@ -528,22 +528,23 @@ where
 /// One listed file: visited by the checks, or swept and counted.
 fn process<T, F>(
     settings: &Settings,
-    listed: &listing::Listed,
+    listed: listing::Listed,
     always_listed: &dyn Fn(&str) -> bool,
     visit: &F,
 ) -> Outcome<T>
 where
     F: Fn(&SourceFile) -> T,
 {
-    let rel = listed.rel.clone();
-    if settings.is_excluded(&rel) {
-        return Outcome::Skipped(rel, Reason::Excluded, Vec::new());
+    if settings.is_excluded(&listed.rel) {
+        return Outcome::Skipped(listed.rel, Reason::Excluded, Vec::new());
     }
     let looked = listed.look();
     let size = looked.size;
     match looked.kind {
         listing::FileKind::File => {}
-        listing::FileKind::Symlink => return Outcome::Skipped(rel, Reason::Symlink, Vec::new()),
+        listing::FileKind::Symlink => {
+            return Outcome::Skipped(listed.rel, Reason::Symlink, Vec::new())
+        }
         listing::FileKind::Gone => return Outcome::Gone,
     }
     let unreadable = |rel: String, e: std::io::Error| {
@@ -554,42 +555,43 @@ where
         })
     };
     // Swept, streamed: the checks will not read it.
-    let swept_streamed = |rel: String, reason: Reason, looked| match listed.sweep(looked) {
-        Ok(hits) => Outcome::Skipped(rel, reason, hits),
-        Err(e) => unreadable(rel, e),
-    };
-    if settings.is_vendored(&rel) {
-        return swept_streamed(rel, Reason::Vendored, looked);
+    let swept_streamed =
+        |listed: listing::Listed, reason: Reason, looked| match listed.sweep(looked) {
+            Ok(hits) => Outcome::Skipped(listed.rel, reason, hits),
+            Err(e) => unreadable(listed.rel, e),
+        };
+    if settings.is_vendored(&listed.rel) {
+        return swept_streamed(listed, Reason::Vendored, looked);
     }
-    let name = listed.name();
-    let by_name = Lang::from_file_name(&name);
+    let name = crate::paths::file_name(&listed.rel);
+    let by_name = Lang::from_file_name(name);
     // Only extension-less files may be scripts with a shebang; anything else
     // in a language we do not lex is only swept.
     if by_name.is_none() && name.contains('.') && !name.starts_with('.') {
-        return swept_streamed(rel, Reason::OtherFormat, looked);
+        return swept_streamed(listed, Reason::OtherFormat, looked);
     }
     // The listing holds regular files only: no FIFO or device is opened.
     if size > settings.max_file_size {
         // Still listed (with no text) when its existence matters, so a
         // huge migration is not mistaken for a missing one.
-        if always_listed(&rel) {
+        if always_listed(&listed.rel) {
             let lang = by_name.unwrap_or(Lang::Text);
-            let file = SourceFile::new(&rel, lang, "", settings);
+            let file = SourceFile::new(&listed.rel, lang, "", settings);
             let hits = match listed.sweep(looked) {
                 Ok(h) => h,
                 Err(e) => {
                     drop(file);
-                    return unreadable(rel, e);
+                    return unreadable(listed.rel, e);
                 }
             };
             let result = guarded(&file, visit);
             drop(file);
             return match result {
-                Ok(result) => Outcome::VisitedTooLarge(rel, result, hits),
+                Ok(result) => Outcome::VisitedTooLarge(listed.rel, result, hits),
                 Err(e) => Outcome::Unreadable(e),
             };
         }
-        return swept_streamed(rel, Reason::TooLarge, looked);
+        return swept_streamed(listed, Reason::TooLarge, looked);
     }
     thread_local! {
         static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -597,9 +599,9 @@ where
     BUF.with(|buf| {
         let mut buf = buf.borrow_mut();
         if let Err(e) = listed.read_into(looked, &mut buf) {
-            return unreadable(rel, e);
+            return unreadable(listed.rel, e);
         }
-        let outcome = judge_text(settings, rel, &name, by_name, &buf, true, visit);
+        let outcome = judge_text(settings, listed.rel, by_name, &buf, true, visit);
         // A rare huge file does not keep its buffer for the rest of the walk.
         if buf.capacity() > 4 << 20 {
             *buf = Vec::new();
@@ -623,15 +625,7 @@ where
     {
         return None;
     }
-    match judge_text(
-        settings,
-        rel.to_string(),
-        name,
-        by_name,
-        bytes,
-        false,
-        visit,
-    ) {
+    match judge_text(settings, rel.to_string(), by_name, bytes, false, visit) {
         Outcome::Visited(_, t) => Some(t),
         _ => None,
     }
@@ -643,7 +637,6 @@ where
 fn judge_text<T, F>(
     settings: &Settings,
     rel: String,
-    name: &str,
     by_name: Option<Lang>,
     bytes: &[u8],
     sweep_skipped: bool,
@@ -666,7 +659,10 @@ where
     let text = decode(bytes);
     let lang = match by_name {
         Some(l) => l,
-        None => match Lang::detect(Path::new(name), text.lines().next().unwrap_or("")) {
+        None => match Lang::detect(
+            Path::new(crate::paths::file_name(&rel)),
+            text.lines().next().unwrap_or(""),
+        ) {
             Some(l) => l,
             None => return swept(rel, Reason::OtherFormat, text.as_bytes()),
         },

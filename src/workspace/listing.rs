@@ -76,17 +76,6 @@ impl Listed {
         }
     }
 
-    /// The file name, for language detection.
-    pub fn name(&self) -> String {
-        match &self.content {
-            Content::Disk(p, _) => p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            Content::Blob(_) => self.rel.rsplit('/').next().unwrap_or(&self.rel).to_string(),
-        }
-    }
-
     /// What is at its path now: a regular file, a symbolic link (never
     /// followed: it may point out of the repository), or nothing that
     /// ships (deleted in the work tree, a folder, a submodule's checkout).
@@ -1214,11 +1203,8 @@ fn from_walk(
                     } else {
                         FileKind::File
                     };
-                    emit(Listed::disk(
-                        super::relative(root, e.path()),
-                        e.path().to_path_buf(),
-                        Some(walked),
-                    ));
+                    let rel = super::relative(root, e.path());
+                    emit(Listed::disk(rel, e.into_path(), Some(walked)));
                 }
             }
             Err(err) => listing.errors.push(err.to_string()),
