@@ -367,6 +367,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
     let checker = FileChecker::new(Context {
         settings: &settings,
         today: ctx.today,
+        online: opts.online,
     })
     .with_server_deps(checks::app::ServerDeps::new(
         opts.rev.is_none().then_some(opts.root.as_path()),

@@ -144,6 +144,7 @@ pub fn checks(data: &[u8]) {
     let checker = FileChecker::new(Context {
         settings,
         today: (2026, 11, 26),
+        online: true,
     });
     let outcome = checker.check(&SourceFile::new(path, lang, &text, settings));
     let lines = text.split('\n').count() as u32;

@@ -42,6 +42,10 @@ pub struct Context<'s> {
     pub settings: &'s Settings,
     /// "Today", for dated TODOs (`SHIPCHECK_TODAY` overrides the clock).
     pub today: Date,
+    /// `--online`: the tracked TODOs' GitHub issue references are gathered
+    /// for its look-up after the walk (else they are not looked for: a
+    /// regex run on every tracked TODO for nothing).
+    pub online: bool,
 }
 
 impl Context<'_> {

@@ -428,6 +428,7 @@ mod tests {
         let ctx = Context {
             settings: &settings,
             today: (2026, 12, 6),
+            online: false,
         };
         let visited: Vec<String> = (0..files).map(|i| format!("src/f{i}.ts")).collect();
         let (empty_names, empty_scripts) = (BTreeSet::new(), BTreeSet::new());

@@ -15,6 +15,7 @@ pub fn outcome(settings: &Settings, path: &str, src: &str) -> FileOutcome {
     let checker = FileChecker::new(Context {
         settings,
         today: TODAY,
+        online: true,
     });
     checker.check(&SourceFile::new(path, lang, src, settings))
 }

@@ -259,7 +259,14 @@ impl FileCheck for Todos {
                 continue;
             }
             let mut tracked = is_reference(marker.rest, ctx);
-            let mut refs = github_refs(marker.rest);
+            let refs_of = |text: &str| {
+                if ctx.online {
+                    github_refs(text)
+                } else {
+                    Vec::new()
+                }
+            };
+            let mut refs = refs_of(marker.rest);
             let (next_line, _) = file.line_col(offset + line.len());
             for (k, &(next_offset, next)) in candidate.next.iter().enumerate() {
                 let (n, _) = file.line_col(next_offset);
@@ -272,7 +279,7 @@ impl FileCheck for Todos {
                     break;
                 }
                 tracked = is_reference(next, ctx);
-                refs.extend(github_refs(next));
+                refs.extend(refs_of(next));
             }
             let due = due_date(marker.rest);
             let text = summary(marker.rest);

@@ -148,6 +148,41 @@ fn tracked_todos_record_their_github_references() {
     );
 }
 
+/// Without `--online` nothing looks the references up: none are gathered,
+/// and the TODOs are judged and counted as with it.
+#[test]
+fn offline_the_references_are_not_gathered() {
+    let settings = Settings::defaults();
+    let src = "// TODO(#1): a\n// FIXME: b\n//   see acme/lib#2\n// TODO: untracked\n";
+    let file = crate::workspace::SourceFile::new(
+        "src/a.ts",
+        crate::lexer::Lang::TypeScript,
+        src,
+        &settings,
+    );
+    let run = |online| {
+        crate::checks::FileChecker::new(crate::checks::Context {
+            settings: &settings,
+            today: crate::checks::test_support::TODAY,
+            online,
+        })
+        .check(&file)
+    };
+    let (offline, online) = (run(false), run(true));
+    assert!(offline.issue_refs.is_empty());
+    assert_eq!(online.issue_refs.len(), 2);
+    assert_eq!(offline.todos, online.todos);
+    assert_eq!(offline.todos.tracked, 2);
+    let messages = |o: &crate::checks::FileOutcome| {
+        o.findings
+            .iter()
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(messages(&offline), messages(&online));
+    assert_eq!(offline.findings.len(), 1);
+}
+
 mod ascii_forms {
     use super::super::*;
     use proptest::prelude::*;
