@@ -806,12 +806,34 @@ fn has_long_line(text: &str, max: usize) -> bool {
 
 /// Repo-relative path with `/` separators.
 pub fn relative(root: &Path, path: &Path) -> String {
+    // A path under `root` as the walk joins them (`root/a/b`): its bytes
+    // after root's, taken as they are (`strip_prefix` compares the paths
+    // component by component, a tenth of the listing thread's time).
+    #[cfg(unix)]
+    {
+        let (p, r) = (
+            path.as_os_str().as_encoded_bytes(),
+            root.as_os_str().as_encoded_bytes(),
+        );
+        let rest = p.strip_prefix(r).and_then(|rest| {
+            if r.ends_with(b"/") {
+                Some(rest)
+            } else {
+                rest.strip_prefix(b"/")
+            }
+        });
+        if let Some(s) = rest.and_then(|b| std::str::from_utf8(b).ok()) {
+            if is_plain(s) {
+                return s.to_string();
+            }
+        }
+    }
     let rel = path.strip_prefix(root).unwrap_or(path);
     // Already in the form the components give (the walk's paths are):
     // taken as it is, instead of rebuilt part by part.
     #[cfg(unix)]
     if let Some(s) = rel.to_str() {
-        if !s.starts_with('/') && s.split('/').all(|part| !part.is_empty() && part != ".") {
+        if is_plain(s) {
             return s.to_string();
         }
     }
@@ -823,6 +845,13 @@ pub fn relative(root: &Path, path: &Path) -> String {
         out.push_str(&c.as_os_str().to_string_lossy());
     }
     out
+}
+
+/// A relative path already in the form its components give: names
+/// joined by single `/`s, none of them `.`.
+#[cfg(unix)]
+fn is_plain(s: &str) -> bool {
+    !s.is_empty() && s.split('/').all(|part| !part.is_empty() && part != ".")
 }
 
 /// Case-insensitive (ASCII) prefix and suffix tests on paths, without a
@@ -867,25 +896,33 @@ mod relative_tests {
     use super::*;
 
     proptest::proptest! {
-        /// The shortcut for paths already in shape gives what the
-        /// components give, whatever the path.
+        /// The shortcuts for paths already in shape (by root's bytes, by
+        /// its components) give what the components give, whatever the
+        /// path and root: a trailing `/`, `.`, relative, `/` itself, a root
+        /// that is a prefix of the path's first name.
         #[test]
         fn relative_paths_are_the_components_joined(
+            root in proptest::sample::select(vec![
+                "/repo", "/repo/", "repo", ".", "./", "/", "/re", "/repo/./x", "/repo//x",
+            ]),
             parts in proptest::collection::vec(
-                proptest::sample::select(vec!["a", "b.ts", ".", "..", "", "/", "é", ".env"]),
+                proptest::sample::select(vec!["a", "b.ts", ".", "..", "", "/", "é", ".env", "po"]),
                 0..8,
             ),
         ) {
-            let root = Path::new("/repo");
-            let path = root.join(parts.join("/"));
-            let by_components = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            proptest::prop_assert_eq!(relative(root, &path), by_components);
+            let tail = parts.join("/");
+            // Joined, and glued on (`/re` + `po/a`: not under `/re`).
+            for path in [Path::new(root).join(&tail), std::path::PathBuf::from(format!("{root}{tail}"))] {
+                let root = Path::new(root);
+                let by_components = path
+                    .strip_prefix(root)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                proptest::prop_assert_eq!(relative(root, &path), by_components);
+            }
         }
     }
 }
