@@ -320,7 +320,13 @@ fn fingerprint_text(base: u64, n: u32) -> String {
         out.push(HEX[((base >> (shift * 4)) & 0xf) as usize] as char);
     }
     out.push(':');
-    let mut digits = [0u8; 10];
+    out.push_str(decimal(n, &mut [0; 10]));
+    out
+}
+
+/// `n` in decimal digits, written into `digits` (what `n.to_string()`
+/// gives, without an allocation).
+pub(crate) fn decimal(n: u32, digits: &mut [u8; 10]) -> &str {
     let mut at = digits.len();
     let mut n = n;
     loop {
@@ -331,8 +337,8 @@ fn fingerprint_text(base: u64, n: u32) -> String {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|&d| d as char));
-    out
+    // ASCII digits.
+    std::str::from_utf8(&digits[at..]).unwrap_or_default()
 }
 
 /// What a finding's fingerprint hashes: its rule, path and shown line (or
