@@ -344,42 +344,58 @@ fn development_only_ranges(text: &str, code: &str) -> Vec<Range<usize>> {
             || c.contains("import.meta.env.DEV")
             || c.contains("__DEV__")
     };
-    static WORDS: LazyLock<[memchr::memmem::Finder<'static>; 4]> = LazyLock::new(|| {
-        ["development", "production", "__DEV__", "env.DEV"].map(memchr::memmem::Finder::new)
-    });
     let mut out: Vec<Range<usize>> = Vec::new();
-    for word in WORDS.iter() {
-        for m in word.find_iter(text.as_bytes()) {
-            let line_start = text[..m].rfind('\n').map_or(0, |i| i + 1);
-            let Some(if_at) = code[line_start..m].rfind("if").map(|i| line_start + i) else {
-                continue;
-            };
-            // The condition's parentheses, from the `if`.
-            let Some(open) = code[if_at..].find('(').map(|i| if_at + i) else {
-                continue;
-            };
-            let Some(close) = matching(code, open, b'(', b')') else {
-                continue;
-            };
-            if !(open..=close).contains(&m) || !dev(&text[open..close]) {
-                continue;
+    for m in dev_words(text) {
+        let line_start = text[..m].rfind('\n').map_or(0, |i| i + 1);
+        let Some(if_at) = code[line_start..m].rfind("if").map(|i| line_start + i) else {
+            continue;
+        };
+        // The condition's parentheses, from the `if`.
+        let Some(open) = code[if_at..].find('(').map(|i| if_at + i) else {
+            continue;
+        };
+        let Some(close) = matching(code, open, b'(', b')') else {
+            continue;
+        };
+        if !(open..=close).contains(&m) || !dev(&text[open..close]) {
+            continue;
+        }
+        let after = close + 1 + (code[close + 1..].len() - code[close + 1..].trim_start().len());
+        let range = if code[after..].starts_with('{') {
+            match matching(code, after, b'{', b'}') {
+                Some(end) => after..end,
+                None => continue,
             }
-            let after =
-                close + 1 + (code[close + 1..].len() - code[close + 1..].trim_start().len());
-            let range = if code[after..].starts_with('{') {
-                match matching(code, after, b'{', b'}') {
-                    Some(end) => after..end,
-                    None => continue,
-                }
-            } else {
-                after..code[after..].find('\n').map_or(code.len(), |i| after + i)
-            };
-            if !out.contains(&range) {
-                out.push(range);
-            }
+        } else {
+            after..code[after..].find('\n').map_or(code.len(), |i| after + i)
+        };
+        if !out.contains(&range) {
+            out.push(range);
         }
     }
     out
+}
+
+/// What can make a condition development-only, where each is in `text`.
+const DEV_WORDS: [&str; 4] = ["development", "production", "__DEV__", "env.DEV"];
+
+/// The places of [`DEV_WORDS`] in `text`, in one pass (four `memmem`
+/// passes were a tenth of the console check): none holds another or
+/// begins with another's end, so leftmost-first finds every place each
+/// alone would.
+fn dev_words(text: &str) -> Vec<usize> {
+    static SEARCH: LazyLock<Option<crate::literals::Literals>> =
+        LazyLock::new(|| crate::literals::Literals::new(DEV_WORDS));
+    match SEARCH.as_ref() {
+        Some(words) => words
+            .find_iter(text.as_bytes())
+            .map(|m| m.start())
+            .collect(),
+        None => DEV_WORDS
+            .iter()
+            .flat_map(|w| memchr::memmem::find_iter(text.as_bytes(), w))
+            .collect(),
+    }
 }
 
 /// The index of the bracket closing the one at `open`.
@@ -594,6 +610,30 @@ mod cli_names_tests {
             ("// see 'commander'\nconst a = 1;\n", false),
         ] {
             assert_eq!(is_tool_module(text), tool, "{text}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod dev_words_tests {
+    proptest::proptest! {
+        /// One search finds each word where a search for it alone does:
+        /// words run together, cut, cased differently.
+        #[test]
+        fn the_dev_words_are_where_each_alone_is(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "development", "production", "__DEV__", "env.DEV", "env.DEVELOPMENT", "__DEV",
+                "import.meta.env.DEV__", "developmentproduction", "prod", "env.", "Development",
+                " ", "\n", "x", "_", "é",
+            ]), 0..12)
+        ) {
+            let text = pieces.concat();
+            let mut alone: Vec<usize> = super::DEV_WORDS
+                .iter()
+                .flat_map(|w| memchr::memmem::find_iter(text.as_bytes(), w))
+                .collect();
+            alone.sort_unstable();
+            proptest::prop_assert_eq!(super::dev_words(&text), alone, "{:?}", text);
         }
     }
 }
