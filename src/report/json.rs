@@ -119,6 +119,9 @@ struct JsonTodos {
     expired: usize,
 }
 
+/// A finding's JSON shape. A large list's findings are written by hand
+/// ([`pretty_finding`]): a field added here is added there too (the tests
+/// hold both equal to serde's output).
 #[derive(Serialize)]
 struct JsonFinding<'a> {
     rule: &'a str,
