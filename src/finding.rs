@@ -114,13 +114,13 @@ impl ShownLine {
     pub fn new(line: &str, span: &Span) -> ShownLine {
         let end = (span.end_line == span.line).then_some(span.end_column);
         let (shown, caret) = source_window(line.trim_end_matches(['\r', '\n']), span.column, end);
-        ShownLine::masked(&shown, caret)
+        ShownLine::masked(shown, caret)
     }
 
     /// From the whole line (without its line ending) and the span's bytes in it.
     pub fn from_bytes(line: &str, start: usize, end: usize) -> ShownLine {
         let (shown, caret) = source_window_bytes(line, start, end);
-        ShownLine::masked(&shown, caret)
+        ShownLine::masked(shown, caret)
     }
 
     /// Masked again, with the values registered since it was made.
@@ -129,9 +129,9 @@ impl ShownLine {
     }
 
     /// `shown` with secrets masked (see [`crate::redact::with_caret`]).
-    fn masked(shown: &str, caret: u32) -> ShownLine {
+    fn masked(shown: Cow<'_, str>, caret: u32) -> ShownLine {
         let mut line = ShownLine {
-            text: shown.to_string(),
+            text: shown.into_owned(),
             caret,
         };
         crate::redact::with_caret_in_place(&mut line.text, &mut line.caret);
@@ -353,28 +353,12 @@ fn fingerprint_base(f: &Finding) -> u64 {
         // ASCII lines (nearly all) split as `split_whitespace` splits them,
         // at tab, line feed, vertical tab, form feed, carriage return and
         // space, without decoding characters.
-        Some(line) if line.is_ascii() => {
-            let words = line
-                .as_bytes()
+        Some(line) if line.is_ascii() => hash.words(
+            line.as_bytes()
                 .split(|b| matches!(b, b'\t'..=b'\r' | b' '))
-                .filter(|w| !w.is_empty());
-            for (i, word) in words.enumerate() {
-                if i > 0 {
-                    hash.write(b" ");
-                }
-                hash.write(word);
-            }
-            hash.end_part();
-        }
-        Some(line) => {
-            for (i, word) in line.split_whitespace().enumerate() {
-                if i > 0 {
-                    hash.write(b" ");
-                }
-                hash.write(word.as_bytes());
-            }
-            hash.end_part();
-        }
+                .filter(|w| !w.is_empty()),
+        ),
+        Some(line) => hash.words(line.split_whitespace().map(str::as_bytes)),
         None => hash.part(f.message.as_bytes()),
     }
     hash.0
@@ -407,6 +391,17 @@ impl Fnv1a64 {
 
     fn part(&mut self, bytes: &[u8]) {
         self.write(bytes);
+        self.end_part();
+    }
+
+    /// `words` joined by one space, as one part.
+    fn words<'a>(&mut self, words: impl Iterator<Item = &'a [u8]>) {
+        for (i, word) in words.enumerate() {
+            if i > 0 {
+                self.write(b" ");
+            }
+            self.write(word);
+        }
         self.end_part();
     }
 }

@@ -119,6 +119,30 @@ impl Literals {
     }
 }
 
+/// Where `words` start in `haystack`, in order: by `search` (built from
+/// `words`) in one pass, or by one `memmem` pass a word where it was not
+/// built (plain literals always build). One leftmost-first pass finds
+/// every place each word alone has when no word holds another or begins
+/// with another's end (the callers' words: TODO markers, the
+/// development-only conditions' words).
+pub fn starts<P: AsRef<[u8]>>(
+    search: Option<&Literals>,
+    words: &[P],
+    haystack: &[u8],
+) -> Vec<usize> {
+    match search {
+        Some(search) => search.find_iter(haystack).map(|m| m.start()).collect(),
+        None => {
+            let mut all: Vec<usize> = words
+                .iter()
+                .flat_map(|w| memchr::memmem::find_iter(haystack, w.as_ref()))
+                .collect();
+            all.sort_unstable();
+            all
+        }
+    }
+}
+
 /// How often each byte stands in source code, per 65,536 (every byte at
 /// least 1): JS/TS, Python, Ruby, Markdown, YAML, JSON, SQL … of the 13
 /// real apps (41 MB; `bench/byte_freq.py`). A bucket's masks let through

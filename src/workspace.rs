@@ -480,16 +480,11 @@ where
             }
             summary
         });
-        // The batches that came before their turn, by place.
+        // The batches waiting for their turn, by place.
         let mut early = std::collections::BTreeMap::new();
         let mut turn = 0;
         for (place, outcomes) in rx.iter() {
-            if place != turn {
-                early.insert(place, outcomes);
-                continue;
-            }
-            outcomes.into_iter().for_each(|o| absorb(&mut scan, o));
-            turn += 1;
+            early.insert(place, outcomes);
             while let Some(outcomes) = early.remove(&turn) {
                 outcomes.into_iter().for_each(|o| absorb(&mut scan, o));
                 turn += 1;

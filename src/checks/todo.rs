@@ -513,21 +513,8 @@ fn marker_lines<'f>(file: &'f SourceFile, markers: &[String]) -> Vec<MarkerLine<
         }
         // Markers are words: a line's leading marker is never inside an
         // earlier match, so a leftmost-first search finds each such line.
-        let hits: Box<dyn Iterator<Item = usize>> = match cache.as_ref() {
-            Some((_, Some(search))) => {
-                Box::new(search.find_iter(text.as_bytes()).map(|m| m.start()))
-            }
-            // Plain literals always build; were they not, one search each.
-            _ => {
-                let mut all: Vec<usize> = markers
-                    .iter()
-                    .flat_map(|m| memchr::memmem::find_iter(text.as_bytes(), m.as_bytes()))
-                    .collect();
-                all.sort_unstable();
-                Box::new(all.into_iter())
-            }
-        };
-        for at in hits {
+        let search = cache.as_ref().and_then(|(_, search)| search.as_ref());
+        for at in crate::literals::starts(search, markers, text.as_bytes()) {
             let ri = regions.partition_point(|r| r.end <= at);
             if regions
                 .get(ri)

@@ -386,16 +386,7 @@ const DEV_WORDS: [&str; 4] = ["development", "production", "__DEV__", "env.DEV"]
 fn dev_words(text: &str) -> Vec<usize> {
     static SEARCH: LazyLock<Option<crate::literals::Literals>> =
         LazyLock::new(|| crate::literals::Literals::new(DEV_WORDS));
-    match SEARCH.as_ref() {
-        Some(words) => words
-            .find_iter(text.as_bytes())
-            .map(|m| m.start())
-            .collect(),
-        None => DEV_WORDS
-            .iter()
-            .flat_map(|w| memchr::memmem::find_iter(text.as_bytes(), w))
-            .collect(),
-    }
+    crate::literals::starts(SEARCH.as_ref(), &DEV_WORDS, text.as_bytes())
 }
 
 /// The index of the bracket closing the one at `open`.
