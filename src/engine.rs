@@ -130,6 +130,12 @@ struct Collected {
 /// One `shipcheck check`: `ctx` is what `main` read from the process once
 /// (date, Actions variables and event, the environment).
 pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
+    if let Some(rev) = &opts.rev {
+        // `--rev`'s tree, listed once for the baseline, the settings, the
+        // walk and the reads after it, with the checkout's files the index
+        // vouches for.
+        workspace::revtree::prepare(&opts.root, rev, ctx);
+    }
     // Read the baseline first: a broken one fails before the walk. With
     // `--rev`, the commit's own baseline.
     let (baseline_path, baseline_file) = match (&opts.baseline, &opts.rev) {
@@ -170,7 +176,7 @@ pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
     let branch = policy::target_branch(opts.branch.as_deref(), ctx, || match &opts.rev {
         // A commit is on no branch by itself: a local branch whose tip it
         // is, if one is.
-        Some(rev) => crate::git::branch_at(&opts.root, rev),
+        Some(rev) => crate::git::branch_at(&opts.root, rev, ctx),
         None => crate::git::current_branch(&opts.root, ctx),
     });
     // `require:` turns "not checked" into a blocking finding on release
@@ -369,9 +375,7 @@ fn collect(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Collected> {
         today: ctx.today,
         online: opts.online,
     })
-    .with_server_deps(checks::app::ServerDeps::new(
-        opts.rev.is_none().then_some(opts.root.as_path()),
-    ));
+    .with_server_deps(checks::app::ServerDeps::new(Some(opts.tree())));
     let mut walked = walk(opts, &settings, &checker, listing)?;
     // Now that the code's reads are known: process values by score too.
     environments::register_secrets(

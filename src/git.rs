@@ -120,22 +120,8 @@ pub fn current_branch(root: &Path, ctx: &RunContext) -> Option<String> {
             // `heads/<name>`): git answers.
             let symbolic = std::fs::read_to_string(common.join(&refname))
                 .is_ok_and(|loose| !is_object_id(loose.strip_suffix('\n').unwrap_or(&loose)));
-            let others = [
-                name.to_string(),
-                format!("refs/{name}"),
-                format!("refs/tags/{name}"),
-                format!("refs/remotes/{name}"),
-                format!("refs/remotes/{name}/HEAD"),
-            ];
             let packed = std::fs::read_to_string(common.join("packed-refs")).unwrap_or_default();
-            let shared = others.iter().any(|other| {
-                common.join(other).exists()
-                    || git_dir.join(other).exists()
-                    || packed
-                        .lines()
-                        .any(|line| line.split_once(' ').is_some_and(|(_, r)| r == other))
-            });
-            if symbolic || shared {
+            if symbolic || shared_name(name, &common, &git_dir, &packed) {
                 branch_from_git(root)
             } else {
                 Some(name.to_string())
@@ -143,6 +129,26 @@ pub fn current_branch(root: &Path, ctx: &RunContext) -> Option<String> {
         }
         None => branch_from_git(root),
     }
+}
+
+/// Whether another ref than branch `name` answers to `name` (git's short
+/// name is then `heads/<name>`): a top-level ref, `refs/<name>`, a tag, a
+/// remote or its `HEAD` by that name, loose or packed.
+fn shared_name(name: &str, common: &Path, git_dir: &Path, packed: &str) -> bool {
+    let others = [
+        name.to_string(),
+        format!("refs/{name}"),
+        format!("refs/tags/{name}"),
+        format!("refs/remotes/{name}"),
+        format!("refs/remotes/{name}/HEAD"),
+    ];
+    others.iter().any(|other| {
+        common.join(other).exists()
+            || git_dir.join(other).exists()
+            || packed
+                .lines()
+                .any(|line| line.split_once(' ').is_some_and(|(_, r)| r == other))
+    })
 }
 
 /// [`current_branch`], as git answers it.
@@ -160,6 +166,34 @@ fn branch_from_git(root: &Path) -> Option<String> {
 
 /// `--rev REV` as a full commit id, or one line saying why not.
 pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
+    let commit = format!("{rev}^{{commit}}");
+    // One process where all is well: a work tree, a commit and its tree
+    // (`--revs-only` leaves out what does not resolve; a range gives more
+    // lines, a `^`-prefixed one among them).
+    if work_tree_top(root).is_some() {
+        let tree = format!("{rev}^{{tree}}");
+        let asked = [
+            "rev-parse",
+            "--is-inside-work-tree",
+            "--revs-only",
+            "--end-of-options",
+            &commit,
+            &tree,
+        ];
+        if let Ok(out) = git(root, &asked) {
+            let out = String::from_utf8_lossy(&out);
+            if let ["true", id, tree] = out.lines().collect::<Vec<_>>()[..] {
+                if is_object_id(id) && is_object_id(tree) {
+                    TREES
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(id.to_string(), tree.to_string());
+                    return Ok(id.to_string());
+                }
+            }
+        }
+    }
+    // Else the reason, asked as before.
     match repository(root) {
         Repository::WorkTree => {}
         Repository::None => {
@@ -172,16 +206,35 @@ pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
     }
     git(
         root,
+        &["rev-parse", "--verify", "-q", "--end-of-options", &commit],
+    )
+    .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+    .map_err(|_| format!("--rev {rev}: no such commit in {}", root.display()))
+}
+
+/// The trees of the commits [`resolve_commit`] resolved, by commit id (a
+/// commit's id names its tree in any repository).
+static TREES: std::sync::Mutex<std::collections::BTreeMap<String, String>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// The id of commit `commit`'s tree (`commit` a full id).
+pub fn tree_of(root: &Path, commit: &str) -> Option<String> {
+    if let Some(tree) = TREES.lock().unwrap_or_else(|e| e.into_inner()).get(commit) {
+        return Some(tree.clone());
+    }
+    git(
+        root,
         &[
             "rev-parse",
             "--verify",
             "-q",
             "--end-of-options",
-            &format!("{rev}^{{commit}}"),
+            &format!("{commit}^{{tree}}"),
         ],
     )
+    .ok()
     .map(|o| String::from_utf8_lossy(&o).trim().to_string())
-    .map_err(|_| format!("--rev {rev}: no such commit in {}", root.display()))
+    .filter(|t| is_object_id(t))
 }
 
 /// The commit `HEAD` points at in a work tree already known to be one
@@ -230,6 +283,27 @@ fn head_from_files(root: &Path, ctx: &RunContext) -> Option<Option<String>> {
     }
 }
 
+/// The work tree's git folder and the one its refs are shared in (a linked
+/// worktree's `gitdir:` and `commondir`); `None` for a reftable store.
+fn ref_dirs(root: &Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let top = work_tree_top(root)?;
+    let dot_git = top.join(".git");
+    let git_dir = if dot_git.is_dir() {
+        dot_git
+    } else {
+        let link = std::fs::read_to_string(&dot_git).ok()?;
+        top.join(link.strip_prefix("gitdir:")?.trim())
+    };
+    let common = match std::fs::read_to_string(git_dir.join("commondir")) {
+        Ok(c) => git_dir.join(c.trim()),
+        Err(_) => git_dir.clone(),
+    };
+    if common.join("reftable").exists() || git_dir.join("reftable").exists() {
+        return None;
+    }
+    Some((git_dir, common))
+}
+
 /// What `HEAD` holds, read from its file.
 enum Head {
     /// A commit id.
@@ -251,21 +325,7 @@ fn head_file(root: &Path, ctx: &RunContext) -> Option<Head> {
     if REPOSITORY_VARS.iter().any(|v| ctx.vars().contains_key(*v)) {
         return None;
     }
-    let top = work_tree_top(root)?;
-    let dot_git = top.join(".git");
-    let git_dir = if dot_git.is_dir() {
-        dot_git
-    } else {
-        let link = std::fs::read_to_string(&dot_git).ok()?;
-        top.join(link.strip_prefix("gitdir:")?.trim())
-    };
-    let common = match std::fs::read_to_string(git_dir.join("commondir")) {
-        Ok(c) => git_dir.join(c.trim()),
-        Err(_) => git_dir.clone(),
-    };
-    if common.join("reftable").exists() || git_dir.join("reftable").exists() {
-        return None;
-    }
+    let (git_dir, common) = ref_dirs(root)?;
     let head_path = git_dir.join("HEAD");
     if std::fs::symlink_metadata(&head_path)
         .ok()?
@@ -321,8 +381,12 @@ pub fn remote_default_branch(root: &Path, remote: &str) -> Option<(String, Strin
     })
 }
 
-/// A local branch whose tip is `commit` (the first by name), if any.
-pub fn branch_at(root: &Path, commit: &str) -> Option<String> {
+/// A local branch whose tip is `commit` (the first by name), if any: read
+/// from the ref files (see [`branch_at_from_files`]), else asked of git.
+pub fn branch_at(root: &Path, commit: &str, ctx: &RunContext) -> Option<String> {
+    if let Some(found) = branch_at_from_files(root, commit, ctx) {
+        return found;
+    }
     let out = git(
         root,
         &[
@@ -339,6 +403,74 @@ pub fn branch_at(root: &Path, commit: &str) -> Option<String> {
         .map(str::trim)
         .find(|l| !l.is_empty())
         .map(String::from)
+}
+
+/// [`branch_at`] read from the files git keeps branches in (the loose refs
+/// under `refs/heads`, `packed-refs`), without starting git; `None` where
+/// only git should say (a variable pointing git elsewhere, a reftable
+/// store, a symbolic or malformed ref, a name another ref has too).
+fn branch_at_from_files(root: &Path, commit: &str, ctx: &RunContext) -> Option<Option<String>> {
+    if REPOSITORY_VARS.iter().any(|v| ctx.vars().contains_key(*v)) || !is_object_id(commit) {
+        return None;
+    }
+    let (git_dir, common) = ref_dirs(root)?;
+    let packed = match std::fs::read_to_string(common.join("packed-refs")) {
+        Ok(p) => p,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(_) => return None,
+    };
+    // By name, as `for-each-ref` sorts them; a loose ref over a packed one.
+    let mut heads = std::collections::BTreeMap::new();
+    for line in packed.lines() {
+        if line.starts_with('#') || line.starts_with('^') {
+            continue;
+        }
+        let (id, name) = line.split_once(' ')?;
+        if let Some(name) = name.strip_prefix("refs/heads/") {
+            heads.insert(name.to_string(), id == commit);
+        }
+    }
+    let mut folders = vec![(common.join("refs/heads"), String::new())];
+    while let Some((folder, prefix)) = folders.pop() {
+        let entries = match std::fs::read_dir(&folder) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(_) => return None,
+        };
+        for entry in entries {
+            let entry = entry.ok()?;
+            let name = format!("{prefix}{}", entry.file_name().to_str()?);
+            let kind = entry.file_type().ok()?;
+            if kind.is_dir() {
+                folders.push((entry.path(), format!("{name}/")));
+                continue;
+            }
+            if name.ends_with(".lock") {
+                // A ref being written: git skips it.
+                continue;
+            }
+            let plain = !name.contains(|c: char| c.is_whitespace() || "~^:?*[\\".contains(c))
+                && !name.contains("..")
+                && !name.contains("@{")
+                && name
+                    .split('/')
+                    .all(|p| !p.is_empty() && !p.starts_with('.'));
+            if !kind.is_file() || !plain {
+                return None;
+            }
+            let id = std::fs::read_to_string(entry.path()).ok()?;
+            let id = id.strip_suffix('\n').unwrap_or(&id);
+            if !is_object_id(id) {
+                return None;
+            }
+            heads.insert(name, id == commit);
+        }
+    }
+    match heads.into_iter().find_map(|(name, at)| at.then_some(name)) {
+        None => Some(None),
+        Some(name) if shared_name(&name, &common, &git_dir, &packed) => None,
+        Some(name) => Some(Some(name)),
+    }
 }
 
 /// Run git in `root`; stdout on success, stderr's first line on failure.
@@ -501,6 +633,109 @@ mod tests {
             std::fs::remove_file(&head).unwrap();
             std::os::unix::fs::symlink("refs/heads/feature/x", &head).unwrap();
             assert_eq!(head_from_files(&repo, &ctx), None);
+        }
+    }
+
+    /// A repository on `main` with two commits: it, its path, their ids.
+    fn two_commits() -> (tempfile::TempDir, std::path::PathBuf, String, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("repo");
+        std::fs::create_dir_all(&repo).unwrap();
+        run(&repo, &["init", "-q", "-b", "main"]);
+        std::fs::write(repo.join("a.ts"), "a\n").unwrap();
+        run(&repo, &["add", "."]);
+        run(&repo, &["commit", "-qm", "one"]);
+        let first = run(&repo, &["rev-parse", "HEAD"]);
+        std::fs::write(repo.join("a.ts"), "b\n").unwrap();
+        run(&repo, &["commit", "-qam", "two"]);
+        let second = run(&repo, &["rev-parse", "HEAD"]);
+        (dir, repo, first, second)
+    }
+
+    /// `for-each-ref --points-at`'s first local branch at a commit.
+    fn branch_from_refs(dir: &Path, commit: &str) -> Option<String> {
+        let out = run(
+            dir,
+            &[
+                "for-each-ref",
+                "--points-at",
+                commit,
+                "--format=%(refname:short)",
+                "refs/heads/",
+            ],
+        );
+        out.lines().next().map(str::to_string)
+    }
+
+    /// The branches at a commit read from the ref files are git's: none,
+    /// loose and packed ones (the first by name), nested names, a lock
+    /// file beside them; git is asked where a name is shared or a ref is
+    /// symbolic.
+    #[test]
+    fn the_branch_at_a_commit_read_from_the_files_is_what_git_says() {
+        let ctx = RunContext::from_vars(Default::default(), (2026, 1, 1)).unwrap();
+        let (_dir, repo, first, second) = two_commits();
+        let same = |commit: &str| {
+            let files = branch_at_from_files(&repo, commit, &ctx);
+            let git = branch_from_refs(&repo, commit);
+            assert_eq!(branch_at(&repo, commit, &ctx), git, "{commit}");
+            if let Some(files) = files {
+                assert_eq!(files, git, "{commit}");
+            }
+            git
+        };
+        assert_eq!(same(&first), None);
+        assert_eq!(same(&second).as_deref(), Some("main"));
+        run(&repo, &["branch", "zeta", &first]);
+        run(&repo, &["branch", "release/1.0", &first]);
+        assert_eq!(same(&first).as_deref(), Some("release/1.0"));
+        run(&repo, &["pack-refs", "--all"]);
+        assert!(!repo.join(".git/refs/heads/zeta").exists());
+        assert_eq!(same(&first).as_deref(), Some("release/1.0"));
+        // Moved since it was packed: the loose ref is the branch.
+        run(&repo, &["branch", "-f", "release/1.0", &second]);
+        assert_eq!(same(&first).as_deref(), Some("zeta"));
+        assert_eq!(same(&second).as_deref(), Some("main"));
+        run(&repo, &["branch", "a-first", &second]);
+        assert_eq!(same(&second).as_deref(), Some("a-first"));
+        std::fs::write(repo.join(".git/refs/heads/0.lock"), format!("{second}\n")).unwrap();
+        assert_eq!(same(&second).as_deref(), Some("a-first"));
+        // A tag of the same name: git says `heads/<name>`.
+        run(&repo, &["tag", "a-first"]);
+        assert_eq!(branch_at_from_files(&repo, &second, &ctx), None);
+        assert_eq!(same(&second).as_deref(), Some("heads/a-first"));
+        // A symbolic branch: git answers.
+        run(
+            &repo,
+            &["symbolic-ref", "refs/heads/alias", "refs/heads/main"],
+        );
+        assert_eq!(branch_at_from_files(&repo, &second, &ctx), None);
+        same(&second);
+        // GIT_DIR and its kin set: git, which sees them, is asked.
+        let redirected = RunContext::from_vars(
+            [("GIT_DIR".to_string(), "/elsewhere/.git".to_string())].into(),
+            (2026, 1, 1),
+        )
+        .unwrap();
+        assert_eq!(branch_at_from_files(&repo, &first, &redirected), None);
+    }
+
+    /// One process resolves a revision and its tree; what it cannot
+    /// resolve gets the same error as before.
+    #[test]
+    fn a_revision_resolves_with_its_tree() {
+        let (_dir, repo, parent, head) = two_commits();
+        assert_eq!(resolve_commit(&repo, "main").as_deref(), Ok(head.as_str()));
+        let tree = run(&repo, &["rev-parse", "HEAD^{tree}"]);
+        assert_eq!(tree_of(&repo, &head).as_deref(), Some(tree.as_str()));
+        let parent_tree = run(&repo, &["rev-parse", "HEAD~1^{tree}"]);
+        assert_eq!(
+            tree_of(&repo, &parent).as_deref(),
+            Some(parent_tree.as_str())
+        );
+        let no = |rev: &str| format!("--rev {rev}: no such commit in {}", repo.display());
+        for rev in ["nope", "HEAD~1..HEAD", "HEAD^{tree}", "--all", "HEAD HEAD"] {
+            assert_eq!(resolve_commit(&repo, rev), Err(no(rev)), "{rev}");
         }
     }
 }

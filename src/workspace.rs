@@ -11,6 +11,7 @@ use std::sync::mpsc;
 
 mod index;
 pub mod listing;
+pub mod revtree;
 pub mod sweep;
 pub mod tree;
 

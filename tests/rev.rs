@@ -187,6 +187,32 @@ fn hundreds_of_blobs_read_ahead_in_turns_are_each_their_own_file() {
     assert!(b.contains("debug/console src/m013.ts:7"), "{b:?}");
 }
 
+/// The findings of `--rev HEAD` and of a plain check of `r`, once their
+/// exit codes are `codes`.
+fn rev_and_checkout(
+    r: &std::path::Path,
+    codes: (i32, i32),
+) -> (
+    std::collections::BTreeSet<String>,
+    std::collections::BTreeSet<String>,
+) {
+    let args = ["--branch", "feature", "--format", "json"];
+    let rev = run(shipcheck()
+        .arg("check")
+        .arg(r)
+        .args(args)
+        .args(["--rev", "HEAD"]));
+    let checkout = run(shipcheck().arg("check").arg(r).args(args));
+    assert_eq!(
+        (rev.code, checkout.code),
+        codes,
+        "{}{}",
+        rev.stderr,
+        checkout.stderr
+    );
+    (finding_lines(&json(&rev)), finding_lines(&json(&checkout)))
+}
+
 /// A checkout file of the commit's size is read from the checkout only
 /// when it holds the commit's bytes: reordered lines of the same length
 /// are the commit's, judged where the commit has them.
@@ -201,21 +227,7 @@ fn a_same_size_checkout_file_with_other_bytes_is_not_taken_for_the_commits() {
     git(r, &["commit", "-q", "-m", "one"]);
     // Same size, lines swapped: the checkout differs from the commit.
     write(r, "src/a.ts", "export const x = 1;\ndebugger;\n");
-    let args = ["--branch", "feature", "--format", "json"];
-    let rev = run(shipcheck()
-        .arg("check")
-        .arg(r)
-        .args(args)
-        .args(["--rev", "HEAD"]));
-    let checkout = run(shipcheck().arg("check").arg(r).args(args));
-    assert_eq!(
-        (rev.code, checkout.code),
-        (1, 1),
-        "{}{}",
-        rev.stderr,
-        checkout.stderr
-    );
-    let (rev, checkout) = (finding_lines(&json(&rev)), finding_lines(&json(&checkout)));
+    let (rev, checkout) = rev_and_checkout(r, (1, 1));
     assert!(rev.contains("debug/debugger src/a.ts:1"), "{rev:?}");
     assert!(
         checkout.contains("debug/debugger src/a.ts:2"),
@@ -225,6 +237,47 @@ fn a_same_size_checkout_file_with_other_bytes_is_not_taken_for_the_commits() {
     assert!(rev.contains("debug/debugger src/b.ts:2"), "{rev:?}");
     assert!(
         checkout.contains("debug/debugger src/b.ts:2"),
+        "{checkout:?}"
+    );
+}
+
+/// A file git converts on checkout (here a filter writing `debugger` where
+/// the commit has `pause`) is not the commit's, though git counts it
+/// unchanged: `--rev` judges the commit's blob, a plain check the file.
+#[test]
+fn a_file_git_converts_on_checkout_is_judged_as_the_commit_has_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = tmp.path();
+    git(r, &["init", "-q", "-b", "main"]);
+    git(
+        r,
+        &["config", "filter.demo.smudge", "sed s/pause/debugger/"],
+    );
+    git(r, &["config", "filter.demo.clean", "sed s/debugger/pause/"]);
+    write(r, ".gitattributes", "*.ts filter=demo\n");
+    write(r, "src/a.ts", "export const x = 1;\npause;\n");
+    git(r, &["add", "-A"]);
+    git(r, &["commit", "-q", "-m", "one"]);
+    // Checked out again: the filter writes the file; git finds it clean.
+    std::fs::remove_file(r.join("src/a.ts")).unwrap();
+    git(r, &["checkout", "--", "src/a.ts"]);
+    let text = std::fs::read_to_string(r.join("src/a.ts")).unwrap();
+    assert_eq!(text, "export const x = 1;\ndebugger;\n");
+    // Written a minute ago, its stat cached again by git: not racily
+    // clean, so only the filter tells it from the commit's blob.
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    let file = std::fs::File::options()
+        .write(true)
+        .open(r.join("src/a.ts"))
+        .unwrap();
+    file.set_modified(past).unwrap();
+    drop(file);
+    git(r, &["update-index", "-q", "--refresh"]);
+    assert_eq!(git(r, &["status", "--porcelain"]), "");
+    let (rev, checkout) = rev_and_checkout(r, (0, 1));
+    assert!(rev.is_empty(), "{rev:?}");
+    assert!(
+        checkout.contains("debug/debugger src/a.ts:2"),
         "{checkout:?}"
     );
 }

@@ -16,12 +16,20 @@ use std::path::Path;
 /// followed by a NUL, in the index's order (git's, by path; a name with
 /// unmerged stages comes once per stage, as `ls-files` prints it).
 pub fn tracked_names(top: &Path, root: &Path) -> Option<Vec<u8>> {
+    let (index, _) = index_file(top)?;
+    names(&index, &prefix(top, root)?)
+}
+
+/// The index file of the work tree at `top` (canonical), with the time it
+/// was written (its `mtime`: seconds, nanoseconds, as git compares them),
+/// where it is the usual file of a SHA-1 repository: `.git` a folder (not
+/// a linked worktree's or a submodule's file), no `objectformat` in its
+/// config (a SHA-256 repository's entries' ids are longer).
+pub fn index_file(top: &Path) -> Option<(Vec<u8>, (u32, u32))> {
     let git_dir = top.join(".git");
     if !git_dir.is_dir() {
         return None;
     }
-    // A SHA-256 repository says so in its config (`objectformat`): its
-    // entries' ids are longer.
     let config = std::fs::read(git_dir.join("config")).ok()?;
     if config
         .windows(b"objectformat".len())
@@ -29,14 +37,38 @@ pub fn tracked_names(top: &Path, root: &Path) -> Option<Vec<u8>> {
     {
         return None;
     }
+    // The time from the file read (git replaces the index by renaming a
+    // new one over it).
+    let mut file = std::fs::File::open(git_dir.join("index")).ok()?;
+    let written = mtime(&file.metadata().ok()?);
+    let mut index = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut index).ok()?;
+    Some((index, written))
+}
+
+#[cfg(unix)]
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn mtime(m: &std::fs::Metadata) -> (u32, u32) {
+    use std::os::unix::fs::MetadataExt;
+    // (32 bits, as the index keeps each file's.)
+    (m.mtime() as u32, m.mtime_nsec() as u32)
+}
+
+#[cfg(not(unix))]
+fn mtime(_: &std::fs::Metadata) -> (u32, u32) {
+    (0, 0)
+}
+
+/// The index's names' prefix for `root` (a folder of the work tree at
+/// `top`, both canonical): its path under `top`, each part followed by `/`.
+pub fn prefix(top: &Path, root: &Path) -> Option<Vec<u8>> {
     let under = root.strip_prefix(top).ok()?;
     let mut prefix = Vec::new();
     for part in under.components() {
         prefix.extend_from_slice(part.as_os_str().as_encoded_bytes());
         prefix.push(b'/');
     }
-    let index = std::fs::read(git_dir.join("index")).ok()?;
-    names(&index, &prefix)
+    Some(prefix)
 }
 
 /// The id length of a SHA-1 repository's index entries.
@@ -49,6 +81,59 @@ const GITLINK: u32 = 0o160000;
 /// stripped of it, each followed by a NUL; `None` for anything but a
 /// plain version 2, 3 or 4 index of files and links.
 fn names(index: &[u8], prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut gitlink = false;
+    // (A submodule anywhere: git lists its files with `--recurse-submodules`.)
+    entries(index, b"", |e| {
+        gitlink |= e.mode & 0o170000 == GITLINK;
+        if let Some(rel) = e.name.strip_prefix(prefix) {
+            out.extend_from_slice(rel);
+            out.push(0);
+        }
+    })?;
+    (!gitlink).then_some(out)
+}
+
+/// What the index caches of a file's `stat` when it takes the file's blob
+/// id: git counts a file unchanged while these still match (`ce_match_stat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cached {
+    /// Seconds and nanoseconds.
+    pub ctime: (u32, u32),
+    pub mtime: (u32, u32),
+    pub ino: u32,
+    /// The size, cut to 32 bits.
+    pub size: u32,
+}
+
+/// One entry of the index.
+#[derive(Debug)]
+pub struct Entry<'a> {
+    /// Relative to the prefix asked for.
+    pub name: &'a [u8],
+    pub mode: u32,
+    pub oid: &'a [u8],
+    pub cached: Cached,
+    /// 0 for a merged entry; 1–3 for the stages of a conflicted one.
+    pub stage: u16,
+    /// Assume-unchanged (git then trusts the file without `stat`).
+    pub assume_valid: bool,
+    /// Skip-worktree (a sparse checkout's: no file expected) or
+    /// intent-to-add (in no tree yet).
+    pub skip_worktree: bool,
+    pub intent_to_add: bool,
+}
+
+/// Each entry of `index` whose name starts with `prefix`, given to `each`
+/// in the index's order; the id of the tree the whole index makes when its
+/// cache (the `TREE` extension's root) says it is still valid. `None` for
+/// anything but a plain version 2, 3 or 4 index (a split index, a sparse
+/// one, a malformed one).
+pub fn entries(
+    index: &[u8],
+    prefix: &[u8],
+    mut each: impl FnMut(&Entry),
+) -> Option<Option<[u8; ID]>> {
     let u32_at = |at: usize| -> Option<u32> {
         Some(u32::from_be_bytes(index.get(at..at + 4)?.try_into().ok()?))
     };
@@ -62,24 +147,26 @@ fn names(index: &[u8], prefix: &[u8]) -> Option<Vec<u8>> {
     let count = u32_at(8)?;
     // Entries end before the trailing checksum, at the latest.
     let end = index.len().checked_sub(ID)?;
-    let mut out = Vec::new();
     let mut name: Vec<u8> = Vec::new();
     let mut at = 12;
     for _ in 0..count {
         // ctime, mtime (8 each), dev, ino, mode, uid, gid, size (4 each),
         // the id, 2 bytes of flags.
+        let entry_at = at;
         let mode = u32_at(at + 24)?;
         let flags_at = at + 40 + ID;
         let flags = u16::from_be_bytes(index.get(flags_at..flags_at + 2)?.try_into().ok()?);
         let mut name_at = flags_at + 2;
+        let mut extended = 0u16;
         if flags & 0x4000 != 0 {
             // Extended flags (version 3 on): intent-to-add, skip-worktree.
             if version < 3 {
                 return None;
             }
+            extended = u16::from_be_bytes(index.get(name_at..name_at + 2)?.try_into().ok()?);
             name_at += 2;
         }
-        if mode & 0o170000 == FOLDER || mode & 0o170000 == GITLINK {
+        if mode & 0o170000 == FOLDER {
             return None;
         }
         if version == 4 {
@@ -107,21 +194,53 @@ fn names(index: &[u8], prefix: &[u8]) -> Option<Vec<u8>> {
             return None;
         }
         if let Some(rel) = name.strip_prefix(prefix) {
-            out.extend_from_slice(rel);
-            out.push(0);
+            each(&Entry {
+                name: rel,
+                mode,
+                oid: &index[entry_at + 40..entry_at + 40 + ID],
+                cached: Cached {
+                    ctime: (u32_at(entry_at)?, u32_at(entry_at + 4)?),
+                    mtime: (u32_at(entry_at + 8)?, u32_at(entry_at + 12)?),
+                    ino: u32_at(entry_at + 20)?,
+                    size: u32_at(entry_at + 36)?,
+                },
+                stage: (flags >> 12) & 3,
+                assume_valid: flags & 0x8000 != 0,
+                skip_worktree: extended & 0x4000 != 0,
+                intent_to_add: extended & 0x2000 != 0,
+            });
         }
     }
     // Extensions: a split index keeps its entries in another file (`link`),
-    // a sparse one folders for some of them (`sdir`).
+    // a sparse one folders for some of them (`sdir`); the cache of trees
+    // (`TREE`) begins with the whole index's: an empty path, its entry
+    // count (-1 once a change made it stale) and subtree count, its id.
+    let mut tree = None;
     while at < end {
         let signature = index.get(at..at + 4)?;
         if signature == b"link" || signature == b"sdir" {
             return None;
         }
         let size = usize::try_from(u32_at(at + 4)?).ok()?;
+        if signature == b"TREE" {
+            tree = root_tree(index.get(at + 8..at.checked_add(8 + size)?)?);
+        }
         at = at.checked_add(8 + size)?;
     }
-    (at == end).then_some(out)
+    (at == end).then_some(tree)
+}
+
+/// The whole index's tree id from a `TREE` extension's data, when valid.
+fn root_tree(data: &[u8]) -> Option<[u8; ID]> {
+    let rest = data.strip_prefix(b"\0")?;
+    let line_end = memchr::memchr(b'\n', rest)?;
+    let (count, _) = std::str::from_utf8(&rest[..line_end])
+        .ok()?
+        .split_once(' ')?;
+    if count.parse::<i64>().ok()? < 0 {
+        return None;
+    }
+    rest.get(line_end + 1..line_end + 1 + ID)?.try_into().ok()
 }
 
 /// Git's offset varint (`varint.c`): seven bits a byte, most significant

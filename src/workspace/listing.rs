@@ -66,6 +66,10 @@ pub struct Blob {
     /// own commit). Read from there when its git blob id is `oid`, which
     /// costs a read and a hash instead of git inflating the blob.
     checkout: Option<PathBuf>,
+    /// The index's `stat` of that file, where it vouches that the file
+    /// holds this blob while the `stat` matches: then it is read unhashed
+    /// (see [`super::revtree`]).
+    cached: Option<super::index::Cached>,
 }
 
 impl Listed {
@@ -127,10 +131,18 @@ impl Listed {
                     _ => gone,
                 }
             }
-            Content::Blob(b) => Looked {
-                kind: b.kind,
-                size: b.size,
-                file: None,
+            Content::Blob(b) => match b.vouched() {
+                // The checkout's file, opened: read as the blob.
+                Some((file, size)) => Looked {
+                    kind: FileKind::File,
+                    size,
+                    file: Some(file),
+                },
+                None => Looked {
+                    kind: b.kind,
+                    size: b.size,
+                    file: None,
+                },
             },
         }
     }
@@ -152,6 +164,11 @@ impl Listed {
                 buf.reserve(usize::try_from(looked.size).unwrap_or(0) + 1);
                 // Through `Take`: `File`'s own `read_to_end` stats the file
                 // again for a size hint.
+                file.take(u64::MAX).read_to_end(buf)?;
+            }
+            Content::Blob(_) if looked.file.is_some() => {
+                let file = looked.file.expect("tested");
+                buf.reserve(usize::try_from(looked.size).unwrap_or(0) + 1);
                 file.take(u64::MAX).read_to_end(buf)?;
             }
             Content::Blob(b) => match &b.bytes {
@@ -183,7 +200,10 @@ impl Listed {
                 };
                 super::sweep::sweep_file(file, looked.size, &self.rel)
             }
-            Content::Blob(_) => self.open(looked).and_then(super::sweep::sweep),
+            Content::Blob(_) => match looked.file {
+                Some(file) => super::sweep::sweep_file(file, looked.size, &self.rel),
+                None => self.open(looked).and_then(super::sweep::sweep),
+            },
         }
     }
 
@@ -206,15 +226,29 @@ impl Listed {
 }
 
 impl Blob {
+    /// The checkout's file at this blob's path, opened, and its size, when
+    /// the index vouches that it holds this blob (its `stat` unchanged).
+    fn vouched(&self) -> Option<(std::fs::File, u64)> {
+        super::revtree::open_vouched(self.checkout.as_ref()?, self.cached.as_ref()?)
+    }
+
     /// The checkout's bytes at this blob's path when they are this blob's:
     /// their git blob id is its id (SHA-1, or SHA-256 in a repository of
     /// that format). Anything else (another content, a file gone or
     /// grown since, an unreadable one) is `None`: git is asked.
     fn checkout_bytes(&self) -> Option<Vec<u8>> {
         let path = self.checkout.as_ref()?;
+        #[cfg(test)]
+        HASHED.with(|n| n.set(n.get() + 1));
         let bytes = std::fs::read(path).ok()?;
         (blob_id(&bytes, self.oid.len())? == self.oid).then_some(bytes)
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many checkout files this thread hashed to know them a blob's.
+    pub(crate) static HASHED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Git's id of a blob holding `bytes`, in lower-case hex of `hex_len`
@@ -256,7 +290,7 @@ pub struct Looked {
 /// Opens a path for reading without following a final symbolic link and
 /// without blocking on a FIFO (or a device) that replaced the file.
 #[cfg(unix)]
-fn open_no_wait(p: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_no_wait(p: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .read(true)
@@ -265,7 +299,7 @@ fn open_no_wait(p: &Path) -> std::io::Result<std::fs::File> {
 }
 
 #[cfg(not(unix))]
-fn open_no_wait(_: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_no_wait(_: &Path) -> std::io::Result<std::fs::File> {
     Err(std::io::ErrorKind::Unsupported.into())
 }
 
@@ -786,60 +820,41 @@ fn from_git(
 
 /// The tree of commit `rev` under `root` (paths relative to it, as `git
 /// ls-tree` gives them when run there), submodules' commits left out (their
-/// files are not in this repository's object store). A listing git cannot
-/// give is an error of the run, reported by [`Listing::errors`].
+/// files are not in this repository's object store): the run's prepared
+/// [`RevTree`](super::revtree::RevTree), else listed here. A listing git
+/// cannot give is an error of the run, reported by [`Listing::errors`].
 fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
     let mut listing = Listing {
         set: Some(ScannedSet::GitRevision(rev.to_string())),
         tracked_env_files: Some(Vec::new()),
         ..Listing::default()
     };
-    let out = git::command(root)
-        .args([
-            "-c",
-            "core.quotePath=false",
-            "ls-tree",
-            "-r",
-            "-l",
-            "-z",
-            rev,
-        ])
-        .stderr(std::process::Stdio::piped())
-        .output();
-    let out = match out {
-        Ok(o) if o.status.success() => o.stdout,
-        Ok(o) => {
-            listing.errors.push(format!(
-                "cannot list the tree of {rev}: {}",
-                String::from_utf8_lossy(&o.stderr).trim()
-            ));
-            return listing;
-        }
-        Err(e) => {
-            listing.errors.push(format!("cannot run git ls-tree: {e}"));
-            return listing;
-        }
-    };
+    let tree = super::revtree::prepared(root, rev)
+        .unwrap_or_else(|| std::sync::Arc::new(super::revtree::RevTree::load(root, rev, None)));
+    if let Some(e) = &tree.error {
+        listing.errors.push(e.clone());
+        return listing;
+    }
     let store = std::sync::Arc::new(ObjectStore::new(root));
-    // Blobs only: a submodule's entry is a commit.
-    let entries: Vec<TreeEntry> = out
-        .split(|&b| b == 0)
-        .filter_map(TreeEntry::parse)
-        .filter(|e| e.kind == "blob")
-        .collect();
-    // Files the checkout holds at the same path and size are read from
-    // there when their blob id matches (see [`Blob::checkout_bytes`]). The
-    // other small blobs are read ahead while the workers check what was
-    // handed out (asked for one at a time, each blob cost a round trip to
-    // git: a 4,000-file app took 7× as long as from a checkout), through
-    // two `git cat-file --batch` taking turns on two cores or more (one
-    // inflating one blob after another was what the listing waited for).
-    let checkout: Vec<Option<PathBuf>> = entries.iter().map(|e| e.in_checkout(root)).collect();
-    let wanted: Vec<String> = entries
+    // Files the checkout holds with the blob's bytes are read from there:
+    // unhashed where the index vouches for them, else when their blob id
+    // matches (see [`Blob::checkout_bytes`]). The other small blobs are
+    // read ahead while the workers check what was handed out (asked for
+    // one at a time, each blob cost a round trip to git: a 4,000-file app
+    // took 7× as long as from a checkout), through two `git cat-file
+    // --batch` taking turns on two cores or more (one inflating one blob
+    // after another was what the listing waited for).
+    let prefetchable = |e: &super::revtree::RevEntry| {
+        e.cached.is_none()
+            && !e.maybe_in_checkout
+            && e.mode != super::revtree::LINK
+            && e.size.is_some_and(|n| n <= PREFETCH_MAX)
+    };
+    let wanted: Vec<String> = tree
+        .entries
         .iter()
-        .zip(&checkout)
-        .filter(|(e, c)| c.is_none() && e.prefetchable())
-        .map(|(e, _)| e.oid.to_string())
+        .filter(|e| prefetchable(e))
+        .map(|e| e.oid.clone())
         .collect();
     let streams = if wanted.len() >= 256 && crate::cores::cores().is_some_and(|n| n > 1) {
         2
@@ -855,18 +870,18 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
         })
         .collect();
     let mut taken = 0usize;
-    for (entry, checkout) in entries.into_iter().zip(checkout) {
-        let rel = String::from_utf8_lossy(entry.path).into_owned();
+    for entry in &tree.entries {
+        let rel = String::from_utf8_lossy(&entry.path).into_owned();
         let file = rel.rsplit('/').next().unwrap_or(&rel);
         if file == ".env" || file.starts_with(".env.") {
             if let Some(env) = &mut listing.tracked_env_files {
                 env.push(rel.clone());
             }
         }
-        let bytes = if checkout.is_none() && entry.prefetchable() {
+        let bytes = if prefetchable(entry) {
             let turn = taken % streams;
             taken += 1;
-            let bytes = prefetches[turn].as_mut().and_then(|p| p.next(entry.oid));
+            let bytes = prefetches[turn].as_mut().and_then(|p| p.next(&entry.oid));
             if bytes.is_none() {
                 // Out of step from here on: read the rest on demand.
                 prefetches.iter_mut().for_each(|p| *p = None);
@@ -875,12 +890,14 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
         } else {
             None
         };
+        let checkout = (entry.cached.is_some() || entry.maybe_in_checkout)
+            .then(|| root.join(os_path(&entry.path)));
         emit(Listed {
             rel,
             content: Content::Blob(Blob {
-                oid: entry.oid.to_string(),
+                oid: entry.oid.clone(),
                 size: entry.size.unwrap_or(0),
-                kind: if entry.mode == "120000" {
+                kind: if entry.mode == super::revtree::LINK {
                     FileKind::Symlink
                 } else {
                     FileKind::File
@@ -888,6 +905,7 @@ fn from_rev(root: &Path, rev: &str, emit: &mut impl FnMut(Listed)) -> Listing {
                 store: store.clone(),
                 bytes,
                 checkout,
+                cached: entry.cached,
             }),
         });
     }
@@ -922,22 +940,6 @@ impl<'a> TreeEntry<'a> {
             size: fields.next().and_then(|s| s.parse().ok()),
             path: &entry[tab + 1..],
         })
-    }
-
-    /// Small enough to read ahead, and a file (not a link).
-    fn prefetchable(&self) -> bool {
-        self.mode != "120000" && self.size.is_some_and(|n| n <= PREFETCH_MAX)
-    }
-
-    /// The checkout's path for a regular file when a regular file of the
-    /// entry's size is there.
-    fn in_checkout(&self, root: &Path) -> Option<PathBuf> {
-        if !matches!(self.mode, "100644" | "100755") {
-            return None;
-        }
-        let path = root.join(os_path(self.path));
-        let m = std::fs::symlink_metadata(&path).ok()?;
-        (m.is_file() && self.size == Some(m.len())).then_some(path)
     }
 }
 
@@ -1061,13 +1063,13 @@ impl Drop for Prefetch {
 }
 
 #[cfg(unix)]
-fn os_path(name: &[u8]) -> PathBuf {
+pub(crate) fn os_path(name: &[u8]) -> PathBuf {
     use std::os::unix::ffi::OsStrExt;
     PathBuf::from(std::ffi::OsStr::from_bytes(name))
 }
 
 #[cfg(not(unix))]
-fn os_path(name: &[u8]) -> PathBuf {
+pub(crate) fn os_path(name: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(name).into_owned())
 }
 

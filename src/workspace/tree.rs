@@ -75,6 +75,13 @@ impl Tree {
     /// cannot list them (reads by path then).
     fn blob_ids(&self, rev: &str) -> &std::collections::HashMap<String, String> {
         self.blob_ids.get_or_init(|| {
+            if let Some(tree) = super::revtree::prepared(&self.root, rev) {
+                return tree
+                    .entries
+                    .iter()
+                    .filter_map(|e| Some((String::from_utf8(e.path.clone()).ok()?, e.oid.clone())))
+                    .collect();
+            }
             let out = crate::git::command(&self.root)
                 .args(["ls-tree", "-r", "-z", rev])
                 .stderr(std::process::Stdio::null())
@@ -115,13 +122,32 @@ impl Tree {
     pub fn read(&self, rel: &str) -> std::io::Result<Vec<u8>> {
         match &self.rev {
             None => std::fs::read(self.root.join(rel)),
-            Some((rev, store)) => store.read(&format!("{rev}:./{rel}")).map_err(|_| {
-                std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    format!("{rel} is not in {rev}"),
-                )
-            }),
+            Some((rev, store)) => {
+                if let Some(tree) = super::revtree::prepared(&self.root, rev) {
+                    if let Some(e) = tree.get(rel) {
+                        if let Some(bytes) = vouched_bytes(&self.root, e) {
+                            return Ok(bytes);
+                        }
+                        return store.read(&e.oid).map_err(|_| not_in(rel, rev));
+                    } else if is_plain(rel) {
+                        return Err(not_in(rel, rev));
+                    }
+                }
+                self.read_by_path(rev, store, rel)
+            }
         }
+    }
+
+    /// `rel`'s blob in `rev`, found by git by its path.
+    fn read_by_path(
+        &self,
+        rev: &str,
+        store: &super::listing::ObjectStore,
+        rel: &str,
+    ) -> std::io::Result<Vec<u8>> {
+        store
+            .read(&format!("{rev}:./{rel}"))
+            .map_err(|_| not_in(rel, rev))
     }
 
     /// The files of `rels` thread `me` of those sharing them takes (see
@@ -198,10 +224,26 @@ impl Tree {
             return;
         };
         let ids = self.blob_ids(rev);
+        // Files the index vouches for are read from the checkout (see
+        // `super::revtree`).
+        let prepared = super::revtree::prepared(&self.root, rev);
+        let vouched: Vec<Option<&super::revtree::RevEntry>> = rels
+            .iter()
+            .map(|r| {
+                prepared
+                    .as_ref()
+                    .and_then(|t| t.get(r.as_ref()))
+                    .filter(|e| e.cached.is_some())
+            })
+            .collect();
         // The blobs the listing kept are not asked of git again.
         let kept: Vec<Option<std::sync::Arc<[u8]>>> = rels
             .iter()
-            .map(|r| {
+            .zip(&vouched)
+            .map(|(r, v)| {
+                if v.is_some() {
+                    return None;
+                }
                 ids.get(r.as_ref())
                     .and_then(|id| super::listing::kept_blob(id))
             })
@@ -209,8 +251,9 @@ impl Tree {
         let names = rels
             .iter()
             .zip(&kept)
-            .filter(|(_, k)| k.is_none())
-            .map(|(r, _)| {
+            .zip(&vouched)
+            .filter(|((_, k), v)| k.is_none() && v.is_none())
+            .map(|((r, _), _)| {
                 let r = r.as_ref();
                 ids.get(r)
                     .cloned()
@@ -218,7 +261,16 @@ impl Tree {
             })
             .collect();
         let mut prefetch = super::listing::Prefetch::start(&self.root, names);
-        for (rel, kept) in rels.iter().map(AsRef::as_ref).zip(kept) {
+        for ((rel, kept), vouched) in rels.iter().map(AsRef::as_ref).zip(kept).zip(vouched) {
+            if let Some(e) = vouched {
+                // Changed since: one at a time, as git has it.
+                if let Some(bytes) = vouched_bytes(&self.root, e).or_else(|| self.read(rel).ok()) {
+                    if !f(rel, &bytes) {
+                        return;
+                    }
+                }
+                continue;
+            }
             let asked = match kept {
                 Some(b) => {
                     if !f(rel, &b) {
@@ -245,6 +297,26 @@ impl Tree {
         }
     }
 
+    /// The bytes of a regular file at `rel` of at most `max` bytes (never
+    /// a link followed, a FIFO or a device read): `None` for anything else.
+    pub fn read_small_file(&self, rel: &str, max: u64) -> Option<Vec<u8>> {
+        let Some((rev, _)) = &self.rev else {
+            let path = self.root.join(rel);
+            let meta = std::fs::symlink_metadata(&path).ok()?;
+            if !meta.is_file() || meta.len() > max {
+                return None;
+            }
+            return std::fs::read(&path).ok();
+        };
+        if let Some(tree) = super::revtree::prepared(&self.root, rev) {
+            let e = tree.get(rel)?;
+            if e.mode == super::revtree::LINK || e.size.is_some_and(|n| n > max) {
+                return None;
+            }
+        }
+        self.read(rel).ok().filter(|b| b.len() as u64 <= max)
+    }
+
     /// Is there a file at `rel` in this tree?
     pub fn is_file(&self, rel: &str) -> bool {
         match &self.rev {
@@ -252,6 +324,32 @@ impl Tree {
             Some(_) => self.read(rel).is_ok(),
         }
     }
+}
+
+/// The error of a read of `rel` that `rev` does not hold.
+fn not_in(rel: &str, rev: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::NotFound,
+        format!("{rel} is not in {rev}"),
+    )
+}
+
+/// A relative path spelled as git lists it (no `.` or `..` part, no empty
+/// one, no `\\`): one a listed tree not holding it does not hold.
+fn is_plain(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.contains('\\')
+        && rel.split('/').all(|part| !matches!(part, "" | "." | ".."))
+}
+
+/// The checkout's bytes at `e`'s path when the index vouches that they are
+/// its blob's (see [`super::revtree`]).
+fn vouched_bytes(root: &Path, e: &super::revtree::RevEntry) -> Option<Vec<u8>> {
+    let path = root.join(super::listing::os_path(&e.path));
+    let (file, size) = super::revtree::open_vouched(&path, e.cached.as_ref()?)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0) + 1);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, u64::MAX), &mut bytes).ok()?;
+    Some(bytes)
 }
 
 #[cfg(test)]
@@ -390,6 +488,82 @@ mod read_each_tests {
             });
             assert_eq!(first, ["a.txt"]);
         }
+    }
+
+    /// A prepared revision (`--rev` in a run) reads the files the index
+    /// vouches for from the checkout, the others from git: with git's
+    /// objects gone, only the vouched-for files can still be read.
+    #[test]
+    fn a_prepared_revision_reads_vouched_files_from_the_checkout() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, home) = (&dir.path().join("repo"), &dir.path().join("home"));
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::create_dir_all(home).unwrap();
+        git(root, &["init", "-q"]);
+        let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        for (rel, text) in [
+            ("a.txt", "alpha 5e1d\n"),
+            ("b.txt", "beta 5e1d\n"),
+            ("sub/c.txt", "gamma 5e1d"),
+        ] {
+            std::fs::write(root.join(rel), text).unwrap();
+            let file = std::fs::File::options()
+                .write(true)
+                .open(root.join(rel))
+                .unwrap();
+            file.set_modified(past).unwrap();
+        }
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-qm", "one"]);
+        let head = git(root, &["rev-parse", "HEAD"]).trim().to_string();
+        let vars = [("HOME".to_string(), home.display().to_string())];
+        let ctx = crate::run_context::RunContext::from_vars(vars.into(), (2026, 1, 1)).unwrap();
+        super::super::revtree::prepare(root, &head, &ctx);
+        // Changed in the checkout since: the commit's bytes come from git.
+        std::fs::write(root.join("b.txt"), "BETA 5E1D\n").unwrap();
+        let tree = Tree::new(root, Some(&head));
+        let text = |r: std::io::Result<Vec<u8>>| r.map(|b| String::from_utf8(b).unwrap());
+        assert_eq!(text(tree.read("a.txt")).unwrap(), "alpha 5e1d\n");
+        assert_eq!(text(tree.read("b.txt")).unwrap(), "beta 5e1d\n");
+        assert_eq!(text(tree.read("./a.txt")).unwrap(), "alpha 5e1d\n");
+        let missing = tree.read("missing.txt").unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+        assert_eq!(
+            tree.read_small_file("a.txt", 11).as_deref(),
+            Some(&b"alpha 5e1d\n"[..])
+        );
+        assert_eq!(tree.read_small_file("a.txt", 10), None);
+        assert!(tree.is_file("sub/c.txt") && !tree.is_file("sub"));
+        let rels = ["a.txt", "missing.txt", "b.txt", "sub/c.txt"].map(String::from);
+        let read_each = |tree: &Tree| {
+            let mut got = Vec::new();
+            tree.read_each(&rels, |rel, bytes| {
+                got.push(format!("{rel}={}", String::from_utf8_lossy(bytes)));
+                true
+            });
+            got
+        };
+        assert_eq!(
+            read_each(&tree),
+            [
+                "a.txt=alpha 5e1d\n",
+                "b.txt=beta 5e1d\n",
+                "sub/c.txt=gamma 5e1d"
+            ]
+        );
+        // No objects: what the index vouches for is still read. (Bytes no
+        // other test has: no blob the listing kept stands for them.)
+        let objects = root.join(".git/objects");
+        let away = root.join(".git/objects-away");
+        std::fs::rename(&objects, &away).unwrap();
+        let tree = Tree::new(root, Some(&head));
+        assert_eq!(text(tree.read("a.txt")).unwrap(), "alpha 5e1d\n");
+        assert!(tree.read("b.txt").is_err());
+        assert_eq!(
+            read_each(&tree),
+            ["a.txt=alpha 5e1d\n", "sub/c.txt=gamma 5e1d"]
+        );
+        std::fs::rename(&away, &objects).unwrap();
     }
 
     /// Blobs the listing kept are taken from memory, in their place among

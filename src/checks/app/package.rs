@@ -116,9 +116,10 @@ pub(super) fn manifests(repo_files: &[crate::migrations::RepoFile]) -> Vec<(&str
 /// are read again after the walk ([`super::scan::server_package_facts`]),
 /// so a wrong guess costs time, never a fact.
 pub struct ServerDeps {
-    /// The checkout's root; `None` (with `--rev`, and in tests): every
-    /// file is looked in, as if every package had a server.
-    root: Option<std::path::PathBuf>,
+    /// The tree whose manifests are read (the checkout, or `--rev`'s);
+    /// `None` (in tests): every file is looked in, as if every package
+    /// had a server.
+    tree: Option<crate::workspace::tree::Tree>,
     /// A folder → whether its `package.json` or one above names a server
     /// framework among its production dependencies.
     folders: std::sync::RwLock<std::collections::HashMap<String, bool>>,
@@ -129,10 +130,10 @@ pub struct ServerDeps {
 }
 
 impl ServerDeps {
-    pub fn new(root: Option<&std::path::Path>) -> ServerDeps {
+    pub fn new(tree: Option<crate::workspace::tree::Tree>) -> ServerDeps {
         static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
         ServerDeps {
-            root: root.map(std::path::Path::to_path_buf),
+            tree,
             folders: Default::default(),
             id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         }
@@ -141,7 +142,7 @@ impl ServerDeps {
     /// Does a `package.json` in `rel`'s folder or one above depend on a
     /// server framework?
     pub fn may_serve(&self, rel: &str) -> bool {
-        let Some(root) = &self.root else {
+        let Some(tree) = &self.tree else {
             return true;
         };
         let dir = crate::paths::split_name(rel).map_or("", |(d, _)| d);
@@ -164,7 +165,7 @@ impl ServerDeps {
             None => {
                 drop(known);
                 let mut folders = self.folders.write().unwrap_or_else(|e| e.into_inner());
-                answer(root, dir, &mut folders)
+                answer(tree, dir, &mut folders)
             }
         };
         LAST.with_borrow_mut(|last| {
@@ -188,7 +189,7 @@ const MANIFEST_DEPTH: usize = 2;
 /// [`ServerDeps::may_serve`] for the files of `dir`, kept for each folder
 /// (one look-up per file; each folder's manifest looked for once).
 fn answer(
-    root: &std::path::Path,
+    tree: &crate::workspace::tree::Tree,
     dir: &str,
     folders: &mut std::collections::HashMap<String, bool>,
 ) -> bool {
@@ -196,10 +197,10 @@ fn answer(
         return b;
     }
     let shallow = dir.is_empty() || dir.bytes().filter(|&b| b == b'/').count() < MANIFEST_DEPTH;
-    let b = (shallow && names_server_dep(root, dir))
+    let b = (shallow && names_server_dep(tree, dir))
         || (!dir.is_empty()
             && answer(
-                root,
+                tree,
                 crate::paths::split_name(dir).map_or("", |(d, _)| d),
                 folders,
             ));
@@ -210,15 +211,13 @@ fn answer(
 /// Does `dir/package.json` list a server framework among its production
 /// dependencies? Only a regular file of a manifest's size is read (never a
 /// FIFO or a device; a symbolic link is not followed).
-fn names_server_dep(root: &std::path::Path, dir: &str) -> bool {
-    let path = root.join(dir).join("package.json");
-    let Ok(meta) = std::fs::symlink_metadata(&path) else {
-        return false;
+fn names_server_dep(tree: &crate::workspace::tree::Tree, dir: &str) -> bool {
+    let rel = if dir.is_empty() {
+        "package.json".to_string()
+    } else {
+        format!("{dir}/package.json")
     };
-    if !meta.is_file() || meta.len() > 1 << 20 {
-        return false;
-    }
-    let Ok(text) = std::fs::read(&path) else {
+    let Some(text) = tree.read_small_file(&rel, 1 << 20) else {
         return false;
     };
     /// The dependencies' names, the rest skipped unread (a manifest of
@@ -315,7 +314,7 @@ mod tests {
             .status()
             .unwrap();
         assert!(made.success());
-        let guess = ServerDeps::new(Some(root));
+        let guess = ServerDeps::new(Some(crate::workspace::tree::Tree::new(root, None)));
         for (rel, want) in [
             ("apps/api/src/main.ts", true),
             ("apps/api/src/deep/er/routes.ts", true),
@@ -337,7 +336,7 @@ mod tests {
             "package.json",
             r#"{ "dependencies": { "@nestjs/core": "10" } }"#,
         );
-        let guess = ServerDeps::new(Some(root));
+        let guess = ServerDeps::new(Some(crate::workspace::tree::Tree::new(root, None)));
         assert!(guess.may_serve("apps/web/app/page.tsx"));
         assert!(guess.may_serve("a/b/c/main.ts"));
         // No checkout (`--rev`, the checks' unit tests): every file.
@@ -345,7 +344,8 @@ mod tests {
         // Two guesses asked in turn on one thread keep their own answers
         // (the thread keeps the last one asked, for its guess only).
         let other = tempfile::tempdir().unwrap();
-        let elsewhere = ServerDeps::new(Some(other.path()));
+        let elsewhere =
+            ServerDeps::new(Some(crate::workspace::tree::Tree::new(other.path(), None)));
         for _ in 0..2 {
             assert!(guess.may_serve("apps/web/app/page.tsx"));
             assert!(!elsewhere.may_serve("apps/web/app/page.tsx"));
