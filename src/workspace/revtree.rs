@@ -361,8 +361,8 @@ fn hex(id: &[u8]) -> String {
 }
 
 /// No git setting and no attributes file outside the tree may make a
-/// checkout file differ from its blob: in the repository's, the user's and
-/// the system's config files no `autocrlf` turning line ends into CRLF, no
+/// checkout file differ from its blob: in the repository's (its
+/// `config.worktree` too), the user's and the system's config files no `autocrlf` turning line ends into CRLF, no
 /// `eol = crlf`, no attributes file of the user's named, no include (whose
 /// file is not read here); the repository's `info/attributes`, the user's
 /// (`$XDG_CONFIG_HOME/git/attributes`) and the system's
@@ -391,6 +391,8 @@ fn settings_convert_nothing(top: &Path, ctx: &RunContext) -> bool {
     let attributes: fn(&[u8]) -> bool = |text| !may_convert(text);
     [
         (top.join(".git/config"), config),
+        // (Read by git where `extensions.worktreeConfig` is on.)
+        (top.join(".git/config.worktree"), config),
         (home.join(".gitconfig"), config),
         (xdg.join("git/config"), config),
         (PathBuf::from("/etc/gitconfig"), config),
@@ -727,6 +729,12 @@ mod tests {
         );
         git(root, &["config", "--unset", "core.autocrlf"]);
         // The user's.
+        // The work tree's own (`extensions.worktreeConfig`).
+        git(root, &["config", "extensions.worktreeConfig", "true"]);
+        git(root, &["config", "--worktree", "core.autocrlf", "true"]);
+        assert!(vouched(&RevTree::load(root, &head, Some(&ctx(home)))).is_empty());
+        git(root, &["config", "--worktree", "--unset", "core.autocrlf"]);
+        assert_eq!(vouched(&RevTree::load(root, &head, Some(&ctx(home)))).len(), 2);
         std::fs::write(home.join(".gitconfig"), "[core]\n\teol = crlf\n").unwrap();
         assert!(vouched(&RevTree::load(root, &head, Some(&ctx(home)))).is_empty());
         std::fs::write(home.join(".gitconfig"), "[include]\n\tpath = other\n").unwrap();
