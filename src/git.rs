@@ -6,6 +6,7 @@ use std::process::Command;
 
 mod history;
 mod new_only;
+mod objects;
 
 pub use history::*;
 pub use new_only::*;
@@ -217,10 +218,15 @@ pub fn resolve_commit(root: &Path, rev: &str) -> Result<String, String> {
 static TREES: std::sync::Mutex<std::collections::BTreeMap<String, String>> =
     std::sync::Mutex::new(std::collections::BTreeMap::new());
 
-/// The id of commit `commit`'s tree (`commit` a full id).
-pub fn tree_of(root: &Path, commit: &str) -> Option<String> {
+/// The id of commit `commit`'s tree (`commit` a full id): resolved with
+/// it, else read from the object store (see [`objects`]), else asked of
+/// git.
+pub fn tree_of(root: &Path, commit: &str, ctx: &RunContext) -> Option<String> {
     if let Some(tree) = TREES.lock().unwrap_or_else(|e| e.into_inner()).get(commit) {
         return Some(tree.clone());
+    }
+    if let Some(tree) = tree_from_files(root, commit, ctx) {
+        return Some(tree);
     }
     git(
         root,
@@ -235,6 +241,46 @@ pub fn tree_of(root: &Path, commit: &str) -> Option<String> {
     .ok()
     .map(|o| String::from_utf8_lossy(&o).trim().to_string())
     .filter(|t| is_object_id(t))
+}
+
+/// [`tree_of`] read from the object store's files, where the context does
+/// not point git elsewhere and `root` is in a work tree (not in its `.git`).
+fn tree_from_files(root: &Path, commit: &str, ctx: &RunContext) -> Option<String> {
+    if REPOSITORY_VARS
+        .iter()
+        .chain(&["GIT_OBJECT_DIRECTORY"])
+        .any(|v| ctx.vars().contains_key(*v))
+    {
+        return None;
+    }
+    let top = work_tree_top(root)?;
+    if root.canonicalize().ok()?.starts_with(top.join(".git")) {
+        return None;
+    }
+    let (_, common) = ref_dirs(root)?;
+    objects::commit_tree(&common.join("objects"), commit)
+}
+
+/// `--rev REV` as a full commit id: [`resolve_commit`], without starting
+/// git where `REV` is `HEAD` or a full commit id and the files say what it
+/// is (`HEAD` from its files, the commit's tree from the object store,
+/// kept for [`tree_of`]).
+pub fn resolve_commit_in(root: &Path, rev: &str, ctx: &RunContext) -> Result<String, String> {
+    let commit = if rev == "HEAD" {
+        head_from_files(root, ctx).flatten()
+    } else {
+        is_object_id(rev).then(|| rev.to_string())
+    };
+    if let Some(commit) = commit {
+        if let Some(tree) = tree_from_files(root, &commit, ctx) {
+            TREES
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(commit.clone(), tree);
+            return Ok(commit);
+        }
+    }
+    resolve_commit(root, rev)
 }
 
 /// The commit `HEAD` points at in a work tree already known to be one
@@ -727,15 +773,44 @@ mod tests {
         let (_dir, repo, parent, head) = two_commits();
         assert_eq!(resolve_commit(&repo, "main").as_deref(), Ok(head.as_str()));
         let tree = run(&repo, &["rev-parse", "HEAD^{tree}"]);
-        assert_eq!(tree_of(&repo, &head).as_deref(), Some(tree.as_str()));
+        let ctx = RunContext::from_vars(Default::default(), (2026, 1, 1)).unwrap();
+        assert_eq!(tree_of(&repo, &head, &ctx).as_deref(), Some(tree.as_str()));
         let parent_tree = run(&repo, &["rev-parse", "HEAD~1^{tree}"]);
         assert_eq!(
-            tree_of(&repo, &parent).as_deref(),
+            tree_of(&repo, &parent, &ctx).as_deref(),
             Some(parent_tree.as_str())
         );
         let no = |rev: &str| format!("--rev {rev}: no such commit in {}", repo.display());
         for rev in ["nope", "HEAD~1..HEAD", "HEAD^{tree}", "--all", "HEAD HEAD"] {
             assert_eq!(resolve_commit(&repo, rev), Err(no(rev)), "{rev}");
+            assert_eq!(resolve_commit_in(&repo, rev, &ctx), Err(no(rev)), "{rev}");
         }
+        // From the files: HEAD, a commit's id (its tree kept), loose and
+        // packed; a tree's id or an unknown one is git's to refuse.
+        for _ in 0..2 {
+            assert_eq!(
+                resolve_commit_in(&repo, "HEAD", &ctx).as_deref(),
+                Ok(head.as_str())
+            );
+            assert_eq!(
+                resolve_commit_in(&repo, &parent, &ctx).as_deref(),
+                Ok(parent.as_str())
+            );
+            assert_eq!(
+                tree_from_files(&repo, &parent, &ctx).as_deref(),
+                Some(parent_tree.as_str())
+            );
+            for rev in [tree.as_str(), &"0".repeat(40)] {
+                assert_eq!(resolve_commit_in(&repo, rev, &ctx), Err(no(rev)), "{rev}");
+            }
+            run(&repo, &["gc", "-q", "--prune=now"]);
+        }
+        // In `.git` itself: git says whether that is a work tree.
+        let inside = repo.join(".git");
+        assert_eq!(tree_from_files(&inside, &head, &ctx), None);
+        assert_eq!(
+            resolve_commit_in(&inside, "HEAD", &ctx),
+            resolve_commit(&inside, "HEAD")
+        );
     }
 }

@@ -67,8 +67,11 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         outputs.push((f, PathBuf::from(file)));
     }
     let root = args.path.unwrap_or_else(|| PathBuf::from("."));
+    let ctx = RunContext::from_process()?;
     let rev = match &args.rev {
-        Some(rev) => Some(shipcheck::git::resolve_commit(&root, rev).map_err(anyhow::Error::msg)?),
+        Some(rev) => {
+            Some(shipcheck::git::resolve_commit_in(&root, rev, &ctx).map_err(anyhow::Error::msg)?)
+        }
         None => None,
     };
     let opts = CheckOptions {
@@ -86,7 +89,6 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         fail_on: args.fail_on.map(shipcheck::finding::Level::from),
         online: args.online,
     };
-    let ctx = RunContext::from_process()?;
     let mut report = engine::check(&opts, &ctx)?;
     let has_ci_items = report
         .checklist

@@ -299,7 +299,7 @@ impl Checkout {
                 gitlink,
             });
         })?;
-        let tree = crate::git::tree_of(&root, rev)?;
+        let tree = crate::git::tree_of(&root, rev, ctx)?;
         let as_blobs = cfg!(unix)
             && settings_convert_nothing(&top, ctx)
             && attributes
@@ -734,7 +734,10 @@ mod tests {
         git(root, &["config", "--worktree", "core.autocrlf", "true"]);
         assert!(vouched(&RevTree::load(root, &head, Some(&ctx(home)))).is_empty());
         git(root, &["config", "--worktree", "--unset", "core.autocrlf"]);
-        assert_eq!(vouched(&RevTree::load(root, &head, Some(&ctx(home)))).len(), 2);
+        assert_eq!(
+            vouched(&RevTree::load(root, &head, Some(&ctx(home)))).len(),
+            2
+        );
         std::fs::write(home.join(".gitconfig"), "[core]\n\teol = crlf\n").unwrap();
         assert!(vouched(&RevTree::load(root, &head, Some(&ctx(home)))).is_empty());
         std::fs::write(home.join(".gitconfig"), "[include]\n\tpath = other\n").unwrap();

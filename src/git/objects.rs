@@ -1,0 +1,351 @@
+//! A commit's tree id read from git's object store without starting git:
+//! `--rev`'s commit is most often `HEAD`, and one `git rev-parse` was a
+//! millisecond of a small app's six. Loose objects and version-2 pack
+//! indexes, a packed commit stored whole or as a delta of another object of
+//! its pack; anything else (an alternate store, a SHA-256 repository, a
+//! chain of deltas deeper than git makes, something malformed) is `None`,
+//! and git is asked. The formats: git's `Documentation/gitformat-pack.txt`
+//! and `gitformat-loose.txt`.
+
+use std::path::Path;
+
+/// The id of the tree of commit `commit` (40 lower-case hex digits) in the
+/// object store at `objects` (a `.git/objects` folder).
+pub(super) fn commit_tree(objects: &Path, commit: &str) -> Option<String> {
+    let id = from_hex(commit)?;
+    if let Some(text) = loose(objects, commit) {
+        let body = text.strip_prefix(b"commit ")?;
+        let nul = memchr::memchr(0, body)?;
+        return tree_line(&body[nul + 1..]);
+    }
+    let packs = std::fs::read_dir(objects.join("pack")).ok()?;
+    for entry in packs.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "idx") {
+            continue;
+        }
+        let idx = std::fs::read(&path).ok()?;
+        if let Some(offset) = find_in_index(&idx, &id)? {
+            let pack = Pack {
+                file: std::fs::File::open(path.with_extension("pack")).ok()?,
+                idx,
+            };
+            return match pack.object(offset, 0)? {
+                (COMMIT, text) => tree_line(&text),
+                _ => None,
+            };
+        }
+    }
+    None
+}
+
+/// `tree <id>\n`, a commit's first line: the id.
+fn tree_line(text: &[u8]) -> Option<String> {
+    let id = text.strip_prefix(b"tree ")?.get(..40)?;
+    let id = std::str::from_utf8(id).ok()?;
+    (text.get(45) == Some(&b'\n')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()))
+    .then(|| id.to_string())
+}
+
+fn from_hex(hex: &str) -> Option<[u8; 20]> {
+    if hex.len() != 40 {
+        return None;
+    }
+    let mut id = [0u8; 20];
+    for (i, byte) in id.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(id)
+}
+
+/// The first bytes of a loose object (`objects/xx/yyyy…`), inflated.
+fn loose(objects: &Path, hex: &str) -> Option<Vec<u8>> {
+    let data = std::fs::read(objects.join(&hex[..2]).join(&hex[2..])).ok()?;
+    inflate_start(&data)
+}
+
+/// The first bytes (enough for a commit's header and tree line) of a zlib
+/// stream that may go on past `data`.
+fn inflate_start(data: &[u8]) -> Option<Vec<u8>> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    let mut out = vec![0u8; 128];
+    let mut state = DecompressorOxide::new();
+    let flags = inflate_flags::TINFL_FLAG_PARSE_ZLIB_HEADER
+        | inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF
+        | inflate_flags::TINFL_FLAG_HAS_MORE_INPUT;
+    let (status, _, made) = decompress(&mut state, data, &mut out, 0, flags);
+    match status {
+        TINFLStatus::Done | TINFLStatus::HasMoreOutput | TINFLStatus::NeedsMoreInput => {
+            out.truncate(made);
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
+/// Where object `id` is in the pack a version-2 index describes: `Some(None)`
+/// when that pack does not hold it; `None` for an index not understood.
+fn find_in_index(idx: &[u8], id: &[u8; 20]) -> Option<Option<u64>> {
+    let u32_at = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(idx.get(at..at + 4)?.try_into().ok()?))
+    };
+    if idx.get(..8)? != b"\xfftOc\x00\x00\x00\x02" {
+        return None;
+    }
+    // The fan-out: how many ids begin with a byte up to each value.
+    let fan = |byte: usize| -> Option<usize> { usize::try_from(u32_at(8 + 4 * byte)?).ok() };
+    let count = fan(255)?;
+    let first = usize::from(id[0]);
+    let (mut lo, mut hi) = (if first == 0 { 0 } else { fan(first - 1)? }, fan(first)?);
+    let ids = 8 + 256 * 4;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let at = ids + 20 * mid;
+        match idx.get(at..at + 20)?.cmp(&id[..]) {
+            std::cmp::Ordering::Equal => {
+                // Past the ids and their CRCs: 4-byte offsets, the high
+                // bit naming a slot of the 8-byte ones after them.
+                let offsets = ids + 24 * count;
+                let small = u32_at(offsets + 4 * mid)?;
+                if small & 0x8000_0000 == 0 {
+                    return Some(Some(u64::from(small)));
+                }
+                let slot = usize::try_from(small & 0x7FFF_FFFF).ok()?;
+                let at = offsets + 4 * count + 8 * slot;
+                return Some(Some(u64::from_be_bytes(
+                    idx.get(at..at + 8)?.try_into().ok()?,
+                )));
+            }
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+        }
+    }
+    Some(None)
+}
+
+/// A pack's type of a commit, and of its two kinds of delta (on an object
+/// at an earlier offset, on an object named by its id).
+const COMMIT: u8 = 1;
+const OFS_DELTA: u8 = 6;
+const REF_DELTA: u8 = 7;
+
+/// Deltas on deltas followed at most this deep (git's `--depth` is 50).
+const MAX_DEPTH: u8 = 64;
+
+/// Objects larger than this are left to git (a commit is a few hundred
+/// bytes).
+const MAX_SIZE: usize = 1 << 20;
+
+/// A pack file and its index.
+struct Pack {
+    file: std::fs::File,
+    idx: Vec<u8>,
+}
+
+impl Pack {
+    /// The object at `offset`: its type (a delta's base's) and its bytes.
+    fn object(&self, offset: u64, depth: u8) -> Option<(u8, Vec<u8>)> {
+        use std::io::{Read, Seek};
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let mut file = &self.file;
+        file.seek(std::io::SeekFrom::Start(offset)).ok()?;
+        let mut head = [0u8; 32];
+        let got = file.read(&mut head).ok()?;
+        let head = &head[..got];
+        // Type in bits 4–6 of the first byte; the size in its low four
+        // bits and seven more from each following byte.
+        let kind = (head.first()? >> 4) & 7;
+        let mut size = usize::from(head[0] & 0x0F);
+        let mut at = 1;
+        let mut shift = 4;
+        let mut byte = head[0];
+        while byte & 0x80 != 0 {
+            byte = *head.get(at)?;
+            size |= usize::from(byte & 0x7F).checked_shl(shift)?;
+            shift += 7;
+            at += 1;
+        }
+        if size > MAX_SIZE {
+            return None;
+        }
+        let base = match kind {
+            OFS_DELTA => {
+                // The base's distance back: git's offset varint.
+                let mut byte = *head.get(at)?;
+                let mut back = u64::from(byte & 0x7F);
+                at += 1;
+                while byte & 0x80 != 0 {
+                    byte = *head.get(at)?;
+                    back = (back + 1).checked_mul(128)? | u64::from(byte & 0x7F);
+                    at += 1;
+                }
+                Some(offset.checked_sub(back)?)
+            }
+            REF_DELTA => {
+                let id: [u8; 20] = head.get(at..at + 20)?.try_into().ok()?;
+                at += 20;
+                Some(find_in_index(&self.idx, &id)??)
+            }
+            1..=4 => None,
+            _ => return None,
+        };
+        // The deflated bytes: at most a little more than the inflated ones.
+        file.seek(std::io::SeekFrom::Start(offset + at as u64))
+            .ok()?;
+        let mut deflated = Vec::new();
+        file.take(size as u64 + size as u64 / 8 + 1024)
+            .read_to_end(&mut deflated)
+            .ok()?;
+        let data = inflate(&deflated, size)?;
+        let Some(base) = base else {
+            return Some((kind, data));
+        };
+        let (kind, base) = self.object(base, depth + 1)?;
+        Some((kind, apply_delta(&base, &data)?))
+    }
+}
+
+/// A zlib stream inflated whole into exactly `size` bytes.
+fn inflate(data: &[u8], size: usize) -> Option<Vec<u8>> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+    use miniz_oxide::inflate::TINFLStatus;
+    let mut out = vec![0u8; size];
+    let mut state = DecompressorOxide::new();
+    let flags = inflate_flags::TINFL_FLAG_PARSE_ZLIB_HEADER
+        | inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let (status, _, made) = decompress(&mut state, data, &mut out, 0, flags);
+    (status == TINFLStatus::Done && made == size).then_some(out)
+}
+
+/// A git delta applied to `base`: the sizes (base's, result's) as
+/// little-endian varints, then copies from the base and inserted bytes.
+fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
+    fn size(delta: &[u8], at: &mut usize) -> Option<usize> {
+        let mut n = 0usize;
+        let mut shift = 0u32;
+        loop {
+            let byte = *delta.get(*at)?;
+            *at += 1;
+            n |= usize::from(byte & 0x7F).checked_shl(shift)?;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+    }
+    let mut at = 0;
+    if size(delta, &mut at)? != base.len() {
+        return None;
+    }
+    let want = size(delta, &mut at)?;
+    if want > MAX_SIZE {
+        return None;
+    }
+    let mut out = Vec::with_capacity(want);
+    while at < delta.len() {
+        let op = delta[at];
+        at += 1;
+        if op & 0x80 != 0 {
+            // Copy: which of four offset and three size bytes follow.
+            let mut offset = 0usize;
+            let mut len = 0usize;
+            for bit in 0..7 {
+                if op & (1 << bit) != 0 {
+                    let byte = usize::from(*delta.get(at)?);
+                    at += 1;
+                    if bit < 4 {
+                        offset |= byte << (8 * bit);
+                    } else {
+                        len |= byte << (8 * (bit - 4));
+                    }
+                }
+            }
+            if len == 0 {
+                len = 0x10000;
+            }
+            out.extend_from_slice(base.get(offset..offset.checked_add(len)?)?);
+        } else if op != 0 {
+            let len = usize::from(op);
+            out.extend_from_slice(delta.get(at..at + len)?);
+            at += len;
+        } else {
+            return None;
+        }
+    }
+    (out.len() == want).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::test_git as git;
+
+    /// The one pack index under `objects`.
+    fn pack_index(objects: &Path) -> String {
+        let pack = objects.join("pack");
+        let idx = std::fs::read_dir(&pack)
+            .unwrap()
+            .flatten()
+            .find(|e| e.path().extension().is_some_and(|x| x == "idx"))
+            .unwrap();
+        idx.path().display().to_string()
+    }
+
+    /// The tree of a loose commit, of a packed one, of one packed as a
+    /// delta: git's answer; of anything else, none.
+    #[test]
+    fn a_commits_tree_is_read_loose_or_packed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        git(root, &["init", "-q"]);
+        let mut commits = Vec::new();
+        for n in 0..30 {
+            std::fs::write(root.join("a.txt"), format!("{n}\n")).unwrap();
+            git(root, &["add", "-A"]);
+            // A long message, the same each time but its number: deltas
+            // between commits are likely once packed aggressively.
+            let message = format!("{}\n\n{n}", "change ".repeat(200));
+            git(root, &["commit", "-qm", &message]);
+            commits.push(git(root, &["rev-parse", "HEAD"]).trim().to_string());
+        }
+        let objects = root.join(".git/objects");
+        let tree = |c: &str| {
+            git(root, &["rev-parse", &format!("{c}^{{tree}}")])
+                .trim()
+                .to_string()
+        };
+        for c in &commits {
+            assert_eq!(commit_tree(&objects, c), Some(tree(c)), "loose {c}");
+        }
+        git(root, &["gc", "-q", "--aggressive", "--prune=now"]);
+        assert!(!objects
+            .join(&commits[0][..2])
+            .join(&commits[0][2..])
+            .exists());
+        // Stored whole or as deltas (git's own listing says which).
+        let listed = git(root, &["verify-pack", "-v", &pack_index(&objects)]);
+        let deltas = commits
+            .iter()
+            .filter(|c| {
+                listed
+                    .lines()
+                    .any(|l| l.starts_with(c.as_str()) && l.split_whitespace().count() > 5)
+            })
+            .count();
+        assert!(deltas > 0 && deltas < commits.len(), "{listed}");
+        for c in &commits {
+            assert_eq!(commit_tree(&objects, c), Some(tree(c)), "packed {c}");
+        }
+        // Not a commit (a tree, a blob), or not there.
+        let t = tree(&commits[0]);
+        assert_eq!(commit_tree(&objects, &t), None);
+        assert_eq!(commit_tree(&objects, &"0".repeat(40)), None);
+        assert_eq!(commit_tree(&objects, "HEAD"), None);
+    }
+}
