@@ -24,8 +24,10 @@ pub(super) fn commit_tree(objects: &Path, commit: &str) -> Option<String> {
         if path.extension().is_none_or(|e| e != "idx") {
             continue;
         }
-        let idx = std::fs::read(&path).ok()?;
-        if let Some(offset) = find_in_index(&idx, &id)? {
+        let idx = PackIndex {
+            file: std::fs::File::open(&path).ok()?,
+        };
+        if let Some(offset) = idx.find(&id)? {
             let pack = Pack {
                 file: std::fs::File::open(path.with_extension("pack")).ok()?,
                 idx,
@@ -87,44 +89,70 @@ fn inflate_start(data: &[u8]) -> Option<Vec<u8>> {
     }
 }
 
-/// Where object `id` is in the pack a version-2 index describes: `Some(None)`
-/// when that pack does not hold it; `None` for an index not understood.
-fn find_in_index(idx: &[u8], id: &[u8; 20]) -> Option<Option<u64>> {
-    let u32_at = |at: usize| -> Option<u32> {
-        Some(u32::from_be_bytes(idx.get(at..at + 4)?.try_into().ok()?))
-    };
-    if idx.get(..8)? != b"\xfftOc\x00\x00\x00\x02" {
-        return None;
+/// A version-2 pack index, read where it is looked at (a large clone's is
+/// megabytes: read whole, it was most of the time saved).
+struct PackIndex {
+    file: std::fs::File,
+}
+
+impl PackIndex {
+    fn bytes<const N: usize>(&self, at: u64) -> Option<[u8; N]> {
+        let mut buf = [0u8; N];
+        read_at(&self.file, &mut buf, at)?;
+        Some(buf)
     }
-    // The fan-out: how many ids begin with a byte up to each value.
-    let fan = |byte: usize| -> Option<usize> { usize::try_from(u32_at(8 + 4 * byte)?).ok() };
-    let count = fan(255)?;
-    let first = usize::from(id[0]);
-    let (mut lo, mut hi) = (if first == 0 { 0 } else { fan(first - 1)? }, fan(first)?);
-    let ids = 8 + 256 * 4;
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        let at = ids + 20 * mid;
-        match idx.get(at..at + 20)?.cmp(&id[..]) {
-            std::cmp::Ordering::Equal => {
-                // Past the ids and their CRCs: 4-byte offsets, the high
-                // bit naming a slot of the 8-byte ones after them.
-                let offsets = ids + 24 * count;
-                let small = u32_at(offsets + 4 * mid)?;
-                if small & 0x8000_0000 == 0 {
-                    return Some(Some(u64::from(small)));
-                }
-                let slot = usize::try_from(small & 0x7FFF_FFFF).ok()?;
-                let at = offsets + 4 * count + 8 * slot;
-                return Some(Some(u64::from_be_bytes(
-                    idx.get(at..at + 8)?.try_into().ok()?,
-                )));
-            }
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
+
+    fn u32_at(&self, at: u64) -> Option<u32> {
+        Some(u32::from_be_bytes(self.bytes(at)?))
+    }
+
+    /// Where object `id` is in the pack: `Some(None)` when the pack does
+    /// not hold it; `None` for an index not understood.
+    fn find(&self, id: &[u8; 20]) -> Option<Option<u64>> {
+        if &self.bytes::<8>(0)? != b"\xfftOc\x00\x00\x00\x02" {
+            return None;
         }
+        // The fan-out: how many ids begin with a byte up to each value.
+        let fan = |byte: u64| self.u32_at(8 + 4 * byte).map(u64::from);
+        let count = fan(255)?;
+        let first = u64::from(id[0]);
+        let (mut lo, mut hi) = (if first == 0 { 0 } else { fan(first - 1)? }, fan(first)?);
+        let ids = 8 + 256 * 4;
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.bytes::<20>(ids + 20 * mid)?.cmp(id) {
+                std::cmp::Ordering::Equal => {
+                    // Past the ids and their CRCs: 4-byte offsets, the high
+                    // bit naming a slot of the 8-byte ones after them.
+                    let offsets = ids + 24 * count;
+                    let small = self.u32_at(offsets + 4 * mid)?;
+                    if small & 0x8000_0000 == 0 {
+                        return Some(Some(u64::from(small)));
+                    }
+                    let slot = u64::from(small & 0x7FFF_FFFF);
+                    let large = self.bytes(offsets + 4 * count + 8 * slot)?;
+                    return Some(Some(u64::from_be_bytes(large)));
+                }
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        Some(None)
     }
-    Some(None)
+}
+
+/// `buf.len()` bytes of `file` from `at`.
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> Option<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at).ok()
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> Option<()> {
+    use std::io::{Read, Seek};
+    let mut file = file;
+    file.seek(std::io::SeekFrom::Start(at)).ok()?;
+    file.read_exact(buf).ok()
 }
 
 /// A pack's type of a commit, and of its two kinds of delta (on an object
@@ -143,7 +171,7 @@ const MAX_SIZE: usize = 1 << 20;
 /// A pack file and its index.
 struct Pack {
     file: std::fs::File,
-    idx: Vec<u8>,
+    idx: PackIndex,
 }
 
 impl Pack {
@@ -190,7 +218,7 @@ impl Pack {
             REF_DELTA => {
                 let id: [u8; 20] = head.get(at..at + 20)?.try_into().ok()?;
                 at += 20;
-                Some(find_in_index(&self.idx, &id)??)
+                Some(self.idx.find(&id)??)
             }
             1..=4 => None,
             _ => return None,

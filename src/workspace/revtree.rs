@@ -88,8 +88,8 @@ impl RevTree {
     /// else from `git ls-tree`. Without a context, nothing of the checkout
     /// is trusted unhashed.
     pub(crate) fn load(root: &Path, rev: &str, ctx: Option<&RunContext>) -> RevTree {
-        let checkout = ctx.and_then(|ctx| Checkout::read(root, rev, ctx));
-        if let Some(entries) = checkout.as_ref().and_then(Checkout::as_tree) {
+        let mut checkout = ctx.and_then(|ctx| Checkout::read(root, rev, ctx));
+        if let Some(entries) = checkout.as_mut().and_then(Checkout::as_tree) {
             return RevTree {
                 entries,
                 from_index: true,
@@ -319,20 +319,17 @@ impl Checkout {
 
     /// The tree's entries from the index, when the index is `rev`'s tree
     /// and says each blob's size (no conversion, no entry smudged).
-    fn as_tree(&self) -> Option<Vec<RevEntry>> {
-        if !self.is_rev || !self.as_blobs {
+    fn as_tree(&mut self) -> Option<Vec<RevEntry>> {
+        if !self.is_rev || !self.as_blobs || self.entries.iter().any(|e| e.smudged) {
             return None;
         }
         let mut out = Vec::with_capacity(self.entries.len());
-        for e in &self.entries {
+        for e in std::mem::take(&mut self.entries) {
             if e.gitlink || e.not_in_tree {
                 continue;
             }
-            if e.smudged {
-                return None;
-            }
             out.push(RevEntry {
-                path: e.name.clone(),
+                path: e.name,
                 mode: e.mode,
                 oid: hex(&e.oid),
                 size: Some(u64::from(e.size)),
@@ -352,12 +349,12 @@ const EMPTY_BLOB: [u8; 20] = [
 
 /// Lower-case hex of an id.
 fn hex(id: &[u8]) -> String {
-    use std::fmt::Write;
-    id.iter()
-        .fold(String::with_capacity(id.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let hex: Vec<u8> = id
+        .iter()
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]])
+        .collect();
+    String::from_utf8(hex).unwrap_or_default()
 }
 
 /// No git setting and no attributes file outside the tree may make a

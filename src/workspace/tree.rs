@@ -20,6 +20,10 @@ pub struct Tree {
     blob_ids: std::sync::Arc<std::sync::OnceLock<std::collections::HashMap<String, String>>>,
 }
 
+/// How many files of a revision the index does not vouch for may be read
+/// from git one at a time (see [`Tree::read_claimed`]).
+const STRAYS: usize = 16;
+
 /// A list cut into one share per thread, each thread taking the files of
 /// its own share one at a time, then, once it is done, those left in the
 /// others': the shares start at different places (a pass that may end
@@ -167,15 +171,42 @@ impl Tree {
         mut f: impl FnMut(&str, &[u8], bool, bool) -> bool,
     ) {
         use std::io::Read;
-        if self.rev.is_some() {
-            let own = shares.own(me);
-            return self.read_each(&rels[own], |rel, bytes| f(rel, bytes, true, true));
+        // A revision whose files the index vouches for, all but a few, is
+        // read as a checkout is (those few from git, one at a time); any
+        // other revision's files a thread reads its own share of whole.
+        let mut vouched = None;
+        if let Some((rev, _)) = &self.rev {
+            let tree = super::revtree::prepared(&self.root, rev);
+            let strays = tree.as_ref().map(|t| {
+                rels.iter()
+                    .filter(|r| t.get(r.as_ref()).is_none_or(|e| e.cached.is_none()))
+                    .count()
+            });
+            if strays.is_none_or(|n| n > STRAYS) {
+                let own = shares.own(me);
+                return self.read_each(&rels[own], |rel, bytes| f(rel, bytes, true, true));
+            }
+            vouched = tree;
         }
         let carry = carry.min(window);
         let mut buf = Vec::new();
         while let Some(rel) = shares.claim(me).and_then(|i| rels.get(i)) {
             let rel = rel.as_ref();
-            let Ok(mut file) = std::fs::File::open(self.root.join(rel)) else {
+            let file = match &vouched {
+                None => std::fs::File::open(self.root.join(rel)).ok(),
+                Some(tree) => tree.get(rel).and_then(|e| {
+                    let path = self.root.join(super::listing::os_path(&e.path));
+                    super::revtree::open_vouched(&path, e.cached.as_ref()?).map(|(f, _)| f)
+                }),
+            };
+            let Some(mut file) = file else {
+                if vouched.is_some() {
+                    if let Ok(bytes) = self.read(rel) {
+                        if !f(rel, &bytes, true, true) {
+                            return;
+                        }
+                    }
+                }
                 continue;
             };
             buf.clear();
@@ -549,6 +580,30 @@ mod read_each_tests {
                 "a.txt=alpha 5e1d\n",
                 "b.txt=beta 5e1d\n",
                 "sub/c.txt=gamma 5e1d"
+            ]
+        );
+        // Shared by threads: claimed and read a window at a time as from a
+        // checkout, the changed file whole from git.
+        let shares = Shares::new(rels.len(), 2);
+        let mut windows: std::collections::BTreeMap<String, (usize, Vec<u8>)> = Default::default();
+        for me in [1, 0] {
+            tree.read_claimed(&rels, &shares, me, 4, 0, |rel, bytes, _, _| {
+                let (n, text) = windows.entry(rel.to_string()).or_default();
+                *n += 1;
+                text.extend_from_slice(bytes);
+                true
+            });
+        }
+        let windows: Vec<(String, usize, String)> = windows
+            .into_iter()
+            .map(|(rel, (n, text))| (rel, n, String::from_utf8(text).unwrap()))
+            .collect();
+        assert_eq!(
+            windows,
+            [
+                ("a.txt".to_string(), 3, "alpha 5e1d\n".to_string()),
+                ("b.txt".to_string(), 1, "beta 5e1d\n".to_string()),
+                ("sub/c.txt".to_string(), 3, "gamma 5e1d".to_string())
             ]
         );
         // No objects: what the index vouches for is still read. (Bytes no
