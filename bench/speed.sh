@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # shipcheck speed and memory against ripgrep, side by side in one run (issue 17):
 # a synthetic stress corpus, the real apps of bench/apps.sh, a scaling series
-# from 10k files up, and the pre-push run on the demo fixture. Prints Markdown
+# from 10k files up, the pre-push run on the demo fixture, and `--rev HEAD`
+# against a plain check on each app (git's object store against the checkout). Prints Markdown
 # tables with PASS/FAIL per target, ready for BENCHMARKS.md. See bench/README.md.
 #
 #   bench/speed.sh
 #   PARTS="stress demo" bench/speed.sh
+#   PARTS=rev bench/speed.sh
 #   SCALING="10000 30000 100000 300000 1000000" PARTS=scaling bench/speed.sh
 #
 # Environment:
-#   PARTS        parts to run, in this order (default "stress apps scaling demo")
+#   PARTS        parts to run, in this order (default "stress apps scaling demo rev")
 #   SCALING      file counts of the scaling series (default "10000 30000 100000")
 #   BENCH_DIR    corpora (cached, keyed by their generator arguments) and results
 #                (default /tmp/shipcheck-speed)
@@ -23,7 +25,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-/tmp/shipcheck-speed}"
 APPS_DIR="${APPS_DIR:-/tmp/shipcheck-apps}"
-PARTS="${PARTS:-stress apps scaling demo}"
+PARTS="${PARTS:-stress apps scaling demo rev}"
 SCALING="${SCALING:-10000 30000 100000}"
 FIXTURE="$ROOT/fixtures/elearning-platform"
 SEED=1
@@ -38,6 +40,7 @@ T_APPS_GEOMEAN=1.0
 T_RSS_MB=150
 T_DEMO_MS=50
 T_SLOPE=1.10  # log-log slope of wall time and RSS against files: 1.0 is linear
+T_REV_GEOMEAN=1.10  # --rev HEAD / plain check on the apps: "as fast as a checkout scan"
 
 die() { echo "speed: $*" >&2; exit 2; }
 
@@ -55,8 +58,8 @@ fi
 
 for part in $PARTS; do
     case "$part" in
-        stress|apps|scaling|demo) ;;
-        *) die "unknown part '$part' in PARTS (choose from: stress apps scaling demo)" ;;
+        stress|apps|scaling|demo|rev) ;;
+        *) die "unknown part '$part' in PARTS (choose from: stress apps scaling demo rev)" ;;
     esac
 done
 for n in $SCALING; do
@@ -163,11 +166,11 @@ disk_check() {
 
 # report PART DIR: the Markdown tables of one part; verdicts appended to verdicts.tsv
 report() {
-    python3 - "$1" "$2" "$BENCH_DIR/verdicts.tsv" "$T_STRESS_RATIO" "$T_APPS_GEOMEAN" "$T_RSS_MB" "$T_DEMO_MS" "$T_SLOPE" <<'PY'
+    python3 - "$1" "$2" "$BENCH_DIR/verdicts.tsv" "$T_STRESS_RATIO" "$T_APPS_GEOMEAN" "$T_RSS_MB" "$T_DEMO_MS" "$T_SLOPE" "$T_REV_GEOMEAN" <<'PY'
 import json, math, os, sys
 
 part, d, verdicts = sys.argv[1:4]
-t_ratio, t_geo, t_rss, t_demo, t_slope = map(float, sys.argv[4:])
+t_ratio, t_geo, t_rss, t_demo, t_slope, t_rev = map(float, sys.argv[4:])
 
 def load(path):
     with open(path, encoding="utf-8") as fh:
@@ -310,6 +313,24 @@ elif part == "scaling":
     else:
         print("(linearity needs at least two sizes in SCALING: not judged)\n")
 
+elif part == "rev":
+    rows, ratios = [], []
+    with open(os.path.join(d, "apps.tsv")) as fh:
+        apps = [line.rstrip("\n").split("\t") for line in fh if line.strip()]
+    for name, run_dir in apps:
+        rev, plain, ratio, ratio_sd = pair(run_dir)
+        ratios.append(ratio)
+        rows.append((name.replace("+", "/"), secs(rev), secs(plain), f"{ratio:.2f} ± {ratio_sd:.2f}"))
+    geo = math.exp(sum(map(math.log, ratios)) / len(ratios))
+    ok = geo <= t_rev
+    record(f"rev: geometric mean of --rev HEAD / plain check ≤ {t_rev:g}", f"{geo:.2f} ({len(ratios)} apps)", ok)
+    print(f"`--rev HEAD` (the commit's tree, from git's object store) against a plain check of the "
+          f"same checkout ({len(apps)} apps, warm cache):\n")
+    table(["app", "--rev HEAD", "plain check", "ratio"], rows, ["---", "---:", "---:", "---:"])
+    table(["target", "measured", "result"], [
+        (f"geometric mean of the ratios ≤ {t_rev:g}", f"**{geo:.2f}** (min {min(ratios):.2f}, max {max(ratios):.2f})", verdict(ok)),
+    ])
+
 elif part == "demo":
     fix = load(os.path.join(d, "hyperfine.json"))["results"][0]
     s_rss = rss_mb(d, "shipcheck")
@@ -380,6 +401,27 @@ part_scaling() {
     report scaling "$out"
 }
 
+part_rev() {
+    local out="$BENCH_DIR/rev" dir name
+    [[ -d "$APPS_DIR" ]] || die "no apps at $APPS_DIR (run bench/apps.sh first)"
+    rm -rf -- "$out"; mkdir -p "$out"
+    : > "$out/apps.tsv"
+    for dir in "$APPS_DIR"/*/; do
+        dir=${dir%/}
+        name=$(basename "$dir")
+        git -C "$dir" rev-parse -q --verify 'HEAD^{commit}' >/dev/null || continue
+        echo "== rev: $name"
+        mkdir -p "$out/$name"
+        measure "$out/$name" rev "0 1" "$BIN" check "$dir" --rev HEAD --format json --branch feature/x
+        "${HF[@]}" --warmup 2 --min-runs 10 --max-runs 30 --export-json "$out/$name/hyperfine.json" \
+            -n rev "$(sc_args "$dir") --rev HEAD" -n plain "$(sc_args "$dir")"
+        printf '%s\t%s\n' "$name" "$out/$name" >> "$out/apps.tsv"
+    done
+    [[ -s "$out/apps.tsv" ]] || die "no git repositories in $APPS_DIR (run bench/apps.sh first)"
+    echo
+    report rev "$out"
+}
+
 part_demo() {
     local out="$BENCH_DIR/demo"
     [[ -d "$FIXTURE" ]] || die "no demo fixture at $FIXTURE"
@@ -399,6 +441,7 @@ for part in $PARTS; do
         apps) part_apps ;;
         scaling) part_scaling ;;
         demo) part_demo ;;
+        rev) part_rev ;;
     esac
     printf '%s\t%s\n' "$part" "$((SECONDS - start))" >> "$BENCH_DIR/parts.tsv"
     echo "(part $part: $((SECONDS - start)) s)"
@@ -428,5 +471,5 @@ print("parts: " + ", ".join(f"{p} {s} s" for p, s in took))
 if strict == "1" and any(r[3] == "FAIL" for r in rows):
     sys.exit(1)
 PY
-echo "results: $BENCH_DIR/{stress,apps,scaling,demo}/ (hyperfine.json, shipcheck.out = JSON report, *.rss in KiB)"
+echo "results: $BENCH_DIR/{stress,apps,scaling,demo,rev}/ (hyperfine.json, shipcheck.out = JSON report, *.rss in KiB)"
 exit "$status"
