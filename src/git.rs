@@ -246,6 +246,19 @@ pub fn tree_of(root: &Path, commit: &str, ctx: &RunContext) -> Option<String> {
 /// [`tree_of`] read from the object store's files, where the context does
 /// not point git elsewhere and `root` is in a work tree (not in its `.git`).
 fn tree_from_files(root: &Path, commit: &str, ctx: &RunContext) -> Option<String> {
+    objects::commit_tree(&objects_dir(root, ctx)?, commit)
+}
+
+/// The size of blob `blob` (a full id) read from the object store's files,
+/// as [`tree_from_files`] reads them (`Some(None)`: the store does not
+/// hold it); `None` where git should say.
+pub fn blob_size(root: &Path, blob: &str, ctx: &RunContext) -> Option<Option<u64>> {
+    objects::blob_size(&objects_dir(root, ctx)?, blob)
+}
+
+/// The object store of the work tree holding `root`, where the context
+/// does not point git elsewhere and `root` is not in `.git` itself.
+fn objects_dir(root: &Path, ctx: &RunContext) -> Option<std::path::PathBuf> {
     if REPOSITORY_VARS
         .iter()
         .chain(&["GIT_OBJECT_DIRECTORY"])
@@ -258,7 +271,7 @@ fn tree_from_files(root: &Path, commit: &str, ctx: &RunContext) -> Option<String
         return None;
     }
     let (_, common) = ref_dirs(root)?;
-    objects::commit_tree(&common.join("objects"), commit)
+    Some(common.join("objects"))
 }
 
 /// `--rev REV` as a full commit id: [`resolve_commit`], without starting

@@ -18,27 +18,55 @@ pub(super) fn commit_tree(objects: &Path, commit: &str) -> Option<String> {
         let nul = memchr::memchr(0, body)?;
         return tree_line(&body[nul + 1..]);
     }
+    let (pack, offset) = find_packed(objects, &id)??;
+    match pack.object(offset, 0)? {
+        (COMMIT, text) => tree_line(&text),
+        _ => None,
+    }
+}
+
+/// The size of blob `blob` (40 lower-case hex digits) in the object store
+/// at `objects`: `Some(None)` where the store does not hold it (a partial
+/// clone's blob not fetched), with no other store to look in.
+pub(super) fn blob_size(objects: &Path, blob: &str) -> Option<Option<u64>> {
+    let id = from_hex(blob)?;
+    if let Some(start) = loose(objects, blob) {
+        let size = start.strip_prefix(b"blob ")?;
+        let nul = memchr::memchr(0, size)?;
+        return Some(Some(std::str::from_utf8(&size[..nul]).ok()?.parse().ok()?));
+    }
+    let loose_path = objects.join(&blob[..2]).join(&blob[2..]);
+    if loose_path.exists() || objects.join("info/alternates").exists() {
+        return None;
+    }
+    let Some((pack, offset)) = find_packed(objects, &id)? else {
+        return Some(None);
+    };
+    (pack.kind(offset, 0)? == BLOB).then_some(())?;
+    Some(Some(pack.size(offset)?))
+}
+
+/// The pack holding object `id`, and where: `Some(None)` when none of the
+/// packs does; `None` for a pack index not understood.
+fn find_packed(objects: &Path, id: &[u8; 20]) -> Option<Option<(Pack, u64)>> {
     let packs = std::fs::read_dir(objects.join("pack")).ok()?;
-    for entry in packs.flatten() {
-        let path = entry.path();
+    for entry in packs {
+        let path = entry.ok()?.path();
         if path.extension().is_none_or(|e| e != "idx") {
             continue;
         }
         let idx = PackIndex {
             file: std::fs::File::open(&path).ok()?,
         };
-        if let Some(offset) = idx.find(&id)? {
+        if let Some(offset) = idx.find(id)? {
             let pack = Pack {
                 file: std::fs::File::open(path.with_extension("pack")).ok()?,
                 idx,
             };
-            return match pack.object(offset, 0)? {
-                (COMMIT, text) => tree_line(&text),
-                _ => None,
-            };
+            return Some(Some((pack, offset)));
         }
     }
-    None
+    Some(None)
 }
 
 /// `tree <id>\n`, a commit's first line: the id.
@@ -155,9 +183,10 @@ fn read_at(file: &std::fs::File, buf: &mut [u8], at: u64) -> Option<()> {
     file.read_exact(buf).ok()
 }
 
-/// A pack's type of a commit, and of its two kinds of delta (on an object
+/// A pack's types of a commit and a blob, and of its two kinds of delta (on an object
 /// at an earlier offset, on an object named by its id).
 const COMMIT: u8 = 1;
+const BLOB: u8 = 3;
 const OFS_DELTA: u8 = 6;
 const REF_DELTA: u8 = 7;
 
@@ -175,32 +204,30 @@ struct Pack {
 }
 
 impl Pack {
-    /// The object at `offset`: its type (a delta's base's) and its bytes.
-    fn object(&self, offset: u64, depth: u8) -> Option<(u8, Vec<u8>)> {
-        use std::io::{Read, Seek};
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        let mut file = &self.file;
-        file.seek(std::io::SeekFrom::Start(offset)).ok()?;
+    /// The header of the object at `offset`: its type, its size (a
+    /// delta's own), where its deflated data begins, and a delta's base's
+    /// offset.
+    fn header(&self, offset: u64) -> Option<Header> {
         let mut head = [0u8; 32];
-        let got = file.read(&mut head).ok()?;
+        let got = {
+            use std::io::{Read, Seek};
+            let mut file = &self.file;
+            file.seek(std::io::SeekFrom::Start(offset)).ok()?;
+            file.read(&mut head).ok()?
+        };
         let head = &head[..got];
         // Type in bits 4–6 of the first byte; the size in its low four
         // bits and seven more from each following byte.
         let kind = (head.first()? >> 4) & 7;
-        let mut size = usize::from(head[0] & 0x0F);
+        let mut size = u64::from(head[0] & 0x0F);
         let mut at = 1;
         let mut shift = 4;
         let mut byte = head[0];
         while byte & 0x80 != 0 {
             byte = *head.get(at)?;
-            size |= usize::from(byte & 0x7F).checked_shl(shift)?;
+            size |= u64::from(byte & 0x7F).checked_shl(shift)?;
             shift += 7;
             at += 1;
-        }
-        if size > MAX_SIZE {
-            return None;
         }
         let base = match kind {
             OFS_DELTA => {
@@ -223,19 +250,85 @@ impl Pack {
             1..=4 => None,
             _ => return None,
         };
-        // The deflated bytes: at most a little more than the inflated ones.
-        file.seek(std::io::SeekFrom::Start(offset + at as u64))
-            .ok()?;
+        Some(Header {
+            kind,
+            size,
+            data: offset + at as u64,
+            base,
+        })
+    }
+
+    /// Up to `len` deflated bytes from `at`.
+    fn deflated(&self, at: u64, len: u64) -> Option<Vec<u8>> {
+        use std::io::{Read, Seek};
+        let mut file = &self.file;
+        file.seek(std::io::SeekFrom::Start(at)).ok()?;
         let mut deflated = Vec::new();
-        file.take(size as u64 + size as u64 / 8 + 1024)
-            .read_to_end(&mut deflated)
-            .ok()?;
-        let data = inflate(&deflated, size)?;
-        let Some(base) = base else {
-            return Some((kind, data));
+        file.take(len).read_to_end(&mut deflated).ok()?;
+        Some(deflated)
+    }
+
+    /// The object at `offset`: its type (a delta's base's) and its bytes.
+    fn object(&self, offset: u64, depth: u8) -> Option<(u8, Vec<u8>)> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let h = self.header(offset)?;
+        let size = usize::try_from(h.size).ok().filter(|&n| n <= MAX_SIZE)?;
+        // The deflated bytes: at most a little more than the inflated ones.
+        let data = inflate(&self.deflated(h.data, h.size + h.size / 8 + 1024)?, size)?;
+        let Some(base) = h.base else {
+            return Some((h.kind, data));
         };
         let (kind, base) = self.object(base, depth + 1)?;
         Some((kind, apply_delta(&base, &data)?))
+    }
+
+    /// The type of the object at `offset` (a delta's base's, followed).
+    fn kind(&self, offset: u64, depth: u8) -> Option<u8> {
+        let h = self.header(offset)?;
+        match h.base {
+            None => Some(h.kind),
+            Some(_) if depth > MAX_DEPTH => None,
+            Some(base) => self.kind(base, depth + 1),
+        }
+    }
+
+    /// The size of the object at `offset`: from its header, or a delta's
+    /// from the start of its data (the result's size follows the base's).
+    fn size(&self, offset: u64) -> Option<u64> {
+        let h = self.header(offset)?;
+        if h.base.is_none() {
+            return Some(h.size);
+        }
+        // (A block's Huffman tables may come first: a few hundred bytes.)
+        let start = inflate_start(&self.deflated(h.data, 1024)?)?;
+        let mut at = 0;
+        delta_size(&start, &mut at)?;
+        u64::try_from(delta_size(&start, &mut at)?).ok()
+    }
+}
+
+/// An object's header in a pack (see [`Pack::header`]).
+struct Header {
+    kind: u8,
+    size: u64,
+    data: u64,
+    base: Option<u64>,
+}
+
+/// One of a delta's sizes: a little-endian varint.
+fn delta_size(delta: &[u8], at: &mut usize) -> Option<usize> {
+    let mut n = 0usize;
+    let mut shift = 0u32;
+    loop {
+        let byte = *delta.get(*at)?;
+        *at += 1;
+        n |= usize::from(byte & 0x7F).checked_shl(shift)?;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            return Some(n);
+        }
     }
 }
 
@@ -254,24 +347,11 @@ fn inflate(data: &[u8], size: usize) -> Option<Vec<u8>> {
 /// A git delta applied to `base`: the sizes (base's, result's) as
 /// little-endian varints, then copies from the base and inserted bytes.
 fn apply_delta(base: &[u8], delta: &[u8]) -> Option<Vec<u8>> {
-    fn size(delta: &[u8], at: &mut usize) -> Option<usize> {
-        let mut n = 0usize;
-        let mut shift = 0u32;
-        loop {
-            let byte = *delta.get(*at)?;
-            *at += 1;
-            n |= usize::from(byte & 0x7F).checked_shl(shift)?;
-            shift += 7;
-            if byte & 0x80 == 0 {
-                return Some(n);
-            }
-        }
-    }
     let mut at = 0;
-    if size(delta, &mut at)? != base.len() {
+    if delta_size(delta, &mut at)? != base.len() {
         return None;
     }
-    let want = size(delta, &mut at)?;
+    let want = delta_size(delta, &mut at)?;
     if want > MAX_SIZE {
         return None;
     }
@@ -335,6 +415,11 @@ mod tests {
         let mut commits = Vec::new();
         for n in 0..30 {
             std::fs::write(root.join("a.txt"), format!("{n}\n")).unwrap();
+            // A larger file changed a little each time: deltas once packed.
+            let lines: String = (0..200)
+                .map(|i| format!("line {i} of {}\n", if i == 100 { n } else { i }))
+                .collect();
+            std::fs::write(root.join("b.txt"), lines).unwrap();
             git(root, &["add", "-A"]);
             // A long message, the same each time but its number: deltas
             // between commits are likely once packed aggressively.
@@ -351,6 +436,12 @@ mod tests {
         for c in &commits {
             assert_eq!(commit_tree(&objects, c), Some(tree(c)), "loose {c}");
         }
+        let first_b = git(root, &["rev-parse", &format!("{}:b.txt", commits[0])]);
+        let size = git(root, &["cat-file", "-s", first_b.trim()]);
+        assert_eq!(
+            blob_size(&objects, first_b.trim()),
+            Some(size.trim().parse::<u64>().ok())
+        );
         git(root, &["gc", "-q", "--aggressive", "--prune=now"]);
         assert!(!objects
             .join(&commits[0][..2])
@@ -370,6 +461,29 @@ mod tests {
         for c in &commits {
             assert_eq!(commit_tree(&objects, c), Some(tree(c)), "packed {c}");
         }
+        // Blobs' sizes, whole or deltas: git's.
+        let blobs: Vec<String> = commits
+            .iter()
+            .flat_map(|c| {
+                ["a.txt", "b.txt"].map(|f| git(root, &["rev-parse", &format!("{c}:{f}")]))
+            })
+            .map(|b| b.trim().to_string())
+            .collect();
+        let delta_blobs = blobs
+            .iter()
+            .filter(|b| {
+                listed
+                    .lines()
+                    .any(|l| l.starts_with(b.as_str()) && l.split_whitespace().count() > 5)
+            })
+            .count();
+        assert!(delta_blobs > 0, "{listed}");
+        for b in &blobs {
+            let size = git(root, &["cat-file", "-s", b]).trim().parse().unwrap();
+            assert_eq!(blob_size(&objects, b), Some(Some(size)), "{b}");
+        }
+        assert_eq!(blob_size(&objects, &commits[0]), None);
+        assert_eq!(blob_size(&objects, &"1".repeat(40)), Some(None));
         // Not a commit (a tree, a blob), or not there.
         let t = tree(&commits[0]);
         assert_eq!(commit_tree(&objects, &t), None);

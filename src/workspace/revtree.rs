@@ -96,75 +96,108 @@ impl RevTree {
                 ..RevTree::default()
             };
         }
-        let out = crate::git::command(root)
-            .args([
-                "-c",
-                "core.quotePath=false",
-                "ls-tree",
-                "-r",
-                "-l",
-                "-z",
-                rev,
-            ])
-            .stderr(std::process::Stdio::piped())
-            .output();
-        let out = match out {
-            Ok(o) if o.status.success() => o.stdout,
-            Ok(o) => {
-                return RevTree {
-                    error: Some(format!(
-                        "cannot list the tree of {rev}: {}",
-                        String::from_utf8_lossy(&o.stderr).trim()
-                    )),
-                    ..RevTree::default()
+        // Each blob's size from the index (its entry of the same blob,
+        // where nothing converts) or the object store, so that git lists
+        // names and ids only: `ls-tree -l` reads every blob's header in
+        // git, twice as long. Where a size is not found so, git lists them.
+        let sized = checkout.as_ref().filter(|c| c.as_blobs).zip(ctx);
+        let mut entries = None;
+        for long in [sized.is_none(), true] {
+            let out = match ls_tree(root, rev, long) {
+                Ok(out) => out,
+                Err(error) => {
+                    return RevTree {
+                        error: Some(error),
+                        ..RevTree::default()
+                    }
                 }
+            };
+            entries = listed(
+                root,
+                &out,
+                checkout.as_ref(),
+                if long { None } else { sized },
+            );
+            if entries.is_some() || long {
+                break;
             }
-            Err(e) => {
-                return RevTree {
-                    error: Some(format!("cannot run git ls-tree: {e}")),
-                    ..RevTree::default()
-                }
-            }
-        };
-        let by_name: HashMap<&[u8], &IndexEntry> = checkout
-            .as_ref()
-            .map(|c| c.entries.iter().map(|e| (&e.name[..], e)).collect())
-            .unwrap_or_default();
-        let entries = out
-            .split(|&b| b == 0)
-            .filter_map(super::listing::TreeEntry::parse)
-            .filter(|e| e.kind == "blob")
-            .filter_map(|e| {
-                let mode = u32::from_str_radix(e.mode, 8).ok()?;
-                let cached = by_name
-                    .get(e.path)
-                    .filter(|i| hex(&i.oid) == e.oid)
-                    .and_then(|i| i.trusted);
-                let maybe_in_checkout = cached.is_none() && same_size_file(root, &e);
-                Some(RevEntry {
-                    path: e.path.to_vec(),
-                    mode,
-                    oid: e.oid.to_string(),
-                    size: e.size,
-                    cached,
-                    maybe_in_checkout,
-                })
-            })
-            .collect();
+        }
         RevTree {
-            entries,
+            entries: entries.unwrap_or_default(),
             ..RevTree::default()
         }
     }
 }
 
+/// `git ls-tree -r -z` of `rev` under `root` (with `-l`, each blob's size).
+fn ls_tree(root: &Path, rev: &str, long: bool) -> Result<Vec<u8>, String> {
+    let out = crate::git::command(root)
+        .args(["-c", "core.quotePath=false", "ls-tree", "-r"])
+        .args(long.then_some("-l"))
+        .args(["-z", rev])
+        .stderr(std::process::Stdio::piped())
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Ok(o.stdout),
+        Ok(o) => Err(format!(
+            "cannot list the tree of {rev}: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Err(e) => Err(format!("cannot run git ls-tree: {e}")),
+    }
+}
+
+/// The blobs `ls-tree` listed, with what the index says of each: sizes
+/// from `ls-tree -l` (none for a blob git does not have), else from
+/// `sized` (the index, where nothing converts, and the object store);
+/// `None` where a size is found neither way.
+fn listed(
+    root: &Path,
+    out: &[u8],
+    checkout: Option<&Checkout>,
+    sized: Option<(&Checkout, &RunContext)>,
+) -> Option<Vec<RevEntry>> {
+    let by_name: HashMap<&[u8], &IndexEntry> = checkout
+        .map(|c| c.entries.iter().map(|e| (&e.name[..], e)).collect())
+        .unwrap_or_default();
+    out.split(|&b| b == 0)
+        .filter_map(super::listing::TreeEntry::parse)
+        .filter(|e| e.kind == "blob")
+        .map(|e| {
+            let mode = u32::from_str_radix(e.mode, 8).ok()?;
+            let same = by_name.get(e.path).filter(|i| hex(&i.oid) == e.oid);
+            let size = match (e.size, sized) {
+                (Some(size), _) => Some(size),
+                (None, Some((_, ctx))) => match same.filter(|i| !i.smudged) {
+                    Some(i) => Some(u64::from(i.size)),
+                    // (None for a blob the store does not hold, as `-l`.)
+                    None => crate::git::blob_size(root, e.oid, ctx)?,
+                },
+                // (A blob git does not have, in a partial clone: `-`.)
+                (None, None) => None,
+            };
+            let cached = same.and_then(|i| i.trusted);
+            let maybe_in_checkout =
+                cached.is_none() && size.is_some_and(|n| same_size_file(root, e.mode, e.path, n));
+            Some(RevEntry {
+                path: e.path.to_vec(),
+                mode,
+                oid: e.oid.to_string(),
+                size,
+                cached,
+                maybe_in_checkout,
+            })
+        })
+        .collect()
+}
+
 /// A regular file of the entry's size at its path in the checkout.
-fn same_size_file(root: &Path, e: &super::listing::TreeEntry) -> bool {
-    if !matches!(e.mode, "100644" | "100755") {
+fn same_size_file(root: &Path, mode: &str, path: &[u8], size: u64) -> bool {
+    if !matches!(mode, "100644" | "100755") {
         return false;
     }
-    let path = root.join(super::listing::os_path(e.path));
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && e.size == Some(m.len()))
+    let path = root.join(super::listing::os_path(path));
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == size)
 }
 
 /// The trees the run prepared ([`prepare`]), by root and commit id.
@@ -456,6 +489,17 @@ mod tests {
         RunContext::from_vars(vars, (2026, 1, 1)).unwrap()
     }
 
+    /// A new repository and a home for the run's context, in a folder
+    /// that goes with the first.
+    fn repo() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, home) = (dir.path().join("repo"), dir.path().join("home"));
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::create_dir_all(&home).unwrap();
+        git(&root, &["init", "-q"]);
+        (dir, root, home)
+    }
+
     /// A file written a minute ago (so that an index written after it does
     /// not find it racily clean).
     fn write_old(root: &Path, rel: &str, text: &str) {
@@ -548,11 +592,8 @@ mod tests {
 
     #[test]
     fn the_index_lists_the_checkouts_commit_and_vouches_for_its_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, home) = (&dir.path().join("repo"), &dir.path().join("home"));
-        std::fs::create_dir_all(root).unwrap();
-        std::fs::create_dir_all(home).unwrap();
-        git(root, &["init", "-q"]);
+        let (_dir, root, home) = repo();
+        let (root, home) = (root.as_path(), home.as_path());
         let files = [
             ("a.ts", "console.log(1);\n"),
             ("src/b.ts", "export const b = 2;\n"),
@@ -612,11 +653,8 @@ mod tests {
 
     #[test]
     fn what_the_index_cannot_vouch_for_is_hashed_or_asked_of_git() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, home) = (&dir.path().join("repo"), &dir.path().join("home"));
-        std::fs::create_dir_all(root).unwrap();
-        std::fs::create_dir_all(home).unwrap();
-        git(root, &["init", "-q"]);
+        let (_dir, root, home) = repo();
+        let (root, home) = (root.as_path(), home.as_path());
         let first = commit(root, &[("a.ts", "a1\n"), ("b.ts", "b1\n")], "one");
         // (Another size: git, built without `USE_NSEC`, compares seconds.)
         let second = commit(root, &[("a.ts", "a2 two\n"), ("c.ts", "c\n")], "two");
@@ -692,21 +730,50 @@ mod tests {
         assert_eq!(tree_of(&t), git_tree(root, &second));
         git(root, &["rm", "-q", "--cached", "new.ts"]);
 
+        // Packed, deltas among them: the sizes git does not list are read
+        // from the pack.
+        for n in 0..8 {
+            commit(
+                root,
+                &[("a.ts", &format!("a{n} {}\n", "x".repeat(300 + n)))],
+                "more",
+            );
+        }
+        git(root, &["gc", "-q", "--aggressive", "--prune=now"]);
+        let t = RevTree::load(root, &first, Some(&ctx));
+        assert!(!t.from_index);
+        assert_eq!(tree_of(&t), git_tree(root, &first));
+
         // No context: nothing vouched for, git lists the tree.
         let t = RevTree::load(root, &second, None);
         assert_eq!(tree_of(&t), git_tree(root, &second));
         assert!(vouched(&t).is_empty());
     }
 
+    /// A blob the object store lacks (a partial clone's not fetched) is
+    /// listed, its size unknown, as `ls-tree -l` lists it.
+    #[test]
+    fn a_blob_the_store_lacks_is_listed_without_a_size() {
+        let (_dir, root, home) = repo();
+        let (root, home) = (root.as_path(), home.as_path());
+        let first = commit(root, &[("a.ts", "a1\n"), ("b.ts", "b1\n")], "one");
+        commit(root, &[("a.ts", "a2 two\n")], "two");
+        let gone = git(root, &["rev-parse", &format!("{first}:a.ts")]);
+        let gone = gone.trim();
+        std::fs::remove_file(root.join(".git/objects").join(&gone[..2]).join(&gone[2..])).unwrap();
+        let t = RevTree::load(root, &first, Some(&ctx(home)));
+        assert!(t.error.is_none());
+        let want = git_tree(root, &first);
+        assert_eq!(want[0].3, None, "{want:?}");
+        assert_eq!(tree_of(&t), want);
+    }
+
     /// A checkout git converts (line ends, a filter) is not its blobs:
     /// nothing is vouched for where a setting may convert.
     #[test]
     fn a_checkout_git_may_convert_is_not_vouched_for() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, home) = (&dir.path().join("repo"), &dir.path().join("home"));
-        std::fs::create_dir_all(root).unwrap();
-        std::fs::create_dir_all(home).unwrap();
-        git(root, &["init", "-q"]);
+        let (_dir, root, home) = repo();
+        let (root, home) = (root.as_path(), home.as_path());
         let head = commit(
             root,
             &[("a.ts", "a\n"), (".gitattributes", "*.md text\n")],
