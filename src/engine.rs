@@ -130,12 +130,13 @@ struct Collected {
 /// One `shipcheck check`: `ctx` is what `main` read from the process once
 /// (date, Actions variables and event, the environment).
 pub fn check(opts: &CheckOptions, ctx: &RunContext) -> anyhow::Result<Report> {
-    if let Some(rev) = &opts.rev {
-        // `--rev`'s tree, listed once for the baseline, the settings, the
-        // walk and the reads after it, with the checkout's files the index
-        // vouches for.
-        workspace::revtree::prepare(&opts.root, rev, ctx);
-    }
+    // `--rev`'s tree, listed once for the baseline, the settings, the walk
+    // and the reads after it, with the checkout's files the index vouches
+    // for; forgotten when the run ends.
+    let _prepared = opts
+        .rev
+        .as_ref()
+        .map(|rev| workspace::revtree::prepare(&opts.root, rev, ctx));
     // Read the baseline first: a broken one fails before the walk. With
     // `--rev`, the commit's own baseline.
     let (baseline_path, baseline_file) = match (&opts.baseline, &opts.rev) {

@@ -166,17 +166,17 @@ impl Listed {
                 // again for a size hint.
                 file.take(u64::MAX).read_to_end(buf)?;
             }
-            Content::Blob(_) if looked.file.is_some() => {
-                let file = looked.file.expect("tested");
-                buf.reserve(usize::try_from(looked.size).unwrap_or(0) + 1);
-                file.take(u64::MAX).read_to_end(buf)?;
-            }
-            Content::Blob(b) => match &b.bytes {
-                Some(bytes) => {
+            // The checkout's file the index vouches for (see `look`).
+            Content::Blob(b) => match (looked.file, &b.bytes) {
+                (Some(file), _) => {
+                    buf.reserve(usize::try_from(looked.size).unwrap_or(0) + 1);
+                    file.take(u64::MAX).read_to_end(buf)?;
+                }
+                (None, Some(bytes)) => {
                     buf.extend_from_slice(bytes);
                     keep_blob(&b.oid, bytes);
                 }
-                None => match b.checkout_bytes() {
+                (None, None) => match b.checkout_bytes() {
                     Some(bytes) => {
                         keep_blob(&b.oid, &bytes);
                         *buf = bytes;

@@ -209,15 +209,29 @@ const KEEP: usize = 4;
 
 /// List `rev`'s tree under `root` for this run, with the run's context
 /// (which says whether git reads the usual files), for every reader of it
-/// to share. Always listed afresh: the checkout may have changed since.
-pub fn prepare(root: &Path, rev: &str, ctx: &RunContext) {
+/// to share until the returned guard is dropped. Always listed afresh: the
+/// checkout may have changed since.
+#[must_use = "the listing is forgotten when the guard is dropped"]
+pub fn prepare(root: &Path, rev: &str, ctx: &RunContext) -> Prepared {
     let tree = Arc::new(RevTree::load(root, rev, Some(ctx)));
     let mut prepared = PREPARED.lock().unwrap_or_else(|e| e.into_inner());
     prepared.retain(|(r, c, _)| !(r == root && c == rev));
     if prepared.len() >= KEEP {
         prepared.remove(0);
     }
-    prepared.push((root.to_path_buf(), rev.to_string(), tree));
+    prepared.push((root.to_path_buf(), rev.to_string(), tree.clone()));
+    Prepared(tree)
+}
+
+/// A run's listing of a revision ([`prepare`]): forgotten when dropped
+/// (a million-file tree's listing is a hundred megabytes).
+pub struct Prepared(Arc<RevTree>);
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        let mut prepared = PREPARED.lock().unwrap_or_else(|e| e.into_inner());
+        prepared.retain(|(_, _, t)| !Arc::ptr_eq(t, &self.0));
+    }
 }
 
 /// The tree [`prepare`] listed for `rev` under `root`, if it did.
@@ -333,6 +347,12 @@ impl Checkout {
             });
         })?;
         let tree = crate::git::tree_of(&root, rev, ctx)?;
+        // (An attributes file git does not track applies too: the top's,
+        // where one would be put, is looked for.)
+        let top_attributes = top.join(".gitattributes");
+        if !attributes.contains(&top_attributes) && top_attributes.exists() {
+            attributes.push(top_attributes);
+        }
         let as_blobs = cfg!(unix)
             && settings_convert_nothing(&top, ctx)
             && attributes
@@ -627,7 +647,7 @@ mod tests {
         assert_eq!(vouched(&sub), ["b.ts", "c d/é.ts"]);
 
         // Read as the run reads them: the commit's bytes, none hashed.
-        prepare(root, &head, &ctx(home));
+        let _prepared = prepare(root, &head, &ctx(home));
         let (read, hashed) = read_all(root, &head);
         assert_eq!(hashed, 0);
         for (rel, bytes) in &read {
@@ -638,17 +658,22 @@ mod tests {
         // Changed since (same size, other bytes): the file's stat no
         // longer matches; hashed, found another's, read from git.
         std::fs::write(root.join("src/b.ts"), "export const b = 3;\n").unwrap();
-        prepare(root, &head, &ctx(home));
+        let _prepared = prepare(root, &head, &ctx(home));
         let (read, hashed) = read_all(root, &head);
         assert_eq!(hashed, 1);
         let b = read.iter().find(|(r, _)| r == "src/b.ts").unwrap();
         assert_eq!(b.1, b"export const b = 2;\n");
         // Deleted from the checkout: from git.
         std::fs::remove_file(root.join("a.ts")).unwrap();
-        prepare(root, &head, &ctx(home));
+        let _prepared = prepare(root, &head, &ctx(home));
         let (read, _) = read_all(root, &head);
         let a = read.iter().find(|(r, _)| r == "a.ts").unwrap();
         assert_eq!(a.1, b"console.log(1);\n");
+        // A run's listing lives as long as its guard.
+        let guard = prepare(root, &head, &ctx(home));
+        assert!(prepared(root, &head).is_some());
+        drop(guard);
+        assert!(prepared(root, &head).is_none());
     }
 
     #[test]
@@ -811,6 +836,16 @@ mod tests {
         std::fs::write(home.join(".config/git/attributes"), "* eol=crlf\n").unwrap();
         assert!(vouched(&RevTree::load(root, &head, Some(&ctx(home)))).is_empty());
         std::fs::remove_file(home.join(".config/git/attributes")).unwrap();
+        // An attributes file git does not track, at the top.
+        std::fs::write(root.join(".gitattributes"), "*.md text\n* filter=lfs\n").unwrap();
+        assert!(vouched(&RevTree::load(root, &head, Some(&ctx(home)))).is_empty());
+        git(root, &["checkout", "--", ".gitattributes"]);
+        std::fs::rename(root.join(".gitattributes"), root.join("moved")).unwrap();
+        std::fs::write(root.join(".gitattributes"), "* eol=crlf\n").unwrap();
+        git(root, &["rm", "-q", "--cached", ".gitattributes"]);
+        assert!(vouched(&RevTree::load(root, &head, Some(&ctx(home)))).is_empty());
+        git(root, &["reset", "-q"]);
+        std::fs::rename(root.join("moved"), root.join(".gitattributes")).unwrap();
         // The repository's attributes, in the tree or in `.git/info`.
         std::fs::write(root.join(".git/info/attributes"), "*.ts filter=lfs\n").unwrap();
         assert!(vouched(&RevTree::load(root, &head, Some(&ctx(home)))).is_empty());

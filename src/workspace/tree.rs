@@ -13,7 +13,8 @@ pub struct Tree {
     /// --batch` for every read of it (the mention pass of `env/unused` may
     /// read every scanned file).
     rev: Option<(String, std::sync::Arc<super::listing::ObjectStore>)>,
-    /// `--rev`'s blobs by path, listed once for [`Tree::read_each`]: git
+    /// `--rev`'s blobs by path, listed once for [`Tree::read_each`] where
+    /// the run prepared no listing of it ([`super::revtree::prepare`]): git
     /// reads a blob asked for by id straight from its pack, and one asked
     /// for by path only after walking the trees down to it, each time
     /// (twice as long over a 4,000-file app).
@@ -79,13 +80,6 @@ impl Tree {
     /// cannot list them (reads by path then).
     fn blob_ids(&self, rev: &str) -> &std::collections::HashMap<String, String> {
         self.blob_ids.get_or_init(|| {
-            if let Some(tree) = super::revtree::prepared(&self.root, rev) {
-                return tree
-                    .entries
-                    .iter()
-                    .filter_map(|e| Some((String::from_utf8(e.path.clone()).ok()?, e.oid.clone())))
-                    .collect();
-            }
             let out = crate::git::command(&self.root)
                 .args(["ls-tree", "-r", "-z", rev])
                 .stderr(std::process::Stdio::null())
@@ -549,7 +543,7 @@ mod read_each_tests {
         let head = git(root, &["rev-parse", "HEAD"]).trim().to_string();
         let vars = [("HOME".to_string(), home.display().to_string())];
         let ctx = crate::run_context::RunContext::from_vars(vars.into(), (2026, 1, 1)).unwrap();
-        super::super::revtree::prepare(root, &head, &ctx);
+        let _prepared = super::super::revtree::prepare(root, &head, &ctx);
         // Changed in the checkout since: the commit's bytes come from git.
         std::fs::write(root.join("b.txt"), "BETA 5E1D\n").unwrap();
         let tree = Tree::new(root, Some(&head));
