@@ -91,9 +91,13 @@ fn from_hex(hex: &str) -> Option<[u8; 20]> {
     Some(id)
 }
 
-/// The first bytes of a loose object (`objects/xx/yyyy…`), inflated.
+/// The first bytes of a loose object (`objects/xx/yyyy…`), inflated from
+/// its first kilobyte (a large blob's size is in its header).
 fn loose(objects: &Path, hex: &str) -> Option<Vec<u8>> {
-    let data = std::fs::read(objects.join(&hex[..2]).join(&hex[2..])).ok()?;
+    use std::io::Read;
+    let file = std::fs::File::open(objects.join(hex.get(..2)?).join(hex.get(2..)?)).ok()?;
+    let mut data = Vec::with_capacity(1024);
+    file.take(1024).read_to_end(&mut data).ok()?;
     inflate_start(&data)
 }
 
@@ -436,6 +440,18 @@ mod tests {
         for c in &commits {
             assert_eq!(commit_tree(&objects, c), Some(tree(c)), "loose {c}");
         }
+        // A loose blob larger than the kilobyte read of it.
+        let noise: String = (0u64..20_000)
+            .map(|i| format!("{:x}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40))
+            .collect();
+        std::fs::write(root.join("big.txt"), &noise).unwrap();
+        let big = git(root, &["hash-object", "-w", "big.txt"]);
+        let big_loose = objects.join(&big.trim()[..2]).join(&big.trim()[2..]);
+        assert!(std::fs::metadata(big_loose).unwrap().len() > 4096);
+        assert_eq!(
+            blob_size(&objects, big.trim()),
+            Some(Some(noise.len() as u64))
+        );
         let first_b = git(root, &["rev-parse", &format!("{}:b.txt", commits[0])]);
         let size = git(root, &["cat-file", "-s", first_b.trim()]);
         assert_eq!(
