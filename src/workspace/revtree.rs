@@ -775,6 +775,43 @@ mod tests {
         assert!(vouched(&t).is_empty());
     }
 
+    /// A submodule's commit is no blob of the tree: left out, as `git
+    /// ls-tree` lists blobs, whether the index or git lists the tree.
+    #[test]
+    fn a_submodule_is_left_out_of_the_tree() {
+        let (dir, root, home) = repo();
+        let (root, home) = (root.as_path(), home.as_path());
+        let sub = dir.path().join("sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        git(&sub, &["init", "-q"]);
+        commit(&sub, &[("s.ts", "console.log(1);\n")], "sub");
+        commit(root, &[("a.ts", "a\n")], "one");
+        let sub = sub.to_str().unwrap();
+        git(
+            root,
+            &[
+                "-c",
+                "protocol.file.allow=always",
+                "submodule",
+                "add",
+                "-q",
+                sub,
+                "vendor/sub",
+            ],
+        );
+        git(root, &["commit", "-qm", "two"]);
+        let head = git(root, &["rev-parse", "HEAD"]).trim().to_string();
+        let t = RevTree::load(root, &head, Some(&ctx(home)));
+        assert!(t.from_index);
+        let want = git_tree(root, &head);
+        assert!(
+            want.iter().any(|e| e.0 == b".gitmodules") && want.len() == 2,
+            "{want:?}"
+        );
+        assert_eq!(tree_of(&t), want);
+        assert_eq!(tree_of(&RevTree::load(root, &head, None)), want);
+    }
+
     /// A blob the object store lacks (a partial clone's not fetched) is
     /// listed, its size unknown, as `ls-tree -l` lists it.
     #[test]
