@@ -362,24 +362,36 @@ part_stress() {
     report stress "$out"
 }
 
-part_apps() {
-    local out="$BENCH_DIR/apps" dir name
+# each_app PART MEASURE [WANTED]: MEASURE OUT_DIR APP_DIR for each app of
+# APPS_DIR (those WANTED APP_DIR says yes to), listed in OUT/apps.tsv, then
+# PART's report. (MEASURE is not run under `||`, where `set -e` is off.)
+each_app() {
+    local part=$1 measure=$2 wanted=${3:-true} out="$BENCH_DIR/$1" dir name
     [[ -d "$APPS_DIR" ]] || die "no apps at $APPS_DIR (run bench/apps.sh first)"
     rm -rf -- "$out"; mkdir -p "$out"
     : > "$out/apps.tsv"
     for dir in "$APPS_DIR"/*/; do
         dir=${dir%/}
         name=$(basename "$dir")
-        echo "== apps: $name"
-        sanity "$out/$name" "$dir"
-        "${HF[@]}" --warmup 2 --min-runs 10 --max-runs 30 --export-json "$out/$name/hyperfine.json" \
-            -n shipcheck "$(sc_args "$dir")" -n rg "$(rg_args "$dir")"
+        "$wanted" "$dir" || continue
+        "$measure" "$out/$name" "$dir"
         printf '%s\t%s\n' "$name" "$out/$name" >> "$out/apps.tsv"
     done
-    [[ -s "$out/apps.tsv" ]] || die "no app directories in $APPS_DIR (run bench/apps.sh first)"
+    [[ -s "$out/apps.tsv" ]] || die "nothing to measure in $APPS_DIR for $part (run bench/apps.sh first)"
     echo
-    report apps "$out"
+    report "$part" "$out"
 }
+
+# shipcheck and rg on one app.
+app_vs_rg() {
+    local out=$1 dir=$2
+    echo "== apps: $(basename "$dir")"
+    sanity "$out" "$dir"
+    "${HF[@]}" --warmup 2 --min-runs 10 --max-runs 30 --export-json "$out/hyperfine.json" \
+        -n shipcheck "$(sc_args "$dir")" -n rg "$(rg_args "$dir")"
+}
+
+part_apps() { each_app apps app_vs_rg; }
 
 part_scaling() {
     local out="$BENCH_DIR/scaling" n tree runs files nbytes
@@ -401,26 +413,20 @@ part_scaling() {
     report scaling "$out"
 }
 
-part_rev() {
-    local out="$BENCH_DIR/rev" dir name
-    [[ -d "$APPS_DIR" ]] || die "no apps at $APPS_DIR (run bench/apps.sh first)"
-    rm -rf -- "$out"; mkdir -p "$out"
-    : > "$out/apps.tsv"
-    for dir in "$APPS_DIR"/*/; do
-        dir=${dir%/}
-        name=$(basename "$dir")
-        git -C "$dir" rev-parse -q --verify 'HEAD^{commit}' >/dev/null || continue
-        echo "== rev: $name"
-        mkdir -p "$out/$name"
-        measure "$out/$name" rev "0 1" "$BIN" check "$dir" --rev HEAD --format json --branch feature/x
-        "${HF[@]}" --warmup 2 --min-runs 10 --max-runs 30 --export-json "$out/$name/hyperfine.json" \
-            -n rev "$(sc_args "$dir") --rev HEAD" -n plain "$(sc_args "$dir")"
-        printf '%s\t%s\n' "$name" "$out/$name" >> "$out/apps.tsv"
-    done
-    [[ -s "$out/apps.tsv" ]] || die "no git repositories in $APPS_DIR (run bench/apps.sh first)"
-    echo
-    report rev "$out"
+# A git repository with a commit.
+has_commit() { git -C "$1" rev-parse -q --verify 'HEAD^{commit}' >/dev/null 2>&1; }
+
+# --rev HEAD and a plain check on one app.
+app_rev_vs_plain() {
+    local out=$1 dir=$2
+    echo "== rev: $(basename "$dir")"
+    mkdir -p "$out"
+    measure "$out" rev "0 1" "$BIN" check "$dir" --rev HEAD --format json --branch feature/x
+    "${HF[@]}" --warmup 2 --min-runs 10 --max-runs 30 --export-json "$out/hyperfine.json" \
+        -n rev "$(sc_args "$dir") --rev HEAD" -n plain "$(sc_args "$dir")"
 }
+
+part_rev() { each_app rev app_rev_vs_plain has_commit; }
 
 part_demo() {
     local out="$BENCH_DIR/demo"

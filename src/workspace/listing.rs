@@ -52,7 +52,9 @@ pub enum Content {
     Blob(Blob),
 }
 
-/// One entry of `git ls-tree -r -l`: what a revision holds at a path.
+/// What a revision holds at a path (an entry of its [`RevTree`]).
+///
+/// [`RevTree`]: super::revtree::RevTree
 #[derive(Debug, Clone)]
 pub struct Blob {
     oid: String,
@@ -61,10 +63,11 @@ pub struct Blob {
     store: std::sync::Arc<ObjectStore>,
     /// Read ahead by the listing ([`Prefetch`]); else read on demand.
     bytes: Option<Vec<u8>>,
-    /// The checkout's file at the same path, of the same size: most likely
-    /// the same bytes (a pre-push hook's `--rev` is usually the checkout's
-    /// own commit). Read from there when its git blob id is `oid`, which
-    /// costs a read and a hash instead of git inflating the blob.
+    /// The checkout's file at the same path, where the index vouches for it
+    /// (`cached`) or it has the blob's size: most likely the same bytes (a
+    /// pre-push hook's `--rev` is usually the checkout's own commit). Read
+    /// from there unhashed while its `stat` is `cached`, else when its git
+    /// blob id is `oid` (a read and a hash instead of git inflating it).
     checkout: Option<PathBuf>,
     /// The index's `stat` of that file, where it vouches that the file
     /// holds this blob while the `stat` matches: then it is read unhashed
@@ -256,9 +259,7 @@ thread_local! {
 pub(crate) fn blob_id(bytes: &[u8], hex_len: usize) -> Option<String> {
     // (migrations' checksums have their own: the workspace must not
     // import the migrations, which import it.)
-    fn hex(digest: &[u8]) -> String {
-        digest.iter().map(|b| format!("{b:02x}")).collect()
-    }
+    use super::revtree::hex;
     let header = format!("blob {}\0", bytes.len());
     match hex_len {
         40 => {

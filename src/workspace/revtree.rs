@@ -400,8 +400,8 @@ const EMPTY_BLOB: [u8; 20] = [
     0xe4, 0x8c, 0x53, 0x91,
 ];
 
-/// Lower-case hex of an id.
-fn hex(id: &[u8]) -> String {
+/// Lower-case hex of an id (a blob's, a digest).
+pub(crate) fn hex(id: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let hex: Vec<u8> = id
         .iter()
